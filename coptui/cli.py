@@ -1,0 +1,264 @@
+"""The `coptui` command: subcommands, options and exit codes.
+
+Every failure a user can cause prints one line to stderr and exits non-zero:
+2 for a wrong command or option (click's convention), 1 for everything else.
+Heavy imports (Textual, the exporters) happen inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from coptui import __version__, config
+from coptui.formats import FormatError
+from coptui.models import Community
+from coptui.store import Repertoire, StoreError
+from coptui.text import one_line
+
+
+class Context:
+    """What every subcommand gets: the repertoire file the user chose."""
+
+    def __init__(self, db: Path | None) -> None:
+        self.db_path = db or config.default_db_path()
+        self.db_chosen = db is not None
+
+    def open(self, *, read_only: bool = False) -> Repertoire:
+        return Repertoire.open(self.db_path, read_only=read_only)
+
+    def new_file_parent(self) -> None:
+        """The default location's folder is made on first use; a chosen path's must exist."""
+        if not self.db_chosen:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(message)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="COPTUI_DB",
+    help="The repertoire file (default: coptui's data folder; env COPTUI_DB).",
+)
+@click.version_option(__version__, prog_name="coptui")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Run community-of-practice meetings and browse what the community has learned."""
+    ctx.obj = Context(db)
+    if ctx.invoked_subcommand is None:
+        with ctx.obj.open() as repertoire:
+            _run_app(repertoire)
+
+
+def _run_app(repertoire: Repertoire) -> None:
+    from coptui.ui.app import CoptuiApp
+
+    CoptuiApp(repertoire).run()
+
+
+@cli.command()
+@click.option("--name", required=True, help="The community's name.")
+@click.option("--domain", default="", help="What the community is about, in a sentence or two.")
+@pass_context
+def init(obj: Context, name: str, domain: str) -> None:
+    """Create a new, empty repertoire for a community."""
+    community = _validated(Community, {"name": name, "domain": domain})
+    obj.new_file_parent()
+    with Repertoire.create(obj.db_path, community):
+        pass
+    click.echo(f"Created the repertoire of {community.name} at {obj.db_path}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_context
+def import_(obj: Context, file: Path) -> None:
+    """Import a whole repertoire from a JSON file (see `coptui schema`), all or nothing."""
+    from coptui.interchange import read_document
+
+    document = read_document(file)
+    existed = obj.db_path.exists()
+    obj.new_file_parent()
+    repertoire = obj.open() if existed else Repertoire.create(obj.db_path, document.community)
+    try:
+        repertoire.load(document)
+    except StoreError:
+        repertoire.close()
+        if not existed:
+            _remove_database(obj.db_path)
+        raise
+    repertoire.close()
+    click.echo(
+        f"Imported {len(document.members)} members, {len(document.sessions)} sessions and "
+        f"{len(document.cases)} cases into {obj.db_path}"
+    )
+
+
+def _remove_database(path: Path) -> None:
+    """Leave no half-made file behind when an import into a new file fails."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@cli.group()
+def export() -> None:
+    """Write the repertoire out: as JSON (more formats come with the exporters)."""
+
+
+@export.command("json")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout)."
+)
+@pass_context
+def export_json(obj: Context, output: Path | None) -> None:
+    """The whole repertoire in the interchange format."""
+    from coptui.interchange import to_json
+
+    with obj.open(read_only=True) as repertoire:
+        text = to_json(repertoire.dump())
+    _write_output(text, output)
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror}")
+    click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="Most results to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")
+@pass_context
+def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+    """Search cases, strategies, report-backs and notes."""
+    from coptui.store import MATCH_END, MATCH_START
+
+    with obj.open(read_only=True) as repertoire:
+        hits = repertoire.search(query, limit=limit)
+    if as_json:
+        for hit in hits:
+            click.echo(
+                json.dumps(
+                    {**hit.model_dump(mode="json"), "snippet": hit.plain_snippet()}, ensure_ascii=False
+                )
+            )
+        return
+    if not hits:
+        click.echo(f"Nothing matches {query!r}.", err=True)
+        return
+    for hit in hits:
+        snippet = one_line(hit.snippet)
+        if sys.stdout.isatty():
+            snippet = snippet.replace(MATCH_START, "\x1b[1m").replace(MATCH_END, "\x1b[22m")
+        else:
+            snippet = snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+        label = hit.kind.value.replace("_", "-")
+        click.echo(f"{label:<11} {hit.id:>6}  {one_line(hit.title, 40):<40}  {snippet}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the import/export format."""
+    from coptui.interchange import json_schema
+
+    click.echo(json_schema(), nl=False)
+
+
+@cli.command()
+@click.argument("name", required=False)
+def formats(name: str | None) -> None:
+    """List the session formats and their phases (or show one, by NAME or path)."""
+    from coptui.formats import DEFAULT_FORMAT, available_formats, find_format
+
+    chosen = [find_format(name, config.config_dir())] if name else available_formats(config.config_dir())
+    for i, session_format in enumerate(chosen):
+        default = "  (default)" if session_format.name == DEFAULT_FORMAT else ""
+        if i:
+            click.echo()
+        click.echo(f"{session_format.name} — {session_format.title}, {session_format.total_minutes} min{default}")
+        if session_format.description:
+            click.echo(f"  {one_line(session_format.description)}")
+        for phase in session_format.phases:
+            click.echo(f"  {phase.timebox_minutes:>3} min  {phase.title}  [{phase.kind.value}]")
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def demo(file: Path | None) -> None:
+    """Open the app on a fresh temporary copy of the demo community."""
+    from coptui.interchange import read_document
+
+    source = file or config.sample_data_path()
+    if not source.exists():
+        fail(f"the demo data is not at {source}; pass the file: coptui demo PATH/sre-guild.json")
+    document = read_document(source)
+    with _temporary_repertoire(document.community) as repertoire:
+        repertoire.load(document)
+        _run_app(repertoire)
+
+
+@contextmanager
+def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
+    with tempfile.TemporaryDirectory(prefix="coptui-demo-") as folder:
+        repertoire = Repertoire.create(Path(folder) / "demo.db", community)
+        try:
+            yield repertoire
+        finally:
+            repertoire.close()
+
+
+def _validated(model: type[Community], values: dict[str, str]) -> Community:
+    from pydantic import ValidationError
+
+    from coptui.interchange import validation_problems
+
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        problem = validation_problems(error)[0]
+        fail(f"--{problem.path}: {problem.message}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the command and turns every expected failure into one line and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="coptui", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("coptui: interrupted", err=True)
+        sys.exit(130)
+    except click.UsageError as error:
+        hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        click.echo(f"coptui: {error.format_message()}{hint}", err=True)
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        click.echo(f"coptui: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except (StoreError, FormatError) as error:
+        click.echo(f"coptui: {error}", err=True)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"coptui: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,32 @@
+"""Where coptui keeps things: the one seam tests point at a temporary folder.
+
+Options come from the command line first, then the environment (`COPTUI_DB`,
+`COPTUI_CONFIG_DIR`, `COPTUI_DATA_DIR`), then the user's platform folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "coptui"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("COPTUI_DATA_DIR") or platformdirs.user_data_path(APP_NAME))
+
+
+def config_dir() -> Path:
+    """Holds a community's own session formats, in `formats/*.toml`."""
+    return Path(os.environ.get("COPTUI_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "repertoire.db"
+
+
+def sample_data_path() -> Path:
+    """The demo community, beside the package in a source checkout or editable install."""
+    return Path(__file__).resolve().parent.parent / "sample_data" / "sre-guild.json"

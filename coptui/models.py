@@ -1,0 +1,358 @@
+"""The vocabulary every layer shares: a community's domain, its members and its practice.
+
+Models validate one item on its own (a handle's form, an empty title, a date that
+is not a date). Whether a reference points at something that exists is a question
+about a whole repertoire, answered by `RepertoireDocument` and by the store's
+foreign keys.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from coptui.text import clean_line, clean_text
+
+FORMAT_NAME: Final = "coptui-repertoire"
+FORMAT_VERSION: Final = 1
+
+
+def _as_str(clean: Any) -> Any:
+    def validator(value: Any) -> Any:
+        return clean(value) if isinstance(value, str) else value
+
+    return validator
+
+
+def _utc(value: datetime) -> datetime:
+    """Timestamps are kept in UTC; a naive one is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+Handle = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().lstrip("@").lower() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,31}$"),
+    Field(description="A member's handle: lower-case letters, digits, '.', '_' or '-'."),
+]
+Slug = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().lstrip("#").lower() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$"),
+    Field(description="A topic's slug: lower-case letters, digits and '-'."),
+]
+Title = Annotated[str, BeforeValidator(_as_str(clean_line)), StringConstraints(min_length=1, max_length=300)]
+Line = Annotated[str, BeforeValidator(_as_str(clean_line)), StringConstraints(max_length=300)]
+Text = Annotated[str, BeforeValidator(_as_str(clean_text)), StringConstraints(max_length=200_000)]
+RequiredText = Annotated[
+    str, BeforeValidator(_as_str(clean_text)), StringConstraints(min_length=1, max_length=200_000)
+]
+Timestamp = Annotated[datetime, AfterValidator(_utc)]
+ItemId = Annotated[int, Field(gt=0)]
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+
+
+class SessionStatus(StrEnum):
+    PLANNED = "planned"
+    LIVE = "live"
+    CLOSED = "closed"
+
+
+class PhaseKind(StrEnum):
+    CHECK_IN = "check_in"
+    PROBLEM_SHARING = "problem_sharing"
+    PROBLEM_SOLVING = "problem_solving"
+    REPORT_BACK = "report_back"
+
+
+class NoteKind(StrEnum):
+    NOTE = "note"
+    CHECK_IN = "check_in"
+    DECISION = "decision"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    IN_TRIAL = "in_trial"
+    REPORTED = "reported"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Outcome(StrEnum):
+    WORKED = "worked"
+    PARTLY = "partly"
+    DID_NOT_WORK = "did_not_work"
+    NOT_TRIED = "not_tried"
+
+
+class ValueCycle(StrEnum):
+    """Wenger-Trayner's value-creation cycles, for what a report-back says was gained."""
+
+    IMMEDIATE = "immediate"
+    POTENTIAL = "potential"
+    APPLIED = "applied"
+    REALIZED = "realized"
+    REFRAMING = "reframing"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+class Community(Model):
+    name: Title
+    domain: Text = ""
+
+
+class Topic(Model):
+    slug: Slug
+    name: Title
+    description: Text = ""
+
+
+class Member(Model):
+    handle: Handle
+    name: Title
+    role: Role = Role.MEMBER
+    organisation: Line = ""
+
+
+class PhaseRun(Model):
+    """One phase of a session as run: its timer is kept as timestamps so it survives a restart."""
+
+    position: Annotated[int, Field(ge=0)]
+    kind: PhaseKind
+    title: Title
+    timebox_minutes: Annotated[int, Field(ge=1, le=600)]
+    prompt: Text = ""
+    started_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    paused_at: Timestamp | None = None
+    paused_seconds: Annotated[int, Field(ge=0)] = 0
+    extra_minutes: Annotated[int, Field(ge=0, le=600)] = 0
+
+
+class Session(Model):
+    id: ItemId | None = None
+    title: Title
+    date: date
+    format: Line = "cop-meeting"
+    facilitator: Handle
+    attendees: list[Handle] = []
+    apologies: list[Handle] = []
+    absent: list[Handle] = Field(default=[], description="Expected, but not there on the day.")
+    status: SessionStatus = SessionStatus.PLANNED
+    started_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    current_phase: Annotated[int, Field(ge=0)] | None = None
+    phases: list[PhaseRun] = []
+
+    @model_validator(mode="after")
+    def _phases_in_order(self) -> Session:
+        if [p.position for p in self.phases] != list(range(len(self.phases))):
+            raise ValueError("phase positions must run 0, 1, 2, … in order")
+        if self.current_phase is not None and self.current_phase >= len(self.phases):
+            raise ValueError(f"current_phase {self.current_phase} is not one of the session's phases")
+        overlap = set(self.attendees) & set(self.apologies)
+        if overlap:
+            raise ValueError(f"{sorted(overlap)[0]} is both attending and sending apologies")
+        return self
+
+
+class Note(Model):
+    id: ItemId | None = None
+    session: ItemId
+    phase: Annotated[int, Field(ge=0)] | None = None
+    author: Handle | None = None
+    kind: NoteKind = NoteKind.NOTE
+    text: RequiredText
+    case: ItemId | None = None
+    created_at: Timestamp
+
+
+class Case(Model):
+    id: ItemId | None = None
+    session: ItemId | None = None
+    presenter: Handle
+    title: Title
+    context: Text = ""
+    question: Text = ""
+    topics: list[Slug] = []
+    status: CaseStatus = CaseStatus.OPEN
+    opened_on: date
+
+
+class Strategy(Model):
+    id: ItemId | None = None
+    case: ItemId
+    session: ItemId | None = None
+    proposer: Handle
+    text: RequiredText
+    votes: Annotated[int, Field(ge=0)] = 0
+    picked: bool = False
+
+
+class Action(Model):
+    id: ItemId | None = None
+    case: ItemId | None = None
+    strategy: ItemId | None = None
+    session: ItemId | None = None
+    owner: Handle
+    text: RequiredText
+    due: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+
+
+class ReportBack(Model):
+    id: ItemId | None = None
+    action: ItemId | None = None
+    case: ItemId | None = None
+    session: ItemId | None = None
+    member: Handle
+    outcome: Outcome
+    story: Text = ""
+    lesson: Text = ""
+    value_cycle: ValueCycle | None = None
+    reported_on: date
+
+
+class Problem(BaseModel):
+    """One thing wrong with an input, located by its path (`cases[3].presenter`)."""
+
+    path: str
+    message: str
+
+    @staticmethod
+    def path_of(loc: tuple[int | str, ...]) -> str:
+        """A pydantic error location as a path a person reads: `cases[3].presenter`."""
+        path = ""
+        for part in loc:
+            path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+        return path
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class RepertoireDocument(Model):
+    """The interchange format: a whole repertoire, members by handle, items by stable id."""
+
+    format: Literal["coptui-repertoire"] = FORMAT_NAME
+    version: Literal[1] = FORMAT_VERSION
+    community: Community
+    topics: list[Topic] = []
+    members: list[Member] = []
+    sessions: list[Session] = []
+    cases: list[Case] = []
+    strategies: list[Strategy] = []
+    actions: list[Action] = []
+    report_backs: list[ReportBack] = []
+    notes: list[Note] = []
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> RepertoireDocument:
+        problems = self.reference_problems()
+        if problems:
+            raise PydanticCustomError(
+                "broken_reference",
+                "{first}",
+                {"first": str(problems[0]), "problems": [p.model_dump() for p in problems]},
+            )
+        return self
+
+    def reference_problems(self) -> list[Problem]:
+        """Every reference that points at nothing, and every id that is missing or used twice."""
+        problems: list[Problem] = []
+
+        def unique(section: str, keys: list[Any], field: str) -> set[Any]:
+            seen: set[Any] = set()
+            for i, key in enumerate(keys):
+                if key is None:
+                    problems.append(Problem(path=f"{section}[{i}].{field}", message="an id is required"))
+                elif key in seen:
+                    problems.append(Problem(path=f"{section}[{i}].{field}", message=f"{key!r} is used twice"))
+                seen.add(key)
+            return seen
+
+        handles = unique("members", [m.handle for m in self.members], "handle")
+        slugs = unique("topics", [t.slug for t in self.topics], "slug")
+        session_ids = unique("sessions", [s.id for s in self.sessions], "id")
+        case_ids = unique("cases", [c.id for c in self.cases], "id")
+        strategy_ids = unique("strategies", [s.id for s in self.strategies], "id")
+        action_ids = unique("actions", [a.id for a in self.actions], "id")
+        unique("report_backs", [r.id for r in self.report_backs], "id")
+        unique("notes", [n.id for n in self.notes], "id")
+        strategy_case = {s.id: s.case for s in self.strategies}
+        phase_counts = {s.id: len(s.phases) for s in self.sessions}
+
+        def check(path: str, value: Any, known: set[Any], what: str) -> None:
+            if value is not None and value not in known:
+                problems.append(Problem(path=path, message=f"{value!r} is not a known {what}"))
+
+        for i, s in enumerate(self.sessions):
+            check(f"sessions[{i}].facilitator", s.facilitator, handles, "member")
+            for field in ("attendees", "apologies", "absent"):
+                for j, handle in enumerate(getattr(s, field)):
+                    check(f"sessions[{i}].{field}[{j}]", handle, handles, "member")
+        for i, c in enumerate(self.cases):
+            check(f"cases[{i}].presenter", c.presenter, handles, "member")
+            check(f"cases[{i}].session", c.session, session_ids, "session")
+            for j, slug in enumerate(c.topics):
+                check(f"cases[{i}].topics[{j}]", slug, slugs, "topic")
+        for i, st in enumerate(self.strategies):
+            check(f"strategies[{i}].case", st.case, case_ids, "case")
+            check(f"strategies[{i}].proposer", st.proposer, handles, "member")
+            check(f"strategies[{i}].session", st.session, session_ids, "session")
+        for i, a in enumerate(self.actions):
+            check(f"actions[{i}].owner", a.owner, handles, "member")
+            check(f"actions[{i}].case", a.case, case_ids, "case")
+            check(f"actions[{i}].strategy", a.strategy, strategy_ids, "strategy")
+            check(f"actions[{i}].session", a.session, session_ids, "session")
+            if a.strategy in strategy_case and a.case is not None and strategy_case[a.strategy] != a.case:
+                problems.append(
+                    Problem(
+                        path=f"actions[{i}].strategy",
+                        message=f"strategy {a.strategy} belongs to case {strategy_case[a.strategy]}, "
+                        f"not case {a.case}",
+                    )
+                )
+        for i, r in enumerate(self.report_backs):
+            check(f"report_backs[{i}].member", r.member, handles, "member")
+            check(f"report_backs[{i}].action", r.action, action_ids, "action")
+            check(f"report_backs[{i}].case", r.case, case_ids, "case")
+            check(f"report_backs[{i}].session", r.session, session_ids, "session")
+        for i, n in enumerate(self.notes):
+            check(f"notes[{i}].session", n.session, session_ids, "session")
+            check(f"notes[{i}].author", n.author, handles, "member")
+            check(f"notes[{i}].case", n.case, case_ids, "case")
+            count = phase_counts.get(n.session)
+            if n.phase is not None and count is not None and n.phase >= count:
+                problems.append(
+                    Problem(path=f"notes[{i}].phase", message=f"session {n.session} has no phase {n.phase}")
+                )
+        return problems

@@ -1,0 +1,117 @@
+"""Opening a repertoire file: pragmas, identity and version checks, read-only mode."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from coptui.store.errors import (
+    NewerSchema,
+    NotARepertoire,
+    ReadOnlyRepertoire,
+    RepertoireBusy,
+    RepertoireMissing,
+    StoreError,
+)
+from coptui.store.schema import APPLICATION_ID, SCHEMA_VERSION, upgrade
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
+    """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
+    _check_file(path, create=create and not read_only)
+    try:
+        conn = _connect(path, read_only)
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(error, path) from error
+    db = Database(conn)
+    try:
+        _check_identity(db, path)
+        if not read_only:
+            # Only once the file is known to be ours: switching to WAL rewrites its header.
+            db.conn.execute("PRAGMA journal_mode = WAL")
+            db.conn.execute("PRAGMA synchronous = FULL")
+        _migrate(db, path, read_only)
+    except BaseException as error:
+        db.close()
+        if isinstance(error, sqlite3.Error):
+            raise describe_sqlite_error(error, path) from error
+        raise
+    return db
+
+
+def _check_file(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise NotARepertoire(f"{path} is a folder, not a repertoire file")
+    if not path.exists():
+        if create:
+            if not path.parent.is_dir():
+                raise RepertoireMissing(f"cannot create {path}: folder {path.parent} does not exist")
+            return
+        raise RepertoireMissing(
+            f"no repertoire at {path}; create one with `coptui init --name NAME` or `coptui import FILE`"
+        )
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from error
+    if header and header != SQLITE_HEADER:
+        raise NotARepertoire(f"{path} is not a coptui repertoire (not a SQLite database)")
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _check_identity(db: Database, path: Path) -> None:
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if application_id not in (0, APPLICATION_ID) or (application_id == 0 and db.table_names()):
+        raise NotARepertoire(f"{path} is a SQLite database, but not a coptui repertoire")
+    if version > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path} was written by a newer coptui (schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade coptui to open it"
+        )
+
+
+def _migrate(db: Database, path: Path, read_only: bool) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version < SCHEMA_VERSION:
+        if read_only:
+            raise ReadOnlyRepertoire(
+                f"{path} uses an older schema ({version}); open it once without --read-only to upgrade it"
+            )
+        upgrade(db)
+
+
+def describe_sqlite_error(error: sqlite3.Error, path: Path) -> StoreError:
+    """Turn SQLite's terse errors into messages that say what happened to which file."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return RepertoireBusy(f"{path} is busy: another coptui is writing to it; wait a moment and try again")
+    if "readonly" in text or "read-only" in text or "attempt to write" in text:
+        return ReadOnlyRepertoire(f"{path} is open read-only: nothing can be changed ({text})")
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return NotARepertoire(f"{path} is damaged or not a coptui repertoire ({text})")
+    if "unable to open" in text:
+        return StoreError(f"cannot open {path} ({text})")
+    if "disk is full" in text or "full" in text:
+        return StoreError(f"cannot write to {path}: the disk is full; nothing was changed")
+    if "I/O" in text:
+        return StoreError(f"cannot read or write {path}: {text}")
+    return StoreError(f"{path}: {text}")

@@ -1,0 +1,640 @@
+"""The repertoire: typed reads and writes over one community's SQLite file.
+
+Every write is its own transaction and is committed before the method returns,
+so a crash loses nothing that a method call has filed. One connection serves
+the whole process (UI workers run in threads), guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from pydantic import BaseModel
+from sqlite_utils import Database
+
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+    Community,
+    Member,
+    Note,
+    Outcome,
+    PhaseRun,
+    Problem,
+    RepertoireDocument,
+    ReportBack,
+    Session,
+    Strategy,
+    Topic,
+)
+from coptui.store.connection import describe_sqlite_error, open_database
+from coptui.store.errors import InvalidInput, NotFound, StoreError
+from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
+from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit, fts_query, search_sql
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[Concatenate[Repertoire, P], R]) -> Callable[Concatenate[Repertoire, P], R]:
+    """Serialise access to the connection and turn SQLite's errors into the store's own."""
+
+    @functools.wraps(method)
+    def wrapper(self: Repertoire, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as error:
+                raise describe_sqlite_error(error, self.path) from error
+
+    return wrapper
+
+
+class CaseFilter(BaseModel):
+    """What narrows a list of cases; every field left empty matches everything."""
+
+    topic: str | None = None
+    status: CaseStatus | None = None
+    presenter: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if self.topic:
+            clauses.append("id IN (SELECT case_id FROM case_topics WHERE topic = :topic)")
+            params["topic"] = self.topic
+        if self.status:
+            clauses.append("status = :status")
+            params["status"] = self.status.value
+        if self.presenter:
+            clauses.append("presenter = :presenter")
+            params["presenter"] = self.presenter
+        if self.since:
+            clauses.append("opened_on >= :since")
+            params["since"] = self.since.isoformat()
+        if self.until:
+            clauses.append("opened_on <= :until")
+            params["until"] = self.until.isoformat()
+        return (" AND ".join(clauses) or "1"), params
+
+
+class Repertoire:
+    """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
+
+    def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> Repertoire:
+        """Open an existing repertoire; fails with a clear message if it is missing or foreign."""
+        repertoire = cls(open_database(path, read_only=read_only), path, read_only=read_only)
+        if not read_only and repertoire._community_row() is None:
+            repertoire.close()
+            raise StoreError(f"{path} holds no community yet; create one with `coptui init --name NAME`")
+        return repertoire
+
+    @classmethod
+    def create(cls, path: Path, community: Community) -> Repertoire:
+        """Make a new repertoire file for `community`; refuses a file that already holds one."""
+        repertoire = cls(open_database(path, create=True), path, read_only=False)
+        if repertoire._community_row() is not None:
+            repertoire.close()
+            raise StoreError(f"{path} already holds the repertoire of a community")
+        repertoire.set_community(community)
+        return repertoire
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def __enter__(self) -> Repertoire:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: cheap to poll for live updates."""
+        with self._lock:
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row and return its new id."""
+        return int(
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            ).lastrowid
+            or 0
+        )
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any], what: str) -> dict[str, Any]:
+        rows = self._rows(sql, params)
+        if not rows:
+            raise NotFound(f"there is no {what}")
+        return rows[0]
+
+    # -- community, topics, members -----------------------------------------
+
+    def _community_row(self) -> dict[str, Any] | None:
+        rows = self._rows("SELECT name, domain FROM community WHERE id = 1")
+        return rows[0] if rows else None
+
+    @_guarded
+    def community(self) -> Community:
+        row = self._community_row()
+        if row is None:
+            raise NotFound("this repertoire has no community yet")
+        return Community.model_validate(row)
+
+    @_guarded
+    def set_community(self, community: Community) -> None:
+        with self.db.atomic():
+            self.db.table("community").upsert({"id": 1, **to_row(community)}, pk="id")
+
+    @_guarded
+    def topics(self) -> list[Topic]:
+        return [Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY name")]
+
+    @_guarded
+    def add_topic(self, topic: Topic) -> Topic:
+        with self.db.atomic():
+            if self._rows("SELECT 1 FROM topics WHERE slug = ?", [topic.slug]):
+                raise InvalidInput(
+                    "cannot add topic", [Problem(path="slug", message=f"{topic.slug!r} exists")]
+                )
+            self.db.table("topics").insert(to_row(topic))
+        return topic
+
+    @_guarded
+    def members(self) -> list[Member]:
+        return [Member.model_validate(r) for r in self._rows("SELECT * FROM members ORDER BY handle")]
+
+    @_guarded
+    def member(self, handle: str) -> Member:
+        return Member.model_validate(
+            self._one("SELECT * FROM members WHERE handle = ?", [handle], f"member @{handle}")
+        )
+
+    @_guarded
+    def add_member(self, member: Member) -> Member:
+        with self.db.atomic():
+            if self._rows("SELECT 1 FROM members WHERE handle = ?", [member.handle]):
+                raise InvalidInput(
+                    "cannot add member",
+                    [Problem(path="handle", message=f"@{member.handle} is already a member")],
+                )
+            self.db.table("members").insert(to_row(member))
+        return member
+
+    def _require(self, checks: Iterable[tuple[str, str, Any, str]]) -> None:
+        """Refuse references that point at nothing: (path, table, value, what) for each one given."""
+        key = {"members": "handle", "topics": "slug"}
+        problems = [
+            Problem(path=path, message=f"{value!r} is not a known {what}")
+            for path, table, value, what in checks
+            if value is not None
+            and not self._rows(f"SELECT 1 FROM {table} WHERE {key.get(table, 'id')} = ?", [value])
+        ]
+        if problems:
+            raise InvalidInput("refused", problems)
+
+    # -- sessions ------------------------------------------------------------
+
+    def _sessions_from_rows(self, rows: list[dict[str, Any]]) -> list[Session]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        people: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in self._rows(
+            f"SELECT session_id, member, presence FROM attendance WHERE session_id IN ({marks}) "
+            "ORDER BY session_id, position",
+            ids,
+        ):
+            people[r["session_id"]][r["presence"]].append(r["member"])
+        phases: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r in self._rows(
+            f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
+        ):
+            phases[r.pop("session_id")].append(r)
+        return [
+            from_row(
+                Session,
+                row,
+                attendees=people[row["id"]]["attended"],
+                apologies=people[row["id"]]["apologies"],
+                absent=people[row["id"]]["absent"],
+                phases=phases[row["id"]],
+            )
+            for row in rows
+        ]
+
+    @_guarded
+    def sessions(self, *, limit: int | None = None, offset: int = 0) -> list[Session]:
+        """Sessions, newest first."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
+            [-1 if limit is None else limit, offset],
+        )
+        return self._sessions_from_rows(rows)
+
+    @_guarded
+    def session(self, session_id: int) -> Session:
+        rows = self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
+        if not rows:
+            raise NotFound(f"there is no session {session_id}")
+        return self._sessions_from_rows(rows)[0]
+
+    @_guarded
+    def live_session(self) -> Session | None:
+        rows = self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE status = 'live'")
+        return self._sessions_from_rows(rows)[0] if rows else None
+
+    @_guarded
+    def add_session(self, session: Session) -> Session:
+        """File a session with its attendance and phases; returns it with its new id."""
+        handles = [session.facilitator, *session.attendees, *session.apologies, *session.absent]
+        with self.db.atomic():
+            self._require(
+                ("facilitator" if i == 0 else "attendance", "members", h, "member")
+                for i, h in enumerate(handles)
+            )
+            row = to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
+            session_id = self._insert("sessions", row)
+            self._write_session_sides(session_id, session)
+        return session.model_copy(update={"id": session_id})
+
+    def _write_session_sides(self, session_id: int, session: Session) -> None:
+        attendance = [
+            {"session_id": session_id, "member": handle, "presence": presence, "position": i}
+            for presence, handles in (
+                ("attended", session.attendees),
+                ("apologies", session.apologies),
+                ("absent", session.absent),
+            )
+            for i, handle in enumerate(handles)
+        ]
+        self.db.table("attendance").insert_all(attendance)
+        self.db.table("phase_runs").insert_all(
+            {"session_id": session_id, **to_row(phase)} for phase in session.phases
+        )
+
+    @_guarded
+    def update_session(self, session: Session) -> Session:
+        """Write back a session's fields, attendance and phase timers as they now stand."""
+        if session.id is None:
+            raise NotFound("a session must be filed before it can be updated")
+        with self.db.atomic():
+            self._one("SELECT 1 FROM sessions WHERE id = ?", [session.id], f"session {session.id}")
+            self.db.table("sessions").update(
+                session.id, to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
+            )
+            self.db.execute("DELETE FROM attendance WHERE session_id = ?", [session.id])
+            self.db.execute("DELETE FROM phase_runs WHERE session_id = ?", [session.id])
+            self._write_session_sides(session.id, session)
+        return session
+
+    @_guarded
+    def update_phase(self, session_id: int, phase: PhaseRun) -> None:
+        """Write one phase's timer state: the cheap, frequent write of a live session."""
+        with self.db.atomic():
+            self.db.table("phase_runs").update((session_id, phase.position), to_row(phase))
+
+    # -- cases -----------------------------------------------------------------
+
+    def _cases_from_rows(self, rows: list[dict[str, Any]]) -> list[Case]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        topics: dict[int, list[str]] = defaultdict(list)
+        for r in self._rows(
+            f"SELECT case_id, topic FROM case_topics WHERE case_id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY case_id, position",
+            ids,
+        ):
+            topics[r["case_id"]].append(r["topic"])
+        return [from_row(Case, row, topics=topics[row["id"]]) for row in rows]
+
+    @_guarded
+    def cases(
+        self, filter: CaseFilter | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[Case]:
+        """Cases matching `filter`, newest first, one page at a time."""
+        where, params = (filter or CaseFilter()).where()
+        rows = self._rows(
+            f"SELECT {COLUMNS[Case]} FROM cases WHERE {where} "
+            "ORDER BY opened_on DESC, id DESC LIMIT :limit OFFSET :offset",
+            {**params, "limit": -1 if limit is None else limit, "offset": offset},
+        )
+        return self._cases_from_rows(rows)
+
+    @_guarded
+    def count_cases(self, filter: CaseFilter | None = None) -> int:
+        where, params = (filter or CaseFilter()).where()
+        return int(self.db.execute(f"SELECT count(*) FROM cases WHERE {where}", params).fetchone()[0])
+
+    @_guarded
+    def case(self, case_id: int) -> Case:
+        rows = self._rows(f"SELECT {COLUMNS[Case]} FROM cases WHERE id = ?", [case_id])
+        if not rows:
+            raise NotFound(f"there is no case {case_id}")
+        return self._cases_from_rows(rows)[0]
+
+    @_guarded
+    def add_case(self, case: Case) -> Case:
+        with self.db.atomic():
+            self._require(
+                [
+                    ("presenter", "members", case.presenter, "member"),
+                    ("session", "sessions", case.session, "session"),
+                ]
+                + [(f"topics[{i}]", "topics", t, "topic") for i, t in enumerate(case.topics)]
+            )
+            case_id = self._insert("cases", to_row(case, exclude=CASE_SIDE_FIELDS | {"id"}))
+            self._write_case_topics(case_id, case.topics)
+        return case.model_copy(update={"id": case_id})
+
+    def _write_case_topics(self, case_id: int, topics: list[str]) -> None:
+        self.db.table("case_topics").insert_all(
+            {"case_id": case_id, "topic": t, "position": i} for i, t in enumerate(dict.fromkeys(topics))
+        )
+
+    @_guarded
+    def update_case(self, case: Case) -> Case:
+        if case.id is None:
+            raise NotFound("a case must be filed before it can be updated")
+        with self.db.atomic():
+            self._one("SELECT 1 FROM cases WHERE id = ?", [case.id], f"case {case.id}")
+            self._require(
+                [("presenter", "members", case.presenter, "member")]
+                + [(f"topics[{i}]", "topics", t, "topic") for i, t in enumerate(case.topics)]
+            )
+            self.db.table("cases").update(case.id, to_row(case, exclude=CASE_SIDE_FIELDS | {"id"}))
+            self.db.execute("DELETE FROM case_topics WHERE case_id = ?", [case.id])
+            self._write_case_topics(case.id, case.topics)
+        return case
+
+    # -- strategies, actions, report-backs, notes -----------------------------
+
+    @_guarded
+    def strategies(self, *, case: int | None = None) -> list[Strategy]:
+        where, params = ("case_id = ?", [case]) if case is not None else ("1", [])
+        rows = self._rows(f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE {where} ORDER BY id", params)
+        return [from_row(Strategy, r) for r in rows]
+
+    @_guarded
+    def strategy(self, strategy_id: int) -> Strategy:
+        row = self._one(
+            f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE id = ?",
+            [strategy_id],
+            f"strategy {strategy_id}",
+        )
+        return from_row(Strategy, row)
+
+    @_guarded
+    def add_strategy(self, strategy: Strategy) -> Strategy:
+        with self.db.atomic():
+            self._require(
+                [
+                    ("case", "cases", strategy.case, "case"),
+                    ("proposer", "members", strategy.proposer, "member"),
+                    ("session", "sessions", strategy.session, "session"),
+                ]
+            )
+            strategy_id = self._insert("strategies", to_row(strategy, exclude={"id"}))
+        return strategy.model_copy(update={"id": strategy_id})
+
+    @_guarded
+    def update_strategy(self, strategy: Strategy) -> Strategy:
+        if strategy.id is None:
+            raise NotFound("a strategy must be filed before it can be updated")
+        with self.db.atomic():
+            self._one("SELECT 1 FROM strategies WHERE id = ?", [strategy.id], f"strategy {strategy.id}")
+            self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id"}))
+        return strategy
+
+    @_guarded
+    def actions(
+        self, *, status: ActionStatus | None = None, owner: str | None = None, case: int | None = None
+    ) -> list[Action]:
+        clauses, params = [], []
+        for column, value in (("status", status), ("owner", owner), ("case_id", case)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value.value if isinstance(value, ActionStatus) else value)
+        rows = self._rows(
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE {' AND '.join(clauses) or '1'} "
+            "ORDER BY due IS NULL, due, id",
+            params,
+        )
+        return [from_row(Action, r) for r in rows]
+
+    @_guarded
+    def action(self, action_id: int) -> Action:
+        row = self._one(
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE id = ?", [action_id], f"action {action_id}"
+        )
+        return from_row(Action, row)
+
+    @_guarded
+    def add_action(self, action: Action) -> Action:
+        """File an action; the case it belongs to is now being tried (in_trial)."""
+        with self.db.atomic():
+            self._require(
+                [
+                    ("owner", "members", action.owner, "member"),
+                    ("case", "cases", action.case, "case"),
+                    ("strategy", "strategies", action.strategy, "strategy"),
+                    ("session", "sessions", action.session, "session"),
+                ]
+            )
+            action_id = self._insert("actions", to_row(action, exclude={"id"}))
+            if action.case is not None:
+                self.db.execute(
+                    "UPDATE cases SET status = 'in_trial' WHERE id = ? AND status IN ('open', 'reopened')",
+                    [action.case],
+                )
+        return action.model_copy(update={"id": action_id})
+
+    @_guarded
+    def set_action_status(self, action_id: int, status: ActionStatus) -> Action:
+        with self.db.atomic():
+            self._one("SELECT 1 FROM actions WHERE id = ?", [action_id], f"action {action_id}")
+            self.db.table("actions").update(action_id, {"status": status.value})
+        return self.action(action_id)
+
+    @_guarded
+    def report_backs(
+        self, *, case: int | None = None, member: str | None = None, session: int | None = None
+    ) -> list[ReportBack]:
+        clauses, params = [], []
+        for column, value in (("case_id", case), ("member", member), ("session_id", session)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        rows = self._rows(
+            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE {' AND '.join(clauses) or '1'} "
+            "ORDER BY reported_on, id",
+            params,
+        )
+        return [from_row(ReportBack, r) for r in rows]
+
+    @_guarded
+    def add_report_back(self, report: ReportBack) -> ReportBack:
+        """File what happened when a member tried an action, and move the loop on.
+
+        The action is done unless it was not tried (then it stays open, to come up
+        again); its case becomes `reported` once something was tried.
+        """
+        with self.db.atomic():
+            self._require(
+                [
+                    ("member", "members", report.member, "member"),
+                    ("action", "actions", report.action, "action"),
+                    ("case", "cases", report.case, "case"),
+                    ("session", "sessions", report.session, "session"),
+                ]
+            )
+            case_id = report.case
+            if report.action is not None:
+                action_id: int = report.action
+                action = self._one("SELECT case_id FROM actions WHERE id = ?", [report.action], "action")
+                case_id = case_id or action["case_id"]
+                report = report.model_copy(update={"case": case_id})
+                if report.outcome is not Outcome.NOT_TRIED:
+                    self.db.table("actions").update(action_id, {"status": ActionStatus.DONE.value})
+            report_id = self._insert("report_backs", to_row(report, exclude={"id"}))
+            if case_id is not None and report.outcome is not Outcome.NOT_TRIED:
+                self.db.execute(
+                    "UPDATE cases SET status = 'reported' "
+                    "WHERE id = ? AND status IN ('open', 'in_trial', 'reopened')",
+                    [case_id],
+                )
+        return report.model_copy(update={"id": report_id})
+
+    @_guarded
+    def notes(self, *, session: int | None = None, case: int | None = None) -> list[Note]:
+        clauses, params = [], []
+        for column, value in (("session_id", session), ("case_id", case)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        rows = self._rows(
+            f"SELECT {COLUMNS[Note]} FROM notes WHERE {' AND '.join(clauses) or '1'} ORDER BY id", params
+        )
+        return [from_row(Note, r) for r in rows]
+
+    @_guarded
+    def add_note(self, note: Note) -> Note:
+        with self.db.atomic():
+            self._require(
+                [
+                    ("session", "sessions", note.session, "session"),
+                    ("author", "members", note.author, "member"),
+                    ("case", "cases", note.case, "case"),
+                ]
+            )
+            note_id = self._insert("notes", to_row(note, exclude={"id"}))
+        return note.model_copy(update={"id": note_id})
+
+    # -- search ------------------------------------------------------------------
+
+    @_guarded
+    def search(
+        self, text: str, *, limit: int = 50, kinds: Iterable[HitKind] = tuple(HitKind)
+    ) -> list[SearchHit]:
+        """The best `limit` matches for what was typed, across every kind of text, best first."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        params = {"query": query, "start": MATCH_START, "end": MATCH_END, "limit": limit}
+        hits = [
+            SearchHit(kind=kind, case=row.pop("case_id"), session=row.pop("session_id"), **row)
+            for kind in kinds
+            for row in self._rows(search_sql(kind), params)
+        ]
+        hits.sort(key=lambda hit: hit.rank)
+        return hits[:limit]
+
+    # -- the whole repertoire -------------------------------------------------------
+
+    @_guarded
+    def is_empty(self) -> bool:
+        """True when nothing but the community has been filed yet."""
+        return not any(
+            self._rows(f"SELECT 1 FROM {table} LIMIT 1")
+            for table in ("topics", "members", "sessions", "cases")
+        )
+
+    @_guarded
+    def dump(self) -> RepertoireDocument:
+        """Everything, in the interchange format, each list in id order."""
+        return RepertoireDocument.model_construct(
+            community=self.community(),
+            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            members=self.members(),
+            sessions=self._sessions_from_rows(
+                self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
+            ),
+            cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
+            strategies=self.strategies(),
+            actions=[
+                from_row(Action, r) for r in self._rows(f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id")
+            ],
+            report_backs=[
+                from_row(ReportBack, r)
+                for r in self._rows(f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id")
+            ],
+            notes=self.notes(),
+        )
+
+    @_guarded
+    def load(self, document: RepertoireDocument) -> None:
+        """File a whole repertoire into this empty one, in one transaction: all of it or nothing."""
+        if not self.is_empty():
+            raise StoreError(
+                f"{self.path} already holds members, sessions or cases; import into a new file instead"
+            )
+        with self.db.atomic():
+            self.set_community(document.community)
+            self.db.table("topics").insert_all(to_row(t) for t in document.topics)
+            self.db.table("members").insert_all(to_row(m) for m in document.members)
+            for session in document.sessions:
+                assert session.id is not None
+                self.db.table("sessions").insert(to_row(session, exclude=SESSION_SIDE_FIELDS))
+                self._write_session_sides(session.id, session)
+            self.db.table("cases").insert_all(to_row(c, exclude=CASE_SIDE_FIELDS) for c in document.cases)
+            self.db.table("case_topics").insert_all(
+                {"case_id": c.id, "topic": t, "position": i}
+                for c in document.cases
+                for i, t in enumerate(dict.fromkeys(c.topics))
+            )
+            for table, items in (
+                ("strategies", document.strategies),
+                ("actions", document.actions),
+                ("report_backs", document.report_backs),
+                ("notes", document.notes),
+            ):
+                self.db.table(table).insert_all((to_row(item) for item in items), batch_size=500)

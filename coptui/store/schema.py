@@ -1,0 +1,186 @@
+"""The repertoire's schema, as ordered migrations.
+
+sqlite-utils' `Migrations` applies what a file lacks; `PRAGMA user_version` records
+how many have been applied so that a file written by a newer coptui is recognised
+and refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+from sqlite_utils.migrations import Migrations
+
+# 'copt' in ASCII: marks a SQLite file as a coptui repertoire.
+APPLICATION_ID = 0x636F7074
+
+migrations = Migrations("coptui")
+MIGRATION_NAMES: list[str] = []
+
+
+def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+    MIGRATION_NAMES.append(name)
+    return migrations(name=name)
+
+
+@_migration("0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE community (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL CHECK (name <> ''),
+            domain TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE topics (
+            slug TEXT PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            description TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE members (
+            handle TEXT PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            role TEXT NOT NULL CHECK (role IN ('facilitator', 'member')),
+            organisation TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL CHECK (title <> ''),
+            date TEXT NOT NULL,
+            format TEXT NOT NULL,
+            facilitator TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('planned', 'live', 'closed')),
+            started_at TEXT,
+            ended_at TEXT,
+            current_phase INTEGER
+        );
+        -- A repertoire has at most one live session at a time.
+        CREATE UNIQUE INDEX sessions_one_live ON sessions(status) WHERE status = 'live';
+        CREATE INDEX sessions_date ON sessions(date);
+        CREATE TABLE attendance (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            member TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            presence TEXT NOT NULL CHECK (presence IN ('attended', 'apologies', 'absent')),
+            position INTEGER NOT NULL,
+            PRIMARY KEY (session_id, member)
+        );
+        CREATE INDEX attendance_member ON attendance(member);
+        CREATE TABLE phase_runs (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('check_in', 'problem_sharing', 'problem_solving', 'report_back')),
+            title TEXT NOT NULL,
+            timebox_minutes INTEGER NOT NULL,
+            prompt TEXT NOT NULL DEFAULT '',
+            started_at TEXT,
+            ended_at TEXT,
+            paused_at TEXT,
+            paused_seconds INTEGER NOT NULL DEFAULT 0,
+            extra_minutes INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (session_id, position)
+        );
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id),
+            presenter TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            title TEXT NOT NULL CHECK (title <> ''),
+            context TEXT NOT NULL DEFAULT '',
+            question TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL
+                CHECK (status IN ('open', 'in_trial', 'reported', 'resolved', 'reopened')),
+            opened_on TEXT NOT NULL
+        );
+        CREATE INDEX cases_opened_on ON cases(opened_on);
+        CREATE INDEX cases_presenter ON cases(presenter);
+        CREATE INDEX cases_session ON cases(session_id);
+        CREATE INDEX cases_status ON cases(status, opened_on);
+        CREATE TABLE case_topics (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            topic TEXT NOT NULL REFERENCES topics(slug) ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (case_id, topic)
+        );
+        CREATE INDEX case_topics_topic ON case_topics(topic, case_id);
+        CREATE TABLE strategies (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            session_id INTEGER REFERENCES sessions(id),
+            proposer TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            text TEXT NOT NULL CHECK (text <> ''),
+            votes INTEGER NOT NULL DEFAULT 0 CHECK (votes >= 0),
+            picked INTEGER NOT NULL DEFAULT 0 CHECK (picked IN (0, 1))
+        );
+        CREATE INDEX strategies_case ON strategies(case_id);
+        CREATE INDEX strategies_proposer ON strategies(proposer);
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER REFERENCES cases(id),
+            strategy_id INTEGER REFERENCES strategies(id),
+            session_id INTEGER REFERENCES sessions(id),
+            owner TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            text TEXT NOT NULL CHECK (text <> ''),
+            due TEXT,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done', 'dropped'))
+        );
+        CREATE INDEX actions_case ON actions(case_id);
+        CREATE INDEX actions_strategy ON actions(strategy_id);
+        CREATE INDEX actions_owner ON actions(owner, status);
+        CREATE INDEX actions_status ON actions(status, due);
+        CREATE TABLE report_backs (
+            id INTEGER PRIMARY KEY,
+            action_id INTEGER REFERENCES actions(id),
+            case_id INTEGER REFERENCES cases(id),
+            session_id INTEGER REFERENCES sessions(id),
+            member TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            outcome TEXT NOT NULL CHECK (outcome IN ('worked', 'partly', 'did_not_work', 'not_tried')),
+            story TEXT NOT NULL DEFAULT '',
+            lesson TEXT NOT NULL DEFAULT '',
+            value_cycle TEXT
+                CHECK (value_cycle IN ('immediate', 'potential', 'applied', 'realized', 'reframing')),
+            reported_on TEXT NOT NULL
+        );
+        CREATE INDEX report_backs_action ON report_backs(action_id);
+        CREATE INDEX report_backs_case ON report_backs(case_id);
+        CREATE INDEX report_backs_member ON report_backs(member);
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            phase INTEGER,
+            author TEXT REFERENCES members(handle) ON UPDATE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('note', 'check_in', 'decision')),
+            text TEXT NOT NULL CHECK (text <> ''),
+            case_id INTEGER REFERENCES cases(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_session ON notes(session_id, phase);
+        CREATE INDEX notes_case ON notes(case_id);
+        """
+    )
+
+
+# The columns each kind of text is searched by; the store keeps them in step by triggers.
+SEARCHED_COLUMNS: dict[str, list[str]] = {
+    "cases": ["title", "context", "question"],
+    "strategies": ["text"],
+    "report_backs": ["story", "lesson"],
+    "notes": ["text"],
+}
+
+
+@_migration("0002_full_text_search")
+def _full_text_search(db: Database) -> None:
+    for table, columns in SEARCHED_COLUMNS.items():
+        Table(db, table).enable_fts(columns, create_triggers=True, tokenize="porter unicode61")
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+def upgrade(db: Database) -> None:
+    """Apply every pending migration, then stamp the file as a coptui repertoire of this version."""
+    migrations.apply(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

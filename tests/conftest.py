@@ -1,0 +1,200 @@
+"""Every test builds its own world: a throwaway repertoire in tmp_path, no user files touched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from coptui.models import (
+    Action,
+    Case,
+    Community,
+    Member,
+    Note,
+    PhaseKind,
+    PhaseRun,
+    RepertoireDocument,
+    ReportBack,
+    Role,
+    Session,
+    SessionStatus,
+    Strategy,
+    Topic,
+)
+from coptui.store import Repertoire
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "sre-guild.json"
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every coptui location at the test's own folder."""
+    monkeypatch.setenv("COPTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COPTUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("COPTUI_DB", raising=False)
+
+
+def small_document() -> RepertoireDocument:
+    """A tiny community with one trip round the learning loop, and some awkward text."""
+    phases = [
+        PhaseRun(position=i, kind=kind, title=title, timebox_minutes=minutes)
+        for i, (kind, title, minutes) in enumerate(
+            [
+                (PhaseKind.CHECK_IN, "Check-in", 10),
+                (PhaseKind.PROBLEM_SHARING, "Problem sharing", 15),
+                (PhaseKind.PROBLEM_SOLVING, "Collaborative problem solving", 30),
+                (PhaseKind.REPORT_BACK, "Report-back", 15),
+            ]
+        )
+    ]
+    return RepertoireDocument(
+        community=Community(name="SRE Guild", domain="Keeping production calm."),
+        topics=[Topic(slug="alerting", name="Alerting"), Topic(slug="on-call", name="On-call")],
+        members=[
+            Member(handle="ana", name="Ana Ruiz", role=Role.FACILITATOR, organisation="Ledgerly"),
+            Member(handle="ben", name="Ben Okafor", organisation="City Transit"),
+            Member(handle="cho", name="Cho [lead] *ops*", organisation="Pixel | Forge"),
+        ],
+        sessions=[
+            Session(
+                id=1,
+                title="October clinic",
+                date=date(2026, 10, 1),
+                facilitator="ana",
+                attendees=["ana", "ben"],
+                apologies=["cho"],
+                status=SessionStatus.CLOSED,
+                phases=phases,
+            ),
+            Session(
+                id=2,
+                title="November clinic",
+                date=date(2026, 11, 5),
+                facilitator="ana",
+                attendees=["ana", "ben", "cho"],
+                status=SessionStatus.CLOSED,
+                phases=phases,
+            ),
+        ],
+        cases=[
+            Case(
+                id=1,
+                session=1,
+                presenter="ben",
+                title="Alert fatigue at night",
+                context="Forty pages a week, most of them flapping disk alerts.",
+                question="How do I cut pages without missing outages?",
+                topics=["alerting", "on-call"],
+                opened_on=date(2026, 10, 1),
+                status="reported",
+            ),
+            Case(
+                id=2,
+                session=2,
+                presenter="cho",
+                title="Runbooks nobody reads",
+                context="Our [runbook] links | rot within weeks.",
+                question="Keep them alive?",
+                topics=["on-call"],
+                opened_on=date(2026, 11, 5),
+            ),
+        ],
+        strategies=[
+            Strategy(
+                id=1,
+                case=1,
+                session=1,
+                proposer="ana",
+                text="Route low-urgency alerts to tickets",
+                votes=3,
+                picked=True,
+            ),
+            Strategy(
+                id=2, case=1, session=1, proposer="cho", text="Weekly alert review with on-call", votes=2
+            ),
+        ],
+        actions=[
+            Action(
+                id=1,
+                case=1,
+                strategy=1,
+                session=1,
+                owner="ben",
+                text="Try ticket routing for two weeks",
+                due=date(2026, 10, 15),
+                status="done",
+            ),
+            Action(
+                id=2,
+                case=1,
+                strategy=2,
+                session=1,
+                owner="ben",
+                text="Start a weekly alert review",
+                due=date(2026, 12, 1),
+            ),
+        ],
+        report_backs=[
+            ReportBack(
+                id=1,
+                action=1,
+                case=1,
+                session=2,
+                member="ben",
+                outcome="worked",
+                story="Pages dropped from forty to nine a week.",
+                lesson="Most pages were not urgent.",
+                value_cycle="realized",
+                reported_on=date(2026, 11, 5),
+            )
+        ],
+        notes=[
+            Note(
+                id=1,
+                session=1,
+                phase=0,
+                author="ben",
+                kind="check_in",
+                text="Tired after a noisy week on call.",
+                created_at=datetime(2026, 10, 1, 17, 2, tzinfo=UTC),
+            ),
+            Note(
+                id=2,
+                session=2,
+                phase=2,
+                kind="decision",
+                text="We pilot the alert review in December.",
+                created_at=datetime(2026, 11, 5, 17, 40, tzinfo=UTC),
+            ),
+        ],
+    )
+
+
+@pytest.fixture
+def sample_file() -> Path:
+    """The bundled demo community, in the interchange format."""
+    return SAMPLE
+
+
+@pytest.fixture
+def document() -> RepertoireDocument:
+    return small_document()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A repertoire file holding `small_document()`, closed and ready to open."""
+    path = tmp_path / "repertoire.db"
+    doc = small_document()
+    with Repertoire.create(path, doc.community) as repertoire:
+        repertoire.load(doc)
+    return path
+
+
+@pytest.fixture
+def repertoire(db_path: Path) -> Iterator[Repertoire]:
+    with Repertoire.open(db_path) as opened:
+        yield opened

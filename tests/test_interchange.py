@@ -1,0 +1,87 @@
+"""The JSON interchange: lossless round trips, and bad files that change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coptui.interchange import json_schema, read_document, to_json
+from coptui.models import RepertoireDocument
+from coptui.store import InvalidInput, Repertoire, StoreError
+
+
+def test_export_import_export_is_byte_identical(repertoire: Repertoire, tmp_path: Path) -> None:
+    first = to_json(repertoire.dump())
+    file = tmp_path / "export.json"
+    file.write_text(first, encoding="utf-8")
+    document = read_document(file)
+    with Repertoire.create(tmp_path / "copy.db", document.community) as copy:
+        copy.load(document)
+        assert to_json(copy.dump()) == first
+
+
+def test_schema_describes_the_format() -> None:
+    schema = json.loads(json_schema())
+    assert schema["title"] == "RepertoireDocument"
+    assert {"community", "members", "cases", "report_backs"} <= set(schema["properties"])
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    file = tmp_path / "in.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    return file
+
+
+def test_problems_are_located_by_json_path_and_counted(document: RepertoireDocument, tmp_path: Path) -> None:
+    data = document.model_dump(mode="json")
+    data["cases"][1]["opened_on"] = "2026-02-30"
+    data["members"][0]["handle"] = "has space"
+    data["strategies"][0]["bogus"] = 1
+    with pytest.raises(InvalidInput) as raised:
+        read_document(write(tmp_path, data))
+    message = str(raised.value)
+    assert "in.json was not imported: members[0].handle:" in message
+    assert "(and 2 more problems)" in message
+    assert {p.path for p in raised.value.problems} == {
+        "members[0].handle",
+        "cases[1].opened_on",
+        "strategies[0].bogus",
+    }
+
+
+def test_broken_references_are_each_reported(document: RepertoireDocument, tmp_path: Path) -> None:
+    data = document.model_dump(mode="json")
+    data["cases"][0]["presenter"] = "zed"
+    data["actions"][1]["owner"] = "yan"
+    with pytest.raises(InvalidInput) as raised:
+        read_document(write(tmp_path, data))
+    assert [str(p) for p in raised.value.problems] == [
+        "cases[0].presenter: 'zed' is not a known member",
+        "actions[1].owner: 'yan' is not a known member",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{not json", "not valid JSON (line 1, column 2"),
+        (b"\xff\xfe\x00", "not UTF-8 text"),
+        (b"[1, 2]", "not a coptui repertoire file"),
+        (b'{"format": "something-else"}', "not a coptui repertoire file"),
+        (b'{"format": "coptui-repertoire"}', "community: is required"),
+        (b'{"format": "coptui-repertoire", "version": 9, "community": {"name": "x"}}', "version:"),
+    ],
+)
+def test_unreadable_files_get_a_clear_message(tmp_path: Path, content: bytes, expected: str) -> None:
+    file = tmp_path / "in.json"
+    file.write_bytes(content)
+    with pytest.raises(StoreError, match=r"in\.json") as raised:
+        read_document(file)
+    assert expected in str(raised.value)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"nope\.json: no such file"):
+        read_document(tmp_path / "nope.json")

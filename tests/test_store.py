@@ -1,0 +1,287 @@
+"""The store: round trips, the learning loop's status changes, search, read-only, and odd files."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    CaseStatus,
+    Community,
+    Member,
+    Note,
+    Outcome,
+    RepertoireDocument,
+    ReportBack,
+    Session,
+    SessionStatus,
+    Strategy,
+)
+from coptui.store import (
+    CaseFilter,
+    HitKind,
+    InvalidInput,
+    NewerSchema,
+    NotARepertoire,
+    NotFound,
+    ReadOnlyRepertoire,
+    Repertoire,
+    RepertoireMissing,
+    StoreError,
+)
+from coptui.store.schema import SCHEMA_VERSION
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_dump_returns_what_was_loaded(repertoire: Repertoire, document: RepertoireDocument) -> None:
+    assert repertoire.dump().model_dump_json() == document.model_dump_json()
+
+
+def test_items_round_trip_through_their_own_methods(repertoire: Repertoire) -> None:
+    case = repertoire.add_case(
+        Case(
+            presenter="cho",
+            title="Capacity | planning [Q1]",
+            context="line one\nline two",
+            topics=["alerting"],
+            opened_on=date(2026, 11, 20),
+        )
+    )
+    assert case.id is not None
+    assert repertoire.case(case.id) == case
+    strategy = repertoire.add_strategy(Strategy(case=case.id, proposer="ben", text="Load test *monthly*"))
+    assert repertoire.strategies(case=case.id) == [strategy]
+    note = repertoire.add_note(
+        Note(
+            session=2,
+            author="cho",
+            text="`code` and <b>tags</b>",
+            created_at=datetime(2026, 11, 5, tzinfo=UTC),
+        )
+    )
+    assert repertoire.notes(session=2)[-1] == note
+
+
+def test_cases_page_newest_first_and_filter(repertoire: Repertoire) -> None:
+    assert [c.id for c in repertoire.cases()] == [2, 1]
+    assert [c.id for c in repertoire.cases(limit=1, offset=1)] == [1]
+    assert [c.id for c in repertoire.cases(CaseFilter(topic="alerting"))] == [1]
+    assert [c.id for c in repertoire.cases(CaseFilter(status=CaseStatus.OPEN))] == [2]
+    assert [c.id for c in repertoire.cases(CaseFilter(presenter="cho"))] == [2]
+    assert [c.id for c in repertoire.cases(CaseFilter(since=date(2026, 11, 1)))] == [2]
+    assert [c.id for c in repertoire.cases(CaseFilter(until=date(2026, 10, 31)))] == [1]
+    assert repertoire.count_cases(CaseFilter(topic="on-call")) == 2
+
+
+def test_a_reference_to_nothing_is_refused_and_changes_nothing(repertoire: Repertoire, db_path: Path) -> None:
+    before = repertoire.dump()
+    with pytest.raises(InvalidInput, match="presenter: 'zed' is not a known member"):
+        repertoire.add_case(Case(presenter="zed", title="x", opened_on=date(2026, 1, 1)))
+    with pytest.raises(InvalidInput, match="case: 42 is not a known case"):
+        repertoire.add_strategy(Strategy(case=42, proposer="ana", text="x"))
+    with pytest.raises(InvalidInput, match="@ana is already a member"):
+        repertoire.add_member(Member(handle="ana", name="Another Ana"))
+    assert repertoire.dump() == before
+
+
+def test_the_learning_loop_moves_case_and_action_status(repertoire: Repertoire) -> None:
+    case = repertoire.add_case(Case(presenter="ana", title="Deploy freezes", opened_on=date(2026, 11, 6)))
+    strategy = repertoire.add_strategy(Strategy(case=case.id, proposer="ben", text="Canary first"))
+    action = repertoire.add_action(
+        Action(case=case.id, strategy=strategy.id, owner="ana", text="Canary one service")
+    )
+    assert repertoire.case(case.id).status is CaseStatus.IN_TRIAL
+
+    not_tried = repertoire.add_report_back(
+        ReportBack(action=action.id, member="ana", outcome=Outcome.NOT_TRIED, reported_on=date(2026, 11, 20))
+    )
+    assert not_tried.case == case.id
+    assert repertoire.action(action.id).status is ActionStatus.OPEN
+    assert repertoire.case(case.id).status is CaseStatus.IN_TRIAL
+
+    repertoire.add_report_back(
+        ReportBack(
+            action=action.id,
+            member="ana",
+            outcome=Outcome.PARTLY,
+            story="Half the services.",
+            reported_on=date(2026, 12, 4),
+        )
+    )
+    assert repertoire.action(action.id).status is ActionStatus.DONE
+    assert repertoire.case(case.id).status is CaseStatus.REPORTED
+
+
+def test_only_one_session_can_be_live(repertoire: Repertoire) -> None:
+    live = Session(title="Live one", date=date(2026, 12, 1), facilitator="ana", status=SessionStatus.LIVE)
+    first = repertoire.add_session(live)
+    assert repertoire.live_session() == first
+    with pytest.raises(StoreError):
+        repertoire.add_session(live)
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("fatigue", HitKind.CASE),  # case title
+        ("flapping", HitKind.CASE),  # case context
+        ("outages", HitKind.CASE),  # case question
+        ("tickets", HitKind.STRATEGY),
+        ("forty", HitKind.REPORT_BACK),
+        ("urgent", HitKind.REPORT_BACK),  # lesson
+        ("noisy", HitKind.NOTE),
+        ("pil", HitKind.NOTE),  # prefix of "pilot", as typed
+    ],
+)
+def test_search_finds_every_kind_of_text(repertoire: Repertoire, query: str, kind: HitKind) -> None:
+    hits = repertoire.search(query)
+    assert kind in {hit.kind for hit in hits}
+
+
+def test_search_follows_edits(repertoire: Repertoire) -> None:
+    case = repertoire.case(2)
+    repertoire.update_case(case.model_copy(update={"title": "Stale wiki pages"}))
+    assert [h.id for h in repertoire.search("wiki") if h.kind is HitKind.CASE] == [2]
+    assert not [h for h in repertoire.search("runbooks nobody") if h.kind is HitKind.CASE]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "C++",
+        '"',
+        "AND",
+        "NOT",
+        "OR",
+        "*",
+        "-",
+        ":",
+        "NEAR(",
+        "a AND",
+        '"unbalanced',
+        "^x",
+        "",
+        "   ",
+        "col:val",
+        "(",
+        "')",
+        "\x00",
+    ],
+)
+def test_hostile_queries_never_raise(repertoire: Repertoire, query: str) -> None:
+    assert isinstance(repertoire.search(query), list)
+
+
+def test_search_snippet_marks_the_matched_words(repertoire: Repertoire) -> None:
+    hit = next(h for h in repertoire.search("tickets") if h.kind is HitKind.STRATEGY)
+    assert hit.plain_snippet() == "Route low-urgency alerts to tickets"
+    assert "\x02tickets\x03" in hit.snippet
+
+
+def test_read_only_cannot_write_and_leaves_the_file_as_it_was(db_path: Path) -> None:
+    before = digest(db_path)
+    with Repertoire.open(db_path, read_only=True) as reader:
+        assert reader.community().name == "SRE Guild"
+        with pytest.raises(ReadOnlyRepertoire, match="read-only"):
+            reader.add_member(Member(handle="zoe", name="Zoe"))
+        with pytest.raises(sqlite3.OperationalError):
+            reader.db.execute("DELETE FROM members")
+        with pytest.raises(sqlite3.OperationalError):
+            reader.db.execute("PRAGMA query_only = OFF")
+            reader.db.execute("DELETE FROM members")
+    assert digest(db_path) == before
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RepertoireMissing, match=r"no repertoire at .*coptui init"):
+        Repertoire.open(tmp_path / "nope.db")
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list\n")
+    with pytest.raises(NotARepertoire, match="not a SQLite database"):
+        Repertoire.open(path)
+    assert path.read_text() == "shopping list\n"
+
+
+def test_another_applications_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    before = digest(path)
+    with pytest.raises(NotARepertoire, match="not a coptui repertoire"):
+        Repertoire.open(path)
+    assert digest(path) == before
+
+
+def test_a_truncated_file_gets_a_clear_message(db_path: Path) -> None:
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(StoreError, match=r"damaged|not a coptui"), Repertoire.open(db_path) as repertoire:
+        repertoire.dump()
+
+
+def test_a_newer_schema_is_refused_untouched(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = digest(db_path)
+    with pytest.raises(NewerSchema, match="newer coptui"):
+        Repertoire.open(db_path)
+    assert digest(db_path) == before
+
+
+def load_v1_fixture(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript((FIXTURES / "repertoire-v1.sql").read_text())
+    conn.close()
+
+
+def test_an_older_file_is_upgraded_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    load_v1_fixture(path)
+    with Repertoire.open(path) as repertoire:
+        assert repertoire.community().name == "Night Nurses"
+        assert [h.kind for h in repertoire.search("SBAR")] == [HitKind.STRATEGY]
+        assert [h.id for h in repertoire.search("handover")] == [1]
+        assert repertoire.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_an_older_file_is_not_upgraded_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    load_v1_fixture(path)
+    before = digest(path)
+    with pytest.raises(ReadOnlyRepertoire, match="older schema"):
+        Repertoire.open(path, read_only=True)
+    assert digest(path) == before
+
+
+def test_create_refuses_a_file_that_holds_a_community(db_path: Path) -> None:
+    with pytest.raises(StoreError, match="already holds"):
+        Repertoire.create(db_path, Community(name="Other"))
+
+
+def test_load_refuses_a_repertoire_that_has_content(
+    repertoire: Repertoire, document: RepertoireDocument
+) -> None:
+    with pytest.raises(StoreError, match="already holds"):
+        repertoire.load(document)
+
+
+def test_unknown_items_are_not_found(repertoire: Repertoire) -> None:
+    with pytest.raises(NotFound, match="no case 99"):
+        repertoire.case(99)
+    with pytest.raises(NotFound, match="no session 99"):
+        repertoire.session(99)
