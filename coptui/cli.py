@@ -197,7 +197,9 @@ def formats(name: str | None) -> None:
         default = "  (default)" if session_format.name == DEFAULT_FORMAT else ""
         if i:
             click.echo()
-        click.echo(f"{session_format.name} — {session_format.title}, {session_format.total_minutes} min{default}")
+        click.echo(
+            f"{session_format.name} — {session_format.title}, {session_format.total_minutes} min{default}"
+        )
         if session_format.description:
             click.echo(f"  {one_line(session_format.description)}")
         for phase in session_format.phases:

@@ -178,9 +178,17 @@ class Session(Model):
             raise ValueError("phase positions must run 0, 1, 2, … in order")
         if self.current_phase is not None and self.current_phase >= len(self.phases):
             raise ValueError(f"current_phase {self.current_phase} is not one of the session's phases")
-        overlap = set(self.attendees) & set(self.apologies)
-        if overlap:
-            raise ValueError(f"{sorted(overlap)[0]} is both attending and sending apologies")
+        seen: dict[str, str] = {}
+        for field in ("attendees", "apologies", "absent"):
+            for handle in getattr(self, field):
+                if handle in seen:
+                    where = (
+                        "twice in " + field
+                        if seen[handle] == field
+                        else f"in both {seen[handle]} and {field}"
+                    )
+                    raise ValueError(f"{handle} is listed {where}")
+                seen[handle] = field
         return self
 
 
@@ -204,6 +212,13 @@ class Case(Model):
     question: Text = ""
     topics: list[Slug] = []
     status: CaseStatus = CaseStatus.OPEN
+
+    @model_validator(mode="after")
+    def _topics_once(self) -> Case:
+        if len(set(self.topics)) != len(self.topics):
+            raise ValueError("a topic is listed twice")
+        return self
+
     opened_on: date
 
 
@@ -308,6 +323,7 @@ class RepertoireDocument(Model):
         unique("report_backs", [r.id for r in self.report_backs], "id")
         unique("notes", [n.id for n in self.notes], "id")
         strategy_case = {s.id: s.case for s in self.strategies}
+        action_case = {a.id: a.case for a in self.actions}
         phase_counts = {s.id: len(s.phases) for s in self.sessions}
 
         def check(path: str, value: Any, known: set[Any], what: str) -> None:
@@ -346,6 +362,13 @@ class RepertoireDocument(Model):
             check(f"report_backs[{i}].action", r.action, action_ids, "action")
             check(f"report_backs[{i}].case", r.case, case_ids, "case")
             check(f"report_backs[{i}].session", r.session, session_ids, "session")
+            if r.case is not None and action_case.get(r.action) not in (None, r.case):
+                problems.append(
+                    Problem(
+                        path=f"report_backs[{i}].case",
+                        message=f"action {r.action} belongs to case {action_case[r.action]}, not case {r.case}",
+                    )
+                )
         for i, n in enumerate(self.notes):
             check(f"notes[{i}].session", n.session, session_ids, "session")
             check(f"notes[{i}].author", n.author, handles, "member")

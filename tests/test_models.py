@@ -40,8 +40,15 @@ def test_unknown_fields_are_refused() -> None:
 
 
 def test_someone_cannot_both_attend_and_send_apologies() -> None:
-    with pytest.raises(ValidationError, match="both attending and sending apologies"):
+    with pytest.raises(ValidationError, match="ben is listed in both attendees and apologies"):
         Session(title="x", date=date(2026, 1, 1), facilitator="ana", attendees=["ben"], apologies=["ben"])
+    with pytest.raises(ValidationError, match="ben is listed twice in absent"):
+        Session(title="x", date=date(2026, 1, 1), facilitator="ana", absent=["ben", "ben"])
+
+
+def test_a_topic_is_listed_once() -> None:
+    with pytest.raises(ValidationError, match="a topic is listed twice"):
+        Case(presenter="ana", title="x", opened_on=date(2026, 1, 1), topics=["a", "a"])
 
 
 def test_text_keeps_markup_and_loses_escape_sequences() -> None:
@@ -69,6 +76,7 @@ def test_titles_fold_line_breaks() -> None:
         ("actions", {"strategy": 99}, "actions[0].strategy: 99 is not a known strategy"),
         ("report_backs", {"action": 99}, "report_backs[0].action: 99 is not a known action"),
         ("notes", {"phase": 9}, "notes[0].phase: session 1 has no phase 9"),
+        ("report_backs", {"case": 2}, "report_backs[0].case: action 1 belongs to case 1, not case 2"),
         ("cases", {"id": 2}, "cases[1].id: 2 is used twice"),
     ],
 )
