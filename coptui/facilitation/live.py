@@ -1,0 +1,677 @@
+"""A live session: moving through the phases, filing what is said, undo, the end, and resume.
+
+Every entry is written to the repertoire the moment it is entered, and the timers live in the
+session's `PhaseRun` timestamps, so a killed process loses nothing and resumes the same clock.
+Methods may be called from worker threads; a lock keeps one change at a time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from pydantic import ValidationError
+
+from coptui.facilitation.clock import Clock, SystemClock
+from coptui.facilitation.speaking import SpeakingOrder, shuffled
+from coptui.facilitation.summary import PhaseSummary, SessionSummary
+from coptui.facilitation.tags import (
+    AbsentEntry,
+    ActionEntry,
+    CaseDetailEntry,
+    CaseEntry,
+    DecisionEntry,
+    Entry,
+    EntryError,
+    FocusEntry,
+    NoteEntry,
+    PickEntry,
+    ReportEntry,
+    StrategyEntry,
+    UndoEntry,
+    VoteEntry,
+    parse_entry,
+)
+from coptui.facilitation.timer import PhaseTimer
+from coptui.formats import SessionFormat
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    Note,
+    NoteKind,
+    PhaseKind,
+    PhaseRun,
+    ReportBack,
+    Session,
+    SessionStatus,
+    Strategy,
+    Topic,
+)
+from coptui.store import InvalidInput, Repertoire, StoreError
+
+EXTEND_MINUTES = 5
+_CASE_PHASES = (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING)
+
+
+class FacilitationError(Exception):
+    """A session cannot be started or resumed; the message says why, for the user as it is."""
+
+
+def default_title(day: date) -> str:
+    return f"Session of {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """The answers to the start screen's questions."""
+
+    session_format: SessionFormat
+    facilitator: str
+    attendees: Sequence[str]
+    title: str = ""
+    apologies: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class MatterArising:
+    """An open action from an earlier session, to be reported on (or reported on this session)."""
+
+    number: int
+    action: Action
+    case_title: str | None
+    strategy_text: str | None
+    report: ReportBack | None = None
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything the session screen shows, read in one go so the screen never waits on the store."""
+
+    session: Session
+    member_names: dict[str, str]
+    cases: tuple[Case, ...]
+    focus: int | None  # index into `cases`
+    strategies: tuple[Strategy, ...]  # of the case in focus
+    actions: tuple[Action, ...]  # filed this session
+    notes: tuple[Note, ...]  # of the current phase
+    matters: tuple[MatterArising, ...]
+    reports: tuple[ReportBack, ...]  # filed this session with no action behind them
+    speaking: SpeakingOrder
+    can_undo: bool
+
+    @property
+    def phase(self) -> PhaseRun:
+        return self.session.phases[self.session.current_phase or 0]
+
+    @property
+    def focused_case(self) -> Case | None:
+        return None if self.focus is None else self.cases[self.focus]
+
+
+@dataclass
+class _Undo:
+    description: str
+    revert: Callable[[], None]
+
+
+@dataclass
+class _State:
+    undo: list[_Undo] = field(default_factory=list)
+    focus: int | None = None  # a case id
+
+
+class LiveSession:
+    """The engine behind the session screen: one live session of one repertoire."""
+
+    def __init__(self, repertoire: Repertoire, session: Session, clock: Clock | None = None) -> None:
+        if session.id is None or session.current_phase is None:
+            raise FacilitationError("a live session must be filed and have a current phase")
+        self.repertoire = repertoire
+        self.session = session
+        self.session_id: int = session.id
+        self.clock: Clock = clock or SystemClock()
+        self._lock = threading.RLock()
+        self._state = _State()
+        self.member_names = {m.handle: m.name for m in repertoire.members()}
+        cases = repertoire.session_cases(self.session_id)
+        self._state.focus = cases[-1].id if cases else None
+
+    # -- starting and resuming ----------------------------------------------------
+
+    @classmethod
+    def start(cls, repertoire: Repertoire, plan: SessionPlan, clock: Clock | None = None) -> LiveSession:
+        clock = clock or SystemClock()
+        live = repertoire.live_session()
+        if live is not None:
+            raise FacilitationError(
+                f"{live.title!r} is already live (since {live.date}); resume it, or end it first"
+            )
+        now = clock.now()
+        day = now.astimezone().date()
+        attendees = list(dict.fromkeys(plan.attendees))
+        if plan.facilitator not in attendees:
+            attendees.insert(0, plan.facilitator)
+        apologies = [h for h in dict.fromkeys(plan.apologies) if h not in attendees]
+        phases = plan.session_format.phase_runs()
+        PhaseTimer(phases[0], clock).start()
+        try:
+            session = Session(
+                title=plan.title.strip() or default_title(day),
+                date=day,
+                format=plan.session_format.name,
+                facilitator=plan.facilitator,
+                attendees=attendees,
+                apologies=apologies,
+                status=SessionStatus.LIVE,
+                started_at=now,
+                current_phase=0,
+                phases=phases,
+            )
+            filed = repertoire.add_session(session)
+        except ValidationError as error:
+            raise FacilitationError(_first_problem(error)) from error
+        except InvalidInput as error:
+            raise FacilitationError(str(error.problems[0])) from error
+        return cls(repertoire, filed, clock)
+
+    @classmethod
+    def resume(cls, repertoire: Repertoire, clock: Clock | None = None) -> LiveSession:
+        """The session left live by a closed terminal or a killed process, timers as they were."""
+        session = repertoire.live_session()
+        if session is None:
+            raise FacilitationError("no session is live; start one with `coptui run`")
+        if session.current_phase is None:
+            session.current_phase = 0
+        return cls(repertoire, session, clock)
+
+    # -- where the meeting is ---------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        return self.session.current_phase or 0
+
+    @property
+    def phase(self) -> PhaseRun:
+        return self.session.phases[self.position]
+
+    @property
+    def timer(self) -> PhaseTimer:
+        return PhaseTimer(self.phase, self.clock)
+
+    @property
+    def is_last_phase(self) -> bool:
+        return self.position == len(self.session.phases) - 1
+
+    @property
+    def closed(self) -> bool:
+        return self.session.status is SessionStatus.CLOSED
+
+    # -- moving through the meeting ------------------------------------------------------
+
+    def next_phase(self) -> bool:
+        return self.jump_to(self.position + 1)
+
+    def previous_phase(self) -> bool:
+        return self.jump_to(self.position - 1)
+
+    def jump_to(self, position: int) -> bool:
+        """Stop this phase's timer and start (or carry on) that one's; False if there is no such phase."""
+        with self._lock:
+            if self.closed or not 0 <= position < len(self.session.phases) or position == self.position:
+                return False
+            PhaseTimer(self.phase, self.clock).stop()
+            self.session.current_phase = position
+            PhaseTimer(self.phase, self.clock).start()
+            self.repertoire.update_session(self.session)
+            return True
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume the phase timer; returns True when it is now paused."""
+        with self._lock:
+            self.timer.toggle_pause()
+            self.repertoire.update_phase(self.session_id, self.phase)
+            return self.timer.paused
+
+    def extend(self, minutes: int = EXTEND_MINUTES) -> None:
+        with self._lock:
+            self.timer.extend(minutes)
+            self.repertoire.update_phase(self.session_id, self.phase)
+
+    def shuffle_order(self) -> list[str]:
+        """Go round in a new random order; the order is kept with the attendance, so it survives resume."""
+        with self._lock:
+            self.session.attendees = shuffled(self.session.attendees)
+            self.repertoire.update_session(self.session)
+            return list(self.session.attendees)
+
+    def end(self) -> SessionSummary:
+        """Close the session: the current phase's timer stops and the summary is read back."""
+        with self._lock:
+            if not self.closed:
+                PhaseTimer(self.phase, self.clock).stop()
+                self.session.status = SessionStatus.CLOSED
+                self.session.ended_at = self.clock.now()
+                self.repertoire.update_session(self.session)
+                self._state.undo.clear()
+            return self.summary()
+
+    # -- capture -------------------------------------------------------------------
+
+    def enter(self, text: str) -> EntryResult:
+        """File what was typed in the capture box, or say why not; nothing is filed on an error."""
+        with self._lock:
+            if self.closed:
+                return EntryResult(False, "the session has ended; nothing more can be filed")
+            entry = parse_entry(text, self.member_names)
+            if isinstance(entry, EntryError):
+                return EntryResult(False, entry.message)
+            try:
+                return self._file(entry)
+            except InvalidInput as error:
+                return EntryResult(False, f"not filed: {error.problems[0]}")
+            except ValidationError as error:
+                return EntryResult(False, f"not filed: {_first_problem(error)}")
+
+    def undo(self) -> EntryResult:
+        with self._lock:
+            if not self._state.undo:
+                return EntryResult(False, "nothing to undo")
+            last = self._state.undo[-1]
+            try:
+                last.revert()
+            except StoreError as error:
+                return EntryResult(False, f"could not undo {last.description}: {error}")
+            self._state.undo.pop()
+            return EntryResult(True, f"undone: {last.description}")
+
+    def mark_absent(self, handle: str) -> EntryResult:
+        return self.enter(f"#absent @{handle}")
+
+    def _remember(self, description: str, revert: Callable[[], None]) -> EntryResult:
+        self._state.undo.append(_Undo(description, revert))
+        return EntryResult(True, f"filed {description}")
+
+    def _file(self, entry: Entry) -> EntryResult:
+        match entry:
+            case NoteEntry() | DecisionEntry():
+                return self._file_note(entry)
+            case CaseEntry():
+                return self._file_case(entry)
+            case CaseDetailEntry():
+                return self._file_case_detail(entry)
+            case FocusEntry():
+                return self._focus(entry)
+            case StrategyEntry():
+                return self._file_strategy(entry)
+            case VoteEntry() | PickEntry():
+                return self._file_vote(entry)
+            case ActionEntry():
+                return self._file_action(entry)
+            case ReportEntry():
+                return self._file_report(entry)
+            case AbsentEntry():
+                return self._file_absent(entry)
+            case UndoEntry():
+                return self.undo()
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone().date()
+
+    def _focused_case(self) -> Case | EntryResult:
+        if self._state.focus is None:
+            return EntryResult(False, "no case in focus: file one with #case @handle title, or #focus N")
+        return self.repertoire.case(self._state.focus)
+
+    def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
+        kind = self.phase.kind
+        author: str | None = None
+        if isinstance(entry, DecisionEntry):
+            note_kind = NoteKind.DECISION
+        else:
+            note_kind = NoteKind.CHECK_IN if kind is PhaseKind.CHECK_IN else NoteKind.NOTE
+            author = entry.author
+            if author is None and kind is PhaseKind.CHECK_IN:
+                author = self._speaking().next_speaker
+        note = self.repertoire.add_note(
+            Note(
+                session=self.session_id,
+                phase=self.position,
+                author=author,
+                kind=note_kind,
+                text=entry.text,
+                case=self._state.focus if kind in _CASE_PHASES else None,
+                created_at=self.clock.now(),
+            )
+        )
+        assert note.id is not None
+        note_id = note.id
+        what = {NoteKind.DECISION: "a decision", NoteKind.CHECK_IN: "a check-in"}.get(note_kind, "a note")
+        by = f" from @{author}" if author else ""
+        return self._remember(f"{what}{by}", lambda: self.repertoire.delete_note(note_id))
+
+    def _file_case(self, entry: CaseEntry) -> EntryResult:
+        case = self.repertoire.add_case(
+            Case(
+                session=self.session_id,
+                presenter=entry.presenter,
+                title=entry.title,
+                opened_on=self._today(),
+            )
+        )
+        assert case.id is not None
+        case_id, before = case.id, self._state.focus
+        self._state.focus = case_id
+
+        def revert() -> None:
+            self.repertoire.delete_case(case_id)
+            self._state.focus = before
+
+        return self._remember(f"case {entry.title!r} by @{entry.presenter}", revert)
+
+    def _file_case_detail(self, entry: CaseDetailEntry) -> EntryResult:
+        case = self._focused_case()
+        if isinstance(case, EntryResult):
+            return case
+        before = case.model_copy()
+        if entry.field == "topics":
+            known = {t.slug for t in self.repertoire.topics()}
+            for slug in entry.topics:
+                if slug not in known:
+                    self.repertoire.add_topic(Topic(slug=slug, name=slug.replace("-", " ").capitalize()))
+            case.topics = list(dict.fromkeys([*case.topics, *entry.topics]))
+            what = "topics " + " ".join("#" + t for t in entry.topics)
+        else:
+            current = getattr(case, entry.field)
+            setattr(case, entry.field, f"{current}\n\n{entry.text}" if current else entry.text)
+            what = "the " + entry.field
+        self.repertoire.update_case(case)
+        return self._remember(f"{what} of {case.title!r}", lambda: self._restore_case(before))
+
+    def _restore_case(self, case: Case) -> None:
+        self.repertoire.update_case(case)
+
+    def _focus(self, entry: FocusEntry) -> EntryResult:
+        cases = self.repertoire.session_cases(self.session_id)
+        if not cases:
+            return EntryResult(False, "no case has been shared yet: file one with #case @handle title")
+        if entry.case > len(cases):
+            return EntryResult(False, f"there are {len(cases)} cases; pick one from 1 to {len(cases)}")
+        case = cases[entry.case - 1]
+        self._state.focus = case.id
+        return EntryResult(True, f"case {entry.case} in focus: {case.title!r}")
+
+    def focus_step(self, step: int) -> EntryResult:
+        """Put the next (or previous) case of this session in focus."""
+        with self._lock:
+            ids = [c.id for c in self.repertoire.session_cases(self.session_id)]
+            if not ids:
+                return EntryResult(False, "no case has been shared yet")
+            index = ids.index(self._state.focus) if self._state.focus in ids else 0
+            return self._focus(FocusEntry((index + step) % len(ids) + 1))
+
+    def _file_strategy(self, entry: StrategyEntry) -> EntryResult:
+        case = self._focused_case()
+        if isinstance(case, EntryResult):
+            return case
+        assert case.id is not None
+        strategy = self.repertoire.add_strategy(
+            Strategy(case=case.id, session=self.session_id, proposer=entry.proposer, text=entry.text)
+        )
+        assert strategy.id is not None
+        strategy_id = strategy.id
+        return self._remember(
+            f"a strategy from @{entry.proposer} for {case.title!r}",
+            lambda: self.repertoire.delete_strategy(strategy_id),
+        )
+
+    def _strategy_number(self, case: Case, number: int) -> Strategy | EntryResult:
+        assert case.id is not None
+        strategies = self.repertoire.strategies(case=case.id)
+        if not strategies:
+            return EntryResult(False, f"{case.title!r} has no strategies yet: add one with #strategy @handle")
+        if number > len(strategies):
+            count = len(strategies)
+            return EntryResult(False, f"{case.title!r} has {count} strategies; pick one from 1 to {count}")
+        return strategies[number - 1]
+
+    def _file_vote(self, entry: VoteEntry | PickEntry) -> EntryResult:
+        case = self._focused_case()
+        if isinstance(case, EntryResult):
+            return case
+        strategy = self._strategy_number(case, entry.strategy)
+        if isinstance(strategy, EntryResult):
+            return strategy
+        before = strategy.model_copy()
+        if isinstance(entry, VoteEntry):
+            strategy.votes += entry.count
+            what = f"{entry.count} vote{'s' if entry.count > 1 else ''} for strategy {entry.strategy}"
+        else:
+            strategy.picked = not strategy.picked
+            what = f"{'the pick of' if strategy.picked else 'no pick for'} strategy {entry.strategy}"
+        self.repertoire.update_strategy(strategy)
+        return self._remember(what, lambda: self._restore_strategy(before))
+
+    def _restore_strategy(self, strategy: Strategy) -> None:
+        self.repertoire.update_strategy(strategy)
+
+    def _file_action(self, entry: ActionEntry) -> EntryResult:
+        if entry.due is not None and entry.due < self._today():
+            return EntryResult(False, f"due:{entry.due} is in the past; give a date from today on")
+        case = None if self._state.focus is None else self.repertoire.case(self._state.focus)
+        strategy_id: int | None = None
+        if entry.strategy is not None:
+            if case is None:
+                return EntryResult(False, "strategy:N needs a case in focus: #focus N first")
+            strategy = self._strategy_number(case, entry.strategy)
+            if isinstance(strategy, EntryResult):
+                return strategy
+            strategy_id = strategy.id
+        elif case is not None and case.id is not None:
+            picked = [s for s in self.repertoire.strategies(case=case.id) if s.picked]
+            strategy_id = picked[0].id if len(picked) == 1 else None
+        action = self.repertoire.add_action(
+            Action(
+                case=None if case is None else case.id,
+                strategy=strategy_id,
+                session=self.session_id,
+                owner=entry.owner,
+                text=entry.text,
+                due=entry.due,
+            )
+        )
+        assert action.id is not None
+        action_id = action.id
+
+        def revert() -> None:
+            self.repertoire.delete_action(action_id)
+            if case is not None and case.id is not None:
+                self.repertoire.set_case_status(case.id, case.status)
+
+        return self._remember(f"an action for @{entry.owner}", revert)
+
+    def _file_report(self, entry: ReportEntry) -> EntryResult:
+        action: Action | None = None
+        if entry.matter is not None:
+            matters = self._matters()
+            if not matters:
+                return EntryResult(
+                    False, "there are no matters arising; report with #report @handle outcome story"
+                )
+            if entry.matter > len(matters):
+                return EntryResult(
+                    False, f"there are {len(matters)} matters arising; pick one from 1 to {len(matters)}"
+                )
+            matter = matters[entry.matter - 1]
+            if matter.report is not None:
+                return EntryResult(False, f"matter {entry.matter} was reported already; #undo to change it")
+            action = matter.action
+        member = action.owner if action is not None else entry.member
+        assert member is not None
+        case = None if action is None or action.case is None else self.repertoire.case(action.case)
+        report = self.repertoire.add_report_back(
+            ReportBack(
+                action=None if action is None else action.id,
+                case=None if case is None else case.id,
+                session=self.session_id,
+                member=member,
+                outcome=entry.outcome,
+                story=entry.story,
+                lesson=entry.lesson,
+                value_cycle=entry.value_cycle,
+                reported_on=self._today(),
+            )
+        )
+        assert report.id is not None
+        report_id = report.id
+
+        def revert() -> None:
+            self.repertoire.delete_report_back(report_id)
+            if action is not None and action.id is not None:
+                self.repertoire.set_action_status(action.id, action.status)
+            if case is not None and case.id is not None:
+                self.repertoire.set_case_status(case.id, case.status)
+
+        what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
+        return self._remember(f"{what} from @{member} ({entry.outcome.value.replace('_', ' ')})", revert)
+
+    def _file_absent(self, entry: AbsentEntry) -> EntryResult:
+        session = self.session
+        if entry.handle not in session.attendees:
+            return EntryResult(False, f"@{entry.handle} is not on today's attendance list")
+        before = (list(session.attendees), list(session.absent))
+        session.attendees = [h for h in session.attendees if h != entry.handle]
+        session.absent = [*session.absent, entry.handle]
+        self.repertoire.update_session(session)
+
+        def revert() -> None:
+            # Absent first: for a moment a member may be in neither list, never in both.
+            session.absent = before[1]
+            session.attendees = before[0]
+            self.repertoire.update_session(session)
+
+        return self._remember(f"@{entry.handle} as absent", revert)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _matters(self) -> list[MatterArising]:
+        """Open actions from earlier sessions, and those reported on in this one, in a stable order."""
+        reports = {r.action: r for r in self.repertoire.report_backs(session=self.session_id) if r.action}
+        actions = [
+            a
+            for a in self.repertoire.actions()
+            if a.session != self.session_id and (a.status is ActionStatus.OPEN or a.id in reports)
+        ]
+        actions.sort(key=lambda a: (a.owner, a.due or date.max, a.id or 0))
+        case_titles: dict[int, str] = {}
+        matters = []
+        for number, action in enumerate(actions, start=1):
+            if action.case is not None and action.case not in case_titles:
+                case_titles[action.case] = self.repertoire.case(action.case).title
+            strategy = None if action.strategy is None else self.repertoire.strategy(action.strategy).text
+            matters.append(
+                MatterArising(
+                    number=number,
+                    action=action,
+                    case_title=None if action.case is None else case_titles[action.case],
+                    strategy_text=strategy,
+                    report=None if action.id is None else reports.get(action.id),
+                )
+            )
+        return matters
+
+    def matters_arising(self) -> list[MatterArising]:
+        with self._lock:
+            return self._matters()
+
+    def _speaking(self) -> SpeakingOrder:
+        phase = self.phase
+        notes = [n for n in self.repertoire.notes(session=self.session_id) if n.phase == self.position]
+        spoken = {n.author for n in notes if n.author}
+        if phase.kind is PhaseKind.PROBLEM_SHARING:
+            spoken |= {c.presenter for c in self.repertoire.session_cases(self.session_id)}
+        elif phase.kind is PhaseKind.PROBLEM_SOLVING:
+            spoken |= {
+                s.proposer
+                for c in self.repertoire.session_cases(self.session_id)
+                if c.id is not None
+                for s in self.repertoire.strategies(case=c.id)
+            }
+        elif phase.kind is PhaseKind.REPORT_BACK:
+            spoken |= {r.member for r in self.repertoire.report_backs(session=self.session_id)}
+        since = phase.started_at
+        if phase.kind is PhaseKind.CHECK_IN and notes:
+            since = max(filter(None, [since, *(n.created_at for n in notes)]))
+        return SpeakingOrder.of(self.session.attendees, spoken, since)
+
+    def speaking_order(self) -> SpeakingOrder:
+        with self._lock:
+            return self._speaking()
+
+    def view(self) -> SessionView:
+        with self._lock:
+            cases = tuple(self.repertoire.session_cases(self.session_id))
+            ids = [c.id for c in cases]
+            focus = ids.index(self._state.focus) if self._state.focus in ids else None
+            strategies = (
+                tuple(self.repertoire.strategies(case=ids[focus])) if focus is not None and ids[focus] else ()
+            )
+            notes = tuple(
+                n for n in self.repertoire.notes(session=self.session_id) if n.phase == self.position
+            )
+            reports = tuple(
+                r for r in self.repertoire.report_backs(session=self.session_id) if r.action is None
+            )
+            return SessionView(
+                session=self.session.model_copy(deep=True),
+                member_names=dict(self.member_names),
+                cases=cases,
+                focus=focus,
+                strategies=strategies,
+                actions=tuple(a for a in self.repertoire.actions() if a.session == self.session_id),
+                notes=notes,
+                matters=tuple(self._matters()),
+                reports=reports,
+                speaking=self._speaking(),
+                can_undo=bool(self._state.undo),
+            )
+
+    def summary(self) -> SessionSummary:
+        with self._lock:
+            notes = self.repertoire.notes(session=self.session_id)
+            cases = self.repertoire.session_cases(self.session_id)
+            strategies = [s for c in cases if c.id is not None for s in self.repertoire.strategies(case=c.id)]
+            return SessionSummary(
+                session_id=self.session_id,
+                title=self.session.title,
+                notes=sum(1 for n in notes if n.kind is not NoteKind.DECISION),
+                decisions=sum(1 for n in notes if n.kind is NoteKind.DECISION),
+                cases=len(cases),
+                strategies=sum(1 for s in strategies if s.session == self.session_id),
+                actions=sum(1 for a in self.repertoire.actions() if a.session == self.session_id),
+                report_backs=len(self.repertoire.report_backs(session=self.session_id)),
+                phases=tuple(
+                    PhaseSummary(
+                        title=p.title,
+                        kind=p.kind,
+                        timebox_minutes=p.timebox_minutes,
+                        extra_minutes=p.extra_minutes,
+                        elapsed_seconds=PhaseTimer(p, self.clock).elapsed_seconds,
+                    )
+                    for p in self.session.phases
+                ),
+            )
+
+
+def _first_problem(error: ValidationError) -> str:
+    detail = error.errors()[0]
+    where = ".".join(str(part) for part in detail["loc"])
+    return f"{where}: {detail['msg']}" if where else detail["msg"]

@@ -1,0 +1,42 @@
+"""What a session produced, and how long each phase took against its timebox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coptui.models import PhaseKind
+
+
+@dataclass(frozen=True)
+class PhaseSummary:
+    title: str
+    kind: PhaseKind
+    timebox_minutes: int
+    extra_minutes: int
+    elapsed_seconds: int
+
+    @property
+    def over_seconds(self) -> int:
+        """Seconds beyond the timebox as planned (extensions count as over time)."""
+        return max(0, self.elapsed_seconds - self.timebox_minutes * 60)
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    session_id: int
+    title: str
+    notes: int
+    decisions: int
+    cases: int
+    strategies: int
+    actions: int
+    report_backs: int
+    phases: tuple[PhaseSummary, ...]
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(phase.elapsed_seconds for phase in self.phases)
+
+    @property
+    def timebox_minutes(self) -> int:
+        return sum(phase.timebox_minutes for phase in self.phases)

@@ -1,0 +1,404 @@
+"""What the facilitator types in the capture box, read as one typed entry or a clear error.
+
+    plain text                          a note in the current phase (`@handle text` names its author)
+    #case @handle title                 a case that member brings; it becomes the case in focus
+    #context text / #question text      the case in focus: what it is about, what they ask
+    #topic slug [slug ...]              the case in focus: its topics
+    #focus N                            put case N of this session in focus
+    #strategy @handle text              a strategy for the case in focus, proposed by that member
+    #vote N [count]                     dot votes for strategy N of the case in focus
+    #pick N                             the presenter picks (or unpicks) strategy N
+    #action @handle [due:YYYY-MM-DD] [strategy:N] text
+    #decision text                      a decision the group made
+    #report N|@handle outcome story [lesson: text] [value:cycle]
+    #absent @handle                     an attendee is not there after all
+    #undo                               take back the last entry
+
+The parser never raises: odd input gives an `EntryError` whose message says what to type.
+Whether a handle is a member is checked here; what depends on the session (a case in focus,
+strategy N) is checked by the live session.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+
+from coptui.models import Outcome, ValueCycle
+from coptui.text import clean_line, clean_text
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    text: str
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class DecisionEntry:
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    presenter: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CaseDetailEntry:
+    field: str  # "context", "question" or "topics"
+    text: str = ""
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FocusEntry:
+    case: int  # 1-based, among this session's cases
+
+
+@dataclass(frozen=True)
+class StrategyEntry:
+    proposer: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VoteEntry:
+    strategy: int  # 1-based, among the case in focus's strategies
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class PickEntry:
+    strategy: int
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    owner: str
+    text: str
+    due: date | None = None
+    strategy: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    outcome: Outcome
+    matter: int | None = None  # 1-based, among the matters arising
+    member: str | None = None  # for an attendee reporting with no open action
+    story: str = ""
+    lesson: str = ""
+    value_cycle: ValueCycle | None = None
+
+
+@dataclass(frozen=True)
+class AbsentEntry:
+    handle: str
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    pass
+
+
+@dataclass(frozen=True)
+class EntryError:
+    message: str
+
+
+Entry = (
+    NoteEntry
+    | DecisionEntry
+    | CaseEntry
+    | CaseDetailEntry
+    | FocusEntry
+    | StrategyEntry
+    | VoteEntry
+    | PickEntry
+    | ActionEntry
+    | ReportEntry
+    | AbsentEntry
+    | UndoEntry
+)
+
+_Parser = Callable[[str, set[str]], "Entry | EntryError"]
+
+# A tag is '#' and a letter; "#1 priority" is plain text.
+_TAG = re.compile(r"^#([A-Za-z][\w-]*)(?:\s+|$)")
+_HANDLE = re.compile(r"^@(\S*)")
+_OUTCOMES = {
+    "worked": Outcome.WORKED,
+    "partly": Outcome.PARTLY,
+    "partially": Outcome.PARTLY,
+    "did_not_work": Outcome.DID_NOT_WORK,
+    "didnt_work": Outcome.DID_NOT_WORK,
+    "failed": Outcome.DID_NOT_WORK,
+    "not_tried": Outcome.NOT_TRIED,
+}
+OUTCOME_WORDS = "worked, partly, did-not-work, not-tried"
+VALUE_WORDS = ", ".join(v.value for v in ValueCycle)
+TAGS = (
+    "case",
+    "context",
+    "question",
+    "topic",
+    "focus",
+    "strategy",
+    "vote",
+    "pick",
+    "action",
+    "decision",
+    "report",
+    "absent",
+    "undo",
+)
+
+
+def parse_entry(text: str, handles: Collection[str]) -> Entry | EntryError:
+    """Read one line (or more) from the capture box; `handles` are the community's members."""
+    try:
+        return _parse(clean_text(text), {h.lower() for h in handles})
+    except Exception as error:  # the capture box must never bring the meeting down
+        return EntryError(f"could not read that entry ({error})")
+
+
+def _parse(text: str, handles: set[str]) -> Entry | EntryError:
+    if not text:
+        return EntryError("nothing to file: type a note, or a tag such as #case (F1 lists them)")
+    match = _TAG.match(text)
+    if match is None:
+        return _note(text, handles)
+    tag = match.group(1).lower()
+    rest = text[match.end() :].strip()
+    parser = _PARSERS.get(tag)
+    if parser is None:
+        return EntryError(f"#{tag} is not a tag; use one of " + ", ".join("#" + t for t in TAGS))
+    return parser(rest, handles)
+
+
+def _note(text: str, handles: set[str]) -> Entry | EntryError:
+    author, rest = _leading_handle(text)
+    if author is None:
+        return NoteEntry(text)
+    if author not in handles:
+        return _unknown(author)
+    if not rest:
+        return EntryError(f"what did @{author} say? type it after the handle")
+    return NoteEntry(rest, author)
+
+
+def _leading_handle(text: str) -> tuple[str | None, str]:
+    match = _HANDLE.match(text)
+    if match is None:
+        return None, text
+    return match.group(1).lower().rstrip(",:;"), text[match.end() :].strip()
+
+
+def _unknown(handle: str) -> EntryError:
+    if not handle:
+        return EntryError("a handle follows @ with no space, as in @ben")
+    return EntryError(f"@{handle} is not a member; add them from the start screen, or check the spelling")
+
+
+def _member(rest: str, handles: set[str], usage: str) -> tuple[str, str] | EntryError:
+    handle, text = _leading_handle(rest)
+    if handle is None:
+        return EntryError(f"who? {usage}")
+    if handle not in handles:
+        return _unknown(handle)
+    return handle, text
+
+
+def _case(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #case @handle title"
+    found = _member(rest, handles, usage)
+    if isinstance(found, EntryError):
+        return found
+    presenter, title = found
+    title = clean_line(title)
+    if not title:
+        return EntryError(f"the case needs a title: {usage}")
+    if len(title) > 300:
+        return EntryError("a case title is at most 300 characters; put the rest in #context")
+    return CaseEntry(presenter, title)
+
+
+def _detail(field: str) -> _Parser:
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        if not rest:
+            return EntryError(f"#{field} needs text: type #{field} and what the presenter said")
+        return CaseDetailEntry(field, text=rest)
+
+    return parse
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
+
+def _topics(rest: str, handles: set[str]) -> Entry | EntryError:
+    slugs = [word.lstrip("#").lower() for word in rest.replace(",", " ").split()]
+    if not slugs:
+        return EntryError("#topic needs one or more topics, as in #topic alerting on-call")
+    bad = [slug for slug in slugs if not _SLUG.match(slug)]
+    if bad:
+        return EntryError(f"{bad[0]!r} is not a topic: use lower-case letters, digits and '-'")
+    return CaseDetailEntry("topics", topics=tuple(dict.fromkeys(slugs)))
+
+
+def _number(word: str, what: str, usage: str) -> int | EntryError:
+    if not word.isdigit() or int(word) < 1:
+        return EntryError(f"{what} is a number from the list, not {word!r}: {usage}" if word else usage)
+    return int(word)
+
+
+def _focus(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #focus N for case N of this session"
+    words = rest.split()
+    number = _number(words[0] if words else "", "the case", usage)
+    return number if isinstance(number, EntryError) else FocusEntry(number)
+
+
+def _strategy(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #strategy @handle what they propose"
+    found = _member(rest, handles, usage)
+    if isinstance(found, EntryError):
+        return found
+    proposer, text = found
+    if not text:
+        return EntryError(f"what does @{proposer} propose? {usage}")
+    return StrategyEntry(proposer, text)
+
+
+def _vote(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #vote N, or #vote N 3 for three dots"
+    words = rest.split()
+    if not words or len(words) > 2:
+        return EntryError(usage)
+    number = _number(words[0], "the strategy", usage)
+    if isinstance(number, EntryError):
+        return number
+    count = _number(words[1], "the count", usage) if len(words) == 2 else 1
+    if isinstance(count, EntryError):
+        return count
+    if count > 99:
+        return EntryError("at most 99 dots in one go")
+    return VoteEntry(number, count)
+
+
+def _pick(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #pick N for the presenter's pick of strategy N"
+    words = rest.split()
+    if len(words) != 1:
+        return EntryError(usage)
+    number = _number(words[0], "the strategy", usage)
+    return number if isinstance(number, EntryError) else PickEntry(number)
+
+
+def _action(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #action @handle due:YYYY-MM-DD what they will try"
+    found = _member(rest, handles, usage)
+    if isinstance(found, EntryError):
+        return found
+    owner, text = found
+    due: date | None = None
+    strategy: int | None = None
+    words: list[str] = []
+    for word in text.split(" "):
+        key, colon, value = word.partition(":")
+        if key.lower() == "due" and colon:
+            try:
+                due = date.fromisoformat(value)
+            except ValueError:
+                return EntryError(f"due:{value} is not a date; write it as due:YYYY-MM-DD")
+        elif key.lower() in ("strategy", "s") and colon and value:
+            number = _number(value, "the strategy", usage)
+            if isinstance(number, EntryError):
+                return number
+            strategy = number
+        else:
+            words.append(word)
+    what = " ".join(words).strip()
+    if not what:
+        return EntryError(f"what will @{owner} try? {usage}")
+    return ActionEntry(owner, what, due, strategy)
+
+
+def _report(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = f"type #report N outcome story (N from matters arising, or @handle); outcomes: {OUTCOME_WORDS}"
+    words = rest.split(None, 2)
+    if len(words) < 2:
+        return EntryError(usage)
+    who, outcome_word = words[0], words[1]
+    matter: int | None = None
+    member: str | None = None
+    if who.startswith("@"):
+        member = who[1:].lower()
+        if member not in handles:
+            return _unknown(member)
+    else:
+        number = _number(who, "the matter", usage)
+        if isinstance(number, EntryError):
+            return number
+        matter = number
+    outcome = _OUTCOMES.get(outcome_word.lower().replace("-", "_").replace("'", ""))
+    if outcome is None:
+        return EntryError(f"{outcome_word!r} is not an outcome; use one of {OUTCOME_WORDS}")
+    story = words[2] if len(words) == 3 else ""
+    value_cycle: ValueCycle | None = None
+    kept: list[str] = []
+    for word in story.split(" "):
+        key, colon, value = word.partition(":")
+        if colon and key.lower() in ("value", "cycle") and value:
+            try:
+                value_cycle = ValueCycle(value.lower())
+            except ValueError:
+                return EntryError(f"{value!r} is not a value cycle; use one of {VALUE_WORDS}")
+        else:
+            kept.append(word)
+    parts = re.split(r"(?i)\blesson:", " ".join(kept), maxsplit=1)
+    story = parts[0].strip()
+    lesson = parts[1].strip() if len(parts) > 1 else ""
+    return ReportEntry(outcome, matter, member, story, lesson, value_cycle)
+
+
+def _decision(rest: str, handles: set[str]) -> Entry | EntryError:
+    if not rest:
+        return EntryError("#decision needs text: type #decision and what the group decided")
+    return DecisionEntry(rest)
+
+
+def _absent(rest: str, handles: set[str]) -> Entry | EntryError:
+    found = _member(rest, handles, "type #absent @handle")
+    if isinstance(found, EntryError):
+        return found
+    handle, extra = found
+    if extra:
+        return EntryError("#absent takes one handle: type #absent @handle")
+    return AbsentEntry(handle)
+
+
+def _undo(rest: str, handles: set[str]) -> Entry | EntryError:
+    if rest:
+        return EntryError("#undo takes nothing after it; it takes back the last entry (F8 does too)")
+    return UndoEntry()
+
+
+_PARSERS = {
+    "case": _case,
+    "context": _detail("context"),
+    "question": _detail("question"),
+    "topic": _topics,
+    "topics": _topics,
+    "focus": _focus,
+    "strategy": _strategy,
+    "vote": _vote,
+    "pick": _pick,
+    "action": _action,
+    "decision": _decision,
+    "report": _report,
+    "absent": _absent,
+    "undo": _undo,
+}
