@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -22,6 +22,9 @@ from coptui.formats import FormatError
 from coptui.models import Community
 from coptui.store import Repertoire, StoreError
 from coptui.text import one_line
+
+if TYPE_CHECKING:
+    from coptui.ui.app import Launch
 
 
 class Context:
@@ -64,10 +67,79 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire) -> None:
+def _run_app(repertoire: Repertoire, launch: Launch = None) -> None:
     from coptui.ui.app import CoptuiApp
 
-    CoptuiApp(repertoire).run()
+    CoptuiApp(repertoire, launch=launch).run()
+
+
+@cli.command()
+@click.option(
+    "--format", "format_name", metavar="NAME|PATH", help="The session format (see `coptui formats`)."
+)
+@click.option("--title", default="", help="The session's title (default: from today's date).")
+@click.option("--facilitator", metavar="HANDLE", help="Who facilitates.")
+@click.option("--attendee", "attendees", metavar="HANDLE", multiple=True, help="Who attends (repeat it).")
+@click.option(
+    "--apology", "apologies", metavar="HANDLE", multiple=True, help="Who sent apologies (repeat it)."
+)
+@click.option("--resume", is_flag=True, help="Resume the live session without asking.")
+@pass_context
+def run(
+    obj: Context,
+    format_name: str | None,
+    title: str,
+    facilitator: str | None,
+    attendees: tuple[str, ...],
+    apologies: tuple[str, ...],
+    resume: bool,
+) -> None:
+    """Run a live session: start one (the options answer the start screen's questions) or resume one.
+
+    With --facilitator and at least one --attendee the session starts at once.
+    """
+    from coptui.facilitation import SessionPlan
+    from coptui.formats import DEFAULT_FORMAT, find_format
+    from coptui.ui.screens.start_session import StartAnswers
+
+    with obj.open() as repertoire:
+        live = repertoire.live_session()
+        if live is not None:
+            if not resume:
+                phase = live.phases[live.current_phase or 0].title if live.phases else "?"
+                click.echo(f"{live.title!r} is live (since {live.date}, now in {phase}).", err=True)
+                if not sys.stdin.isatty() or not click.confirm("Resume it?", default=True, err=True):
+                    fail(
+                        "a session is live already; resume it: `coptui run --resume`, or r on the home screen"
+                    )
+            _run_app(repertoire, "resume")
+            return
+        if resume:
+            fail("no session is live to resume; start one with `coptui run`")
+        session_format = find_format(format_name, config.config_dir()) if format_name else None
+        members = {m.handle for m in repertoire.members()}
+
+        def member(option: str, handle: str) -> str:
+            handle = handle.strip().lstrip("@").lower()
+            if handle not in members:
+                fail(f"{option}: @{handle} is not a member of this community")
+            return handle
+
+        chosen_facilitator = member("--facilitator", facilitator) if facilitator else None
+        chosen = tuple(dict.fromkeys(member("--attendee", h) for h in attendees))
+        away = tuple(dict.fromkeys(member("--apology", h) for h in apologies))
+        launch: Launch
+        if chosen_facilitator and chosen:
+            launch = SessionPlan(
+                session_format=session_format or find_format(DEFAULT_FORMAT, config.config_dir()),
+                facilitator=chosen_facilitator,
+                attendees=chosen,
+                apologies=away,
+                title=title,
+            )
+        else:
+            launch = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
+        _run_app(repertoire, launch)
 
 
 @cli.command()

@@ -48,7 +48,7 @@ def test_starting_files_a_live_session_with_the_first_phase_running(
 
 def test_a_second_live_session_is_refused(repertoire: Repertoire, clock: ManualClock) -> None:
     start(repertoire, clock, title="December clinic")
-    with pytest.raises(FacilitationError, match="'December clinic' is already live"):
+    with pytest.raises(FacilitationError, match="“December clinic” is already live"):
         start(repertoire, clock)
 
 

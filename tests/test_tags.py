@@ -72,7 +72,8 @@ def test_each_tag_reads_as_its_entry(typed: str, entry: object) -> None:
     [
         ("", "nothing to file"),
         ("   \n ", "nothing to file"),
-        ("#casee @ben x", "#casee is not a tag"),
+        ("#casee @ben x", "#casee is not a tag; did you mean #case?"),
+        ("#zzz", "#zzz is not a tag; F1 lists the tags"),
         ("@zed hello", "@zed is not a member"),
         ("@ben", "what did @ben say"),
         ("#case", "who?"),

@@ -153,7 +153,7 @@ class LiveSession:
         live = repertoire.live_session()
         if live is not None:
             raise FacilitationError(
-                f"{live.title!r} is already live (since {live.date}); resume it, or end it first"
+                f"“{live.title}” is already live (since {live.date}); resume it, or end it first"
             )
         now = clock.now()
         day = now.astimezone().date()
@@ -375,7 +375,7 @@ class LiveSession:
             self.repertoire.delete_case(case_id)
             self._state.focus = before
 
-        return self._remember(f"case {entry.title!r} by @{entry.presenter}", revert)
+        return self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
 
     def _file_case_detail(self, entry: CaseDetailEntry) -> EntryResult:
         case = self._focused_case()
@@ -394,7 +394,7 @@ class LiveSession:
             setattr(case, entry.field, f"{current}\n\n{entry.text}" if current else entry.text)
             what = "the " + entry.field
         self.repertoire.update_case(case)
-        return self._remember(f"{what} of {case.title!r}", lambda: self._restore_case(before))
+        return self._remember(f"{what} of “{case.title}”", lambda: self._restore_case(before))
 
     def _restore_case(self, case: Case) -> None:
         self.repertoire.update_case(case)
@@ -407,7 +407,7 @@ class LiveSession:
             return EntryResult(False, f"there are {len(cases)} cases; pick one from 1 to {len(cases)}")
         case = cases[entry.case - 1]
         self._state.focus = case.id
-        return EntryResult(True, f"case {entry.case} in focus: {case.title!r}")
+        return EntryResult(True, f"case {entry.case} in focus: “{case.title}”")
 
     def focus_step(self, step: int) -> EntryResult:
         """Put the next (or previous) case of this session in focus."""
@@ -429,7 +429,7 @@ class LiveSession:
         assert strategy.id is not None
         strategy_id = strategy.id
         return self._remember(
-            f"a strategy from @{entry.proposer} for {case.title!r}",
+            f"a strategy from @{entry.proposer} for “{case.title}”",
             lambda: self.repertoire.delete_strategy(strategy_id),
         )
 
@@ -437,10 +437,10 @@ class LiveSession:
         assert case.id is not None
         strategies = self.repertoire.strategies(case=case.id)
         if not strategies:
-            return EntryResult(False, f"{case.title!r} has no strategies yet: add one with #strategy @handle")
+            return EntryResult(False, f"“{case.title}” has no strategies yet: add one with #strategy @handle")
         if number > len(strategies):
             count = len(strategies)
-            return EntryResult(False, f"{case.title!r} has {count} strategies; pick one from 1 to {count}")
+            return EntryResult(False, f"“{case.title}” has {count} strategies; pick one from 1 to {count}")
         return strategies[number - 1]
 
     def _file_vote(self, entry: VoteEntry | PickEntry) -> EntryResult:
@@ -570,7 +570,9 @@ class LiveSession:
             for a in self.repertoire.actions()
             if a.session != self.session_id and (a.status is ActionStatus.OPEN or a.id in reports)
         ]
-        actions.sort(key=lambda a: (a.owner, a.due or date.max, a.id or 0))
+        # Those expected today first; marking someone absent must not renumber the list.
+        expected = {*self.session.attendees, *self.session.absent}
+        actions.sort(key=lambda a: (a.owner not in expected, a.owner, a.due or date.max, a.id or 0))
         case_titles: dict[int, str] = {}
         matters = []
         for number, action in enumerate(actions, start=1):

@@ -21,6 +21,7 @@ strategy N) is checked by the live session.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -175,7 +176,9 @@ def _parse(text: str, handles: set[str]) -> Entry | EntryError:
     rest = text[match.end() :].strip()
     parser = _PARSERS.get(tag)
     if parser is None:
-        return EntryError(f"#{tag} is not a tag; use one of " + ", ".join("#" + t for t in TAGS))
+        close = difflib.get_close_matches(tag, _PARSERS, n=1)
+        hint = f"did you mean #{close[0]}?" if close else "F1 lists the tags"
+        return EntryError(f"#{tag} is not a tag; {hint}")
     return parser(rest, handles)
 
 

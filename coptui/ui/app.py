@@ -1,19 +1,29 @@
 """The coptui Textual app: it holds the open repertoire and wires the screens together.
 
 Data flows one way. Screens ask for data in thread workers (`@work(thread=True)`)
-that call the store and return models; workers never touch widgets. Each screen's
-`on_worker_state_changed` puts results on screen, and the app turns any worker
-error into a notification, so a failed query never takes the app down.
+that call the store (or the live-session engine) and return models; workers never
+touch widgets. Each screen's `on_worker_state_changed` puts results on screen, and
+the app turns any worker error into a notification, so a failed query never takes
+the app down.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from coptui.facilitation import Clock, LiveSession, SessionPlan, SystemClock
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
+from coptui.ui.screens.session import SessionScreen
+from coptui.ui.screens.start_session import StartAnswers, StartSessionScreen
+
+# What the app opens on, above the home screen: the start screen with some answers given,
+# a session to start at once, or the live session to resume.
+Launch = StartAnswers | SessionPlan | Literal["resume"] | None
 
 
 class CoptuiApp(App[None]):
@@ -24,12 +34,24 @@ class CoptuiApp(App[None]):
         Binding("q", "quit", "Quit", id="quit_q"),
     ]
 
-    def __init__(self, repertoire: Repertoire) -> None:
+    def __init__(self, repertoire: Repertoire, *, clock: Clock | None = None, launch: Launch = None) -> None:
         super().__init__()
         self.repertoire = repertoire
+        self.clock: Clock = clock or SystemClock()
+        self.launch = launch
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+        launch = self.launch
+        if launch == "resume":
+            self.resume_session()
+        elif isinstance(launch, SessionPlan):
+            self.push_screen(SessionScreen(lambda: LiveSession.start(self.repertoire, launch, self.clock)))
+        elif isinstance(launch, StartAnswers):
+            self.push_screen(StartSessionScreen(launch))
+
+    def resume_session(self) -> None:
+        self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

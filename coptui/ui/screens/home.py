@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -16,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from coptui.models import Action, ActionStatus, Case, Community, Session
 from coptui.store import CaseFilter
 from coptui.ui.render import plain
+from coptui.ui.screens.start_session import StartSessionScreen
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -36,10 +38,16 @@ class HomeSummary:
     actions: list[Action]
     cases: list[Case]
     case_count: int
+    live: Session | None = None
 
 
 class HomeScreen(Screen[None]):
     app: CoptuiApp
+
+    BINDINGS = [
+        Binding("s", "start_session", "Start a session", id="home_start_session"),
+        Binding("r", "resume_session", "Resume live session", id="home_resume_session"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Static(id="masthead")
@@ -61,6 +69,25 @@ class HomeScreen(Screen[None]):
             table.add_columns(*columns)
         self.load_summary()
 
+    live: Session | None = None
+
+    def on_screen_resume(self) -> None:
+        self.load_summary()
+
+    def action_start_session(self) -> None:
+        if self.app.repertoire.read_only:
+            self.notify("This repertoire is open read-only: sessions cannot be run from here.")
+        elif self.live is not None:
+            self.notify("A session is live already: press r to resume it.", markup=False)
+        else:
+            self.app.push_screen(StartSessionScreen())
+
+    def action_resume_session(self) -> None:
+        if self.live is None:
+            self.notify("No session is live; press s to start one.")
+        else:
+            self.app.resume_session()
+
     @work(thread=True, exclusive=True, group="home")
     def load_summary(self) -> HomeSummary:
         repertoire = self.app.repertoire
@@ -70,6 +97,7 @@ class HomeScreen(Screen[None]):
             actions=repertoire.actions(status=ActionStatus.OPEN),
             cases=repertoire.cases(limit=20),
             case_count=repertoire.count_cases(CaseFilter()),
+            live=repertoire.live_session(),
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -81,6 +109,11 @@ class HomeScreen(Screen[None]):
         if summary.community.domain:
             masthead.append("\n")
             masthead.append_text(plain(summary.community.domain, width=300, style="dim"))
+        self.live = summary.live
+        if summary.live is not None:
+            masthead.append("\n● Live now: ", style="bold green")
+            masthead.append_text(plain(summary.live.title, style="bold"))
+            masthead.append(" — press r to resume it", style="green")
         self.query_one("#masthead", Static).update(masthead)
 
         sessions = self.query_one("#sessions", DataTable)

@@ -1,0 +1,238 @@
+"""The session screen: agenda, countdown, attendance, the phase's workspace and the capture box.
+
+A thin layer over `LiveSession`: every change runs in a thread worker that calls the engine
+(which files it at once) and returns a fresh `SessionView`; the screen only draws views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView
+from coptui.models import PhaseKind
+from coptui.ui.render import plain
+from coptui.ui.screens.dialogs import ConfirmDialog, JumpDialog
+from coptui.ui.screens.session_help import SessionHelpScreen
+from coptui.ui.screens.session_summary import SessionSummaryScreen
+from coptui.ui.widgets.agenda import Agenda
+from coptui.ui.widgets.attendance import Attendance
+from coptui.ui.widgets.capture import CaptureBox
+from coptui.ui.widgets.countdown import Countdown
+from coptui.ui.widgets.workspace import PhaseWorkspace
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
+
+Change = Callable[[LiveSession], "EntryResult | SessionSummary | bool | None"]
+
+
+@dataclass(frozen=True)
+class SessionOpened:
+    live: LiveSession
+    community: str
+    view: SessionView
+
+
+@dataclass(frozen=True)
+class SessionChanged:
+    view: SessionView
+    outcome: EntryResult | SessionSummary | bool | None
+
+
+class SessionScreen(Screen[None]):
+    """Drives one live session; `open_live` starts or resumes it (it runs in a worker)."""
+
+    app: CoptuiApp
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="session_help", key_display="F1", priority=True),
+        Binding("f2", "jump", "Jump", id="session_jump", key_display="F2", priority=True),
+        Binding("f3", "shuffle", "Shuffle", id="session_shuffle", key_display="F3", priority=True),
+        Binding("f4", "previous_phase", "Back", id="session_back", key_display="F4", priority=True),
+        Binding("f5", "next_phase", "Next", id="session_next", key_display="F5", priority=True),
+        Binding("f6", "pause", "Pause", id="session_pause", key_display="F6", priority=True),
+        Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
+        Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
+        Binding("pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False),
+        Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
+    ]
+
+    def __init__(self, open_live: Callable[[], LiveSession]) -> None:
+        super().__init__()
+        self.open_live = open_live
+        self.live: LiveSession | None = None
+        self.view: SessionView | None = None
+        self.community = ""
+        self._submitted = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-masthead")
+        with Horizontal(id="session-main"):
+            with Vertical(id="session-side"):
+                yield Agenda(id="agenda")
+                yield Countdown(id="countdown")
+                yield Attendance(id="attendance")
+            yield PhaseWorkspace(id="workspace")
+        yield CaptureBox(id="capture")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda").border_title = "Agenda"
+        self.query_one("#attendance").border_title = "Attendees"
+        self.query_one("#capture-input", Input).focus()
+        self.open_session()
+        self.set_interval(1, self.tick)
+
+    # -- workers: the engine and the store, off the UI thread -------------------------
+
+    @work(thread=True, group="live-open")
+    def open_session(self) -> SessionOpened:
+        live = self.open_live()
+        return SessionOpened(live, self.app.repertoire.community().name, live.view())
+
+    @work(thread=True, group="live")
+    def apply(self, live: LiveSession, change: Change) -> SessionChanged:
+        # Not exclusive: a cancelled worker could drop an entry's confirmation; the engine's lock orders them.
+        outcome = change(live)
+        return SessionChanged(live.view(), outcome)
+
+    def change(self, change: Change) -> None:
+        if self.live is not None:
+            self.apply(self.live, change)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        result = event.worker.result
+        if event.state is WorkerState.ERROR and event.worker.group == "live-open":
+            self.dismiss(None)
+        if event.state is not WorkerState.SUCCESS:
+            return
+        if isinstance(result, SessionOpened):
+            self.live, self.community = result.live, result.community
+            self.query_one(CaptureBox).set_handles(result.live.member_names)
+            self.show(result.view)
+        elif isinstance(result, SessionChanged):
+            self.show(result.view)
+            self.report(result.outcome)
+            if isinstance(result.outcome, EntryResult) and result.outcome.ok:
+                # What was just filed is what the room wants to see.
+                self.query_one(PhaseWorkspace).scroll_end(animate=False)
+
+    def report(self, outcome: EntryResult | SessionSummary | bool | None) -> None:
+        if isinstance(outcome, SessionSummary):
+            self.app.switch_screen(SessionSummaryScreen(outcome))
+        elif isinstance(outcome, EntryResult):
+            self.query_one(CaptureBox).say(outcome.message, ok=outcome.ok)
+            box = self.query_one("#capture-input", Input)
+            if outcome.ok and box.value == self._submitted:
+                box.value = ""
+
+    # -- drawing -------------------------------------------------------------------
+
+    def show(self, view: SessionView) -> None:
+        self.view = view
+        session = view.session
+        masthead = Text.assemble(("coptui · ", "bold"), plain(self.community, style="bold"), " · ")
+        masthead.append_text(plain(f"“{session.title}”"))
+        masthead.append(" · Facilitator: ")
+        masthead.append_text(plain(session.facilitator))
+        self.query_one("#session-masthead", Static).update(masthead)
+        self.query_one(Agenda).show(session.phases, view.phase.position, self.app.clock)
+        self.query_one(PhaseWorkspace).show(view)
+        self._placeholder(view)
+        self.tick()
+
+    def tick(self) -> None:
+        if self.view is None:
+            return
+        view = self.view
+        self.query_one(Countdown).show(PhaseTimer(view.phase, self.app.clock))
+        round_phase = view.phase.kind is PhaseKind.CHECK_IN
+        self.query_one(Attendance).show(view.session, view.speaking, round_phase, self.app.clock.now())
+
+    def _placeholder(self, view: SessionView) -> None:
+        box = self.query_one("#capture-input", Input)
+        kind = view.phase.kind
+        speaker = view.speaking.next_speaker
+        if kind is PhaseKind.CHECK_IN and speaker:
+            box.placeholder = f"{speaker}'s check-in (or @who text) · F1 tags"
+        elif kind is PhaseKind.PROBLEM_SHARING:
+            box.placeholder = "#case @who title · #context · #question · #topic · or a note"
+        elif kind is PhaseKind.PROBLEM_SOLVING:
+            box.placeholder = "#strategy @who text · #vote N · #pick N · #action @who due:… text"
+        elif kind is PhaseKind.REPORT_BACK:
+            box.placeholder = "#report N worked|partly|did-not-work|not-tried story lesson: …"
+        else:
+            box.placeholder = "Type a note, or a tag (F1 lists them)"
+
+    # -- actions ------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#capture-input")
+    def enter(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one(CaptureBox).say("nothing to file: type a note or a tag", ok=False)
+            return
+        self._submitted = event.value
+        text = event.value
+        self.change(lambda live: live.enter(text))
+
+    def action_next_phase(self) -> None:
+        if self.live is None or self.view is None:
+            return
+        if self.view.phase.position == len(self.view.session.phases) - 1:
+            self.app.push_screen(
+                ConfirmDialog("End the session?", "It is closed and the summary shown."), self._end
+            )
+        else:
+            self.change(lambda live: live.next_phase())
+
+    def _end(self, yes: bool | None) -> None:
+        if yes:
+            self.change(lambda live: live.end())
+
+    def action_previous_phase(self) -> None:
+        self.change(lambda live: live.previous_phase())
+
+    def action_jump(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(JumpDialog(self.view.session.phases, self.view.phase.position), self._jump)
+
+    def _jump(self, position: int | None) -> None:
+        if position is not None:
+            self.change(lambda live: live.jump_to(position))
+
+    def action_pause(self) -> None:
+        self.change(lambda live: live.toggle_pause())
+
+    def action_extend(self) -> None:
+        self.change(lambda live: live.extend())
+
+    def action_undo(self) -> None:
+        self.change(lambda live: live.undo())
+
+    def action_shuffle(self) -> None:
+        def shuffle(live: LiveSession) -> EntryResult:
+            order = live.shuffle_order()
+            return EntryResult(True, "speaking order: " + ", ".join(order))
+
+        self.change(shuffle)
+
+    def action_help(self) -> None:
+        self.app.push_screen(SessionHelpScreen())
+
+    def action_scroll_workspace(self, pages: int) -> None:
+        workspace = self.query_one(PhaseWorkspace)
+        if pages < 0:
+            workspace.scroll_page_up()
+        else:
+            workspace.scroll_page_down()

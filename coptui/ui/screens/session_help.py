@@ -1,0 +1,63 @@
+"""The session keys and the capture box's tags, on one page."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("F5", "next phase (on the last phase: end the session)"),
+    ("F4", "back to the previous phase"),
+    ("F2", "jump to a phase"),
+    ("F6", "pause or resume the timer"),
+    ("F7", "five more minutes for this phase"),
+    ("F8", "undo the last entry"),
+    ("F3", "shuffle the speaking order"),
+    ("PgUp/PgDn", "scroll the workspace"),
+    ("→", "accept the suggested #tag or @handle"),
+    ("Ctrl+C", "quit; the session stays live and `coptui run` resumes it"),
+]
+TAGS = [
+    ("text", "a note in this phase (in check-in: the next speaker's check-in)"),
+    ("@who text", "a note from that member"),
+    ("#case @who title", "a case that member brings; it comes into focus"),
+    ("#context text", "what the case in focus is about (adds to it)"),
+    ("#question text", "what the presenter asks"),
+    ("#topic a b", "topics of the case in focus"),
+    ("#focus N", "put case N in focus"),
+    ("#strategy @who text", "a strategy for the case in focus"),
+    ("#vote N [count]", "dot votes for strategy N"),
+    ("#pick N", "the presenter picks strategy N (again to unpick)"),
+    ("#action @who due:YYYY-MM-DD text", "a commitment; strategy:N says what it tries"),
+    ("#decision text", "a decision the group made"),
+    ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
+    ("#report @who outcome story", "a report from someone with nothing open"),
+    ("#absent @who", "not there after all"),
+    ("#undo", "take back the last entry (F8)"),
+]
+
+
+class SessionHelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help_close"),
+        Binding("f1", "dismiss", "Close", id="help_close_f1"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="session-help"):
+            yield Static(self._table("Keys", KEYS))
+            yield Static(self._table("Capture box", TAGS))
+            yield Static("Outcomes: worked, partly, did-not-work, not-tried.  Escape closes.", classes="dim")
+
+    @staticmethod
+    def _table(title: str, rows: list[tuple[str, str]]) -> Table:
+        table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        for key, what in rows:
+            table.add_row(key, what)
+        return table

@@ -1,0 +1,68 @@
+"""The end of a session: what it produced and how each phase went against its timebox."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from coptui.facilitation import SessionSummary, clock_face
+from coptui.ui.render import plain
+
+
+class SessionSummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "close", "Done", id="summary_done"),
+        Binding("escape", "close", "Done", id="summary_close", show=False),
+    ]
+
+    def __init__(self, summary: SessionSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        with VerticalScroll(id="summary"):
+            yield Static(Text.assemble(("Session ended: ", "bold"), plain(s.title, style="bold")))
+            counts = [
+                (s.notes, "note"),
+                (s.decisions, "decision"),
+                (s.cases, "case"),
+                (s.strategies, "strategy"),
+                (s.actions, "action"),
+                (s.report_backs, "report-back"),
+            ]
+            yield Static(
+                ", ".join(f"{n} {word if n == 1 else _plural(word)}" for n, word in counts) + " filed.",
+                id="summary-counts",
+            )
+            table = Table(expand=True, box=None, header_style="bold")
+            table.add_column("Phase", ratio=1, overflow="ellipsis", no_wrap=True)
+            table.add_column("Timebox", justify="right")
+            table.add_column("Took", justify="right")
+            table.add_column("Over", justify="right")
+            for phase in s.phases:
+                over = phase.over_seconds
+                table.add_row(
+                    plain(phase.title),
+                    f"{phase.timebox_minutes}:00"
+                    + (f" +{phase.extra_minutes}" if phase.extra_minutes else ""),
+                    clock_face(phase.elapsed_seconds),
+                    Text(clock_face(over), style="red") if over else Text("—", style="dim"),
+                )
+            table.add_row(
+                Text("Total", style="bold"), f"{s.timebox_minutes}:00", clock_face(s.total_seconds), ""
+            )
+            yield Static(table, id="summary-phases")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"

@@ -1,0 +1,235 @@
+"""Starting a session: the format, a title, the facilitator, who attends and who sent apologies.
+
+A new member can be added on the spot. Answers given on the command line arrive filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
+
+from coptui import config
+from coptui.facilitation import FacilitationError, LiveSession, SessionPlan, default_title
+from coptui.formats import DEFAULT_FORMAT, FormatError, SessionFormat, available_formats, builtin_formats
+from coptui.models import Member, Role
+from coptui.ui.render import plain
+from coptui.ui.screens.session import SessionScreen
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
+
+
+@dataclass(frozen=True)
+class StartAnswers:
+    """What is already known about the session to start (from `coptui run`'s options)."""
+
+    session_format: SessionFormat | None = None
+    title: str = ""
+    facilitator: str | None = None
+    attendees: tuple[str, ...] = ()
+    apologies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StartChoices:
+    members: list[Member]
+    formats: list[SessionFormat]
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    member: Member
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    live: LiveSession
+
+
+@dataclass
+class _Known:
+    formats: dict[str, SessionFormat] = field(default_factory=dict)
+    members: list[Member] = field(default_factory=list)
+
+
+class StartSessionScreen(Screen[None]):
+    app: CoptuiApp
+
+    BINDINGS = [
+        Binding("f5", "start", "Start the session", id="start_session", priority=True),
+        Binding("escape", "back", "Back", id="start_back"),
+    ]
+
+    def __init__(self, answers: StartAnswers | None = None) -> None:
+        super().__init__()
+        self.answers = answers or StartAnswers()
+        self.known = _Known()
+
+    def compose(self) -> ComposeResult:
+        yield Static("Start a session", id="start-heading")
+        with Horizontal(id="start-form"):
+            with Vertical(id="start-left"):
+                yield Label("Format")
+                yield Select[str]([], id="start-format", allow_blank=True, prompt="loading…")
+                yield Label("Title")
+                yield Input(id="start-title", value=self.answers.title)
+                yield Label("Facilitator")
+                yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="choose…")
+                yield Label("New member: handle, then name (Enter adds)")
+                yield Input(id="start-new-member", placeholder="kit Kit Ng")
+                yield Button("Start (F5)", id="start-button", variant="primary")
+            yield SelectionList[str](id="start-attendees")
+            yield SelectionList[str](id="start-apologies")
+        yield Static(id="start-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.app.clock.now().astimezone().date()
+        self.query_one("#start-title", Input).placeholder = default_title(today)
+        self.query_one("#start-attendees").border_title = "Attendees (space)"
+        self.query_one("#start-apologies").border_title = "Apologies"
+        self.load_choices()
+
+    @work(thread=True, group="start")
+    def load_choices(self) -> StartChoices:
+        members = self.app.repertoire.members()
+        try:
+            return StartChoices(members, available_formats(config.config_dir()))
+        except FormatError as error:
+            return StartChoices(
+                members, builtin_formats(), f"{error} (only the built-in formats are offered)"
+            )
+
+    @work(thread=True, group="start")
+    def add_member(self, member: Member) -> MemberAdded:
+        return MemberAdded(self.app.repertoire.add_member(member))
+
+    @work(thread=True, group="start")
+    def start_session(self, plan: SessionPlan) -> SessionStarted:
+        return SessionStarted(LiveSession.start(self.app.repertoire, plan, self.app.clock))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        result = event.worker.result
+        if event.state is WorkerState.ERROR and isinstance(event.worker.error, FacilitationError):
+            self.say(str(event.worker.error))
+        if event.state is not WorkerState.SUCCESS:
+            return
+        if isinstance(result, StartChoices):
+            self.show_choices(result)
+        elif isinstance(result, MemberAdded):
+            self.member_added(result.member)
+        elif isinstance(result, SessionStarted):
+            live = result.live
+            self.app.switch_screen(SessionScreen(lambda: live))
+
+    def show_choices(self, choices: StartChoices) -> None:
+        answers = self.answers
+        given = answers.session_format
+        formats = [f for f in choices.formats if given is None or f.name != given.name]
+        if given is not None:
+            formats.insert(0, given)
+        self.known.formats = {f.name: f for f in formats}
+        self.known.members = list(choices.members)
+        select = self.query_one("#start-format", Select)
+        select.set_options((f"{f.title} · {f.total_minutes} min", f.name) for f in formats)
+        chosen = given.name if given is not None else DEFAULT_FORMAT
+        if chosen in self.known.formats:
+            select.value = chosen
+        facilitator = self.query_one("#start-facilitator", Select)
+        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in choices.members)
+        default = answers.facilitator or next(
+            (m.handle for m in choices.members if m.role is Role.FACILITATOR), None
+        )
+        if default in {m.handle for m in choices.members}:
+            facilitator.value = default
+        attending = set(answers.attendees) | ({default} if default else set())
+        self._fill(self.query_one("#start-attendees", SelectionList), attending)
+        self._fill(self.query_one("#start-apologies", SelectionList), set(answers.apologies))
+        if choices.problem:
+            self.say(choices.problem)
+        self.query_one("#start-format", Select).focus()
+
+    def _fill(self, selections: SelectionList[str], chosen: set[str]) -> None:
+        selections.clear_options()
+        selections.add_options(
+            Selection(plain(f"{m.handle}  {m.name}"), m.handle, m.handle in chosen)
+            for m in self.known.members
+        )
+
+    def member_added(self, member: Member) -> None:
+        self.known.members.append(member)
+        self.query_one("#start-attendees", SelectionList).add_option(
+            Selection(plain(f"{member.handle}  {member.name}"), member.handle, True)
+        )
+        self.query_one("#start-apologies", SelectionList).add_option(
+            Selection(plain(f"{member.handle}  {member.name}"), member.handle, False)
+        )
+        self.query_one("#start-facilitator", Select).set_options(
+            (f"{m.handle} · {m.name}", m.handle) for m in self.known.members
+        )
+        self.query_one("#start-new-member", Input).value = ""
+        self.say(f"@{member.handle} joined the community and attends today", ok=True)
+
+    def say(self, message: str, *, ok: bool = False) -> None:
+        self.query_one("#start-message", Static).update(
+            plain(("✓ " if ok else "✗ ") + message, width=400, style="green" if ok else "bold red")
+        )
+
+    @on(Input.Submitted, "#start-new-member")
+    def new_member(self, event: Input.Submitted) -> None:
+        handle, _, name = event.value.strip().partition(" ")
+        if not handle:
+            self.say("type a handle and a name, as in: kit Kit Ng")
+            return
+        try:
+            member = Member(handle=handle, name=name.strip() or handle.lstrip("@"))
+        except ValidationError:
+            self.say(f"{handle!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
+            return
+        if member.handle in {m.handle for m in self.known.members}:
+            self.say(f"@{member.handle} is already a member")
+            return
+        self.add_member(member)
+
+    @on(Input.Submitted, "#start-title")
+    def title_entered(self) -> None:
+        self.query_one("#start-facilitator", Select).focus()
+
+    @on(Button.Pressed, "#start-button")
+    def start_pressed(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        format_name = self.query_one("#start-format", Select).value
+        facilitator = self.query_one("#start-facilitator", Select).value
+        if not isinstance(format_name, str) or format_name not in self.known.formats:
+            self.say("choose a format first")
+            return
+        if not isinstance(facilitator, str):
+            self.say("choose who facilitates")
+            return
+        attendees = self.query_one("#start-attendees", SelectionList).selected
+        apologies = self.query_one("#start-apologies", SelectionList).selected
+        self.start_session(
+            SessionPlan(
+                session_format=self.known.formats[format_name],
+                facilitator=facilitator,
+                attendees=[str(a) for a in attendees],
+                apologies=[str(a) for a in apologies if a not in attendees],
+                title=self.query_one("#start-title", Input).value,
+            )
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

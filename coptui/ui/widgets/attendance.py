@@ -1,0 +1,51 @@
+"""Who is here: who has spoken in this phase, who is next, and how long the speaker has had the floor."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from coptui.facilitation import SpeakingOrder, clock_face
+from coptui.models import Session
+from coptui.ui.render import plain
+
+
+class Attendance(Static):
+    def show(self, session: Session, speaking: SpeakingOrder, round_phase: bool, now: datetime) -> None:
+        width = max(self.content_size.width, 20)
+        text = Text()
+        line = 0
+        next_speaker = speaking.next_speaker
+        for handle in speaking.order:
+            if speaking.has_spoken(handle):
+                token = Text.assemble(("✓ ", "green"), plain(handle, style="dim"))
+            elif handle == next_speaker:
+                token = Text.assemble(("▶ ", "bold"), plain(handle, style="bold reverse"))
+            else:
+                token = Text.assemble("○ ", plain(handle))
+            # Wrap between people, never between a mark and its name.
+            if line and line + 2 + token.cell_len > width:
+                text.append("\n")
+                line = 0
+            elif line:
+                text.append("  ")
+                line += 2
+            text.append_text(token)
+            line += token.cell_len
+        for label, handles in (("apologies", session.apologies), ("absent", session.absent)):
+            if handles:
+                text.append(f"\n{label}: ", style="dim")
+                text.append_text(plain(" ".join(handles), style="dim"))
+        if next_speaker is None:
+            text.append("\nEveryone has spoken", style="dim italic")
+        elif round_phase:
+            text.append("\nnext: ")
+            text.append_text(plain(next_speaker, style="bold"))
+            text.append(f"  ⏱ {clock_face(speaking.speaking_seconds(now))}")
+        else:
+            text.append("\nnot yet heard: ", style="dim")
+            text.append_text(plain(" ".join(speaking.waiting), style="dim"))
+        self.update(text)
+        self.border_subtitle = f"{len(speaking.spoken)}/{len(speaking.order)} spoken"

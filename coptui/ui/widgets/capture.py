@@ -1,0 +1,55 @@
+"""The capture box: one line where the facilitator types notes and tags, with completion of both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from coptui.facilitation.tags import TAGS
+
+
+class TagSuggester(Suggester):
+    """Completes the word being typed: `#st` to `#strategy`, `@be` to `@ben` (→ accepts)."""
+
+    def __init__(self, handles: Iterable[str] = ()) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.handles = sorted(handles)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, word = value.rpartition(" ")
+        if len(word) < 2:
+            return None
+        if word.startswith("#") and not head:
+            choices: Iterable[str] = ("#" + tag for tag in TAGS)
+        elif word.startswith("@"):
+            choices = ("@" + handle for handle in self.handles)
+        else:
+            return None
+        for choice in choices:
+            if choice.startswith(word.lower()) and choice != word:
+                return f"{head} {choice}" if head else choice
+        return None
+
+
+class CaptureBox(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Input(
+            id="capture-input",
+            placeholder="Type a note, or a tag: #case @who title (F1 lists the tags)",
+            suggester=TagSuggester(),
+        )
+        yield Static(id="capture-message")
+
+    def set_handles(self, handles: Iterable[str]) -> None:
+        suggester = self.query_one(Input).suggester
+        if isinstance(suggester, TagSuggester):
+            suggester.handles = sorted(handles)
+
+    def say(self, message: str, *, ok: bool) -> None:
+        mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
+        self.query_one("#capture-message", Static).update(Text.assemble((mark, style), (message, style)))

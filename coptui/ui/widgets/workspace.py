@@ -1,0 +1,219 @@
+"""The current phase's workspace: what the group is working on, drawn from a `SessionView`."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from coptui.facilitation import MatterArising, SessionView
+from coptui.models import Case, Note, NoteKind, PhaseKind
+from coptui.text import one_line
+from coptui.ui.render import block, plain
+
+OUTCOME_MARK = {
+    "worked": "✓ worked",
+    "partly": "◐ partly",
+    "did_not_work": "✗ did not work",
+    "not_tried": "… not tried",
+}
+
+
+class PhaseWorkspace(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(id="workspace-body")
+
+    def show(self, view: SessionView) -> None:
+        phase = view.phase
+        self.border_title = f"{phase.title}{self._case_heading(view)}"
+        count = len(view.session.phases)
+        last = " · F5 ends the session" if phase.position == count - 1 else ""
+        self.border_subtitle = f"phase {phase.position + 1} of {count}{last}"
+        parts: list[RenderableType] = []
+        if phase.prompt:
+            # On a small screen the prompt is one line; F1 and a wider screen show it whole.
+            short = self.app.size.height < 30
+            parts.append(
+                plain(phase.prompt, style="italic dim") if short else block(phase.prompt, style="italic dim")
+            )
+        kind = phase.kind
+        if kind is PhaseKind.CHECK_IN:
+            parts.extend(self._check_in(view))
+        elif kind is PhaseKind.PROBLEM_SHARING:
+            parts.extend(self._sharing(view))
+        elif kind is PhaseKind.PROBLEM_SOLVING:
+            parts.extend(self._solving(view))
+        else:
+            parts.extend(self._report_back(view))
+        self.query_one("#workspace-body", Static).update(Group(*parts))
+
+    @staticmethod
+    def _case_heading(view: SessionView) -> str:
+        case = view.focused_case
+        if view.phase.kind is not PhaseKind.PROBLEM_SOLVING or view.focus is None or case is None:
+            return ""
+        return f" · case {view.focus + 1} of {len(view.cases)}: {one_line(case.title, 60)}"
+
+    # -- each kind of phase ---------------------------------------------------------
+
+    def _check_in(self, view: SessionView) -> list[RenderableType]:
+        notes = [n for n in view.notes]
+        if not notes:
+            return [
+                Text("\nType each person's check-in and press Enter; it goes to the next speaker.", "dim")
+            ]
+        return [heading("Check-ins"), notes_table(notes)]
+
+    def _sharing(self, view: SessionView) -> list[RenderableType]:
+        parts: list[RenderableType] = []
+        if not view.cases:
+            parts.append(Text("\nNo case yet: #case @who title, then #context, #question, #topic.", "dim"))
+        else:
+            parts.append(heading("Cases"))
+            table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+            table.add_column(width=3)
+            table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+            table.add_column(no_wrap=True)
+            for i, case in enumerate(view.cases):
+                focused = i == view.focus
+                style = "bold" if focused else ""
+                table.add_row(
+                    Text(f"{'▶' if focused else ' '}{i + 1}", style=style),
+                    plain(case.title, style=style),
+                    plain(case.presenter, style="dim"),
+                )
+            parts.append(table)
+        if view.focused_case is not None:
+            parts.extend(case_details(view.focused_case))
+        parts.extend(phase_notes(view.notes))
+        return parts
+
+    def _solving(self, view: SessionView) -> list[RenderableType]:
+        case = view.focused_case
+        if case is None:
+            return [Text("\nNo case in focus: share one first (#case @who title), or #focus N.", "dim")]
+        parts: list[RenderableType] = [Text.assemble(("\n", ""), plain(case.title, style="bold"))]
+        by = Text("brought by ", style="dim")
+        by.append_text(plain(case.presenter, style="dim"))
+        parts.append(by)
+        if case.question:
+            parts.append(Text.assemble(("Question: ", "bold"), block(case.question)))
+        parts.append(heading("Strategies"))
+        if view.strategies:
+            table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+            table.add_column(width=2, justify="right")
+            table.add_column(ratio=1, overflow="fold")
+            table.add_column(no_wrap=True)
+            table.add_column(no_wrap=True, justify="right")
+            table.add_column(width=1)
+            for i, strategy in enumerate(view.strategies, start=1):
+                table.add_row(
+                    str(i),
+                    block(strategy.text),
+                    plain(f"({strategy.proposer})", style="dim"),
+                    Text(
+                        "●" * min(strategy.votes, 12) + (f"{strategy.votes}" if strategy.votes > 12 else "")
+                    ),
+                    Text("✓" if strategy.picked else "", style="bold green"),
+                )
+            parts.append(table)
+        case_actions = [a for a in view.actions if a.case == case.id]
+        parts.append(heading("Actions"))
+        numbers = {s.id: i for i, s in enumerate(view.strategies, start=1)}
+        for action in case_actions:
+            line = Text("• ")
+            line.append_text(plain(action.owner, style="bold"))
+            line.append(" · ")
+            line.append_text(block(action.text))
+            if action.due:
+                line.append(f" · due {action.due}", style="dim")
+            if action.strategy in numbers:
+                line.append(f" · tries {numbers[action.strategy]}", style="dim")
+            parts.append(line)
+        parts.extend(phase_notes(view.notes))
+        return parts
+
+    def _report_back(self, view: SessionView) -> list[RenderableType]:
+        parts: list[RenderableType] = [heading("Matters arising")]
+        if not view.matters:
+            parts.append(Text("No open actions from earlier sessions.", "dim"))
+        for matter in view.matters:
+            parts.append(matter_lines(matter))
+        if view.reports:
+            parts.append(heading("Other report-backs", "#report @who outcome story"))
+            for report in view.reports:
+                line = Text("• ")
+                line.append_text(plain(report.member, style="bold"))
+                line.append(f" {OUTCOME_MARK[report.outcome.value]} ")
+                line.append_text(plain(report.story, width=200))
+                parts.append(line)
+        parts.extend(phase_notes(view.notes))
+        return parts
+
+
+def heading(title: str, hint: str = "") -> Text:
+    text = Text(f"\n{title}", style="bold underline")
+    if hint:
+        text.append(f"  {hint}", style="dim not underline")
+    return text
+
+
+def case_details(case: Case) -> list[RenderableType]:
+    parts: list[RenderableType] = [heading("In focus")]
+    title = Text.assemble(plain(case.title, style="bold"), (" — ", "dim"), plain(case.presenter, style="dim"))
+    parts.append(title)
+    for label, value in (("Context", case.context), ("Question", case.question)):
+        if value:
+            parts.append(Text.assemble((f"{label}: ", "bold"), block(value)))
+    if case.topics:
+        parts.append(Text("Topics: " + " ".join("#" + t for t in case.topics), style="dim"))
+    return parts
+
+
+def phase_notes(notes: tuple[Note, ...]) -> list[RenderableType]:
+    if not notes:
+        return []
+    return [heading("Notes"), notes_table(list(notes))]
+
+
+def notes_table(notes: list[Note]) -> Table:
+    table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+    table.add_column(no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    for note in notes:
+        who = plain(note.author or "·", style="bold")
+        text = block(note.text)
+        if note.kind is NoteKind.DECISION:
+            text = Text.assemble(("Decision: ", "bold magenta"), text)
+        table.add_row(who, text)
+    return table
+
+
+def dots(votes: int) -> str:
+    return "●" * votes if votes <= 12 else f"●×{votes}"
+
+
+def matter_lines(matter: MatterArising) -> Table:
+    """One matter arising in two lines: who and what, then the case and strategy behind it."""
+    action = matter.action
+    table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+    table.add_column(width=2, justify="right")
+    table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column(no_wrap=True, justify="right")
+    what = Text.assemble(plain(action.owner, style="bold"), " · ", plain(action.text))
+    if matter.report is not None:
+        status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
+    else:
+        status = Text(f"due {action.due:%d %b}" if action.due else "", style="dim")
+    table.add_row(Text(str(matter.number), style="bold"), what, status)
+    behind = [f"case: {matter.case_title}"] if matter.case_title else []
+    if matter.strategy_text:
+        behind.append(f"strategy: {matter.strategy_text}")
+    if matter.report is not None and matter.report.story:
+        behind.insert(0, matter.report.story)
+    if behind:
+        table.add_row("", plain(" · ".join(behind), style="dim"), "")
+    return table
