@@ -166,6 +166,8 @@ class StartSessionScreen(Screen[None]):
             Selection(plain(f"{m.handle}  {m.name}"), m.handle, m.handle in chosen)
             for m in self.known.members
         )
+        if self.known.members:
+            selections.highlighted = 0
 
     def member_added(self, member: Member) -> None:
         self.known.members.append(member)
@@ -175,9 +177,11 @@ class StartSessionScreen(Screen[None]):
         self.query_one("#start-apologies", SelectionList).add_option(
             Selection(plain(f"{member.handle}  {member.name}"), member.handle, False)
         )
-        self.query_one("#start-facilitator", Select).set_options(
-            (f"{m.handle} · {m.name}", m.handle) for m in self.known.members
-        )
+        facilitator = self.query_one("#start-facilitator", Select)
+        chosen = facilitator.value
+        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in self.known.members)
+        if isinstance(chosen, str):
+            facilitator.value = chosen
         self.query_one("#start-new-member", Input).value = ""
         self.say(f"@{member.handle} joined the community and attends today", ok=True)
 
@@ -219,14 +223,17 @@ class StartSessionScreen(Screen[None]):
         if not isinstance(facilitator, str):
             self.say("choose who facilitates")
             return
-        attendees = self.query_one("#start-attendees", SelectionList).selected
-        apologies = self.query_one("#start-apologies", SelectionList).selected
+        # The speaking order follows the list, not the order people were ticked in.
+        ticked = set(self.query_one("#start-attendees", SelectionList).selected)
+        away = set(self.query_one("#start-apologies", SelectionList).selected)
+        attendees = [m.handle for m in self.known.members if m.handle in ticked]
+        apologies = [m.handle for m in self.known.members if m.handle in away]
         self.start_session(
             SessionPlan(
                 session_format=self.known.formats[format_name],
                 facilitator=facilitator,
-                attendees=[str(a) for a in attendees],
-                apologies=[str(a) for a in apologies if a not in attendees],
+                attendees=attendees,
+                apologies=[a for a in apologies if a not in ticked],
                 title=self.query_one("#start-title", Input).value,
             )
         )

@@ -1,0 +1,256 @@
+"""The session screens driven as a facilitator would: keystrokes in, then what reached the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Digits, Input, Static
+
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.models import ActionStatus, CaseStatus, NoteKind, Outcome, SessionStatus
+from coptui.store import Repertoire
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.home import HomeScreen
+from coptui.ui.screens.session import SessionScreen
+from coptui.ui.screens.session_help import SessionHelpScreen
+from coptui.ui.screens.session_summary import SessionSummaryScreen
+from coptui.ui.screens.start_session import StartSessionScreen
+from coptui.ui.widgets.workspace import PhaseWorkspace
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and every message it posted be handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_line(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+def message(app: CoptuiApp) -> str:
+    return str(app.screen.query_one("#capture-message", Static).render())
+
+
+async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path) -> None:
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, StartSessionScreen)
+            # Format (default), title, facilitator (ana, the community's facilitator), new member.
+            await pilot.press("tab", *"December clinic", "tab", "tab")
+            await pilot.press(*"dev Dev Patel", "enter")
+            await settle(pilot)
+            # The button, then the attendees: ana is ticked already; tick ben and cho.
+            await pilot.press("tab", "tab", "down", "space", "down", "space")
+            await pilot.press("f5")
+            await settle(pilot)
+            problem = app.screen.query_one("#start-message", Static).render()
+            assert isinstance(app.screen, SessionScreen), problem
+            assert app.screen.query_one("#capture-input", Input).has_focus
+
+            # Check-in: round the attendees in order.
+            await pilot.press(*"Glad [really] *here* ")
+            # Emoji arrive as pasted text: Pilot cannot press them as keys.
+            app.screen.query_one("#capture-input", Input).insert_text_at_cursor("🎉")
+            await type_line(pilot, "")
+            assert "@ana" in message(app)
+            clock.advance(minutes=4)
+            await type_line(pilot, "@cho Tired")
+            await type_line(pilot, "Fine")
+            await type_line(pilot, "#absent @dev")
+            await type_line(pilot, "#acton @ben x")
+            assert "did you mean #action?" in message(app)
+            assert app.screen.query_one("#capture-input", Input).value == "#acton @ben x"
+            await pilot.press("ctrl+u")  # clear the bad entry
+            await pilot.press("f6")  # pause
+            await settle(pilot)
+            clock.advance(minutes=2)
+            await pilot.press("f6", "f7")
+            await settle(pilot)
+            await pilot.press("f5")
+            await settle(pilot)
+
+            # Problem sharing.
+            await type_line(pilot, "#case @ben Flaky deploys")
+            await type_line(pilot, "#context 1 in 5 fail")
+            await type_line(pilot, "#question Why?")
+            await type_line(pilot, "#topic on-call")
+            await type_line(pilot, "Tried retries")
+            await pilot.press("f5")
+            await settle(pilot)
+
+            # Problem solving.
+            await type_line(pilot, "#strategy @cho Bisect")
+            await type_line(pilot, "#strategy @ana Quarantine")
+            await type_line(pilot, "#strategy @ana oops")
+            await pilot.press("f8")
+            await settle(pilot)
+            assert "undone" in message(app)
+            await type_line(pilot, "#vote 2 3")
+            await type_line(pilot, "#pick 2")
+            await type_line(pilot, "#action @ben due:2026-12-17 quarantine ten")
+            await type_line(pilot, "#decision Revisit")
+            await pilot.press("f5")
+            await settle(pilot)
+
+            # Report-back: ben's open action from October is matter 1.
+            await type_line(pilot, "#report 1 partly Ran twice lesson: short value:applied")
+            await type_line(pilot, "#report @cho worked Owners")
+            await pilot.press("f5")
+            await settle(pilot)
+            await pilot.press("enter")  # yes, end the session
+            await settle(pilot)
+            assert isinstance(app.screen, SessionSummaryScreen)
+            counts = str(app.screen.query_one("#summary-counts", Static).render())
+            assert "4 notes, 1 decision, 1 case, 2 strategies, 1 action, 2 report-backs" in counts
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+
+        session = repertoire.sessions(limit=1)[0]
+        assert (session.title, session.status, session.facilitator) == (
+            "December clinic",
+            SessionStatus.CLOSED,
+            "ana",
+        )
+        assert (session.attendees, session.absent) == (["ana", "ben", "cho"], ["dev"])
+        assert repertoire.member("dev").name == "Dev Patel"
+        check_in = session.phases[0]
+        assert (check_in.paused_seconds, check_in.extra_minutes) == (120, 5)
+        notes = repertoire.notes(session=session.id)
+        assert [(n.author, n.kind, n.text) for n in notes] == [
+            ("ana", NoteKind.CHECK_IN, "Glad [really] *here* 🎉"),
+            ("cho", NoteKind.CHECK_IN, "Tired"),
+            ("ben", NoteKind.CHECK_IN, "Fine"),
+            (None, NoteKind.NOTE, "Tried retries"),
+            (None, NoteKind.DECISION, "Revisit"),
+        ]
+        (case,) = repertoire.session_cases(session.id)  # type: ignore[arg-type]
+        assert (case.presenter, case.title, case.context, case.question, case.topics) == (
+            "ben",
+            "Flaky deploys",
+            "1 in 5 fail",
+            "Why?",
+            ["on-call"],
+        )
+        assert case.status is CaseStatus.IN_TRIAL
+        strategies = repertoire.strategies(case=case.id)
+        assert [(s.proposer, s.text, s.votes, s.picked) for s in strategies] == [
+            ("cho", "Bisect", 0, False),
+            ("ana", "Quarantine", 3, True),
+        ]
+        (action,) = [a for a in repertoire.actions() if a.session == session.id]
+        assert (action.owner, action.due, action.strategy, action.text) == (
+            "ben",
+            date(2026, 12, 17),
+            strategies[1].id,
+            "quarantine ten",
+        )
+        reports = repertoire.report_backs(session=session.id)
+        assert [(r.member, r.action, r.outcome, r.lesson) for r in reports] == [
+            ("ben", 2, Outcome.PARTLY, "short"),
+            ("cho", None, Outcome.WORKED, ""),
+        ]
+        assert repertoire.action(2).status is ActionStatus.DONE
+        assert repertoire.live_session() is None
+
+
+def start_live(db_path: Path, clock: ManualClock, format_name: str = "cop-meeting") -> None:
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(
+            repertoire,
+            SessionPlan(find_format(format_name), "ana", ["ben", "cho"], title="December clinic"),
+            clock,
+        )
+
+
+async def test_the_home_screen_resumes_the_live_session(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    clock.advance(minutes=3)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "Live now: December clinic" in str(app.screen.query_one("#masthead", Static).render())
+            await pilot.press("s")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen), "a second session cannot start"
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+            assert app.screen.query_one("#countdown-digits", Digits).value == "07:00"
+            await type_line(pilot, "Back again")
+        assert [n.text for n in repertoire.notes(session=3)] == ["Back again"]
+
+
+async def test_jump_back_and_the_timer_warnings(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            countdown = screen.query_one("#countdown")
+            clock.advance(minutes=6)
+            screen.tick()  # what the one-second interval does
+            await pilot.pause()
+            assert countdown.has_class("-five") and not countdown.has_class("-over")
+            clock.advance(minutes=5)
+            screen.tick()
+            await pilot.pause()
+            assert countdown.has_class("-over")
+            assert app.screen.query_one("#countdown-digits", Digits).value == "-01:00"
+            await pilot.press("f2")
+            await pilot.pause()
+            await pilot.press("down", "down", "enter")
+            await settle(pilot)
+            assert app.screen.query_one(PhaseWorkspace).border_title.startswith("Collaborative")
+            await pilot.press("f4")
+            await settle(pilot)
+            assert app.screen.query_one(PhaseWorkspace).border_title == "Problem sharing"
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, SessionHelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, SessionScreen)
+        assert repertoire.session(3).current_phase == 1
+
+
+async def test_run_with_every_answer_starts_at_once(db_path: Path) -> None:
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("troika-consulting"), "ana", ["ben", "cho"])
+        app = CoptuiApp(repertoire, clock=clock, launch=plan)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+            assert app.screen.query_one(PhaseWorkspace).border_title == "Prepare questions"
+            await type_line(pilot, "Ready")
+            for _ in range(12):
+                await pilot.press("f5")
+                await settle(pilot)
+            assert app.screen.query_one(PhaseWorkspace).border_title.startswith("Client 3: reflect")
+            await pilot.press("f5")
+            await pilot.pause()
+            await pilot.press("escape")  # not yet
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+        session = repertoire.live_session()
+        assert session is not None and session.format == "troika-consulting"
+        assert (session.title, session.current_phase) == ("Session of 3 December 2026", 12)
