@@ -1,0 +1,99 @@
+"""`coptui run`: the questions its options answer, one live session at a time, and bad input."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coptui import cli
+from coptui.cli import main
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.store import Repertoire
+from coptui.ui.screens.start_session import StartAnswers
+
+
+@pytest.fixture
+def launches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What the app would have been opened on, instead of opening it."""
+    seen: list[Any] = []
+    monkeypatch.setattr(cli, "_run_app", lambda repertoire, launch=None: seen.append(launch))
+    return seen
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    return int(exited.value.code or 0), capsys.readouterr().err
+
+
+def test_every_answer_given_starts_at_once(
+    db_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run(
+        capsys,
+        *("--db", str(db_path), "run", "--format", "lean-coffee", "--title", "Coffee"),
+        *("--facilitator", "@Ana", "--attendee", "ben", "--attendee", "cho", "--apology", "ben"),
+    )
+    assert code == 0
+    (plan,) = launches
+    assert isinstance(plan, SessionPlan)
+    assert (plan.session_format.name, plan.title, plan.facilitator) == ("lean-coffee", "Coffee", "ana")
+    assert (tuple(plan.attendees), tuple(plan.apologies)) == (("ben", "cho"), ("ben",))
+
+
+def test_missing_answers_open_the_start_screen_with_the_rest_filled_in(
+    db_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run(capsys, "--db", str(db_path), "run", "--facilitator", "cho")
+    assert code == 0
+    assert launches == [StartAnswers(None, "", "cho", (), ())]
+
+
+def test_a_format_file_by_path(
+    db_path: Path, tmp_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "quick.toml"
+    path.write_text('title = "Quick"\n[[phases]]\nkind = "check_in"\ntitle = "Hello"\ntimebox_minutes = 5\n')
+    code, _ = run(capsys, "--db", str(db_path), "run", "--format", str(path))
+    assert code == 0
+    (answers,) = launches
+    assert isinstance(answers, StartAnswers) and answers.session_format is not None
+    assert answers.session_format.name == "quick"
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (("--attendee", "zed"), "--attendee: @zed is not a member of this community"),
+        (("--facilitator", "zed"), "--facilitator: @zed is not a member"),
+        (("--format", "nope"), "unknown session format 'nope'"),
+        (("--resume",), "no session is live to resume"),
+    ],
+)
+def test_bad_answers_are_one_line_and_open_nothing(
+    db_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], says: str
+) -> None:
+    code, err = run(capsys, "--db", str(db_path), "run", *argv)
+    assert code == 1 and says in err and err.count("\n") == 1
+    assert launches == []
+
+
+def test_a_second_run_while_live_says_so(
+    db_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(
+            repertoire,
+            SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="Live one"),
+            ManualClock(datetime(2026, 12, 3, 17, tzinfo=UTC)),
+        )
+    code, err = run(capsys, "--db", str(db_path), "run", "--facilitator", "cho", "--attendee", "ben")
+    assert code == 1
+    assert "'Live one' is live" in err and "coptui run --resume" in err
+    assert launches == []
+    code, _ = run(capsys, "--db", str(db_path), "run", "--resume")
+    assert (code, launches) == (0, ["resume"])
