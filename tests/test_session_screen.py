@@ -56,8 +56,7 @@ async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path)
             await pilot.press("tab", "tab", "down", "space", "down", "space")
             await pilot.press("f5")
             await settle(pilot)
-            problem = app.screen.query_one("#start-message", Static).render()
-            assert isinstance(app.screen, SessionScreen), problem
+            assert isinstance(app.screen, SessionScreen), app.screen.query_one("#start-message").render()
             assert app.screen.query_one("#capture-input", Input).has_focus
 
             # Check-in: round the attendees in order.
