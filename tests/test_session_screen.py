@@ -218,10 +218,10 @@ async def test_jump_back_and_the_timer_warnings(db_path: Path) -> None:
             await pilot.pause()
             await pilot.press("down", "down", "enter")
             await settle(pilot)
-            assert app.screen.query_one(PhaseWorkspace).border_title.startswith("Collaborative")
+            assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Collaborative")
             await pilot.press("f4")
             await settle(pilot)
-            assert app.screen.query_one(PhaseWorkspace).border_title == "Problem sharing"
+            assert str(app.screen.query_one(PhaseWorkspace).border_title) == "Problem sharing"
             await pilot.press("f1")
             await pilot.pause()
             assert isinstance(app.screen, SessionHelpScreen)
@@ -239,12 +239,12 @@ async def test_run_with_every_answer_starts_at_once(db_path: Path) -> None:
         async with app.run_test(size=(160, 45)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, SessionScreen)
-            assert app.screen.query_one(PhaseWorkspace).border_title == "Prepare questions"
+            assert str(app.screen.query_one(PhaseWorkspace).border_title) == "Prepare questions"
             await type_line(pilot, "Ready")
             for _ in range(12):
                 await pilot.press("f5")
                 await settle(pilot)
-            assert app.screen.query_one(PhaseWorkspace).border_title.startswith("Client 3: reflect")
+            assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Client 3: reflect")
             await pilot.press("f5")
             await pilot.pause()
             await pilot.press("escape")  # not yet

@@ -87,7 +87,12 @@ class SessionScreen(Screen[None]):
         yield CaptureBox(id="capture")
         yield Footer(show_command_palette=False)
 
+    def on_resize(self) -> None:
+        # A projector or a big window gets a wider side column and a countdown twice as tall.
+        self.set_class(self.size.width >= 120 and self.size.height >= 36, "-projector")
+
     def on_mount(self) -> None:
+        self.on_resize()
         self.query_one("#agenda").border_title = "Agenda"
         self.query_one("#attendance").border_title = "Attendees"
         self.query_one("#capture-input", Input).focus()

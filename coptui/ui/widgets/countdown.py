@@ -15,14 +15,40 @@ _ALERT_CLASSES = {
 }
 
 
+# A five-row block font for a projector: `Digits` is three rows, too small across a room.
+_GLYPHS = {
+    "0": ["████", "█  █", "█  █", "█  █", "████"],
+    "1": ["   █", "   █", "   █", "   █", "   █"],
+    "2": ["████", "   █", "████", "█   ", "████"],
+    "3": ["████", "   █", "████", "   █", "████"],
+    "4": ["█  █", "█  █", "████", "   █", "   █"],
+    "5": ["████", "█   ", "████", "   █", "████"],
+    "6": ["████", "█   ", "████", "█  █", "████"],
+    "7": ["████", "   █", "   █", "   █", "   █"],
+    "8": ["████", "█  █", "████", "█  █", "████"],
+    "9": ["████", "█  █", "████", "   █", "████"],
+    ":": [" ", "█", " ", "█", " "],
+    "-": ["   ", "   ", "███", "   ", "   "],
+}
+
+
+def big_clock(face: str) -> str:
+    """A clock face (`07:42`, `-01:05`) drawn five rows high in block characters."""
+    glyphs = [_GLYPHS[char] for char in face if char in _GLYPHS]
+    return "\n".join(" ".join(glyph[row] for glyph in glyphs) for row in range(5))
+
+
 class Countdown(Vertical):
     def compose(self) -> ComposeResult:
         yield Digits("--:--", id="countdown-digits")
+        yield Static(id="countdown-big")
         yield Static(id="countdown-caption")
 
     def show(self, timer: PhaseTimer) -> None:
         remaining = timer.remaining_seconds
-        self.query_one(Digits).update(clock_face(remaining))
+        face = clock_face(remaining)
+        self.query_one(Digits).update(face)
+        self.query_one("#countdown-big", Static).update(big_clock(face))
         alert = timer.alert
         for cls in _ALERT_CLASSES.values():
             self.set_class(cls == _ALERT_CLASSES.get(alert), cls)

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
 from coptui.facilitation import MatterArising, SessionView
@@ -28,7 +29,8 @@ class PhaseWorkspace(VerticalScroll):
 
     def show(self, view: SessionView) -> None:
         phase = view.phase
-        self.border_title = f"{phase.title}{self._case_heading(view)}"
+        # Titles are the community's text: shown as typed, never read as markup.
+        self.border_title = Content(f"{phase.title}{self._case_heading(view)}")
         count = len(view.session.phases)
         last = " · F5 ends the session" if phase.position == count - 1 else ""
         self.border_subtitle = f"phase {phase.position + 1} of {count}{last}"
