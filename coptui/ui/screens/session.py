@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView
 from coptui.models import PhaseKind
+from coptui.text import one_line
 from coptui.ui.render import plain
 from coptui.ui.screens.dialogs import ConfirmDialog, JumpDialog
 from coptui.ui.screens.session_help import SessionHelpScreen
@@ -48,6 +49,7 @@ class SessionOpened:
 class SessionChanged:
     view: SessionView
     outcome: EntryResult | SessionSummary | bool | None
+    typed: str = ""  # what was typed, when the change was an entry
 
 
 class SessionScreen(Screen[None]):
@@ -74,7 +76,6 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
-        self._submitted = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -107,14 +108,14 @@ class SessionScreen(Screen[None]):
         return SessionOpened(live, self.app.repertoire.community().name, live.view())
 
     @work(thread=True, group="live")
-    def apply(self, live: LiveSession, change: Change) -> SessionChanged:
+    def apply(self, live: LiveSession, change: Change, typed: str = "") -> SessionChanged:
         # Not exclusive: a cancelled worker could drop an entry's confirmation; the engine's lock orders them.
         outcome = change(live)
-        return SessionChanged(live.view(), outcome)
+        return SessionChanged(live.view(), outcome, typed)
 
-    def change(self, change: Change) -> None:
+    def change(self, change: Change, typed: str = "") -> None:
         if self.live is not None:
-            self.apply(self.live, change)
+            self.apply(self.live, change, typed)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result
@@ -128,19 +129,24 @@ class SessionScreen(Screen[None]):
             self.show(result.view)
         elif isinstance(result, SessionChanged):
             self.show(result.view)
-            self.report(result.outcome)
+            self.report(result.outcome, result.typed)
             if isinstance(result.outcome, EntryResult) and result.outcome.ok:
                 # What was just filed is what the room wants to see.
                 self.query_one(PhaseWorkspace).scroll_end(animate=False)
 
-    def report(self, outcome: EntryResult | SessionSummary | bool | None) -> None:
+    def report(self, outcome: EntryResult | SessionSummary | bool | None, typed: str = "") -> None:
         if isinstance(outcome, SessionSummary):
             self.app.switch_screen(SessionSummaryScreen(outcome))
         elif isinstance(outcome, EntryResult):
-            self.query_one(CaptureBox).say(outcome.message, ok=outcome.ok)
+            message = outcome.message
             box = self.query_one("#capture-input", Input)
-            if outcome.ok and box.value == self._submitted:
-                box.value = ""
+            if not outcome.ok and typed:
+                if box.value:  # the facilitator has typed on: keep theirs, say what was refused
+                    message = f"{message} — not filed: {one_line(typed, 40)}"
+                else:  # give the text back to be corrected
+                    box.value = typed
+                    box.cursor_position = len(typed)
+            self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     # -- drawing -------------------------------------------------------------------
 
@@ -184,12 +190,13 @@ class SessionScreen(Screen[None]):
 
     @on(Input.Submitted, "#capture-input")
     def enter(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+        text = event.value
+        if not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type a note or a tag", ok=False)
             return
-        self._submitted = event.value
-        text = event.value
-        self.change(lambda live: live.enter(text))
+        # The box empties at once, so a fast typist never waits for the store or types into old text.
+        event.input.value = ""
+        self.change(lambda live: live.enter(text), typed=text)
 
     def action_next_phase(self) -> None:
         if self.live is None or self.view is None:

@@ -67,7 +67,7 @@ class StartSessionScreen(Screen[None]):
     app: CoptuiApp
 
     BINDINGS = [
-        Binding("f5", "start", "Start the session", id="start_session", priority=True),
+        Binding("f5", "start", "Start the session", id="start_session", key_display="F5", priority=True),
         Binding("escape", "back", "Back", id="start_back"),
     ]
 
@@ -81,16 +81,17 @@ class StartSessionScreen(Screen[None]):
         with Horizontal(id="start-form"):
             with Vertical(id="start-left"):
                 yield Label("Format")
-                yield Select[str]([], id="start-format", allow_blank=True, prompt="loading…")
+                yield Select[str]([], id="start-format", allow_blank=True, prompt="choose a format")
                 yield Label("Title")
                 yield Input(id="start-title", value=self.answers.title)
                 yield Label("Facilitator")
-                yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="choose…")
+                yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="choose who facilitates")
                 yield Label("New member: handle, then name (Enter adds)")
                 yield Input(id="start-new-member", placeholder="kit Kit Ng")
                 yield Button("Start (F5)", id="start-button", variant="primary")
             yield SelectionList[str](id="start-attendees")
             yield SelectionList[str](id="start-apologies")
+        yield Static(id="start-summary")
         yield Static(id="start-message")
         yield Footer()
 
@@ -156,6 +157,7 @@ class StartSessionScreen(Screen[None]):
         attending = set(answers.attendees) | ({default} if default else set())
         self._fill(self.query_one("#start-attendees", SelectionList), attending)
         self._fill(self.query_one("#start-apologies", SelectionList), set(answers.apologies))
+        self.show_who()
         if choices.problem:
             self.say(choices.problem)
         self.query_one("#start-format", Select).focus()
@@ -184,6 +186,17 @@ class StartSessionScreen(Screen[None]):
             facilitator.value = chosen
         self.query_one("#start-new-member", Input).value = ""
         self.say(f"@{member.handle} joined the community and attends today", ok=True)
+
+    @on(SelectionList.SelectedChanged)
+    def show_who(self) -> None:
+        """Ticks are easy to miss across a room: say in words who attends and who sent apologies."""
+        ticked = set(self.query_one("#start-attendees", SelectionList).selected)
+        away = set(self.query_one("#start-apologies", SelectionList).selected) - ticked
+        attending = [m.handle for m in self.known.members if m.handle in ticked]
+        text = f"Attending ({len(attending)}): {', '.join(attending) or 'nobody yet'}"
+        if away:
+            text += f" · apologies: {', '.join(sorted(away))}"
+        self.query_one("#start-summary", Static).update(plain(text, width=400))
 
     def say(self, message: str, *, ok: bool = False) -> None:
         self.query_one("#start-message", Static).update(

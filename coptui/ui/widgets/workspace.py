@@ -145,7 +145,7 @@ class PhaseWorkspace(VerticalScroll):
         for matter in view.matters:
             parts.append(matter_lines(matter))
         if view.reports:
-            parts.append(heading("Other report-backs", "#report @who outcome story"))
+            parts.append(heading("Other report-backs"))
             for report in view.reports:
                 line = Text("• ")
                 line.append_text(plain(report.member, style="bold"))
