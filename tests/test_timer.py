@@ -112,3 +112,16 @@ def test_shuffled_is_a_new_order_of_the_same_people() -> None:
         order = shuffled(people)
         assert sorted(order) == people and order != people
     assert shuffled(["ana"]) == ["ana"]
+
+
+@pytest.mark.parametrize(
+    ("count", "current", "rows", "shown"),
+    [(4, 3, 4, (0, 4)), (13, 0, 4, (0, 4)), (13, 10, 4, (8, 12)), (13, 12, 4, (9, 13)), (13, 6, 14, (0, 13))],
+)
+def test_the_agenda_keeps_the_current_phase_in_view(
+    count: int, current: int, rows: int, shown: tuple[int, int]
+) -> None:
+    from coptui.ui.widgets.agenda import window
+
+    start, end = window(count, current, rows)
+    assert (start, end) == shown and start <= current < end

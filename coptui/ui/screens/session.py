@@ -158,7 +158,9 @@ class SessionScreen(Screen[None]):
         masthead.append(" · Facilitator: ")
         masthead.append_text(plain(session.facilitator))
         self.query_one("#session-masthead", Static).update(masthead)
-        self.query_one(Agenda).show(session.phases, view.phase.position, self.app.clock)
+        # On a small screen a long format lists a few phases around the current one.
+        rows = 4 if self.size.height < 30 else 14
+        self.query_one(Agenda).show(session.phases, view.phase.position, self.app.clock, rows)
         self.query_one(PhaseWorkspace).show(view)
         self._placeholder(view)
         self.tick()

@@ -85,7 +85,7 @@ class StartSessionScreen(Screen[None]):
                 yield Label("Title")
                 yield Input(id="start-title", value=self.answers.title)
                 yield Label("Facilitator")
-                yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="choose who facilitates")
+                yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="who facilitates?")
                 yield Label("New member: handle, then name (Enter adds)")
                 yield Input(id="start-new-member", placeholder="kit Kit Ng")
                 yield Button("Start (F5)", id="start-button", variant="primary")

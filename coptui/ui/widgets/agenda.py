@@ -11,13 +11,24 @@ from coptui.models import PhaseRun
 from coptui.ui.render import plain
 
 
+def window(count: int, current: int, rows: int) -> tuple[int, int]:
+    """Which phases to list when not all fit: `rows` of them, the current one kept in view."""
+    if count <= rows:
+        return 0, count
+    start = min(max(current - rows // 2, 0), count - rows)
+    return start, start + rows
+
+
 class Agenda(Static):
-    def show(self, phases: list[PhaseRun], current: int, clock: Clock) -> None:
+    def show(self, phases: list[PhaseRun], current: int, clock: Clock, rows: int = 12) -> None:
         table = Table.grid(expand=True, padding=(0, 1, 0, 0))
         table.add_column(width=1)
         table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column(justify="right", no_wrap=True)
-        for phase in phases:
+        start, end = window(len(phases), current, rows)
+        if start:
+            table.add_row("", Text(f"↑ {start} earlier", style="dim"), "")
+        for phase in phases[start:end]:
             timer = PhaseTimer(phase, clock)
             timebox = clock_face(timer.budget_seconds)
             if phase.position == current:
@@ -27,4 +38,6 @@ class Agenda(Static):
             else:
                 mark, style, time = " ", "", timebox
             table.add_row(Text(mark, style=style), plain(phase.title, style=style), Text(time, style=style))
+        if end < len(phases):
+            table.add_row("", Text(f"↓ {len(phases) - end} more", style="dim"), "")
         self.update(table)
