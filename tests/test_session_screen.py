@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
 
-from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.models import ActionStatus, CaseStatus, NoteKind, Outcome, SessionStatus
 from coptui.store import Repertoire
@@ -253,3 +254,56 @@ async def test_run_with_every_answer_starts_at_once(db_path: Path) -> None:
         session = repertoire.live_session()
         assert session is not None and session.format == "troika-consulting"
         assert (session.title, session.current_phase) == ("Session of 3 December 2026", 12)
+
+
+async def palette_found(pilot: Pilot[None], expected: str) -> None:
+    """Wait until the command palette's best hit is `expected` (it searches in the background)."""
+    for _ in range(200):
+        await pilot.pause()
+        found = pilot.app.screen.query(CommandList)
+        if found and found.first().option_count:
+            best = str(found.first().get_option_at_index(0).prompt)
+            if expected in best:
+                return
+    raise AssertionError(f"the command palette did not offer {expected!r}")
+
+
+async def test_the_command_palette_marks_absent_and_goes_to_a_phase(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p", *"cho absent")
+            await palette_found(pilot, "Mark @cho absent")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "@cho as absent" in message(app)
+            await pilot.press("ctrl+p", *"phase 4")
+            await palette_found(pilot, "Go to phase 4: Report-back")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert str(app.screen.query_one(PhaseWorkspace).border_title) == "Report-back"
+        session = repertoire.session(3)
+        assert (session.absent, session.current_phase) == (["cho"], 3)
+
+
+async def test_refused_text_comes_back_unless_typing_went_on(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            box = screen.query_one("#capture-input", Input)
+            refused = EntryResult(False, "#vote needs a case")
+            screen.report(refused, typed="#vote 1")
+            assert box.value == "#vote 1"
+            box.value = "next words"
+            screen.report(refused, typed="#vote 1")
+            await pilot.pause()
+            assert box.value == "next words"
+            assert "not filed: #vote 1" in message(app)

@@ -24,6 +24,7 @@ from coptui.models import PhaseKind
 from coptui.text import one_line
 from coptui.ui.render import plain
 from coptui.ui.screens.dialogs import ConfirmDialog, JumpDialog
+from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.agenda import Agenda
@@ -57,6 +58,7 @@ class SessionScreen(Screen[None]):
 
     app: CoptuiApp
 
+    COMMANDS = {SessionCommands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="session_help", key_display="F1", priority=True),
         Binding("f2", "jump", "Jump", id="session_jump", key_display="F2", priority=True),
@@ -223,7 +225,14 @@ class SessionScreen(Screen[None]):
 
     def _jump(self, position: int | None) -> None:
         if position is not None:
-            self.change(lambda live: live.jump_to(position))
+            self.go_to(position)
+
+    def go_to(self, position: int) -> None:
+        self.change(lambda live: live.jump_to(position))
+
+    def file_entry(self, text: str) -> None:
+        """File `text` as if typed in the capture box (the command palette's way in)."""
+        self.change(lambda live: live.enter(text))
 
     def action_pause(self) -> None:
         self.change(lambda live: live.toggle_pause())

@@ -17,6 +17,7 @@ KEYS = [
     ("F7", "five more minutes for this phase"),
     ("F8", "undo the last entry"),
     ("F3", "shuffle the speaking order"),
+    ("Ctrl+P", "commands: go to a phase, mark someone absent, focus a case"),
     ("PgUp/PgDn", "scroll the workspace"),
     ("→", "accept the suggested #tag or @handle"),
     ("Ctrl+C", "quit; the session stays live and `coptui run` resumes it"),

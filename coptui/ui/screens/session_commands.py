@@ -1,0 +1,58 @@
+"""The session screen's command palette (Ctrl+P): go to a phase, mark someone absent, focus a case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from coptui.text import one_line
+
+if TYPE_CHECKING:
+    from coptui.ui.screens.session import SessionScreen
+
+
+class SessionCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        from coptui.ui.screens.session import SessionScreen
+
+        screen = self.screen
+        if not isinstance(screen, SessionScreen) or screen.view is None:
+            return []
+        return session_commands(screen)
+
+    async def discover(self) -> Hits:
+        for text, command, help_text in self._commands():
+            # Names and titles are the community's text: plain Content, never markup.
+            yield DiscoveryHit(Content(text), command, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, command, help_text in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, Content(text), command, text=text, help=help_text)
+
+
+def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None], str]]:
+    view = screen.view
+    assert view is not None
+    commands: list[tuple[str, Callable[[], None], str]] = [
+        (f"Go to phase {p.position + 1}: {p.title}", partial(screen.go_to, p.position), "F2 lists them too")
+        for p in view.session.phases
+        if p.position != view.phase.position
+    ]
+    commands += [
+        (f"Mark @{handle} absent", partial(screen.file_entry, f"#absent @{handle}"), "not there after all")
+        for handle in view.session.attendees
+    ]
+    commands += [
+        (f"Focus case {i}: {one_line(case.title, 60)}", partial(screen.file_entry, f"#focus {i}"), "#focus N")
+        for i, case in enumerate(view.cases, start=1)
+    ]
+    commands.append(("Shuffle the speaking order", screen.action_shuffle, "F3"))
+    commands.append(("Undo the last entry", screen.action_undo, "F8"))
+    return commands
