@@ -192,6 +192,7 @@ async def test_the_home_screen_resumes_the_live_session(db_path: Path) -> None:
             await settle(pilot)
             assert isinstance(app.screen, SessionScreen)
             assert app.screen.query_one("#countdown-digits", Digits).value == "07:00"
+            assert "resumed at Check-in" in message(app)
             await type_line(pilot, "Back again")
         assert [n.text for n in repertoire.notes(session=3)] == ["Back again"]
 

@@ -51,7 +51,7 @@ class CoptuiApp(App[None]):
             self.push_screen(StartSessionScreen(launch))
 
     def resume_session(self) -> None:
-        self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock)))
+        self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

@@ -106,14 +106,14 @@ class HomeScreen(Screen[None]):
 
     def show_summary(self, summary: HomeSummary) -> None:
         masthead = Text.assemble(("coptui · ", "bold"), plain(summary.community.name, style="bold"))
+        if summary.live is not None:  # first line: a long domain statement must not hide it
+            masthead.append("   ● Live now: ", style="bold green")
+            masthead.append_text(plain(summary.live.title, width=40, style="bold"))
+            masthead.append(" — press r to resume it", style="green")
         if summary.community.domain:
             masthead.append("\n")
             masthead.append_text(plain(summary.community.domain, width=300, style="dim"))
         self.live = summary.live
-        if summary.live is not None:
-            masthead.append("\n● Live now: ", style="bold green")
-            masthead.append_text(plain(summary.live.title, style="bold"))
-            masthead.append(" — press r to resume it", style="green")
         self.query_one("#masthead", Static).update(masthead)
 
         sessions = self.query_one("#sessions", DataTable)

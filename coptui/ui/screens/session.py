@@ -72,9 +72,10 @@ class SessionScreen(Screen[None]):
         Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
     ]
 
-    def __init__(self, open_live: Callable[[], LiveSession]) -> None:
+    def __init__(self, open_live: Callable[[], LiveSession], *, resumed: bool = False) -> None:
         super().__init__()
         self.open_live = open_live
+        self.resumed = resumed
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
@@ -129,6 +130,11 @@ class SessionScreen(Screen[None]):
             self.live, self.community = result.live, result.community
             self.query_one(CaptureBox).set_handles(result.live.member_names)
             self.show(result.view)
+            if self.resumed:
+                phase = result.view.phase
+                self.query_one(CaptureBox).say(
+                    f"resumed at {phase.title}, timer as it was; everything filed so far is here", ok=True
+                )
         elif isinstance(result, SessionChanged):
             self.show(result.view)
             self.report(result.outcome, result.typed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -143,7 +145,7 @@ class PhaseWorkspace(VerticalScroll):
         if not view.matters:
             parts.append(Text("No open actions from earlier sessions.", "dim"))
         for matter in view.matters:
-            parts.append(matter_lines(matter))
+            parts.append(matter_lines(matter, view.session.date))
         if view.reports:
             parts.append(heading("Other report-backs"))
             for report in view.reports:
@@ -198,7 +200,7 @@ def dots(votes: int) -> str:
     return "●" * votes if votes <= 12 else f"●×{votes}"
 
 
-def matter_lines(matter: MatterArising) -> Table:
+def matter_lines(matter: MatterArising, today: date) -> Table:
     """One matter arising in two lines: who and what, then the case and strategy behind it."""
     action = matter.action
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
@@ -209,7 +211,8 @@ def matter_lines(matter: MatterArising) -> Table:
     if matter.report is not None:
         status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
     else:
-        status = Text(f"due {action.due:%d %b}" if action.due else "", style="dim")
+        overdue = action.due is not None and action.due < today
+        status = Text(f"due {action.due:%d %b}" if action.due else "", style="red" if overdue else "dim")
     table.add_row(Text(str(matter.number), style="bold"), what, status)
     behind = [f"case: {matter.case_title}"] if matter.case_title else []
     if matter.strategy_text:
