@@ -276,3 +276,9 @@ def test_resume_picks_up_the_same_phase_timer_and_focus(repertoire: Repertoire, 
 def test_resume_without_a_live_session(repertoire: Repertoire, clock: ManualClock) -> None:
     with pytest.raises(FacilitationError, match="no session is live"):
         LiveSession.resume(repertoire, clock)
+
+
+def test_each_view_is_newer_than_the_last(repertoire: Repertoire, clock: ManualClock) -> None:
+    live = start(repertoire, clock)
+    first, second = live.view(), live.view()
+    assert second.revision > first.revision

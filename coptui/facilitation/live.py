@@ -107,6 +107,7 @@ class SessionView:
     reports: tuple[ReportBack, ...]  # filed this session with no action behind them
     speaking: SpeakingOrder
     can_undo: bool
+    revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
 
     @property
     def phase(self) -> PhaseRun:
@@ -141,6 +142,7 @@ class LiveSession:
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.RLock()
         self._state = _State()
+        self._revision = 0
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         cases = repertoire.session_cases(self.session_id)
         self._state.focus = cases[-1].id if cases else None
@@ -620,6 +622,7 @@ class LiveSession:
 
     def view(self) -> SessionView:
         with self._lock:
+            self._revision += 1
             cases = tuple(self.repertoire.session_cases(self.session_id))
             ids = [c.id for c in cases]
             focus = ids.index(self._state.focus) if self._state.focus in ids else None
@@ -644,6 +647,7 @@ class LiveSession:
                 reports=reports,
                 speaking=self._speaking(),
                 can_undo=bool(self._state.undo),
+                revision=self._revision,
             )
 
     def summary(self) -> SessionSummary:

@@ -159,6 +159,8 @@ class SessionScreen(Screen[None]):
     # -- drawing -------------------------------------------------------------------
 
     def show(self, view: SessionView) -> None:
+        if self.view is not None and view.revision < self.view.revision:
+            return  # a worker that finished late: a newer view is already on screen
         self.view = view
         session = view.session
         masthead = Text.assemble(("coptui · ", "bold"), plain(self.community, style="bold"), " · ")
