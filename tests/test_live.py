@@ -168,8 +168,6 @@ def test_focus_moves_between_cases(repertoire: Repertoire, clock: ManualClock) -
     assert live.enter("#focus 1").ok
     assert live.view().focused_case.title == "First"  # type: ignore[union-attr]
     assert not live.enter("#focus 3").ok
-    assert live.focus_step(1).ok and live.view().focus == 1
-    assert live.focus_step(1).ok and live.view().focus == 0
 
 
 def test_errors_file_nothing(repertoire: Repertoire, clock: ManualClock) -> None:

@@ -295,9 +295,6 @@ class LiveSession:
             self._state.undo.pop()
             return EntryResult(True, f"undone: {last.description}")
 
-    def mark_absent(self, handle: str) -> EntryResult:
-        return self.enter(f"#absent @{handle}")
-
     def _remember(self, description: str, revert: Callable[[], None]) -> EntryResult:
         self._state.undo.append(_Undo(description, revert))
         return EntryResult(True, f"filed {description}")
@@ -410,15 +407,6 @@ class LiveSession:
         case = cases[entry.case - 1]
         self._state.focus = case.id
         return EntryResult(True, f"case {entry.case} in focus: “{case.title}”")
-
-    def focus_step(self, step: int) -> EntryResult:
-        """Put the next (or previous) case of this session in focus."""
-        with self._lock:
-            ids = [c.id for c in self.repertoire.session_cases(self.session_id)]
-            if not ids:
-                return EntryResult(False, "no case has been shared yet")
-            index = ids.index(self._state.focus) if self._state.focus in ids else 0
-            return self._focus(FocusEntry((index + step) % len(ids) + 1))
 
     def _file_strategy(self, entry: StrategyEntry) -> EntryResult:
         case = self._focused_case()
