@@ -6,14 +6,12 @@ It calls the store and never imports Textual; the session screen is a thin layer
 from coptui.facilitation.clock import Clock, ManualClock, SystemClock
 from coptui.facilitation.live import (
     EXTEND_MINUTES,
-    EntryResult,
     FacilitationError,
     LiveSession,
-    MatterArising,
     SessionPlan,
-    SessionView,
     default_title,
 )
+from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
@@ -34,6 +32,7 @@ from coptui.facilitation.tags import (
     parse_entry,
 )
 from coptui.facilitation.timer import PhaseTimer, TimerAlert, clock_face
+from coptui.facilitation.view import EntryResult, SessionView
 
 __all__ = [
     "EXTEND_MINUTES",
@@ -67,5 +66,6 @@ __all__ = [
     "VoteEntry",
     "clock_face",
     "default_title",
+    "matters_arising",
     "parse_entry",
 ]

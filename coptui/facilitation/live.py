@@ -15,6 +15,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from coptui.facilitation.clock import Clock, SystemClock
+from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
@@ -35,10 +36,10 @@ from coptui.facilitation.tags import (
     parse_entry,
 )
 from coptui.facilitation.timer import PhaseTimer
+from coptui.facilitation.view import EntryResult, SessionView
 from coptui.formats import SessionFormat
 from coptui.models import (
     Action,
-    ActionStatus,
     Case,
     Note,
     NoteKind,
@@ -73,49 +74,6 @@ class SessionPlan:
     attendees: Sequence[str]
     title: str = ""
     apologies: Sequence[str] = ()
-
-
-@dataclass(frozen=True)
-class EntryResult:
-    ok: bool
-    message: str
-
-
-@dataclass(frozen=True)
-class MatterArising:
-    """An open action from an earlier session, to be reported on (or reported on this session)."""
-
-    number: int
-    action: Action
-    case_title: str | None
-    strategy_text: str | None
-    report: ReportBack | None = None
-
-
-@dataclass(frozen=True)
-class SessionView:
-    """Everything the session screen shows, read in one go so the screen never waits on the store."""
-
-    session: Session
-    member_names: dict[str, str]
-    cases: tuple[Case, ...]
-    focus: int | None  # index into `cases`
-    strategies: tuple[Strategy, ...]  # of the case in focus
-    actions: tuple[Action, ...]  # filed this session
-    notes: tuple[Note, ...]  # of the current phase
-    matters: tuple[MatterArising, ...]
-    reports: tuple[ReportBack, ...]  # filed this session with no action behind them
-    speaking: SpeakingOrder
-    can_undo: bool
-    revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
-
-    @property
-    def phase(self) -> PhaseRun:
-        return self.session.phases[self.session.current_phase or 0]
-
-    @property
-    def focused_case(self) -> Case | None:
-        return None if self.focus is None else self.cases[self.focus]
 
 
 @dataclass
@@ -553,32 +511,7 @@ class LiveSession:
     # -- reading ------------------------------------------------------------------------
 
     def _matters(self) -> list[MatterArising]:
-        """Open actions from earlier sessions, and those reported on in this one, in a stable order."""
-        reports = {r.action: r for r in self.repertoire.report_backs(session=self.session_id) if r.action}
-        actions = [
-            a
-            for a in self.repertoire.actions()
-            if a.session != self.session_id and (a.status is ActionStatus.OPEN or a.id in reports)
-        ]
-        # Those expected today first; marking someone absent must not renumber the list.
-        expected = {*self.session.attendees, *self.session.absent}
-        actions.sort(key=lambda a: (a.owner not in expected, a.owner, a.due or date.max, a.id or 0))
-        case_titles: dict[int, str] = {}
-        matters = []
-        for number, action in enumerate(actions, start=1):
-            if action.case is not None and action.case not in case_titles:
-                case_titles[action.case] = self.repertoire.case(action.case).title
-            strategy = None if action.strategy is None else self.repertoire.strategy(action.strategy).text
-            matters.append(
-                MatterArising(
-                    number=number,
-                    action=action,
-                    case_title=None if action.case is None else case_titles[action.case],
-                    strategy_text=strategy,
-                    report=None if action.id is None else reports.get(action.id),
-                )
-            )
-        return matters
+        return matters_arising(self.repertoire, self.session)
 
     def matters_arising(self) -> list[MatterArising]:
         with self._lock:

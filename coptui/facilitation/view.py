@@ -1,0 +1,41 @@
+"""What the engine hands the screen: a whole session read in one go, and the answer to an entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coptui.facilitation.matters import MatterArising
+from coptui.facilitation.speaking import SpeakingOrder
+from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session, Strategy
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything the session screen shows, read in one go so the screen never waits on the store."""
+
+    session: Session
+    member_names: dict[str, str]
+    cases: tuple[Case, ...]
+    focus: int | None  # index into `cases`
+    strategies: tuple[Strategy, ...]  # of the case in focus
+    actions: tuple[Action, ...]  # filed this session
+    notes: tuple[Note, ...]  # of the current phase
+    matters: tuple[MatterArising, ...]
+    reports: tuple[ReportBack, ...]  # filed this session with no action behind them
+    speaking: SpeakingOrder
+    can_undo: bool
+    revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
+
+    @property
+    def phase(self) -> PhaseRun:
+        return self.session.phases[self.session.current_phase or 0]
+
+    @property
+    def focused_case(self) -> Case | None:
+        return None if self.focus is None else self.cases[self.focus]
