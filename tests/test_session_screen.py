@@ -19,6 +19,7 @@ from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.screens.start_session import StartSessionScreen
+from coptui.ui.widgets.capture import TagSuggester
 from coptui.ui.widgets.workspace import PhaseWorkspace
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
@@ -308,3 +309,11 @@ async def test_refused_text_comes_back_unless_typing_went_on(db_path: Path) -> N
             await pilot.pause()
             assert box.value == "next words"
             assert "not filed: #vote 1" in message(app)
+
+
+async def test_the_capture_box_completes_tags_and_handles() -> None:
+    suggester = TagSuggester(["ben", "bea", "cho"])
+    assert await suggester.get_suggestion("#st") == "#strategy"
+    assert await suggester.get_suggestion("#strategy @be") == "#strategy @bea"
+    assert await suggester.get_suggestion("#case @cho Runbooks #st") is None, "a tag only leads"
+    assert await suggester.get_suggestion("plain words") is None
