@@ -86,7 +86,7 @@ class StartSessionScreen(Screen[None]):
                 yield Input(id="start-title", value=self.answers.title)
                 yield Label("Facilitator")
                 yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="who facilitates?")
-                yield Label("New member: handle, then name (Enter adds)")
+                yield Label("New member: handle name, Enter")
                 yield Input(id="start-new-member", placeholder="kit Kit Ng")
                 yield Button("Start (F5)", id="start-button", variant="primary")
             yield SelectionList[str](id="start-attendees")
@@ -98,8 +98,9 @@ class StartSessionScreen(Screen[None]):
     def on_mount(self) -> None:
         today = self.app.clock.now().astimezone().date()
         self.query_one("#start-title", Input).placeholder = default_title(today)
-        self.query_one("#start-attendees").border_title = "Attendees (space)"
-        self.query_one("#start-apologies").border_title = "Apologies"
+        for list_id, title in (("#start-attendees", "Attendees"), ("#start-apologies", "Apologies")):
+            self.query_one(list_id).border_title = title
+            self.query_one(list_id).border_subtitle = "space ticks"
         self.load_choices()
 
     @work(thread=True, group="start")
