@@ -212,11 +212,13 @@ async def test_jump_back_and_the_timer_warnings(db_path: Path) -> None:
             screen.tick()  # what the one-second interval does
             await pilot.pause()
             assert countdown.has_class("-five") and not countdown.has_class("-over")
+            assert [n.message for n in app._notifications] == ["Check-in: 5 minutes left"]
             clock.advance(minutes=5)
             screen.tick()
             await pilot.pause()
             assert countdown.has_class("-over")
             assert app.screen.query_one("#countdown-digits", Digits).value == "-01:00"
+            assert [n.message for n in app._notifications][-1] == "Check-in: over time (F7 adds 5 minutes)"
             await pilot.press("f2")
             await pilot.pause()
             await pilot.press("down", "down", "enter")

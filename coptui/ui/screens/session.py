@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView
+from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.models import PhaseKind
 from coptui.text import one_line
 from coptui.ui.render import plain
@@ -35,6 +35,8 @@ from coptui.ui.widgets.workspace import PhaseWorkspace
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
+
+_SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINUTE: 2, TimerAlert.OVER: 3}
 
 Change = Callable[[LiveSession], "EntryResult | SessionSummary | bool | None"]
 
@@ -76,6 +78,7 @@ class SessionScreen(Screen[None]):
         super().__init__()
         self.open_live = open_live
         self.resumed = resumed
+        self._alerts: dict[int, TimerAlert] = {}
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
@@ -179,9 +182,23 @@ class SessionScreen(Screen[None]):
         if self.view is None:
             return
         view = self.view
-        self.query_one(Countdown).show(PhaseTimer(view.phase, self.app.clock))
+        timer = PhaseTimer(view.phase, self.app.clock)
+        self.query_one(Countdown).show(timer)
+        self._warn(view.phase.position, view.phase.title, timer.alert)
         round_phase = view.phase.kind is PhaseKind.CHECK_IN
         self.query_one(Attendance).show(view.session, view.speaking, round_phase, self.app.clock.now())
+
+    def _warn(self, position: int, title: str, alert: TimerAlert) -> None:
+        """A toast once as each threshold is crossed: colour alone is easy to miss while talking."""
+        before = self._alerts.get(position, TimerAlert.NONE)
+        self._alerts[position] = alert
+        if _SEVERITY[alert] > _SEVERITY[before]:
+            message = {
+                TimerAlert.FIVE_MINUTES: "5 minutes left",
+                TimerAlert.ONE_MINUTE: "1 minute left",
+                TimerAlert.OVER: "over time (F7 adds 5 minutes)",
+            }[alert]
+            self.notify(f"{title}: {message}", severity="error" if alert is TimerAlert.OVER else "warning")
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)
