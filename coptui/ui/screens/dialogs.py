@@ -19,6 +19,7 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
         Binding("enter", "answer(True)", "Yes", id="confirm_yes", priority=True),
         Binding("escape", "answer(False)", "No", id="confirm_no"),
+        Binding("q", "answer(False)", "No", id="confirm_no_q", show=False),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -40,7 +41,10 @@ class ConfirmDialog(ModalScreen[bool]):
 class JumpDialog(ModalScreen[int | None]):
     """Pick a phase to go to; Escape stays where we are."""
 
-    BINDINGS = [Binding("escape", "cancel", "Stay", id="jump_cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Stay", id="jump_cancel"),
+        Binding("q", "cancel", "Stay", id="jump_cancel_q", show=False),
+    ]
 
     def __init__(self, phases: list[PhaseRun], current: int) -> None:
         super().__init__()

@@ -46,6 +46,8 @@ class SessionHelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="help_close"),
         Binding("f1", "dismiss", "Close", id="help_close_f1"),
+        # q closes the page rather than quitting in the middle of a meeting.
+        Binding("q", "dismiss", "Close", id="help_close_q", show=False),
     ]
 
     def compose(self) -> ComposeResult:
