@@ -208,7 +208,8 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                     session=session_id,
                     member=action.owner,
                     outcome=outcome,
-                    story=f"Tried it on {rng.choice(SYSTEMS)}; {rng.choice(PROBLEMS).format(n=rng.randint(2, 40))} less often.",
+                    story=f"Tried it on {rng.choice(SYSTEMS)}; it "
+                    f"{rng.choice(PROBLEMS).format(n=rng.randint(2, 40))} less often.",
                     lesson=rng.choice(LESSONS),
                     value_cycle=rng.choice(list(ValueCycle)),
                     reported_on=day,
