@@ -1,4 +1,4 @@
-"""Hostile text enters through import and the store, and leaves through search, JSON and the screen, as typed."""
+"""Hostile text goes in through import and the store and comes out through search, JSON and the screen."""
 
 from __future__ import annotations
 
