@@ -15,12 +15,15 @@ import unicodedata
 from coptui.models import Case, Session
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = re.compile("['\u2019]")
 SLUG_LENGTH = 60
 
 
 def slug(text: str, *, length: int = SLUG_LENGTH) -> str:
-    """ASCII letters and digits joined by '-': 'Alert fatigue at night!' → 'alert-fatigue-at-night'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """ASCII letters and digits joined by '-': "St Aldhelm's move!" → 'st-aldhelms-move'."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text)).encode("ascii", "ignore").decode("ascii")
+    )
     words = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(words) > length:
         words = words[:length].rsplit("-", 1)[0] if "-" in words[:length] else words[:length]
