@@ -18,41 +18,58 @@ no-break spaces, which also stops an indented line from becoming a code block.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Meaningful anywhere in a line: escapes, code spans, emphasis, links, autolinks and
 # HTML, entities, and strikethrough in the GitHub dialect.
-_ANYWHERE = re.compile(r"([\\`*_\[\]<&~])")
+_ANYWHERE = "\\`*_[]<&~"
 # Meaningful at the start of a line: headings, block quotes, list bullets, setext
 # underlines, table rows and delimiter rows (`|---|`, `:--|`).
-_LINE_START = re.compile(r"^([#>\-+=|:])")
+_LINE_START = "#>-+=|:"
 # An ordered-list marker: digits then `.` or `)`.
 _ORDERED_MARKER = re.compile(r"^(\d+)([.)])")
-_INDENT = re.compile(r"^[ \t]+")
 _HARD_BREAK = "\\\n"
 
 
-def _escape_line(line: str, *, also: str = "") -> str:
-    indent = _INDENT.match(line)
-    width = len(indent.group().expandtabs(4)) if indent else 0
-    line = line[indent.end() :] if indent else line
-    line = _ANYWHERE.sub(r"\\\1", line)
-    if also:
-        line = re.sub(f"([{re.escape(also)}])", r"\\\1", line)
-    line = _ORDERED_MARKER.sub(r"\1\\\2", line)
-    return "&nbsp;" * width + _LINE_START.sub(r"\\\1", line)
+def _table(characters: str) -> dict[int, str]:
+    return {ord(c): "\\" + c for c in characters}
 
 
+# str.translate does the escaping in one pass: export escapes every string it writes.
+_INLINE = _table(_ANYWHERE)
+_HEADING = _table(_ANYWHERE + "#")
+_CELL = _table(_ANYWHERE + "|")
+
+
+_SPECIAL = re.compile(f"[{re.escape(_ANYWHERE + '#|')}]")
+
+
+def _escape_line(line: str, table: dict[int, str] = _INLINE) -> str:
+    body = line.lstrip(" \t")
+    indent = "&nbsp;" * len(line[: len(line) - len(body)].expandtabs(4)) if len(body) < len(line) else ""
+    if _SPECIAL.search(body):
+        body = body.translate(table)
+    if body and body[0] in _LINE_START:
+        body = "\\" + body
+    elif body[:1].isdigit():
+        body = _ORDERED_MARKER.sub(r"\1\\\2", body)
+    return indent + body
+
+
+@functools.lru_cache(maxsize=16384)
 def inline(text: str) -> str:
     """One line of user text inside a paragraph or list item; line breaks fold to spaces."""
     return _escape_line(" ".join(text.split()))
 
 
+@functools.lru_cache(maxsize=16384)
 def heading(text: str) -> str:
     """User text as a heading's content: also `#`, which could close an ATX heading."""
-    return _escape_line(" ".join(text.split()), also="#")
+    return _escape_line(" ".join(text.split()), _HEADING)
 
 
+@functools.lru_cache(maxsize=16384)
 def cell(text: str) -> str:
     """User text in a table cell: also `|`, and line breaks fold to spaces.
 
@@ -60,7 +77,7 @@ def cell(text: str) -> str:
     must be, so that members' text cannot inject markup) it would show as `<br>`.
     The text with its breaks is shown in full elsewhere in the same file.
     """
-    return _escape_line(" ".join(text.split()), also="|")
+    return _escape_line(" ".join(text.split()), _CELL)
 
 
 def link_text(text: str) -> str:

@@ -52,19 +52,20 @@ class FolderExport:
 
 def repertoire_pages(index: RepertoireIndex) -> dict[str, str]:
     """Every page of the export, by its path relative to the folder."""
-    pages = {"index.md": _index_page(index)}
+    links = PageLinks(index, "index.md")
+    pages = {"index.md": _index_page(index, links)}
     for session in index.document.sessions:
         path = names.session_path(session)
-        pages[path] = render_minutes(index, session.id or 0, PageLinks(index, path))
+        pages[path] = render_minutes(index, session.id or 0, links.on(path))
     for case in index.document.cases:
         path = names.case_path(case)
-        pages[path] = _case_page(index, case, PageLinks(index, path))
+        pages[path] = _case_page(index, case, links.on(path))
     for topic in index.document.topics:
         path = names.topic_path(topic.slug)
-        pages[path] = _topic_page(index, topic, PageLinks(index, path))
+        pages[path] = _topic_page(index, topic, links.on(path))
     for member in index.document.members:
         path = names.member_path(member.handle)
-        pages[path] = _member_page(index, member, PageLinks(index, path))
+        pages[path] = _member_page(index, member, links.on(path))
     return pages
 
 
@@ -103,8 +104,7 @@ def _footer(index: RepertoireIndex) -> str:
     return f"---\n\n*Exported by coptui {__version__} from the repertoire of {community}.*"
 
 
-def _index_page(index: RepertoireIndex) -> str:
-    links = PageLinks(index, "index.md")
+def _index_page(index: RepertoireIndex, links: PageLinks) -> str:
     doc = index.document
     open_actions = [a for a in doc.actions if a.status is ActionStatus.OPEN]
     blocks = [f"# {escape.heading(index.community.name)}"]

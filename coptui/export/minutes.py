@@ -8,6 +8,7 @@ a line saying what wrote the file. Minutes of a live session are marked interim.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from coptui import __version__
@@ -30,11 +31,15 @@ _NOTE_INDENT = "  "
 
 
 def format_title(name: str) -> str:
-    """A format's title ('CoP meeting') when it is a built-in one, else its name as stored."""
+    """A format's title ('Community of practice meeting') when it is a built-in one, else its name."""
+    return _builtin_format_titles().get(name, name)
+
+
+@functools.cache
+def _builtin_format_titles() -> dict[str, str]:
     from coptui.formats import builtin_formats
 
-    titles = {f.name: f.title for f in builtin_formats()}
-    return titles.get(name, name)
+    return {f.name: f.title for f in builtin_formats()}
 
 
 def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | None = None) -> str:

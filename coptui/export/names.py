@@ -8,6 +8,7 @@ that changes gives a new name, and the re-export removes the old file (see
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -19,6 +20,7 @@ _APOSTROPHES = re.compile("['\u2019]")
 SLUG_LENGTH = 60
 
 
+@functools.lru_cache(maxsize=65536)
 def slug(text: str, *, length: int = SLUG_LENGTH) -> str:
     """ASCII letters and digits joined by '-': "St Aldhelm's move!" → 'st-aldhelms-move'."""
     ascii_text = (
