@@ -430,3 +430,23 @@ def test_slugs_are_ascii_and_short(title: str, expected: str) -> None:
     from coptui.export.names import slug
 
     assert slug(title) == expected
+
+
+def test_save_minutes_makes_its_folder(repertoire: Repertoire, tmp_path: Path) -> None:
+    saved = save_minutes(repertoire, 1, tmp_path / "minutes" / "2026")
+    assert saved.parent == tmp_path / "minutes" / "2026" and saved.is_file()
+
+
+@pytest.mark.parametrize(
+    ("target", "start", "link"),
+    [
+        ("cases/0001-a.md", "index.md", "cases/0001-a.md"),
+        ("cases/0001-a.md", "cases/0002-b.md", "0001-a.md"),
+        ("members/ana.md", "sessions/0001-x.md", "../members/ana.md"),
+        ("index.md", "topics/alerting.md", "../index.md"),
+    ],
+)
+def test_links_between_pages_are_relative(target: str, start: str, link: str) -> None:
+    from coptui.export.names import relative
+
+    assert relative(target, start) == link

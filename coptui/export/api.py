@@ -52,9 +52,11 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
     """Write a session's minutes into `folder` as `<date>-<title>-minutes.md` (or `.html`); returns the file.
 
     Saving again (interim minutes during a live session, then the final ones)
-    replaces the same file.
+    replaces the same file. The folder is made if it is missing. Meant for the
+    live-session screen's minutes key: call it in a worker and name the file it returns.
     """
     text = minutes(repertoire, session_id, fmt)
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / minutes_file_name(repertoire.session(session_id), SUFFIXES[fmt])
     path.write_text(text, encoding="utf-8", newline="\n")
     return path

@@ -51,12 +51,9 @@ class PageLinks:
         return PageLinks(self.index, page, self._memo)
 
     def _to(self, target: str, text_md: str) -> str:
-        if self._folder is None:
+        if self.page is None:
             return text_md
-        # Pages sit at the root or one folder down (see names.relative).
-        folder, _, name = target.rpartition("/")
-        href = name if folder == self._folder else ("../" + target if self._folder else target)
-        return f"[{text_md}]({href})"
+        return f"[{text_md}]({names.relative(target, self.page)})"
 
     def _memoised(self, key: tuple[Any, ...], build: Callable[[], str]) -> str:
         key = (*key, self._folder)

@@ -9,7 +9,6 @@ that changes gives a new name, and the re-export removes the old file (see
 from __future__ import annotations
 
 import functools
-import posixpath
 import re
 import unicodedata
 
@@ -60,9 +59,11 @@ def minutes_file_name(session: Session, suffix: str) -> str:
 def relative(target: str, start: str) -> str:
     """The link from the page at `start` to the page at `target`, both relative to the export's root.
 
-    Pages sit at the root or one folder down, so this is string work, not `relpath`'s.
+    Pages sit at the root or one folder down, so this is string work, not `relpath`'s
+    (it runs for every link of an export).
     """
-    start_folder, target_folder = posixpath.dirname(start), posixpath.dirname(target)
+    start_folder = start.rpartition("/")[0]
+    target_folder, _, name = target.rpartition("/")
     if start_folder == target_folder:
-        return posixpath.basename(target)
+        return name
     return ("../" if start_folder else "") + target
