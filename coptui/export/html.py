@@ -27,6 +27,9 @@ blockquote p { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.6rem 0 0.4rem; font-size: 0.95em; }
 th, td { border: 1px solid #bbb; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
+/* The minutes' action table: owner, action, due, status, case. */
+th:nth-child(2) { width: 42%; }
+th:nth-child(5) { width: 24%; }
 td:nth-child(3) { white-space: nowrap; }
 hr { border: 0; border-top: 1px solid #bbb; margin: 2rem 0 0.5rem; }
 hr + p { color: #555; font-size: 0.9em; }
