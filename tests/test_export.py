@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -9,10 +10,14 @@ from pathlib import Path
 
 import pytest
 from conftest import small_document
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from markdown_check import folded, parse, visible
 
 from coptui.export import export_repertoire, minutes, resolve_session, save_minutes
-from coptui.export.folder import MANIFEST
+from coptui.export.folder import MANIFEST, repertoire_pages
+from coptui.export.index import RepertoireIndex
+from coptui.export.minutes import render_minutes
 from coptui.interchange import read_document
 from coptui.models import (
     Note,
@@ -24,6 +29,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import NotFound, Repertoire
+from coptui.text import clean_line, clean_text
 
 SCRIPT = "<script>alert('x')</script>"
 HOSTILE = {
@@ -450,3 +456,59 @@ def test_links_between_pages_are_relative(target: str, start: str, link: str) ->
     from coptui.export.names import relative
 
     assert relative(target, start) == link
+
+
+# -- whatever members type, the pages keep their shape ---------------------------------
+
+ANY_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(list("#>-+=|:.)*_[]()!`<>&;~\\/ \n\t1a")), st.characters()),
+    min_size=1,
+    max_size=60,
+).map(clean_text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=ANY_TEXT, name=ANY_TEXT, note=ANY_TEXT, action=ANY_TEXT, strategy=ANY_TEXT)
+def test_any_text_keeps_minutes_and_pages_whole(
+    title: str, name: str, note: str, action: str, strategy: str
+) -> None:
+    assume(all(clean_line(t) for t in (title, name)) and all((note, action, strategy)))
+    doc = small_document()
+    document = doc.model_copy(
+        update={
+            "members": [
+                m.model_copy(update={"name": clean_line(name)}) if m.handle == "ben" else m
+                for m in doc.members
+            ],
+            "cases": [doc.cases[0].model_copy(update={"title": clean_line(title)}), doc.cases[1]],
+            "strategies": [doc.strategies[0].model_copy(update={"text": strategy}), doc.strategies[1]],
+            "actions": [doc.actions[0].model_copy(update={"text": action}), doc.actions[1]],
+            "notes": [doc.notes[0].model_copy(update={"text": note}), doc.notes[1]],
+        }
+    )
+    index = RepertoireIndex(document)
+    page = parse(render_minutes(index, 1))
+    assert page.headings == [
+        (1, "October clinic"),
+        (2, "Matters arising"),
+        (2, "1. Check-in"),
+        (2, "2. Problem sharing"),
+        (2, "3. Collaborative problem solving"),
+        (2, "4. Report-back"),
+        (2, "Cases"),
+        (3, folded(title)),
+        (2, "Actions"),
+    ]
+    [actions] = page.tables
+    assert actions.rows[0] == [folded(name), folded(action), "2026-10-15", "done", folded(title)]
+    assert len(actions.rows) == 2
+    shown, _ = visible(render_minutes(index, 1))
+    assert f"{folded(name)}: {folded(note)}" in shown and folded(strategy) in shown
+
+    pages = repertoire_pages(index)
+    for path, text in pages.items():
+        for target in parse(text).links:
+            assert posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) in pages, (
+                path,
+                target,
+            )
