@@ -182,21 +182,27 @@ def _index_page(index: RepertoireIndex, links: PageLinks) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _case_table(index: RepertoireIndex, cases: list[Case], links: PageLinks) -> str:
+def _case_table(
+    index: RepertoireIndex, cases: list[Case], links: PageLinks, *, presenter: bool = True
+) -> str:
+    """Cases newest first; a member's own page leaves out who presented them."""
     ordered = sorted(cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
-    return table(
-        ["Opened", "Case", "Presented by", "Status", "Topics"],
+    headers = ["Opened", "Case", "Presented by", "Status", "Topics"]
+    rows = [
         [
-            [
-                c.opened_on.isoformat(),
-                links.case(c, cell=True),
-                links.member(c.presenter, cell=True),
-                CASE_STATUS_LABELS[c.status],
-                links.topics(c.topics, cell=True),
-            ]
-            for c in ordered
-        ],
-    )
+            c.opened_on.isoformat(),
+            links.case(c, cell=True),
+            links.member(c.presenter, cell=True),
+            CASE_STATUS_LABELS[c.status],
+            links.topics(c.topics, cell=True),
+        ]
+        for c in ordered
+    ]
+    if not presenter:
+        headers.pop(2)
+        for row in rows:
+            row.pop(2)
+    return table(headers, rows)
 
 
 def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
@@ -305,7 +311,7 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
     blocks.append(" · ".join(about))
     cases = index.cases_by_presenter.get(handle, [])
     blocks.append(f"## Cases brought ({len(cases)})")
-    blocks.append(_case_table(index, cases, links) if cases else "None yet.")
+    blocks.append(_case_table(index, cases, links, presenter=False) if cases else "None yet.")
     actions = index.actions_by_owner.get(handle, [])
     blocks.append(f"## Actions ({len(actions)})")
     blocks.append(
@@ -339,9 +345,13 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
         blocks.append(f"## Strategies proposed ({len(proposed)})")
         blocks.append(
             "\n".join(
-                f"- {escape.inline(s.text)}"
-                + (f", for {links.case(index.cases[s.case])}" if s.case in index.cases else "")
-                + (" (picked)" if s.picked else "")
+                f"- {escape.inline(s.text)} *("
+                + ", ".join(
+                    ([f"for {links.case(index.cases[s.case])}"] if s.case in index.cases else [])
+                    + [plural(s.votes, "vote")]
+                    + (["picked"] if s.picked else [])
+                )
+                + ")*"
                 for s in proposed
             )
         )

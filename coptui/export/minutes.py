@@ -75,7 +75,7 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
         span = (
             f"{clock(session.started_at)}–{clock(end)} UTC ({duration(session.started_at, end)})"
             if end
-            else (f"from {clock(session.started_at)} UTC, still running")
+            else f"from {clock(session.started_at)} UTC, still running"
         )
         lines.append(f"- **Time:** {span}")
     lines.append(f"- **Format:** {escape.inline(format_title(session.format))}")
