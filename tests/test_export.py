@@ -176,6 +176,7 @@ def test_matters_arising_are_the_report_backs_given_at_the_session(repertoire: R
     text = minutes(repertoire, 2)
     page = parse(text)
     assert (3, "Ben Okafor: worked") in page.headings
+    assert [h for h in page.headings if h[0] == 2][-2:] == [(2, "Decisions"), (2, "Actions")]
     shown, _ = visible(text)
     assert (
         "Action: Try ticket routing for two weeks (due 2026-10-15; agreed at October clinic, 2026-10-01)"

@@ -2,8 +2,9 @@
 
 In order: who met and when; matters arising (report-backs given at this session on
 earlier actions); each phase with its notes; each case with its question, the
-strategies proposed and the decisions about it; a table of the actions agreed; and
-a line saying what wrote the file. Minutes of a live session are marked interim.
+strategies proposed and the decisions about it; the decisions again in one list; a
+table of the actions agreed; and a line saying what wrote the file. Minutes of a
+live session are marked interim.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.extend(_matters_arising(index, session, links))
     blocks.extend(_phases(index, session, links))
     blocks.extend(_cases(index, session, links))
+    blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
     blocks.append("---")
     blocks.append(
@@ -253,6 +255,19 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
     if notes:
         blocks.append("**Notes and decisions:**\n\n" + _note_list(index, notes, links))
     return blocks
+
+
+def _decisions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    """Every decision again, in one list: what a reader of the minutes looks for first."""
+    decisions = [n for n in index.session_notes(session.id or 0) if n.kind is NoteKind.DECISION]
+    if not decisions:
+        return []
+    items = []
+    for note in decisions:
+        case = index.cases.get(note.case or 0)
+        about = f" *(on {links.case(case)})*" if case else ""
+        items.append(f"- {escape.block(note.text, indent=_NOTE_INDENT)}{about}")
+    return ["## Decisions", "\n".join(items)]
 
 
 def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
