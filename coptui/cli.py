@@ -116,7 +116,7 @@ def _remove_database(path: Path) -> None:
 
 @cli.group()
 def export() -> None:
-    """Write the repertoire out: as JSON (more formats come with the exporters)."""
+    """Write the repertoire out: as JSON, minutes of a session, or a folder of Markdown pages."""
 
 
 @export.command("json")
@@ -131,6 +131,63 @@ def export_json(obj: Context, output: Path | None) -> None:
     with obj.open(read_only=True) as repertoire:
         text = to_json(repertoire.dump())
     _write_output(text, output)
+
+
+@export.command("minutes")
+@click.argument("session")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write, or a folder to save it in under a name made of date and title (default: stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    help="Markdown, or one self-contained printable HTML page (default: from the file's suffix, else md).",
+)
+@pass_context
+def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | None) -> None:
+    """The minutes of SESSION: its id, `latest` (the last one held) or `live`."""
+    from coptui.export import minutes, resolve_session, save_minutes
+
+    chosen = fmt or ("html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md")
+    with obj.open(read_only=True) as repertoire:
+        try:
+            session_id = resolve_session(repertoire, session)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="SESSION") from None
+        if output is not None and output.is_dir():
+            try:
+                saved = save_minutes(repertoire, session_id, output, "html" if chosen == "html" else "md")
+            except OSError as error:
+                fail(f"cannot write minutes into {output}: {error.strerror or error}")
+            click.echo(f"Wrote {saved}", err=True)
+            return
+        text = minutes(repertoire, session_id, "html" if chosen == "html" else "md")
+    _write_output(text, output)
+
+
+@export.command("repertoire")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@pass_context
+def export_repertoire(obj: Context, folder: Path) -> None:
+    """The whole repertoire as a FOLDER of linked Markdown pages, for a wiki or static site.
+
+    Exporting again into the same folder updates it in place and removes the pages of
+    items that no longer exist; files the export did not write are never touched.
+    """
+    from coptui.export import export_repertoire as write_folder
+
+    with obj.open(read_only=True) as repertoire:
+        try:
+            done = write_folder(repertoire, folder)
+        except OSError as error:
+            where = error.filename or folder
+            fail(f"cannot write {where}: {error.strerror or error}")
+    removed = f", removed {done.removed}" if done.removed else ""
+    click.echo(f"Exported {done.pages} pages to {folder} ({done.written} written{removed})")
 
 
 def _write_output(text: str, output: Path | None) -> None:

@@ -624,6 +624,91 @@ class Repertoire:
             self._insert_many("report_backs", map(to_row, document.report_backs))
             self._insert_many("notes", map(to_row, document.notes))
 
+    # -- export ---------------------------------------------------------------------
+    # Reads for coptui.export, kept together here: a few queries each, never one per item.
+
+    @_guarded
+    def session_slice(self, session_id: int) -> RepertoireDocument:
+        """Everything the minutes of one session mention, as a partial (unvalidated) document.
+
+        The session itself; its notes, the strategies and actions filed in it, and the
+        report-backs given in it; the cases all of those are about (with every strategy
+        of a case first presented here); the earlier actions reported on and the
+        strategies they tried; the sessions those cases and actions came from; and the
+        community, members and topics for names.
+        """
+        sessions = self._sessions_from_rows(
+            self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
+        )
+        if not sessions:
+            raise NotFound(f"there is no session {session_id}")
+        s = {"s": session_id}
+        notes = [
+            from_row(Note, r)
+            for r in self._rows(f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
+        ]
+        report_backs = [
+            from_row(ReportBack, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
+            )
+        ]
+        actions = [
+            from_row(Action, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
+                "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+                s,
+            )
+        ]
+        case_rows = self._rows(
+            f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = :s "
+            "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM strategies WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM actions WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            s,
+        )
+        strategy_ids = [a.strategy for a in actions if a.strategy is not None]
+        strategies = [
+            from_row(Strategy, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
+                "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
+                f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
+                [session_id, session_id, *strategy_ids],
+            )
+        ]
+        earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
+        earlier -= {None, session_id}
+        other_sessions = self._sessions_from_rows(
+            self._rows(
+                f"SELECT {COLUMNS[Session]} FROM sessions WHERE id IN ({','.join('?' * len(earlier))}) "
+                "ORDER BY id",
+                sorted(earlier),
+            )
+        )
+        return RepertoireDocument.model_construct(
+            community=self.community(),
+            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            members=self.members(),
+            sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
+            cases=self._cases_from_rows(case_rows),
+            strategies=strategies,
+            actions=actions,
+            report_backs=report_backs,
+            notes=notes,
+        )
+
+    @_guarded
+    def latest_session(self) -> Session | None:
+        """The session held most recently (live or closed): what `latest` means to a secretary."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions WHERE status <> 'planned' "
+            "ORDER BY date DESC, id DESC LIMIT 1"
+        )
+        return self._sessions_from_rows(rows)[0] if rows else None
+
     @contextmanager
     def _search_index_rebuilt_after(self) -> Iterator[None]:
         """For bulk loads: index the text once at the end rather than row by row through triggers."""
