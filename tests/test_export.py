@@ -217,6 +217,8 @@ def test_minutes_of_a_live_session_are_interim(repertoire: Repertoire) -> None:
     assert "Interim minutes. This session is still running (now: Problem sharing)" in shown
     assert "Time: from 17:00 UTC, still running" in shown
     assert "17:09 UTC, in progress" in shown
+    assert "Not reached yet · timebox" not in shown, "the live session's phases have all started"
+    assert "Not reached" not in visible(minutes(repertoire, 1))[0], "untimed phases of a closed session"
     assert "Cho [lead] *ops*: Fine." in shown
 
 
