@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from markdown_check import parse
 
 from coptui.cli import main
-
-from .markdown_check import parse
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hostile import HOSTILE_TEXT, UNSAFE_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_check import folded, parse, visible
 
 from coptui.export import escape
 from coptui.text import clean_text
-
-from .hostile import HOSTILE_TEXT, UNSAFE_TEXT
-from .markdown_check import folded, parse, visible
 
 HOSTILE = [
     "*not* _this_ **either**",

@@ -9,8 +9,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import small_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from markdown_check import folded, parse, visible
 
 from coptui.export import export_repertoire, minutes, resolve_session, save_minutes
 from coptui.export.folder import MANIFEST, repertoire_pages
@@ -28,9 +30,6 @@ from coptui.models import (
 )
 from coptui.store import NotFound, Repertoire
 from coptui.text import clean_line, clean_text
-
-from .conftest import small_document
-from .markdown_check import folded, parse, visible
 
 SCRIPT = "<script>alert('x')</script>"
 HOSTILE = {

@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hostile import BIG_NOTE
 
 from coptui.models import Member, Note
 from coptui.store import Repertoire, RepertoireBusy, StoreError
 from coptui.store import connection as store_connection
-
-from .hostile import BIG_NOTE
 
 
 def test_a_file_held_by_another_writer_gets_a_wait_and_retry_message(

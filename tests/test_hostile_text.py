@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hostile import BIG_NOTE, HOSTILE_TEXT, UNSAFE_TEXT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable
@@ -16,8 +17,6 @@ from coptui.models import Case, Member, Note, RepertoireDocument
 from coptui.store import Repertoire
 from coptui.text import clean_text
 from coptui.ui.app import CoptuiApp
-
-from .hostile import BIG_NOTE, HOSTILE_TEXT, UNSAFE_TEXT
 
 IDS = [name for name, _ in HOSTILE_TEXT]
 

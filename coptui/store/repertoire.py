@@ -624,34 +624,6 @@ class Repertoire:
             self._insert_many("report_backs", map(to_row, document.report_backs))
             self._insert_many("notes", map(to_row, document.notes))
 
-    @contextmanager
-    def _search_index_rebuilt_after(self) -> Iterator[None]:
-        """For bulk loads: index the text once at the end rather than row by row through triggers."""
-        triggers = self._rows(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-            f"({', '.join('?' * len(SEARCHED_COLUMNS))})",
-            list(SEARCHED_COLUMNS),
-        )
-        for trigger in triggers:
-            self.db.execute(f"DROP TRIGGER {trigger['name']}")
-        yield
-        for table in SEARCHED_COLUMNS:
-            self.db.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
-        for trigger in triggers:
-            self.db.execute(trigger["sql"])
-
-    def _insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """The bulk path: one prepared INSERT for every row, each row with the first row's columns."""
-        iterator = iter(rows)
-        first = next(iterator, None)
-        if first is None:
-            return
-        columns = list(first)
-        self.db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            itertools.chain([tuple(first.values())], (tuple(row[c] for c in columns) for row in iterator)),
-        )
-
     # -- export ---------------------------------------------------------------------
     # Reads for coptui.export, kept together here: a few queries each, never one per item.
 
@@ -736,6 +708,34 @@ class Repertoire:
             "ORDER BY date DESC, id DESC LIMIT 1"
         )
         return self._sessions_from_rows(rows)[0] if rows else None
+
+    @contextmanager
+    def _search_index_rebuilt_after(self) -> Iterator[None]:
+        """For bulk loads: index the text once at the end rather than row by row through triggers."""
+        triggers = self._rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            f"({', '.join('?' * len(SEARCHED_COLUMNS))})",
+            list(SEARCHED_COLUMNS),
+        )
+        for trigger in triggers:
+            self.db.execute(f"DROP TRIGGER {trigger['name']}")
+        yield
+        for table in SEARCHED_COLUMNS:
+            self.db.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        for trigger in triggers:
+            self.db.execute(trigger["sql"])
+
+    def _insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """The bulk path: one prepared INSERT for every row, each row with the first row's columns."""
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return
+        columns = list(first)
+        self.db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            itertools.chain([tuple(first.values())], (tuple(row[c] for c in columns) for row in iterator)),
+        )
 
 
 def _attendance_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
