@@ -149,7 +149,10 @@ def export_json(obj: Context, output: Path | None) -> None:
 )
 @pass_context
 def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | None) -> None:
-    """The minutes of SESSION: its id, `latest` (the last one held) or `live`."""
+    """Minutes of one session, as Markdown or as printable HTML.
+
+    SESSION is its id, `latest` (the last one held) or `live`.
+    """
     from coptui.export import minutes, resolve_session, save_minutes
 
     chosen = fmt or ("html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md")
@@ -170,13 +173,15 @@ def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | N
 
 
 @export.command("repertoire")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
 @pass_context
 def export_repertoire(obj: Context, folder: Path) -> None:
-    """The whole repertoire as a FOLDER of linked Markdown pages, for a wiki or static site.
+    """The whole repertoire as a folder of linked Markdown pages.
 
-    Exporting again into the same folder updates it in place and removes the pages of
-    items that no longer exist; files the export did not write are never touched.
+    DIR gets index.md and a page per session, case, topic and member, ready for a wiki
+    or a static-site generator. Exporting again into the same folder updates it in
+    place and removes the pages of items that no longer exist; files the export did
+    not write are never touched.
     """
     from coptui.export import export_repertoire as write_folder
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hostile import HOSTILE_TEXT, UNSAFE_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_check import folded, parse, visible
@@ -82,3 +83,14 @@ def assert_round_trips(text: str) -> None:
     # A table cell: the row keeps its three cells, whatever the text holds.
     page = parse(f"| a | b | c |\n|---|---|---|\n| x | {escape.cell(text)} | z |\n")
     assert len(page.tables) == 1 and page.tables[0].rows == [["x", expected, "z"]]
+
+
+@pytest.mark.parametrize(("name", "text"), HOSTILE_TEXT, ids=[name for name, _ in HOSTILE_TEXT])
+def test_the_hostile_corpus_is_shown_as_typed(name: str, text: str) -> None:
+    assert_round_trips(clean_text(text))
+
+
+@pytest.mark.parametrize(("name", "text", "stored"), UNSAFE_TEXT, ids=[name for name, _, _ in UNSAFE_TEXT])
+def test_unsafe_text_is_shown_as_stored(name: str, text: str, stored: str) -> None:
+    assert_round_trips(clean_text(text))
+    assert visible(escape.block(clean_text(text)))[0] == folded(stored)

@@ -192,6 +192,7 @@ def test_minutes_of_a_live_session_are_interim(repertoire: Repertoire) -> None:
     phases = [
         PhaseRun(position=0, kind=PhaseKind.CHECK_IN, title="Check-in", timebox_minutes=10, started_at=start),
         PhaseRun(position=1, kind=PhaseKind.PROBLEM_SHARING, title="Problem sharing", timebox_minutes=15),
+        PhaseRun(position=2, kind=PhaseKind.PROBLEM_SOLVING, title="Problem solving", timebox_minutes=30),
     ]
     phases[0] = phases[0].model_copy(update={"ended_at": start.replace(minute=9)})
     phases[1] = phases[1].model_copy(update={"started_at": start.replace(minute=9)})
@@ -216,6 +217,8 @@ def test_minutes_of_a_live_session_are_interim(repertoire: Repertoire) -> None:
     assert "Interim minutes. This session is still running (now: Problem sharing)" in shown
     assert "Time: from 17:00 UTC, still running" in shown
     assert "17:09 UTC, in progress" in shown
+    assert "Not reached yet · timebox 30 min" in shown
+    assert "Not reached" not in visible(minutes(repertoire, 1))[0], "untimed phases of a closed session"
     assert "Cho [lead] *ops*: Fine." in shown
 
 
@@ -513,3 +516,35 @@ def test_any_text_keeps_minutes_and_pages_whole(
                 path,
                 target,
             )
+
+
+def test_a_case_taken_up_again_shows_what_this_session_added(repertoire: Repertoire) -> None:
+    from coptui.models import Strategy
+
+    repertoire.add_strategy(
+        Strategy(case=1, session=2, proposer="cho", text="Silence flapping disks at night")
+    )
+    repertoire.add_note(
+        Note(session=2, phase=2, case=1, kind="decision", text="Ben tries it.", author="ana", created_at=NOON)
+    )
+    page = parse(minutes(repertoire, 2))
+    assert [h for h in page.headings if h[0] == 2] == [
+        (2, "Matters arising"),
+        (2, "1. Check-in"),
+        (2, "2. Problem sharing"),
+        (2, "3. Collaborative problem solving"),
+        (2, "4. Report-back"),
+        (2, "Cases"),
+        (2, "Decisions"),
+        (2, "Actions"),
+    ]
+    shown, _ = visible(minutes(repertoire, 2))
+    assert "Presented by Ben Okafor · first brought to October clinic, 2026-10-01 ·" in shown
+    assert "Silence flapping disks at night (Cho [lead] *ops*, 0 votes)" in shown
+    revisited = shown.split("Alert fatigue at night Presented by")[1]
+    assert "Context:" not in revisited, "the context was minuted when the case was brought"
+    assert "Route low-urgency alerts" not in revisited, "earlier strategies stay in earlier minutes"
+    assert "Ben tries it. (on Alert fatigue at night)" in shown
+
+
+NOON = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)

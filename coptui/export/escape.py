@@ -1,4 +1,4 @@
-"""User text as Markdown that shows exactly that text: the one place export escapes anything.
+"""User text as Markdown that shows exactly that text: the one place export escapes Markdown.
 
 Every string a member typed reaches the Markdown through one of these functions, so
 that `*not*` stays asterisks, `[runbook]` is not a link, `<script>` is text, and a
@@ -10,6 +10,9 @@ ASCII punctuation character shows that character. Characters that mean something
 anywhere in a line are always escaped; characters that only mean something at the
 start of a line (`#`, `>`, `-`, `+`, `=`, `|`, `:`, `1.`) are escaped there. Prose
 stays readable in the raw file: apostrophes, commas and full stops are left alone.
+
+Left as they are: a bare URL, which GitHub and some wikis turn into a link showing
+the same text, and `:emoji:` short codes, which GitHub shows as the emoji.
 
 Whitespace: HTML shows a run of spaces as one, so what a reader sees is the text
 with its whitespace runs folded. Leading indentation of a line is kept visible as
@@ -40,8 +43,7 @@ def _table(characters: str) -> dict[int, str]:
 _INLINE = _table(_ANYWHERE)
 _HEADING = _table(_ANYWHERE + "#")
 _CELL = _table(_ANYWHERE + "|")
-
-
+# Most lines of prose hold none of these, and a search is cheaper than a translate.
 _SPECIAL = re.compile(f"[{re.escape(_ANYWHERE + '#|')}]")
 
 

@@ -167,7 +167,8 @@ def _phase_timing(session: Session, phase: PhaseRun) -> str:
     if phase.extra_minutes:
         timebox += f", {phase.extra_minutes} added"
     if phase.started_at is None:
-        return f"*Not reached · {timebox}*" if session.status is not SessionStatus.PLANNED else f"*{timebox}*"
+        # A closed session's phase without times was not timed (an imported one, say), not skipped.
+        return f"*Not reached yet · {timebox}*" if session.status is SessionStatus.LIVE else f"*{timebox}*"
     start = clock(phase.started_at)
     if phase.ended_at is None:
         return f"*{start} UTC, in progress · {timebox}*"
