@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 from coptui.ssh.authorized_keys import AuthorizedKeys
 from coptui.ssh.host_key import HostKey, load_or_create_host_key
@@ -15,11 +16,25 @@ from coptui.ssh.server import BrowserServer, ServerSettings
 log = logging.getLogger("coptui.ssh")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (tests swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def configure_logging() -> None:
     """One line per event on stderr; asyncssh's own chatter only when something is wrong."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     coptui_log = logging.getLogger("coptui")
+    if any(isinstance(handler, _StderrHandler) for handler in coptui_log.handlers):
+        return
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     coptui_log.addHandler(handler)
     coptui_log.setLevel(logging.INFO)
     logging.getLogger("asyncssh").setLevel(logging.WARNING)

@@ -229,4 +229,4 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
 def _duration(seconds: float) -> str:
     if seconds >= 120 and seconds % 60 == 0:
         return f"{seconds / 60:.0f} minutes"
-    return f"{seconds:g} seconds"
+    return f"{seconds:g} second{'' if seconds == 1 else 's'}"
