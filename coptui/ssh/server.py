@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,8 +166,9 @@ class BrowserServer:
                 keepalive_count_max=3,
             )
         except OSError as error:
+            reason = os.strerror(error.errno) if error.errno else str(error)
             raise ServeError(
-                f"cannot listen on {self.settings.host}:{self.settings.port}: {error.strerror or error}"
+                f"cannot listen on {self.settings.host}:{self.settings.port}: {reason}"
             ) from error
 
     def admit(self, session: BrowserSession) -> bool:
