@@ -92,6 +92,18 @@ async def test_a_window_change_reaches_the_app(server: BrowserServer, member_key
         await screen.wait_for(b"\x1b[40;1H")  # redrawn down to the new last row
 
 
+async def test_the_terminals_early_replies_are_not_echoed_onto_the_screen(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        # A terminal answering a query (DECRPM) before the app has put its terminal in raw mode.
+        screen.process.stdin.write(b"\x1b[?2026;2$y")
+        await screen.wait_for(b"SRE Guild")
+        await screen.wait_for(b"\x1b[24;1H")
+        assert b"2026;2$y" not in screen.received
+
+
 async def test_quitting_the_app_closes_the_channel_with_its_status_and_a_clean_terminal(
     server: BrowserServer, member_key: asyncssh.SSHKey
 ) -> None:
