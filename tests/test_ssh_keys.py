@@ -117,9 +117,9 @@ def test_a_missing_keys_file_stops_the_start_and_later_refuses_everyone(tmp_path
 
 
 def test_the_browser_gets_the_members_terminal_not_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in (("COLUMNS", "200"), ("LINES", "60"), ("TMUX", "/tmp/x"), ("COPTUI_VIEWER", "eve")):
+    for name, value in (("COLUMNS", "200"), ("LINES", "60"), ("TMUX", "/tmp/x"), ("COPTUI_MEMBER", "eve")):
         monkeypatch.setenv(name, value)
     env = browser_environment("screen-256color", None, {"COLORTERM": "truecolor", "LD_PRELOAD": "x.so"})
     assert env["TERM"] == "screen-256color" and env["COLORTERM"] == "truecolor"
-    assert not {"COLUMNS", "LINES", "TMUX", "COPTUI_VIEWER", "LD_PRELOAD"} & env.keys()
-    assert browser_environment("xterm", "ana", {})["COPTUI_VIEWER"] == "ana"
+    assert not {"COLUMNS", "LINES", "TMUX", "COPTUI_MEMBER", "LD_PRELOAD"} & env.keys()
+    assert browser_environment("xterm", "ana", {})["COPTUI_MEMBER"] == "ana"

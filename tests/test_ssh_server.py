@@ -75,7 +75,7 @@ async def test_a_member_sees_the_browser_read_only(
         assert session.pid is not None
         env = child_environment(session.pid)
         assert env["TERM"] == "xterm-256color"
-        assert env["COPTUI_VIEWER"] == "ana"
+        assert env["COPTUI_MEMBER"] == "ana"
         assert "COLUMNS" not in env and "LINES" not in env
         argv = Path(f"/proc/{session.pid}/cmdline").read_bytes().split(b"\0")
         assert argv[-4:-1] == [str(db_path).encode(), b"browse", b"--read-only"]

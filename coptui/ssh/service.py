@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -43,7 +44,9 @@ def configure_logging() -> None:
 def banner(community: str, server: BrowserServer, host_key: HostKey) -> list[str]:
     host, port = server.settings.host, server.port
     made = f", made now in {host_key.path}" if host_key.created else f", from {host_key.path}"
-    target = f"-p {port} {host}" if port != 22 else host
+    # Listening everywhere: members reach the machine by its name.
+    reachable = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+    target = f"-p {port} {reachable}" if port != 22 else reachable
     return [
         f"coptui: serving the repertoire of {community} read-only on {host}:{port}",
         f"coptui: host key {host_key.fingerprint} (ED25519{made})",

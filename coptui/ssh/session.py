@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from coptui.ssh.authorized_keys import KeyGrant
+from coptui.ssh.authorized_keys import MEMBER_VARIABLE, KeyGrant
 from coptui.ssh.terminal import RESTORE_TERMINAL, PtyProcess, TerminalSize
 
 if TYPE_CHECKING:
     from coptui.ssh.server import BrowserServer
 
-VIEWER_VARIABLE = "COPTUI_VIEWER"
 DEFAULT_TERM = "xterm-256color"
 NO_PTY_MESSAGE = (
     b"coptui: this server only opens the repertoire browser, which needs a terminal; "
@@ -56,9 +55,9 @@ def browser_environment(term: str, member: str | None, client_env: Mapping[str, 
     env = {name: value for name, value in os.environ.items() if name not in SERVER_TERMINAL_VARIABLES}
     env["TERM"] = term
     env["PYTHONUTF8"] = "1"
-    env.pop(VIEWER_VARIABLE, None)
+    env.pop(MEMBER_VARIABLE, None)  # named by the key alone, as sshd's environment= option would
     if member:
-        env[VIEWER_VARIABLE] = member
+        env[MEMBER_VARIABLE] = member
     colorterm = client_env.get("COLORTERM")
     if colorterm in ("truecolor", "24bit"):
         env["COLORTERM"] = colorterm
