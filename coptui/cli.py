@@ -211,6 +211,9 @@ def formats(name: str | None) -> None:
 @pass_context
 def browse(obj: Context, read_only: bool) -> None:
     """Browse the repertoire (what `coptui serve` runs for each member, with --read-only)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
+        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
     with obj.open(read_only=read_only) as repertoire:
         _run_app(repertoire)
 

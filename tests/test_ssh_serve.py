@@ -117,6 +117,15 @@ def test_serve_says_when_the_port_is_taken(
     assert err.splitlines()[-1] == f"coptui: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
+def test_browse_without_a_terminal_says_so(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What `ssh host ls` meets under sshd's ForceCommand: one line, not a browser left running."""
+    code, out, err = run(capsys, "--db", str(db_path), "browse", "--read-only")
+    assert (code, out) == (1, "")
+    assert (
+        err == "coptui: browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command\n"
+    )
+
+
 def test_the_cli_starts_without_asyncssh() -> None:
     code = "import sys, coptui.cli\nassert 'asyncssh' not in sys.modules, 'asyncssh imported by the CLI'\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
