@@ -238,8 +238,27 @@ async def test_the_session_limit_turns_the_next_member_away(
         screen = await Screen.open(first)
         await screen.wait_for(b"SRE Guild")
         turned_away = await Screen.open(second)
-        await turned_away.wait_for(b"the server is full (1 browsers open)")
+        await turned_away.wait_for(b"the server is full (it serves 1 at once)")
         assert (await turned_away.process.wait()).exit_status == 1
+
+
+async def test_connections_beyond_twice_the_session_limit_are_turned_away(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(max_sessions=1)
+    async with connect(server.port, member_key), connect(server.port, member_key):
+        with pytest.raises(asyncssh.DisconnectError, match="too many connections"):
+            async with connect(server.port, member_key):
+                pass
+
+
+async def test_a_connection_that_opens_no_browser_is_closed(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(login_timeout=0.5)
+    async with connect(server.port, member_key) as conn:  # like `ssh -N`
+        await asyncio.wait_for(conn.wait_closed(), 20)
+    assert not server.connections
 
 
 async def test_an_idle_browser_is_closed(start: StartServer, member_key: asyncssh.SSHKey) -> None:

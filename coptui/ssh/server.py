@@ -51,6 +51,7 @@ class MemberConnection(asyncssh.SSHServer):
         self._candidate: KeyGrant | None = None
         self.grant: KeyGrant | None = None
         self._session: BrowserSession | None = None
+        self._browser_deadline: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
@@ -62,6 +63,9 @@ class MemberConnection(asyncssh.SSHServer):
     def connection_lost(self, exc: Exception | None) -> None:
         if self._conn is not None:
             self._server.connections.discard(self._conn)
+            self._conn = None
+        if self._browser_deadline is not None:
+            self._browser_deadline.cancel()
         took = time.monotonic() - self._opened_at
         if self.grant is None:
             offered = (
@@ -72,6 +76,11 @@ class MemberConnection(asyncssh.SSHServer):
         log.info("%s: %s (key %s) left after %.1f s", self.peer, self.grant.who, self.grant.fingerprint, took)
 
     def begin_auth(self, username: str) -> bool:
+        # Checked here rather than on connect, so the client is told why (after key exchange).
+        open_now = len(self._server.connections)
+        if self._conn is not None and open_now > self._server.max_connections:
+            log.warning("%s: turned away: %d connections open", self.peer, open_now - 1)
+            self._conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, "too many connections; try again later")
         return True
 
     def password_auth_supported(self) -> bool:
@@ -96,6 +105,19 @@ class MemberConnection(asyncssh.SSHServer):
         self.grant = self._candidate
         if self.grant is not None:
             log.info("%s: %s signed in with key %s", self.peer, self.grant.who, self.grant.fingerprint)
+        # A connection is for a browser: one that opens none (`ssh -N`) does not keep its place.
+        self._browser_deadline = asyncio.get_running_loop().call_later(
+            self._server.settings.login_timeout, self._close_if_no_browser
+        )
+
+    def _close_if_no_browser(self) -> None:
+        if self._session is None and self._conn is not None:
+            log.info(
+                "%s: closing: %s opened no browser", self.peer, self.grant.who if self.grant else "nobody"
+            )
+            self._conn.disconnect(
+                asyncssh.DISC_BY_APPLICATION, "this server only opens the repertoire browser"
+            )
 
     def session_requested(self) -> BrowserSession | bool:
         if self.grant is None or self._session is not None:
@@ -137,6 +159,11 @@ class BrowserServer:
         self._no_sessions.set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._closing = False
+
+    @property
+    def max_connections(self) -> int:
+        """Room for every browser, and as many again signing in, so strangers cannot crowd members out."""
+        return 2 * self.settings.max_sessions
 
     @property
     def port(self) -> int:

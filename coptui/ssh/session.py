@@ -119,7 +119,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
             limit = self._server.settings.max_sessions
             log.warning("%s: turned %s away: %d browsers already open", self.peer, self.grant.who, limit)
             self._chan.write(
-                f"coptui: the server is full ({limit} browsers open); try again later\r\n".encode()
+                f"coptui: the server is full (it serves {limit} at once); try again later\r\n".encode()
             )
             self._chan.exit(1)
             return
