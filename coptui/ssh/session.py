@@ -132,9 +132,9 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         env = browser_environment(self._term, self.grant.member, self._chan_environment())
         try:
             await process.start(browser_command(self._server.settings.db_path), env, size)
-        except OSError as error:
-            log.error("%s: cannot start the browser: %s", self.peer, error)
-            self._finish(1, f"cannot start the browser ({error.strerror or error})")
+        except Exception as error:  # whatever it was, the member must not be left hanging
+            log.exception("%s: cannot start the browser", self.peer)
+            self._finish(1, f"cannot start the browser ({error})")
             return
         log.info(
             "%s: browser pid %s for %s (%s, %dx%d)",
