@@ -282,9 +282,8 @@ def serve(
         idle_timeout=idle_timeout,
     )
     configure_logging()
-    announce = lambda line: click.echo(line)  # noqa: E731
     try:
-        asyncio.run(serve_until_stopped(settings, community, announce, default_host_key=host_key is None))
+        asyncio.run(serve_until_stopped(settings, community, click.echo, default_host_key=host_key is None))
     except ServeError as error:
         fail(str(error))
 
