@@ -72,6 +72,9 @@ class PtyProcess:
 
     async def start(self, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize) -> None:
         master, slave = os.openpty()
+        # The master is live at once, so input and resizes that arrive during the spawn reach the pty.
+        os.set_blocking(master, False)
+        self._master = master
         try:
             _make_quiet(slave)
             _set_size(master, size)
@@ -85,13 +88,14 @@ class PtyProcess:
                 preexec_fn=_take_controlling_terminal,
             )
         except BaseException:
+            self._loop.remove_writer(master)
+            self._master = None
             os.close(master)
             raise
         finally:
             os.close(slave)
-        os.set_blocking(master, False)
-        self._master = master
-        self._loop.add_reader(master, self._read_output)
+        if not self._output_paused:
+            self._loop.add_reader(master, self._read_output)
         self._flush_input()
         self._watcher = asyncio.create_task(self._watch_exit(self._process))
         if self._terminate_requested:
