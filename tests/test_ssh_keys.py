@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -117,9 +118,19 @@ def test_a_missing_keys_file_stops_the_start_and_later_refuses_everyone(tmp_path
 
 
 def test_the_browser_gets_the_members_terminal_not_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in (("COLUMNS", "200"), ("LINES", "60"), ("TMUX", "/tmp/x"), ("COPTUI_MEMBER", "eve")):
+    server_only = {
+        "COLUMNS": "200",
+        "LINES": "60",
+        "TMUX": "/tmp/tmux-0/default,1,0",
+        "SSH_AUTH_SOCK": "/tmp/agent.sock",
+        "DISPLAY": ":0",
+        "COPTUI_MEMBER": "eve",
+    }
+    for name, value in server_only.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LC_TIME", "en_GB.UTF-8")
     env = browser_environment("screen-256color", None, {"COLORTERM": "truecolor", "LD_PRELOAD": "x.so"})
     assert env["TERM"] == "screen-256color" and env["COLORTERM"] == "truecolor"
-    assert not {"COLUMNS", "LINES", "TMUX", "COPTUI_MEMBER", "LD_PRELOAD"} & env.keys()
+    assert not ({*server_only, "LD_PRELOAD"} & env.keys())
+    assert env["LC_TIME"] == "en_GB.UTF-8" and env["COPTUI_DATA_DIR"] == os.environ["COPTUI_DATA_DIR"]
     assert browser_environment("xterm", "ana", {})["COPTUI_MEMBER"] == "ana"

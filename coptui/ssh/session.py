@@ -28,20 +28,13 @@ NO_PTY_MESSAGE = (
     b"coptui: this server only opens the repertoire browser, which needs a terminal; "
     b"connect with plain `ssh` (or `ssh -t`)\r\n"
 )
-# They describe the server's own terminal, not the member's.
-SERVER_TERMINAL_VARIABLES = (
-    "COLUMNS",
-    "LINES",
-    "TERM",
-    "COLORTERM",
-    "TERM_PROGRAM",
-    "TERM_PROGRAM_VERSION",
-    "TMUX",
-    "TMUX_PANE",
-    "STY",
-    "WINDOWID",
-    "VTE_VERSION",
+# What the browser may inherit from the server's environment: where things are, the
+# language, and coptui's and Textual's own settings. Not the operator's terminal
+# (TERM, COLUMNS, TMUX...), agent socket or display.
+INHERITED_VARIABLES = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "NO_COLOR", "VIRTUAL_ENV"}
 )
+INHERITED_PREFIXES = ("LC_", "XDG_", "PYTHON", "COPTUI_", "TEXTUAL_")
 
 log = logging.getLogger("coptui.ssh")
 
@@ -52,7 +45,11 @@ def browser_command(db_path: Path) -> list[str]:
 
 
 def browser_environment(term: str, member: str | None, client_env: Mapping[str, str]) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in SERVER_TERMINAL_VARIABLES}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name in INHERITED_VARIABLES or name.startswith(INHERITED_PREFIXES)
+    }
     env["TERM"] = term
     env["PYTHONUTF8"] = "1"
     env.pop(MEMBER_VARIABLE, None)  # named by the key alone, as sshd's environment= option would
