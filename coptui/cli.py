@@ -269,6 +269,88 @@ def formats(name: str | None) -> None:
 
 
 @cli.command()
+@click.option("--read-only", is_flag=True, help="Open the repertoire so that nothing can be changed.")
+@pass_context
+def browse(obj: Context, read_only: bool) -> None:
+    """Browse the repertoire (what `coptui serve` runs for each member, with --read-only)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
+        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    with obj.open(read_only=read_only) as repertoire:
+        _run_app(repertoire)
+
+
+@cli.command()
+@click.option(
+    "--authorized-keys",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="OpenSSH authorized_keys file with the members' public keys; re-read when it changes.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--host-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The server's private key, made on first start (default: ssh_host_ed25519_key in the data folder).",
+)
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 10_000),
+    default=32,
+    show_default=True,
+    help="Most browsers at once.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.IntRange(0),
+    default=900,
+    show_default=True,
+    help="Seconds without a key press before a browser is closed (0: never).",
+)
+@pass_context
+def serve(
+    obj: Context,
+    authorized_keys: Path,
+    host: str,
+    port: int,
+    host_key: Path | None,
+    max_sessions: int,
+    idle_timeout: int,
+) -> None:
+    """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
+    import asyncio
+
+    from coptui.ssh import (
+        ServeError,
+        ServerSettings,
+        configure_logging,
+        default_host_key_path,
+        serve_until_stopped,
+    )
+
+    # Every member's browser opens the file read-only; find out now if that cannot work.
+    with obj.open(read_only=True) as repertoire:
+        community = repertoire.community().name
+    settings = ServerSettings(
+        db_path=obj.db_path.resolve(),
+        authorized_keys=authorized_keys,
+        host_key=host_key or default_host_key_path(),
+        host=host,
+        port=port,
+        max_sessions=max_sessions,
+        idle_timeout=idle_timeout,
+    )
+    configure_logging()
+    try:
+        asyncio.run(serve_until_stopped(settings, community, click.echo, default_host_key=host_key is None))
+    except ServeError as error:
+        fail(str(error))
+
+
+@cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def demo(file: Path | None) -> None:
     """Open the app on a fresh temporary copy of the demo community."""
