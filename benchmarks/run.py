@@ -19,12 +19,11 @@ import shutil
 import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -96,10 +95,8 @@ def on_terminal(argv: list[str], columns: int = 120, rows: int = 40) -> Iterator
     try:
         yield pid, fd
     finally:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         os.waitpid(pid, 0)
         os.close(fd)
 
@@ -127,7 +124,7 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-FLOOR_APP = '''
+FLOOR_APP = """
 from textual.app import App
 from textual.widgets import DataTable, Footer, Input, Markdown, Static, Tree
 class Floor(App):
@@ -143,7 +140,7 @@ class Floor(App):
         table.add_columns("Opened", "Case")
         table.add_rows([("2026-01-01", f"case {i}") for i in range(40)])
 Floor().run()
-'''
+"""
 
 
 def bench_start_up(db: Path, repeat: int) -> tuple[Result, Result]:
@@ -179,7 +176,8 @@ def bench_search(db: Path, repeat: int) -> Result:
             for q in queries
             for s in timed(
                 lambda q=q: bare.execute(
-                    "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? ORDER BY rank LIMIT 50", [fts_query(q)]
+                    "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? ORDER BY rank LIMIT 50",
+                    [fts_query(q)],
                 ).fetchall(),
                 repeat,
             )
@@ -255,8 +253,10 @@ def main() -> None:
         lambda: (bench_import(db, cases),),
     ):
         results.extend(run())
-    print(f"coptui benchmarks · {date.today()} · {platform.node()} · {os.cpu_count()} cores · "
-          f"Python {platform.python_version()} · {cases:,} cases\n")
+    print(
+        f"coptui benchmarks · {date.today()} · {platform.node()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {cases:,} cases\n"
+    )
     print(table(results))
 
 
