@@ -188,7 +188,7 @@ def _remove_database(path: Path) -> None:
 
 @cli.group()
 def export() -> None:
-    """Write the repertoire out: as JSON (more formats come with the exporters)."""
+    """Write the repertoire out: as JSON, minutes of a session, or a folder of Markdown pages."""
 
 
 @export.command("json")
@@ -203,6 +203,68 @@ def export_json(obj: Context, output: Path | None) -> None:
     with obj.open(read_only=True) as repertoire:
         text = to_json(repertoire.dump())
     _write_output(text, output)
+
+
+@export.command("minutes")
+@click.argument("session")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write, or a folder to save it in under a name made of date and title (default: stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    help="Markdown, or one self-contained printable HTML page (default: from the file's suffix, else md).",
+)
+@pass_context
+def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | None) -> None:
+    """Minutes of one session, as Markdown or as printable HTML.
+
+    SESSION is its id, `latest` (the last one held) or `live`.
+    """
+    from coptui.export import minutes, resolve_session, save_minutes
+
+    chosen = fmt or ("html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md")
+    with obj.open(read_only=True) as repertoire:
+        try:
+            session_id = resolve_session(repertoire, session)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="SESSION") from None
+        if output is not None and output.is_dir():
+            try:
+                saved = save_minutes(repertoire, session_id, output, "html" if chosen == "html" else "md")
+            except OSError as error:
+                fail(f"cannot write minutes into {output}: {error.strerror or error}")
+            click.echo(f"Wrote {saved}", err=True)
+            return
+        text = minutes(repertoire, session_id, "html" if chosen == "html" else "md")
+    _write_output(text, output)
+
+
+@export.command("repertoire")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@pass_context
+def export_repertoire(obj: Context, folder: Path) -> None:
+    """The whole repertoire as a folder of linked Markdown pages.
+
+    DIR gets index.md and a page per session, case, topic and member, ready for a wiki
+    or a static-site generator. Exporting again into the same folder updates it in
+    place and removes the pages of items that no longer exist; files the export did
+    not write are never touched.
+    """
+    from coptui.export import export_repertoire as write_folder
+
+    with obj.open(read_only=True) as repertoire:
+        try:
+            done = write_folder(repertoire, folder)
+        except OSError as error:
+            where = error.filename or folder
+            fail(f"cannot write {where}: {error.strerror or error}")
+    removed = f", removed {done.removed}" if done.removed else ""
+    click.echo(f"Exported {done.pages} pages to {folder} ({done.written} written{removed})")
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -276,6 +338,88 @@ def formats(name: str | None) -> None:
             click.echo(f"  {one_line(session_format.description)}")
         for phase in session_format.phases:
             click.echo(f"  {phase.timebox_minutes:>3} min  {phase.title}  [{phase.kind.value}]")
+
+
+@cli.command()
+@click.option("--read-only", is_flag=True, help="Open the repertoire so that nothing can be changed.")
+@pass_context
+def browse(obj: Context, read_only: bool) -> None:
+    """Browse the repertoire (what `coptui serve` runs for each member, with --read-only)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
+        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    with obj.open(read_only=read_only) as repertoire:
+        _run_app(repertoire)
+
+
+@cli.command()
+@click.option(
+    "--authorized-keys",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="OpenSSH authorized_keys file with the members' public keys; re-read when it changes.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="Port to listen on."
+)
+@click.option(
+    "--host-key",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The server's private key, made on first start (default: ssh_host_ed25519_key in the data folder).",
+)
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 10_000),
+    default=32,
+    show_default=True,
+    help="Most browsers at once.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.IntRange(0),
+    default=900,
+    show_default=True,
+    help="Seconds without a key press before a browser is closed (0: never).",
+)
+@pass_context
+def serve(
+    obj: Context,
+    authorized_keys: Path,
+    host: str,
+    port: int,
+    host_key: Path | None,
+    max_sessions: int,
+    idle_timeout: int,
+) -> None:
+    """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
+    import asyncio
+
+    from coptui.ssh import (
+        ServeError,
+        ServerSettings,
+        configure_logging,
+        default_host_key_path,
+        serve_until_stopped,
+    )
+
+    # Every member's browser opens the file read-only; find out now if that cannot work.
+    with obj.open(read_only=True) as repertoire:
+        community = repertoire.community().name
+    settings = ServerSettings(
+        db_path=obj.db_path.resolve(),
+        authorized_keys=authorized_keys,
+        host_key=host_key or default_host_key_path(),
+        host=host,
+        port=port,
+        max_sessions=max_sessions,
+        idle_timeout=idle_timeout,
+    )
+    configure_logging()
+    try:
+        asyncio.run(serve_until_stopped(settings, community, click.echo, default_host_key=host_key is None))
+    except ServeError as error:
+        fail(str(error))
 
 
 @cli.command()

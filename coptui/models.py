@@ -362,11 +362,12 @@ class RepertoireDocument(Model):
             check(f"report_backs[{i}].action", r.action, action_ids, "action")
             check(f"report_backs[{i}].case", r.case, case_ids, "case")
             check(f"report_backs[{i}].session", r.session, session_ids, "session")
-            if r.case is not None and action_case.get(r.action) not in (None, r.case):
+            owning_case = action_case.get(r.action)
+            if r.case is not None and owning_case not in (None, r.case):
                 problems.append(
                     Problem(
                         path=f"report_backs[{i}].case",
-                        message=f"action {r.action} belongs to case {action_case[r.action]}, not case {r.case}",
+                        message=f"action {r.action} belongs to case {owning_case}, not case {r.case}",
                     )
                 )
         for i, n in enumerate(self.notes):

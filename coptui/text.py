@@ -8,7 +8,6 @@ as data, never markup, on the way out.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional
 # overrides/isolates that can make text display in an order other than typed.
@@ -32,7 +31,7 @@ def strip_controls(value: str) -> str:
 def clean_text(value: str) -> str:
     """Text as it may be stored: normalised newlines, no control or bidi-override characters."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", strip_controls(value)).strip()
+    return strip_controls(value).strip()
 
 
 def clean_line(value: str) -> str:

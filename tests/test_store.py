@@ -285,3 +285,19 @@ def test_unknown_items_are_not_found(repertoire: Repertoire) -> None:
         repertoire.case(99)
     with pytest.raises(NotFound, match="no session 99"):
         repertoire.session(99)
+
+
+def test_a_reader_that_cannot_make_the_wal_index_is_told_why(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coptui.store import connection
+
+    def refuse(db: object, path: Path) -> None:
+        # What SQLite says when a reader cannot create the -shm file beside a WAL database.
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(connection, "_check_identity", refuse)
+    with pytest.raises(
+        StoreError, match=r"cannot open .* read-only: its folder must be writable by this user"
+    ):
+        Repertoire.open(db_path, read_only=True)

@@ -39,6 +39,12 @@ def open_database(path: Path, *, read_only: bool = False, create: bool = False) 
         _migrate(db, path, read_only)
     except BaseException as error:
         db.close()
+        if read_only and isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
+            # A WAL file's readers need its -shm index, which SQLite makes beside the file.
+            raise StoreError(
+                f"cannot open {path} read-only: its folder must be writable by this user "
+                f"(for {path.name}-shm), or the writer must have it open"
+            ) from error
         if isinstance(error, sqlite3.Error):
             raise describe_sqlite_error(error, path) from error
         raise

@@ -8,10 +8,12 @@ the whole process (UI workers run in threads), guarded by a lock.
 from __future__ import annotations
 
 import functools
+import itertools
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -39,6 +41,7 @@ from coptui.models import (
 from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
 from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
+from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit, fts_query, search_sql
 
 P = ParamSpec("P")
@@ -287,19 +290,8 @@ class Repertoire:
         return session.model_copy(update={"id": session_id})
 
     def _write_session_sides(self, session_id: int, session: Session) -> None:
-        attendance = [
-            {"session_id": session_id, "member": handle, "presence": presence, "position": i}
-            for presence, handles in (
-                ("attended", session.attendees),
-                ("apologies", session.apologies),
-                ("absent", session.absent),
-            )
-            for i, handle in enumerate(handles)
-        ]
-        self.db.table("attendance").insert_all(attendance)
-        self.db.table("phase_runs").insert_all(
-            {"session_id": session_id, **to_row(phase)} for phase in session.phases
-        )
+        self._insert_many("attendance", _attendance_rows(session_id, session))
+        self._insert_many("phase_runs", _phase_rows(session_id, session))
 
     @_guarded
     def update_session(self, session: Session) -> Session:
@@ -377,9 +369,7 @@ class Repertoire:
         return case.model_copy(update={"id": case_id})
 
     def _write_case_topics(self, case_id: int, topics: list[str]) -> None:
-        self.db.table("case_topics").insert_all(
-            {"case_id": case_id, "topic": t, "position": i} for i, t in enumerate(dict.fromkeys(topics))
-        )
+        self._insert_many("case_topics", _topic_rows(case_id, topics))
 
     @_guarded
     def update_case(self, case: Case) -> Case:
@@ -617,27 +607,135 @@ class Repertoire:
             raise StoreError(
                 f"{self.path} already holds members, sessions or cases; import into a new file instead"
             )
-        with self.db.atomic():
+        sessions = document.sessions
+        with self.db.atomic(), self._search_index_rebuilt_after():
             self.set_community(document.community)
-            self.db.table("topics").insert_all(to_row(t) for t in document.topics)
-            self.db.table("members").insert_all(to_row(m) for m in document.members)
-            for session in document.sessions:
-                assert session.id is not None
-                self.db.table("sessions").insert(to_row(session, exclude=SESSION_SIDE_FIELDS))
-                self._write_session_sides(session.id, session)
-            self.db.table("cases").insert_all(to_row(c, exclude=CASE_SIDE_FIELDS) for c in document.cases)
-            self.db.table("case_topics").insert_all(
-                {"case_id": c.id, "topic": t, "position": i}
-                for c in document.cases
-                for i, t in enumerate(dict.fromkeys(c.topics))
+            self._insert_many("topics", map(to_row, document.topics))
+            self._insert_many("members", map(to_row, document.members))
+            self._insert_many("sessions", (to_row(s, exclude=SESSION_SIDE_FIELDS) for s in sessions))
+            self._insert_many("attendance", (r for s in sessions for r in _attendance_rows(s.id or 0, s)))
+            self._insert_many("phase_runs", (r for s in sessions for r in _phase_rows(s.id or 0, s)))
+            self._insert_many("cases", (to_row(c, exclude=CASE_SIDE_FIELDS) for c in document.cases))
+            self._insert_many(
+                "case_topics", (r for c in document.cases for r in _topic_rows(c.id or 0, c.topics))
             )
-            for table, items in (
-                ("strategies", document.strategies),
-                ("actions", document.actions),
-                ("report_backs", document.report_backs),
-                ("notes", document.notes),
-            ):
-                self.db.table(table).insert_all((to_row(item) for item in items), batch_size=500)
+            self._insert_many("strategies", map(to_row, document.strategies))
+            self._insert_many("actions", map(to_row, document.actions))
+            self._insert_many("report_backs", map(to_row, document.report_backs))
+            self._insert_many("notes", map(to_row, document.notes))
+
+    # -- export ---------------------------------------------------------------------
+    # Reads for coptui.export, kept together here: a few queries each, never one per item.
+
+    @_guarded
+    def session_slice(self, session_id: int) -> RepertoireDocument:
+        """Everything the minutes of one session mention, as a partial (unvalidated) document.
+
+        The session itself; its notes, the strategies and actions filed in it, and the
+        report-backs given in it; the cases all of those are about (with every strategy
+        of a case first presented here); the earlier actions reported on and the
+        strategies they tried; the sessions those cases and actions came from; and the
+        community, members and topics for names.
+        """
+        sessions = self._sessions_from_rows(
+            self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
+        )
+        if not sessions:
+            raise NotFound(f"there is no session {session_id}")
+        s = {"s": session_id}
+        notes = [
+            from_row(Note, r)
+            for r in self._rows(f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
+        ]
+        report_backs = [
+            from_row(ReportBack, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
+            )
+        ]
+        actions = [
+            from_row(Action, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
+                "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+                s,
+            )
+        ]
+        case_rows = self._rows(
+            f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = :s "
+            "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM strategies WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM actions WHERE session_id = :s) "
+            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            s,
+        )
+        strategy_ids = [a.strategy for a in actions if a.strategy is not None]
+        strategies = [
+            from_row(Strategy, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
+                "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
+                f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
+                [session_id, session_id, *strategy_ids],
+            )
+        ]
+        earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
+        earlier -= {None, session_id}
+        other_sessions = self._sessions_from_rows(
+            self._rows(
+                f"SELECT {COLUMNS[Session]} FROM sessions WHERE id IN ({','.join('?' * len(earlier))}) "
+                "ORDER BY id",
+                sorted(earlier),
+            )
+        )
+        return RepertoireDocument.model_construct(
+            community=self.community(),
+            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            members=self.members(),
+            sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
+            cases=self._cases_from_rows(case_rows),
+            strategies=strategies,
+            actions=actions,
+            report_backs=report_backs,
+            notes=notes,
+        )
+
+    @_guarded
+    def latest_session(self) -> Session | None:
+        """The session held most recently (live or closed): what `latest` means to a secretary."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions WHERE status <> 'planned' "
+            "ORDER BY date DESC, id DESC LIMIT 1"
+        )
+        return self._sessions_from_rows(rows)[0] if rows else None
+
+    @contextmanager
+    def _search_index_rebuilt_after(self) -> Iterator[None]:
+        """For bulk loads: index the text once at the end rather than row by row through triggers."""
+        triggers = self._rows(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+            f"({', '.join('?' * len(SEARCHED_COLUMNS))})",
+            list(SEARCHED_COLUMNS),
+        )
+        for trigger in triggers:
+            self.db.execute(f"DROP TRIGGER {trigger['name']}")
+        yield
+        for table in SEARCHED_COLUMNS:
+            self.db.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        for trigger in triggers:
+            self.db.execute(trigger["sql"])
+
+    def _insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        """The bulk path: one prepared INSERT for every row, each row with the first row's columns."""
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return
+        columns = list(first)
+        self.db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            itertools.chain([tuple(first.values())], (tuple(row[c] for c in columns) for row in iterator)),
+        )
 
     # -- live session ------------------------------------------------------------
     # What a facilitator's undo needs: taking back the last item filed, exactly.
@@ -679,3 +777,23 @@ class Repertoire:
         with self.db.atomic():
             self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
             self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])
+
+
+def _attendance_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+    for presence, handles in (
+        ("attended", session.attendees),
+        ("apologies", session.apologies),
+        ("absent", session.absent),
+    ):
+        for i, handle in enumerate(handles):
+            yield {"session_id": session_id, "member": handle, "presence": presence, "position": i}
+
+
+def _phase_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+    for phase in session.phases:
+        yield {"session_id": session_id, **to_row(phase)}
+
+
+def _topic_rows(case_id: int, topics: list[str]) -> Iterator[dict[str, Any]]:
+    for position, topic in enumerate(topics):
+        yield {"case_id": case_id, "topic": topic, "position": position}

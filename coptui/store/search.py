@@ -13,6 +13,8 @@ MATCH_START = "\x02"
 MATCH_END = "\x03"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Beyond this many words a query is a pasted paragraph: the first ones find it as well.
+MAX_QUERY_WORDS = 12
 
 
 class HitKind(StrEnum):
@@ -41,11 +43,12 @@ def fts_query(text: str, *, prefix: bool = True) -> str | None:
     The last word also matches as a prefix, so results follow the typing. None if
     nothing searchable was typed (only punctuation, say).
     """
-    words = _WORD.findall(text)
+    # A repeated word narrows nothing, and makes FTS5's snippet() slow on long texts.
+    words = list(dict.fromkeys(_WORD.findall(text)))[:MAX_QUERY_WORDS]
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]
-    if prefix and _WORD.fullmatch(text[-1]):
+    if prefix and len(words) < MAX_QUERY_WORDS and _WORD.fullmatch(text[-1]):
         quoted[-1] += "*"
     return " ".join(quoted)
 

@@ -1,0 +1,264 @@
+"""Measure coptui on a large repertoire against the floor each figure could at best reach.
+
+    python benchmarks/run.py            # 100,000 cases (generated once into benchmarks/out/)
+    python benchmarks/run.py --quick    # 2,000 cases, few repeats: a smoke test for CI
+
+Each benchmark is repeated; the table gives median and p95, the floor measured in the
+same run, their ratio, and the target from the benchmarks issue. Timings are reported,
+never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import pty
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import write as generate_repertoire  # noqa: E402
+
+from coptui.interchange import read_document, to_json  # noqa: E402
+from coptui.store import Repertoire  # noqa: E402
+from coptui.store.search import fts_query  # noqa: E402
+
+
+@dataclass
+class Result:
+    name: str
+    samples: list[float]
+    unit: str = "ms"
+    floor: list[float] | None = None
+    target: str = ""
+    met: bool | None = None
+
+    @staticmethod
+    def _p95(values: list[float]) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    def row(self) -> list[str]:
+        median = statistics.median(self.samples)
+        floor = statistics.median(self.floor) if self.floor else None
+        ratio = f"{median / floor:.2f}×" if floor else "—"
+        verdict = {True: "met", False: "missed", None: ""}[self.met]
+        return [
+            self.name,
+            f"{median:,.1f} {self.unit}",
+            f"{self._p95(self.samples):,.1f} {self.unit}",
+            f"{floor:,.1f} {self.unit}" if floor is not None else "—",
+            ratio,
+            self.target,
+            verdict,
+        ]
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+# -- a program on a pseudo-terminal, as a person's terminal would run it -----------------
+
+
+@contextmanager
+def on_terminal(argv: list[str], columns: int = 120, rows: int = 40) -> Iterator[tuple[int, int]]:
+    """Run `argv` on a pseudo-terminal; yields (pid, fd of the terminal's master side)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        os.environ.update({"TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(rows)})
+        os.execvp(argv[0], argv)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    try:
+        yield pid, fd
+    finally:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def read_until(fd: int, text: bytes, timeout: float = 30.0) -> float:
+    """Seconds until `text` appears in what the program draws."""
+    began = time.perf_counter()
+    seen = b""
+    while time.perf_counter() - began < timeout:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+            if text in seen:
+                return time.perf_counter() - began
+    raise TimeoutError(f"{text!r} did not appear within {timeout} s")
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import DataTable, Footer, Input, Markdown, Static, Tree
+class Floor(App):
+    def compose(self):
+        yield Static("Benchmark Guild")
+        yield Input()
+        yield Tree("Browse")
+        yield DataTable()
+        yield Markdown("")
+        yield Footer()
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("Opened", "Case")
+        table.add_rows([("2026-01-01", f"case {i}") for i in range(40)])
+Floor().run()
+"""
+
+
+def bench_start_up(db: Path, repeat: int) -> tuple[Result, Result]:
+    floor_script = Path(tempfile.mkdtemp()) / "floor.py"
+    floor_script.write_text(FLOOR_APP)
+    browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
+    samples, floor, rss = [], [], []
+    for _ in range(repeat):
+        with on_terminal(browse) as (pid, fd):
+            samples.append(read_until(fd, b"Benchmark Guild") * 1000)
+            read_until(fd, b"Cases", timeout=10)
+            rss.append(peak_rss_mib(pid))
+        with on_terminal([sys.executable, str(floor_script)]) as (_, fd):
+            floor.append(read_until(fd, b"Benchmark Guild") * 1000)
+    start_up = Result("start-up to first screen", samples, floor=floor, target="≤ 1.3× floor")
+    start_up.met = statistics.median(samples) <= 1.3 * statistics.median(floor)
+    memory = Result("browser peak RSS", rss, unit="MiB", target="≤ 150 MiB")
+    memory.met = max(rss) <= 150
+    return start_up, memory
+
+
+# -- store and export ------------------------------------------------------------------------
+
+
+def bench_search(db: Path, repeat: int) -> Result:
+    """The store's search (what the browser shows per keystroke) against a bare FTS5 query."""
+    queries = ["a", "al", "ale", "aler", "alert", "alert f", "alert fa", "runbook", "postgres", "canary"]
+    bare = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    with Repertoire.open(db, read_only=True) as repertoire:
+        samples = [s for q in queries for s in timed(lambda q=q: repertoire.search(q, limit=50), repeat)]
+        floor = [
+            s
+            for q in queries
+            for s in timed(
+                lambda q=q: bare.execute(
+                    "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? ORDER BY rank LIMIT 50",
+                    [fts_query(q)],
+                ).fetchall(),
+                repeat,
+            )
+        ]
+    bare.close()
+    result = Result("search (store, per keystroke)", samples, floor=floor, target="≤ 50 ms p95")
+    result.met = Result._p95(samples) <= 50
+    return result
+
+
+def bench_minutes(db: Path, repeat: int) -> Result:
+    from coptui.export import minutes
+
+    with Repertoire.open(db, read_only=True) as repertoire:
+        session_id = repertoire.sessions(limit=1)[0].id or 1
+        return Result("minutes of a session", timed(lambda: minutes(repertoire, session_id), repeat))
+
+
+def bench_repertoire_export(db: Path, cases: int) -> Result:
+    from coptui.export import export_repertoire
+
+    folder = Path(tempfile.mkdtemp())
+    with Repertoire.open(db, read_only=True) as repertoire:
+        began = time.perf_counter()
+        export_repertoire(repertoire, folder)
+        took = time.perf_counter() - began
+    shutil.rmtree(folder)
+    result = Result("repertoire export", [cases / took], unit="cases/s", target="≥ 5,000 cases/s")
+    result.met = cases / took >= 5000
+    return result
+
+
+def bench_import(db: Path, cases: int) -> Result:
+    work = Path(tempfile.mkdtemp())
+    file = work / "export.json"
+    with Repertoire.open(db, read_only=True) as repertoire:
+        file.write_text(to_json(repertoire.dump()), encoding="utf-8")
+    began = time.perf_counter()
+    document = read_document(file)
+    with Repertoire.create(work / "copy.db", document.community) as copy:
+        copy.load(document)
+    took = time.perf_counter() - began
+    shutil.rmtree(work)
+    return Result("import (JSON → new file)", [cases / took], unit="cases/s")
+
+
+def table(results: list[Result]) -> str:
+    header = ["benchmark", "median", "p95", "floor", "ratio", "target", ""]
+    rows = [header, ["---"] * len(header), *(r.row() for r in results)]
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Measure coptui against its floors.")
+    parser.add_argument("--quick", action="store_true", help="small repertoire, few repeats (CI smoke test)")
+    parser.add_argument("--cases", type=int, default=None)
+    args = parser.parse_args()
+    cases = args.cases or (2_000 if args.quick else 100_000)
+    repeat = 3 if args.quick else 15
+    db = HERE / "out" / f"cases-{cases}.db"
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        began = time.perf_counter()
+        generate_repertoire(db, cases)
+        print(f"generated {db.name} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+
+    results: list[Result] = []
+    for run in (
+        lambda: bench_start_up(db, max(3, repeat // 3)),
+        lambda: (bench_search(db, repeat),),
+        lambda: (bench_minutes(db, repeat),),
+        lambda: (bench_repertoire_export(db, cases),),
+        lambda: (bench_import(db, cases),),
+    ):
+        results.extend(run())
+    print(
+        f"coptui benchmarks · {date.today()} · {platform.node()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {cases:,} cases\n"
+    )
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""What the CLI and the live-session screen call: minutes of one session, and the whole repertoire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from coptui.export.folder import FolderExport, repertoire_pages, write_pages
+from coptui.export.index import RepertoireIndex
+from coptui.export.minutes import render_minutes
+from coptui.export.names import minutes_file_name
+from coptui.store import NotFound, Repertoire
+
+MinutesFormat = Literal["md", "html"]
+SUFFIXES: dict[MinutesFormat, str] = {"md": ".md", "html": ".html"}
+
+
+def resolve_session(repertoire: Repertoire, which: str) -> int:
+    """A session as a user names it: its id, `latest` (the last one held) or `live`.
+
+    Raises `ValueError` for anything else, and `NotFound` when there is no such session.
+    """
+    spec = which.strip().lower()
+    if spec == "live":
+        live = repertoire.live_session()
+        if live is None or live.id is None:
+            raise NotFound("no session is live")
+        return live.id
+    if spec == "latest":
+        latest = repertoire.latest_session()
+        if latest is None or latest.id is None:
+            raise NotFound("no session has been held yet")
+        return latest.id
+    if not spec.isdigit():
+        raise ValueError(f"{which!r} is not a session id, 'latest' or 'live'")
+    return int(repertoire.session(int(spec)).id or 0)
+
+
+def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
+    """The minutes of one session as Markdown, or as a self-contained HTML page."""
+    index = RepertoireIndex(repertoire.session_slice(session_id))
+    text = render_minutes(index, session_id)
+    if fmt == "html":
+        from coptui.export.html import render_html
+
+        session = index.sessions[session_id]
+        return render_html(text, f"{session.title} — minutes, {session.date.isoformat()}")
+    return text
+
+
+def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: MinutesFormat = "md") -> Path:
+    """Write a session's minutes into `folder` as `<date>-<title>-minutes.md` (or `.html`); returns the file.
+
+    Saving again (interim minutes during a live session, then the final ones)
+    replaces the same file. The folder is made if it is missing. Meant for the
+    live-session screen's minutes key: call it in a worker and name the file it returns.
+    """
+    text = minutes(repertoire, session_id, fmt)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / minutes_file_name(repertoire.session(session_id), SUFFIXES[fmt])
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
+    """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`)."""
+    return write_pages(repertoire_pages(RepertoireIndex(repertoire.dump())), folder)

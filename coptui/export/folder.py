@@ -1,0 +1,362 @@
+"""The whole repertoire as a folder of linked Markdown pages that a wiki or static-site generator takes as is.
+
+    index.md                                the community: sessions, cases, open actions, topics, members
+    sessions/0007-2026-11-04-pre-peak-clinic.md   each session's minutes
+    cases/0018-a-database-failover-pages-60-services-at-once.md
+    topics/alerting.md
+    members/ana.md
+
+Names are an id plus a slug, so exporting again rewrites the same files (and leaves a
+file whose text has not changed untouched, so its date and a wiki's history stay
+quiet). Every link is relative and points at a page of the same export.
+
+Files of items that no longer exist: the export keeps a list of the files it wrote
+in `.coptui-export` in the folder. The next export into that folder removes the
+files on that list it no longer writes (a case whose title changed, a deleted
+topic), and never touches any other file, so a wiki's own pages can live beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from coptui.export import escape, names
+from coptui.export.index import RepertoireIndex
+from coptui.export.markdown import (
+    ACTION_STATUS_LABELS,
+    CASE_STATUS_LABELS,
+    OUTCOME_LABELS,
+    PageLinks,
+    plural,
+    table,
+)
+from coptui.export.minutes import render_minutes
+from coptui.models import ActionStatus, Case, Member, ReportBack, Role, Strategy, Topic
+
+MANIFEST = ".coptui-export"
+# What an export may have written: only such names are ever removed from a folder.
+_EXPORTED_NAME = re.compile(r"^(index\.md|(cases|sessions|topics|members)/[A-Za-z0-9._-]+\.md)$")
+
+
+@dataclass(frozen=True)
+class FolderExport:
+    """What an export into a folder did."""
+
+    folder: Path
+    pages: int
+    written: int
+    removed: int
+
+
+def repertoire_pages(index: RepertoireIndex) -> dict[str, str]:
+    """Every page of the export, by its path relative to the folder."""
+    links = PageLinks(index, "index.md")
+    pages = {"index.md": _index_page(index, links)}
+    for session in index.document.sessions:
+        path = names.session_path(session)
+        pages[path] = render_minutes(index, session.id or 0, links.on(path))
+    for case in index.document.cases:
+        path = names.case_path(case)
+        pages[path] = _case_page(index, case, links.on(path))
+    for topic in index.document.topics:
+        path = names.topic_path(topic.slug)
+        pages[path] = _topic_page(index, topic, links.on(path))
+    for member in index.document.members:
+        path = names.member_path(member.handle)
+        pages[path] = _member_page(index, member, links.on(path))
+    return pages
+
+
+def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
+    """Write `pages` into `folder`, rewriting only what changed and removing what an earlier export left."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = folder / MANIFEST
+    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    for sub in {path.rpartition("/")[0] for path in pages} - {""}:
+        (folder / sub).mkdir(exist_ok=True)
+    written = 0
+    for relative_path, text in pages.items():
+        target = folder / relative_path
+        data = text.encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            pass
+        target.write_bytes(data)
+        written += 1
+    gone = sorted(p for p in before - pages.keys() if _EXPORTED_NAME.match(p))
+    for relative_path in gone:
+        (folder / relative_path).unlink(missing_ok=True)
+    manifest.write_text("".join(f"{p}\n" for p in sorted(pages)), encoding="utf-8")
+    return FolderExport(folder=folder, pages=len(pages), written=written, removed=len(gone))
+
+
+# -- pages ------------------------------------------------------------------------
+
+
+def _footer(index: RepertoireIndex) -> str:
+    from coptui import __version__
+
+    community = escape.inline(index.community.name)
+    return f"---\n\n*Exported by coptui {__version__} from the repertoire of {community}.*"
+
+
+def _index_page(index: RepertoireIndex, links: PageLinks) -> str:
+    doc = index.document
+    open_actions = [a for a in doc.actions if a.status is ActionStatus.OPEN]
+    blocks = [f"# {escape.heading(index.community.name)}"]
+    if index.community.domain:
+        blocks.append(escape.block(index.community.domain))
+    blocks.append(
+        " · ".join(
+            [
+                plural(len(doc.sessions), "session"),
+                plural(len(doc.cases), "case"),
+                plural(len(doc.strategies), "strategy", "strategies"),
+                f"{plural(len(doc.actions), 'action')} ({len(open_actions)} open)",
+                plural(len(doc.report_backs), "report-back"),
+                plural(len(doc.members), "member"),
+            ]
+        )
+    )
+    sessions = sorted(doc.sessions, key=lambda s: (s.date, s.id or 0), reverse=True)
+    blocks.append("## Sessions")
+    blocks.append(
+        table(
+            ["Date", "Session", "Facilitator", "Cases"],
+            [
+                [
+                    s.date.isoformat(),
+                    links.session(s, cell=True),
+                    links.member(s.facilitator, cell=True),
+                    str(len(index.cases_by_session.get(s.id or 0, []))),
+                ]
+                for s in sessions
+            ],
+        )
+        if sessions
+        else "No sessions yet."
+    )
+    blocks.append("## Cases")
+    blocks.append(_case_table(index, doc.cases, links) if doc.cases else "No cases yet.")
+    blocks.append("## Open actions")
+    blocks.append(
+        table(
+            ["Owner", "Action", "Due", "Case"],
+            [
+                [
+                    links.member(a.owner, cell=True),
+                    escape.cell(a.text),
+                    a.due.isoformat() if a.due else "—",
+                    links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
+                ]
+                for a in sorted(open_actions, key=lambda a: (a.due is None, a.due or 0, a.id or 0))
+            ],
+        )
+        if open_actions
+        else "No open actions."
+    )
+    blocks.append("## Topics")
+    blocks.append(
+        "\n".join(
+            f"- {links.topic(t.slug)} ({plural(len(index.cases_by_topic.get(t.slug, [])), 'case')})"
+            + (f": {escape.inline(t.description)}" if t.description else "")
+            for t in sorted(doc.topics, key=lambda t: t.name.lower())
+        )
+        or "No topics yet."
+    )
+    blocks.append("## Members")
+    blocks.append(
+        "\n".join(
+            f"- {links.member(m.handle)}"
+            + (" (facilitator)" if m.role is Role.FACILITATOR else "")
+            + (f", {escape.inline(m.organisation)}" if m.organisation else "")
+            for m in sorted(doc.members, key=lambda m: m.name.lower())
+        )
+        or "No members yet."
+    )
+    blocks.append(_footer(index))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _case_table(
+    index: RepertoireIndex, cases: list[Case], links: PageLinks, *, presenter: bool = True
+) -> str:
+    """Cases newest first; a member's own page leaves out who presented them."""
+    ordered = sorted(cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
+    headers = ["Opened", "Case", "Presented by", "Status", "Topics"]
+    rows = [
+        [
+            c.opened_on.isoformat(),
+            links.case(c, cell=True),
+            links.member(c.presenter, cell=True),
+            CASE_STATUS_LABELS[c.status],
+            links.topics(c.topics, cell=True),
+        ]
+        for c in ordered
+    ]
+    if not presenter:
+        headers.pop(2)
+        for row in rows:
+            row.pop(2)
+    return table(headers, rows)
+
+
+def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
+    """How often a strategy was tried, and with what outcomes: 'tried 2×: worked, partly worked'."""
+    reports: list[ReportBack] = []
+    for action in index.actions_by_strategy.get(strategy.id or 0, []):
+        reports.extend(index.report_backs_by_action.get(action.id or 0, []))
+    tried = [r for r in reports if r.outcome.value != "not_tried"]
+    if not tried:
+        return ""
+    return f" — tried {len(tried)}×: " + ", ".join(OUTCOME_LABELS[r.outcome] for r in tried)
+
+
+def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
+    cid = case.id or 0
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(case.title)}"]
+    about = [f"Brought by {links.member(case.presenter)}"]
+    session = index.sessions.get(case.session or 0)
+    about.append(f"at {links.session(session)}, {case.opened_on}" if session else f"on {case.opened_on}")
+    line = " ".join(about) + f" · status: **{CASE_STATUS_LABELS[case.status]}**"
+    if case.topics:
+        line += f" · topics: {links.topics(case.topics)}"
+    blocks.append(line)
+    if case.context:
+        blocks += ["## Context", escape.block(case.context)]
+    if case.question:
+        blocks += ["## Question", escape.block(case.question)]
+    strategies = index.strategies_by_case.get(cid, [])
+    blocks.append("## Strategies")
+    if strategies:
+        blocks.append(
+            "\n".join(
+                f"- {'**Picked:** ' if s.picked else ''}{escape.block(s.text, indent='  ')} "
+                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}*"
+                for s in strategies
+            )
+        )
+    else:
+        blocks.append("No strategies yet.")
+    actions = index.actions_by_case.get(cid, [])
+    if actions:
+        blocks.append("## Actions")
+        blocks.append(
+            table(
+                ["Owner", "Action", "Due", "Status"],
+                [
+                    [
+                        links.member(a.owner, cell=True),
+                        escape.cell(a.text),
+                        a.due.isoformat() if a.due else "—",
+                        ACTION_STATUS_LABELS[a.status],
+                    ]
+                    for a in actions
+                ],
+            )
+        )
+    reports = index.report_backs_by_case.get(cid, [])
+    if reports:
+        blocks.append("## Report-backs")
+        for report in reports:
+            where = index.sessions.get(report.session or 0)
+            heading = f"### {escape.heading(index.name(report.member))}: {OUTCOME_LABELS[report.outcome]}"
+            parts = [heading, f"{report.reported_on}" + (f", at {links.session(where)}" if where else "")]
+            action = index.actions.get(report.action or 0)
+            if action is not None:
+                parts.append(f"**Action:** {escape.block(action.text)}")
+            if report.story:
+                parts.append(escape.block(report.story))
+            if report.lesson:
+                parts.append(f"**Lesson:** {escape.block(report.lesson)}")
+            blocks.append("\n\n".join(parts))
+    notes = index.notes_by_case.get(cid, [])
+    if notes:
+        blocks.append("## Notes")
+        blocks.append(
+            "\n".join(
+                f"- {'**Decision:** ' if n.kind.value == 'decision' else ''}"
+                f"{escape.block(n.text, indent='  ')}"
+                + (f" *({links.member(n.author)})*" if n.author else "")
+                for n in notes
+            )
+        )
+    blocks.append(_footer(index))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _topic_page(index: RepertoireIndex, topic: Topic, links: PageLinks) -> str:
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(topic.name)}"]
+    if topic.description:
+        blocks.append(escape.block(topic.description))
+    cases = index.cases_by_topic.get(topic.slug, [])
+    blocks.append(f"## Cases ({len(cases)})")
+    blocks.append(_case_table(index, cases, links) if cases else "No cases on this topic yet.")
+    blocks.append(_footer(index))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> str:
+    handle = member.handle
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(member.name)}"]
+    about = [f"@{escape.inline(handle)}"]
+    if member.role is Role.FACILITATOR:
+        about.append("facilitator")
+    if member.organisation:
+        about.append(escape.inline(member.organisation))
+    blocks.append(" · ".join(about))
+    cases = index.cases_by_presenter.get(handle, [])
+    blocks.append(f"## Cases brought ({len(cases)})")
+    blocks.append(_case_table(index, cases, links, presenter=False) if cases else "None yet.")
+    actions = index.actions_by_owner.get(handle, [])
+    blocks.append(f"## Actions ({len(actions)})")
+    blocks.append(
+        table(
+            ["Action", "Due", "Status", "Case"],
+            [
+                [
+                    escape.cell(a.text),
+                    a.due.isoformat() if a.due else "—",
+                    ACTION_STATUS_LABELS[a.status],
+                    links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
+                ]
+                for a in actions
+            ],
+        )
+        if actions
+        else "None yet."
+    )
+    reports = index.report_backs_by_member.get(handle, [])
+    if reports:
+        blocks.append(f"## Report-backs ({len(reports)})")
+        blocks.append(
+            "\n".join(
+                f"- {r.reported_on}: {OUTCOME_LABELS[r.outcome]}"
+                + (f", on {links.case(index.cases[r.case])}" if r.case in index.cases else "")
+                for r in reports
+            )
+        )
+    proposed = index.strategies_by_proposer.get(handle, [])
+    if proposed:
+        blocks.append(f"## Strategies proposed ({len(proposed)})")
+        blocks.append(
+            "\n".join(
+                f"- {escape.inline(s.text)} *("
+                + ", ".join(
+                    ([f"for {links.case(index.cases[s.case])}"] if s.case in index.cases else [])
+                    + [plural(s.votes, "vote")]
+                    + (["picked"] if s.picked else [])
+                )
+                + ")*"
+                for s in proposed
+            )
+        )
+    sessions = index.sessions_by_member.get(handle, [])
+    blocks.append(f"## Sessions attended ({len(sessions)})")
+    blocks.append("\n".join(f"- {s.date.isoformat()}: {links.session(s)}" for s in sessions) or "None yet.")
+    blocks.append(_footer(index))
+    return "\n\n".join(blocks) + "\n"

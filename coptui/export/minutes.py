@@ -1,0 +1,292 @@
+"""The minutes of one session, as Markdown a secretary would send round.
+
+In order: who met and when; matters arising (report-backs given at this session on
+earlier actions); each phase with its notes; each case with its question, the
+strategies proposed and the decisions about it; the decisions again in one list; a
+table of the actions agreed; and a line saying what wrote the file. Minutes of a
+live session are marked interim.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from coptui import __version__
+from coptui.export import escape
+from coptui.export.index import RepertoireIndex
+from coptui.export.markdown import (
+    ACTION_STATUS_LABELS,
+    CASE_STATUS_LABELS,
+    OUTCOME_LABELS,
+    PageLinks,
+    clock,
+    duration,
+    long_date,
+    plural,
+    table,
+)
+from coptui.models import Case, Note, NoteKind, PhaseKind, PhaseRun, ReportBack, Session, SessionStatus
+
+_NOTE_INDENT = "  "
+
+
+def format_title(name: str) -> str:
+    """A format's title ('Community of practice meeting') when it is a built-in one, else its name."""
+    return _builtin_format_titles().get(name, name)
+
+
+@functools.cache
+def _builtin_format_titles() -> dict[str, str]:
+    from coptui.formats import builtin_formats
+
+    return {f.name: f.title for f in builtin_formats()}
+
+
+def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | None = None) -> str:
+    """The minutes of session `session_id`, from an index holding at least its slice."""
+    session = index.sessions[session_id]
+    links = links or PageLinks(index)
+    blocks: list[str] = []
+    if links.page is not None:
+        blocks.append(links.index_page(f"← {index.community.name}"))
+    blocks.append(f"# {escape.heading(session.title)}")
+    blocks.append(f"Minutes of the **{escape.inline(index.community.name)}** · {long_date(session.date)}")
+    blocks.append(_particulars(index, session, links))
+    if session.status is SessionStatus.LIVE:
+        blocks.append(_interim_banner(session))
+    elif session.status is SessionStatus.PLANNED:
+        blocks.append("> **Not yet held.** This session is planned; these minutes show its agenda only.")
+    blocks.extend(_matters_arising(index, session, links))
+    blocks.extend(_phases(index, session, links))
+    blocks.extend(_cases(index, session, links))
+    blocks.extend(_decisions(index, session, links))
+    blocks.extend(_actions(index, session, links))
+    blocks.append("---")
+    blocks.append(
+        f"*Minutes written by coptui {__version__} from the repertoire of "
+        f"{escape.inline(index.community.name)}.*"
+    )
+    return "\n\n".join(blocks) + "\n"
+
+
+def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> str:
+    lines = []
+    if session.started_at:
+        end = session.ended_at
+        span = (
+            f"{clock(session.started_at)}–{clock(end)} UTC ({duration(session.started_at, end)})"
+            if end
+            else f"from {clock(session.started_at)} UTC, still running"
+        )
+        lines.append(f"- **Time:** {span}")
+    lines.append(f"- **Format:** {escape.inline(format_title(session.format))}")
+    lines.append(f"- **Facilitator:** {links.member(session.facilitator)}")
+    lines.append(f"- **Present ({len(session.attendees)}):** {links.members(session.attendees)}")
+    lines.append(f"- **Apologies ({len(session.apologies)}):** {links.members(session.apologies)}")
+    if session.absent:
+        lines.append(f"- **Absent ({len(session.absent)}):** {links.members(session.absent)}")
+    return "\n".join(lines)
+
+
+def _interim_banner(session: Session) -> str:
+    current = ""
+    if session.current_phase is not None and session.current_phase < len(session.phases):
+        current = f" (now: {escape.inline(session.phases[session.current_phase].title)})"
+    return (
+        f"> **Interim minutes.** This session is still running{current}; "
+        "they show what had been filed when they were written."
+    )
+
+
+def _matters_arising(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    reports = index.session_report_backs(session.id or 0)
+    blocks = ["## Matters arising"]
+    if not reports:
+        blocks.append("No report-backs on earlier actions at this session.")
+        return blocks
+    blocks.append(f"{plural(len(reports), 'report-back')} on actions agreed at earlier sessions.")
+    for report in reports:
+        blocks.append(_report_back(index, report, links))
+    return blocks
+
+
+def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -> str:
+    outcome = OUTCOME_LABELS[report.outcome]
+    parts = [f"### {escape.heading(index.name(report.member))}: {outcome}"]
+    action = index.actions.get(report.action or 0)
+    about = []
+    if action is not None:
+        agreed = index.sessions.get(action.session or 0)
+        detail = [f"due {action.due.isoformat()}"] if action.due else []
+        if agreed is not None and agreed.id != report.session:
+            detail.append(f"agreed at {links.session(agreed)}, {agreed.date.isoformat()}")
+        suffix = f" ({'; '.join(detail)})" if detail else ""
+        about.append(f"**Action:** {escape.block(action.text)}{suffix}")
+    case = index.cases.get(report.case or 0)
+    if case is not None:
+        about.append(f"**Case:** {links.case(case)}")
+    if about:
+        parts.append("\\\n".join(about))
+    if report.story:
+        parts.append(escape.block(report.story))
+    if report.lesson:
+        parts.append(f"**Lesson:** {escape.block(report.lesson)}")
+    if report.value_cycle is not None:
+        parts.append(f"*Value created: {report.value_cycle.value}.*")
+    return "\n\n".join(parts)
+
+
+def _phases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    notes = index.session_notes(session.id or 0)
+    by_phase: dict[int | None, list[Note]] = {}
+    for note in notes:
+        if note.case is None:
+            by_phase.setdefault(note.phase, []).append(note)
+    blocks: list[str] = []
+    for phase in session.phases:
+        blocks.append(f"## {phase.position + 1}. {escape.heading(phase.title)}")
+        blocks.append(_phase_timing(session, phase))
+        body = _phase_body(index, session, phase, links)
+        if body:
+            blocks.append(body)
+        phase_notes = by_phase.get(phase.position, [])
+        if phase_notes:
+            blocks.append(_note_list(index, phase_notes, links))
+        elif not body:
+            blocks.append("No notes.")
+    loose = [n for n in notes if n.case is None and (n.phase is None or n.phase >= len(session.phases))]
+    if loose:
+        blocks.append("## Other notes")
+        blocks.append(_note_list(index, loose, links))
+    return blocks
+
+
+def _phase_timing(session: Session, phase: PhaseRun) -> str:
+    timebox = f"timebox {phase.timebox_minutes + phase.extra_minutes} min"
+    if phase.extra_minutes:
+        timebox += f", {phase.extra_minutes} added"
+    if phase.started_at is None:
+        # A closed session's phase without times was not timed (an imported one, say), not skipped.
+        return f"*Not reached yet · {timebox}*" if session.status is SessionStatus.LIVE else f"*{timebox}*"
+    start = clock(phase.started_at)
+    if phase.ended_at is None:
+        return f"*{start} UTC, in progress · {timebox}*"
+    taken = _taken(phase.started_at, phase.ended_at, phase.paused_seconds)
+    return f"*{start}–{clock(phase.ended_at)} UTC · {taken} · {timebox}*"
+
+
+def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:
+    minutes = round(((end - start).total_seconds() - paused_seconds) / 60)
+    return f"took {minutes} min" + (f" (paused {round(paused_seconds / 60)} min)" if paused_seconds else "")
+
+
+def _phase_body(index: RepertoireIndex, session: Session, phase: PhaseRun, links: PageLinks) -> str:
+    sid = session.id or 0
+    if phase.kind is PhaseKind.PROBLEM_SHARING:
+        presented = index.cases_by_session.get(sid, [])
+        if presented:
+            return "Cases presented:\n\n" + "\n".join(
+                f"- {links.case(c)}, by {links.member(c.presenter)}" for c in presented
+            )
+    if phase.kind is PhaseKind.PROBLEM_SOLVING and index.session_cases(sid):
+        return "The strategies, decisions and actions for each case are under *Cases* and *Actions* below."
+    if phase.kind is PhaseKind.REPORT_BACK and index.session_report_backs(sid):
+        return "The report-backs are under *Matters arising* above."
+    return ""
+
+
+def _note_list(index: RepertoireIndex, notes: list[Note], links: PageLinks) -> str:
+    return "\n".join(_note_item(index, note, links) for note in notes)
+
+
+def _note_item(index: RepertoireIndex, note: Note, links: PageLinks) -> str:
+    text = escape.block(note.text, indent=_NOTE_INDENT)
+    if note.kind is NoteKind.DECISION:
+        by = f" *({links.member(note.author)})*" if note.author else ""
+        return f"- **Decision:** {text}{by}"
+    if note.kind is NoteKind.CHECK_IN or note.author is None:
+        who = f"**{links.member(note.author)}:** " if note.author else ""
+        return f"- {who}{text}"
+    return f"- {text} *({links.member(note.author)})*"
+
+
+def _cases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    sid = session.id or 0
+    cases = index.session_cases(sid)
+    if not cases:
+        return []
+    blocks = ["## Cases"]
+    for case in cases:
+        blocks.extend(_case(index, session, case, links))
+    return blocks
+
+
+def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks) -> list[str]:
+    sid = session.id or 0
+    blocks = [f"### {escape.heading(case.title)}"]
+    line = [f"Presented by {links.member(case.presenter)}"]
+    first = index.sessions.get(case.session or 0)
+    if case.session != sid:
+        line.append(
+            f"first brought {('to ' + links.session(first)) if first else 'earlier'}, {case.opened_on}"
+        )
+    if case.topics:
+        line.append(f"topics: {links.topics(case.topics)}")
+    line.append(f"status now: {CASE_STATUS_LABELS[case.status]}")
+    if links.page is not None:
+        line.append(links.case(case, "the case's page"))
+    blocks.append(" · ".join(line))
+    if case.session == sid and case.context:
+        blocks.append(f"**Context:** {escape.block(case.context)}")
+    if case.question:
+        blocks.append(f"**Question:** {escape.block(case.question)}")
+    strategies = index.session_strategies(sid, case)
+    if strategies:
+        items = []
+        for strategy in strategies:
+            picked = "**Picked:** " if strategy.picked else ""
+            votes = plural(strategy.votes, "vote")
+            items.append(
+                f"- {picked}{escape.block(strategy.text, indent=_NOTE_INDENT)} "
+                f"*({links.member(strategy.proposer)}, {votes})*"
+            )
+        blocks.append("**Strategies proposed:**\n\n" + "\n".join(items))
+    notes = [n for n in index.notes_by_case.get(case.id or 0, []) if n.session == sid]
+    if notes:
+        blocks.append("**Notes and decisions:**\n\n" + _note_list(index, notes, links))
+    return blocks
+
+
+def _decisions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    """Every decision again, in one list: what a reader of the minutes looks for first."""
+    decisions = [n for n in index.session_notes(session.id or 0) if n.kind is NoteKind.DECISION]
+    if not decisions:
+        return []
+    items = []
+    for note in decisions:
+        case = index.cases.get(note.case or 0)
+        about = f" *(on {links.case(case)})*" if case else ""
+        items.append(f"- {escape.block(note.text, indent=_NOTE_INDENT)}{about}")
+    return ["## Decisions", "\n".join(items)]
+
+
+def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    actions = index.actions_by_session.get(session.id or 0, [])
+    blocks = ["## Actions"]
+    if not actions:
+        blocks.append("No actions were agreed at this session.")
+        return blocks
+    rows = [
+        [
+            links.member(a.owner, cell=True),
+            escape.cell(a.text),
+            a.due.isoformat() if a.due else "—",
+            ACTION_STATUS_LABELS[a.status],
+            links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
+        ]
+        for a in actions
+    ]
+    blocks.append(table(["Owner", "Action", "Due", "Status", "Case"], rows))
+    blocks.append("*Status as recorded when these minutes were written.*")
+    return blocks

@@ -1,0 +1,69 @@
+"""File names for exported pages: a readable slug plus the item's id, stable across exports.
+
+The id makes a name unique and keeps it when an export is repeated, so a wiki's
+history follows the same file; the slug makes a folder listing readable. A title
+that changes gives a new name, and the re-export removes the old file (see
+`coptui.export.folder`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from coptui.models import Case, Session
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = re.compile("['\u2019]")
+SLUG_LENGTH = 60
+
+
+@functools.lru_cache(maxsize=65536)
+def slug(text: str, *, length: int = SLUG_LENGTH) -> str:
+    """ASCII letters and digits joined by '-': "St Aldhelm's move!" → 'st-aldhelms-move'."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text)).encode("ascii", "ignore").decode("ascii")
+    )
+    words = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(words) > length:
+        words = words[:length].rsplit("-", 1)[0] if "-" in words[:length] else words[:length]
+    return words
+
+
+def _numbered(number: int, *parts: str) -> str:
+    return "-".join([f"{number:04d}", *(p for p in parts if p)]) + ".md"
+
+
+def case_path(case: Case) -> str:
+    return "cases/" + _numbered(case.id or 0, slug(case.title))
+
+
+def session_path(session: Session) -> str:
+    return "sessions/" + _numbered(session.id or 0, session.date.isoformat(), slug(session.title))
+
+
+def member_path(handle: str) -> str:
+    return f"members/{handle}.md"
+
+
+def topic_path(topic_slug: str) -> str:
+    return f"topics/{topic_slug}.md"
+
+
+def minutes_file_name(session: Session, suffix: str) -> str:
+    """What saved minutes are called: `2026-11-04-pre-peak-clinic-minutes.md`."""
+    return "-".join(p for p in (session.date.isoformat(), slug(session.title), "minutes") if p) + suffix
+
+
+def relative(target: str, start: str) -> str:
+    """The link from the page at `start` to the page at `target`, both relative to the export's root.
+
+    Pages sit at the root or one folder down, so this is string work, not `relpath`'s
+    (it runs for every link of an export).
+    """
+    start_folder = start.rpartition("/")[0]
+    target_folder, _, name = target.rpartition("/")
+    if start_folder == target_folder:
+        return name
+    return ("../" if start_folder else "") + target

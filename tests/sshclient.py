@@ -1,0 +1,83 @@
+"""What the SSH tests share: a member's key, a client that connects like `ssh`, and a screen reader."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+SCREEN_TIMEOUT = 60.0  # generous: twenty browsers start at once on two cores
+
+
+def new_key() -> asyncssh.SSHKey:
+    return asyncssh.generate_private_key("ssh-ed25519")
+
+
+def authorize(path: Path, key: asyncssh.SSHKey, member: str | None = None, options: str = "") -> None:
+    """Append `key` to an authorized_keys file, naming `member` the way the README says."""
+    named = f'environment="COPTUI_MEMBER={member}"' if member else ""
+    prefix = ",".join(part for part in (named, options) if part)
+    line = key.export_public_key("openssh").decode().strip()
+    with path.open("a", encoding="utf-8") as file:
+        file.write(f"{prefix} {line}\n" if prefix else f"{line}\n")
+
+
+def connect(port: int, key: asyncssh.SSHKey | None, **options: Any) -> asyncssh.SSHClientConnection:
+    """Like `ssh -i key`: no agent, no user config, no known_hosts unless given."""
+    options.setdefault("known_hosts", None)
+    return asyncssh.connect(  # type: ignore[return-value]
+        "127.0.0.1",
+        port,
+        username="member",
+        client_keys=[key] if key else None,
+        agent_path=None,
+        config=None,
+        **options,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Screen:
+    """The raw bytes a member's terminal receives, read until what a test waits for arrives."""
+
+    def __init__(self, process: asyncssh.SSHClientProcess[bytes]) -> None:
+        self.process = process
+        self.received = bytearray()
+        self._mark = 0
+
+    @classmethod
+    async def open(
+        cls, conn: asyncssh.SSHClientConnection, columns: int = 80, rows: int = 24, **options: Any
+    ) -> Screen:
+        process = await conn.create_process(
+            term_type="xterm-256color", term_size=(columns, rows), encoding=None, **options
+        )
+        return cls(process)
+
+    async def wait_for(self, pattern: bytes, timeout: float = SCREEN_TIMEOUT) -> None:
+        """Read until `pattern` arrives after the last thing waited for; fail with the tail of the screen."""
+        try:
+            async with asyncio.timeout(timeout):
+                while (found := self.received.find(pattern, self._mark)) < 0:
+                    chunk = await self.process.stdout.read(65536)
+                    if not chunk:
+                        raise AssertionError(f"the session ended before {pattern!r}: {self.tail()!r}")
+                    self.received += chunk
+        except TimeoutError:
+            raise AssertionError(f"no {pattern!r} within {timeout} s: {self.tail()!r}") from None
+        self._mark = found + len(pattern)
+
+    async def read_to_end(self, timeout: float = SCREEN_TIMEOUT) -> bytes:
+        async with asyncio.timeout(timeout):
+            while chunk := await self.process.stdout.read(65536):
+                self.received += chunk
+        return bytes(self.received[self._mark :])
+
+    def tail(self, size: int = 400) -> bytes:
+        return bytes(self.received[-size:])

@@ -1,0 +1,118 @@
+"""`coptui export minutes` and `coptui export repertoire`: what they write, and their one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_check import parse
+
+from coptui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_minutes_of_the_latest_session_to_stdout(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--db", str(db_path), "export", "minutes", "latest")
+    assert (code, err) == (0, "")
+    assert parse(out).headings[0] == (1, "November clinic")
+
+
+def test_minutes_by_id_to_a_file_and_as_html(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "october.md"
+    code, out, err = run(capsys, "--db", str(db_path), "export", "minutes", "1", "-o", str(target))
+    assert (code, out, err) == (0, "", f"Wrote {target}\n")
+    assert target.read_text(encoding="utf-8").startswith("# October clinic\n")
+
+    page = tmp_path / "october.html"
+    code, _, _ = run(capsys, "--db", str(db_path), "export", "minutes", "1", "-o", str(page))
+    assert code == 0 and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    code, out, _ = run(capsys, "--db", str(db_path), "export", "minutes", "1", "--format", "html")
+    assert code == 0 and "<h1>October clinic</h1>" in out
+
+
+def test_minutes_into_a_folder_are_named_by_date_and_title(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--db", str(db_path), "export", "minutes", "2", "-o", str(tmp_path))
+    saved = tmp_path / "2026-11-05-november-clinic-minutes.md"
+    assert (code, err) == (0, f"Wrote {saved}\n") and saved.is_file()
+
+
+@pytest.mark.parametrize(
+    ("session", "code", "message"),
+    [
+        ("7", 1, "coptui: there is no session 7\n"),
+        ("live", 1, "coptui: no session is live\n"),
+        (
+            "yesterday",
+            2,
+            "coptui: Invalid value for SESSION: 'yesterday' is not a session id, 'latest' or 'live' "
+            "(see `coptui export minutes --help`)\n",
+        ),
+    ],
+)
+def test_minutes_of_a_session_that_is_not_there(
+    db_path: Path, capsys: pytest.CaptureFixture[str], session: str, code: int, message: str
+) -> None:
+    assert run(capsys, "--db", str(db_path), "export", "minutes", session) == (code, "", message)
+
+
+def test_latest_with_no_sessions_held(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "new.db")
+    run(capsys, "--db", db, "init", "--name", "Night Nurses")
+    assert run(capsys, "--db", db, "export", "minutes", "latest") == (
+        1,
+        "",
+        "coptui: no session has been held yet\n",
+    )
+
+
+def test_minutes_to_an_unwritable_path(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "minutes.md"
+    code, out, err = run(capsys, "--db", str(db_path), "export", "minutes", "1", "-o", str(target))
+    assert (code, out, err) == (1, "", f"coptui: cannot write {target}: No such file or directory\n")
+
+
+def test_repertoire_folder_and_again(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "wiki"
+    code, out, _ = run(capsys, "--db", str(db_path), "export", "repertoire", str(folder))
+    assert (code, out) == (0, f"Exported 10 pages to {folder} (10 written)\n")
+    assert (folder / "index.md").is_file() and (folder / "members" / "cho.md").is_file()
+    code, out, _ = run(capsys, "--db", str(db_path), "export", "repertoire", str(folder))
+    assert (code, out) == (0, f"Exported 10 pages to {folder} (0 written)\n")
+
+
+def test_repertoire_into_a_file_or_a_read_only_folder(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a_file = tmp_path / "taken"
+    a_file.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(a_file / "wiki"))
+    assert code == 1 and err.startswith(f"coptui: cannot write {a_file / 'wiki'}: ")
+
+
+def test_repertoire_into_a_read_only_folder(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+
+    def refuse(self: Path, data: bytes) -> int:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # Folder modes do not bind root (CI runs as root), so the refusal is simulated.
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(locked))
+    assert (code, err) == (1, f"coptui: cannot write {locked / 'index.md'}: Permission denied\n")

@@ -1,0 +1,347 @@
+"""The SSH front door, in-process: who gets in, what they get, and everything they cannot do.
+
+Each test starts its own server on a free loopback port with a throwaway host key; the
+browsers are real `coptui browse --read-only` processes on pseudo-terminals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import asyncssh
+import pytest
+from sshclient import Screen, authorize, connect, digest, new_key
+
+from coptui.ssh import BrowserServer, ServerSettings, start_server
+from coptui.ssh.terminal import RESTORE_TERMINAL
+
+StartServer = Callable[..., Awaitable[BrowserServer]]
+
+
+@pytest.fixture
+def member_key() -> asyncssh.SSHKey:
+    return new_key()
+
+
+@pytest.fixture
+def keys_file(tmp_path: Path, member_key: asyncssh.SSHKey) -> Path:
+    path = tmp_path / "authorized_keys"
+    authorize(path, member_key, member="ana")
+    return path
+
+
+@pytest.fixture
+async def start(db_path: Path, keys_file: Path, tmp_path: Path) -> AsyncIterator[StartServer]:
+    """Starts servers on free ports (settings overridable); closes them all at the end."""
+    started: list[BrowserServer] = []
+    base = ServerSettings(db_path=db_path, authorized_keys=keys_file, host_key=tmp_path / "host_key", port=0)
+
+    async def start_with(**overrides: object) -> BrowserServer:
+        server = await start_server(replace(base, **overrides))  # type: ignore[arg-type]
+        started.append(server)
+        return server
+
+    yield start_with
+    for server in started:
+        await server.close()
+
+
+@pytest.fixture
+async def server(start: StartServer) -> BrowserServer:
+    return await start()
+
+
+def child_environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.decode().split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+
+
+async def test_a_member_sees_the_browser_read_only(
+    server: BrowserServer, member_key: asyncssh.SSHKey, db_path: Path
+) -> None:
+    before = digest(db_path)
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn, 80, 24)
+        await screen.wait_for(b"SRE Guild")
+        await screen.wait_for(b"\x1b[24;1H")  # the app drew its last row at the client's size
+        assert b"\x1b[25;" not in screen.received
+        (session,) = server.sessions
+        assert session.pid is not None
+        env = child_environment(session.pid)
+        assert env["TERM"] == "xterm-256color"
+        assert env["COPTUI_MEMBER"] == "ana"
+        assert "COLUMNS" not in env and "LINES" not in env
+        argv = Path(f"/proc/{session.pid}/cmdline").read_bytes().split(b"\0")
+        assert argv[-4:-1] == [str(db_path).encode(), b"browse", b"--read-only"]
+    await asyncio.wait_for(server.sessions_ended(), 30)
+    assert digest(db_path) == before
+
+
+async def test_a_window_change_reaches_the_app(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn, 80, 24)
+        await screen.wait_for(b"SRE Guild")
+        assert b"\x1b[40;1H" not in screen.received
+        screen.process.change_terminal_size(120, 40)
+        await screen.wait_for(b"\x1b[40;1H")  # redrawn down to the new last row
+
+
+async def test_the_terminals_early_replies_are_not_echoed_onto_the_screen(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        # A terminal answering a query (DECRPM) before the app has put its terminal in raw mode.
+        screen.process.stdin.write(b"\x1b[?2026;2$y")
+        await screen.wait_for(b"SRE Guild")
+        await screen.wait_for(b"\x1b[24;1H")
+        assert b"2026;2$y" not in screen.received
+
+
+async def test_quitting_the_app_closes_the_channel_with_its_status_and_a_clean_terminal(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+        screen.process.stdin.write(b"\x03")  # ctrl+c, the app's quit key
+        rest = await screen.read_to_end()
+        assert rest.endswith(RESTORE_TERMINAL)
+        assert (await screen.process.wait()).exit_status == 0
+
+
+async def test_a_browser_that_cannot_open_the_repertoire_says_why(
+    server: BrowserServer, member_key: asyncssh.SSHKey, db_path: Path
+) -> None:
+    db_path.rename(db_path.with_name("moved.db"))
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"no repertoire at")
+        await screen.read_to_end()
+        assert (await screen.process.wait()).exit_status == 1
+
+
+async def test_a_member_who_leaves_takes_the_browser_along(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        pid = session.pid
+        assert pid is not None
+    await asyncio.wait_for(server.sessions_ended(), 30)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+async def test_an_unknown_key_is_refused_and_logged(server: BrowserServer) -> None:
+    stranger = new_key()
+    async with logged(f"key {stranger.get_fingerprint('sha256')} is not authorized"):
+        with pytest.raises(asyncssh.PermissionDenied):
+            async with connect(server.port, stranger):
+                pass
+
+
+async def test_passwords_and_keyboard_interactive_are_refused(server: BrowserServer) -> None:
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server.port, None, password="hunter2"):
+            pass
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server.port, None, kbdint_auth=True, password="hunter2"):
+            pass
+
+
+async def test_commands_are_refused(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
+    async with connect(server.port, member_key) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_process("cat /etc/passwd")
+    async with connect(server.port, member_key) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_process("ls", term_type="xterm", term_size=(80, 24))
+    assert not server.sessions
+
+
+async def test_sftp_is_refused(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
+    async with connect(server.port, member_key) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.start_sftp_client()
+
+
+async def test_port_forwarding_is_refused(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
+    async with connect(server.port, member_key) as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):  # ssh -L
+            await conn.open_connection("127.0.0.1", server.port)
+        with pytest.raises(asyncssh.ChannelListenError):  # ssh -R
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", server.port)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_unix_connection("/run/docker.sock")
+
+
+async def test_a_session_without_a_terminal_gets_one_line_and_is_closed(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        done = await conn.run(encoding=None)
+    assert done.exit_status == 1
+    assert isinstance(done.stdout, bytes) and done.stdout.count(b"\n") == 1
+    assert b"needs a terminal" in done.stdout
+    assert not server.sessions
+
+
+async def test_one_connection_opens_one_browser(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await Screen.open(conn)
+        assert len(server.sessions) == 1
+
+
+async def test_twenty_members_browse_at_once(
+    server: BrowserServer, db_path: Path, tmp_path: Path, keys_file: Path
+) -> None:
+    before = digest(db_path)
+    members = [(f"m{i:02}", new_key()) for i in range(20)]
+    for handle, key in members:
+        authorize(keys_file, key, member=handle)
+    all_open = asyncio.Event()
+    viewers: list[str] = []
+
+    async def browse(key: asyncssh.SSHKey) -> None:
+        async with connect(server.port, key) as conn:
+            screen = await Screen.open(conn)
+            await screen.wait_for(b"SRE Guild")
+            if len(server.sessions) == len(members) and not all_open.is_set():
+                viewers.extend(sorted(s.grant.member or "" for s in server.sessions))
+                all_open.set()
+            await all_open.wait()
+
+    async with asyncio.timeout(120):
+        await asyncio.gather(*(browse(key) for _, key in members))
+        await server.sessions_ended()
+    assert viewers == [handle for handle, _ in members]
+    assert digest(db_path) == before
+
+
+async def test_the_session_limit_turns_the_next_member_away(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(max_sessions=1)
+    async with connect(server.port, member_key) as first, connect(server.port, member_key) as second:
+        screen = await Screen.open(first)
+        await screen.wait_for(b"SRE Guild")
+        turned_away = await Screen.open(second)
+        await turned_away.wait_for(b"the server is full (it serves 1 at once)")
+        assert (await turned_away.process.wait()).exit_status == 1
+
+
+async def test_connections_beyond_twice_the_session_limit_are_turned_away(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(max_sessions=1)
+    async with connect(server.port, member_key), connect(server.port, member_key):
+        with pytest.raises(asyncssh.DisconnectError, match="too many connections"):
+            async with connect(server.port, member_key):
+                pass
+
+
+async def test_a_connection_that_opens_no_browser_is_closed(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(login_timeout=0.5)
+    async with connect(server.port, member_key) as conn:  # like `ssh -N`
+        await asyncio.wait_for(conn.wait_closed(), 20)
+    assert not server.connections
+
+
+async def test_an_idle_browser_is_closed(start: StartServer, member_key: asyncssh.SSHKey) -> None:
+    server = await start(idle_timeout=1.0)
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"coptui: closed after 1 second without input")
+        rest = await screen.read_to_end()
+        assert rest == b"\r\n"
+        assert (await screen.process.wait()).exit_status != 0
+    assert not server.sessions
+
+
+async def test_a_client_that_never_signs_in_is_cut_off(start: StartServer) -> None:
+    server = await start(login_timeout=0.5)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    async with asyncio.timeout(20):
+        greeting = await reader.read()  # the server's version line, then the close
+    assert greeting.startswith(b"SSH-2.0-")
+    writer.close()
+
+
+async def test_authorized_keys_are_reread_when_the_file_changes(
+    server: BrowserServer, keys_file: Path
+) -> None:
+    newcomer = new_key()
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server.port, newcomer):
+            pass
+    authorize(keys_file, newcomer, member="dee")
+    async with connect(server.port, newcomer) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+        assert [s.grant.member for s in server.sessions] == ["dee"]
+    keys_file.write_text("")
+    with pytest.raises(asyncssh.PermissionDenied):
+        async with connect(server.port, newcomer):
+            pass
+
+
+async def test_stopping_the_server_ends_every_browser_and_says_why(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        pid = session.pid
+        assert pid is not None
+        await server.close()
+        await screen.wait_for(b"coptui: the server is shutting down")
+        await screen.read_to_end()
+    assert not server.sessions
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(OSError):
+        await asyncio.open_connection("127.0.0.1", server.port)
+
+
+class _Awaited(logging.Handler):
+    """Sets an event when the server logs a line containing `text`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(logging.INFO)
+        self.text = text
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.seen.set()
+
+
+@contextlib.asynccontextmanager
+async def logged(text: str) -> AsyncIterator[None]:
+    """The block must lead the server to log `text` (it logs a refusal once the connection closes)."""
+    handler = _Awaited(text)
+    log = logging.getLogger("coptui.ssh")
+    old_level = log.level
+    log.setLevel(logging.INFO)
+    log.addHandler(handler)
+    try:
+        yield
+        await asyncio.wait_for(handler.seen.wait(), 10)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old_level)
