@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
@@ -319,3 +320,24 @@ async def test_the_capture_box_completes_tags_and_handles() -> None:
     assert await suggester.get_suggestion("#strategy @be") == "#strategy @bea"
     assert await suggester.get_suggestion("#case @cho Runbooks #st") is None, "a tag only leads"
     assert await suggester.get_suggestion("plain words") is None
+
+
+async def test_f9_saves_interim_minutes_and_says_where(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    monkeypatch.chdir(tmp_path)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await type_line(pilot, "Feeling [bold]great[/] *today*")
+            await pilot.press("f9")
+            await settle(pilot)
+            saved = tmp_path / "2026-12-03-december-clinic-minutes.md"
+            assert [n.message for n in app._notifications][-1] == f"Minutes saved to {saved}"
+        minutes = saved.read_text(encoding="utf-8")
+        assert minutes.startswith("# December clinic\n")
+        assert "Interim" in minutes or "interim" in minutes
+        assert "Feeling \\[bold\\]great\\[/\\] \\*today\\*" in minutes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -49,6 +50,11 @@ class SessionOpened:
 
 
 @dataclass(frozen=True)
+class MinutesSaved:
+    path: Path
+
+
+@dataclass(frozen=True)
 class SessionChanged:
     view: SessionView
     outcome: EntryResult | SessionSummary | bool | None
@@ -70,12 +76,16 @@ class SessionScreen(Screen[None]):
         Binding("f6", "pause", "Pause", id="session_pause", key_display="F6", priority=True),
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
+        Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
         Binding("pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False),
         Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
     ]
 
-    def __init__(self, open_live: Callable[[], LiveSession], *, resumed: bool = False) -> None:
+    def __init__(
+        self, open_live: Callable[[], LiveSession], *, resumed: bool = False, minutes_folder: Path | None = None
+    ) -> None:
         super().__init__()
+        self.minutes_folder = minutes_folder or Path.cwd()
         self.open_live = open_live
         self.resumed = resumed
         self._alerts: dict[int, TimerAlert] = {}
@@ -97,6 +107,8 @@ class SessionScreen(Screen[None]):
     def on_resize(self) -> None:
         # A projector or a big window gets a wider side column and a countdown twice as tall.
         self.set_class(self.size.width >= 120 and self.size.height >= 36, "-projector")
+        # Ten keys fit 80 columns only without the footer's padding.
+        self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
         self.on_resize()
@@ -119,6 +131,12 @@ class SessionScreen(Screen[None]):
         outcome = change(live)
         return SessionChanged(live.view(), outcome, typed)
 
+    @work(thread=True, exclusive=True, group="minutes")
+    def save_minutes(self, session_id: int) -> MinutesSaved:
+        from coptui.export import save_minutes
+
+        return MinutesSaved(save_minutes(self.app.repertoire, session_id, self.minutes_folder))
+
     def change(self, change: Change, typed: str = "") -> None:
         if self.live is not None:
             self.apply(self.live, change, typed)
@@ -138,6 +156,8 @@ class SessionScreen(Screen[None]):
                 self.query_one(CaptureBox).say(
                     f"resumed at {phase.title}, timer as it was; everything filed so far is here", ok=True
                 )
+        elif isinstance(result, MinutesSaved):
+            self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)
         elif isinstance(result, SessionChanged):
             self.show(result.view)
             self.report(result.outcome, result.typed)
@@ -277,6 +297,11 @@ class SessionScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(SessionHelpScreen())
+
+    def action_minutes(self) -> None:
+        """Interim (or final) minutes as Markdown, in the folder coptui was started from."""
+        if self.view is not None and self.view.session.id is not None:
+            self.save_minutes(self.view.session.id)
 
     def action_scroll_workspace(self, pages: int) -> None:
         workspace = self.query_one(PhaseWorkspace)

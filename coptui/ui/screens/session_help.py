@@ -16,6 +16,7 @@ KEYS = [
     ("F6", "pause or resume the timer"),
     ("F7", "five more minutes for this phase"),
     ("F8", "undo the last entry"),
+    ("F9", "save the minutes so far as Markdown, in the folder coptui started from"),
     ("F3", "shuffle the speaking order"),
     ("Ctrl+P", "commands: go to a phase, mark someone absent, focus a case"),
     ("PgUp/PgDn", "scroll the workspace"),
