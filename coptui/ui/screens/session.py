@@ -82,7 +82,11 @@ class SessionScreen(Screen[None]):
     ]
 
     def __init__(
-        self, open_live: Callable[[], LiveSession], *, resumed: bool = False, minutes_folder: Path | None = None
+        self,
+        open_live: Callable[[], LiveSession],
+        *,
+        resumed: bool = False,
+        minutes_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.minutes_folder = minutes_folder or Path.cwd()
