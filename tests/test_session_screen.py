@@ -341,3 +341,16 @@ async def test_f9_saves_interim_minutes_and_says_where(
         assert minutes.startswith("# December clinic\n")
         assert "Interim" in minutes or "interim" in minutes
         assert "Feeling \\[bold\\]great\\[/\\] \\*today\\*" in minutes
+
+
+async def test_a_burst_of_lines_is_filed_whole_and_in_order(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            # Typed before the session has even opened, and without waiting between lines.
+            await pilot.press(*"first", "enter", *"second", "enter", *"third", "enter")
+            await settle(pilot)
+            assert app.screen.query_one("#capture-input", Input).value == ""
+        assert [n.text for n in repertoire.notes(session=3)] == ["first", "second", "third"]

@@ -6,6 +6,7 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
@@ -96,6 +98,8 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
+        self._changes: asyncio.Queue[tuple[Change, str]] = asyncio.Queue()
+        self._filing = False  # a file_changes worker is draining the queue
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -129,11 +133,32 @@ class SessionScreen(Screen[None]):
         live = self.open_live()
         return SessionOpened(live, self.app.repertoire.community().name, live.view())
 
-    @work(thread=True, group="live")
-    def apply(self, live: LiveSession, change: Change, typed: str = "") -> SessionChanged:
-        # Not exclusive: a cancelled worker could drop an entry's confirmation; the engine's lock orders them.
-        outcome = change(live)
-        return SessionChanged(live.view(), outcome, typed)
+    class Filed(Message):
+        """A change has been filed: its outcome and the session as it now stands."""
+
+        def __init__(self, changed: SessionChanged) -> None:
+            super().__init__()
+            self.changed = changed
+
+    @work(group="live")
+    async def file_changes(self, live: LiveSession) -> None:
+        """File the queued changes in the order they were made, one at a time, each in a thread.
+
+        One consumer of one queue: entries typed in a burst are filed whole and in order,
+        and those typed while the session was still opening wait rather than vanish.
+        """
+        try:
+            while not self._changes.empty():
+                change, typed = self._changes.get_nowait()
+                try:
+                    outcome = await asyncio.to_thread(change, live)
+                    view = await asyncio.to_thread(live.view)
+                except Exception as error:  # a busy or full disk: say so, and keep filing what comes next
+                    self.notify(str(error), title="Not filed", severity="error", markup=False)
+                    continue
+                self.post_message(self.Filed(SessionChanged(view, outcome, typed)))
+        finally:
+            self._filing = False
 
     @work(thread=True, exclusive=True, group="minutes")
     def save_minutes(self, session_id: int) -> MinutesSaved:
@@ -142,8 +167,13 @@ class SessionScreen(Screen[None]):
         return MinutesSaved(save_minutes(self.app.repertoire, session_id, self.minutes_folder))
 
     def change(self, change: Change, typed: str = "") -> None:
-        if self.live is not None:
-            self.apply(self.live, change, typed)
+        self._changes.put_nowait((change, typed))
+        self._file_queued()
+
+    def _file_queued(self) -> None:
+        if self.live is not None and not self._filing:
+            self._filing = True
+            self.file_changes(self.live)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result
@@ -153,6 +183,7 @@ class SessionScreen(Screen[None]):
             return
         if isinstance(result, SessionOpened):
             self.live, self.community = result.live, result.community
+            self._file_queued()
             self.query_one(CaptureBox).set_handles(result.live.member_names)
             self.show(result.view)
             if self.resumed:
@@ -162,12 +193,14 @@ class SessionScreen(Screen[None]):
                 )
         elif isinstance(result, MinutesSaved):
             self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)
-        elif isinstance(result, SessionChanged):
-            self.show(result.view)
-            self.report(result.outcome, result.typed)
-            if isinstance(result.outcome, EntryResult) and result.outcome.ok:
-                # What was just filed is what the room wants to see.
-                self.query_one(PhaseWorkspace).scroll_end(animate=False)
+
+    def on_session_screen_filed(self, message: Filed) -> None:
+        changed = message.changed
+        self.show(changed.view)
+        self.report(changed.outcome, changed.typed)
+        if isinstance(changed.outcome, EntryResult) and changed.outcome.ok:
+            # What was just filed is what the room wants to see.
+            self.query_one(PhaseWorkspace).scroll_end(animate=False)
 
     def report(self, outcome: EntryResult | SessionSummary | bool | None, typed: str = "") -> None:
         if isinstance(outcome, SessionSummary):
@@ -247,8 +280,7 @@ class SessionScreen(Screen[None]):
         if not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type a note or a tag", ok=False)
             return
-        # The box empties at once, so a fast typist never waits for the store or types into old text.
-        event.input.value = ""
+        # The box emptied itself as Enter arrived (CaptureInput), so typing on never joins this line.
         self.change(lambda live: live.enter(text), typed=text)
 
     def action_next_phase(self) -> None:

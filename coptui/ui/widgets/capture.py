@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.suggester import Suggester
@@ -36,9 +37,28 @@ class TagSuggester(Suggester):
         return None
 
 
+class CaptureInput(Input):
+    """An Input that takes its line and empties itself the moment Enter arrives.
+
+    Textual resolves a focused Input's Enter binding only after the key has bubbled up to
+    the App, so in a burst of typing (a fast typist, a paste, a slow machine) the next
+    line's first keys land in the box before it is submitted, and two entries run
+    together. Handling Enter here, in key order, keeps every line whole.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            text, self.value = self.value, ""
+            self.post_message(self.Submitted(self, text))
+            return
+        await super()._on_key(event)
+
+
 class CaptureBox(Vertical):
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield CaptureInput(
             id="capture-input",
             placeholder="Type a note, or a tag: #case @who title (F1 lists the tags)",
             suggester=TagSuggester(),
