@@ -64,10 +64,27 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire) -> None:
+def _run_app(repertoire: Repertoire, *, theme: str | None = None) -> None:
     from coptui.ui.app import CoptuiApp
+    from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire).run()
+    CoptuiApp(repertoire, theme=THEMES.get(theme or "default")).run()
+
+
+@cli.command()
+@click.option("--read-only", is_flag=True, help="Open the file so that nothing can be changed (as over SSH).")
+@click.option(
+    "--theme",
+    type=click.Choice(["default", "high-contrast"]),
+    default="default",
+    show_default=True,
+    help="Colours; NO_COLOR in the environment turns colour off.",
+)
+@pass_context
+def browse(obj: Context, read_only: bool, theme: str) -> None:
+    """Browse the repertoire: cases, strategies, what has worked, members, sessions."""
+    with obj.open(read_only=read_only) as repertoire:
+        _run_app(repertoire, theme=theme)
 
 
 @cli.command()

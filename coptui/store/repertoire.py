@@ -932,6 +932,28 @@ class Repertoire:
         )
 
     @_guarded
+    def report_back(self, report_id: int) -> ReportBack:
+        row = self._one(
+            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE id = ?",
+            [report_id],
+            f"report-back {report_id}",
+        )
+        return from_row(ReportBack, row)
+
+    @_guarded
+    def note(self, note_id: int) -> Note:
+        row = self._one(f"SELECT {COLUMNS[Note]} FROM notes WHERE id = ?", [note_id], f"note {note_id}")
+        return from_row(Note, row)
+
+    @_guarded
+    def action_report_backs(self, action_id: int) -> list[ReportBack]:
+        rows = self._rows(
+            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE action_id = ? ORDER BY reported_on, id",
+            [action_id],
+        )
+        return [from_row(ReportBack, r) for r in rows]
+
+    @_guarded
     def live_story(self) -> browsing.SessionStory | None:
         """The live session and everything filed in it so far, or None when no session is live."""
         live = self.live_session()

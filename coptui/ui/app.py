@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
+from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 
 class CoptuiApp(App[None]):
@@ -24,12 +25,17 @@ class CoptuiApp(App[None]):
         Binding("q", "quit", "Quit", id="quit_q"),
     ]
 
-    def __init__(self, repertoire: Repertoire) -> None:
+    def __init__(self, repertoire: Repertoire, *, theme: str | None = None) -> None:
         super().__init__()
         self.repertoire = repertoire
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = theme or DEFAULT_THEME
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
+
+    def toggle_high_contrast(self) -> None:
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
