@@ -45,8 +45,8 @@ def test_cases_page_by_offset(repertoire: Repertoire) -> None:
 
 def test_strategies_carry_their_track_record(repertoire: Repertoire) -> None:
     records = repertoire.browse_strategies()
-    assert [(r.strategy.id, r.record.worked, r.record.tried) for r in records] == [(1, 1, 1), (2, 0, 0)]
-    assert records[0].record.summary() == "tried once: 1 worked, 0 partly, 0 did not work"
+    assert [(r.strategy.id, r.record.worked, r.record.tried) for r in records] == [(2, 0, 0), (1, 1, 1)]
+    assert records[1].record.summary() == "tried once: 1 worked, 0 partly, 0 did not work"
     assert repertoire.count_browse_strategies(BrowseFilter(member="cho")) == 1
     assert [r.strategy.id for r in repertoire.browse_strategies(BrowseFilter(outcome=Outcome.WORKED))] == [1]
 

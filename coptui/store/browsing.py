@@ -124,10 +124,21 @@ def strategy_filter(filter: BrowseFilter) -> tuple[list[str], dict[str, Any]]:
     return filter.clauses(case="s.case_id", member="s.proposer", on="c.opened_on", outcome=STRATEGY_OUTCOME)
 
 
-TRACK_RECORD_COLUMNS = ", ".join(
-    f"(SELECT count(*) FROM actions a JOIN report_backs r ON r.action_id = a.id "
-    f"WHERE a.strategy_id = s.id AND r.outcome = '{outcome.value}') AS {outcome.value}"
-    for outcome in Outcome
+# Outcome counts per strategy, for the strategies whose ids fill `{marks}`.
+TRACK_RECORD_SQL = (
+    "SELECT a.strategy_id, r.outcome, count(*) FROM actions a "
+    "JOIN report_backs r ON r.action_id = a.id "
+    "WHERE a.strategy_id IN ({marks}) GROUP BY a.strategy_id, r.outcome"
+)
+
+# Tried strategies (alias `s`) under the conditions in `{where}`, best record first: worked
+# counts fully, partly half, and a failure takes half back; then the most tried, the most voted.
+WHAT_HAS_WORKED_SQL = (
+    "SELECT s.id, "
+    "sum(r.outcome = 'worked') + 0.5 * sum(r.outcome = 'partly') - 0.5 * sum(r.outcome = 'did_not_work') "
+    "AS score, sum(r.outcome <> 'not_tried') AS tried "
+    "FROM strategies s JOIN actions a ON a.strategy_id = s.id JOIN report_backs r ON r.action_id = a.id "
+    "WHERE {where} GROUP BY s.id ORDER BY score DESC, tried DESC, s.votes DESC, s.id LIMIT :limit"
 )
 
 
@@ -298,9 +309,17 @@ def hit_sql(kind: HitKind, filter: BrowseFilter) -> tuple[str, dict[str, Any]]:
     order = f"{source['on']} DESC, {fts}.rank" if filter.sort is SortOrder.DATE else f"{fts}.rank"
     sql = (
         f"SELECT {source['id']} AS id, {source['case']} AS case_id, {source['session']} AS session_id, "
-        f"{source['title']} AS title, snippet({fts}, -1, :start, :end, '…', 16) AS snippet, "
-        f"{fts}.rank AS rank, {source['on']} AS on_date, {source['author']} AS author "
-        f"FROM {source['from']} WHERE {fts} MATCH :query AND {where(clauses)} "
-        f"ORDER BY {order} LIMIT :limit"
+        f"{source['title']} AS title, {fts}.rank AS rank, {source['on']} AS on_date, "
+        f"{source['author']} AS author "
+        f"FROM {source['from']} WHERE {fts} MATCH :query AND {where(clauses)} ORDER BY {order} LIMIT :limit"
     )
     return sql, params
+
+
+def snippet_sql(kind: HitKind) -> str:
+    """One hit's snippet. Made per hit, once the best are chosen: never for every match of a common word."""
+    fts = _HIT_SOURCES[kind]["fts"]
+    return (
+        f"SELECT snippet({fts}, -1, :start, :end, '…', 16) FROM {fts} "
+        f"WHERE {fts} MATCH :query AND rowid = :id"
+    )

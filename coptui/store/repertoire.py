@@ -684,46 +684,61 @@ class Repertoire:
         where, params = self._case_where(filter or browsing.BrowseFilter())
         return int(self.db.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
 
+    def _track_records(self, strategy_ids: list[int]) -> dict[int, browsing.TrackRecord]:
+        """What was reported on each strategy, from the actions taken to try it."""
+        records: dict[int, browsing.TrackRecord] = defaultdict(browsing.TrackRecord)
+        for chunk in range(0, len(strategy_ids), 500):
+            ids = strategy_ids[chunk : chunk + 500]
+            for strategy_id, outcome, count in self.db.execute(
+                browsing.TRACK_RECORD_SQL.format(marks=",".join("?" * len(ids))), ids
+            ).fetchall():
+                setattr(records[strategy_id], outcome, count)
+        return records
+
     def _strategy_records(
-        self, where: str, params: dict[str, Any], order: str
+        self, where: str, params: dict[str, Any] | list[Any], order: str
     ) -> list[browsing.StrategyRecord]:
         columns = ", ".join(f"s.{column.strip()}" for column in COLUMNS[Strategy].split(","))
         rows = self._rows(
-            f"SELECT {columns}, c.title AS case_title, {browsing.TRACK_RECORD_COLUMNS} "
+            f"SELECT {columns}, c.title AS case_title "
             f"FROM strategies s JOIN cases c ON c.id = s.case_id WHERE {where} ORDER BY {order}",
             params,
         )
+        records = self._track_records([row["id"] for row in rows])
         return [
             browsing.StrategyRecord(
-                strategy=from_row(Strategy, {k: row[k] for k in row if k not in _RECORD_KEYS}),
+                strategy=from_row(Strategy, {k: v for k, v in row.items() if k != "case_title"}),
                 case_title=row["case_title"],
-                record=browsing.TrackRecord(**{o.value: row[o.value] for o in Outcome}),
+                record=records.get(row["id"]) or browsing.TrackRecord(),
             )
             for row in rows
         ]
+
+    def _strategies_by_id(self, ids: list[int]) -> list[browsing.StrategyRecord]:
+        """Records for `ids`, in that order."""
+        if not ids:
+            return []
+        found = {
+            r.strategy.id: r
+            for r in self._strategy_records(f"s.id IN ({','.join('?' * len(ids))})", ids, "s.id")
+        }
+        return [found[i] for i in ids if i in found]
 
     @_guarded
     def browse_strategies(
         self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[browsing.StrategyRecord]:
-        """Strategies under `filter`, newest case first, each with its track record."""
+        """Strategies under `filter`, newest first, each with its track record."""
         clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
         ids = [
             r[0]
             for r in self.db.execute(
                 f"SELECT s.id FROM strategies s JOIN cases c ON c.id = s.case_id "
-                f"WHERE {browsing.where(clauses)} ORDER BY c.opened_on DESC, s.case_id DESC, s.id "
-                "LIMIT :limit OFFSET :offset",
+                f"WHERE {browsing.where(clauses)} ORDER BY s.id DESC LIMIT :limit OFFSET :offset",
                 {**params, "limit": limit, "offset": offset},
             ).fetchall()
         ]
-        if not ids:
-            return []
-        records = {
-            r.strategy.id: r
-            for r in self._strategy_records(f"s.id IN ({','.join(map(str, ids))})", {}, "s.id")
-        }
-        return [records[i] for i in ids]
+        return self._strategies_by_id(ids)
 
     @_guarded
     def count_browse_strategies(self, filter: browsing.BrowseFilter | None = None) -> int:
@@ -797,8 +812,8 @@ class Repertoire:
 
         A search matches strategies whose own text matches, or whose case's does.
         """
-        clauses = ["s.id IN (SELECT a.strategy_id FROM actions a JOIN report_backs r ON r.action_id = a.id)"]
-        params: dict[str, Any] = {}
+        clauses: list[str] = []
+        params: dict[str, Any] = {"limit": limit}
         if topic:
             clauses.append("s.case_id IN (SELECT case_id FROM case_topics WHERE topic = :topic)")
             params["topic"] = topic
@@ -811,9 +826,13 @@ class Repertoire:
                 "OR s.case_id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :query))"
             )
             params["query"] = query
-        records = self._strategy_records(browsing.where(clauses), params, "s.id")
-        records.sort(key=lambda r: (-r.record.score, -r.record.tried, -r.strategy.votes, r.strategy.id or 0))
-        return records[:limit]
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                browsing.WHAT_HAS_WORKED_SQL.format(where=browsing.where(clauses)), params
+            )
+        ]
+        return self._strategies_by_id(ids)
 
     @_guarded
     def case_story(self, case_id: int) -> browsing.CaseStory:
@@ -969,22 +988,20 @@ class Repertoire:
             return []
         filter = filter or browsing.BrowseFilter()
         hits: list[browsing.DatedHit] = []
+        marks = {"query": query, "start": MATCH_START, "end": MATCH_END}
         for kind in browsing.HIT_ORDER:
             sql, params = browsing.hit_sql(kind, filter)
-            for row in self._rows(
-                sql, {**params, "query": query, "start": MATCH_START, "end": MATCH_END, "limit": limit}
-            ):
+            for row in self._rows(sql, {**params, **marks, "limit": limit}):
                 on = row.pop("on_date")
+                snippet = self.db.execute(browsing.snippet_sql(kind), {**marks, "id": row["id"]}).fetchone()
                 hits.append(
                     browsing.DatedHit(
                         kind=kind,
                         case=row.pop("case_id"),
                         session=row.pop("session_id"),
                         on=date.fromisoformat(on[:10]) if on else None,
+                        snippet=snippet[0] if snippet else "",
                         **row,
                     )
                 )
         return hits
-
-
-_RECORD_KEYS = {"case_title", *(o.value for o in Outcome)}
