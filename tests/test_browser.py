@@ -498,3 +498,29 @@ async def test_no_color_is_honoured(read_only: Repertoire, monkeypatch: pytest.M
     monkeypatch.setenv("NO_COLOR", "1")
     app = CoptuiApp(read_only)
     assert app.no_color
+
+
+async def test_lists_load_in_pages_as_the_cursor_moves(tmp_path: Path) -> None:
+    from tests.generated import write
+
+    path = tmp_path / "big.db"
+    write(path, 1_000, notes_per_session=1)
+    with Repertoire.open(path, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            browser(app).go_section(Section.CASES)
+            await settle(pilot)
+            paged = browser(app).query_one("#list", PagedList)
+            assert paged.total == 1_000
+            assert sorted(paged.pages) == [0] and len(paged.loaded_rows()) == 100
+            await pilot.press("end")
+            await settle(pilot)
+            assert sorted(paged.pages) == [0, 9]
+            assert current(app) == Ref("case", 1)  # the oldest
+            await pilot.press("pageup")
+            await settle(pilot)
+            assert paged.cursor < 999 and sorted(paged.pages) == [0, 9]
+            await pilot.press("home")
+            await settle(pilot)
+            assert current(app) == Ref("case", 1_000)
