@@ -234,6 +234,7 @@ class SessionStory(BaseModel):
 class StrategyStory(BaseModel):
     strategy: StrategyRecord
     case: Case
+    session: Session | None = None
     actions: list[Action]
     report_backs: list[ReportBack]
 

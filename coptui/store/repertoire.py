@@ -891,6 +891,7 @@ class Repertoire:
         return browsing.StrategyStory(
             strategy=records[0],
             case=self.case(records[0].strategy.case),
+            session=self.session(session_id) if (session_id := records[0].strategy.session) else None,
             actions=actions,
             report_backs=report_backs,
         )

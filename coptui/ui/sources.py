@@ -182,8 +182,10 @@ def search_rows(repertoire: Repertoire, text: str, filter: BrowseFilter) -> list
             continue
         rows.append(Row(Text(f"{heading} ({len(group)})", style="bold underline")))
         for hit in group:
-            label = Text.assemble(plain(hit.title, width=30, style="dim"), " ")
-            label.append_text(highlighted(hit.snippet))
+            # The matched words lead, so they show in a narrow list; a case's title leads its own hit.
+            label = highlighted(hit.snippet)
+            if kind is HitKind.CASE:
+                label = Text.assemble(plain(hit.title, width=40, style="bold"), " ", label)
             rows.append(Row(label, Ref(hit.kind.value, hit.id)))
     return rows
 
@@ -207,9 +209,11 @@ def live_rows(repertoire: Repertoire) -> list[Row]:
     phase = current_phase(session)
     rows = [Row(Text.assemble(("● ", "bold"), plain(session.title)), Ref("live", session.id or 0))]
     for run in session.phases:
-        mark = "▶ " if phase is not None and run.position == phase.position else "  "
-        done = "✓ " if run.ended_at else "  "
-        rows.append(Row(Text.assemble(mark, done, plain(run.title)), Ref("live", session.id or 0)))
+        now = phase is not None and run.position == phase.position
+        mark = "▶ " if now else "✓ " if run.ended_at else "  "
+        rows.append(
+            Row(Text.assemble((mark, "bold" if now else ""), plain(run.title)), Ref("live", session.id or 0))
+        )
     return rows
 
 

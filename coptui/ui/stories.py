@@ -93,12 +93,16 @@ def _report_lines(d: Detail, report: ReportBack) -> None:
 
 def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False) -> str:
     strategy = record.strategy
-    picked = " · **picked**" if strategy.picked else ""
+    picked = " · picked" if strategy.picked else ""
     case = f" — for {d.case(strategy.case, record.case_title)}" if with_case else ""
-    link = d.link(f"strategy {strategy.id}", Ref("strategy", strategy.id or 0), describe=None)
+    link = d.link(
+        f"strategy {strategy.id}",
+        Ref("strategy", strategy.id or 0),
+        describe=f"strategy: {one_line(strategy.text, 60)}",
+    )
     return (
-        f"- {link} {md_line(strategy.text)} ({d.member(strategy.proposer)}, {strategy.votes} votes{picked}) "
-        f"— *{record.record.summary()}*{case}"
+        f"- **{record.record.marks()}** {md_line(strategy.text)} ({d.member(strategy.proposer)}, "
+        f"{strategy.votes} votes{picked}; {link}) — *{record.record.summary()}*{case}"
     )
 
 
@@ -165,7 +169,8 @@ def strategy_detail(story: StrategyStory) -> Detail:
     picked = " · picked" if strategy.picked else ""
     d.add(f"- Proposed by {d.member(strategy.proposer)} · {strategy.votes} votes{picked}")
     d.add(f"- For {d.case(story.case.id, story.case.title)}")
-    d.add(f"- In {d.session(strategy.session)}")
+    session_title = story.session.title if story.session else ""
+    d.add(f"- In {d.session(strategy.session, session_title)}")
     d.add()
     d.add(f"**Track record:** {story.strategy.record.summary()}")
     d.add()
@@ -256,7 +261,7 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
     d.add()
     d.add(
         "\n".join(
-            f"- {d.link(f'strategy {s.id}', Ref('strategy', s.id or 0))} {md_line(s.text)} "
+            f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} "
             f"({d.member(s.proposer)}, {s.votes} votes)"
             for s in story.strategies
         )
@@ -277,6 +282,12 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
     d.add("## Notes")
     d.add()
     d.add("\n".join(_note_line(d, n) for n in story.notes) or "None.")
+
+
+def _strategy_link(d: Detail, strategy_id: int, text: str) -> str:
+    return d.link(
+        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {one_line(text, 60)}"
+    )
 
 
 def phase_elapsed(phase: PhaseRun, now: datetime | None = None) -> int:
@@ -304,10 +315,11 @@ def live_banner(session: Session, now: datetime | None = None) -> str:
     """One plain line for the banner (shown as Text, so no escaping here)."""
     phase = current_phase(session)
     where = f" · {phase.title} · ⏱ {phase_clock(phase, now)}" if phase else ""
-    return f"● LIVE  {one_line(session.title, 40)}{where}  (l to follow)"
+    return f"● LIVE  {one_line(session.title, 40)}{where} · l follows"
 
 
 def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
+    """The live view: the phase and its timer, then what has been filed, newest first."""
     d, session = Detail(), story.session
     phase = current_phase(session)
     d.add(f"# ● Live: {md_line(session.title)}")
@@ -318,13 +330,36 @@ def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
         if phase.prompt:
             d.add(f"*{md_line(phase.prompt)}*")
             d.add()
-    d.add(
-        f"Facilitated by {d.member(session.facilitator)} · attending: "
-        + (", ".join(d.member(h) for h in session.attendees) or "nobody yet")
-    )
+    attending = ", ".join(d.member(h) for h in session.attendees) or "nobody yet"
+    d.add(f"Facilitated by {d.member(session.facilitator)} · attending: {attending}")
     d.add()
-    _session_outcomes(d, story)
+    sections = [
+        ("Notes", [_note_line(d, n) for n in reversed(story.notes)]),
+        ("Report-backs", [_report_line(d, r) for r in reversed(story.report_backs)]),
+        ("Actions", [_action_line(d, a) for a in reversed(story.actions)]),
+        (
+            "Strategies",
+            [
+                f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} ({d.member(s.proposer)})"
+                for s in reversed(story.strategies)
+            ],
+        ),
+        ("Cases", [f"- {d.case(c.id, c.title)} ({d.member(c.presenter)})" for c in reversed(story.cases)]),
+    ]
+    filed = [(title, lines) for title, lines in sections if lines]
+    if not filed:
+        d.add("Nothing filed yet; entries show here as the facilitator writes them.")
+    for title, lines in filed:
+        d.add(f"## {title}")
+        d.add()
+        d.add("\n".join(lines))
+        d.add()
     return d.done()
+
+
+def _report_line(d: Detail, report: ReportBack) -> str:
+    said = md_line(report.story or report.lesson)
+    return f"- **{OUTCOME_WORDS[report.outcome]}** — {d.member(report.member)}: {said}"
 
 
 def topic_detail(summary: TopicSummary, worked: list[StrategyRecord]) -> Detail:
