@@ -28,9 +28,10 @@ from coptui.models import (
 )
 from coptui.store.search import HitKind, SearchHit
 
-# How many items of each kind a story (a member's, a session's) carries at most:
-# a story is read by a person, and a member of a 100,000-case repertoire may have brought thousands.
-STORY_LIMIT = 200
+# How many items of each kind a member's story carries at most, newest first: a story is
+# read by a person, and a member of a 100,000-case repertoire may have brought thousands
+# (the lists, filtered by member, page through all of them).
+STORY_LIMIT = 30
 
 
 class SortOrder(StrEnum):

@@ -19,6 +19,9 @@ from coptui.ui.render import highlighted, plain
 from coptui.ui.stories import STATUS_WORDS, current_phase, member_line
 from coptui.ui.widgets.paged_list import Ref, Row, RowSource, StaticRows
 
+# The detail pane renders Markdown widgets: it shows the best few, the list holds the rest.
+WORKED_IN_DETAIL = 25
+
 
 class Section(StrEnum):
     OVERVIEW = "Overview"
@@ -222,7 +225,10 @@ def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> stories
     if ref is None:
         if place.section is Section.WORKED:
             return stories.worked_detail(
-                place.scope(), repertoire.what_has_worked(topic=place.topic, text=place.search or None)
+                place.scope(),
+                repertoire.what_has_worked(
+                    topic=place.topic, text=place.search or None, limit=WORKED_IN_DETAIL
+                ),
             )
         if place.section is Section.LIVE:
             return _live_detail(repertoire)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
 from coptui.store.browsing import (
+    STORY_LIMIT,
     CaseStory,
     MemberStory,
     Overview,
@@ -195,6 +196,11 @@ def member_detail(story: MemberStory) -> Detail:
     attended = f"attended {story.sessions_attended} sessions"
     d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}")
     d.add()
+    if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
+        d.add(
+            f"*The latest {STORY_LIMIT} of each; f filters the lists by @{md_line(member.handle)} for all.*"
+        )
+        d.add()
     d.add("## Cases brought")
     d.add()
     d.add(
