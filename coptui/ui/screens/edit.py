@@ -30,6 +30,7 @@ from coptui.models import (
 )
 from coptui.text import one_line
 from coptui.ui.render import plain
+from coptui.ui.screens.forms import make_compact
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -48,7 +49,7 @@ class Form(ModalScreen[T | None], Generic[T]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form") as form:
+        with VerticalScroll(classes="form", can_focus=False) as form:
             form.border_title = f"{self.TITLE_TEXT} · F2 saves · escape cancels"
             yield from self.form_fields()
             yield Label("", id="form-error")
@@ -58,6 +59,9 @@ class Form(ModalScreen[T | None], Generic[T]):
 
     def build(self) -> T:
         raise NotImplementedError
+
+    def on_mount(self) -> None:
+        make_compact(self)
 
     def value(self, widget_id: str) -> Any:
         widget = self.query_one(f"#{widget_id}")

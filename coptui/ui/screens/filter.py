@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select
 from coptui.models import CaseStatus, Member, Outcome, Topic
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.render import plain
+from coptui.ui.screens.forms import make_compact
 
 
 class FilterScreen(ModalScreen[BrowseFilter | None]):
@@ -29,29 +30,35 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
 
     def compose(self) -> ComposeResult:
         f = self.current
-        with VerticalScroll(id="filter-form", classes="form") as form:
-            form.border_title = "Filter · enter or F2 applies · escape cancels"
+        with VerticalScroll(id="filter-form", classes="form", can_focus=False) as form:
+            form.border_title = "Filter · F2 applies · escape cancels"
             yield Label("Topic")
             yield Select(
-                [(plain(t.name), t.slug) for t in self.topics], value=f.topic or Select.NULL, id="topic"
+                [(plain(t.name), t.slug) for t in self.topics],
+                value=f.topic or Select.NULL,
+                id="topic",
+                prompt="any topic",
             )
             yield Label("Case status")
             yield Select(
                 [(s.value.replace("_", " "), s.value) for s in CaseStatus],
                 value=f.status.value if f.status else Select.NULL,
                 id="status",
+                prompt="any status",
             )
             yield Label("Outcome reported")
             yield Select(
                 [(o.value.replace("_", " "), o.value) for o in Outcome],
                 value=f.outcome.value if f.outcome else Select.NULL,
                 id="outcome",
+                prompt="any outcome",
             )
             yield Label("Member (who brought, proposed, owns or wrote it)")
             yield Select(
                 [(plain(f"@{m.handle} {m.name}"), m.handle) for m in self.members],
                 value=f.member or Select.NULL,
                 id="member",
+                prompt="anyone",
             )
             yield Label("From and to (YYYY-MM-DD)")
             with Horizontal(classes="dates"):
@@ -69,6 +76,9 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear all", id="clear")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        make_compact(self)
 
     def chosen(self) -> BrowseFilter | None:
         values: dict[str, object] = {}
