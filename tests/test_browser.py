@@ -524,3 +524,44 @@ async def test_lists_load_in_pages_as_the_cursor_moves(tmp_path: Path) -> None:
             await pilot.press("home")
             await settle(pilot)
             assert current(app) == Ref("case", 1_000)
+
+
+async def test_member_and_session_views(read_only: Repertoire) -> None:
+    app = CoptuiApp(read_only)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        screen.follow(Ref("member", "ben"))
+        await settle(pilot)
+        member = detail(app)
+        for heading in ("## Cases brought", "## Open actions", "## Strategies proposed", "## Reported back"):
+            assert heading in member
+        assert "Start a weekly alert review" in member.split("## Open actions")[1].split("##")[0]
+        assert "attended 2 sessions" in member
+        screen.follow(Ref("session", 1))
+        await settle(pilot)
+        session = detail(app)
+        assert "format cop\\-meeting" in session and "facilitated by [\\@ana]" in session
+        assert "apologies: [\\@cho]" in session
+        assert "Collaborative problem solving (30 min)" in session
+        assert "Tired after a noisy week on call\\." in session
+
+
+async def test_typing_fast_runs_one_search(read_only: Repertoire) -> None:
+    app = CoptuiApp(read_only)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        searches: list[str] = []
+        screen = browser(app)
+        original = screen.run_search
+
+        def counting(place: Place) -> object:
+            searches.append(place.search)
+            return original(place)
+
+        screen.run_search = counting  # type: ignore[method-assign]
+        await pilot.press("slash", *"runbook")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert searches == ["runbook"]
+        assert refs(app)[1] == Ref("case", 2)

@@ -156,7 +156,12 @@ class BrowserScreen(Screen[None]):
             navigator.highlighted = entry
         paged_list = self.query_one("#list", PagedList)
         paged_list.border_title = place.title()
-        paged_list.border_subtitle = place.filter.describe()
+        filtered = place.section in (Section.CASES, Section.STRATEGIES, Section.SEARCH)
+        if place.section is Section.ACTIONS:
+            filtered, shown = True, BrowseFilter(member=place.filter.member)
+        else:
+            shown = place.filter
+        paged_list.border_subtitle = shown.describe() if filtered else ""
         # A followed reference, the overview and what-has-worked keep their own story in the
         # detail pane until the cursor moves; elsewhere the first row's story shows.
         self._keep_detail = place.focus is not None or place.section in KEEPS_DETAIL
