@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.pilot import Pilot
 from textual.widgets import Markdown
+from textual.worker import WorkerCancelled
 
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.widgets.paged_list import PagedList, Ref
 
 
+async def workers_done(pilot: Pilot[None]) -> None:
+    """Wait for every worker now running: one cancelled by a newer one is fine, a failed one is not."""
+    outcomes = await asyncio.gather(*[w.wait() for w in list(pilot.app.workers)], return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+            raise outcome
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until the workers a key set off (and the ones their results set off) are done."""
-    app = pilot.app
     for _ in range(6):
-        await app.workers.wait_for_complete()
+        await workers_done(pilot)
         await pilot.pause()
-    await app.workers.wait_for_complete()
+    await workers_done(pilot)
 
 
 def browser(app: CoptuiApp) -> BrowserScreen:
