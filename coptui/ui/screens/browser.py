@@ -269,7 +269,8 @@ class BrowserScreen(Screen[None]):
     # -- search ------------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the queue (`focus()`): keys typed or pasted right after `/` belong in the box.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_leave_search(self) -> None:
         if self.query_one("#search", Input).has_focus:
