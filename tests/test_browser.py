@@ -217,7 +217,7 @@ async def test_following_references_and_coming_back(read_only: Repertoire) -> No
         assert current(app) == Ref("case", 1)
         labels = [label for label, _ in screen.detail.refs]
         assert "member: @ben" in labels and "session: October clinic" in labels
-        await pilot.press("r")
+        await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, ReferenceScreen)
         await pilot.press("enter")  # the first reference: the presenter
@@ -363,7 +363,7 @@ async def test_changing_an_action_and_reporting_back(writable: Repertoire) -> No
         await settle(pilot)
         browser(app).follow(Ref("action", 2))
         await settle(pilot)
-        await pilot.press("s")
+        await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, ActionStatusScreen)
         app.screen.query_one("#status", Select).value = "dropped"
@@ -396,7 +396,7 @@ async def test_read_only_offers_no_edits(read_only: Repertoire) -> None:
         await settle(pilot)
         for action in ("edit_case", "action_status", "add_report_back"):
             assert screen.check_action(action, ()) is False
-        await pilot.press("s", "n", "e")
+        await pilot.press("a", "n", "e")
         await pilot.pause()
         assert app.screen is screen
         footer_keys = {b.binding.action for b in screen.active_bindings.values() if b.enabled}

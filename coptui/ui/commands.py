@@ -31,7 +31,7 @@ class BrowserCommands(Provider):
             ("What has worked", "Strategies ranked by what members reported (w)", screen.action_what_worked),
             (
                 "Follow a reference",
-                "Go to a member, session, strategy the detail names (r)",
+                "Go to a member, session, strategy the detail names (g)",
                 screen.action_references,
             ),
             ("Back", "Return to where you were (backspace, [)", screen.action_back),
@@ -45,7 +45,7 @@ class BrowserCommands(Provider):
         ]
         for action, name, help_text in (
             ("edit_case", "Edit case", "Change the case's title, context, question, topics or status (e)"),
-            ("action_status", "Change action status", "Mark the action open, done or dropped (s)"),
+            ("action_status", "Change action status", "Mark the action open, done or dropped (a)"),
             ("add_report_back", "Add a report-back", "File what happened when the action was tried (n)"),
         ):
             if screen.check_action(action, ()):

@@ -448,7 +448,7 @@ def overview_detail(overview: Overview) -> Detail:
         or "None yet."
     )
     d.add()
-    d.add("Keys: `/` search · `f` filter · `w` what has worked · `r` follow a reference · `?` help")
+    d.add("Keys: `/` search · `f` filter · `w` what has worked · `g` go to a reference · `?` help")
     return d.done()
 
 

@@ -51,7 +51,7 @@ class HelpScreen(ModalScreen[None]):
             scroll.can_focus = True
             yield Static(key_table(self.browser))
             yield Static(
-                "Edits (e, s, n) are offered only when the repertoire is open for writing. "
+                "Edits (e, a, n) are offered only when the repertoire is open for writing. "
                 "Writes by a facilitator elsewhere show in the live banner within a second.",
                 classes="help-note",
             )
