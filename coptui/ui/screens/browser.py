@@ -99,7 +99,7 @@ class BrowserScreen(Screen[None]):
         self.detail = Detail()
         self.detail_ref: Ref | None = None
         self.live_version: int | None = None
-        self.live: SessionStory | None = None
+        self.live_story: SessionStory | None = None
         self._keep_detail = False
         self._search_timer: Timer | None = None
 
@@ -379,7 +379,7 @@ class BrowserScreen(Screen[None]):
         self.live_version = check.version
         if not check.changed:
             return
-        self.live = check.story
+        self.live_story = check.story
         self.tick_live()
         if self.place.section is Section.LIVE:
             self.query_one("#list", PagedList).load(
@@ -388,12 +388,12 @@ class BrowserScreen(Screen[None]):
 
     def tick_live(self) -> None:
         banner = self.query_one("#live-banner", Static)
-        banner.display = self.live is not None
-        if self.live is None:
+        banner.display = self.live_story is not None
+        if self.live_story is None:
             return
-        banner.update(Text(live_banner(self.live.session), no_wrap=True, overflow="ellipsis"))
+        banner.update(Text(live_banner(self.live_story.session), no_wrap=True, overflow="ellipsis"))
         if self.place.section is Section.LIVE:
-            detail = live_detail(self.live)
+            detail = live_detail(self.live_story)
             if detail.markdown != self.detail.markdown:
                 self.detail = detail
                 self.query_one("#detail-md", Markdown).update(detail.markdown)
