@@ -67,10 +67,11 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire, launch: Launch = None) -> None:
+def _run_app(repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None) -> None:
     from coptui.ui.app import CoptuiApp
+    from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch).run()
+    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default")).run()
 
 
 @cli.command()
@@ -140,6 +141,28 @@ def run(
         else:
             launch = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
         _run_app(repertoire, launch)
+
+
+@cli.command()
+@click.option("--read-only", is_flag=True, help="Open the file so that nothing can be changed (as over SSH).")
+@click.option(
+    "--theme",
+    type=click.Choice(["default", "high-contrast"]),
+    default="default",
+    show_default=True,
+    help="Colours; NO_COLOR in the environment turns colour off.",
+)
+@pass_context
+def browse(obj: Context, read_only: bool, theme: str) -> None:
+    """Browse the repertoire: cases, strategies, what has worked, members, sessions.
+
+    With --read-only it is what `coptui serve` runs for each member.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
+        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    with obj.open(read_only=read_only) as repertoire:
+        _run_app(repertoire, theme=theme)
 
 
 @cli.command()
@@ -338,18 +361,6 @@ def formats(name: str | None) -> None:
             click.echo(f"  {one_line(session_format.description)}")
         for phase in session_format.phases:
             click.echo(f"  {phase.timebox_minutes:>3} min  {phase.title}  [{phase.kind.value}]")
-
-
-@cli.command()
-@click.option("--read-only", is_flag=True, help="Open the repertoire so that nothing can be changed.")
-@pass_context
-def browse(obj: Context, read_only: bool) -> None:
-    """Browse the repertoire (what `coptui serve` runs for each member, with --read-only)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
-        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
-    with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ import pytest
 from coptui.cli import main
 from coptui.interchange import to_json
 from coptui.models import RepertoireDocument
+from coptui.store import Repertoire
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -194,3 +195,19 @@ def test_a_bad_format_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, _, err = run(capsys, "formats", str(bad))
     assert code == 1
     assert err.startswith(f"coptui: {bad}: phases[0].kind: must be one of check_in")
+
+
+def test_browse_opens_the_app_read_only(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[bool] = []
+
+    def fake_run(repertoire: Repertoire, *, theme: str | None = None) -> None:
+        opened.append(repertoire.read_only)
+        assert theme == "high-contrast"
+
+    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with pytest.raises(SystemExit) as done:
+        main(["--db", str(db_path), "browse", "--read-only", "--theme", "high-contrast"])
+    assert done.value.code == 0
+    assert opened == [True]

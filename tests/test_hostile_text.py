@@ -10,13 +10,14 @@ import pytest
 from hostile import BIG_NOTE, HOSTILE_TEXT, UNSAFE_TEXT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.widgets import DataTable
+from ui_helpers import browser, rows, settle
 
 from coptui.interchange import read_document, to_json
 from coptui.models import Case, Member, Note, RepertoireDocument
 from coptui.store import Repertoire
 from coptui.text import clean_text
 from coptui.ui.app import CoptuiApp
+from coptui.ui.sources import Section
 
 IDS = [name for name, _ in HOSTILE_TEXT]
 
@@ -54,19 +55,21 @@ def test_a_100_kb_note_round_trips(repertoire: Repertoire, tmp_path: Path) -> No
     assert document.notes[-1].text == BIG_NOTE.strip()
 
 
-async def test_hostile_names_show_as_typed_on_the_home_screen(db_path: Path) -> None:
+async def test_hostile_titles_show_as_typed_in_the_case_list(db_path: Path) -> None:
     with Repertoire.open(db_path) as repertoire:
         for i, (_, text) in enumerate(HOSTILE_TEXT[:8]):
             repertoire.add_case(Case(presenter="ana", title=text, opened_on=date(2026, 12, 1 + i)))
         app = CoptuiApp(repertoire)
         async with app.run_test(size=(160, 45)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            table = app.screen.query_one("#cases", DataTable)
-            titles = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-            for _, text in HOSTILE_TEXT[:8]:
+            await settle(pilot)
+            browser(app).go_section(Section.CASES)
+            await settle(pilot)
+            shown = rows(app)
+            for i, (_, text) in enumerate(reversed(HOSTILE_TEXT[:8])):
+                row = shown[i].removeprefix(f"2026-12-0{8 - i} ")
                 expected = " ".join(text.split())
-                assert any(expected.startswith(t.rstrip("…")) for t in titles), expected
+                assert expected.startswith(row.rstrip("…").split("  ")[0].rstrip("…")), (row, expected)
+            assert app.is_running
 
 
 # -- properties ------------------------------------------------------------------

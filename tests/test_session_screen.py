@@ -9,6 +9,7 @@ import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
+from ui_helpers import settle
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -24,13 +25,6 @@ from coptui.ui.widgets.capture import TagSuggester
 from coptui.ui.widgets.workspace import PhaseWorkspace
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let every worker finish and every message it posted be handled."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def type_line(pilot: Pilot[None], text: str) -> None:
@@ -186,7 +180,7 @@ async def test_the_home_screen_resumes_the_live_session(db_path: Path) -> None:
         app = CoptuiApp(repertoire, clock=clock)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            assert "Live now: December clinic" in str(app.screen.query_one("#masthead", Static).render())
+            assert "● LIVE  December clinic" in str(app.screen.query_one("#live-banner", Static).render())
             await pilot.press("s")
             await settle(pilot)
             assert isinstance(app.screen, HomeScreen), "a second session cannot start"

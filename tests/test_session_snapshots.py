@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
+from ui_helpers import settle as workers_settled
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -60,9 +61,7 @@ def meeting(repertoire: Repertoire, phase: str) -> CoptuiApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await workers_settled(pilot)
     # A blinking cursor would make the picture depend on the moment it was taken.
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False

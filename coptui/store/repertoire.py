@@ -38,6 +38,7 @@ from coptui.models import (
     Strategy,
     Topic,
 )
+from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
 from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
@@ -777,6 +778,373 @@ class Repertoire:
         with self.db.atomic():
             self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
             self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])
+
+    # -- browsing ------------------------------------------------------------------
+    # What the repertoire browser asks: pages of each list under one `BrowseFilter`,
+    # track records, and the stories of a case, member, session and strategy.
+    # Result types and shared SQL fragments live in coptui/store/browsing.py.
+
+    @_guarded
+    def overview(self) -> browsing.Overview:
+        def count(sql: str) -> int:
+            return int(self.db.execute(sql).fetchone()[0])
+
+        return browsing.Overview(
+            community=self.community(),
+            case_count=count("SELECT count(*) FROM cases"),
+            member_count=count("SELECT count(*) FROM members"),
+            session_count=count("SELECT count(*) FROM sessions"),
+            open_action_count=count("SELECT count(*) FROM actions WHERE status = 'open'"),
+            sessions=self.sessions(limit=5),
+            actions=self.browse_actions(limit=8),
+            cases=self.cases(limit=8),
+        )
+
+    def _case_where(self, filter: browsing.BrowseFilter) -> tuple[str, dict[str, Any]]:
+        clauses, params = filter.clauses(case="c.id", member="c.presenter", on="c.opened_on")
+        return browsing.where(clauses), params
+
+    @_guarded
+    def browse_cases(
+        self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Case]:
+        """Cases under `filter`, newest first, one page at a time."""
+        where, params = self._case_where(filter or browsing.BrowseFilter())
+        columns = ", ".join(f"c.{column.strip()}" for column in COLUMNS[Case].split(","))
+        rows = self._rows(
+            f"SELECT {columns} FROM cases c WHERE {where} "
+            "ORDER BY c.opened_on DESC, c.id DESC LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
+        )
+        return self._cases_from_rows(rows)
+
+    @_guarded
+    def count_browse_cases(self, filter: browsing.BrowseFilter | None = None) -> int:
+        where, params = self._case_where(filter or browsing.BrowseFilter())
+        return int(self.db.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
+
+    def _track_records(self, strategy_ids: list[int]) -> dict[int, browsing.TrackRecord]:
+        """What was reported on each strategy, from the actions taken to try it."""
+        records: dict[int, browsing.TrackRecord] = defaultdict(browsing.TrackRecord)
+        for chunk in range(0, len(strategy_ids), 500):
+            ids = strategy_ids[chunk : chunk + 500]
+            for strategy_id, outcome, count in self.db.execute(
+                browsing.TRACK_RECORD_SQL.format(marks=",".join("?" * len(ids))), ids
+            ).fetchall():
+                setattr(records[strategy_id], outcome, count)
+        return records
+
+    def _strategy_records(
+        self, where: str, params: dict[str, Any] | list[Any], order: str
+    ) -> list[browsing.StrategyRecord]:
+        columns = ", ".join(f"s.{column.strip()}" for column in COLUMNS[Strategy].split(","))
+        rows = self._rows(
+            f"SELECT {columns}, c.title AS case_title "
+            f"FROM strategies s JOIN cases c ON c.id = s.case_id WHERE {where} ORDER BY {order}",
+            params,
+        )
+        records = self._track_records([row["id"] for row in rows])
+        return [
+            browsing.StrategyRecord(
+                strategy=from_row(Strategy, {k: v for k, v in row.items() if k != "case_title"}),
+                case_title=row["case_title"],
+                record=records.get(row["id"]) or browsing.TrackRecord(),
+            )
+            for row in rows
+        ]
+
+    def _strategies_by_id(self, ids: list[int]) -> list[browsing.StrategyRecord]:
+        """Records for `ids`, in that order."""
+        if not ids:
+            return []
+        found = {
+            r.strategy.id: r
+            for r in self._strategy_records(f"s.id IN ({','.join('?' * len(ids))})", ids, "s.id")
+        }
+        return [found[i] for i in ids if i in found]
+
+    @_guarded
+    def browse_strategies(
+        self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[browsing.StrategyRecord]:
+        """Strategies under `filter`, newest first, each with its track record."""
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT s.id FROM strategies s JOIN cases c ON c.id = s.case_id "
+                f"WHERE {browsing.where(clauses)} ORDER BY s.id DESC LIMIT :limit OFFSET :offset",
+                {**params, "limit": limit, "offset": offset},
+            ).fetchall()
+        ]
+        return self._strategies_by_id(ids)
+
+    @_guarded
+    def count_browse_strategies(self, filter: browsing.BrowseFilter | None = None) -> int:
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        return int(
+            self.db.execute(
+                f"SELECT count(*) FROM strategies s JOIN cases c ON c.id = s.case_id "
+                f"WHERE {browsing.where(clauses)}",
+                params,
+            ).fetchone()[0]
+        )
+
+    def _action_where(self, status: ActionStatus | None, member: str | None) -> tuple[str, dict[str, Any]]:
+        clauses, params = [], {}
+        if status is not None:
+            clauses.append("status = :status")
+            params["status"] = status.value
+        if member:
+            clauses.append("owner = :owner")
+            params["owner"] = member
+        return browsing.where(clauses), params
+
+    @_guarded
+    def browse_actions(
+        self,
+        *,
+        status: ActionStatus | None = ActionStatus.OPEN,
+        member: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Action]:
+        """Actions (open ones unless told otherwise), soonest due first, one page at a time."""
+        where, params = self._action_where(status, member)
+        rows = self._rows(
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE {where} "
+            "ORDER BY due IS NULL, due, id LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
+        )
+        return [from_row(Action, r) for r in rows]
+
+    @_guarded
+    def count_browse_actions(
+        self, *, status: ActionStatus | None = ActionStatus.OPEN, member: str | None = None
+    ) -> int:
+        where, params = self._action_where(status, member)
+        return int(self.db.execute(f"SELECT count(*) FROM actions WHERE {where}", params).fetchone()[0])
+
+    @_guarded
+    def count_sessions(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    @_guarded
+    def topic_summaries(self) -> list[browsing.TopicSummary]:
+        rows = self._rows(
+            "SELECT t.slug, t.name, t.description, "
+            "(SELECT count(*) FROM case_topics ct WHERE ct.topic = t.slug) AS cases "
+            "FROM topics t ORDER BY t.name"
+        )
+        return [
+            browsing.TopicSummary(
+                topic=Topic.model_validate({k: r[k] for k in r if k != "cases"}), cases=r["cases"]
+            )
+            for r in rows
+        ]
+
+    @_guarded
+    def what_has_worked(
+        self, *, topic: str | None = None, text: str | None = None, limit: int = 100
+    ) -> list[browsing.StrategyRecord]:
+        """Strategies that were tried, best track record first, for a topic, a search, or everything.
+
+        A search matches strategies whose own text matches, or whose case's does.
+        """
+        clauses: list[str] = []
+        params: dict[str, Any] = {"limit": limit}
+        if topic:
+            clauses.append("s.case_id IN (SELECT case_id FROM case_topics WHERE topic = :topic)")
+            params["topic"] = topic
+        if text is not None:
+            query = fts_query(text)
+            if query is None:
+                return []
+            clauses.append(
+                "(s.id IN (SELECT rowid FROM strategies_fts WHERE strategies_fts MATCH :query) "
+                "OR s.case_id IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH :query))"
+            )
+            params["query"] = query
+        ids = [
+            r[0]
+            for r in self.db.execute(
+                browsing.WHAT_HAS_WORKED_SQL.format(where=browsing.where(clauses)), params
+            )
+        ]
+        return self._strategies_by_id(ids)
+
+    @_guarded
+    def case_story(self, case_id: int) -> browsing.CaseStory:
+        case = self.case(case_id)
+        slugs = ",".join("?" * len(case.topics))
+        topics = {
+            r["slug"]: Topic.model_validate(r)
+            for r in self._rows(f"SELECT * FROM topics WHERE slug IN ({slugs})", case.topics)
+        }
+        report_backs = self.report_backs(case=case_id)
+        actions = self.actions(case=case_id)
+        strategies = self._strategy_records("s.case_id = :case", {"case": case_id}, "s.id")
+        notes = self.notes(case=case_id)
+        session_ids: set[int | None] = {case.session}
+        session_ids.update(a.session for a in actions)
+        session_ids.update(r.session for r in report_backs)
+        session_ids.update(n.session for n in notes)
+        session_ids.update(r.strategy.session for r in strategies)
+        session_ids.discard(None)
+        marks = ",".join("?" * len(session_ids))
+        sessions = self._sessions_from_rows(
+            self._rows(
+                f"SELECT {COLUMNS[Session]} FROM sessions WHERE id IN ({marks}) ORDER BY date, id",
+                list(session_ids),
+            )
+        )
+        return browsing.CaseStory(
+            case=case,
+            presenter=self.member(case.presenter),
+            topics=[topics[slug] for slug in case.topics if slug in topics],
+            strategies=strategies,
+            actions=actions,
+            report_backs=report_backs,
+            sessions=sessions,
+            notes=notes,
+        )
+
+    @_guarded
+    def strategy_story(self, strategy_id: int) -> browsing.StrategyStory:
+        records = self._strategy_records("s.id = :id", {"id": strategy_id}, "s.id")
+        if not records:
+            raise NotFound(f"there is no strategy {strategy_id}")
+        rows = self._rows(
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE strategy_id = ? ORDER BY id", [strategy_id]
+        )
+        actions = [from_row(Action, r) for r in rows]
+        marks = ",".join("?" * len(actions))
+        report_backs = [
+            from_row(ReportBack, r)
+            for r in self._rows(
+                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE action_id IN ({marks}) "
+                "ORDER BY reported_on, id",
+                [a.id for a in actions],
+            )
+        ]
+        return browsing.StrategyStory(
+            strategy=records[0],
+            case=self.case(records[0].strategy.case),
+            session=self.session(session_id) if (session_id := records[0].strategy.session) else None,
+            actions=actions,
+            report_backs=report_backs,
+        )
+
+    @_guarded
+    def member_story(self, handle: str) -> browsing.MemberStory:
+        member = self.member(handle)
+        limit = browsing.STORY_LIMIT
+        return browsing.MemberStory(
+            member=member,
+            cases=self.browse_cases(browsing.BrowseFilter(member=handle), limit=limit),
+            strategies=self._strategy_records(
+                "s.proposer = :handle", {"handle": handle}, f"s.id DESC LIMIT {limit}"
+            ),
+            actions=self.browse_actions(status=None, member=handle, limit=limit),
+            report_backs=[
+                from_row(ReportBack, r)
+                for r in self._rows(
+                    f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE member = ? "
+                    "ORDER BY reported_on DESC, id DESC LIMIT ?",
+                    [handle, limit],
+                )
+            ],
+            sessions_attended=int(
+                self.db.execute(
+                    "SELECT count(*) FROM attendance WHERE member = ? AND presence = 'attended'", [handle]
+                ).fetchone()[0]
+            ),
+        )
+
+    @_guarded
+    def session_story(self, session_id: int) -> browsing.SessionStory:
+        session = self.session(session_id)
+        by_session = {"session": session_id}
+        return browsing.SessionStory(
+            session=session,
+            cases=self._cases_from_rows(
+                self._rows(
+                    f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = :session ORDER BY id", by_session
+                )
+            ),
+            strategies=[
+                from_row(Strategy, r)
+                for r in self._rows(
+                    f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = :session ORDER BY id",
+                    by_session,
+                )
+            ],
+            actions=[
+                from_row(Action, r)
+                for r in self._rows(
+                    f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :session ORDER BY id",
+                    by_session,
+                )
+            ],
+            report_backs=self.report_backs(session=session_id),
+            notes=self.notes(session=session_id),
+        )
+
+    @_guarded
+    def report_back(self, report_id: int) -> ReportBack:
+        row = self._one(
+            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE id = ?",
+            [report_id],
+            f"report-back {report_id}",
+        )
+        return from_row(ReportBack, row)
+
+    @_guarded
+    def note(self, note_id: int) -> Note:
+        row = self._one(f"SELECT {COLUMNS[Note]} FROM notes WHERE id = ?", [note_id], f"note {note_id}")
+        return from_row(Note, row)
+
+    @_guarded
+    def action_report_backs(self, action_id: int) -> list[ReportBack]:
+        rows = self._rows(
+            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE action_id = ? ORDER BY reported_on, id",
+            [action_id],
+        )
+        return [from_row(ReportBack, r) for r in rows]
+
+    @_guarded
+    def live_story(self) -> browsing.SessionStory | None:
+        """The live session and everything filed in it so far, or None when no session is live."""
+        live = self.live_session()
+        return None if live is None or live.id is None else self.session_story(live.id)
+
+    @_guarded
+    def browse_search(
+        self, text: str, filter: browsing.BrowseFilter | None = None, *, limit: int = 50
+    ) -> list[browsing.DatedHit]:
+        """Up to `limit` matches of each kind under `filter`, grouped by kind (cases first)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        filter = filter or browsing.BrowseFilter()
+        hits: list[browsing.DatedHit] = []
+        marks = {"query": query, "start": MATCH_START, "end": MATCH_END}
+        for kind in browsing.HIT_ORDER:
+            sql, params = browsing.hit_sql(kind, filter)
+            for row in self._rows(sql, {**params, **marks, "limit": limit}):
+                on = row.pop("on_date")
+                snippet = self.db.execute(browsing.snippet_sql(kind), {**marks, "id": row["id"]}).fetchone()
+                hits.append(
+                    browsing.DatedHit(
+                        kind=kind,
+                        case=row.pop("case_id"),
+                        session=row.pop("session_id"),
+                        on=date.fromisoformat(on[:10]) if on else None,
+                        snippet=snippet[0] if snippet else "",
+                        **row,
+                    )
+                )
+        return hits
 
 
 def _attendance_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:

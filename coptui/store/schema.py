@@ -176,6 +176,19 @@ def _full_text_search(db: Database) -> None:
         Table(db, table).enable_fts(columns, create_triggers=True, tokenize="porter unicode61")
 
 
+@_migration("0003_browsing_indexes")
+def _browsing_indexes(db: Database) -> None:
+    """What the browser's session stories and outcome filters look up, indexed for large repertoires."""
+    db.executescript(
+        """
+        CREATE INDEX strategies_session ON strategies(session_id);
+        CREATE INDEX actions_session ON actions(session_id);
+        CREATE INDEX report_backs_session ON report_backs(session_id);
+        CREATE INDEX report_backs_outcome ON report_backs(outcome, case_id);
+        """
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

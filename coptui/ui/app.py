@@ -20,6 +20,7 @@ from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.start_session import StartAnswers, StartSessionScreen
+from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 # What the app opens on, above the home screen: the start screen with some answers given,
 # a session to start at once, or the live session to resume.
@@ -34,11 +35,20 @@ class CoptuiApp(App[None]):
         Binding("q", "quit", "Quit", id="quit_q"),
     ]
 
-    def __init__(self, repertoire: Repertoire, *, clock: Clock | None = None, launch: Launch = None) -> None:
+    def __init__(
+        self,
+        repertoire: Repertoire,
+        *,
+        clock: Clock | None = None,
+        launch: Launch = None,
+        theme: str | None = None,
+    ) -> None:
         super().__init__()
         self.repertoire = repertoire
         self.clock: Clock = clock or SystemClock()
         self.launch = launch
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = theme or DEFAULT_THEME
 
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
@@ -52,6 +62,9 @@ class CoptuiApp(App[None]):
 
     def resume_session(self) -> None:
         self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
+
+    def toggle_high_contrast(self) -> None:
+        self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:

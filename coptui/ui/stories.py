@@ -1,0 +1,456 @@
+"""The detail pane's Markdown: each kind of item told as a short document, with its references.
+
+User text is escaped (`md`, `md_line`) so it shows as typed and can neither restyle
+the pane nor add links; the only links are ours, `coptui:kind/key`, and every
+one is also listed in `Detail.refs` so it can be followed from the keyboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
+from coptui.store.browsing import (
+    STORY_LIMIT,
+    CaseStory,
+    MemberStory,
+    Overview,
+    SessionStory,
+    StrategyRecord,
+    StrategyStory,
+    TopicSummary,
+)
+from coptui.text import one_line
+from coptui.ui.render import md, md_line, md_link
+from coptui.ui.widgets.paged_list import Ref
+
+OUTCOME_WORDS = {
+    Outcome.WORKED: "✓ worked",
+    Outcome.PARTLY: "◐ partly worked",
+    Outcome.DID_NOT_WORK: "✗ did not work",
+    Outcome.NOT_TRIED: "… not tried yet",
+}
+STATUS_WORDS = {
+    "open": "● open",
+    "in_trial": "◐ being tried",
+    "reported": "◑ reported",
+    "resolved": "✓ resolved",
+    "reopened": "○ reopened",
+}
+
+
+@dataclass
+class Detail:
+    """A detail pane's document and the references it names, in order."""
+
+    markdown: str = ""
+    refs: list[tuple[str, Ref]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def link(self, label: str, ref: Ref, *, describe: str | None = None) -> str:
+        """A link to `ref`, remembered for the keyboard's reference list."""
+        if all(existing != ref for _, existing in self.refs):
+            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {one_line(label, 60)}", ref))
+        return md_link(label, ref.href)
+
+    def member(self, handle: str) -> str:
+        return self.link(f"@{handle}", Ref("member", handle), describe=f"member: @{handle}")
+
+    def session(self, session_id: int | None, title: str = "") -> str:
+        if session_id is None:
+            return "outside a session"
+        return self.link(title or f"session {session_id}", Ref("session", session_id))
+
+    def case(self, case_id: int | None, title: str = "") -> str:
+        if case_id is None:
+            return "no case"
+        return self.link(title or f"case {case_id}", Ref("case", case_id))
+
+    def done(self) -> Detail:
+        self.markdown = "\n".join(self.lines)
+        return self
+
+
+def _action_line(d: Detail, action: Action) -> str:
+    due = f" · due {action.due}" if action.due else ""
+    return (
+        f"- {d.link(f'action {action.id}', Ref('action', action.id or 0))} {d.member(action.owner)}: "
+        f"{md_line(action.text)}{due} · **{action.status.value}**"
+    )
+
+
+def _report_lines(d: Detail, report: ReportBack) -> None:
+    cycle = f" · value: {report.value_cycle.value}" if report.value_cycle else ""
+    d.add(f"- **{OUTCOME_WORDS[report.outcome]}** — {d.member(report.member)}, {report.reported_on}{cycle}")
+    if report.story:
+        d.add(f"  - Story: {md_line(report.story)}")
+    if report.lesson:
+        d.add(f"  - Lesson: {md_line(report.lesson)}")
+
+
+def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False) -> str:
+    strategy = record.strategy
+    picked = " · picked" if strategy.picked else ""
+    case = f" — for {d.case(strategy.case, record.case_title)}" if with_case else ""
+    link = d.link(
+        f"strategy {strategy.id}",
+        Ref("strategy", strategy.id or 0),
+        describe=f"strategy: {one_line(strategy.text, 60)}",
+    )
+    return (
+        f"- **{record.record.marks()}** {md_line(strategy.text)} ({d.member(strategy.proposer)}, "
+        f"{strategy.votes} votes{picked}; {link}) — *{record.record.summary()}*{case}"
+    )
+
+
+def case_detail(story: CaseStory) -> Detail:
+    d, case = Detail(), story.case
+    d.add(f"# {md_line(case.title)}")
+    d.add()
+    presenter = d.member(case.presenter)
+    topics = " ".join(
+        d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {t.name}") for t in story.topics
+    )
+    d.add(
+        f"Brought by {presenter} ({md_line(story.presenter.name)}) on {case.opened_on}"
+        f" · {STATUS_WORDS[case.status]}" + (f" · {topics}" if topics else "")
+    )
+    d.add()
+    if case.context:
+        d.add("## Context")
+        d.add()
+        d.add(md(case.context))
+        d.add()
+    if case.question:
+        d.add("## Question")
+        d.add()
+        d.add(md(case.question))
+        d.add()
+    d.add("## Strategies proposed")
+    d.add()
+    d.add("\n".join(_strategy_line(d, r) for r in story.strategies) or "None yet.")
+    d.add()
+    d.add("## Actions")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None yet.")
+    d.add()
+    d.add("## Report-backs")
+    d.add()
+    for report in story.report_backs:
+        _report_lines(d, report)
+    if not story.report_backs:
+        d.add("None yet.")
+    d.add()
+    d.add("## Sessions it passed through")
+    d.add()
+    d.add("\n".join(f"- {s.date} · {d.session(s.id, s.title)}" for s in story.sessions) or "None.")
+    if story.notes:
+        d.add()
+        d.add("## Notes")
+        d.add()
+        d.add("\n".join(_note_line(d, n) for n in story.notes))
+    return d.done()
+
+
+def _note_line(d: Detail, note: Note) -> str:
+    who = d.member(note.author) if note.author else "the group"
+    return f"- {note.kind.value.replace('_', '-')} — {who}: {md_line(note.text)}"
+
+
+def strategy_detail(story: StrategyStory) -> Detail:
+    d, strategy = Detail(), story.strategy.strategy
+    d.add(f"# Strategy {strategy.id}")
+    d.add()
+    d.add(md(strategy.text))
+    d.add()
+    picked = " · picked" if strategy.picked else ""
+    d.add(f"- Proposed by {d.member(strategy.proposer)} · {strategy.votes} votes{picked}")
+    d.add(f"- For {d.case(story.case.id, story.case.title)}")
+    session_title = story.session.title if story.session else ""
+    d.add(f"- In {d.session(strategy.session, session_title)}")
+    d.add()
+    d.add(f"**Track record:** {story.strategy.record.summary()}")
+    d.add()
+    d.add("## Actions taken")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None yet.")
+    d.add()
+    d.add("## What members reported")
+    d.add()
+    for report in story.report_backs:
+        _report_lines(d, report)
+    if not story.report_backs:
+        d.add("Nothing yet.")
+    return d.done()
+
+
+def member_detail(story: MemberStory) -> Detail:
+    d, member = Detail(), story.member
+    d.add(f"# {md_line(member.name)}")
+    d.add()
+    org = f" · {md_line(member.organisation)}" if member.organisation else ""
+    attended = f"attended {story.sessions_attended} sessions"
+    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}")
+    d.add()
+    if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
+        d.add(
+            f"*The latest {STORY_LIMIT} of each; f filters the lists by @{md_line(member.handle)} for all.*"
+        )
+        d.add()
+    d.add("## Cases brought")
+    d.add()
+    d.add(
+        "\n".join(f"- {c.opened_on} {d.case(c.id, c.title)} · {STATUS_WORDS[c.status]}" for c in story.cases)
+        or "None."
+    )
+    d.add()
+    d.add("## Open actions")
+    d.add()
+    open_actions = [a for a in story.actions if a.status.value == "open"]
+    d.add("\n".join(_action_line(d, a) for a in open_actions) or "None.")
+    d.add()
+    d.add("## Strategies proposed")
+    d.add()
+    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in story.strategies) or "None.")
+    d.add()
+    d.add("## Committed to")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in story.actions if a.status.value != "open") or "Nothing else.")
+    d.add()
+    d.add("## Reported back")
+    d.add()
+    for report in story.report_backs:
+        _report_lines(d, report)
+    if not story.report_backs:
+        d.add("Nothing yet.")
+    return d.done()
+
+
+def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detail:
+    d, session = Detail(), story.session
+    d.add(f"# {md_line(session.title)}")
+    d.add()
+    d.add(
+        f"{session.date} · format {md_line(session.format)} · facilitated by {d.member(session.facilitator)}"
+        f" · {session.status.value}"
+    )
+    d.add()
+    d.add("## Attendance")
+    d.add()
+    d.add(f"- attended: {', '.join(d.member(h) for h in session.attendees) or 'nobody recorded'}")
+    if session.apologies:
+        d.add(f"- apologies: {', '.join(d.member(h) for h in session.apologies)}")
+    if session.absent:
+        d.add(f"- absent: {', '.join(d.member(h) for h in session.absent)}")
+    d.add()
+    d.add("## Phases")
+    d.add()
+    for phase in session.phases:
+        mark = "▶" if session.status.value == "live" and phase.position == session.current_phase else "-"
+        timer = f" · {phase_clock(phase, now)}" if phase.started_at else ""
+        d.add(f"{mark} {md_line(phase.title)} ({phase.timebox_minutes} min){timer}")
+        d.add()
+    _session_outcomes(d, story)
+    return d.done()
+
+
+def _session_outcomes(d: Detail, story: SessionStory) -> None:
+    d.add("## Cases")
+    d.add()
+    d.add("\n".join(f"- {d.case(c.id, c.title)} ({d.member(c.presenter)})" for c in story.cases) or "None.")
+    d.add()
+    d.add("## Strategies")
+    d.add()
+    d.add(
+        "\n".join(
+            f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} "
+            f"({d.member(s.proposer)}, {s.votes} votes)"
+            for s in story.strategies
+        )
+        or "None."
+    )
+    d.add()
+    d.add("## Actions")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None.")
+    d.add()
+    d.add("## Report-backs")
+    d.add()
+    for report in story.report_backs:
+        _report_lines(d, report)
+    if not story.report_backs:
+        d.add("None.")
+    d.add()
+    d.add("## Notes")
+    d.add()
+    d.add("\n".join(_note_line(d, n) for n in story.notes) or "None.")
+
+
+def _strategy_link(d: Detail, strategy_id: int, text: str) -> str:
+    return d.link(
+        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {one_line(text, 60)}"
+    )
+
+
+def phase_elapsed(phase: PhaseRun, now: datetime | None = None) -> int:
+    """Seconds a phase has run, from its timestamps: pauses left out, a finished one stopped."""
+    if phase.started_at is None:
+        return 0
+    end = phase.ended_at or phase.paused_at or now or datetime.now(UTC)
+    return max(int((end - phase.started_at).total_seconds()) - phase.paused_seconds, 0)
+
+
+def phase_clock(phase: PhaseRun, now: datetime | None = None) -> str:
+    elapsed = phase_elapsed(phase, now)
+    total = (phase.timebox_minutes + phase.extra_minutes) * 60
+    paused = " (paused)" if phase.paused_at and not phase.ended_at else ""
+    return f"{elapsed // 60:02d}:{elapsed % 60:02d} / {total // 60:02d}:{total % 60:02d}{paused}"
+
+
+def current_phase(session: Session) -> PhaseRun | None:
+    if session.current_phase is None or session.current_phase >= len(session.phases):
+        return None
+    return session.phases[session.current_phase]
+
+
+def live_banner(session: Session, now: datetime | None = None) -> str:
+    """One plain line for the banner (shown as Text, so no escaping here)."""
+    phase = current_phase(session)
+    where = f" · {phase.title} · ⏱ {phase_clock(phase, now)}" if phase else ""
+    return f"● LIVE  {one_line(session.title, 40)}{where} · l follows"
+
+
+def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
+    """The live view: the phase and its timer, then what has been filed, newest first."""
+    d, session = Detail(), story.session
+    phase = current_phase(session)
+    d.add(f"# ● Live: {md_line(session.title)}")
+    d.add()
+    if phase is not None:
+        d.add(f"**{md_line(phase.title)}** · ⏱ {phase_clock(phase, now)}")
+        d.add()
+        if phase.prompt:
+            d.add(f"*{md_line(phase.prompt)}*")
+            d.add()
+    attending = ", ".join(d.member(h) for h in session.attendees) or "nobody yet"
+    d.add(f"Facilitated by {d.member(session.facilitator)} · attending: {attending}")
+    d.add()
+    sections = [
+        ("Notes", [_note_line(d, n) for n in reversed(story.notes)]),
+        ("Report-backs", [_report_line(d, r) for r in reversed(story.report_backs)]),
+        ("Actions", [_action_line(d, a) for a in reversed(story.actions)]),
+        (
+            "Strategies",
+            [
+                f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} ({d.member(s.proposer)})"
+                for s in reversed(story.strategies)
+            ],
+        ),
+        ("Cases", [f"- {d.case(c.id, c.title)} ({d.member(c.presenter)})" for c in reversed(story.cases)]),
+    ]
+    filed = [(title, lines) for title, lines in sections if lines]
+    if not filed:
+        d.add("Nothing filed yet; entries show here as the facilitator writes them.")
+    for title, lines in filed:
+        d.add(f"## {title}")
+        d.add()
+        d.add("\n".join(lines))
+        d.add()
+    return d.done()
+
+
+def _report_line(d: Detail, report: ReportBack) -> str:
+    said = md_line(report.story or report.lesson)
+    return f"- **{OUTCOME_WORDS[report.outcome]}** — {d.member(report.member)}: {said}"
+
+
+def topic_detail(summary: TopicSummary, worked: list[StrategyRecord]) -> Detail:
+    d, topic = Detail(), summary.topic
+    d.add(f"# {md_line(topic.name)}")
+    d.add()
+    d.add(f"{md_line('#' + topic.slug)} · {summary.cases} cases · enter lists them, w shows what has worked")
+    d.add()
+    if topic.description:
+        d.add(md(topic.description))
+        d.add()
+    d.add("## What has worked")
+    d.add()
+    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in worked) or "Nothing reported yet.")
+    return d.done()
+
+
+def worked_detail(scope: str, records: list[StrategyRecord]) -> Detail:
+    d = Detail()
+    d.add(f"# What has worked {md_line(scope)}")
+    d.add()
+    d.add("Strategies members tried, best reported first: ✓ worked, ◐ partly, ✗ did not work.")
+    d.add()
+    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in records) or "Nothing reported yet.")
+    return d.done()
+
+
+def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) -> Detail:
+    d = Detail()
+    d.add(f"# Action {action.id}")
+    d.add()
+    d.add(md(action.text))
+    d.add()
+    d.add(
+        f"Owner {d.member(action.owner)} · status **{action.status.value}**"
+        + (f" · due {action.due}" if action.due else "")
+    )
+    d.add()
+    if case is not None:
+        d.add(f"- For {d.case(case.id, case.title)}")
+    if action.strategy is not None:
+        d.add(f"- Trying {d.link(f'strategy {action.strategy}', Ref('strategy', action.strategy))}")
+    d.add(f"- Agreed in {d.session(action.session)}")
+    d.add()
+    d.add("## Report-backs")
+    d.add()
+    for report in reports:
+        _report_lines(d, report)
+    if not reports:
+        d.add("None yet.")
+    return d.done()
+
+
+def overview_detail(overview: Overview) -> Detail:
+    d, community = Detail(), overview.community
+    d.add(f"# {md_line(community.name)}")
+    d.add()
+    if community.domain:
+        d.add(md(community.domain))
+        d.add()
+    d.add(
+        f"{overview.case_count} cases · {overview.member_count} members · {overview.session_count} sessions"
+        f" · {overview.open_action_count} open actions"
+    )
+    d.add()
+    d.add("## Recent sessions")
+    d.add()
+    d.add("\n".join(f"- {s.date} {d.session(s.id, s.title)}" for s in overview.sessions) or "None yet.")
+    d.add()
+    d.add("## Open actions")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in overview.actions) or "None.")
+    d.add()
+    d.add("## Latest cases")
+    d.add()
+    d.add(
+        "\n".join(
+            f"- {c.opened_on} {d.case(c.id, c.title)} · {STATUS_WORDS[c.status]}" for c in overview.cases
+        )
+        or "None yet."
+    )
+    d.add()
+    d.add("Keys: `/` search · `f` filter · `w` what has worked · `g` go to a reference · `?` help")
+    return d.done()
+
+
+def member_line(member: Member) -> str:
+    return f"@{member.handle} {member.name}" + (f" · {member.organisation}" if member.organisation else "")

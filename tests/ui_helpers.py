@@ -1,0 +1,53 @@
+"""Driving the browser in tests: wait for its workers, read its panes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.pilot import Pilot
+from textual.widgets import Markdown
+from textual.worker import WorkerCancelled
+
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.browser import BrowserScreen
+from coptui.ui.widgets.paged_list import PagedList, Ref
+
+
+async def workers_done(pilot: Pilot[None]) -> None:
+    """Wait for every worker now running: one cancelled by a newer one is fine, a failed one is not."""
+    outcomes = await asyncio.gather(*[w.wait() for w in list(pilot.app.workers)], return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+            raise outcome
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until the workers a key set off (and the ones their results set off) are done."""
+    for _ in range(6):
+        await workers_done(pilot)
+        await pilot.pause()
+    await workers_done(pilot)
+
+
+def browser(app: CoptuiApp) -> BrowserScreen:
+    screen = app.screen
+    assert isinstance(screen, BrowserScreen)
+    return screen
+
+
+def rows(app: CoptuiApp) -> list[str]:
+    return [row.text.plain for row in browser(app).query_one("#list", PagedList).loaded_rows()]
+
+
+def refs(app: CoptuiApp) -> list[Ref | None]:
+    return [row.ref for row in browser(app).query_one("#list", PagedList).loaded_rows()]
+
+
+def current(app: CoptuiApp) -> Ref | None:
+    row = browser(app).query_one("#list", PagedList).current
+    return row.ref if row else None
+
+
+def detail(app: CoptuiApp) -> str:
+    """The detail pane's Markdown source."""
+    return browser(app).query_one("#detail-md", Markdown).source
