@@ -234,10 +234,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Measure coptui against its floors.")
     parser.add_argument("--quick", action="store_true", help="small repertoire, few repeats (CI smoke test)")
     parser.add_argument("--cases", type=int, default=None)
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="where generated repertoires are kept")
     args = parser.parse_args()
     cases = args.cases or (2_000 if args.quick else 100_000)
     repeat = 3 if args.quick else 15
-    db = HERE / "out" / f"cases-{cases}.db"
+    db = args.out / f"cases-{cases}.db"
     if not db.exists():
         db.parent.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter()

@@ -1,0 +1,30 @@
+"""The benchmarks still run: `benchmarks/run.py --quick` on a small generated repertoire."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+def test_the_quick_benchmarks_run_and_report_every_figure(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--cases", "300", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    table = [line for line in done.stdout.splitlines() if line.startswith("| ")]
+    names = [line.split(" | ")[0].removeprefix("| ") for line in table[2:]]
+    assert names == [
+        "start-up to first screen",
+        "browser peak RSS",
+        "search (store, per keystroke)",
+        "minutes of a session",
+        "repertoire export",
+        "import (JSON → new file)",
+    ]
+    assert (tmp_path / "cases-300.db").exists()
