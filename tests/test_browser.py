@@ -501,10 +501,10 @@ async def test_no_color_is_honoured(read_only: Repertoire, monkeypatch: pytest.M
 
 
 async def test_lists_load_in_pages_as_the_cursor_moves(tmp_path: Path) -> None:
-    from tests.generated import write
+    from benchmarks.generate import write
 
     path = tmp_path / "big.db"
-    write(path, 1_000, notes_per_session=1)
+    write(path, 1_000)
     with Repertoire.open(path, read_only=True) as repertoire:
         app = CoptuiApp(repertoire)
         async with app.run_test(size=(80, 24)) as pilot:
