@@ -348,3 +348,30 @@ async def test_a_burst_of_lines_is_filed_whole_and_in_order(db_path: Path) -> No
             await settle(pilot)
             assert app.screen.query_one("#capture-input", Input).value == ""
         assert [n.text for n in repertoire.notes(session=3)] == ["first", "second", "third"]
+
+
+async def test_hostile_text_typed_into_the_capture_box_is_filed_and_shown_as_typed(db_path: Path) -> None:
+    from hostile import HOSTILE_TEXT
+
+    typable = [text for _, text in HOSTILE_TEXT if "\n" not in text and len(text) < 120]
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            for text in typable:
+                app.screen.query_one("#capture-input", Input).insert_text_at_cursor(f"@ben {text}")
+                await pilot.press("enter")
+                await settle(pilot)
+            drawn = "\n".join(
+                line.text
+                for line in app.screen.query_one("#workspace-body", Static).render_lines(
+                    app.screen.query_one("#workspace-body", Static).region.reset_offset
+                )
+            )
+            for text in typable[:4]:  # the ones short enough to stay on one line of the table
+                assert text[:30] in drawn, text
+            assert app.is_running
+        filed = [n.text for n in repertoire.notes(session=3)]
+    assert filed == [text.strip() for text in typable]
