@@ -117,6 +117,17 @@ def read_until(fd: int, text: bytes, timeout: float = 30.0) -> float:
     raise TimeoutError(f"{text!r} did not appear within {timeout} s")
 
 
+def drain(fd: int, seconds: float) -> None:
+    """Read what the program draws for `seconds`, so it never blocks on a full terminal."""
+    end = time.perf_counter() + seconds
+    while (left := end - time.perf_counter()) > 0:
+        if select.select([fd], [], [], min(left, 0.05))[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                return
+
+
 def peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -151,7 +162,7 @@ def bench_start_up(db: Path, repeat: int) -> tuple[Result, Result]:
     for _ in range(repeat):
         with on_terminal(browse) as (pid, fd):
             samples.append(read_until(fd, b"Benchmark Guild") * 1000)
-            read_until(fd, b"Cases", timeout=10)
+            drain(fd, 2.0)  # let the first screen's lists load before reading the peak
             rss.append(peak_rss_mib(pid))
         with on_terminal([sys.executable, str(floor_script)]) as (_, fd):
             floor.append(read_until(fd, b"Benchmark Guild") * 1000)
