@@ -7,6 +7,7 @@ one is also listed in `Detail.refs` so it can be followed from the keyboard.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -134,17 +135,7 @@ def case_detail(story: CaseStory) -> Detail:
     d.add()
     d.add("\n".join(_strategy_line(d, r) for r in story.strategies) or "None yet.")
     d.add()
-    d.add("## Actions")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None yet.")
-    d.add()
-    d.add("## Report-backs")
-    d.add()
-    for report in story.report_backs:
-        _report_lines(d, report)
-    if not story.report_backs:
-        d.add("None yet.")
-    d.add()
+    _actions_and_report_backs(d, story.actions, story.report_backs, empty="None yet.")
     d.add("## Sessions it passed through")
     d.add()
     d.add("\n".join(f"- {s.date} · {d.session(s.id, s.title)}" for s in story.sessions) or "None.")
@@ -274,17 +265,7 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
         or "None."
     )
     d.add()
-    d.add("## Actions")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None.")
-    d.add()
-    d.add("## Report-backs")
-    d.add()
-    for report in story.report_backs:
-        _report_lines(d, report)
-    if not story.report_backs:
-        d.add("None.")
-    d.add()
+    _actions_and_report_backs(d, story.actions, story.report_backs, empty="None.")
     d.add("## Notes")
     d.add()
     d.add("\n".join(_note_line(d, n) for n in story.notes) or "None.")
@@ -315,6 +296,23 @@ def current_phase(session: Session) -> PhaseRun | None:
     if session.current_phase is None or session.current_phase >= len(session.phases):
         return None
     return session.phases[session.current_phase]
+
+
+def _actions_and_report_backs(
+    d: Detail, actions: Sequence[Action], report_backs: Sequence[ReportBack], *, empty: str
+) -> None:
+    """The two sections a case's and a session's story share: what was committed, and what came of it."""
+    d.add("## Actions")
+    d.add()
+    d.add("\n".join(_action_line(d, a) for a in actions) or empty)
+    d.add()
+    d.add("## Report-backs")
+    d.add()
+    for report in report_backs:
+        _report_lines(d, report)
+    if not report_backs:
+        d.add(empty)
+    d.add()
 
 
 def live_banner(session: Session, now: datetime | None = None) -> str:
