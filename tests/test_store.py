@@ -35,8 +35,10 @@ from coptui.store import (
     Repertoire,
     RepertoireMissing,
     StoreError,
+    browsing,
 )
 from coptui.store.schema import SCHEMA_VERSION
+from coptui.store.search import fts_query
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -150,6 +152,33 @@ def test_search_finds_every_kind_of_text(repertoire: Repertoire, query: str, kin
     assert kind in {hit.kind for hit in hits}
 
 
+@pytest.mark.parametrize(
+    ("typed", "query"),
+    [
+        ("pil", '"pil"*'),
+        ("al", '"al"*'),
+        ("a", '"a"'),  # one letter is a word: as a prefix it would match nearly everything
+        ("alert f", '"alert" "f"'),
+        ("alert fa", '"alert" "fa"*'),
+        ("alert ", '"alert"'),  # a finished word is no prefix
+    ],
+)
+def test_the_last_word_is_a_prefix_from_its_second_letter(typed: str, query: str) -> None:
+    assert fts_query(typed) == query
+
+
+def test_a_common_word_ranks_the_newest_matches_and_marks_each(
+    repertoire: Repertoire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(30):
+        repertoire.add_note(Note(session=1, text=f"Pager storm number {i}", created_at=datetime.now(UTC)))
+    monkeypatch.setattr(browsing, "SEARCH_WINDOW", 10)
+    hits = [h for h in repertoire.browse_search("pager storm") if h.kind is HitKind.NOTE]
+    newest = [n.id for n in repertoire.session_story(1).notes][-10:]
+    assert sorted(h.id for h in hits) == sorted(newest)
+    assert all("\x02pager\x03 \x02storm\x03" in h.snippet.lower() for h in hits)
+
+
 def test_search_follows_edits(repertoire: Repertoire) -> None:
     case = repertoire.case(2)
     repertoire.update_case(case.model_copy(update={"title": "Stale wiki pages"}))
@@ -257,6 +286,16 @@ def test_an_older_file_is_upgraded_on_open(tmp_path: Path) -> None:
         assert [h.kind for h in repertoire.search("SBAR")] == [HitKind.STRATEGY]
         assert [h.id for h in repertoire.search("handover")] == [1]
         assert repertoire.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        # The search index was rebuilt with prefix indexes, and triggers still feed it.
+        fts_sql = repertoire.db.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_fts'").fetchone()[
+            0
+        ]
+        assert "prefix='2 3'" in fts_sql
+        presenter = repertoire.members()[0].handle
+        repertoire.add_case(
+            Case(session=1, presenter=presenter, title="Sepsis screening", opened_on=date(2026, 11, 5))
+        )
+        assert [h.kind for h in repertoire.search("seps")] == [HitKind.CASE]
 
 
 def test_an_older_file_is_not_upgraded_read_only(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import sqlite3
 import threading
 from collections import defaultdict
@@ -43,7 +44,7 @@ from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
 from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
 from coptui.store.schema import SEARCHED_COLUMNS
-from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit, fts_query, search_sql
+from coptui.store.search import MATCH_END, MATCH_START, SearchHit, fts_query
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -553,19 +554,9 @@ class Repertoire:
     # -- search ------------------------------------------------------------------
 
     @_guarded
-    def search(
-        self, text: str, *, limit: int = 50, kinds: Iterable[HitKind] = tuple(HitKind)
-    ) -> list[SearchHit]:
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
         """The best `limit` matches for what was typed, across every kind of text, best first."""
-        query = fts_query(text)
-        if query is None:
-            return []
-        params = {"query": query, "start": MATCH_START, "end": MATCH_END, "limit": limit}
-        hits = [
-            SearchHit(kind=kind, case=row.pop("case_id"), session=row.pop("session_id"), **row)
-            for kind in kinds
-            for row in self._rows(search_sql(kind), params)
-        ]
+        hits: list[SearchHit] = [*self.browse_search(text, limit=limit)]
         hits.sort(key=lambda hit: hit.rank)
         return hits[:limit]
 
@@ -1131,16 +1122,25 @@ class Repertoire:
         marks = {"query": query, "start": MATCH_START, "end": MATCH_END}
         for kind in browsing.HIT_ORDER:
             sql, params = browsing.hit_sql(kind, filter)
-            for row in self._rows(sql, {**params, **marks, "limit": limit}):
+            rows = self._rows(sql, {**params, **marks, "limit": limit})
+            if not rows:
+                continue
+            ids = [row["id"] for row in rows]
+            snippets = dict(
+                self.db.execute(
+                    browsing.snippet_sql(kind),
+                    {**marks, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)},
+                ).fetchall()
+            )
+            for row in rows:
                 on = row.pop("on_date")
-                snippet = self.db.execute(browsing.snippet_sql(kind), {**marks, "id": row["id"]}).fetchone()
                 hits.append(
                     browsing.DatedHit(
                         kind=kind,
                         case=row.pop("case_id"),
                         session=row.pop("session_id"),
                         on=date.fromisoformat(on[:10]) if on else None,
-                        snippet=snippet[0] if snippet else "",
+                        snippet=snippets.get(row["id"], ""),
                         **row,
                     )
                 )
