@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,12 +22,13 @@ from coptui.store import Repertoire
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.app import CoptuiApp
 from coptui.ui.render import md_line
+from coptui.ui.screens import browser as browser_screen
 from coptui.ui.screens.edit import ActionStatusScreen, EditCaseScreen, ReportBackScreen
 from coptui.ui.screens.filter import FilterScreen
 from coptui.ui.screens.help import HelpScreen
 from coptui.ui.screens.references import ReferenceScreen
-from coptui.ui.sources import Place, Section
-from coptui.ui.widgets.paged_list import PagedList, Ref
+from coptui.ui.sources import Place, Section, search_rows
+from coptui.ui.widgets.paged_list import PagedList, Ref, Row
 from tests.ui_helpers import browser, current, detail, refs, rows, settle
 
 
@@ -547,21 +549,31 @@ async def test_member_and_session_views(read_only: Repertoire) -> None:
         assert "Tired after a noisy week on call\\." in session
 
 
-async def test_typing_fast_runs_one_search(read_only: Repertoire) -> None:
+async def test_typing_during_a_search_queues_one_search_not_one_per_key(
+    read_only: Repertoire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches: list[str] = []
+    running: list[str] = []
+    overlapped: list[str] = []
+
+    def slow_search(repertoire: Repertoire, text: str, filter: BrowseFilter) -> list[Row]:
+        searches.append(text)
+        if running:
+            overlapped.append(text)
+        running.append(text)
+        time.sleep(0.3)  # a large repertoire: keys arrive while the store answers
+        running.remove(text)
+        return search_rows(repertoire, text, filter)
+
+    monkeypatch.setattr(browser_screen, "search_rows", slow_search)
     app = CoptuiApp(read_only)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        searches: list[str] = []
-        screen = browser(app)
-        original = screen.run_search
-
-        def counting(place: Place) -> object:
-            searches.append(place.search)
-            return original(place)
-
-        screen.run_search = counting  # type: ignore[method-assign]
         await pilot.press("slash", *"runbook")
-        await pilot.pause(0.4)
+        await pilot.pause(0.8)
         await settle(pilot)
-        assert searches == ["runbook"]
+        # The first key searches at once; keys typed meanwhile wait, and only the latest runs.
+        assert searches[0] == "r" and searches[-1] == "runbook"
+        assert len(searches) < len("runbook") and not overlapped
         assert refs(app)[1] == Ref("case", 2)
+        assert str(browser(app).query_one("#list").border_title).startswith("Search: runbook (")

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 KEEPS_DETAIL = (Section.OVERVIEW, Section.WORKED, Section.LIVE)
-SEARCH_DEBOUNCE_SECONDS = 0.25
 LIVE_POLL_SECONDS = 0.4
 
 
@@ -101,7 +99,9 @@ class BrowserScreen(Screen[None]):
         self.live_version: int | None = None
         self.live_story: SessionStory | None = None
         self._keep_detail = False
-        self._search_timer: Timer | None = None
+        # One search runs at a time; what is typed meanwhile waits here, the latest only.
+        self._searching = False
+        self._search_waiting: Place | None = None
 
     # -- layout ------------------------------------------------------------------
 
@@ -278,14 +278,10 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, lambda: self.search_for(event.value))
+        self.search_for(event.value)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self, event: Input.Submitted) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
         self.search_for(event.value)
         self.query_one("#list", PagedList).focus()
 
@@ -301,12 +297,39 @@ class BrowserScreen(Screen[None]):
         # Typing refines one search: only the first keystroke leaves a place to come back to.
         self.go(place, remember=self.place.section is not Section.SEARCH)
 
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, place: Place) -> SearchResults:
+    def run_search(self, place: Place) -> None:
+        """Search at once, every keystroke; while a search runs, what is typed meanwhile waits for it.
+
+        So results follow the typing as closely as the store can answer, and a fast typist
+        queues at most one search, never one per key.
+        """
+        if self._searching:
+            self._search_waiting = place
+            return
+        self._searching = True
+        self.search_worker(place)
+
+    @work(thread=True, group="search")
+    def search_worker(self, place: Place) -> SearchResults:
         return SearchResults(place, search_rows(self.app.repertoire, place.search, place.filter))
 
+    def search_done(self) -> None:
+        self._searching = False
+        waiting, self._search_waiting = self._search_waiting, None
+        if waiting is not None and self._is_shown(waiting):
+            self.run_search(waiting)
+
+    def _is_shown(self, search: Place) -> bool:
+        """Whether `search` is still what the panes are to show (the cursor aside)."""
+        place = self.place
+        return place.section is Section.SEARCH and (search.search, search.filter) == (
+            place.search,
+            place.filter,
+        )
+
     def show_search(self, results: SearchResults) -> None:
-        if results.place.search != self.place.search or self.place.section is not Section.SEARCH:
+        self.search_done()
+        if not self._is_shown(results.place):
             return
         paged_list = self.query_one("#list", PagedList)
         rows = results.rows
@@ -468,6 +491,8 @@ class BrowserScreen(Screen[None]):
     # -- results of workers ----------------------------------------------------------------------
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
+            self.search_done()
         if event.state is not WorkerState.SUCCESS:
             return
         result = event.worker.result
