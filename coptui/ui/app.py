@@ -9,22 +9,25 @@ the app down.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from coptui.facilitation import Clock, LiveSession, SessionPlan, SystemClock
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
-from coptui.ui.screens.session import SessionScreen
-from coptui.ui.screens.start_session import StartAnswers, StartSessionScreen
 from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
+
+# The live session's engine and screens load when a session is run, not for browsing:
+# `coptui browse` (and every SSH member) starts without them.
+if TYPE_CHECKING:
+    from coptui.facilitation import Clock, SessionPlan
+    from coptui.ui.screens.start_session import StartAnswers
 
 # What the app opens on, above the home screen: the start screen with some answers given,
 # a session to start at once, or the live session to resume.
-Launch = StartAnswers | SessionPlan | Literal["resume"] | None
+Launch: TypeAlias = "StartAnswers | SessionPlan | Literal['resume'] | None"
 
 
 class CoptuiApp(App[None]):
@@ -45,22 +48,40 @@ class CoptuiApp(App[None]):
     ) -> None:
         super().__init__()
         self.repertoire = repertoire
-        self.clock: Clock = clock or SystemClock()
+        self._clock = clock
         self.launch = launch
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
+    @property
+    def clock(self) -> Clock:
+        """The live session's clock: the system's, unless a test gave its own."""
+        if self._clock is None:
+            from coptui.facilitation import SystemClock
+
+            self._clock = SystemClock()
+        return self._clock
+
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
         launch = self.launch
+        if launch is None:
+            return
+        from coptui.facilitation import LiveSession, SessionPlan
+        from coptui.ui.screens.session import SessionScreen
+        from coptui.ui.screens.start_session import StartSessionScreen
+
         if launch == "resume":
             self.resume_session()
         elif isinstance(launch, SessionPlan):
             self.push_screen(SessionScreen(lambda: LiveSession.start(self.repertoire, launch, self.clock)))
-        elif isinstance(launch, StartAnswers):
+        else:
             self.push_screen(StartSessionScreen(launch))
 
     def resume_session(self) -> None:
+        from coptui.facilitation import LiveSession
+        from coptui.ui.screens.session import SessionScreen
+
         self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
 
     def toggle_high_contrast(self) -> None:

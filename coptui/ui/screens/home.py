@@ -11,7 +11,6 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from coptui.ui.screens.browser import BrowserScreen
-from coptui.ui.screens.start_session import StartSessionScreen
 
 
 class HomeScreen(BrowserScreen):
@@ -29,6 +28,8 @@ class HomeScreen(BrowserScreen):
         elif self.live_story is not None:
             self.notify("A session is live already: press r to resume it.")
         else:
+            from coptui.ui.screens.start_session import StartSessionScreen
+
             self.app.push_screen(StartSessionScreen())
 
     def action_resume_session(self) -> None:
