@@ -1,0 +1,259 @@
+"""What a member waits for after a key, measured through Textual's Pilot in this process.
+
+Each benchmark drives the real browser on a headless terminal, and times from the key
+press to the moment its result is on the widgets: the search results in the list, the
+next case's story in the detail pane, a facilitator's note in the live pane. Drawing
+the frame that shows them follows within Textual's next refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import operator
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Markdown
+
+from coptui.models import Note, Session, SessionStatus
+from coptui.store import Repertoire, browsing
+from coptui.store.search import MATCH_END, MATCH_START, fts_query
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.browser import BrowserScreen
+from coptui.ui.sources import Section
+from coptui.ui.widgets.paged_list import PagedList
+
+SIZE = (120, 40)
+TYPED = "alert fatigue"
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> float:
+    """The moment `condition` holds, polled while the app's own tasks run."""
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the browser never showed what was asked for")
+        await asyncio.sleep(0.0005)
+    return time.perf_counter()
+
+
+def _run(db: Path, drive: Callable[[CoptuiApp, Pilot[Any]], Awaitable[list[float]]]) -> list[float]:
+    async def main() -> list[float]:
+        with Repertoire.open(db, read_only=True) as repertoire:
+            app = CoptuiApp(repertoire)
+            async with app.run_test(size=SIZE) as pilot:
+                screen = app.screen
+                assert isinstance(screen, BrowserScreen)
+                await _until(lambda: bool(screen.query_one("#list", PagedList).total))
+                return await drive(app, pilot)
+
+    return asyncio.run(main())
+
+
+def _browser(app: CoptuiApp) -> BrowserScreen:
+    assert isinstance(app.screen, BrowserScreen)
+    return app.screen
+
+
+# -- search as you type -------------------------------------------------------------------
+
+
+def search_as_you_type(db: Path, repeat: int) -> list[float]:
+    """Each keystroke of "alert fatigue" to its results in the list, `repeat` times over."""
+
+    async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
+        screen = _browser(app)
+        shown: dict[str, float] = {}
+        original = screen.show_search
+
+        def show_search(results: Any) -> None:
+            original(results)
+            if screen.place.search == results.place.search:
+                shown.setdefault(results.place.search, time.perf_counter())
+
+        screen.show_search = show_search  # type: ignore[method-assign]
+        samples: list[float] = []
+        for _ in range(repeat):
+            await pilot.press("slash")
+            for i, key in enumerate(TYPED):
+                typed = TYPED[: i + 1]
+                if typed.strip() == TYPED[:i].strip():
+                    await pilot.press("space")  # a space alone searches nothing new
+                    continue
+                shown.clear()
+                began = time.perf_counter()
+                await pilot.press(key)
+                await _until(functools.partial(operator.contains, shown, typed))
+                samples.append((shown[typed] - began) * 1000)
+            await pilot.press("ctrl+a", "ctrl+k")  # empty the box: back where the search began
+            await _until(lambda: screen.place.section is not Section.SEARCH)
+            await pilot.press("escape")
+        return samples
+
+    return _run(db, drive)
+
+
+def search_floor(db: Path, repeat: int) -> list[float]:
+    """The same FTS5 queries the browser runs for each keystroke, on a bare sqlite3 connection."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    marks = {"start": MATCH_START, "end": MATCH_END}
+    samples = []
+    for _ in range(repeat):
+        for i in range(1, len(TYPED) + 1):
+            query = fts_query(TYPED[:i])
+            began = time.perf_counter()
+            for kind in browsing.HIT_ORDER:
+                sql, params = browsing.hit_sql(kind, browsing.BrowseFilter())
+                ids = [
+                    row[0]
+                    for row in connection.execute(sql, {**params, **marks, "query": query, "limit": 50})
+                ]
+                if ids:
+                    connection.execute(
+                        browsing.snippet_sql(kind),
+                        {**marks, "query": query, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)},
+                    ).fetchall()
+            samples.append((time.perf_counter() - began) * 1000)
+    connection.close()
+    return samples
+
+
+# -- list navigation ------------------------------------------------------------------------
+
+
+def navigation(db: Path, presses: int) -> list[float]:
+    """In the case list, `down` to the next case's story shown in the detail pane."""
+
+    async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
+        screen = _browser(app)
+        shown: dict[object, float] = {}
+        original = screen.show_detail
+
+        async def show_detail(loaded: Any) -> None:
+            await original(loaded)
+            shown.setdefault(loaded.ref, time.perf_counter())
+
+        screen.show_detail = show_detail  # type: ignore[method-assign]
+        screen.go_section(Section.CASES)
+        paged_list = screen.query_one("#list", PagedList)
+        await _until(lambda: paged_list.current is not None and paged_list.current.ref in shown)
+        paged_list.focus()
+        samples = []
+        for _ in range(presses):
+            began = time.perf_counter()
+            await pilot.press("down")
+            await _until(lambda: paged_list.current is not None and paged_list.current.ref in shown)
+            assert paged_list.current is not None
+            samples.append((shown[paged_list.current.ref] - began) * 1000)
+        return samples
+
+    return _run(db, drive)
+
+
+class NavigationFloor(App[None]):
+    """A table and a Markdown pane, the pane rewritten as the cursor moves: Textual's own cost."""
+
+    def __init__(self, stories: list[str]) -> None:
+        super().__init__()
+        self.stories = stories
+        self.shown: dict[int, float] = {}
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(cursor_type="row")
+        yield Markdown()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Opened", "Case")
+        table.add_rows([("2026-01-01", f"case {i}") for i in range(len(self.stories))])
+        table.focus()
+
+    async def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        await self.query_one(Markdown).update(self.stories[event.cursor_row])
+        self.shown.setdefault(event.cursor_row, time.perf_counter())
+
+
+def navigation_floor(stories: list[str]) -> list[float]:
+    """The same key on `NavigationFloor`, showing the same stories the browser showed."""
+
+    async def main() -> list[float]:
+        app = NavigationFloor(stories)
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(lambda: 0 in app.shown)
+            samples = []
+            for row in range(1, len(stories)):
+                began = time.perf_counter()
+                await pilot.press("down")
+                await _until(functools.partial(operator.contains, app.shown, row))
+                samples.append((app.shown[row] - began) * 1000)
+            return samples
+
+    return asyncio.run(main())
+
+
+def case_stories(db: Path, count: int) -> list[str]:
+    """The Markdown of the first `count` cases' stories, newest first as the case list shows them."""
+    from coptui.ui.sources import Place, detail_for
+    from coptui.ui.widgets.paged_list import Ref
+
+    with Repertoire.open(db, read_only=True) as repertoire:
+        cases = repertoire.browse_cases(browsing.BrowseFilter(), limit=count)
+        place = Place(section=Section.CASES)
+        return [detail_for(repertoire, Ref("case", case.id or 0), place).markdown for case in cases]
+
+
+# -- live follow ----------------------------------------------------------------------------
+
+
+def live_follow(db: Path, writes: int) -> list[float]:
+    """A facilitator's note, written through another connection, to the browser's live pane.
+
+    On a copy of `db`: the facilitator's writes must not change the file the other
+    benchmarks read.
+    """
+    work = Path(tempfile.mkdtemp())
+    copy = work / db.name
+    shutil.copyfile(db, copy)
+    with Repertoire.open(copy) as facilitator:
+        handle = facilitator.members()[0].handle
+        session = facilitator.add_session(
+            Session(
+                title="Benchmark live session",
+                date=date.today(),
+                facilitator=handle,
+                status=SessionStatus.LIVE,
+                started_at=datetime.now(UTC),
+            )
+        )
+
+        async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
+            screen = _browser(app)
+            await _until(lambda: screen.live_story is not None)
+            screen.action_live()
+            samples = []
+            for i in range(writes):
+                text = f"Live note {i}"
+                began = time.perf_counter()
+                await asyncio.to_thread(
+                    facilitator.add_note,
+                    Note(session=session.id or 0, author=handle, text=text, created_at=datetime.now(UTC)),
+                )
+                await _until(lambda: text in screen.detail.markdown)  # noqa: B023 (awaited at once)
+                samples.append((time.perf_counter() - began) * 1000)
+                await asyncio.sleep(0.137)  # writes land anywhere in the browser's polling cycle
+            return samples
+
+        try:
+            return _run(copy, drive)
+        finally:
+            shutil.rmtree(work)
