@@ -19,7 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
@@ -36,6 +36,8 @@ from coptui.ui.widgets.paged_list import PagedList
 SIZE = (120, 40)
 TYPED = "alert fatigue"
 
+T = TypeVar("T")
+
 
 async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> float:
     """The moment `condition` holds, polled while the app's own tasks run."""
@@ -47,17 +49,18 @@ async def _until(condition: Callable[[], bool], timeout: float = 60.0) -> float:
     return time.perf_counter()
 
 
-def _run(db: Path, drive: Callable[[CoptuiApp, Pilot[Any]], Awaitable[list[float]]]) -> list[float]:
-    async def main() -> list[float]:
-        with Repertoire.open(db, read_only=True) as repertoire:
-            app = CoptuiApp(repertoire)
-            async with app.run_test(size=SIZE) as pilot:
-                screen = app.screen
-                assert isinstance(screen, BrowserScreen)
-                await _until(lambda: bool(screen.query_one("#list", PagedList).total))
-                return await drive(app, pilot)
+async def _drive(db: Path, drive: Callable[[CoptuiApp, Pilot[Any]], Awaitable[T]]) -> T:
+    """`drive` the browser on `db`, read-only as members open it, from its first screen on."""
+    with Repertoire.open(db, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = _browser(app)
+            await _until(lambda: bool(screen.query_one("#list", PagedList).total))
+            return await drive(app, pilot)
 
-    return asyncio.run(main())
+
+def _run(db: Path, drive: Callable[[CoptuiApp, Pilot[Any]], Awaitable[list[float]]]) -> list[float]:
+    return asyncio.run(_drive(db, drive))
 
 
 def _browser(app: CoptuiApp) -> BrowserScreen:
@@ -131,10 +134,10 @@ def search_floor(db: Path, repeat: int) -> list[float]:
 # -- list navigation ------------------------------------------------------------------------
 
 
-def navigation(db: Path, presses: int) -> list[float]:
-    """In the case list, `down` to the next case's story shown in the detail pane."""
+def navigation(db: Path, presses: int) -> tuple[list[float], list[float]]:
+    """In the case list, `down` to the cursor on the next case, and to its story in the detail pane."""
 
-    async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
+    async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> tuple[list[float], list[float]]:
         screen = _browser(app)
         shown: dict[object, float] = {}
         original = screen.show_detail
@@ -146,18 +149,35 @@ def navigation(db: Path, presses: int) -> list[float]:
         screen.show_detail = show_detail  # type: ignore[method-assign]
         screen.go_section(Section.CASES)
         paged_list = screen.query_one("#list", PagedList)
-        await _until(lambda: paged_list.current is not None and paged_list.current.ref in shown)
+        moved: list[float] = []
+        watch_cursor = paged_list.watch_cursor
+
+        def cursor_moved(old: int, new: int) -> None:
+            watch_cursor(old, new)
+            moved.append(time.perf_counter())
+
+        paged_list.watch_cursor = cursor_moved  # type: ignore[method-assign]
+
+        def story_shown() -> bool:
+            return paged_list.current is not None and paged_list.current.ref in shown
+
+        await _until(story_shown)
         paged_list.focus()
-        samples = []
+        to_cursor, to_story = [], []
         for _ in range(presses):
+            moved.clear()
             began = time.perf_counter()
             await pilot.press("down")
-            await _until(lambda: paged_list.current is not None and paged_list.current.ref in shown)
+            await _until(story_shown)
             assert paged_list.current is not None
-            samples.append((shown[paged_list.current.ref] - began) * 1000)
-        return samples
+            to_cursor.append((moved[0] - began) * 1000)
+            to_story.append((shown[paged_list.current.ref] - began) * 1000)
+        return to_cursor, to_story
 
-    return _run(db, drive)
+    async def main() -> tuple[list[float], list[float]]:
+        return await _drive(db, drive)
+
+    return asyncio.run(main())
 
 
 class NavigationFloor(App[None]):

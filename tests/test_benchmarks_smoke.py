@@ -24,6 +24,7 @@ def test_the_quick_benchmarks_run_and_report_every_figure(tmp_path: Path) -> Non
         "browser peak RSS",
         "search (store, per keystroke)",
         "search as you type (key to results)",
+        "list navigation (key to cursor moved)",
         "list navigation (key to story shown)",
         "live follow (write to live pane)",
         "minutes of a session",
