@@ -161,7 +161,7 @@ class BrowserScreen(Screen[None]):
             filtered, shown = True, BrowseFilter(member=place.filter.member)
         else:
             shown = place.filter
-        paged_list.border_subtitle = shown.describe() if filtered else ""
+        paged_list.border_subtitle = Text(shown.describe() if filtered else "")
         # A followed reference, the overview and what-has-worked keep their own story in the
         # detail pane until the cursor moves; elsewhere the first row's story shows.
         self._keep_detail = place.focus is not None or place.section in KEEPS_DETAIL
@@ -310,7 +310,9 @@ class BrowserScreen(Screen[None]):
             return
         paged_list = self.query_one("#list", PagedList)
         rows = results.rows
-        paged_list.border_title = f"Search: {results.place.search} ({sum(r.ref is not None for r in rows)})"
+        paged_list.border_title = Text.assemble(
+            results.place.title(), f" ({sum(r.ref is not None for r in rows)})"
+        )
         paged_list.load(
             StaticRows(lambda: rows), cursor=results.place.cursor, empty=self._empty_message(results.place)
         )

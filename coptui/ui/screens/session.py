@@ -255,7 +255,11 @@ class SessionScreen(Screen[None]):
                 TimerAlert.ONE_MINUTE: "1 minute left",
                 TimerAlert.OVER: "over time (F7 adds 5 minutes)",
             }[alert]
-            self.notify(f"{title}: {message}", severity="error" if alert is TimerAlert.OVER else "warning")
+            self.notify(
+                f"{title}: {message}",
+                severity="error" if alert is TimerAlert.OVER else "warning",
+                markup=False,
+            )
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,6 +62,11 @@ class SessionStarted:
 class _Known:
     formats: dict[str, SessionFormat] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
+
+
+def _member_options(members: list[Member]) -> list[tuple[Text, str]]:
+    """The facilitator's choices: names are user text, so they are drawn as `Text`, never as markup."""
+    return [(plain(f"{m.handle} · {m.name}"), m.handle) for m in members]
 
 
 class StartSessionScreen(Screen[None]):
@@ -144,12 +150,12 @@ class StartSessionScreen(Screen[None]):
         self.known.formats = {f.name: f for f in formats}
         self.known.members = list(choices.members)
         select = self.query_one("#start-format", Select)
-        select.set_options((f"{f.title} · {f.total_minutes} min", f.name) for f in formats)
+        select.set_options((plain(f"{f.title} · {f.total_minutes} min"), f.name) for f in formats)
         chosen = given.name if given is not None else DEFAULT_FORMAT
         if chosen in self.known.formats:
             select.value = chosen
         facilitator = self.query_one("#start-facilitator", Select)
-        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in choices.members)
+        facilitator.set_options(_member_options(choices.members))
         default = answers.facilitator or next(
             (m.handle for m in choices.members if m.role is Role.FACILITATOR), None
         )
@@ -182,7 +188,7 @@ class StartSessionScreen(Screen[None]):
         )
         facilitator = self.query_one("#start-facilitator", Select)
         chosen = facilitator.value
-        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in self.known.members)
+        facilitator.set_options(_member_options(self.known.members))
         if isinstance(chosen, str):
             facilitator.value = chosen
         self.query_one("#start-new-member", Input).value = ""
