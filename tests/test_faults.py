@@ -1,14 +1,23 @@
-"""Faults from outside: another writer holding the file, a full disk. Clear messages, nothing lost."""
+"""Faults from outside: another writer holding the file, a full disk, a damaged file.
+
+Clear messages, nothing lost.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hostile import BIG_NOTE
+from test_resume_after_kill import TerminalRun
 
+from coptui.cli import main
 from coptui.models import Member, Note
 from coptui.store import Repertoire, RepertoireBusy, StoreError
 from coptui.store import connection as store_connection
@@ -49,3 +58,84 @@ def test_a_full_disk_gets_a_clear_message_and_changes_nothing(repertoire: Repert
     with pytest.raises(StoreError, match="the disk is full; nothing was changed"):
         repertoire.add_note(Note(session=1, text=BIG_NOTE, created_at=datetime(2026, 11, 20, tzinfo=UTC)))
     assert repertoire.dump() == before
+
+
+# -- a damaged repertoire file -----------------------------------------------------
+
+
+MALFORMED = "database disk image is malformed"
+
+
+def page_size(data: bytes) -> int:
+    size = int.from_bytes(data[16:18], "big")
+    return 65536 if size == 1 else size
+
+
+DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated to a third": lambda data: data[: len(data) // 3],
+    "truncated to its header": lambda data: data[:100],
+    "truncated to nothing": lambda data: b"",
+    "schema page overwritten": lambda data: (
+        data[:200] + b"\xff" * (page_size(data) - 200) + data[page_size(data) :]
+    ),
+}
+
+OPENING_THE_APP = {
+    "coptui": [],
+    "browse": ["browse"],
+    "browse --read-only": ["browse", "--read-only"],
+    "run": ["run"],
+    "run --resume": ["run", "--resume"],
+}
+
+
+def damage(path: Path, how: str) -> bytes:
+    """Damage the file at `path` as `how` says; what it now holds."""
+    damaged = DAMAGE[how](path.read_bytes())
+    path.write_bytes(damaged)
+    return damaged
+
+
+def the_app_must_not_open(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the app was opened on a damaged file")
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+@pytest.mark.parametrize("command", OPENING_THE_APP)
+def test_a_damaged_file_is_refused_in_one_line_and_left_as_it_was(
+    db_path: Path, how: str, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = damage(db_path, how)
+    monkeypatch.setattr("coptui.cli._run_app", the_app_must_not_open)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db_path), *OPENING_THE_APP[command]])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err.startswith(f"coptui: {db_path} is ") and err.count("\n") == 1, err
+    assert "damaged" in err or "empty" in err
+    assert db_path.read_bytes() == damaged
+
+
+def test_the_real_browser_on_a_truncated_file_says_so_in_one_line(db_path: Path) -> None:
+    """Through a real process on a terminal, as a member would start it: no traceback on the screen."""
+    damaged = damage(db_path, "truncated to a third")
+    for argv in (["browse", "--read-only"], []):
+        run = TerminalRun("--db", str(db_path), *argv)
+        try:
+            run.wait_for("coptui to give up", lambda run=run: run.process.poll() is not None)
+            while True:  # what it wrote before it went
+                ready, _, _ = select.select([run.master], [], [], 0.5)
+                chunk = b""
+                with contextlib.suppress(OSError):
+                    chunk = os.read(run.master, 65536) if ready else b""
+                if not chunk:
+                    break
+                run.output += chunk
+        finally:
+            os.close(run.master)
+        shown = run.output.decode(errors="replace")
+        assert run.process.returncode == 1, shown
+        assert shown == f"coptui: {db_path} is damaged or not a coptui repertoire ({MALFORMED})\r\n"
+    assert db_path.read_bytes() == damaged
