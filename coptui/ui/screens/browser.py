@@ -7,9 +7,10 @@ the store and return results; `on_worker_state_changed` puts them on screen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.models import Action, ActionStatus, Case, ReportBack
+from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.render import plain
@@ -44,6 +46,24 @@ if TYPE_CHECKING:
 KEEPS_DETAIL = (Section.OVERVIEW, Section.WORKED, Section.LIVE)
 SEARCH_DEBOUNCE_SECONDS = 0.25
 LIVE_POLL_SECONDS = 0.4
+
+
+P = ParamSpec("P")
+
+
+def reports_store_errors(
+    method: Callable[Concatenate[BrowserScreen, P], None],
+) -> Callable[Concatenate[BrowserScreen, P], None]:
+    """For the few reads made on the UI thread (to fill a form): a failed one is a toast, not a crash."""
+
+    @functools.wraps(method)
+    def wrapper(screen: BrowserScreen, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(screen, *args, **kwargs)
+        except StoreError as error:
+            screen.app.report_error(error)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,7 @@ class BrowserScreen(Screen[None]):
         self.set_interval(1.0, self.tick_live)
         self.poll_live()
 
+    @reports_store_errors
     def show_masthead(self) -> None:
         repertoire = self.app.repertoire
         masthead = Text.assemble(("coptui · ", "bold"), plain(repertoire.community().name, style="bold"))
@@ -248,7 +269,7 @@ class BrowserScreen(Screen[None]):
         else:
             self.query_one("#detail", VerticalScroll).focus()
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
         return DetailLoaded(ref, detail_for(self.app.repertoire, ref, place))
 
@@ -301,7 +322,7 @@ class BrowserScreen(Screen[None]):
         # Typing refines one search: only the first keystroke leaves a place to come back to.
         self.go(place, remember=self.place.section is not Section.SEARCH)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, place: Place) -> SearchResults:
         return SearchResults(place, search_rows(self.app.repertoire, place.search, place.filter))
 
@@ -319,6 +340,7 @@ class BrowserScreen(Screen[None]):
 
     # -- filters and what has worked ----------------------------------------------------
 
+    @reports_store_errors
     def action_filter(self) -> None:
         from coptui.ui.screens.filter import FilterScreen
 
@@ -369,7 +391,7 @@ class BrowserScreen(Screen[None]):
     def poll_live(self) -> None:
         self.check_live(self.live_version)
 
-    @work(thread=True, exclusive=True, group="live")
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def check_live(self, seen: int | None) -> LiveCheck:
         repertoire = self.app.repertoire
         version = repertoire.data_version()
@@ -412,6 +434,7 @@ class BrowserScreen(Screen[None]):
             return self.query_one("#search", Input).has_focus
         return True
 
+    @reports_store_errors
     def action_edit_case(self) -> None:
         from coptui.ui.screens.edit import EditCaseScreen
 
@@ -421,6 +444,7 @@ class BrowserScreen(Screen[None]):
         case = repertoire.case(int(self.detail_ref.key))
         self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
 
+    @reports_store_errors
     def action_action_status(self) -> None:
         from coptui.ui.screens.edit import ActionStatusScreen
 
@@ -429,6 +453,7 @@ class BrowserScreen(Screen[None]):
         action = self.app.repertoire.action(int(self.detail_ref.key))
         self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
 
+    @reports_store_errors
     def action_add_report_back(self) -> None:
         from coptui.ui.screens.edit import ReportBackScreen
 
@@ -457,7 +482,7 @@ class BrowserScreen(Screen[None]):
         if report is not None:
             self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
 
-    @work(thread=True, exclusive=True, group="write")
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def write(self, change: Callable[[], object], message: str) -> Saved:
         change()
         return Saved(message)
@@ -469,7 +494,13 @@ class BrowserScreen(Screen[None]):
 
     # -- results of workers ----------------------------------------------------------------------
 
+    @on(PagedList.Failed, "#list")
+    def list_failed(self, event: PagedList.Failed) -> None:
+        self.app.report_error(event.error)
+
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)
         if event.state is not WorkerState.SUCCESS:
             return
         result = event.worker.result

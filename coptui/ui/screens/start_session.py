@@ -109,7 +109,7 @@ class StartSessionScreen(Screen[None]):
             self.query_one(list_id).border_subtitle = "space ticks"
         self.load_choices()
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def load_choices(self) -> StartChoices:
         members = self.app.repertoire.members()
         try:
@@ -119,18 +119,22 @@ class StartSessionScreen(Screen[None]):
                 members, builtin_formats(), f"{error} (only the built-in formats are offered)"
             )
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def add_member(self, member: Member) -> MemberAdded:
         return MemberAdded(self.app.repertoire.add_member(member))
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def start_session(self, plan: SessionPlan) -> SessionStarted:
         return SessionStarted(LiveSession.start(self.app.repertoire, plan, self.app.clock))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result
-        if event.state is WorkerState.ERROR and isinstance(event.worker.error, FacilitationError):
-            self.say(str(event.worker.error))
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            if isinstance(error, FacilitationError):
+                self.say(str(error))  # beside the form, where the answer is changed
+            else:
+                self.app.report_error(error)
         if event.state is not WorkerState.SUCCESS:
             return
         if isinstance(result, StartChoices):
