@@ -38,6 +38,8 @@ from coptui.models import (
 from coptui.store import Repertoire
 from coptui.text import clean_text
 from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.filter import FilterScreen
+from coptui.ui.screens.references import ReferenceScreen
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.start_session import StartAnswers, StartSessionScreen
 from coptui.ui.sources import Section
@@ -277,6 +279,44 @@ async def test_every_story_pane_and_list_draws_the_corpus_as_typed(hostile_db: P
 
 
 TYPABLE = [text for _, text in HOSTILE_TEXT if "\n" not in text and len(text) < 120]
+
+
+async def test_the_reference_list_and_the_filter_form_draw_names_as_typed(hostile_db: Path) -> None:
+    with Repertoire.open(hostile_db, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for i in OPENED:
+                browser(app).follow(Ref("case", i + 1))
+                await settle(pilot)
+                await pilot.press("g")  # the references the case's story names, to follow by key
+                await pilot.pause()
+                assert isinstance(app.screen, ReferenceScreen)
+                drawn = "\n".join(screen_lines(app))
+                for label in (
+                    f"session: {shown(line(i, SESSION_TITLE))}",
+                    f"strategy: {shown(entry(i, STRATEGY))}",
+                    f"topic: {shown(line(i, TOPIC_NAME))}",
+                ):
+                    assert label[:40] in drawn, label
+                assert_only_our_links(app)
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("f")
+            await pilot.pause()
+            assert isinstance(app.screen, FilterScreen)
+            for select, names in (("#topic", TOPIC_NAME), ("#member", MEMBER_NAME)):
+                app.screen.query_one(select).focus()
+                await pilot.press("enter")  # open the list of choices
+                await pilot.pause()
+                drawn = "\n".join(screen_lines(app))
+                for i in (i for i in ITEMS if line(i, names) in MARKUP):
+                    prefix = "" if select == "#topic" else f"@m{i} "
+                    assert f"{prefix}{shown(line(i, names))}"[:40] in drawn, (select, i)
+                assert_only_our_links(app)
+                await pilot.press("escape")
+                await pilot.pause()
+            assert app.is_running
 
 
 async def test_search_typed_into_the_box_draws_query_hits_and_stories_as_typed(hostile_db: Path) -> None:
