@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Markdown
 from textual.worker import WorkerCancelled
@@ -51,3 +53,27 @@ def current(app: CoptuiApp) -> Ref | None:
 def detail(app: CoptuiApp) -> str:
     """The detail pane's Markdown source."""
     return browser(app).query_one("#detail-md", Markdown).source
+
+
+def screen_lines(app: App[None], region: Region | None = None) -> list[str]:
+    """What the terminal shows now, one string per line (inside `region`, if given): characters, no styles."""
+    strips = app.screen._compositor.render_strips()  # Textual has no public "the screen as text"
+    if region is None:
+        return [strip.text for strip in strips]
+    return [strip.crop(region.x, region.right).text for strip in strips[region.y : region.bottom]]
+
+
+def actions_on_screen(app: App[None]) -> set[str]:
+    """Every click action and hyperlink drawn anywhere on the screen."""
+    found: set[str] = set()
+    for strip in app.screen._compositor.render_strips():
+        for segment in strip:
+            style = segment.style
+            if style is not None and (style.meta.get("@click") or style.link):
+                found.add(str(style.meta.get("@click") or style.link))
+    return found
+
+
+def words(text: str) -> str:
+    """Text as a screen shows it once wrapping is undone: runs of white space as one space."""
+    return " ".join(text.split())

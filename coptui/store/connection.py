@@ -69,6 +69,11 @@ def _check_file(path: Path, *, create: bool) -> None:
         raise StoreError(f"cannot read {path}: {error.strerror}") from error
     if header and header != SQLITE_HEADER:
         raise NotARepertoire(f"{path} is not a coptui repertoire (not a SQLite database)")
+    if not header and not create:
+        # Opening would turn it into an empty repertoire: a file truncated to nothing stays as it is.
+        raise NotARepertoire(
+            f"{path} is empty, not a coptui repertoire; create one with `coptui init --name NAME`"
+        )
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
@@ -86,7 +91,10 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 def _check_identity(db: Database, path: Path) -> None:
     application_id = db.execute("PRAGMA application_id").fetchone()[0]
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if application_id not in (0, APPLICATION_ID) or (application_id == 0 and db.table_names()):
+    # Reading the schema now (the header alone is not enough) refuses a damaged file at once,
+    # rather than on the first query a screen makes.
+    tables = db.table_names()
+    if application_id not in (0, APPLICATION_ID) or (application_id == 0 and tables):
         raise NotARepertoire(f"{path} is a SQLite database, but not a coptui repertoire")
     if version > SCHEMA_VERSION:
         raise NewerSchema(
@@ -108,11 +116,13 @@ def _migrate(db: Database, path: Path, read_only: bool) -> None:
 def describe_sqlite_error(error: sqlite3.Error, path: Path) -> StoreError:
     """Turn SQLite's terse errors into messages that say what happened to which file."""
     text = str(error)
+    # The primary result code: damage shows as SQLITE_CORRUPT under many texts ("vtable constructor failed").
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     if "locked" in text or "busy" in text:
         return RepertoireBusy(f"{path} is busy: another coptui is writing to it; wait a moment and try again")
     if "readonly" in text or "read-only" in text or "attempt to write" in text:
         return ReadOnlyRepertoire(f"{path} is open read-only: nothing can be changed ({text})")
-    if "not a database" in text or "malformed" in text or "disk image" in text:
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text:
         return NotARepertoire(f"{path} is damaged or not a coptui repertoire ({text})")
     if "unable to open" in text:
         return StoreError(f"cannot open {path} ({text})")

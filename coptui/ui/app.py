@@ -2,18 +2,20 @@
 
 Data flows one way. Screens ask for data in thread workers (`@work(thread=True)`)
 that call the store (or the live-session engine) and return models; workers never
-touch widgets. Each screen's `on_worker_state_changed` puts results on screen, and
-the app turns any worker error into a notification, so a failed query never takes
-the app down.
+touch widgets. Each screen's `on_worker_state_changed` puts results on screen and
+hands errors to `report_error`, so a failed query (a damaged file, a full disk) is a
+notification and never takes the app down: every thread worker says
+`exit_on_error=False`, or Textual would, and `Worker.StateChanged` reaches only the
+worker's own screen or widget, never the app.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
@@ -50,6 +52,7 @@ class CoptuiApp(App[None]):
         self.repertoire = repertoire
         self._clock = clock
         self.launch = launch
+        self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -87,6 +90,11 @@ class CoptuiApp(App[None]):
     def toggle_high_contrast(self) -> None:
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.notify(str(event.worker.error), title="Something went wrong", severity="error", markup=False)
+    def report_error(self, error: BaseException) -> None:
+        """Say what went wrong (a damaged file, a full disk) and carry on: once while it is on
+        screen, since a damaged file fails every read the panes and the live poll make."""
+        message, now = str(error), time.monotonic()
+        if self._errors_shown.get(message, 0.0) > now:
+            return
+        self._errors_shown[message] = now + self.NOTIFICATION_TIMEOUT
+        self.notify(message, title="Something went wrong", severity="error", markup=False)

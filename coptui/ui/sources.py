@@ -68,12 +68,13 @@ class Place:
     cursor: int = 0
     focus: Ref | None = None
 
-    def title(self) -> str:
+    def title(self) -> Text:
+        """The list's border title: a `Text`, since the search in it is user text, not markup."""
         if self.section is Section.WORKED:
-            return f"What has worked {self.scope()}".strip()
+            return plain(f"What has worked {self.scope()}")
         if self.section is Section.SEARCH:
-            return f"Search: {self.search}"
-        return self.section.value
+            return Text.assemble("Search: ", plain(self.search))
+        return Text(self.section.value)
 
     def scope(self) -> str:
         if self.topic:

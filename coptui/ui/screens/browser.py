@@ -7,9 +7,10 @@ the store and return results; `on_worker_state_changed` puts them on screen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.models import Action, ActionStatus, Case, ReportBack
+from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.render import plain
@@ -42,6 +44,24 @@ if TYPE_CHECKING:
 
 KEEPS_DETAIL = (Section.OVERVIEW, Section.WORKED, Section.LIVE)
 LIVE_POLL_SECONDS = 0.4
+
+
+P = ParamSpec("P")
+
+
+def reports_store_errors(
+    method: Callable[Concatenate[BrowserScreen, P], None],
+) -> Callable[Concatenate[BrowserScreen, P], None]:
+    """For the few reads made on the UI thread (to fill a form): a failed one is a toast, not a crash."""
+
+    @functools.wraps(method)
+    def wrapper(screen: BrowserScreen, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(screen, *args, **kwargs)
+        except StoreError as error:
+            screen.app.report_error(error)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,7 @@ class BrowserScreen(Screen[None]):
         self.set_interval(1.0, self.tick_live)
         self.poll_live()
 
+    @reports_store_errors
     def show_masthead(self) -> None:
         repertoire = self.app.repertoire
         masthead = Text.assemble(("coptui · ", "bold"), plain(repertoire.community().name, style="bold"))
@@ -161,7 +182,7 @@ class BrowserScreen(Screen[None]):
             filtered, shown = True, BrowseFilter(member=place.filter.member)
         else:
             shown = place.filter
-        paged_list.border_subtitle = shown.describe() if filtered else ""
+        paged_list.border_subtitle = Text(shown.describe() if filtered else "")
         # A followed reference, the overview and what-has-worked keep their own story in the
         # detail pane until the cursor moves; elsewhere the first row's story shows.
         self._keep_detail = place.focus is not None or place.section in KEEPS_DETAIL
@@ -248,7 +269,7 @@ class BrowserScreen(Screen[None]):
         else:
             self.query_one("#detail", VerticalScroll).focus()
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
         return DetailLoaded(ref, detail_for(self.app.repertoire, ref, place))
 
@@ -309,7 +330,7 @@ class BrowserScreen(Screen[None]):
         self._searching = True
         self.search_worker(place)
 
-    @work(thread=True, group="search")
+    @work(thread=True, group="search", exit_on_error=False)
     def search_worker(self, place: Place) -> SearchResults:
         return SearchResults(place, search_rows(self.app.repertoire, place.search, place.filter))
 
@@ -333,13 +354,16 @@ class BrowserScreen(Screen[None]):
             return
         paged_list = self.query_one("#list", PagedList)
         rows = results.rows
-        paged_list.border_title = f"Search: {results.place.search} ({sum(r.ref is not None for r in rows)})"
+        paged_list.border_title = Text.assemble(
+            results.place.title(), f" ({sum(r.ref is not None for r in rows)})"
+        )
         paged_list.load(
             StaticRows(lambda: rows), cursor=results.place.cursor, empty=self._empty_message(results.place)
         )
 
     # -- filters and what has worked ----------------------------------------------------
 
+    @reports_store_errors
     def action_filter(self) -> None:
         from coptui.ui.screens.filter import FilterScreen
 
@@ -390,7 +414,7 @@ class BrowserScreen(Screen[None]):
     def poll_live(self) -> None:
         self.check_live(self.live_version)
 
-    @work(thread=True, exclusive=True, group="live")
+    @work(thread=True, exclusive=True, group="live", exit_on_error=False)
     def check_live(self, seen: int | None) -> LiveCheck:
         repertoire = self.app.repertoire
         version = repertoire.data_version()
@@ -433,6 +457,7 @@ class BrowserScreen(Screen[None]):
             return self.query_one("#search", Input).has_focus
         return True
 
+    @reports_store_errors
     def action_edit_case(self) -> None:
         from coptui.ui.screens.edit import EditCaseScreen
 
@@ -442,6 +467,7 @@ class BrowserScreen(Screen[None]):
         case = repertoire.case(int(self.detail_ref.key))
         self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
 
+    @reports_store_errors
     def action_action_status(self) -> None:
         from coptui.ui.screens.edit import ActionStatusScreen
 
@@ -450,6 +476,7 @@ class BrowserScreen(Screen[None]):
         action = self.app.repertoire.action(int(self.detail_ref.key))
         self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
 
+    @reports_store_errors
     def action_add_report_back(self) -> None:
         from coptui.ui.screens.edit import ReportBackScreen
 
@@ -478,7 +505,7 @@ class BrowserScreen(Screen[None]):
         if report is not None:
             self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
 
-    @work(thread=True, exclusive=True, group="write")
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
     def write(self, change: Callable[[], object], message: str) -> Saved:
         change()
         return Saved(message)
@@ -490,9 +517,15 @@ class BrowserScreen(Screen[None]):
 
     # -- results of workers ----------------------------------------------------------------------
 
+    @on(PagedList.Failed, "#list")
+    def list_failed(self, event: PagedList.Failed) -> None:
+        self.app.report_error(event.error)
+
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)
         if event.state is not WorkerState.SUCCESS:
             return
         result = event.worker.result

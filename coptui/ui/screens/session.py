@@ -128,7 +128,7 @@ class SessionScreen(Screen[None]):
 
     # -- workers: the engine and the store, off the UI thread -------------------------
 
-    @work(thread=True, group="live-open")
+    @work(thread=True, group="live-open", exit_on_error=False)
     def open_session(self) -> SessionOpened:
         live = self.open_live()
         return SessionOpened(live, self.app.repertoire.community().name, live.view())
@@ -160,7 +160,7 @@ class SessionScreen(Screen[None]):
         finally:
             self._filing = False
 
-    @work(thread=True, exclusive=True, group="minutes")
+    @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
         from coptui.export import save_minutes
 
@@ -177,8 +177,10 @@ class SessionScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result
-        if event.state is WorkerState.ERROR and event.worker.group == "live-open":
-            self.dismiss(None)
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)
+            if event.worker.group == "live-open":
+                self.dismiss(None)
         if event.state is not WorkerState.SUCCESS:
             return
         if isinstance(result, SessionOpened):
@@ -255,7 +257,11 @@ class SessionScreen(Screen[None]):
                 TimerAlert.ONE_MINUTE: "1 minute left",
                 TimerAlert.OVER: "over time (F7 adds 5 minutes)",
             }[alert]
-            self.notify(f"{title}: {message}", severity="error" if alert is TimerAlert.OVER else "warning")
+            self.notify(
+                f"{title}: {message}",
+                severity="error" if alert is TimerAlert.OVER else "warning",
+                markup=False,
+            )
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,6 +64,11 @@ class _Known:
     members: list[Member] = field(default_factory=list)
 
 
+def _member_options(members: list[Member]) -> list[tuple[Text, str]]:
+    """The facilitator's choices: names are user text, so they are drawn as `Text`, never as markup."""
+    return [(plain(f"{m.handle} · {m.name}"), m.handle) for m in members]
+
+
 class StartSessionScreen(Screen[None]):
     app: CoptuiApp
 
@@ -103,7 +109,7 @@ class StartSessionScreen(Screen[None]):
             self.query_one(list_id).border_subtitle = "space ticks"
         self.load_choices()
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def load_choices(self) -> StartChoices:
         members = self.app.repertoire.members()
         try:
@@ -113,18 +119,22 @@ class StartSessionScreen(Screen[None]):
                 members, builtin_formats(), f"{error} (only the built-in formats are offered)"
             )
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def add_member(self, member: Member) -> MemberAdded:
         return MemberAdded(self.app.repertoire.add_member(member))
 
-    @work(thread=True, group="start")
+    @work(thread=True, group="start", exit_on_error=False)
     def start_session(self, plan: SessionPlan) -> SessionStarted:
         return SessionStarted(LiveSession.start(self.app.repertoire, plan, self.app.clock))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         result = event.worker.result
-        if event.state is WorkerState.ERROR and isinstance(event.worker.error, FacilitationError):
-            self.say(str(event.worker.error))
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            if isinstance(error, FacilitationError):
+                self.say(str(error))  # beside the form, where the answer is changed
+            else:
+                self.app.report_error(error)
         if event.state is not WorkerState.SUCCESS:
             return
         if isinstance(result, StartChoices):
@@ -144,12 +154,12 @@ class StartSessionScreen(Screen[None]):
         self.known.formats = {f.name: f for f in formats}
         self.known.members = list(choices.members)
         select = self.query_one("#start-format", Select)
-        select.set_options((f"{f.title} · {f.total_minutes} min", f.name) for f in formats)
+        select.set_options((plain(f"{f.title} · {f.total_minutes} min"), f.name) for f in formats)
         chosen = given.name if given is not None else DEFAULT_FORMAT
         if chosen in self.known.formats:
             select.value = chosen
         facilitator = self.query_one("#start-facilitator", Select)
-        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in choices.members)
+        facilitator.set_options(_member_options(choices.members))
         default = answers.facilitator or next(
             (m.handle for m in choices.members if m.role is Role.FACILITATOR), None
         )
@@ -182,7 +192,7 @@ class StartSessionScreen(Screen[None]):
         )
         facilitator = self.query_one("#start-facilitator", Select)
         chosen = facilitator.value
-        facilitator.set_options((f"{m.handle} · {m.name}", m.handle) for m in self.known.members)
+        facilitator.set_options(_member_options(self.known.members))
         if isinstance(chosen, str):
             facilitator.value = chosen
         self.query_one("#start-new-member", Input).value = ""

@@ -118,6 +118,18 @@ class PagedList(ScrollView, can_focus=True):
         def control(self) -> PagedList:
             return self.paged_list
 
+    class Failed(Message):
+        """A page could not be read (a damaged file, say): the screen tells the user."""
+
+        def __init__(self, paged_list: PagedList, error: BaseException) -> None:
+            super().__init__()
+            self.paged_list = paged_list
+            self.error = error
+
+        @property
+        def control(self) -> PagedList:
+            return self.paged_list
+
     class Selected(Message):
         def __init__(self, paged_list: PagedList, row: Row) -> None:
             super().__init__()
@@ -161,7 +173,7 @@ class PagedList(ScrollView, can_focus=True):
     def loading_rows(self) -> bool:
         return self.total is None or bool(self._pending)
 
-    @work(thread=True, group="pages")
+    @work(thread=True, group="pages", exit_on_error=False)
     def _fetch(self, generation: int, source: RowSource, number: int, count: bool = False) -> _Page:
         total = source.count() if count else None
         return _Page(generation, number, source.fetch(number * PAGE_SIZE, PAGE_SIZE), total)
@@ -175,6 +187,8 @@ class PagedList(ScrollView, can_focus=True):
         self._fetch(self._generation, self.source, number)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.post_message(self.Failed(self, event.worker.error))
         result = event.worker.result
         if event.state is not WorkerState.SUCCESS or not isinstance(result, _Page):
             return
