@@ -36,7 +36,7 @@ def _as_str(clean: Any) -> Any:
     return validator
 
 
-def _utc(value: datetime) -> datetime:
+def in_utc(value: datetime) -> datetime:
     """Timestamps are kept in UTC; a naive one is taken to be UTC already."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -61,7 +61,7 @@ Text = Annotated[str, BeforeValidator(_as_str(clean_text)), StringConstraints(ma
 RequiredText = Annotated[
     str, BeforeValidator(_as_str(clean_text)), StringConstraints(min_length=1, max_length=200_000)
 ]
-Timestamp = Annotated[datetime, AfterValidator(_utc)]
+Timestamp = Annotated[datetime, AfterValidator(in_utc)]
 ItemId = Annotated[int, Field(gt=0)]
 
 

@@ -42,7 +42,7 @@ from coptui.models import (
 from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
-from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
+from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, M, from_row, reader, to_row
 from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.search import MATCH_END, MATCH_START, SearchHit, fts_query
 
@@ -144,6 +144,12 @@ class Repertoire:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _items(self, model: type[M], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[M]:
+        """Rows of one kind as models, straight from the cursor: the path of large reads."""
+        cursor = self.db.execute(sql, params)
+        read = reader(model, tuple(d[0] for d in cursor.description))
+        return [read(row) for row in cursor.fetchall()]
+
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and return its new id."""
         return int(
@@ -171,7 +177,7 @@ class Repertoire:
         row = self._community_row()
         if row is None:
             raise NotFound("this repertoire has no community yet")
-        return Community.model_validate(row)
+        return from_row(Community, row)
 
     @_guarded
     def set_community(self, community: Community) -> None:
@@ -180,7 +186,7 @@ class Repertoire:
 
     @_guarded
     def topics(self) -> list[Topic]:
-        return [Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY name")]
+        return self._items(Topic, "SELECT * FROM topics ORDER BY name")
 
     @_guarded
     def add_topic(self, topic: Topic) -> Topic:
@@ -194,12 +200,12 @@ class Repertoire:
 
     @_guarded
     def members(self) -> list[Member]:
-        return [Member.model_validate(r) for r in self._rows("SELECT * FROM members ORDER BY handle")]
+        return self._items(Member, "SELECT * FROM members ORDER BY handle")
 
     @_guarded
     def member(self, handle: str) -> Member:
-        return Member.model_validate(
-            self._one("SELECT * FROM members WHERE handle = ?", [handle], f"member @{handle}")
+        return from_row(
+            Member, self._one("SELECT * FROM members WHERE handle = ?", [handle], f"member @{handle}")
         )
 
     @_guarded
@@ -239,11 +245,11 @@ class Repertoire:
             ids,
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
-        phases: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        phases: dict[int, list[PhaseRun]] = defaultdict(list)
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
         ):
-            phases[r.pop("session_id")].append(r)
+            phases[r.pop("session_id")].append(from_row(PhaseRun, r))
         return [
             from_row(
                 Session,
@@ -393,8 +399,9 @@ class Repertoire:
     @_guarded
     def strategies(self, *, case: int | None = None) -> list[Strategy]:
         where, params = ("case_id = ?", [case]) if case is not None else ("1", [])
-        rows = self._rows(f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE {where} ORDER BY id", params)
-        return [from_row(Strategy, r) for r in rows]
+        return self._items(
+            Strategy, f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE {where} ORDER BY id", params
+        )
 
     @_guarded
     def strategy(self, strategy_id: int) -> Strategy:
@@ -436,12 +443,12 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value.value if isinstance(value, ActionStatus) else value)
-        rows = self._rows(
+        return self._items(
+            Action,
             f"SELECT {COLUMNS[Action]} FROM actions WHERE {' AND '.join(clauses) or '1'} "
             "ORDER BY due IS NULL, due, id",
             params,
         )
-        return [from_row(Action, r) for r in rows]
 
     @_guarded
     def action(self, action_id: int) -> Action:
@@ -486,12 +493,12 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        rows = self._rows(
+        return self._items(
+            ReportBack,
             f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE {' AND '.join(clauses) or '1'} "
             "ORDER BY reported_on, id",
             params,
         )
-        return [from_row(ReportBack, r) for r in rows]
 
     @_guarded
     def add_report_back(self, report: ReportBack) -> ReportBack:
@@ -533,10 +540,11 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        rows = self._rows(
-            f"SELECT {COLUMNS[Note]} FROM notes WHERE {' AND '.join(clauses) or '1'} ORDER BY id", params
+        return self._items(
+            Note,
+            f"SELECT {COLUMNS[Note]} FROM notes WHERE {' AND '.join(clauses) or '1'} ORDER BY id",
+            params,
         )
-        return [from_row(Note, r) for r in rows]
 
     @_guarded
     def add_note(self, note: Note) -> Note:
@@ -575,20 +583,17 @@ class Repertoire:
         """Everything, in the interchange format, each list in id order."""
         return RepertoireDocument.model_construct(
             community=self.community(),
-            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            topics=self._items(Topic, "SELECT * FROM topics ORDER BY slug"),
             members=self.members(),
             sessions=self._sessions_from_rows(
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
             strategies=self.strategies(),
-            actions=[
-                from_row(Action, r) for r in self._rows(f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id")
-            ],
-            report_backs=[
-                from_row(ReportBack, r)
-                for r in self._rows(f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id")
-            ],
+            actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
+            report_backs=self._items(
+                ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id"
+            ),
             notes=self.notes(),
         )
 
@@ -635,24 +640,16 @@ class Repertoire:
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
         s = {"s": session_id}
-        notes = [
-            from_row(Note, r)
-            for r in self._rows(f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
-        ]
-        report_backs = [
-            from_row(ReportBack, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
-            )
-        ]
-        actions = [
-            from_row(Action, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
-                "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
-                s,
-            )
-        ]
+        notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
+        report_backs = self._items(
+            ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
+        )
+        actions = self._items(
+            Action,
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
+            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            s,
+        )
         case_rows = self._rows(
             f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = :s "
             "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
@@ -662,15 +659,13 @@ class Repertoire:
             s,
         )
         strategy_ids = [a.strategy for a in actions if a.strategy is not None]
-        strategies = [
-            from_row(Strategy, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
-                "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
-                f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
-                [session_id, session_id, *strategy_ids],
-            )
-        ]
+        strategies = self._items(
+            Strategy,
+            f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
+            "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
+            f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
+            [session_id, session_id, *strategy_ids],
+        )
         earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
         earlier -= {None, session_id}
         other_sessions = self._sessions_from_rows(
@@ -682,7 +677,7 @@ class Repertoire:
         )
         return RepertoireDocument.model_construct(
             community=self.community(),
-            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            topics=self._items(Topic, "SELECT * FROM topics ORDER BY slug"),
             members=self.members(),
             sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
             cases=self._cases_from_rows(case_rows),
