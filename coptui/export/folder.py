@@ -18,6 +18,7 @@ topic), and never touches any other file, so a wiki's own pages can live beside 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,17 +75,19 @@ def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / MANIFEST
     before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
-    for sub in {path.rpartition("/")[0] for path in pages} - {""}:
-        (folder / sub).mkdir(exist_ok=True)
+    existing: set[str] = set()
+    for sub in sorted({path.rpartition("/")[0] for path in pages}):
+        where = folder / sub if sub else folder
+        where.mkdir(exist_ok=True)
+        with os.scandir(where) as entries:
+            existing.update(f"{sub}/{entry.name}" if sub else entry.name for entry in entries)
     written = 0
     for relative_path, text in pages.items():
         target = folder / relative_path
         data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
+        # A page is read back only when it is there with the same size: it may be unchanged.
+        if relative_path in existing and _holds(target, data):
+            continue
         target.write_bytes(data)
         written += 1
     gone = sorted(p for p in before - pages.keys() if _EXPORTED_NAME.match(p))
@@ -92,6 +95,13 @@ def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
         (folder / relative_path).unlink(missing_ok=True)
     manifest.write_text("".join(f"{p}\n" for p in sorted(pages)), encoding="utf-8")
     return FolderExport(folder=folder, pages=len(pages), written=written, removed=len(gone))
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 # -- pages ------------------------------------------------------------------------
