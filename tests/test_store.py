@@ -40,7 +40,7 @@ from coptui.store import (
     StoreError,
     browsing,
 )
-from coptui.store.rows import from_row
+from coptui.store.rows import from_row, to_row
 from coptui.store.schema import SCHEMA_VERSION
 from coptui.store.search import fts_query
 
@@ -73,6 +73,26 @@ def test_rows_read_back_as_the_models_validation_makes(tmp_path: Path, sample_fi
         assert any(p.started_at is not None and p.started_at.tzinfo is UTC for p in phases)
     # A row that lacks a field is validated, defaults and all.
     assert from_row(Topic, {"slug": "toil", "name": "Toil"}) == Topic(slug="toil", name="Toil")
+
+
+def test_rows_are_written_in_the_forms_pydantic_dumps(sample_file: Path) -> None:
+    """`to_row` makes what `model_dump(mode="json")` makes, renamed: the forms every row was stored in."""
+    document = read_document(sample_file)
+    items = [document.community, *document.topics, *document.members]
+    for kind in ("cases", "strategies", "actions", "report_backs", "notes", "sessions"):
+        items += getattr(document, kind)
+    items += [phase for session in document.sessions for phase in session.phases]
+    moments = [datetime(2026, 11, 5, 17, 40, 5, us, tzinfo=UTC) for us in (0, 1, 500_000, 123_456)]
+    items += [document.notes[0].model_copy(update={"created_at": moment}) for moment in moments]
+    for item in items:
+        side = {"attendees", "apologies", "absent", "phases", "topics"}
+        expected = item.model_dump(mode="json", exclude=side)
+        for field in ("session", "case", "strategy", "action"):
+            if field in expected:
+                expected[f"{field}_id"] = expected.pop(field)
+        if "picked" in expected:
+            expected["picked"] = int(expected["picked"])
+        assert to_row(item, exclude=side) == expected
 
 
 def test_items_round_trip_through_their_own_methods(repertoire: Repertoire) -> None:

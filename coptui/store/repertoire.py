@@ -8,7 +8,6 @@ the whole process (UI workers run in threads), guarded by a lock.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import sqlite3
 import threading
@@ -29,6 +28,7 @@ from coptui.models import (
     CaseStatus,
     Community,
     Member,
+    Model,
     Note,
     Outcome,
     PhaseRun,
@@ -42,7 +42,16 @@ from coptui.models import (
 from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
-from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, M, from_row, reader, to_row
+from coptui.store.rows import (
+    CASE_SIDE_FIELDS,
+    COLUMNS,
+    SESSION_SIDE_FIELDS,
+    M,
+    from_row,
+    reader,
+    row_writer,
+    to_row,
+)
 from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.search import MATCH_END, MATCH_START, SearchHit, fts_query
 
@@ -298,8 +307,8 @@ class Repertoire:
         return session.model_copy(update={"id": session_id})
 
     def _write_session_sides(self, session_id: int, session: Session) -> None:
-        self._insert_many("attendance", _attendance_rows(session_id, session))
-        self._insert_many("phase_runs", _phase_rows(session_id, session))
+        self._insert_many("attendance", _ATTENDANCE_COLUMNS, _attendance_rows(session_id, session))
+        self._insert_many("phase_runs", _PHASE_COLUMNS, _phase_rows(session_id, session))
 
     @_guarded
     def update_session(self, session: Session) -> Session:
@@ -377,7 +386,7 @@ class Repertoire:
         return case.model_copy(update={"id": case_id})
 
     def _write_case_topics(self, case_id: int, topics: list[str]) -> None:
-        self._insert_many("case_topics", _topic_rows(case_id, topics))
+        self._insert_many("case_topics", _TOPIC_COLUMNS, _topic_rows(case_id, topics))
 
     @_guarded
     def update_case(self, case: Case) -> Case:
@@ -607,19 +616,27 @@ class Repertoire:
         sessions = document.sessions
         with self.db.atomic(), self._search_index_rebuilt_after():
             self.set_community(document.community)
-            self._insert_many("topics", map(to_row, document.topics))
-            self._insert_many("members", map(to_row, document.members))
-            self._insert_many("sessions", (to_row(s, exclude=SESSION_SIDE_FIELDS) for s in sessions))
-            self._insert_many("attendance", (r for s in sessions for r in _attendance_rows(s.id or 0, s)))
-            self._insert_many("phase_runs", (r for s in sessions for r in _phase_rows(s.id or 0, s)))
-            self._insert_many("cases", (to_row(c, exclude=CASE_SIDE_FIELDS) for c in document.cases))
+            self._insert_items("topics", Topic, document.topics)
+            self._insert_items("members", Member, document.members)
+            self._insert_items("sessions", Session, sessions, SESSION_SIDE_FIELDS)
             self._insert_many(
-                "case_topics", (r for c in document.cases for r in _topic_rows(c.id or 0, c.topics))
+                "attendance",
+                _ATTENDANCE_COLUMNS,
+                (r for s in sessions for r in _attendance_rows(s.id or 0, s)),
             )
-            self._insert_many("strategies", map(to_row, document.strategies))
-            self._insert_many("actions", map(to_row, document.actions))
-            self._insert_many("report_backs", map(to_row, document.report_backs))
-            self._insert_many("notes", map(to_row, document.notes))
+            self._insert_many(
+                "phase_runs", _PHASE_COLUMNS, (r for s in sessions for r in _phase_rows(s.id or 0, s))
+            )
+            self._insert_items("cases", Case, document.cases, CASE_SIDE_FIELDS)
+            self._insert_many(
+                "case_topics",
+                _TOPIC_COLUMNS,
+                (r for c in document.cases for r in _topic_rows(c.id or 0, c.topics)),
+            )
+            self._insert_items("strategies", Strategy, document.strategies)
+            self._insert_items("actions", Action, document.actions)
+            self._insert_items("report_backs", ReportBack, document.report_backs)
+            self._insert_items("notes", Note, document.notes)
 
     # -- export ---------------------------------------------------------------------
     # Reads for coptui.export, kept together here: a few queries each, never one per item.
@@ -712,17 +729,18 @@ class Repertoire:
         for trigger in triggers:
             self.db.execute(trigger["sql"])
 
-    def _insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """The bulk path: one prepared INSERT for every row, each row with the first row's columns."""
-        iterator = iter(rows)
-        first = next(iterator, None)
-        if first is None:
-            return
-        columns = list(first)
+    def _insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """The bulk path: one prepared INSERT for every row, each row the values of `columns`."""
         self.db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            itertools.chain([tuple(first.values())], (tuple(row[c] for c in columns) for row in iterator)),
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
+
+    def _insert_items(
+        self, table: str, model: type[Model], items: Iterable[Model], exclude: frozenset[str] = frozenset()
+    ) -> None:
+        """The bulk path for models: each one's values in their stored forms."""
+        writer = row_writer(model, exclude)
+        self._insert_many(table, writer.columns, map(writer, items))
 
     # -- live session ------------------------------------------------------------
     # What a facilitator's undo needs: taking back the last item filed, exactly.
@@ -1142,21 +1160,27 @@ class Repertoire:
         return hits
 
 
-def _attendance_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position")
+_PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
+_TOPIC_COLUMNS = ("case_id", "topic", "position")
+
+
+def _attendance_rows(session_id: int, session: Session) -> Iterator[tuple[int, str, str, int]]:
     for presence, handles in (
         ("attended", session.attendees),
         ("apologies", session.apologies),
         ("absent", session.absent),
     ):
         for i, handle in enumerate(handles):
-            yield {"session_id": session_id, "member": handle, "presence": presence, "position": i}
+            yield session_id, handle, presence, i
 
 
-def _phase_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+def _phase_rows(session_id: int, session: Session) -> Iterator[list[Any]]:
+    write = row_writer(PhaseRun)
     for phase in session.phases:
-        yield {"session_id": session_id, **to_row(phase)}
+        yield [session_id, *write(phase)]
 
 
-def _topic_rows(case_id: int, topics: list[str]) -> Iterator[dict[str, Any]]:
+def _topic_rows(case_id: int, topics: list[str]) -> Iterator[tuple[int, str, int]]:
     for position, topic in enumerate(topics):
-        yield {"case_id": case_id, "topic": topic, "position": position}
+        yield case_id, topic, position
