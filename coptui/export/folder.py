@@ -34,7 +34,7 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.minutes import render_minutes
-from coptui.models import ActionStatus, Case, Member, ReportBack, Role, Strategy, Topic
+from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
 
 MANIFEST = ".coptui-export"
 # What an export may have written: only such names are ever removed from a folder.
@@ -220,7 +220,7 @@ def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
     reports: list[ReportBack] = []
     for action in index.actions_by_strategy.get(strategy.id or 0, []):
         reports.extend(index.report_backs_by_action.get(action.id or 0, []))
-    tried = [r for r in reports if r.outcome.value != "not_tried"]
+    tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
     if not tried:
         return ""
     return f" — tried {len(tried)}×: " + ", ".join(OUTCOME_LABELS[r.outcome] for r in tried)
@@ -289,7 +289,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append("## Notes")
         blocks.append(
             "\n".join(
-                f"- {'**Decision:** ' if n.kind.value == 'decision' else ''}"
+                f"- {'**Decision:** ' if n.kind is NoteKind.DECISION else ''}"
                 f"{escape.block(n.text, indent='  ')}"
                 + (f" *({links.member(n.author)})*" if n.author else "")
                 for n in notes
