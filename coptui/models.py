@@ -27,7 +27,6 @@ from pydantic_core import PydanticCustomError
 from coptui.text import clean_line, clean_text
 
 FORMAT_NAME: Final = "coptui-repertoire"
-_set_slot = object.__setattr__
 FORMAT_VERSION: Final = 1
 
 
@@ -139,6 +138,9 @@ class Model(BaseModel):
         _set_slot(item, "__pydantic_extra__", None)
         _set_slot(item, "__pydantic_private__", None)
         return item
+
+
+_set_slot = object.__setattr__
 
 
 @functools.cache

@@ -133,10 +133,10 @@ class RowReader(Generic[M]):
     """Models of one kind from rows of the given columns (with side fields from other tables last).
 
     Rows are not validated again: only the store writes its tables, from models it
-    validated, and the schema's constraints hold the values there, so a row needs
-    its stored forms (ISO dates, enum values, 0/1) turned back into Python values and
-    nothing more. Validating every row again made reading a large repertoire several
-    times slower. Rows that lack a field are validated as before.
+    validated (and the schema's CHECK constraints guard the enumerations), so a row
+    needs its stored forms (ISO dates, enum values, 0/1) turned back into Python
+    values and nothing more. Validating every row again made reading a large
+    repertoire several times slower. Rows that lack a field are validated as before.
     """
 
     def __init__(self, model: type[M], columns: Sequence[str]) -> None:
