@@ -382,6 +382,19 @@ def test_exporting_again_updates_in_place_and_removes_only_its_own_stale_pages(
     assert_links_resolve(folder)
 
 
+def test_a_page_changed_by_hand_is_written_again_even_at_the_same_size(
+    repertoire: Repertoire, tmp_path: Path
+) -> None:
+    folder = tmp_path / "wiki"
+    export_repertoire(repertoire, folder)
+    page = folder / "cases" / "0002-runbooks-nobody-reads.md"
+    exported = page.read_bytes()
+    page.write_bytes(exported.replace(b"Runbooks", b"Handbook"))
+    assert page.stat().st_size == len(exported)
+    assert export_repertoire(repertoire, folder).written == 1
+    assert page.read_bytes() == exported
+
+
 def test_a_tampered_list_of_pages_never_removes_files_outside_the_export(
     repertoire: Repertoire, tmp_path: Path
 ) -> None:

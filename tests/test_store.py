@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from coptui.interchange import read_document
 from coptui.models import (
     Action,
     ActionStatus,
@@ -18,11 +19,13 @@ from coptui.models import (
     Member,
     Note,
     Outcome,
+    PhaseRun,
     RepertoireDocument,
     ReportBack,
     Session,
     SessionStatus,
     Strategy,
+    Topic,
 )
 from coptui.store import (
     CaseFilter,
@@ -37,6 +40,7 @@ from coptui.store import (
     StoreError,
     browsing,
 )
+from coptui.store.rows import from_row, to_row
 from coptui.store.schema import SCHEMA_VERSION
 from coptui.store.search import fts_query
 
@@ -49,6 +53,51 @@ def digest(path: Path) -> str:
 
 def test_dump_returns_what_was_loaded(repertoire: Repertoire, document: RepertoireDocument) -> None:
     assert repertoire.dump().model_dump_json() == document.model_dump_json()
+
+
+def test_rows_read_back_as_the_models_validation_makes(tmp_path: Path, sample_file: Path) -> None:
+    """The store reads its own rows without validating them again; what it builds must not differ."""
+    with Repertoire.create(tmp_path / "demo.db", Community(name="Demo")) as repertoire:
+        repertoire.load(read_document(sample_file))
+        dumped = repertoire.dump()
+        validated = RepertoireDocument.model_validate_json(dumped.model_dump_json())
+        assert validated == dumped
+        for kind in ("sessions", "cases", "strategies", "actions", "report_backs", "notes"):
+            for ours, theirs in zip(getattr(dumped, kind), getattr(validated, kind), strict=True):
+                assert ours.model_fields_set == theirs.model_fields_set
+                assert [type(v) for v in ours.__dict__.values()] == [
+                    type(v) for v in theirs.__dict__.values()
+                ]
+        phases = [p for s in dumped.sessions for p in s.phases]
+        assert phases and all(type(p) is PhaseRun for p in phases)
+        assert any(p.started_at is not None and p.started_at.tzinfo is UTC for p in phases)
+        # Models read in bulk share their set of fields set: changing or copying one leaves the others be.
+        first, second = dumped.notes[:2]
+        first.text = "changed"
+        first.model_copy(update={"text": "copied"}, deep=True).model_fields_set.clear()
+        assert second.model_fields_set == set(Note.model_fields) == first.model_fields_set
+    # A row that lacks a field is validated, defaults and all.
+    assert from_row(Topic, {"slug": "toil", "name": "Toil"}) == Topic(slug="toil", name="Toil")
+
+
+def test_rows_are_written_in_the_forms_pydantic_dumps(sample_file: Path) -> None:
+    """`to_row` makes what `model_dump(mode="json")` makes, renamed: the forms every row was stored in."""
+    document = read_document(sample_file)
+    items = [document.community, *document.topics, *document.members]
+    for kind in ("cases", "strategies", "actions", "report_backs", "notes", "sessions"):
+        items += getattr(document, kind)
+    items += [phase for session in document.sessions for phase in session.phases]
+    moments = [datetime(2026, 11, 5, 17, 40, 5, us, tzinfo=UTC) for us in (0, 1, 500_000, 123_456)]
+    items += [document.notes[0].model_copy(update={"created_at": moment}) for moment in moments]
+    for item in items:
+        side = {"attendees", "apologies", "absent", "phases", "topics"}
+        expected = item.model_dump(mode="json", exclude=side)
+        for field in ("session", "case", "strategy", "action"):
+            if field in expected:
+                expected[f"{field}_id"] = expected.pop(field)
+        if "picked" in expected:
+            expected["picked"] = int(expected["picked"])
+        assert to_row(item, exclude=side) == expected
 
 
 def test_items_round_trip_through_their_own_methods(repertoire: Repertoire) -> None:

@@ -52,11 +52,13 @@ def _escape_line(line: str, table: dict[int, str] = _INLINE) -> str:
     indent = "&nbsp;" * len(line[: len(line) - len(body)].expandtabs(4)) if len(body) < len(line) else ""
     if _SPECIAL.search(body):
         body = body.translate(table)
-    if body and body[0] in _LINE_START:
-        body = "\\" + body
-    elif body[:1].isdigit():
-        body = _ORDERED_MARKER.sub(r"\1\\\2", body)
-    return indent + body
+    if body:
+        first = body[0]
+        if first in _LINE_START:
+            body = "\\" + body
+        elif first.isdigit():
+            body = _ORDERED_MARKER.sub(r"\1\\\2", body)
+    return indent + body if indent else body
 
 
 @functools.lru_cache(maxsize=16384)
@@ -94,5 +96,8 @@ def block(text: str, *, indent: str = "") -> str:
     so the text can sit inside a list item or after a label; `indent` is put before
     every line after the first, to keep it inside a list item.
     """
-    lines = [_escape_line(line.rstrip()) for line in text.strip().split("\n")]
+    text = text.strip()
+    if "\n" not in text:
+        return _escape_line(text)  # most text is one line
+    lines = [_escape_line(line.rstrip()) for line in text.split("\n")]
     return (_HARD_BREAK + indent).join(lines)

@@ -18,6 +18,7 @@ topic), and never touches any other file, so a wiki's own pages can live beside 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.minutes import render_minutes
-from coptui.models import ActionStatus, Case, Member, ReportBack, Role, Strategy, Topic
+from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
 
 MANIFEST = ".coptui-export"
 # What an export may have written: only such names are ever removed from a folder.
@@ -74,17 +75,19 @@ def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / MANIFEST
     before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
-    for sub in {path.rpartition("/")[0] for path in pages} - {""}:
-        (folder / sub).mkdir(exist_ok=True)
+    existing: set[str] = set()
+    for sub in sorted({path.rpartition("/")[0] for path in pages}):
+        where = folder / sub if sub else folder
+        where.mkdir(exist_ok=True)
+        with os.scandir(where) as entries:
+            existing.update(f"{sub}/{entry.name}" if sub else entry.name for entry in entries)
     written = 0
     for relative_path, text in pages.items():
         target = folder / relative_path
         data = text.encode("utf-8")
-        try:
-            if target.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            pass
+        # A page is read back only when it is there with the same size: it may be unchanged.
+        if relative_path in existing and _holds(target, data):
+            continue
         target.write_bytes(data)
         written += 1
     gone = sorted(p for p in before - pages.keys() if _EXPORTED_NAME.match(p))
@@ -92,6 +95,13 @@ def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
         (folder / relative_path).unlink(missing_ok=True)
     manifest.write_text("".join(f"{p}\n" for p in sorted(pages)), encoding="utf-8")
     return FolderExport(folder=folder, pages=len(pages), written=written, removed=len(gone))
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 # -- pages ------------------------------------------------------------------------
@@ -210,7 +220,7 @@ def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
     reports: list[ReportBack] = []
     for action in index.actions_by_strategy.get(strategy.id or 0, []):
         reports.extend(index.report_backs_by_action.get(action.id or 0, []))
-    tried = [r for r in reports if r.outcome.value != "not_tried"]
+    tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
     if not tried:
         return ""
     return f" — tried {len(tried)}×: " + ", ".join(OUTCOME_LABELS[r.outcome] for r in tried)
@@ -279,7 +289,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append("## Notes")
         blocks.append(
             "\n".join(
-                f"- {'**Decision:** ' if n.kind.value == 'decision' else ''}"
+                f"- {'**Decision:** ' if n.kind is NoteKind.DECISION else ''}"
                 f"{escape.block(n.text, indent='  ')}"
                 + (f" *({links.member(n.author)})*" if n.author else "")
                 for n in notes

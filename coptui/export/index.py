@@ -67,6 +67,7 @@ class RepertoireIndex:
         self.report_backs_by_member = _group(document.report_backs, lambda r: r.member)
         self.notes_by_session = _group(document.notes, lambda n: n.session)
         self.notes_by_case = _group(document.notes, lambda n: n.case)
+        self._session_cases: dict[int, list[Case]] = {}
         self.sessions_by_member: dict[str, list[Session]] = defaultdict(list)
         for session in document.sessions:
             for handle in session.attendees:
@@ -85,6 +86,12 @@ class RepertoireIndex:
 
     def session_cases(self, session_id: int) -> list[Case]:
         """The cases a session's minutes cover: presented there, or worked on there again."""
+        found = self._session_cases.get(session_id)
+        if found is None:
+            found = self._session_cases[session_id] = self._cases_of_session(session_id)
+        return found
+
+    def _cases_of_session(self, session_id: int) -> list[Case]:
         ids: dict[int, None] = {}
         for case in self.cases_by_session.get(session_id, []):
             ids[case.id or 0] = None

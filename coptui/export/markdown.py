@@ -6,9 +6,8 @@ plain strings and gets Markdown back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
@@ -30,21 +29,36 @@ CASE_STATUS_LABELS = {
 ACTION_STATUS_LABELS = {ActionStatus.OPEN: "open", ActionStatus.DONE: "done", ActionStatus.DROPPED: "dropped"}
 
 
+class _Built:
+    """The links of one export already built for the pages of one folder: [text links, table-cell links]."""
+
+    def __init__(self) -> None:
+        self.members: tuple[dict[str | None, str], dict[str | None, str]] = ({}, {})
+        self.cases: tuple[dict[int | None, str], dict[int | None, str]] = ({}, {})
+        self.sessions: tuple[dict[int | None, str], dict[int | None, str]] = ({}, {})
+        self.topics: tuple[dict[str, str], dict[str, str]] = ({}, {})
+
+
 class PageLinks:
     """Links from one page of an exported folder to the others; plain text when `page` is None.
 
     Standalone minutes have no folder around them, so they name things without linking.
     A name is linked on many pages (a member on every page they appear on), so the
-    pages of one export share `memo`: each link is built once per folder it is linked from.
+    pages of one export share what was built: each link is built once per folder it is
+    linked from (a link reads the same from every page of a folder).
     """
 
     def __init__(
-        self, index: RepertoireIndex, page: str | None = None, memo: dict[tuple[Any, ...], str] | None = None
+        self, index: RepertoireIndex, page: str | None = None, memo: dict[str | None, _Built] | None = None
     ) -> None:
         self.index = index
         self.page = page
-        self._folder = None if page is None else page.rpartition("/")[0]
         self._memo = {} if memo is None else memo
+        folder = None if page is None else page.rpartition("/")[0]
+        built = self._memo.get(folder)
+        if built is None:
+            built = self._memo[folder] = _Built()
+        self._built = built
 
     def on(self, page: str) -> PageLinks:
         """The same links, from another page of the same export."""
@@ -55,21 +69,15 @@ class PageLinks:
             return text_md
         return f"[{text_md}]({names.relative(target, self.page)})"
 
-    def _memoised(self, key: tuple[Any, ...], build: Callable[[], str]) -> str:
-        key = (*key, self._folder)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = build()
-        return found
-
     def member(self, handle: str | None, *, cell: bool = False) -> str:
-        def build() -> str:
-            text = (escape.cell if cell else escape.link_text)(self.index.name(handle))
-            if handle is None or handle not in self.index.members:
-                return text
-            return self._to(names.member_path(handle), text)
-
-        return self._memoised(("member", handle, cell), build)
+        built = self._built.members[cell]
+        found = built.get(handle)
+        if found is None:
+            found = (escape.cell if cell else escape.link_text)(self.index.name(handle))
+            if handle is not None and handle in self.index.members:
+                found = self._to(names.member_path(handle), found)
+            built[handle] = found
+        return found
 
     def members(self, handles: Sequence[str]) -> str:
         return ", ".join(self.member(h) for h in handles) if handles else "none"
@@ -78,23 +86,29 @@ class PageLinks:
         escaped = escape.cell if cell else escape.link_text
         if text is not None:
             return self._to(names.case_path(case), escaped(text))
-        return self._memoised(
-            ("case", case.id, cell), lambda: self._to(names.case_path(case), escaped(case.title))
-        )
+        built = self._built.cases[cell]
+        found = built.get(case.id)
+        if found is None:
+            found = built[case.id] = self._to(names.case_path(case), escaped(case.title))
+        return found
 
     def session(self, session: Session, *, cell: bool = False) -> str:
-        escaped = escape.cell if cell else escape.link_text
-        return self._memoised(
-            ("session", session.id, cell),
-            lambda: self._to(names.session_path(session), escaped(session.title)),
-        )
+        built = self._built.sessions[cell]
+        found = built.get(session.id)
+        if found is None:
+            escaped = escape.cell if cell else escape.link_text
+            found = built[session.id] = self._to(names.session_path(session), escaped(session.title))
+        return found
 
     def topic(self, slug: str, *, cell: bool = False) -> str:
-        def build() -> str:
-            text = (escape.cell if cell else escape.link_text)(self.index.topic_name(slug))
-            return self._to(names.topic_path(slug), text) if slug in self.index.topics else text
-
-        return self._memoised(("topic", slug, cell), build)
+        built = self._built.topics[cell]
+        found = built.get(slug)
+        if found is None:
+            found = (escape.cell if cell else escape.link_text)(self.index.topic_name(slug))
+            if slug in self.index.topics:
+                found = self._to(names.topic_path(slug), found)
+            built[slug] = found
+        return found
 
     def topics(self, slugs: Sequence[str], *, cell: bool = False) -> str:
         return ", ".join(self.topic(s, cell=cell) for s in slugs)
@@ -116,7 +130,7 @@ def long_date(day: date) -> str:
 
 
 def clock(moment: datetime) -> str:
-    return f"{moment:%H:%M}"
+    return f"{moment.hour:02d}:{moment.minute:02d}"  # strftime is slow, and this runs for every phase
 
 
 def duration(start: datetime, end: datetime) -> str:

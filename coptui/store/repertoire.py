@@ -8,7 +8,6 @@ the whole process (UI workers run in threads), guarded by a lock.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import sqlite3
 import threading
@@ -29,6 +28,7 @@ from coptui.models import (
     CaseStatus,
     Community,
     Member,
+    Model,
     Note,
     Outcome,
     PhaseRun,
@@ -42,7 +42,16 @@ from coptui.models import (
 from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
-from coptui.store.rows import CASE_SIDE_FIELDS, COLUMNS, SESSION_SIDE_FIELDS, from_row, to_row
+from coptui.store.rows import (
+    CASE_SIDE_FIELDS,
+    COLUMNS,
+    SESSION_SIDE_FIELDS,
+    M,
+    from_row,
+    reader,
+    row_writer,
+    to_row,
+)
 from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.search import MATCH_END, MATCH_START, SearchHit, fts_query
 
@@ -144,6 +153,12 @@ class Repertoire:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def _items(self, model: type[M], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[M]:
+        """Rows of one kind as models, straight from the cursor: the path of large reads."""
+        cursor = self.db.execute(sql, params)
+        read = reader(model, tuple(d[0] for d in cursor.description))
+        return [read(row) for row in cursor.fetchall()]
+
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and return its new id."""
         return int(
@@ -171,7 +186,7 @@ class Repertoire:
         row = self._community_row()
         if row is None:
             raise NotFound("this repertoire has no community yet")
-        return Community.model_validate(row)
+        return from_row(Community, row)
 
     @_guarded
     def set_community(self, community: Community) -> None:
@@ -180,7 +195,7 @@ class Repertoire:
 
     @_guarded
     def topics(self) -> list[Topic]:
-        return [Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY name")]
+        return self._items(Topic, "SELECT * FROM topics ORDER BY name")
 
     @_guarded
     def add_topic(self, topic: Topic) -> Topic:
@@ -194,12 +209,12 @@ class Repertoire:
 
     @_guarded
     def members(self) -> list[Member]:
-        return [Member.model_validate(r) for r in self._rows("SELECT * FROM members ORDER BY handle")]
+        return self._items(Member, "SELECT * FROM members ORDER BY handle")
 
     @_guarded
     def member(self, handle: str) -> Member:
-        return Member.model_validate(
-            self._one("SELECT * FROM members WHERE handle = ?", [handle], f"member @{handle}")
+        return from_row(
+            Member, self._one("SELECT * FROM members WHERE handle = ?", [handle], f"member @{handle}")
         )
 
     @_guarded
@@ -239,11 +254,11 @@ class Repertoire:
             ids,
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
-        phases: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        phases: dict[int, list[PhaseRun]] = defaultdict(list)
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
         ):
-            phases[r.pop("session_id")].append(r)
+            phases[r.pop("session_id")].append(from_row(PhaseRun, r))
         return [
             from_row(
                 Session,
@@ -292,8 +307,8 @@ class Repertoire:
         return session.model_copy(update={"id": session_id})
 
     def _write_session_sides(self, session_id: int, session: Session) -> None:
-        self._insert_many("attendance", _attendance_rows(session_id, session))
-        self._insert_many("phase_runs", _phase_rows(session_id, session))
+        self._insert_many("attendance", _ATTENDANCE_COLUMNS, _attendance_rows(session_id, session))
+        self._insert_many("phase_runs", _PHASE_COLUMNS, _phase_rows(session_id, session))
 
     @_guarded
     def update_session(self, session: Session) -> Session:
@@ -371,7 +386,7 @@ class Repertoire:
         return case.model_copy(update={"id": case_id})
 
     def _write_case_topics(self, case_id: int, topics: list[str]) -> None:
-        self._insert_many("case_topics", _topic_rows(case_id, topics))
+        self._insert_many("case_topics", _TOPIC_COLUMNS, _topic_rows(case_id, topics))
 
     @_guarded
     def update_case(self, case: Case) -> Case:
@@ -393,8 +408,9 @@ class Repertoire:
     @_guarded
     def strategies(self, *, case: int | None = None) -> list[Strategy]:
         where, params = ("case_id = ?", [case]) if case is not None else ("1", [])
-        rows = self._rows(f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE {where} ORDER BY id", params)
-        return [from_row(Strategy, r) for r in rows]
+        return self._items(
+            Strategy, f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE {where} ORDER BY id", params
+        )
 
     @_guarded
     def strategy(self, strategy_id: int) -> Strategy:
@@ -436,12 +452,12 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value.value if isinstance(value, ActionStatus) else value)
-        rows = self._rows(
+        return self._items(
+            Action,
             f"SELECT {COLUMNS[Action]} FROM actions WHERE {' AND '.join(clauses) or '1'} "
             "ORDER BY due IS NULL, due, id",
             params,
         )
-        return [from_row(Action, r) for r in rows]
 
     @_guarded
     def action(self, action_id: int) -> Action:
@@ -486,12 +502,12 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        rows = self._rows(
+        return self._items(
+            ReportBack,
             f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE {' AND '.join(clauses) or '1'} "
             "ORDER BY reported_on, id",
             params,
         )
-        return [from_row(ReportBack, r) for r in rows]
 
     @_guarded
     def add_report_back(self, report: ReportBack) -> ReportBack:
@@ -533,10 +549,11 @@ class Repertoire:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
-        rows = self._rows(
-            f"SELECT {COLUMNS[Note]} FROM notes WHERE {' AND '.join(clauses) or '1'} ORDER BY id", params
+        return self._items(
+            Note,
+            f"SELECT {COLUMNS[Note]} FROM notes WHERE {' AND '.join(clauses) or '1'} ORDER BY id",
+            params,
         )
-        return [from_row(Note, r) for r in rows]
 
     @_guarded
     def add_note(self, note: Note) -> Note:
@@ -575,20 +592,17 @@ class Repertoire:
         """Everything, in the interchange format, each list in id order."""
         return RepertoireDocument.model_construct(
             community=self.community(),
-            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            topics=self._items(Topic, "SELECT * FROM topics ORDER BY slug"),
             members=self.members(),
             sessions=self._sessions_from_rows(
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
             strategies=self.strategies(),
-            actions=[
-                from_row(Action, r) for r in self._rows(f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id")
-            ],
-            report_backs=[
-                from_row(ReportBack, r)
-                for r in self._rows(f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id")
-            ],
+            actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
+            report_backs=self._items(
+                ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id"
+            ),
             notes=self.notes(),
         )
 
@@ -602,19 +616,27 @@ class Repertoire:
         sessions = document.sessions
         with self.db.atomic(), self._search_index_rebuilt_after():
             self.set_community(document.community)
-            self._insert_many("topics", map(to_row, document.topics))
-            self._insert_many("members", map(to_row, document.members))
-            self._insert_many("sessions", (to_row(s, exclude=SESSION_SIDE_FIELDS) for s in sessions))
-            self._insert_many("attendance", (r for s in sessions for r in _attendance_rows(s.id or 0, s)))
-            self._insert_many("phase_runs", (r for s in sessions for r in _phase_rows(s.id or 0, s)))
-            self._insert_many("cases", (to_row(c, exclude=CASE_SIDE_FIELDS) for c in document.cases))
+            self._insert_items("topics", Topic, document.topics)
+            self._insert_items("members", Member, document.members)
+            self._insert_items("sessions", Session, sessions, SESSION_SIDE_FIELDS)
             self._insert_many(
-                "case_topics", (r for c in document.cases for r in _topic_rows(c.id or 0, c.topics))
+                "attendance",
+                _ATTENDANCE_COLUMNS,
+                (r for s in sessions for r in _attendance_rows(s.id or 0, s)),
             )
-            self._insert_many("strategies", map(to_row, document.strategies))
-            self._insert_many("actions", map(to_row, document.actions))
-            self._insert_many("report_backs", map(to_row, document.report_backs))
-            self._insert_many("notes", map(to_row, document.notes))
+            self._insert_many(
+                "phase_runs", _PHASE_COLUMNS, (r for s in sessions for r in _phase_rows(s.id or 0, s))
+            )
+            self._insert_items("cases", Case, document.cases, CASE_SIDE_FIELDS)
+            self._insert_many(
+                "case_topics",
+                _TOPIC_COLUMNS,
+                (r for c in document.cases for r in _topic_rows(c.id or 0, c.topics)),
+            )
+            self._insert_items("strategies", Strategy, document.strategies)
+            self._insert_items("actions", Action, document.actions)
+            self._insert_items("report_backs", ReportBack, document.report_backs)
+            self._insert_items("notes", Note, document.notes)
 
     # -- export ---------------------------------------------------------------------
     # Reads for coptui.export, kept together here: a few queries each, never one per item.
@@ -635,24 +657,16 @@ class Repertoire:
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
         s = {"s": session_id}
-        notes = [
-            from_row(Note, r)
-            for r in self._rows(f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
-        ]
-        report_backs = [
-            from_row(ReportBack, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
-            )
-        ]
-        actions = [
-            from_row(Action, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
-                "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
-                s,
-            )
-        ]
+        notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
+        report_backs = self._items(
+            ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
+        )
+        actions = self._items(
+            Action,
+            f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
+            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            s,
+        )
         case_rows = self._rows(
             f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = :s "
             "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
@@ -662,15 +676,13 @@ class Repertoire:
             s,
         )
         strategy_ids = [a.strategy for a in actions if a.strategy is not None]
-        strategies = [
-            from_row(Strategy, r)
-            for r in self._rows(
-                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
-                "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
-                f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
-                [session_id, session_id, *strategy_ids],
-            )
-        ]
+        strategies = self._items(
+            Strategy,
+            f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id = ? "
+            "OR case_id IN (SELECT id FROM cases WHERE session_id = ?) "
+            f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
+            [session_id, session_id, *strategy_ids],
+        )
         earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
         earlier -= {None, session_id}
         other_sessions = self._sessions_from_rows(
@@ -682,7 +694,7 @@ class Repertoire:
         )
         return RepertoireDocument.model_construct(
             community=self.community(),
-            topics=[Topic.model_validate(r) for r in self._rows("SELECT * FROM topics ORDER BY slug")],
+            topics=self._items(Topic, "SELECT * FROM topics ORDER BY slug"),
             members=self.members(),
             sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
             cases=self._cases_from_rows(case_rows),
@@ -717,17 +729,18 @@ class Repertoire:
         for trigger in triggers:
             self.db.execute(trigger["sql"])
 
-    def _insert_many(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
-        """The bulk path: one prepared INSERT for every row, each row with the first row's columns."""
-        iterator = iter(rows)
-        first = next(iterator, None)
-        if first is None:
-            return
-        columns = list(first)
+    def _insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """The bulk path: one prepared INSERT for every row, each row the values of `columns`."""
         self.db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            itertools.chain([tuple(first.values())], (tuple(row[c] for c in columns) for row in iterator)),
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
+
+    def _insert_items(
+        self, table: str, model: type[Model], items: Iterable[Model], exclude: frozenset[str] = frozenset()
+    ) -> None:
+        """The bulk path for models: each one's values in their stored forms."""
+        writer = row_writer(model, exclude)
+        self._insert_many(table, writer.columns, map(writer, items))
 
     # -- live session ------------------------------------------------------------
     # What a facilitator's undo needs: taking back the last item filed, exactly.
@@ -1147,21 +1160,27 @@ class Repertoire:
         return hits
 
 
-def _attendance_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position")
+_PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
+_TOPIC_COLUMNS = ("case_id", "topic", "position")
+
+
+def _attendance_rows(session_id: int, session: Session) -> Iterator[tuple[int, str, str, int]]:
     for presence, handles in (
         ("attended", session.attendees),
         ("apologies", session.apologies),
         ("absent", session.absent),
     ):
         for i, handle in enumerate(handles):
-            yield {"session_id": session_id, "member": handle, "presence": presence, "position": i}
+            yield session_id, handle, presence, i
 
 
-def _phase_rows(session_id: int, session: Session) -> Iterator[dict[str, Any]]:
+def _phase_rows(session_id: int, session: Session) -> Iterator[list[Any]]:
+    write = row_writer(PhaseRun)
     for phase in session.phases:
-        yield {"session_id": session_id, **to_row(phase)}
+        yield [session_id, *write(phase)]
 
 
-def _topic_rows(case_id: int, topics: list[str]) -> Iterator[dict[str, Any]]:
+def _topic_rows(case_id: int, topics: list[str]) -> Iterator[tuple[int, str, int]]:
     for position, topic in enumerate(topics):
-        yield {"case_id": case_id, "topic": topic, "position": position}
+        yield case_id, topic, position
