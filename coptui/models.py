@@ -8,7 +8,6 @@ foreign keys.
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, Self
@@ -134,24 +133,13 @@ class Model(BaseModel):
         """
         item = cls.__new__(cls)
         _set_slot(item, "__dict__", values)
-        _set_slot(item, "__pydantic_fields_set__", _every_field(cls))
+        _set_slot(item, "__pydantic_fields_set__", set(cls.__pydantic_fields__))
         _set_slot(item, "__pydantic_extra__", None)
         _set_slot(item, "__pydantic_private__", None)
         return item
 
 
 _set_slot = object.__setattr__
-
-
-@functools.cache
-def _every_field(model: type[Model]) -> set[str]:
-    """The fields set in a model made by `trusted`: all of them, one set for every model of a kind.
-
-    A set per model was a third of the objects of a large read, for the cycle collector
-    to walk again and again. Sharing it is safe: pydantic only adds a field's name to
-    it (on assignment), which changes nothing here, and copies it for a copy.
-    """
-    return set(model.__pydantic_fields__)
 
 
 class Community(Model):

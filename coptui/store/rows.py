@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -96,8 +96,7 @@ def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
 
 
 def _timestamp(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is UTC else in_utc(moment)  # stored with 'Z', read as UTC already
+    return in_utc(datetime.fromisoformat(text))
 
 
 # How a stored value becomes a field's value again, for every field not stored as it is.
