@@ -561,3 +561,20 @@ def test_a_case_taken_up_again_shows_what_this_session_added(repertoire: Reperto
 
 
 NOON = datetime(2026, 11, 5, 12, 0, tzinfo=UTC)
+
+
+def test_control_bytes_written_by_another_tool_never_reach_an_export(
+    repertoire: Repertoire, tmp_path: Path
+) -> None:
+    """The store cleans what coptui writes; a file edited by other tools is cleaned on the way out too."""
+    raw = "Pager\x1b]0;pwned\x07 storm \x1b[2J\u202eevil\x9b31m"
+    repertoire.db.execute("UPDATE cases SET title = ?, context = ? WHERE id = 1", [raw, raw])
+    repertoire.db.execute("UPDATE notes SET text = ? WHERE id = 1", [raw + "\nsecond line"])
+    repertoire.db.conn.commit()
+    folder = tmp_path / "wiki"
+    export_repertoire(repertoire, folder)
+    written = [minutes(repertoire, 1), *(page.read_text(encoding="utf-8") for page in folder.rglob("*.md"))]
+    assert any("Pager storm evil" in text for text in written)
+    for text in written:
+        assert not any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)
+        assert "\u202e" not in text

@@ -14,6 +14,10 @@ stays readable in the raw file: apostrophes, commas and full stops are left alon
 Left as they are: a bare URL, which GitHub and some wikis turn into a link showing
 the same text, and `:emoji:` short codes, which GitHub shows as the emoji.
 
+Control characters and escape sequences are dropped here too, not only when text is
+stored: a repertoire file can be edited by other tools, and the store reads its own
+rows back without checking them again.
+
 Whitespace: HTML shows a run of spaces as one, so what a reader sees is the text
 with its whitespace runs folded. Leading indentation of a line is kept visible as
 no-break spaces, which also stops an indented line from becoming a code block.
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+from coptui.text import strip_controls
 
 # Meaningful anywhere in a line: escapes, code spans, emphasis, links, autolinks and
 # HTML, entities, and strikethrough in the GitHub dialect.
@@ -64,13 +70,13 @@ def _escape_line(line: str, table: dict[int, str] = _INLINE) -> str:
 @functools.lru_cache(maxsize=16384)
 def inline(text: str) -> str:
     """One line of user text inside a paragraph or list item; line breaks fold to spaces."""
-    return _escape_line(" ".join(text.split()))
+    return _escape_line(" ".join(strip_controls(text).split()))
 
 
 @functools.lru_cache(maxsize=16384)
 def heading(text: str) -> str:
     """User text as a heading's content: also `#`, which could close an ATX heading."""
-    return _escape_line(" ".join(text.split()), _HEADING)
+    return _escape_line(" ".join(strip_controls(text).split()), _HEADING)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -81,7 +87,7 @@ def cell(text: str) -> str:
     must be, so that members' text cannot inject markup) it would show as `<br>`.
     The text with its breaks is shown in full elsewhere in the same file.
     """
-    return _escape_line(" ".join(text.split()), _CELL)
+    return _escape_line(" ".join(strip_controls(text).split()), _CELL)
 
 
 def link_text(text: str) -> str:
@@ -96,7 +102,7 @@ def block(text: str, *, indent: str = "") -> str:
     so the text can sit inside a list item or after a label; `indent` is put before
     every line after the first, to keep it inside a list item.
     """
-    text = text.strip()
+    text = strip_controls(text).strip()
     if "\n" not in text:
         return _escape_line(text)  # most text is one line
     lines = [_escape_line(line.rstrip()) for line in text.split("\n")]
