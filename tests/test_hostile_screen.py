@@ -490,3 +490,22 @@ async def test_timer_toasts_draw_phase_titles_as_typed(db_path: Path) -> None:
                 await pilot.press("f5")
                 await settle(pilot)
             assert app.is_running
+
+
+async def test_escape_bytes_written_by_another_tool_never_reach_the_terminal(db_path: Path) -> None:
+    """The store cleans what coptui writes; what other tools wrote into the file is cleaned as it is drawn."""
+    raw = "Pager\x1b]0;pwned\x07 storm \x1b[2J\u202eevil\x9b31m"
+    with Repertoire.open(db_path) as writer:
+        writer.db.execute("UPDATE cases SET title = ?, context = ? WHERE id = 1", [raw, raw])
+        writer.db.execute("UPDATE members SET name = ? WHERE handle = 'ben'", [raw])
+        writer.db.conn.commit()
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            browser(app).follow(Ref("case", 1))
+            await settle(pilot)
+            drawn = "\n".join(screen_lines(app)) + await detail_seen(pilot)
+            assert "Pager storm evil" in drawn
+            assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in drawn)
+            assert "\u202e" not in drawn
