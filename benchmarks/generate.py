@@ -124,6 +124,9 @@ PHASES = [
 CASES_PER_SESSION = 3
 
 
+YEARS = 10
+
+
 def generate(cases: int, seed: int = 1) -> RepertoireDocument:
     """A repertoire with `cases` cases; the generator is trusted, so its models are not validated."""
     rng = random.Random(seed)
@@ -145,11 +148,15 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
     actions: list[Action] = []
     report_backs: list[ReportBack] = []
     notes: list[Note] = []
-    start = date(2000, 1, 5)
     open_actions: deque[Action] = deque()  # oldest first: tens of thousands at 100,000 cases
-    for s in range((cases + CASES_PER_SESSION - 1) // CASES_PER_SESSION):
+    session_count = (cases + CASES_PER_SESSION - 1) // CASES_PER_SESSION
+    # One community meeting fortnightly, or, when that would take more than ten years,
+    # a network of communities whose sessions share the last ten years.
+    spacing = min(14.0, YEARS * 365 / session_count)
+    start = date(2026, 11, 4) - timedelta(days=int(spacing * (session_count - 1)))
+    for s in range(session_count):
         session_id = s + 1
-        day = start + timedelta(days=14 * s)
+        day = start + timedelta(days=int(spacing * s))
         begins = datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC)
         attendees = rng.sample(handles, min(8, len(handles)))
         phases = []
