@@ -334,7 +334,7 @@ def test_an_older_file_is_upgraded_on_open(tmp_path: Path) -> None:
         fts_sql = repertoire.db.execute("SELECT sql FROM sqlite_master WHERE name = 'notes_fts'").fetchone()[
             0
         ]
-        assert "prefix='2 3'" in fts_sql
+        assert "prefix='2 3 4 5'" in fts_sql
         presenter = repertoire.members()[0].handle
         repertoire.add_case(
             Case(session=1, presenter=presenter, title="Sepsis screening", opened_on=date(2026, 11, 5))

@@ -249,7 +249,7 @@ class DatedHit(SearchHit):
 
 HIT_ORDER = (HitKind.CASE, HitKind.STRATEGY, HitKind.REPORT_BACK, HitKind.NOTE)
 # How many of the newest matches of each kind a search scores for relevance.
-SEARCH_WINDOW = 1000
+SEARCH_WINDOW = 500
 
 # Per kind: the FROM clause, the expressions naming its id, case, session, title, date,
 # author and (when it has one) its own outcome condition.
