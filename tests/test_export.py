@@ -522,7 +522,7 @@ def test_any_text_keeps_minutes_and_pages_whole(
     shown, _ = visible(render_minutes(index, 1))
     assert f"{folded(name)}: {folded(note)}" in shown and folded(strategy) in shown
 
-    pages = repertoire_pages(index)
+    pages = dict(repertoire_pages(index))
     for path, text in pages.items():
         for target in parse(text).links:
             assert posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) in pages, (

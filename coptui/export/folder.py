@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportB
 
 MANIFEST = ".coptui-export"
 # What an export may have written: only such names are ever removed from a folder.
-_EXPORTED_NAME = re.compile(r"^(index\.md|(cases|sessions|topics|members)/[A-Za-z0-9._-]+\.md)$")
+SUBFOLDERS = ("cases", "sessions", "topics", "members")
+_EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 
 @dataclass(frozen=True)
@@ -51,38 +53,43 @@ class FolderExport:
     removed: int
 
 
-def repertoire_pages(index: RepertoireIndex) -> dict[str, str]:
-    """Every page of the export, by its path relative to the folder."""
+def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
+    """Every page of the export with its path relative to the folder, one at a time.
+
+    A page is made as it is written: at 100,000 cases the pages together are several
+    hundred megabytes, more than a laptop should hold at once.
+    """
     links = PageLinks(index, "index.md")
-    pages = {"index.md": _index_page(index, links)}
+    yield "index.md", _index_page(index, links)
     for session in index.document.sessions:
         path = names.session_path(session)
-        pages[path] = render_minutes(index, session.id or 0, links.on(path))
+        yield path, render_minutes(index, session.id or 0, links.on(path))
     for case in index.document.cases:
         path = names.case_path(case)
-        pages[path] = _case_page(index, case, links.on(path))
+        yield path, _case_page(index, case, links.on(path))
     for topic in index.document.topics:
         path = names.topic_path(topic.slug)
-        pages[path] = _topic_page(index, topic, links.on(path))
+        yield path, _topic_page(index, topic, links.on(path))
     for member in index.document.members:
         path = names.member_path(member.handle)
-        pages[path] = _member_page(index, member, links.on(path))
-    return pages
+        yield path, _member_page(index, member, links.on(path))
 
 
-def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
+def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
     """Write `pages` into `folder`, rewriting only what changed and removing what an earlier export left."""
     folder.mkdir(parents=True, exist_ok=True)
     manifest = folder / MANIFEST
     before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
     existing: set[str] = set()
-    for sub in sorted({path.rpartition("/")[0] for path in pages}):
-        where = folder / sub if sub else folder
+    for sub in ("", *SUBFOLDERS):
+        where = folder / sub
         where.mkdir(exist_ok=True)
         with os.scandir(where) as entries:
             existing.update(f"{sub}/{entry.name}" if sub else entry.name for entry in entries)
+    exported: set[str] = set()
     written = 0
-    for relative_path, text in pages.items():
+    for relative_path, text in pages:
+        exported.add(relative_path)
         target = folder / relative_path
         data = text.encode("utf-8")
         # A page is read back only when it is there with the same size: it may be unchanged.
@@ -90,11 +97,11 @@ def write_pages(pages: dict[str, str], folder: Path) -> FolderExport:
             continue
         target.write_bytes(data)
         written += 1
-    gone = sorted(p for p in before - pages.keys() if _EXPORTED_NAME.match(p))
+    gone = sorted(p for p in before - exported if _EXPORTED_NAME.match(p))
     for relative_path in gone:
         (folder / relative_path).unlink(missing_ok=True)
-    manifest.write_text("".join(f"{p}\n" for p in sorted(pages)), encoding="utf-8")
-    return FolderExport(folder=folder, pages=len(pages), written=written, removed=len(gone))
+    manifest.write_text("".join(f"{p}\n" for p in sorted(exported)), encoding="utf-8")
+    return FolderExport(folder=folder, pages=len(exported), written=written, removed=len(gone))
 
 
 def _holds(target: Path, data: bytes) -> bool:
