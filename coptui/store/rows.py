@@ -7,30 +7,10 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from types import UnionType
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from coptui.models import (
-    Action,
-    ActionStatus,
-    Case,
-    CaseStatus,
-    Community,
-    Member,
-    Model,
-    Note,
-    NoteKind,
-    Outcome,
-    PhaseKind,
-    PhaseRun,
-    ReportBack,
-    Role,
-    Session,
-    SessionStatus,
-    Strategy,
-    Topic,
-    ValueCycle,
-    in_utc,
-)
+from coptui.models import Action, Case, Model, Note, ReportBack, Session, Strategy, in_utc
 
 M = TypeVar("M", bound=Model)
 
@@ -56,13 +36,14 @@ class RowWriter:
     def __init__(self, model: type[Model], exclude: frozenset[str]) -> None:
         self._fields = [field for field in model.model_fields if field not in exclude]
         self.columns = tuple(_COLUMN_OF_FIELD.get(field, field) for field in self._fields)
+        to_stored = _converters(model, _to_stored)
+        self._convert = [to_stored.get(field) for field in self._fields]
 
     def __call__(self, item: Model) -> list[Any]:
-        values = item.__dict__
-        stored = _TO_STORED.get
+        values = map(item.__dict__.__getitem__, self._fields)
         return [
-            value if (convert := stored(type(value))) is None else convert(value)
-            for value in map(values.__getitem__, self._fields)
+            value if convert is None or value is None else convert(value)
+            for value, convert in zip(values, self._convert, strict=True)
         ]
 
 
@@ -82,15 +63,6 @@ def _value(member: StrEnum) -> str:
     return member.value
 
 
-_ENUMS = (Role, SessionStatus, PhaseKind, NoteKind, CaseStatus, ActionStatus, Outcome, ValueCycle)
-_TO_STORED: dict[type, Callable[[Any], Any]] = {
-    date: date.isoformat,
-    datetime: _stamp,
-    bool: int,
-    **{kind: _value for kind in _ENUMS},
-}
-
-
 def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
     return {member.value: member for member in kind}.__getitem__
 
@@ -99,33 +71,43 @@ def _timestamp(text: str) -> datetime:
     return in_utc(datetime.fromisoformat(text))
 
 
-# How a stored value becomes a field's value again, for every field not stored as it is.
-_FROM_STORED: dict[type[Model], dict[str, Callable[[Any], Any]]] = {
-    Community: {},
-    Topic: {},
-    Member: {"role": _enum(Role)},
-    PhaseRun: {
-        "kind": _enum(PhaseKind),
-        "started_at": _timestamp,
-        "ended_at": _timestamp,
-        "paused_at": _timestamp,
-    },
-    Session: {
-        "date": date.fromisoformat,
-        "status": _enum(SessionStatus),
-        "started_at": _timestamp,
-        "ended_at": _timestamp,
-    },
-    Case: {"status": _enum(CaseStatus), "opened_on": date.fromisoformat},
-    Strategy: {"picked": bool},
-    Action: {"due": date.fromisoformat, "status": _enum(ActionStatus)},
-    ReportBack: {
-        "outcome": _enum(Outcome),
-        "value_cycle": _enum(ValueCycle),
-        "reported_on": date.fromisoformat,
-    },
-    Note: {"kind": _enum(NoteKind), "created_at": _timestamp},
-}
+def _to_stored(kind: type) -> Callable[[Any], Any] | None:
+    """How a value of `kind` is stored, when not as it is."""
+    if issubclass(kind, StrEnum):
+        return _value
+    stored: dict[type, Callable[[Any], Any]] = {date: date.isoformat, datetime: _stamp, bool: int}
+    return stored.get(kind)
+
+
+def _from_stored(kind: type) -> Callable[[Any], Any] | None:
+    """How a stored value becomes a value of `kind` again, when it is not one already."""
+    if issubclass(kind, StrEnum):
+        return _enum(kind)
+    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: _timestamp, bool: bool}
+    return read.get(kind)
+
+
+def _value_type(annotation: Any) -> Any:
+    """The one type a field's values have, `None` and `Annotated` constraints aside."""
+    if get_origin(annotation) is Annotated:
+        return _value_type(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        kinds = [kind for kind in get_args(annotation) if kind is not type(None)]
+        return _value_type(kinds[0]) if len(kinds) == 1 else None
+    return annotation
+
+
+@functools.cache
+def _converters(
+    model: type[Model], conversion: Callable[[type], Callable[[Any], Any] | None]
+) -> dict[str, Callable[[Any], Any]]:
+    """Each field of `model` that `conversion` converts, by the type its annotation gives."""
+    converters = {}
+    for name, field in model.model_fields.items():
+        kind = _value_type(field.annotation)
+        if isinstance(kind, type) and (convert := conversion(kind)) is not None:
+            converters[name] = convert
+    return converters
 
 
 class RowReader(Generic[M]):
@@ -142,7 +124,7 @@ class RowReader(Generic[M]):
         self.model = model
         fields = [_FIELD_OF_COLUMN.get(column, column) for column in columns]
         self._complete = sorted(fields) == sorted(model.model_fields)
-        convert = _FROM_STORED[model]
+        convert = _converters(model, _from_stored)
         position = {field: i for i, field in enumerate(fields)}
         # (field, where in the row, how to convert), in the fields' order: the order
         # validation leaves them in, and so the order they are dumped in.
