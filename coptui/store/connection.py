@@ -79,10 +79,15 @@ def _check_file(path: Path, *, create: bool) -> None:
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(
+            uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
         conn.execute("PRAGMA query_only = ON")
     else:
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        # No implicit transactions: the store opens each one itself (see `Repertoire.transaction`).
+        conn = sqlite3.connect(
+            path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn

@@ -7,6 +7,7 @@ the whole process (UI workers run in threads), guarded by a lock.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -143,6 +144,34 @@ class Repertoire:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: all of it is committed when the block ends, or none of it.
+
+        It starts with `BEGIN IMMEDIATE`, taking the write lock before anything is read: a
+        transaction that read first and then wrote could not wait for another writer (SQLite
+        answers "busy" at once), so every writer here queues for the busy timeout instead.
+        Nested, it is a savepoint of the one around it.
+        """
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise describe_sqlite_error(error, self.path) from error
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException as error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.rollback()
+                if isinstance(error, sqlite3.Error):
+                    raise describe_sqlite_error(error, self.path) from error
+                raise
+
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll for live updates."""
         with self._lock:
@@ -190,7 +219,7 @@ class Repertoire:
 
     @_guarded
     def set_community(self, community: Community) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.table("community").upsert({"id": 1, **to_row(community)}, pk="id")
 
     @_guarded
@@ -199,7 +228,7 @@ class Repertoire:
 
     @_guarded
     def add_topic(self, topic: Topic) -> Topic:
-        with self.db.atomic():
+        with self.transaction():
             if self._rows("SELECT 1 FROM topics WHERE slug = ?", [topic.slug]):
                 raise InvalidInput(
                     "cannot add topic", [Problem(path="slug", message=f"{topic.slug!r} exists")]
@@ -219,7 +248,7 @@ class Repertoire:
 
     @_guarded
     def add_member(self, member: Member) -> Member:
-        with self.db.atomic():
+        with self.transaction():
             if self._rows("SELECT 1 FROM members WHERE handle = ?", [member.handle]):
                 raise InvalidInput(
                     "cannot add member",
@@ -296,7 +325,7 @@ class Repertoire:
     def add_session(self, session: Session) -> Session:
         """File a session with its attendance and phases; returns it with its new id."""
         handles = [session.facilitator, *session.attendees, *session.apologies, *session.absent]
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 ("facilitator" if i == 0 else "attendance", "members", h, "member")
                 for i, h in enumerate(handles)
@@ -315,7 +344,7 @@ class Repertoire:
         """Write back a session's fields, attendance and phase timers as they now stand."""
         if session.id is None:
             raise NotFound("a session must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM sessions WHERE id = ?", [session.id], f"session {session.id}")
             self.db.table("sessions").update(
                 session.id, to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
@@ -328,7 +357,7 @@ class Repertoire:
     @_guarded
     def update_phase(self, session_id: int, phase: PhaseRun) -> None:
         """Write one phase's timer state: the cheap, frequent write of a live session."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.table("phase_runs").update((session_id, phase.position), to_row(phase))
 
     # -- cases -----------------------------------------------------------------
@@ -373,7 +402,7 @@ class Repertoire:
 
     @_guarded
     def add_case(self, case: Case) -> Case:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("presenter", "members", case.presenter, "member"),
@@ -392,7 +421,7 @@ class Repertoire:
     def update_case(self, case: Case) -> Case:
         if case.id is None:
             raise NotFound("a case must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM cases WHERE id = ?", [case.id], f"case {case.id}")
             self._require(
                 [("presenter", "members", case.presenter, "member")]
@@ -423,7 +452,7 @@ class Repertoire:
 
     @_guarded
     def add_strategy(self, strategy: Strategy) -> Strategy:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("case", "cases", strategy.case, "case"),
@@ -438,7 +467,7 @@ class Repertoire:
     def update_strategy(self, strategy: Strategy) -> Strategy:
         if strategy.id is None:
             raise NotFound("a strategy must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM strategies WHERE id = ?", [strategy.id], f"strategy {strategy.id}")
             self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id"}))
         return strategy
@@ -469,7 +498,7 @@ class Repertoire:
     @_guarded
     def add_action(self, action: Action) -> Action:
         """File an action; the case it belongs to is now being tried (in_trial)."""
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("owner", "members", action.owner, "member"),
@@ -488,7 +517,7 @@ class Repertoire:
 
     @_guarded
     def set_action_status(self, action_id: int, status: ActionStatus) -> Action:
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM actions WHERE id = ?", [action_id], f"action {action_id}")
             self.db.table("actions").update(action_id, {"status": status.value})
         return self.action(action_id)
@@ -516,7 +545,7 @@ class Repertoire:
         The action is done unless it was not tried (then it stays open, to come up
         again); its case becomes `reported` once something was tried.
         """
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("member", "members", report.member, "member"),
@@ -557,7 +586,7 @@ class Repertoire:
 
     @_guarded
     def add_note(self, note: Note) -> Note:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("session", "sessions", note.session, "session"),
@@ -614,7 +643,7 @@ class Repertoire:
                 f"{self.path} already holds members, sessions or cases; import into a new file instead"
             )
         sessions = document.sessions
-        with self.db.atomic(), self._search_index_rebuilt_after():
+        with self.transaction(), self._search_index_rebuilt_after():
             self.set_community(document.community)
             self._insert_items("topics", Topic, document.topics)
             self._insert_items("members", Member, document.members)
@@ -774,12 +803,12 @@ class Repertoire:
 
     @_guarded
     def set_case_status(self, case_id: int, status: CaseStatus) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM cases WHERE id = ?", [case_id], f"case {case_id}")
             self.db.execute("UPDATE cases SET status = ? WHERE id = ?", [status.value, case_id])
 
     def _delete(self, table: str, item_id: int, what: str) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
             self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])
 
