@@ -120,6 +120,31 @@ class ValueCycle(StrEnum):
     REFRAMING = "reframing"
 
 
+class CommandKind(StrEnum):
+    """What a facilitator can do in a live session: type an entry, or press one of the session keys."""
+
+    ENTRY = "entry"  # a line typed and Entered
+    NEXT_PHASE = "next_phase"
+    PREVIOUS_PHASE = "previous_phase"
+    JUMP = "jump"  # to the phase whose position is the command's text
+    PAUSE = "pause"
+    EXTEND = "extend"
+    UNDO = "undo"
+    SHUFFLE = "shuffle"
+    END = "end"
+
+
+class Command(BaseModel):
+    """One thing the facilitator did, as it reached the app; `id` once it is in the capture journal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: CommandKind
+    text: str = ""
+    pressed_at: Timestamp
+    id: ItemId | None = None
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
 

@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -27,6 +27,7 @@ from coptui.models import (
     ActionStatus,
     Case,
     CaseStatus,
+    Command,
     Community,
     Member,
     Model,
@@ -51,6 +52,7 @@ from coptui.store.rows import (
     from_row,
     reader,
     row_writer,
+    stamp,
     to_row,
 )
 from coptui.store.schema import SEARCHED_COLUMNS
@@ -772,6 +774,29 @@ class Repertoire:
         self._insert_many(table, writer.columns, map(writer, items))
 
     # -- live session ------------------------------------------------------------
+    # The capture journal (written by `coptui.store.journal`), read back and settled here.
+
+    @_guarded
+    def unsettled_commands(self, session_id: int) -> list[Command]:
+        """The journalled commands of a session not yet acted on, in the order they were given."""
+        return [
+            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
+            for row in self._rows(
+                "SELECT id, command, text, pressed_at FROM capture_journal "
+                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
+                [session_id],
+            )
+        ]
+
+    @_guarded
+    def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:
+        """Record what became of a journalled command; inside the transaction that acted on it."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE capture_journal SET settled_at = ?, filed = ?, message = ? WHERE id = ?",
+                [stamp(at), int(filed), message, command_id],
+            )
+
     # What a facilitator's undo needs: taking back the last item filed, exactly.
 
     @_guarded

@@ -53,6 +53,7 @@ class CoptuiApp(App[None]):
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
+        self._quit_asked = False
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -86,6 +87,21 @@ class CoptuiApp(App[None]):
         from coptui.ui.screens.session import SessionScreen
 
         self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
+
+    async def action_quit(self) -> None:
+        """Quit; but while a live session has keys not yet filed, only when asked twice."""
+        unfiled = getattr(self.screen, "unfiled", 0)
+        if unfiled and not self._quit_asked:
+            self._quit_asked = True
+            self.notify(
+                f"{unfiled} not filed yet: quitting now drops {'them' if unfiled > 1 else 'it'}. "
+                "Wait for the file, or press Ctrl+C again to quit anyway.",
+                title="Not filed yet",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.exit()
 
     def toggle_high_contrast(self) -> None:
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name
