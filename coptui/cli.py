@@ -185,34 +185,23 @@ def init(obj: Context, name: str, domain: str) -> None:
 def import_(obj: Context, file: Path) -> None:
     """Import a whole repertoire from a JSON file (see `coptui schema`), all or nothing."""
     from coptui.interchange import read_document
+    from coptui.store.importing import import_new_repertoire
 
     document = read_document(file)
-    existed = obj.db_path.exists()
     obj.new_file_parent()
-    repertoire = obj.open() if existed else Repertoire.create(obj.db_path, document.community)
-    try:
-        repertoire.load(document)
-    except StoreError:
-        repertoire.close()
-        if not existed:
-            _remove_database(obj.db_path)
-        raise
-    repertoire.close()
+    import_new_repertoire(obj.db_path, document)
     click.echo(
-        f"Imported {len(document.members)} members, {len(document.sessions)} sessions and "
-        f"{len(document.cases)} cases into {obj.db_path}"
+        f"Imported {plural(len(document.members), 'member')}, {plural(len(document.sessions), 'session')} "
+        f"and {plural(len(document.cases), 'case')} into {obj.db_path}"
     )
 
 
-def _remove_database(path: Path) -> None:
-    """Leave no half-made file behind when an import into a new file fails."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-@cli.group()
-def export() -> None:
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def export(ctx: click.Context) -> None:
     """Write the repertoire out: as JSON, minutes of a session, or a folder of Markdown pages."""
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError("export what? json, minutes SESSION or repertoire DIR", ctx)
 
 
 @export.command("json")
