@@ -32,7 +32,7 @@ def import_new_repertoire(path: Path, document: RepertoireDocument) -> None:
     if not path.parent.is_dir():
         raise RepertoireMissing(f"cannot create {path}: folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot create {path}: the folder {path.parent} is not writable")
+        raise StoreError(f"cannot write {path}: its folder {path.parent} is read-only for this user")
     building = path.with_name(f".{path.name}.importing-{secrets.token_hex(4)}")
     try:
         with Repertoire.create(building, document.community) as repertoire:
