@@ -433,13 +433,11 @@ def serve(
 @cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def demo(file: Path | None) -> None:
-    """Open the app on a fresh temporary copy of the demo community."""
+    """Open the app on a fresh temporary copy of the demo community (or of FILE)."""
+    from coptui.demo import demo_document
     from coptui.interchange import read_document
 
-    source = file or config.sample_data_path()
-    if not source.exists():
-        fail(f"the demo data is not at {source}; pass the file: coptui demo PATH/sre-guild.json")
-    document = read_document(source)
+    document = read_document(file) if file else demo_document()
     with _temporary_repertoire(document.community) as repertoire:
         repertoire.load(document)
         _run_app(repertoire)

@@ -36,18 +36,22 @@ def json_schema() -> str:
 
 def read_document(path: Path) -> RepertoireDocument:
     """Read and validate an interchange file; every problem is located by its JSON path."""
-    raw = _read_bounded(path)
+    return parse_json(_read_bounded(path), str(path))
+
+
+def parse_json(raw: bytes, source: str) -> RepertoireDocument:
+    """The interchange format from its bytes; `source` names them in messages."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise InterchangeError(f"{path}: not UTF-8 text (byte {error.start})") from None
+        raise InterchangeError(f"{source}: not UTF-8 text (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise InterchangeError(
-            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+            f"{source}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
     except RecursionError:
-        raise InterchangeError(f"{path}: nested too deeply to be a coptui repertoire file") from None
-    return parse_document(data, str(path))
+        raise InterchangeError(f"{source}: nested too deeply to be a coptui repertoire file") from None
+    return parse_document(data, source)
 
 
 def _read_bounded(path: Path) -> bytes:
