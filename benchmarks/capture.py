@@ -34,10 +34,9 @@ sys.path.insert(0, str(HERE))
 
 from run import drain, on_terminal, read_until  # noqa: E402
 
-from coptui.interchange import read_document  # noqa: E402
+from coptui.demo import demo_document  # noqa: E402
 from coptui.store import Repertoire  # noqa: E402
 
-SAMPLE = HERE.parent / "sample_data" / "sre-guild.json"
 F4, F5 = "\x1b[14~", "\x1b[15~"
 COPTUI = [sys.executable, "-m", "coptui"]
 
@@ -66,7 +65,7 @@ def loaded(load: bool) -> Iterator[None]:
 
 def fresh_repertoire(folder: Path) -> Path:
     path = folder / "capture.db"
-    document = read_document(SAMPLE)
+    document = demo_document()
     with Repertoire.create(path, document.community) as repertoire:
         repertoire.load(document)
     return path

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import asyncssh
 
-from coptui import config
-from coptui.interchange import read_document
+from coptui.demo import demo_document
 from coptui.ssh import BrowserServer, ServerSettings, start_server
 from coptui.store import Repertoire
 
@@ -68,7 +67,7 @@ class Members:
 
 
 async def measure(counts: list[int]) -> None:
-    document = read_document(config.sample_data_path())
+    document = demo_document()
     with tempfile.TemporaryDirectory(prefix="coptui-bench-") as folder:
         db = Path(folder) / "demo.db"
         with Repertoire.create(db, document.community) as repertoire:

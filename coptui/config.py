@@ -25,8 +25,3 @@ def config_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / "repertoire.db"
-
-
-def sample_data_path() -> Path:
-    """The demo community, beside the package in a source checkout or editable install."""
-    return Path(__file__).resolve().parent.parent / "sample_data" / "sre-guild.json"

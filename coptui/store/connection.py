@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -25,6 +26,8 @@ BUSY_TIMEOUT_MS = 5000
 def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
     """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
     _check_file(path, create=create and not read_only)
+    if not read_only:
+        _check_writable(path)
     try:
         conn = connect(path, read_only=read_only)
     except sqlite3.Error as error:
@@ -72,6 +75,21 @@ def _check_file(path: Path, *, create: bool) -> None:
         # Opening would turn it into an empty repertoire: a file truncated to nothing stays as it is.
         raise NotARepertoire(
             f"{path} is empty, not a coptui repertoire; create one with `coptui init --name NAME`"
+        )
+
+
+def _check_writable(path: Path) -> None:
+    """Say which is read-only, the folder or the file: SQLite alone would open either read-only."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ReadOnlyRepertoire(
+            f"cannot write {path}: its folder {folder} is read-only for this user "
+            f"(SQLite writes {path.name}-wal and {path.name}-shm beside the file); make the folder writable"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ReadOnlyRepertoire(
+            f"{path} is read-only for this user (its permissions), so nothing can be changed; "
+            "`coptui browse --read-only` opens it for reading"
         )
 
 

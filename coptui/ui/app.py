@@ -66,8 +66,11 @@ class CoptuiApp(App[None]):
             self._clock = SystemClock()
         return self._clock
 
+    def get_default_screen(self) -> HomeScreen:
+        # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         launch = self.launch
         if launch is None:
             return
