@@ -25,9 +25,8 @@ from textual.worker import Worker, WorkerState
 from coptui.models import Action, ActionStatus, Case, ReportBack
 from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
-from coptui.text import clean_line
 from coptui.ui.commands import BrowserCommands
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.sources import (
     NAVIGATOR,
     SECTION_OF,
@@ -205,7 +204,7 @@ class BrowserScreen(Screen[None]):
             return "No session is live."
         if place.section is Section.SEARCH and len(last := place.search.split()[-1]) == 1:
             # A lone letter is searched as a word (a prefix that short would match nearly everything).
-            return f"No word “{clean_line(last)}”; one more letter searches the words that begin with it."
+            return f"No word “{plain_str(last)}”; one more letter searches the words that begin with it."
         if place.filter.is_empty():
             return "Nothing here."
         return f"Nothing under the filter {place.filter.describe()}; f changes it."

@@ -28,8 +28,7 @@ from coptui.models import (
     Topic,
     ValueCycle,
 )
-from coptui.text import one_line
-from coptui.ui.render import plain
+from coptui.ui.render import block_str, plain, plain_str
 from coptui.ui.screens.forms import make_compact
 
 T = TypeVar("T")
@@ -108,14 +107,14 @@ class EditCaseScreen(Form[Case]):
 
     def form_fields(self) -> ComposeResult:
         yield Label("Title")
-        yield Input(self.case.title, id="title")
+        yield Input(plain_str(self.case.title), id="title")
         yield Label("Context")
-        yield TextArea(self.case.context, id="context", soft_wrap=True)
+        yield TextArea(block_str(self.case.context), id="context", soft_wrap=True)
         yield Label("Question")
-        yield TextArea(self.case.question, id="question", soft_wrap=True)
+        yield TextArea(block_str(self.case.question), id="question", soft_wrap=True)
         known = ", ".join(t.slug for t in self.topics)
         yield Label(plain(f"Topics, separated by commas (known: {known})", width=300))
-        yield Input(", ".join(self.case.topics), id="topics")
+        yield Input(plain_str(", ".join(self.case.topics)), id="topics")
         yield Label("Status")
         yield Select(
             [(s.value.replace("_", " "), s.value) for s in CaseStatus],
@@ -144,7 +143,7 @@ class EditCaseScreen(Form[Case]):
                         "type": "value_error",
                         "loc": ("topics",),
                         "input": unknown,
-                        "ctx": {"error": ValueError(f"{one_line(unknown[0], 40)!r} is not a known topic")},
+                        "ctx": {"error": ValueError(f"{plain_str(unknown[0], 40)!r} is not a known topic")},
                     }
                 ],
             )

@@ -24,8 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.models import PhaseKind
-from coptui.text import one_line
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import ConfirmDialog, JumpDialog
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
@@ -191,7 +190,8 @@ class SessionScreen(Screen[None]):
             if self.resumed:
                 phase = result.view.phase
                 self.query_one(CaptureBox).say(
-                    f"resumed at {phase.title}, timer as it was; everything filed so far is here", ok=True
+                    f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here",
+                    ok=True,
                 )
         elif isinstance(result, MinutesSaved):
             self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)
@@ -212,7 +212,7 @@ class SessionScreen(Screen[None]):
             box = self.query_one("#capture-input", Input)
             if not outcome.ok and typed:
                 if box.value:  # the facilitator has typed on: keep theirs, say what was refused
-                    message = f"{message} — not filed: {one_line(typed, 40)}"
+                    message = f"{message} — not filed: {plain_str(typed, 40)}"
                 else:  # give the text back to be corrected
                     box.value = typed
                     box.cursor_position = len(typed)
@@ -258,7 +258,7 @@ class SessionScreen(Screen[None]):
                 TimerAlert.OVER: "over time (F7 adds 5 minutes)",
             }[alert]
             self.notify(
-                f"{title}: {message}",
+                f"{plain_str(title)}: {message}",
                 severity="error" if alert is TimerAlert.OVER else "warning",
                 markup=False,
             )

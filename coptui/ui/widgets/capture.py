@@ -12,6 +12,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from coptui.facilitation.tags import TAGS
+from coptui.ui.render import block
 
 
 class TagSuggester(Suggester):
@@ -72,4 +73,6 @@ class CaptureBox(Vertical):
 
     def say(self, message: str, *, ok: bool) -> None:
         mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
-        self.query_one("#capture-message", Static).update(Text.assemble((mark, style), (message, style)))
+        self.query_one("#capture-message", Static).update(
+            Text.assemble((mark, style), block(message, style=style))
+        )
