@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from ui_helpers import screen_lines, settle
+from ui_helpers import scrolled_lines, settle
 
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
@@ -37,22 +37,6 @@ READ_ONLY_COMMANDS = [
 ]
 
 
-async def palette_lines(pilot: Pilot[None]) -> list[str]:
-    """Every line the open palette's list draws, scrolled from top to bottom."""
-    listing = pilot.app.screen.query_one(CommandList)
-    region = listing.scrollable_content_region
-    drawn: list[str] = []
-    y = 0
-    while True:
-        listing.scroll_to(y=y, animate=False, immediate=True)
-        await pilot.pause()
-        top = round(listing.scroll_y)
-        drawn += screen_lines(pilot.app, region)[y - top :]
-        if top >= listing.max_scroll_y:
-            return [line.strip() for line in drawn if line.strip()]
-        y += region.height
-
-
 async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
     """Open the palette and read its list once `count` commands have arrived (or a bound passed)."""
     await settle(pilot)
@@ -63,7 +47,8 @@ async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
         if listings and listings.first().option_count >= count:
             break
     assert isinstance(pilot.app.screen, CommandPalette)
-    return await palette_lines(pilot)
+    drawn = await scrolled_lines(pilot, pilot.app.screen.query_one(CommandList))
+    return [line.strip() for line in drawn if line.strip()]
 
 
 async def test_a_reader_is_offered_no_command_that_writes(db_path: Path, tmp_path: Path) -> None:
