@@ -23,6 +23,7 @@ DOOR_MODULE = Path(render.__file__)
 # Calls that clean what they are given: the door's functions, and the detail pane's link
 # helpers, which pass their labels through `md_link`.
 DOOR_CALLS = {"plain", "block", "plain_str", "block_str", "highlighted", "md", "md_line", "md_link"}
+DOOR_CALLS |= {"input_line", "input_text"}
 DOOR_CALLS |= {"link", "member", "session", "case", "_strategy_link"}
 # Each screen's `say` draws its message through `plain` or `block`.
 DOOR_CALLS |= {"say"}
@@ -143,3 +144,17 @@ fine = f"{md_line(case.title)}"
 method = place.title()
 """
     assert [line for line, _ in raw_draws(ast.parse(source))] == [2, 3, 4, 5]
+
+
+def test_every_input_box_cleans_what_enters_it() -> None:
+    """Boxes are made from `CleanInput`/`CleanTextArea`, never Textual's own, so nothing typed
+    or pasted echoes a control byte (see coptui/ui/widgets/clean_input.py)."""
+    raw = [
+        (path.relative_to(UI).as_posix(), node.lineno)
+        for path in ui_modules()
+        if path.name != "clean_input.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (isinstance(node, ast.Call) and call_name(node) in {"Input", "TextArea"})
+        or (isinstance(node, ast.ClassDef) and {ast.unparse(b) for b in node.bases} & {"Input", "TextArea"})
+    ]
+    assert raw == []

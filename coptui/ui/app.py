@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
+from coptui.ui.terminal_input import read_pastes_whole
 from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 # The live session's engine and screens load when a session is run, not for browsing:
@@ -55,6 +56,7 @@ class CoptuiApp(App[None]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        read_pastes_whole()
         self.repertoire = repertoire
         self._clock = clock
         self.launch = launch

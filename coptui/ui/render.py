@@ -38,6 +38,17 @@ def block_str(value: object) -> str:
     return clean_text(str(value))
 
 
+def input_text(value: str) -> str:
+    """What a text area may hold as it is typed or pasted: what the store would keep, and as
+    typed otherwise (not trimmed: the typist's spaces are theirs), so no control byte echoes."""
+    return strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def input_line(value: str) -> str:
+    """What a one-line input box may hold: `input_text` with its line breaks and tabs as spaces."""
+    return re.sub(r"[\t\n]", " ", input_text(value))
+
+
 def highlighted(snippet: str, *, style: str = "reverse") -> Text:
     """A search snippet with its matched words styled, from the store's match markers."""
     text = Text(no_wrap=True, overflow="ellipsis")

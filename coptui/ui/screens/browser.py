@@ -37,6 +37,7 @@ from coptui.ui.sources import (
     source_for,
 )
 from coptui.ui.stories import Detail, live_banner, live_detail
+from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Ref, Row, StaticRows
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="masthead")
         yield Static(id="live-banner")
-        yield Input(placeholder="/ search cases, strategies, report-backs and notes", id="search")
+        yield CleanInput(placeholder="/ search cases, strategies, report-backs and notes", id="search")
         with Horizontal(id="panes"):
             yield OptionList(
                 *[Option(s.value, id=s.name) for s in [*NAVIGATOR, Section.LIVE]], id="navigator"

@@ -12,7 +12,8 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from coptui.facilitation.tags import TAGS
-from coptui.ui.render import block
+from coptui.ui.render import block, input_text
+from coptui.ui.widgets.clean_input import CleanInput
 
 
 class TagSuggester(Suggester):
@@ -38,7 +39,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class CaptureInput(Input):
+class CaptureInput(CleanInput):
     """An Input that takes its line and empties itself the moment Enter arrives.
 
     Textual resolves a focused Input's Enter binding only after the key has bubbled up to
@@ -55,6 +56,33 @@ class CaptureInput(Input):
             self.post_message(self.Submitted(self, text))
             return
         await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of one line goes into the box; one of several lines is filed at once, whole.
+
+        Lines that are all tags (`#strategy …`, `#vote …`) are filed one entry per line, in
+        order; any other text is one entry with its line breaks kept: a note, or the text of
+        the tag it starts with (`#context` and the lines after it). The box cannot show line
+        breaks, so holding the paste for Enter would show something other than what is filed.
+        """
+        start, end = sorted(self.selection)
+        # What is in the box around the cursor belongs to the paste, and is filed with it.
+        text = f"{self.value[:start]}{input_text(event.text)}{self.value[end:]}".strip()
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) < 2:
+            super()._on_paste(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self.value = ""
+        if all(line.startswith("#") for line in lines):
+            entries, how = lines, "all tags: filed one entry per line"
+        else:
+            entries, tag = [text], lines[0].split()[0]
+            how = f"filed as {f'one {tag} entry' if tag.startswith('#') else 'a note'}, line breaks kept"
+        for entry in entries:
+            self.post_message(self.Submitted(self, entry))
+        self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
 
 
 class CaptureBox(Vertical):
