@@ -8,6 +8,7 @@ Heavy imports (Textual, the exporters) happen inside the command that needs them
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from coptui.files import FileNotWritten
 from coptui.formats import FormatError
 from coptui.models import Community
 from coptui.store import Repertoire, StoreError
-from coptui.text import one_line, plural
+from coptui.text import one_line, plural, strip_controls
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch
@@ -108,8 +109,9 @@ def run(
         live = repertoire.live_session()
         if live is not None:
             if not resume:
-                phase = live.phases[live.current_phase or 0].title if live.phases else "?"
-                click.echo(f"{live.title!r} is live (since {live.date}, now in {phase}).", err=True)
+                phase = one_line(live.phases[live.current_phase or 0].title, 60) if live.phases else "?"
+                title = one_line(live.title, 60)
+                click.echo(f"{title!r} is live (since {live.date}, now in {phase}).", err=True)
                 if not sys.stdin.isatty() or not click.confirm("Resume it?", default=True, err=True):
                     fail(
                         "a session is live already; resume it: `coptui run --resume`, or r on the home screen"
@@ -320,16 +322,26 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
             )
         return
     if not hits:
-        click.echo(f"Nothing matches {query!r}.", err=True)
+        click.echo(f"Nothing matches “{one_line(query, 60)}”.", err=True)
         return
+    bold = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("", "")
     for hit in hits:
-        snippet = one_line(hit.snippet)
-        if sys.stdout.isatty():
-            snippet = snippet.replace(MATCH_START, "\x1b[1m").replace(MATCH_END, "\x1b[22m")
-        else:
-            snippet = snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+        snippet = _snippet_line(hit.snippet.replace(MATCH_END, MATCH_START).split(MATCH_START), bold)
         label = hit.kind.value.replace("_", "-")
         click.echo(f"{label:<11} {hit.id:>6}  {one_line(hit.title, 40):<40}  {snippet}")
+
+
+def _snippet_line(parts: list[str], bold: tuple[str, str], width: int = 160) -> str:
+    """A search snippet on one cleaned line of at most `width` characters, its matched words
+    (every other part) in bold: cleaned and cut part by part so no escape is cut in two."""
+    line, room = "", width
+    for i, part in enumerate(re.sub(r"\s+", " ", strip_controls(part)) for part in parts):
+        cut = part[:room]
+        line += f"{bold[0]}{cut}{bold[1]}" if i % 2 and cut else cut
+        room -= len(cut)
+        if len(cut) < len(part):
+            return line + "…"
+    return line
 
 
 @cli.command()

@@ -55,11 +55,13 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,47}$"),
     Field(description="A topic's slug: lower-case letters, digits and '-'."),
 ]
-Title = Annotated[str, BeforeValidator(_as_str(clean_line)), StringConstraints(min_length=1, max_length=300)]
-Line = Annotated[str, BeforeValidator(_as_str(clean_line)), StringConstraints(max_length=300)]
-Text = Annotated[str, BeforeValidator(_as_str(clean_text)), StringConstraints(max_length=200_000)]
+# Lengths come first so that pydantic checks them as a string's ("at most 300 characters",
+# not "items"); the cleaning still runs before them, as every before-validator does.
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300), BeforeValidator(_as_str(clean_line))]
+Line = Annotated[str, StringConstraints(max_length=300), BeforeValidator(_as_str(clean_line))]
+Text = Annotated[str, StringConstraints(max_length=200_000), BeforeValidator(_as_str(clean_text))]
 RequiredText = Annotated[
-    str, BeforeValidator(_as_str(clean_text)), StringConstraints(min_length=1, max_length=200_000)
+    str, StringConstraints(min_length=1, max_length=200_000), BeforeValidator(_as_str(clean_text))
 ]
 
 

@@ -40,8 +40,8 @@ def clean_line(value: str) -> str:
 
 
 def one_line(value: str, width: int | None = None) -> str:
-    """A short display form of possibly multi-line text, cut with an ellipsis at `width`."""
-    line = " ".join(value.split())
+    """A short display form of possibly multi-line text, cleaned, cut with an ellipsis at `width`."""
+    line = clean_line(value)
     if width is not None and len(line) > width:
         return line[: max(width - 1, 0)] + "…"
     return line

@@ -16,7 +16,7 @@ from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_helpers import actions_on_screen, browser, current, refs, screen_lines, settle, words
+from ui_helpers import actions_on_screen, browser, current, refs, screen_lines, scrolled_lines, settle, words
 
 from coptui.facilitation import ManualClock, SessionPlan
 from coptui.formats.model import PhaseSpec, SessionFormat
@@ -230,17 +230,7 @@ def list_title(app: CoptuiApp) -> str:
 async def detail_seen(pilot: Pilot[None]) -> str:
     """All the detail pane shows, scrolled from top to bottom, with wrapping undone."""
     scroll = browser(pilot.app).query_one("#detail", VerticalScroll)
-    region = scroll.scrollable_content_region
-    drawn: list[str] = []
-    y = 0
-    while True:
-        scroll.scroll_to(y=y, animate=False, immediate=True)
-        await pilot.pause()
-        top = round(scroll.scroll_y)
-        drawn += screen_lines(pilot.app, region)[y - top :]  # the last page stops short: skip what was seen
-        if top >= scroll.max_scroll_y:
-            return words(" ".join(drawn))
-        y += region.height
+    return words(" ".join(await scrolled_lines(pilot, scroll)))
 
 
 async def assert_detail_shows(pilot: Pilot[None], texts: list[str]) -> None:

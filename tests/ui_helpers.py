@@ -7,6 +7,7 @@ import asyncio
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.worker import WorkerCancelled
 
@@ -79,6 +80,21 @@ def screen_lines(app: App[None], region: Region | None = None) -> list[str]:
     if region is None:
         return [strip.text for strip in strips]
     return [strip.crop(region.x, region.right).text for strip in strips[region.y : region.bottom]]
+
+
+async def scrolled_lines(pilot: Pilot[None], scrollable: Widget) -> list[str]:
+    """Every line `scrollable` draws, scrolled from top to bottom, each drawn line once."""
+    region = scrollable.scrollable_content_region
+    drawn: list[str] = []
+    y = 0
+    while True:
+        scrollable.scroll_to(y=y, animate=False, immediate=True)
+        await pilot.pause()
+        top = round(scrollable.scroll_y)
+        drawn += screen_lines(pilot.app, region)[y - top :]  # the last page stops short: skip what was seen
+        if top >= scrollable.max_scroll_y:
+            return drawn
+        y += region.height
 
 
 def actions_on_screen(app: App[None]) -> set[str]:

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from coptui.text import strip_controls
+
 # Snippet markers: control characters, which stored text can never contain
 # (see coptui.text), so a renderer can find the matched words without ambiguity.
 MATCH_START = "\x02"
@@ -44,6 +46,8 @@ def fts_query(text: str, *, prefix: bool = True) -> str | None:
     two letters: a one-letter prefix matches nearly everything, so a lone letter is
     matched as a word. None if nothing searchable was typed (only punctuation, say).
     """
+    # Cleaned as stored text is, so `del\x7fete` looks for the `delete` that was stored.
+    text = strip_controls(text)
     # A repeated word narrows nothing, and makes FTS5's snippet() slow on long texts.
     words = list(dict.fromkeys(_WORD.findall(text)))[:MAX_QUERY_WORDS]
     if not words:

@@ -12,13 +12,16 @@ worker's own screen or widget, never the app.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
+from coptui.ui.terminal_input import read_pastes_whole
 from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 
 # The live session's engine and screens load when a session is run, not for browsing:
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
 # What the app opens on, above the home screen: the start screen with some answers given,
 # a session to start at once, or the live session to resume.
 Launch: TypeAlias = "StartAnswers | SessionPlan | Literal['resume'] | None"
+
+# Textual's own palette commands that write a file (an SVG in the download folder):
+# never offered to a reader, who may be a member signed in over SSH on the server.
+WRITING_SYSTEM_COMMANDS = {"Screenshot"}
 
 
 class CoptuiApp(App[None]):
@@ -49,6 +56,7 @@ class CoptuiApp(App[None]):
         theme: str | None = None,
     ) -> None:
         super().__init__()
+        read_pastes_whole()
         self.repertoire = repertoire
         self._clock = clock
         self.launch = launch
@@ -105,6 +113,18 @@ class CoptuiApp(App[None]):
             )
             return
         self.exit()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if not (self.repertoire.read_only and command.title in WRITING_SYSTEM_COMMANDS):
+                yield command
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        """Screenshots write a file: a reader (an SSH member) gets a refusal, not a file on the server."""
+        if self.repertoire.read_only:
+            self.notify("This repertoire is open read-only: nothing is saved from here.", markup=False)
+            return None
+        return super().deliver_screenshot(*args, **kwargs)
 
     def toggle_high_contrast(self) -> None:
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

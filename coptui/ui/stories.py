@@ -22,8 +22,7 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
-from coptui.text import one_line
-from coptui.ui.render import md, md_line, md_link
+from coptui.ui.render import md, md_line, md_link, plain_str
 from coptui.ui.widgets.paged_list import Ref
 
 OUTCOME_WORDS = {
@@ -55,7 +54,7 @@ class Detail:
     def link(self, label: str, ref: Ref, *, describe: str | None = None) -> str:
         """A link to `ref`, remembered for the keyboard's reference list."""
         if all(existing != ref for _, existing in self.refs):
-            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {one_line(label, 60)}", ref))
+            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {plain_str(label, 60)}", ref))
         return md_link(label, ref.href)
 
     def member(self, handle: str) -> str:
@@ -100,7 +99,7 @@ def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False
     link = d.link(
         f"strategy {strategy.id}",
         Ref("strategy", strategy.id or 0),
-        describe=f"strategy: {one_line(strategy.text, 60)}",
+        describe=f"strategy: {plain_str(strategy.text, 60)}",
     )
     return (
         f"- **{record.record.marks()}** {md_line(strategy.text)} ({d.member(strategy.proposer)}, "
@@ -114,7 +113,8 @@ def case_detail(story: CaseStory) -> Detail:
     d.add()
     presenter = d.member(case.presenter)
     topics = " ".join(
-        d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {t.name}") for t in story.topics
+        d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {plain_str(t.name)}")
+        for t in story.topics
     )
     d.add(
         f"Brought by {presenter} ({md_line(story.presenter.name)}) on {case.opened_on}"
@@ -273,7 +273,7 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
 
 def _strategy_link(d: Detail, strategy_id: int, text: str) -> str:
     return d.link(
-        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {one_line(text, 60)}"
+        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {plain_str(text, 60)}"
     )
 
 
@@ -316,10 +316,10 @@ def _actions_and_report_backs(
 
 
 def live_banner(session: Session, now: datetime | None = None) -> str:
-    """One plain line for the banner (shown as Text, so no escaping here)."""
+    """One plain line for the banner, its titles cleaned (shown as Text, so no escaping here)."""
     phase = current_phase(session)
-    where = f" · {phase.title} · ⏱ {phase_clock(phase, now)}" if phase else ""
-    return f"● LIVE  {one_line(session.title, 40)}{where} · l follows"
+    where = f" · {plain_str(phase.title)} · ⏱ {phase_clock(phase, now)}" if phase else ""
+    return f"● LIVE  {plain_str(session.title, 40)}{where} · l follows"
 
 
 def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
@@ -451,4 +451,5 @@ def overview_detail(overview: Overview) -> Detail:
 
 
 def member_line(member: Member) -> str:
-    return f"@{member.handle} {member.name}" + (f" · {member.organisation}" if member.organisation else "")
+    organisation = f" · {plain_str(member.organisation)}" if member.organisation else ""
+    return f"@{plain_str(member.handle)} {plain_str(member.name)}{organisation}"

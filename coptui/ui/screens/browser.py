@@ -26,9 +26,8 @@ from textual.worker import Worker, WorkerState
 from coptui.models import Action, ActionStatus, Case, ReportBack
 from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
-from coptui.text import clean_line
 from coptui.ui.commands import BrowserCommands
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.sources import (
     NAVIGATOR,
     SECTION_OF,
@@ -39,6 +38,7 @@ from coptui.ui.sources import (
     source_for,
 )
 from coptui.ui.stories import Detail, live_banner, live_detail
+from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Ref, Row, StaticRows
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class BrowserScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="masthead")
         yield Static(id="live-banner")
-        yield Input(placeholder="/ search cases, strategies, report-backs and notes", id="search")
+        yield CleanInput(placeholder="/ search cases, strategies, report-backs and notes", id="search")
         with Horizontal(id="panes"):
             yield OptionList(
                 *[Option(s.value, id=s.name) for s in [*NAVIGATOR, Section.LIVE]], id="navigator"
@@ -210,7 +210,7 @@ class BrowserScreen(Screen[None]):
             return "No session is live."
         if place.section is Section.SEARCH and len(last := place.search.split()[-1]) == 1:
             # A lone letter is searched as a word (a prefix that short would match nearly everything).
-            return f"No word “{clean_line(last)}”; one more letter searches the words that begin with it."
+            return f"No word “{plain_str(last)}”; one more letter searches the words that begin with it."
         if place.filter.is_empty():
             return "Nothing here."
         return f"Nothing under the filter {place.filter.describe()}; f changes it."

@@ -28,9 +28,9 @@ from coptui.models import (
     Topic,
     ValueCycle,
 )
-from coptui.text import one_line
-from coptui.ui.render import plain
+from coptui.ui.render import block_str, plain, plain_str
 from coptui.ui.screens.forms import make_compact
+from coptui.ui.widgets.clean_input import CleanInput, CleanTextArea
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -108,14 +108,14 @@ class EditCaseScreen(Form[Case]):
 
     def form_fields(self) -> ComposeResult:
         yield Label("Title")
-        yield Input(self.case.title, id="title")
+        yield CleanInput(plain_str(self.case.title), id="title")
         yield Label("Context")
-        yield TextArea(self.case.context, id="context", soft_wrap=True)
+        yield CleanTextArea(block_str(self.case.context), id="context", soft_wrap=True)
         yield Label("Question")
-        yield TextArea(self.case.question, id="question", soft_wrap=True)
+        yield CleanTextArea(block_str(self.case.question), id="question", soft_wrap=True)
         known = ", ".join(t.slug for t in self.topics)
         yield Label(plain(f"Topics, separated by commas (known: {known})", width=300))
-        yield Input(", ".join(self.case.topics), id="topics")
+        yield CleanInput(plain_str(", ".join(self.case.topics)), id="topics")
         yield Label("Status")
         yield Select(
             [(s.value.replace("_", " "), s.value) for s in CaseStatus],
@@ -144,7 +144,7 @@ class EditCaseScreen(Form[Case]):
                         "type": "value_error",
                         "loc": ("topics",),
                         "input": unknown,
-                        "ctx": {"error": ValueError(f"{one_line(unknown[0], 40)!r} is not a known topic")},
+                        "ctx": {"error": ValueError(f"{plain_str(unknown[0], 40)!r} is not a known topic")},
                     }
                 ],
             )
@@ -194,13 +194,13 @@ class ReportBackScreen(Form[ReportBack]):
         yield Label("Outcome")
         yield Select([(o.value.replace("_", " "), o.value) for o in Outcome], id="outcome")
         yield Label("What happened")
-        yield TextArea(id="story", soft_wrap=True)
+        yield CleanTextArea(id="story", soft_wrap=True)
         yield Label("Lesson")
-        yield Input(id="lesson")
+        yield CleanInput(id="lesson")
         yield Label("Value created (optional)")
         yield Select([(v.value, v.value) for v in ValueCycle], id="value_cycle")
         yield Label("Reported on (YYYY-MM-DD)")
-        yield Input(date.today().isoformat(), id="reported_on")
+        yield CleanInput(date.today().isoformat(), id="reported_on")
 
     def build(self) -> ReportBack:
         return _validated(

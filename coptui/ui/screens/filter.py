@@ -14,6 +14,7 @@ from coptui.models import CaseStatus, Member, Outcome, Topic
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.render import plain
 from coptui.ui.screens.forms import make_compact
+from coptui.ui.widgets.clean_input import CleanInput
 
 
 class FilterScreen(ModalScreen[BrowseFilter | None]):
@@ -62,8 +63,8 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
             )
             yield Label("From and to (YYYY-MM-DD)")
             with Horizontal(classes="dates"):
-                yield Input(str(f.since or ""), placeholder="from", id="since")
-                yield Input(str(f.until or ""), placeholder="to", id="until")
+                yield CleanInput(str(f.since or ""), placeholder="from", id="since")
+                yield CleanInput(str(f.until or ""), placeholder="to", id="until")
             yield Label("Search results in order of")
             yield Select(
                 [("relevance", SortOrder.RELEVANCE.value), ("date, newest first", SortOrder.DATE.value)],

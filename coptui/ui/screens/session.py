@@ -27,8 +27,7 @@ from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.store.journal import CaptureJournal
-from coptui.text import one_line
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import JumpDialog
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
@@ -178,7 +177,7 @@ class SessionScreen(Screen[None]):
         self.show(message.view)
         if self.resumed:
             phase = message.view.phase
-            said = f"resumed at {one_line(phase.title, 60)}, timer as it was; everything filed so far is here"
+            said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
             if refiled := len(message.replayed):
                 said += (
                     f"; {refiled} key{'s' if refiled > 1 else ''} pressed before it closed, carried out now"
@@ -245,7 +244,7 @@ class SessionScreen(Screen[None]):
             box = self.query_one("#capture-input", Input)
             if not outcome.ok and typed:
                 if box.value:  # the facilitator has typed on: keep theirs, say what was refused
-                    message = f"{message} — not filed: {one_line(typed, 40)}"
+                    message = f"{message} — not filed: {plain_str(typed, 40)}"
                 else:  # give the text back to be corrected
                     box.value = typed
                     box.cursor_position = len(typed)
@@ -291,7 +290,7 @@ class SessionScreen(Screen[None]):
                 TimerAlert.OVER: "over time (F7 adds 5 minutes)",
             }[alert]
             self.notify(
-                f"{title}: {message}",
+                f"{plain_str(title)}: {message}",
                 severity="error" if alert is TimerAlert.OVER else "warning",
                 markup=False,
             )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from coptui.text import one_line
+from coptui.ui.render import plain_str
 
 if TYPE_CHECKING:
     from coptui.ui.screens.session import SessionScreen
@@ -41,7 +41,11 @@ def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None
     view = screen.view
     assert view is not None
     commands: list[tuple[str, Callable[[], None], str]] = [
-        (f"Go to phase {p.position + 1}: {p.title}", partial(screen.go_to, p.position), "F2 lists them too")
+        (
+            f"Go to phase {p.position + 1}: {plain_str(p.title)}",
+            partial(screen.go_to, p.position),
+            "F2 lists them too",
+        )
         for p in view.session.phases
         if p.position != view.phase.position
     ]
@@ -50,7 +54,11 @@ def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None
         for handle in view.session.attendees
     ]
     commands += [
-        (f"Focus case {i}: {one_line(case.title, 60)}", partial(screen.file_entry, f"#focus {i}"), "#focus N")
+        (
+            f"Focus case {i}: {plain_str(case.title, 60)}",
+            partial(screen.file_entry, f"#focus {i}"),
+            "#focus N",
+        )
         for i, case in enumerate(view.cases, start=1)
     ]
     commands.append(("Shuffle the speaking order", screen.action_shuffle, "F3"))

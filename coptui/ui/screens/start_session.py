@@ -23,8 +23,9 @@ from coptui import config
 from coptui.facilitation import FacilitationError, LiveSession, SessionPlan, default_title
 from coptui.formats import DEFAULT_FORMAT, FormatError, SessionFormat, available_formats, builtin_formats
 from coptui.models import Member, Role
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.session import SessionScreen
+from coptui.ui.widgets.clean_input import CleanInput
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -89,11 +90,11 @@ class StartSessionScreen(Screen[None]):
                 yield Label("Format")
                 yield Select[str]([], id="start-format", allow_blank=True, prompt="choose a format")
                 yield Label("Title")
-                yield Input(id="start-title", value=self.answers.title)
+                yield CleanInput(id="start-title", value=plain_str(self.answers.title))
                 yield Label("Facilitator")
                 yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="who facilitates?")
                 yield Label("New member: handle name, Enter")
-                yield Input(id="start-new-member", placeholder="kit Kit Ng")
+                yield CleanInput(id="start-new-member", placeholder="kit Kit Ng")
                 yield Button("Start (F5)", id="start-button", variant="primary")
             yield SelectionList[str](id="start-attendees")
             yield SelectionList[str](id="start-apologies")

@@ -15,7 +15,8 @@ from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS
 from coptui.models import CommandKind
 from coptui.text import one_line
-from coptui.ui.render import plain
+from coptui.ui.render import block, input_text, plain
+from coptui.ui.widgets.clean_input import CleanInput
 
 # How a key waiting to be filed is named in the pending line.
 KEY_NAMES = {
@@ -53,7 +54,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class CaptureInput(Input):
+class CaptureInput(CleanInput):
     """An Input that takes its line and empties itself the moment Enter arrives.
 
     Textual resolves a focused Input's Enter binding only after the key has bubbled up to
@@ -73,12 +74,42 @@ class CaptureInput(Input):
             event.stop()
             event.prevent_default()
             text, self.value = self.value, ""
-            if self.take_line is not None:
-                self.take_line(text)
-            else:
-                self.post_message(self.Submitted(self, text))
+            self._submit(text)
             return
         await super()._on_key(event)
+
+    def _submit(self, text: str) -> None:
+        if self.take_line is not None:
+            self.take_line(text)
+        else:
+            self.post_message(self.Submitted(self, text))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of one line goes into the box; one of several lines is filed at once, whole.
+
+        Lines that are all tags (`#strategy …`, `#vote …`) are filed one entry per line, in
+        order; any other text is one entry with its line breaks kept: a note, or the text of
+        the tag it starts with (`#context` and the lines after it). The box cannot show line
+        breaks, so holding the paste for Enter would show something other than what is filed.
+        """
+        start, end = sorted(self.selection)
+        # What is in the box around the cursor belongs to the paste, and is filed with it.
+        text = f"{self.value[:start]}{input_text(event.text)}{self.value[end:]}".strip()
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) < 2:
+            super()._on_paste(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self.value = ""
+        if all(line.startswith("#") for line in lines):
+            entries, how = lines, "all tags: filed one entry per line"
+        else:
+            entries, tag = [text], lines[0].split()[0]
+            how = f"filed as {f'one {tag} entry' if tag.startswith('#') else 'a note'}, line breaks kept"
+        for entry in entries:
+            self._submit(entry)
+        self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
 
 
 class CaptureBox(Vertical):
@@ -98,7 +129,9 @@ class CaptureBox(Vertical):
 
     def say(self, message: str, *, ok: bool) -> None:
         mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
-        self.query_one("#capture-message", Static).update(Text.assemble((mark, style), (message, style)))
+        self.query_one("#capture-message", Static).update(
+            Text.assemble((mark, style), block(message, style=style))
+        )
 
     def show_pending(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What was Entered (or pressed) and is not filed yet: shown while it is not on disk, or stuck.

@@ -14,8 +14,7 @@ from textual.widgets import Static
 
 from coptui.facilitation import MatterArising, SessionView
 from coptui.models import Case, Note, NoteKind, PhaseKind
-from coptui.text import one_line
-from coptui.ui.render import block, plain
+from coptui.ui.render import block, plain, plain_str
 
 OUTCOME_MARK = {
     "worked": "✓ worked",
@@ -32,7 +31,7 @@ class PhaseWorkspace(VerticalScroll):
     def show(self, view: SessionView) -> None:
         phase = view.phase
         # Titles are the community's text: shown as typed, never read as markup.
-        self.border_title = Content(f"{phase.title}{self._case_heading(view)}")
+        self.border_title = Content(f"{plain_str(phase.title)}{self._case_heading(view)}")
         count = len(view.session.phases)
         last = " · F5 ends the session" if phase.position == count - 1 else ""
         self.border_subtitle = f"phase {phase.position + 1} of {count}{last}"
@@ -59,7 +58,7 @@ class PhaseWorkspace(VerticalScroll):
         case = view.focused_case
         if view.phase.kind is not PhaseKind.PROBLEM_SOLVING or view.focus is None or case is None:
             return ""
-        return f" · case {view.focus + 1} of {len(view.cases)}: {one_line(case.title, 60)}"
+        return f" · case {view.focus + 1} of {len(view.cases)}: {plain_str(case.title, 60)}"
 
     # -- each kind of phase ---------------------------------------------------------
 
@@ -173,7 +172,7 @@ def case_details(case: Case) -> list[RenderableType]:
         if value:
             parts.append(Text.assemble((f"{label}: ", "bold"), block(value)))
     if case.topics:
-        parts.append(Text("Topics: " + " ".join("#" + t for t in case.topics), style="dim"))
+        parts.append(plain("Topics: " + " ".join("#" + t for t in case.topics), style="dim"))
     return parts
 
 
@@ -214,9 +213,9 @@ def matter_lines(matter: MatterArising, today: date) -> Table:
         overdue = action.due is not None and action.due < today
         status = Text(f"due {action.due:%d %b}" if action.due else "", style="red" if overdue else "dim")
     table.add_row(Text(str(matter.number), style="bold"), what, status)
-    behind = [f"case: {matter.case_title}"] if matter.case_title else []
+    behind = [f"case: {plain_str(matter.case_title)}"] if matter.case_title else []
     if matter.strategy_text:
-        behind.append(f"strategy: {matter.strategy_text}")
+        behind.append(f"strategy: {plain_str(matter.strategy_text)}")
     if matter.report is not None and matter.report.story:
         behind.insert(0, matter.report.story)
     if behind:

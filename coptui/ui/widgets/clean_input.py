@@ -1,0 +1,77 @@
+"""Input boxes that hold only what the store would keep, however the text arrives.
+
+What is typed, pasted or set is cleaned as it enters (`render.input_line`/`input_text`),
+so the terminal never echoes an escape sequence, a C1 control, DEL or a bidi override
+that the store would drop anyway. And a character Textual would drop when typed, because
+`str.isprintable` calls it a format character, is kept when the store keeps it: a
+zero-width joiner typed inside 🧑‍⚕️ files the same as one pasted.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual import events
+from textual.widgets import Input, TextArea
+from textual.widgets.text_area import EditResult, Location
+
+from coptui.ui.render import input_line, input_text
+
+
+def kept_format_character(character: str | None) -> bool:
+    """A format character (ZWJ, ZWNJ, a word joiner) that text keeps, but `isprintable` denies."""
+    return (
+        character is not None
+        and len(character) == 1
+        and unicodedata.category(character) == "Cf"
+        and input_text(character) == character
+    )
+
+
+class CleanInput(Input):
+    """A one-line input box: typed, pasted and set text cleaned; a multi-line paste joined by spaces."""
+
+    def validate_value(self, value: str) -> str:
+        return input_line(value)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Cleaned before it goes in, so the cursor lands after what was kept.
+        super().replace(input_line(text), start, end)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) or kept_format_character(character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if kept_format_character(event.character):
+            event.stop()
+            event.prevent_default()
+            self.replace(event.character or "", *self.selection)
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual's Input keeps a paste's first line only; a one-line box keeps them all.
+        event.stop()
+        event.prevent_default()  # Input's own handler would paste the first line again
+        if event.text:
+            self.replace(" ".join(event.text.splitlines()), *self.selection)
+
+
+class CleanTextArea(TextArea):
+    """A text area whose typed and pasted text is cleaned as it enters, line breaks kept."""
+
+    def _replace_via_keyboard(self, insert: str, start: Location, end: Location) -> EditResult | None:
+        return super()._replace_via_keyboard(input_text(insert), start, end)
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        return super().check_consume_key(key, character) or (
+            not self.read_only and kept_format_character(character)
+        )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.read_only and kept_format_character(event.character):
+            event.stop()
+            event.prevent_default()
+            self._replace_via_keyboard(event.character or "", *self.selection)
+            return
+        await super()._on_key(event)

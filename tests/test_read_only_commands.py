@@ -1,0 +1,74 @@
+"""A reader's command palette offers nothing that writes, anywhere: every SSH member is a reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from ui_helpers import scrolled_lines, settle
+
+from coptui.store import Repertoire
+from coptui.ui.app import CoptuiApp
+
+# Every command a reader is offered: going places, reading, the look, quitting.
+READ_ONLY_COMMANDS = [
+    "Go to Overview",
+    "Go to Cases",
+    "Go to Strategies",
+    "Go to Sessions",
+    "Go to Members",
+    "Go to Topics",
+    "Go to Open actions",
+    "Go to What has worked",
+    "Go to Live session",
+    "Search",
+    "Filter",
+    "What has worked",
+    "Follow a reference",
+    "Back",
+    "Forward",
+    "Help",
+    "High-contrast theme",
+    "Keys",
+    "Maximize",
+    "Quit",
+    "Theme",
+]
+
+
+async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
+    """Open the palette and read its list once `count` commands have arrived (or a bound passed)."""
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    for _ in range(100):  # each provider answers in the background, in no set order
+        await pilot.pause()
+        listings = pilot.app.screen.query(CommandList)
+        if listings and listings.first().option_count >= count:
+            break
+    assert isinstance(pilot.app.screen, CommandPalette)
+    drawn = await scrolled_lines(pilot, pilot.app.screen.query_one(CommandList))
+    return [line.strip() for line in drawn if line.strip()]
+
+
+async def test_a_reader_is_offered_no_command_that_writes(db_path: Path, tmp_path: Path) -> None:
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(100, 45)) as pilot:
+            lines = await open_palette(pilot, len(READ_ONLY_COMMANDS))
+            # Each command is drawn as its name over its help line.
+            assert sorted(lines[::2]) == sorted(READ_ONLY_COMMANDS), lines
+            assert not any("screenshot" in line.lower() or "save" in line.lower() for line in lines)
+            shots = tmp_path / "downloads"
+            shots.mkdir()
+            app.deliver_screenshot(path=str(shots))  # what Textual's own "Screenshot" command calls
+            await pilot.pause()
+            assert list(shots.iterdir()) == []
+
+
+async def test_a_facilitator_still_has_the_screenshot(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(100, 45)) as pilot:
+            lines = await open_palette(pilot, len(READ_ONLY_COMMANDS) + 1)
+            assert "Screenshot" in lines[::2]
