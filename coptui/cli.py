@@ -393,6 +393,13 @@ def formats(name: str | None) -> None:
     show_default=True,
     help="Seconds without a key press before a browser is closed (0: never).",
 )
+@click.option(
+    "--login-grace",
+    type=click.IntRange(1, 600),
+    default=10,
+    show_default=True,
+    help="Seconds a client has to sign in, and then to open its browser.",
+)
 @pass_context
 def serve(
     obj: Context,
@@ -402,6 +409,7 @@ def serve(
     host_key: Path | None,
     max_sessions: int,
     idle_timeout: int,
+    login_grace: int,
 ) -> None:
     """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
     import asyncio
@@ -425,6 +433,7 @@ def serve(
         port=port,
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
+        login_grace=login_grace,
     )
     configure_logging()
     try:
