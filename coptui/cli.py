@@ -67,11 +67,26 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None) -> None:
+def _run_app(
+    repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None, viewer: str | None = None
+) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default")).run()
+    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default"), viewer=viewer).run()
+
+
+def _signed_in_member() -> str | None:
+    """The member `COPTUI_MEMBER` names, if it is a handle (sshd passes the key's option on unchecked)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from coptui.models import Handle
+
+    named = config.member_variable()
+    try:
+        return TypeAdapter(Handle).validate_python(named) if named else None
+    except ValidationError:
+        return None
 
 
 @cli.command()
@@ -162,7 +177,7 @@ def browse(obj: Context, read_only: bool, theme: str) -> None:
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
     with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire, theme=theme)
+        _run_app(repertoire, theme=theme, viewer=_signed_in_member())
 
 
 @cli.command()

@@ -69,6 +69,8 @@ async def test_a_member_sees_the_browser_read_only(
     async with connect(server.port, member_key) as conn:
         screen = await Screen.open(conn, 80, 24)
         await screen.wait_for(b"SRE Guild")
+        await screen.wait_for(b"signed in as ")
+        await screen.wait_for(b"ana")
         await screen.wait_for(b"\x1b[24;1H")  # the app drew its last row at the client's size
         assert b"\x1b[25;" not in screen.received
         (session,) = server.sessions

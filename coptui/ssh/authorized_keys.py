@@ -24,10 +24,10 @@ from pathlib import Path
 
 import asyncssh
 
+from coptui.config import MEMBER_VARIABLE
 from coptui.ssh.errors import ServeError
 from coptui.ssh.log_line import shown
 
-MEMBER_VARIABLE = "COPTUI_MEMBER"
 HANDLE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
 EXPIRY_TIME = re.compile(r"(\d{8}(?:\d{4}(?:\d{2})?)?)([Zz]?)")
 EXPIRY_FORMATS = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}

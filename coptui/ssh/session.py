@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from coptui.ssh.authorized_keys import MEMBER_VARIABLE, KeyGrant
+from coptui.config import MEMBER_VARIABLE
+from coptui.ssh.authorized_keys import KeyGrant
 from coptui.ssh.log_line import shown
 from coptui.ssh.terminal import RESTORE_TERMINAL, PtyProcess, TerminalSize
 
