@@ -28,7 +28,6 @@ from coptui.ssh.session import BrowserSession
 
 SHUTDOWN_GRACE = 5.0  # seconds the browsers get to end before their connections are cut
 MAX_SIGN_IN_ATTEMPTS = 6  # keys refused on one connection before it is cut, as OpenSSH's MaxAuthTries
-CLOSE_AFTER_SESSION = 2.0  # seconds a client gets to hang up by itself once its one session is over
 
 log = logging.getLogger("coptui.ssh")
 
@@ -46,6 +45,7 @@ class ServerSettings:
     max_strangers: int = 128  # connections not signed in yet, from everywhere
     max_strangers_per_address: int = 32  # ... and from one address (a whole class behind one NAT)
     key_check_interval: float = 2.0  # seconds between looks at the authorized_keys file
+    hang_up_grace: float = 2.0  # seconds a client gets to hang up by itself once its one session is over
 
 
 class MemberConnection(asyncssh.SSHServer):
@@ -93,7 +93,7 @@ class MemberConnection(asyncssh.SSHServer):
         took = time.monotonic() - self._opened_at
         if self.grant is None:
             said = f" (client {shown(client)})" if client else ""
-            log.info("%s: refused after %.1f s: %s%s", self.peer, took, self._why_refused(), said)
+            log.info("%s: refused after %.1f s: %s%s", self.peer, took, self._why_refused(exc), said)
             return
         log.info("%s: %s (key %s) left after %.1f s", self.peer, self.grant.who, self.grant.fingerprint, took)
 
@@ -101,11 +101,13 @@ class MemberConnection(asyncssh.SSHServer):
         """The version the client announced (`SSH-2.0-OpenSSH_9.6`), or '' before it spoke."""
         return self._conn.get_extra_info("client_version", "") if self._conn is not None else ""
 
-    def _why_refused(self) -> str:
+    def _why_refused(self, exc: Exception | None) -> str:
         if self._refusal:
             return self._refusal
         if self._offered:
             return f"key {self._offered} is not authorized"
+        if isinstance(exc, asyncssh.ConnectionLost) and "timeout" in str(exc).lower():
+            return f"did not sign in within {self._server.settings.login_grace:g} s"
         return "no authorized key offered"
 
     def turn_away(self, reason: str, code: int = asyncssh.DISC_TOO_MANY_CONNECTIONS) -> None:
@@ -113,12 +115,10 @@ class MemberConnection(asyncssh.SSHServer):
         if self._conn is not None:
             self._conn.disconnect(code, reason)
 
-    def hang_up(self) -> asyncssh.SSHServerConnection | None:
-        """Close the connection (the server is stopping); return it to wait on."""
-        conn = self._conn
-        if conn is not None:
-            conn.close()
-        return conn
+    def hang_up(self) -> None:
+        """Close the connection: the server is stopping."""
+        if self._conn is not None:
+            self._conn.close()
 
     def begin_auth(self, username: str) -> bool:
         self._signing_in = True
@@ -214,7 +214,7 @@ class MemberConnection(asyncssh.SSHServer):
 
     def _session_closed(self) -> None:
         # The connection's one session is over (browsed, refused, or ended): the client hangs up.
-        self._close_later(CLOSE_AFTER_SESSION, "kept the connection open after its session")
+        self._close_later(self._server.settings.hang_up_grace, "kept the connection open after its session")
 
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
         log.info("%s: refused forwarding to %s port %s", self.peer, shown(dest_host), dest_port)
@@ -254,6 +254,8 @@ class BrowserServer:
         self.sessions: set[BrowserSession] = set()
         self._no_sessions = asyncio.Event()
         self._no_sessions.set()
+        self._no_connections = asyncio.Event()
+        self._no_connections.set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._key_watcher: asyncio.Task[None] | None = None
         self._closing = False
@@ -265,6 +267,7 @@ class BrowserServer:
 
     def arrived(self, connection: MemberConnection) -> None:
         self.connections.add(connection)
+        self._no_connections.clear()
         crowded_out = self.strangers.arrive(connection)
         if crowded_out is not None:
             crowded_out.turn_away("too many connections waiting to sign in; a newer one took its place")
@@ -278,6 +281,8 @@ class BrowserServer:
 
     def left(self, connection: MemberConnection) -> None:
         self.connections.discard(connection)
+        if not self.connections:
+            self._no_connections.set()
         self.strangers.leave(connection)
         self.members.discard(connection)
 
@@ -356,9 +361,15 @@ class BrowserServer:
             await asyncio.wait_for(self.sessions_ended(), SHUTDOWN_GRACE + 1)
         except TimeoutError:
             log.warning("%d browsers did not end in time", len(self.sessions))
-        closing = [c.hang_up() for c in list(self.connections)]
-        for connection in closing:
-            if connection is not None:
-                await connection.wait_closed()
+        for connection in list(self.connections):
+            if connection.grant is None:
+                connection.hang_up()
+        # A member's `ssh` hangs up once its session has closed; told to disconnect first, it exits 255.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_connections.wait(), self.settings.hang_up_grace)
+        for connection in list(self.connections):
+            connection.hang_up()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_connections.wait(), SHUTDOWN_GRACE)
         if self._acceptor is not None:
             await self._acceptor.wait_closed()

@@ -81,7 +81,8 @@ async def serve_until_stopped(
         announce(line)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    # SIGHUP too: the operator's terminal closing ends the browsers as cleanly as ctrl+c.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     log.info("stopping: %d browsers open", len(server.sessions))
