@@ -42,8 +42,10 @@ class Serving:
 
 
 @contextlib.asynccontextmanager
-async def serving(db_path: Path, keys_file: Path) -> AsyncIterator[Serving]:
-    """`coptui serve` on a free port; SIGTERM at the end unless the block sent it, and it must exit 0."""
+async def serving(
+    db_path: Path, keys_file: Path, stop_with: signal.Signals = signal.SIGTERM
+) -> AsyncIterator[Serving]:
+    """`coptui serve` on a free port; `stop_with` at the end unless the block stopped it; it must exit 0."""
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve"),
         *("--authorized-keys", str(keys_file), "--port", "0"),
@@ -58,7 +60,7 @@ async def serving(db_path: Path, keys_file: Path) -> AsyncIterator[Serving]:
         served = Serving(process, banner, int(banner[0].rsplit(":", 1)[1]))
         yield served
         if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(stop_with)
         async with asyncio.timeout(30):
             served.log = (await process.stderr.read()).decode()
             assert await process.wait() == 0
@@ -104,7 +106,7 @@ async def test_the_log_shows_what_clients_send_only_escaped(db_path: Path, tmp_p
     member = new_key()
     authorize(keys_file, member, member="ana")
     forged = "\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed in\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07"
-    async with serving(db_path, keys_file) as served:
+    async with serving(db_path, keys_file, stop_with=signal.SIGHUP) as served:  # a hang-up stops cleanly too
         async with connect(served.port, member, username="u" * 300) as conn:
             screen = await Screen.open(conn, term_type=f"xterm{forged}")
             await screen.wait_for(b"SRE Guild")

@@ -110,10 +110,11 @@ class MemberConnection(asyncssh.SSHServer):
             return f"did not sign in within {self._server.settings.login_grace:g} s"
         return "no authorized key offered"
 
-    def turn_away(self, reason: str, code: int = asyncssh.DISC_TOO_MANY_CONNECTIONS) -> None:
+    def turn_away(self, reason: str) -> None:
+        """Cut a stranger off to make room for a newer one."""
         self._refusal = reason
         if self._conn is not None:
-            self._conn.disconnect(code, reason)
+            self._conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
 
     def hang_up(self) -> None:
         """Close the connection: the server is stopping."""
