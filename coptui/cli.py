@@ -69,11 +69,26 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None) -> None:
+def _run_app(
+    repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None, viewer: str | None = None
+) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default")).run()
+    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default"), viewer=viewer).run()
+
+
+def _signed_in_member() -> str | None:
+    """The member `COPTUI_MEMBER` names, if it is a handle (sshd passes the key's option on unchecked)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from coptui.models import Handle
+
+    named = config.member_variable()
+    try:
+        return TypeAdapter(Handle).validate_python(named) if named else None
+    except ValidationError:
+        return None
 
 
 @cli.command()
@@ -165,7 +180,7 @@ def browse(obj: Context, read_only: bool, theme: str) -> None:
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
     with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire, theme=theme)
+        _run_app(repertoire, theme=theme, viewer=_signed_in_member())
 
 
 @cli.command()
@@ -402,6 +417,13 @@ def formats(name: str | None) -> None:
     show_default=True,
     help="Seconds without a key press before a browser is closed (0: never).",
 )
+@click.option(
+    "--login-grace",
+    type=click.IntRange(1, 600),
+    default=10,
+    show_default=True,
+    help="Seconds a client has to sign in, and then to open its browser.",
+)
 @pass_context
 def serve(
     obj: Context,
@@ -411,6 +433,7 @@ def serve(
     host_key: Path | None,
     max_sessions: int,
     idle_timeout: int,
+    login_grace: int,
 ) -> None:
     """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
     import asyncio
@@ -434,6 +457,7 @@ def serve(
         port=port,
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
+        login_grace=login_grace,
     )
     configure_logging()
     try:

@@ -202,17 +202,35 @@ def test_a_bad_format_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert err.startswith(f"coptui: {bad}: phases[0].kind: must be one of check_in")
 
 
-def test_browse_opens_the_app_read_only(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[bool] = []
+def browse_as(db_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[bool, str | None]:
+    """`coptui browse ARGV` with the app replaced: was the file read-only, and who is shown looking."""
+    opened: list[tuple[bool, str | None]] = []
 
-    def fake_run(repertoire: Repertoire, *, theme: str | None = None) -> None:
-        opened.append(repertoire.read_only)
+    def fake_run(repertoire: Repertoire, *, theme: str | None = None, viewer: str | None = None) -> None:
+        opened.append((repertoire.read_only, viewer))
         assert theme == "high-contrast"
 
     monkeypatch.setattr("coptui.cli._run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as done:
-        main(["--db", str(db_path), "browse", "--read-only", "--theme", "high-contrast"])
+        main(["--db", str(db_path), "browse", *argv, "--theme", "high-contrast"])
     assert done.value.code == 0
-    assert opened == [True]
+    (seen,) = opened
+    return seen
+
+
+def test_browse_opens_the_app_read_only(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COPTUI_MEMBER", raising=False)
+    assert browse_as(db_path, monkeypatch, "--read-only") == (True, None)
+
+
+def test_browse_names_only_a_member_handle_as_the_one_looking(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sshd's environment= option passes COPTUI_MEMBER on unchecked; only a handle is shown."""
+    monkeypatch.setenv("COPTUI_MEMBER", "ana")
+    assert browse_as(db_path, monkeypatch, "--read-only") == (True, "ana")
+    for forged in ("Ana;rm -rf", "ana\x1b]0;pwned\x07", "a" * 40, ""):
+        monkeypatch.setenv("COPTUI_MEMBER", forged)
+        assert browse_as(db_path, monkeypatch, "--read-only") == (True, None)

@@ -54,10 +54,12 @@ class CoptuiApp(App[None]):
         clock: Clock | None = None,
         launch: Launch = None,
         theme: str | None = None,
+        viewer: str | None = None,
     ) -> None:
         super().__init__()
         read_pastes_whole()
         self.repertoire = repertoire
+        self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes

@@ -161,6 +161,9 @@ class BrowserScreen(Screen[None]):
         masthead = Text.assemble(("coptui · ", "bold"), plain(repertoire.community().name, style="bold"))
         masthead.append(" · repertoire")
         masthead.append("  [read-only]" if repertoire.read_only else "", style="bold")
+        if self.app.viewer:
+            masthead.append("  signed in as ")
+            masthead.append_text(plain(self.app.viewer, style="bold"))
         self.query_one("#masthead", Static).update(masthead)
 
     # -- going places --------------------------------------------------------------
