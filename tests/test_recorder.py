@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind, SessionStatus
@@ -272,3 +272,24 @@ def test_f5_twice_on_the_last_phase_ends_the_session_and_once_only_warns(
     assert messages[3] == messages[5] == "this is the last phase: F5 again ends the session"
     assert messages[6] == "ended"
     assert opened.sessions(limit=1)[0].status is SessionStatus.CLOSED
+
+
+def test_a_command_the_engine_cannot_carry_out_is_refused_and_the_rest_go_on(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    try:
+        recorder.press(CommandKind.JUMP, "not a phase number")  # no screen sends this: a fault of ours
+        recorder.press(CommandKind.ENTRY, "still filed")
+        reports.wait(lambda: len(reports.results) == 2 and recorder.idle, "both carried out")
+    finally:
+        recorder.stop()
+    refused, filed = (result for _, result in reports.results)
+    assert isinstance(filed, EntryResult) and filed.ok
+    assert isinstance(refused, EntryResult) and not refused.ok and "ValueError" in refused.message
+    assert notes(db_path) == [("still filed", 0)]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT command, filed FROM capture_journal ORDER BY id").fetchall() == [
+            ("jump", 0),
+            ("entry", 1),
+        ]

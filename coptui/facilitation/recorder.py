@@ -19,6 +19,7 @@ they live as long as the session screen does. `RecorderListener` is how they rep
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -102,6 +103,7 @@ class Recorder:
         self._saved: deque[Pending] = deque()
         self._seq = 0
         self._saved_seq = 0
+        self._carried_upto = 0  # the journal id of the last command carried out
         self._journal_problem: str | None = None  # why the journal writer is retrying
         self._filer_problem: str | None = None  # why the filer is retrying
         self._live: LiveSession | None = None
@@ -206,8 +208,11 @@ class Recorder:
             with self._changed:
                 for _ in batch:
                     self._unsaved.popleft()
+                # The filer may have read a command from the file and carried it out already.
                 self._saved.extend(
-                    Pending(command, p.seq, saved=True) for p, command in zip(batch, saved, strict=True)
+                    Pending(command, p.seq, saved=True)
+                    for p, command in zip(batch, saved, strict=True)
+                    if (command.id or 0) > self._carried_upto
                 )
                 self._saved_seq = batch[-1].seq
                 self._journal_problem = None
@@ -243,7 +248,8 @@ class Recorder:
                 if result is None:
                     return
                 with self._changed:
-                    while self._saved and (self._saved[0].command.id or 0) <= (command.id or 0):
+                    self._carried_upto = command.id or 0
+                    while self._saved and (self._saved[0].command.id or 0) <= self._carried_upto:
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
             self._read_back(live)
@@ -270,9 +276,10 @@ class Recorder:
                 continue
             except Exception as error:  # a fault of coptui's own: say so, and never jam the queue behind it
                 result = EntryResult(False, f"not filed ({type(error).__name__}: {error})")
-                live.repertoire.settle_command(
-                    command.id or 0, filed=False, message=result.message, at=datetime.now(UTC)
-                )
+                with contextlib.suppress(StoreError):  # if not settled now, it is tried again later
+                    live.repertoire.settle_command(
+                        command.id or 0, filed=False, message=result.message, at=datetime.now(UTC)
+                    )
             with self._changed:
                 self._filer_problem = None
             return result
