@@ -125,4 +125,6 @@ def test_repertoire_into_a_read_only_folder(
 def test_export_with_nothing_to_export_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "export")
     assert (code, out) == (2, "")
-    assert err == "coptui: export what? json, minutes SESSION or repertoire DIR (see `coptui export --help`)\n"
+    assert err == (
+        "coptui: export what? json, minutes SESSION or repertoire DIR (see `coptui export --help`)\n"
+    )
