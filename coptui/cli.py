@@ -293,7 +293,9 @@ def export_repertoire(obj: Context, folder: Path) -> None:
             fail(f"cannot write {error.filename or folder}: {error.strerror or error}")
     removed = f", removed {done.removed}" if done.removed else ""
     repaired = "; completed an export that had been interrupted" if done.repaired else ""
-    click.echo(f"Exported {done.pages} pages to {folder} ({done.written} written{removed}){repaired}")
+    click.echo(
+        f"Exported {plural(done.pages, 'page')} to {folder} ({done.written} written{removed}){repaired}"
+    )
     if done.kept:
         shown = ", ".join(done.kept[:5]) + (f" and {len(done.kept) - 5} more" if len(done.kept) > 5 else "")
         click.echo(

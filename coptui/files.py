@@ -28,8 +28,8 @@ class FileNotWritten(OSError):
 def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Put `data` at `path` whole: the old file stays until the new one is complete on disk.
 
-    `sync=False` skips flushing each file to disk (for many pages at once, flushed together
-    by the caller); a killed process still leaves every file whole.
+    `sync=False` skips flushing the file to disk, for the thousands of pages of a folder:
+    a killed process still leaves the file whole; a power cut may not.
     """
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:

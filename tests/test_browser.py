@@ -97,7 +97,7 @@ async def test_navigator_moves_the_list_and_the_detail_follows_the_cursor(read_o
             (Section.STRATEGIES, "✓0 ◐0 ✗0 Weekly alert review with on-call"),
             (Section.SESSIONS, "2026-11-05 November clinic"),
             (Section.MEMBERS, "@ana Ana Ruiz · Ledgerly"),
-            (Section.TOPICS, "Alerting  1 cases"),
+            (Section.TOPICS, "Alerting  1 case"),
             (Section.ACTIONS, "2026-12-01 @ben Start a weekly alert review"),
             (Section.WORKED, "✓1 ◐0 ✗0 Route low-urgency alerts to tickets"),
         ]:

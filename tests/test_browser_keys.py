@@ -14,7 +14,8 @@ from tests.ui_helpers import screen_lines, settle
 
 def key_events(typed: str) -> list[events.Key]:
     """What a terminal delivers when `typed` arrives in one read: one Key per character."""
-    return [events.Key("slash" if ch == "/" else ch, ch) for ch in typed]
+    names = {"/": "slash", "\r": "enter", "\x1b": "escape"}
+    return [events.Key(names.get(ch, ch), ch) for ch in typed]
 
 
 def search_box(app: CoptuiApp) -> str:
@@ -58,3 +59,17 @@ async def test_a_burst_of_keys_after_slash_lands_in_the_box_and_a_slash_in_the_b
                 app.post_message(event)
             await settle(pilot)
             assert search_box(app) == "alert/night"
+
+
+async def test_keys_after_enter_or_escape_in_the_box_go_to_the_list(db_path: Path) -> None:
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            # `/` selects what the box holds, so the second search replaces the first.
+            for typed, shown in (("/alert\rj", "alert"), ("/night\x1bj", "night")):
+                for event in key_events(typed):
+                    app.post_message(event)
+                await settle(pilot)
+                assert search_box(app) == shown, typed
+                assert app.focused is app.screen.query_one("#list")

@@ -120,3 +120,11 @@ def test_repertoire_into_a_read_only_folder(
     monkeypatch.setattr(os, "open", refuse)
     code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(locked))
     assert (code, err) == (1, f"coptui: cannot write in the folder {locked}: Permission denied\n")
+
+
+def test_export_with_nothing_to_export_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "export")
+    assert (code, out) == (2, "")
+    assert err == (
+        "coptui: export what? json, minutes SESSION or repertoire DIR (see `coptui export --help`)\n"
+    )

@@ -191,7 +191,7 @@ def expected_row(kind: str, i: int, repertoire: Repertoire) -> str:
         return f"@m{i} {shown(line(i, MEMBER_NAME))} · {shown(line(i, ORGANISATION))}"
     if kind == "session":
         return f"{repertoire.session(i + 1).date} {shown(line(i, SESSION_TITLE))}"
-    return f"{shown(line(i, TOPIC_NAME))}  1 cases"
+    return f"{shown(line(i, TOPIC_NAME))}  1 case"
 
 
 def key_of(kind: str, i: int) -> int | str:

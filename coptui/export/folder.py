@@ -125,9 +125,7 @@ def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
                 written += 1
             journal.write(f"{exported[relative_path]}  {relative_path}\n")
             journal.flush()
-        if written:
-            os.sync()  # every page on disk before the index that links to them
-        if index_text is not None and _write_if_changed(folder, INDEX, index_text, existing):
+        if index_text is not None and _write_if_changed(folder, INDEX, index_text, existing, sync=True):
             written += 1
         removed, kept = _remove_stale(folder, before, exported)
         replace_file(folder / MANIFEST, "".join(f"{h}  {p}\n" for p, h in sorted(exported.items())).encode())
@@ -188,12 +186,14 @@ def _journal(path: Path) -> Iterator[IO[str]]:
         yield journal
 
 
-def _write_if_changed(folder: Path, relative_path: str, data: bytes, existing: set[str]) -> bool:
+def _write_if_changed(
+    folder: Path, relative_path: str, data: bytes, existing: set[str], *, sync: bool = False
+) -> bool:
     target = folder / relative_path
     # A page is read back only when it is there with the same size: it may be unchanged.
     if relative_path in existing and _holds(target, data):
         return False
-    replace_file(target, data, sync=False)
+    replace_file(target, data, sync=sync)
     return True
 
 

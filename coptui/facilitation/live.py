@@ -54,6 +54,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
+from coptui.text import plural, there_are
 
 EXTEND_MINUTES = 5
 _CASE_PHASES = (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING)
@@ -430,7 +431,7 @@ class LiveSession:
         if not cases:
             return EntryResult(False, "no case has been shared yet: file one with #case @handle title")
         if entry.case > len(cases):
-            return EntryResult(False, f"there are {len(cases)} cases; pick one from 1 to {len(cases)}")
+            return EntryResult(False, f"{there_are(len(cases), 'case')}; pick one from 1 to {len(cases)}")
         case = cases[entry.case - 1]
         self._state.focus = case.id
         return EntryResult(True, f"case {entry.case} in focus: “{case.title}”")
@@ -457,7 +458,10 @@ class LiveSession:
             return EntryResult(False, f"“{case.title}” has no strategies yet: add one with #strategy @handle")
         if number > len(strategies):
             count = len(strategies)
-            return EntryResult(False, f"“{case.title}” has {count} strategies; pick one from 1 to {count}")
+            return EntryResult(
+                False,
+                f"“{case.title}” has {plural(count, 'strategy', 'strategies')}; pick one from 1 to {count}",
+            )
         return strategies[number - 1]
 
     def _file_vote(self, entry: VoteEntry | PickEntry) -> EntryResult:
@@ -525,7 +529,7 @@ class LiveSession:
                 )
             if entry.matter > len(matters):
                 return EntryResult(
-                    False, f"there are {len(matters)} matters arising; pick one from 1 to {len(matters)}"
+                    False, f"{there_are(len(matters), 'matter')} arising; pick one from 1 to {len(matters)}"
                 )
             matter = matters[entry.matter - 1]
             if matter.report is not None:

@@ -14,6 +14,7 @@ from rich.text import Text
 from coptui.models import Action, Case, Session
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, StrategyRecord
+from coptui.text import plural
 from coptui.ui import stories
 from coptui.ui.render import highlighted, plain
 from coptui.ui.stories import STATUS_WORDS, current_phase, member_line
@@ -157,7 +158,7 @@ def source_for(repertoire: Repertoire, place: Place) -> RowSource:
         return StaticRows(
             lambda: [
                 Row(
-                    Text.assemble(plain(t.topic.name), (f"  {t.cases} cases", "dim")),
+                    Text.assemble(plain(t.topic.name), (f"  {plural(t.cases, 'case')}", "dim")),
                     Ref("topic", t.topic.slug),
                 )
                 for t in repertoire.topic_summaries()

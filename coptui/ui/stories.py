@@ -22,6 +22,7 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
+from coptui.text import plural
 from coptui.ui.render import md, md_line, md_link, plain_str
 from coptui.ui.widgets.paged_list import Ref
 
@@ -103,7 +104,7 @@ def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False
     )
     return (
         f"- **{record.record.marks()}** {md_line(strategy.text)} ({d.member(strategy.proposer)}, "
-        f"{strategy.votes} votes{picked}; {link}) — *{record.record.summary()}*{case}"
+        f"{plural(strategy.votes, 'vote')}{picked}; {link}) — *{record.record.summary()}*{case}"
     )
 
 
@@ -159,7 +160,7 @@ def strategy_detail(story: StrategyStory) -> Detail:
     d.add(md(strategy.text))
     d.add()
     picked = " · picked" if strategy.picked else ""
-    d.add(f"- Proposed by {d.member(strategy.proposer)} · {strategy.votes} votes{picked}")
+    d.add(f"- Proposed by {d.member(strategy.proposer)} · {plural(strategy.votes, 'vote')}{picked}")
     d.add(f"- For {d.case(story.case.id, story.case.title)}")
     session_title = story.session.title if story.session else ""
     d.add(f"- In {d.session(strategy.session, session_title)}")
@@ -184,7 +185,7 @@ def member_detail(story: MemberStory) -> Detail:
     d.add(f"# {md_line(member.name)}")
     d.add()
     org = f" · {md_line(member.organisation)}" if member.organisation else ""
-    attended = f"attended {story.sessions_attended} sessions"
+    attended = f"attended {plural(story.sessions_attended, 'session')}"
     d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}")
     d.add()
     if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
@@ -259,7 +260,7 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
     d.add(
         "\n".join(
             f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} "
-            f"({d.member(s.proposer)}, {s.votes} votes)"
+            f"({d.member(s.proposer)}, {plural(s.votes, 'vote')})"
             for s in story.strategies
         )
         or "None."
@@ -370,7 +371,8 @@ def topic_detail(summary: TopicSummary, worked: list[StrategyRecord]) -> Detail:
     d, topic = Detail(), summary.topic
     d.add(f"# {md_line(topic.name)}")
     d.add()
-    d.add(f"{md_line('#' + topic.slug)} · {summary.cases} cases · enter lists them, w shows what has worked")
+    cases = plural(summary.cases, "case")
+    d.add(f"{md_line('#' + topic.slug)} · {cases} · enter lists them, w shows what has worked")
     d.add()
     if topic.description:
         d.add(md(topic.description))
@@ -425,8 +427,8 @@ def overview_detail(overview: Overview) -> Detail:
         d.add(md(community.domain))
         d.add()
     d.add(
-        f"{overview.case_count} cases · {overview.member_count} members · {overview.session_count} sessions"
-        f" · {overview.open_action_count} open actions"
+        f"{plural(overview.case_count, 'case')} · {plural(overview.member_count, 'member')} · "
+        f"{plural(overview.session_count, 'session')} · {plural(overview.open_action_count, 'open action')}"
     )
     d.add()
     d.add("## Recent sessions")

@@ -113,7 +113,13 @@ class BrowserScreen(Screen[None]):
         Binding("a", "action_status", "Action status", id="browser.action_status"),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
         Binding("question_mark", "help", "Help", id="browser.help"),
-        Binding("escape", "leave_search", "Leave search", id="browser.leave_search", show=False),
+        # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
+        Binding(
+            "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
+        ),
+        Binding(
+            "escape", "leave_search", "Leave search", id="browser.leave_search", show=False, priority=True
+        ),
     ]
 
     def __init__(self) -> None:
@@ -309,17 +315,15 @@ class BrowserScreen(Screen[None]):
         self.set_focus(search)
 
     def action_leave_search(self) -> None:
-        if self.query_one("#search", Input).has_focus:
-            self.query_one("#list", PagedList).focus()
+        self.set_focus(self.query_one("#list", PagedList))
+
+    def action_submit_search(self) -> None:
+        self.search_for(self.query_one("#search", Input).value)
+        self.set_focus(self.query_one("#list", PagedList))
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:
         self.search_for(event.value)
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self, event: Input.Submitted) -> None:
-        self.search_for(event.value)
-        self.query_one("#list", PagedList).focus()
 
     def search_for(self, text: str) -> None:
         text = text.strip()
@@ -468,8 +472,8 @@ class BrowserScreen(Screen[None]):
             if self.app.repertoire.read_only:
                 return False
             return self.detail_ref is not None and self.detail_ref.kind in kinds[action]
-        if action == "leave_search":
-            return self.query_one("#search", Input).has_focus
+        if action in ("leave_search", "submit_search"):
+            return self.focused is self.query_one("#search", Input)  # not `has_focus`: see action_search
         return True
 
     @reports_store_errors
