@@ -79,7 +79,7 @@ class CaptureInput(CleanInput):
             entries, how = lines, "all tags: filed one entry per line"
         else:
             entries, tag = [text], lines[0].split()[0]
-            how = f"filed as {f'one {tag} entry' if tag.startswith('#') else 'a note'}, line breaks kept"
+            how = f"filed as one {tag + ' ' if tag.startswith('#') else ''}entry, line breaks kept"
         for entry in entries:
             self.post_message(self.Submitted(self, entry))
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
