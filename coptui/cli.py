@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from coptui import __version__, config
+from coptui.files import FileNotWritten
 from coptui.formats import FormatError
 from coptui.models import Community
 from coptui.store import Repertoire, StoreError
-from coptui.text import one_line, strip_controls
+from coptui.text import one_line, plural, strip_controls
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch
@@ -68,11 +69,26 @@ def cli(ctx: click.Context, db: Path | None) -> None:
             _run_app(repertoire)
 
 
-def _run_app(repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None) -> None:
+def _run_app(
+    repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None, viewer: str | None = None
+) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default")).run()
+    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default"), viewer=viewer).run()
+
+
+def _signed_in_member() -> str | None:
+    """The member `COPTUI_MEMBER` names, if it is a handle (sshd passes the key's option on unchecked)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from coptui.models import Handle
+
+    named = config.member_variable()
+    try:
+        return TypeAdapter(Handle).validate_python(named) if named else None
+    except ValidationError:
+        return None
 
 
 @cli.command()
@@ -164,7 +180,7 @@ def browse(obj: Context, read_only: bool, theme: str) -> None:
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
     with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire, theme=theme)
+        _run_app(repertoire, theme=theme, viewer=_signed_in_member())
 
 
 @cli.command()
@@ -186,34 +202,23 @@ def init(obj: Context, name: str, domain: str) -> None:
 def import_(obj: Context, file: Path) -> None:
     """Import a whole repertoire from a JSON file (see `coptui schema`), all or nothing."""
     from coptui.interchange import read_document
+    from coptui.store.importing import import_new_repertoire
 
     document = read_document(file)
-    existed = obj.db_path.exists()
     obj.new_file_parent()
-    repertoire = obj.open() if existed else Repertoire.create(obj.db_path, document.community)
-    try:
-        repertoire.load(document)
-    except StoreError:
-        repertoire.close()
-        if not existed:
-            _remove_database(obj.db_path)
-        raise
-    repertoire.close()
+    import_new_repertoire(obj.db_path, document)
     click.echo(
-        f"Imported {len(document.members)} members, {len(document.sessions)} sessions and "
-        f"{len(document.cases)} cases into {obj.db_path}"
+        f"Imported {plural(len(document.members), 'member')}, {plural(len(document.sessions), 'session')} "
+        f"and {plural(len(document.cases), 'case')} into {obj.db_path}"
     )
 
 
-def _remove_database(path: Path) -> None:
-    """Leave no half-made file behind when an import into a new file fails."""
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-@cli.group()
-def export() -> None:
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def export(ctx: click.Context) -> None:
     """Write the repertoire out: as JSON, minutes of a session, or a folder of Markdown pages."""
+    if ctx.invoked_subcommand is None:
+        raise click.UsageError("export what? json, minutes SESSION or repertoire DIR", ctx)
 
 
 @export.command("json")
@@ -259,10 +264,7 @@ def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | N
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="SESSION") from None
         if output is not None and output.is_dir():
-            try:
-                saved = save_minutes(repertoire, session_id, output, "html" if chosen == "html" else "md")
-            except OSError as error:
-                fail(f"cannot write minutes into {output}: {error.strerror or error}")
+            saved = save_minutes(repertoire, session_id, output, "html" if chosen == "html" else "md")
             click.echo(f"Wrote {saved}", err=True)
             return
         text = minutes(repertoire, session_id, "html" if chosen == "html" else "md")
@@ -285,21 +287,31 @@ def export_repertoire(obj: Context, folder: Path) -> None:
     with obj.open(read_only=True) as repertoire:
         try:
             done = write_folder(repertoire, folder)
-        except OSError as error:
-            where = error.filename or folder
-            fail(f"cannot write {where}: {error.strerror or error}")
+        except FileNotWritten:
+            raise  # its message says it all
+        except OSError as error:  # making the folder, or reading a page back
+            fail(f"cannot write {error.filename or folder}: {error.strerror or error}")
     removed = f", removed {done.removed}" if done.removed else ""
-    click.echo(f"Exported {done.pages} pages to {folder} ({done.written} written{removed})")
+    repaired = "; completed an export that had been interrupted" if done.repaired else ""
+    click.echo(f"Exported {done.pages} pages to {folder} ({done.written} written{removed}){repaired}")
+    if done.kept:
+        shown = ", ".join(done.kept[:5]) + (f" and {len(done.kept) - 5} more" if len(done.kept) > 5 else "")
+        click.echo(
+            f"coptui: kept {plural(len(done.kept), 'page')} that an earlier export wrote but that "
+            f"changed since (remove them by hand if they are not wanted): {shown}",
+            err=True,
+        )
 
 
 def _write_output(text: str, output: Path | None) -> None:
+    """To stdout, or into the file whole: a kill or a full disk leaves the old file as it was."""
+    from coptui.files import replace_file
+
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror}")
+    # A link the user named is followed: the file it points at is the one they meant.
+    replace_file(output.resolve() if output.is_symlink() else output, text.encode("utf-8"))
     click.echo(f"Wrote {output}", err=True)
 
 
@@ -405,6 +417,13 @@ def formats(name: str | None) -> None:
     show_default=True,
     help="Seconds without a key press before a browser is closed (0: never).",
 )
+@click.option(
+    "--login-grace",
+    type=click.IntRange(1, 600),
+    default=10,
+    show_default=True,
+    help="Seconds a client has to sign in, and then to open its browser.",
+)
 @pass_context
 def serve(
     obj: Context,
@@ -414,6 +433,7 @@ def serve(
     host_key: Path | None,
     max_sessions: int,
     idle_timeout: int,
+    login_grace: int,
 ) -> None:
     """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
     import asyncio
@@ -437,6 +457,7 @@ def serve(
         port=port,
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
+        login_grace=login_grace,
     )
     configure_logging()
     try:
@@ -448,13 +469,11 @@ def serve(
 @cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def demo(file: Path | None) -> None:
-    """Open the app on a fresh temporary copy of the demo community."""
+    """Open the app on a fresh temporary copy of the demo community (or of FILE)."""
+    from coptui.demo import demo_document
     from coptui.interchange import read_document
 
-    source = file or config.sample_data_path()
-    if not source.exists():
-        fail(f"the demo data is not at {source}; pass the file: coptui demo PATH/sre-guild.json")
-    document = read_document(source)
+    document = read_document(file) if file else demo_document()
     with _temporary_repertoire(document.community) as repertoire:
         repertoire.load(document)
         _run_app(repertoire)
@@ -497,6 +516,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"coptui: {error.format_message()}", err=True)
         sys.exit(error.exit_code)
     except (StoreError, FormatError) as error:
+        click.echo(f"coptui: {error}", err=True)
+        sys.exit(1)
+    except FileNotWritten as error:
         click.echo(f"coptui: {error}", err=True)
         sys.exit(1)
     except OSError as error:

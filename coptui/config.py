@@ -2,6 +2,7 @@
 
 Options come from the command line first, then the environment (`COPTUI_DB`,
 `COPTUI_CONFIG_DIR`, `COPTUI_DATA_DIR`), then the user's platform folders.
+`COPTUI_MEMBER` says who is looking: `coptui serve` sets it from the member's key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "coptui"
+MEMBER_VARIABLE = "COPTUI_MEMBER"
 
 
 def data_dir() -> Path:
@@ -23,10 +25,10 @@ def config_dir() -> Path:
     return Path(os.environ.get("COPTUI_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
 
 
+def member_variable() -> str | None:
+    """Who is looking, as `coptui serve` (or sshd's `environment=` option) names them; unchecked."""
+    return os.environ.get(MEMBER_VARIABLE)
+
+
 def default_db_path() -> Path:
     return data_dir() / "repertoire.db"
-
-
-def sample_data_path() -> Path:
-    """The demo community, beside the package in a source checkout or editable install."""
-    return Path(__file__).resolve().parent.parent / "sample_data" / "sre-guild.json"

@@ -63,8 +63,22 @@ Text = Annotated[str, StringConstraints(max_length=200_000), BeforeValidator(_as
 RequiredText = Annotated[
     str, StringConstraints(min_length=1, max_length=200_000), BeforeValidator(_as_str(clean_text))
 ]
-Timestamp = Annotated[datetime, AfterValidator(in_utc)]
-ItemId = Annotated[int, Field(gt=0)]
+
+
+def not_a_number(value: Any) -> Any:
+    """A date or time must be written as one: pydantic would read 12345 as seconds since 1970."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            f"must be written as a date or time (like 2026-11-05T17:40:00Z), not the number {value}"
+        )
+    return value
+
+
+# The largest integer SQLite stores: a larger id or count cannot be filed.
+LARGEST: Final = 2**63 - 1
+Timestamp = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(in_utc)]
+ItemId = Annotated[int, Field(gt=0, le=LARGEST)]
+Count = Annotated[int, Field(ge=0, le=LARGEST)]
 
 
 class Role(StrEnum):
@@ -122,6 +136,31 @@ class ValueCycle(StrEnum):
     REFRAMING = "reframing"
 
 
+class CommandKind(StrEnum):
+    """What a facilitator can do in a live session: type an entry, or press one of the session keys."""
+
+    ENTRY = "entry"  # a line typed and Entered
+    NEXT_PHASE = "next_phase"
+    PREVIOUS_PHASE = "previous_phase"
+    JUMP = "jump"  # to the phase whose position is the command's text
+    PAUSE = "pause"
+    EXTEND = "extend"
+    UNDO = "undo"
+    SHUFFLE = "shuffle"
+    END = "end"
+
+
+class Command(BaseModel):
+    """One thing the facilitator did, as it reached the app; `id` once it is in the capture journal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: CommandKind
+    text: str = ""
+    pressed_at: Timestamp
+    id: ItemId | None = None
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
 
@@ -165,7 +204,7 @@ class Member(Model):
 class PhaseRun(Model):
     """One phase of a session as run: its timer is kept as timestamps so it survives a restart."""
 
-    position: Annotated[int, Field(ge=0)]
+    position: Count
     kind: PhaseKind
     title: Title
     timebox_minutes: Annotated[int, Field(ge=1, le=600)]
@@ -173,7 +212,7 @@ class PhaseRun(Model):
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
     paused_at: Timestamp | None = None
-    paused_seconds: Annotated[int, Field(ge=0)] = 0
+    paused_seconds: Count = 0
     extra_minutes: Annotated[int, Field(ge=0, le=600)] = 0
 
 
@@ -189,7 +228,7 @@ class Session(Model):
     status: SessionStatus = SessionStatus.PLANNED
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
-    current_phase: Annotated[int, Field(ge=0)] | None = None
+    current_phase: Count | None = None
     phases: list[PhaseRun] = []
 
     @model_validator(mode="after")
@@ -215,7 +254,7 @@ class Session(Model):
 class Note(Model):
     id: ItemId | None = None
     session: ItemId
-    phase: Annotated[int, Field(ge=0)] | None = None
+    phase: Count | None = None
     author: Handle | None = None
     kind: NoteKind = NoteKind.NOTE
     text: RequiredText
@@ -248,7 +287,7 @@ class Strategy(Model):
     session: ItemId | None = None
     proposer: Handle
     text: RequiredText
-    votes: Annotated[int, Field(ge=0)] = 0
+    votes: Count = 0
     picked: bool = False
 
 
@@ -342,6 +381,14 @@ class RepertoireDocument(Model):
         action_ids = unique("actions", [a.id for a in self.actions], "id")
         unique("report_backs", [r.id for r in self.report_backs], "id")
         unique("notes", [n.id for n in self.notes], "id")
+        live = [i for i, s in enumerate(self.sessions) if s.status is SessionStatus.LIVE]
+        problems.extend(
+            Problem(
+                path=f"sessions[{i}].status",
+                message=f"sessions[{live[0]}] is live already; one session is live at a time",
+            )
+            for i in live[1:]
+        )
         strategy_case = {s.id: s.case for s in self.strategies}
         action_case = {a.id: a.case for a in self.actions}
         phase_counts = {s.id: len(s.phases) for s in self.sessions}

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from coptui.demo import DEMO_FILE
 from coptui.models import (
     Action,
     Case,
@@ -26,7 +28,7 @@ from coptui.models import (
 )
 from coptui.store import Repertoire
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "sre-guild.json"
+SAMPLE = Path(str(resources.files("coptui.demo").joinpath(DEMO_FILE)))
 
 
 @pytest.fixture(autouse=True)

@@ -25,18 +25,37 @@ def authorize(path: Path, key: asyncssh.SSHKey, member: str | None = None, optio
         file.write(f"{prefix} {line}\n" if prefix else f"{line}\n")
 
 
-def connect(port: int, key: asyncssh.SSHKey | None, **options: Any) -> asyncssh.SSHClientConnection:
-    """Like `ssh -i key`: no agent, no user config, no known_hosts unless given."""
+def connect(
+    port: int, key: asyncssh.SSHKey | list[asyncssh.SSHKey] | None, **options: Any
+) -> asyncssh.SSHClientConnection:
+    """Like `ssh -i key` (several `-i` for a list, tried in order): no agent, no user config,
+    no known_hosts unless given."""
     options.setdefault("known_hosts", None)
+    options.setdefault("username", "member")
     return asyncssh.connect(  # type: ignore[return-value]
         "127.0.0.1",
         port,
-        username="member",
-        client_keys=[key] if key else None,
+        client_keys=key if isinstance(key, list) else [key] if key else None,
         agent_path=None,
         config=None,
         **options,
     )
+
+
+async def knock(
+    port: int, count: int, address: str = "127.0.0.1", sockets: list[asyncio.StreamWriter] | None = None
+) -> list[asyncio.StreamWriter]:
+    """Open `count` connections from `address` that never say a word, one after another (into `sockets`)."""
+    sockets = [] if sockets is None else sockets
+    for _ in range(count):
+        _, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address, 0))
+        sockets.append(writer)
+    return sockets
+
+
+def hang_up(sockets: list[asyncio.StreamWriter]) -> None:
+    for writer in sockets:
+        writer.close()
 
 
 def digest(path: Path) -> str:
@@ -55,9 +74,8 @@ class Screen:
     async def open(
         cls, conn: asyncssh.SSHClientConnection, columns: int = 80, rows: int = 24, **options: Any
     ) -> Screen:
-        process = await conn.create_process(
-            term_type="xterm-256color", term_size=(columns, rows), encoding=None, **options
-        )
+        options.setdefault("term_type", "xterm-256color")
+        process = await conn.create_process(term_size=(columns, rows), encoding=None, **options)
         return cls(process)
 
     async def wait_for(self, pattern: bytes, timeout: float = SCREEN_TIMEOUT) -> None:

@@ -44,6 +44,14 @@ def read_only(db_path: Path):
         yield repertoire
 
 
+async def test_the_masthead_says_which_member_is_looking(read_only: Repertoire) -> None:
+    app = CoptuiApp(read_only, viewer="ana")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        masthead = screen_lines(app)[0].strip()
+        assert masthead == "coptui · SRE Guild · repertoire  [read-only]  signed in as ana"
+
+
 async def test_home_is_the_overview_of_sessions_actions_and_cases(read_only: Repertoire) -> None:
     app = CoptuiApp(read_only)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -81,8 +81,8 @@ def test_a_bad_import_names_the_problem_and_changes_nothing(
     code, _, err = run(capsys, "--db", str(db_path), "import", str(bad))
     assert code == 1
     assert err == (
-        f"coptui: {bad} was not imported: cases[0].presenter: 'zed' is not a known member "
-        "(and 1 more problem)\n"
+        f"coptui: {bad} was not imported: 2 problems: cases[0].presenter: 'zed' is not a known member; "
+        "cases[1].topics[0]: 'knitting' is not a known topic\n"
     )
     assert digest(db_path) == before
 
@@ -104,8 +104,13 @@ def test_importing_into_a_full_repertoire_is_refused(
     code, _, _ = run(capsys, "--db", str(db_path), "export", "json", "-o", str(source))
     before = digest(db_path)
     code, _, err = run(capsys, "--db", str(db_path), "import", str(source))
-    assert code == 1 and "import into a new file instead" in err
+    assert (code, err) == (
+        1,
+        f"coptui: {db_path} exists already; import makes a new repertoire file and changes no other: "
+        "name a new one with --db\n",
+    )
     assert digest(db_path) == before
+
 
 
 @pytest.mark.parametrize(
@@ -149,7 +154,7 @@ def test_export_to_an_unwritable_place(
     code, _, err = run(
         capsys, "--db", str(db_path), "export", "json", "-o", str(tmp_path / "no" / "such" / "x.json")
     )
-    assert code == 1 and err.startswith("coptui: cannot write ") and "No such file or directory" in err
+    assert code == 1 and err.startswith("coptui: cannot write ") and "there is no folder" in err
 
 
 def test_schema_is_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -197,17 +202,35 @@ def test_a_bad_format_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert err.startswith(f"coptui: {bad}: phases[0].kind: must be one of check_in")
 
 
-def test_browse_opens_the_app_read_only(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[bool] = []
+def browse_as(db_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tuple[bool, str | None]:
+    """`coptui browse ARGV` with the app replaced: was the file read-only, and who is shown looking."""
+    opened: list[tuple[bool, str | None]] = []
 
-    def fake_run(repertoire: Repertoire, *, theme: str | None = None) -> None:
-        opened.append(repertoire.read_only)
+    def fake_run(repertoire: Repertoire, *, theme: str | None = None, viewer: str | None = None) -> None:
+        opened.append((repertoire.read_only, viewer))
         assert theme == "high-contrast"
 
     monkeypatch.setattr("coptui.cli._run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as done:
-        main(["--db", str(db_path), "browse", "--read-only", "--theme", "high-contrast"])
+        main(["--db", str(db_path), "browse", *argv, "--theme", "high-contrast"])
     assert done.value.code == 0
-    assert opened == [True]
+    (seen,) = opened
+    return seen
+
+
+def test_browse_opens_the_app_read_only(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COPTUI_MEMBER", raising=False)
+    assert browse_as(db_path, monkeypatch, "--read-only") == (True, None)
+
+
+def test_browse_names_only_a_member_handle_as_the_one_looking(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sshd's environment= option passes COPTUI_MEMBER on unchecked; only a handle is shown."""
+    monkeypatch.setenv("COPTUI_MEMBER", "ana")
+    assert browse_as(db_path, monkeypatch, "--read-only") == (True, "ana")
+    for forged in ("Ana;rm -rf", "ana\x1b]0;pwned\x07", "a" * 40, ""):
+        monkeypatch.setenv("COPTUI_MEMBER", forged)
+        assert browse_as(db_path, monkeypatch, "--read-only") == (True, None)

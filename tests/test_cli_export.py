@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_minutes_to_an_unwritable_path(
 ) -> None:
     target = tmp_path / "missing" / "minutes.md"
     code, out, err = run(capsys, "--db", str(db_path), "export", "minutes", "1", "-o", str(target))
-    assert (code, out, err) == (1, "", f"coptui: cannot write {target}: No such file or directory\n")
+    assert (code, out, err) == (1, "", f"coptui: cannot write {target}: there is no folder {target.parent}\n")
 
 
 def test_repertoire_folder_and_again(
@@ -108,11 +109,14 @@ def test_repertoire_into_a_read_only_folder(
 ) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
+    real_open = os.open
 
-    def refuse(self: Path, data: bytes) -> int:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path: str | Path, flags: int, mode: int = 0o777, **kwargs: object) -> int:
+        if flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, mode)
 
     # Folder modes do not bind root (CI runs as root), so the refusal is simulated.
-    monkeypatch.setattr(Path, "write_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(locked))
-    assert (code, err) == (1, f"coptui: cannot write {locked / 'index.md'}: Permission denied\n")
+    assert (code, err) == (1, f"coptui: cannot write in the folder {locked}: Permission denied\n")

@@ -1,17 +1,44 @@
-"""SIGKILL a real facilitator process at random moments, twenty times: nothing filed is lost."""
+"""SIGKILL a real facilitator process at random moments while entries and phase keys are typed.
+
+What must hold, whatever the moment of the kill:
+- the capture journal is exactly the keys typed, in the order typed, up to some point: none
+  skipped, none twice, none out of order;
+- an entry whose Enter the app had taken (it drew a key typed after it, and said nothing was
+  pending) is in the journal;
+- after resuming, every journalled entry is filed exactly once, in the phase that was current
+  when its Enter was pressed.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import random
 import select
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from test_resume_after_kill import TerminalRun, query, timer_rows
+from test_resume_after_kill import F5, TerminalRun, query
 
-KILLS = 20
+F4 = "\x1b[14~"
+F6 = "\x1b[17~"
+KILLS = 24
+LAST_REACHABLE_PHASE = 2  # F5 on the last phase asks before ending: the test never goes there
+
+
+@dataclass(frozen=True)
+class Key:
+    """One thing the test types: an entry (its text) or a phase key."""
+
+    command: str  # as the journal names it
+    text: str = ""
+    sequence: str = ""
+
+    @property
+    def typed(self) -> str:
+        return self.text + "\r" if self.command == "entry" else self.sequence
 
 
 def read_for(run: TerminalRun, seconds: float) -> None:
@@ -24,15 +51,43 @@ def read_for(run: TerminalRun, seconds: float) -> None:
                 run.output += os.read(run.master, 65536)
 
 
-def filed_notes(db: Path, session_id: int) -> list[str]:
+def journal(db: Path, session_id: int) -> list[tuple[str, str]]:
     return [
-        row[0] for row in query(db, "SELECT text FROM notes WHERE session_id = ? ORDER BY id", session_id)
+        (command, text)
+        for command, text in query(
+            db, "SELECT command, text FROM capture_journal WHERE session_id = ? ORDER BY id", session_id
+        )
     ]
 
 
-def test_twenty_kills_at_random_moments_lose_nothing_and_always_resume(db_path: Path) -> None:
+def burst(rng: random.Random, kill: int, phase: int) -> tuple[list[Key], int]:
+    """Entries with phase keys between some of them; the phase stays below the last one."""
+    keys: list[Key] = []
+    for n in range(rng.randint(2, 6)):
+        keys.append(Key("entry", f"r{kill}e{n} [x] *y*"))
+        roll = rng.random()
+        if roll < 0.2 and phase < LAST_REACHABLE_PHASE:
+            keys.append(Key("next_phase", sequence=F5))
+            phase += 1
+        elif roll < 0.3 and phase > 0:
+            keys.append(Key("previous_phase", sequence=F4))
+            phase -= 1
+        elif roll < 0.4:
+            keys.append(Key("pause", sequence=F6))
+    return keys, phase
+
+
+def taken_before_kill(keys: list[Key], output: bytes) -> set[str]:
+    """Entries the app had taken: one typed after it was drawn, and no entry was shown pending."""
+    if b"not filed yet" in output:
+        return set()
+    entries = [k.text for k in keys if k.command == "entry"]
+    return {entry for entry, later in itertools.pairwise(entries) if later.split()[0].encode() in output}
+
+
+def test_kills_at_random_moments_lose_no_entry_taken_and_file_each_once_in_its_phase(db_path: Path) -> None:
     db = db_path
-    rng = random.Random(20261129)
+    rng = random.Random(20261130)
     first = TerminalRun(
         "--db", str(db), "run", "--title", "Kill clinic", "--facilitator", "ana", "--attendee", "ben"
     )
@@ -43,27 +98,61 @@ def test_twenty_kills_at_random_moments_lose_nothing_and_always_resume(db_path: 
     finally:
         first.kill()
 
-    survived: list[str] = []
+    phase = 0  # the phase the journal's last key leaves the session in
+    journalled: list[tuple[str, str]] = []
+    expected_phase: dict[str, int] = {}
+    checked = 0  # entries the app had taken when it was killed
     for kill in range(KILLS):
-        timers = timer_rows(db)
+        keys, _ = burst(rng, kill, phase)
         run = TerminalRun("--db", str(db), "run", "--resume")
         try:
             run.wait_for(f"resume #{kill}", lambda run=run: b"resumed at" in run.output)
-            assert timer_rows(db) == timers, "resuming neither restarts nor moves a timer"
-            typed = [f"kill {kill} entry {n} [x] *y*" for n in range(rng.randint(1, 5))]
-            for text in typed:
-                run.type(text + "\r")
-                if rng.random() < 0.3:
-                    run.type("\x1b[17~")  # F6: pause or resume the timer between entries
-            read_for(run, rng.uniform(0.0, 1.5))
+            for key in keys:
+                run.type(key.typed)
+                if rng.random() < 0.5:
+                    read_for(run, rng.uniform(0.0, 0.2))
+            read_for(run, rng.uniform(0.0, 1.0))
         finally:
             run.kill()
         assert query(db, "PRAGMA integrity_check") == [("ok",)]
-        notes = filed_notes(db, session_id)
-        # Entries are filed whole and in order; only what had not reached the app yet may be missing.
-        assert notes[: len(survived)] == survived, f"kill #{kill} lost an entry filed before it"
-        assert notes[len(survived) :] == typed[: len(notes) - len(survived)], f"kill #{kill} garbled an entry"
-        survived = notes
 
-    assert query(db, "SELECT id FROM sessions WHERE status = 'live'") == [(session_id,)]
-    assert len(survived) > KILLS // 2, "most kills came after at least one entry was filed"
+        now = journal(db, session_id)
+        assert now[: len(journalled)] == journalled, f"kill #{kill} changed the journal written before it"
+        added = now[len(journalled) :]
+        # The journal holds the keys typed, in order, up to some point: none skipped or doubled.
+        assert added == [(k.command, k.text) for k in keys[: len(added)]], f"kill #{kill}: {added}"
+        taken = taken_before_kill(keys, run.output)
+        missing = taken - {text for command, text in added if command == "entry"}
+        assert not missing, f"kill #{kill} lost entries the app had taken: {missing}"
+        checked += len(taken)
+        for key in keys[: len(added)]:
+            if key.command == "next_phase":
+                phase += 1
+            elif key.command == "previous_phase":
+                phase -= 1
+            elif key.command == "entry":
+                expected_phase[key.text] = phase
+        journalled = now
+
+    # A last resume files whatever the kills left unfiled.
+    last = TerminalRun("--db", str(db), "run", "--resume")
+    try:
+        last.wait_for(
+            "every journalled key carried out",
+            lambda: query(
+                db,
+                "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM capture_journal WHERE session_id = ? "
+                "AND settled_at IS NULL)",
+                session_id,
+            ),
+        )
+    finally:
+        last.kill()
+
+    notes = query(db, "SELECT text, phase FROM notes WHERE session_id = ? ORDER BY id", session_id)
+    entries = [text for command, text in journalled if command == "entry"]
+    assert [text for text, _ in notes] == entries, "each journalled entry filed once, in order"
+    assert {text: phase for text, phase in notes} == expected_phase, "each in the phase it was typed in"
+    assert query(db, "SELECT current_phase FROM sessions WHERE id = ?", session_id) == [(phase,)]
+    assert len(entries) > KILLS, "most entries typed before a kill were journalled"
+    assert checked > KILLS, "the kills came after the app had taken entries, not only before"

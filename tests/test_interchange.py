@@ -42,8 +42,8 @@ def test_problems_are_located_by_json_path_and_counted(document: RepertoireDocum
     with pytest.raises(InvalidInput) as raised:
         read_document(write(tmp_path, data))
     message = str(raised.value)
-    assert "in.json was not imported: members[0].handle:" in message
-    assert "(and 2 more problems)" in message
+    assert "in.json was not imported: 3 problems: members[0].handle:" in message
+    assert "; cases[1].opened_on:" in message and "; strategies[0].bogus:" in message
     assert {p.path for p in raised.value.problems} == {
         "members[0].handle",
         "cases[1].opened_on",
@@ -71,7 +71,8 @@ def test_broken_references_are_each_reported(document: RepertoireDocument, tmp_p
         (b"[1, 2]", "not a coptui repertoire file"),
         (b'{"format": "something-else"}', "not a coptui repertoire file"),
         (b'{"format": "coptui-repertoire"}', "community: is required"),
-        (b'{"format": "coptui-repertoire", "version": 9, "community": {"name": "x"}}', "version:"),
+        (b'{"format": "coptui-repertoire", "version": 9, "community": {"name": "x"}}', "from a newer coptui"),
+        (b'{"format": "coptui-repertoire", "version": 0, "community": {"name": "x"}}', "version:"),
     ],
 )
 def test_unreadable_files_get_a_clear_message(tmp_path: Path, content: bytes, expected: str) -> None:

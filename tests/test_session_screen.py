@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,7 +12,7 @@ import pytest
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
-from ui_helpers import settle
+from ui_helpers import screen_lines, settle, words
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -106,7 +109,9 @@ async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path)
             await type_line(pilot, "#report @cho worked Owners")
             await pilot.press("f5")
             await settle(pilot)
-            await pilot.press("enter")  # yes, end the session
+            assert "F5 again ends the session" in message(app)
+            assert isinstance(app.screen, SessionScreen)
+            await pilot.press("f5")
             await settle(pilot)
             assert isinstance(app.screen, SessionSummaryScreen)
             counts = str(app.screen.query_one("#summary-counts", Static).render())
@@ -348,6 +353,59 @@ async def test_a_burst_of_lines_is_filed_whole_and_in_order(db_path: Path) -> No
             await settle(pilot)
             assert app.screen.query_one("#capture-input", Input).value == ""
         assert [n.text for n in repertoire.notes(session=3)] == ["first", "second", "third"]
+
+
+@asynccontextmanager
+async def resumed_session(db_path: Path) -> AsyncIterator[tuple[CoptuiApp, Pilot[None], Repertoire]]:
+    """A live session started at START, resumed in the app at 80x24 and settled."""
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            yield app, pilot, repertoire
+
+
+async def test_keys_act_in_the_order_pressed_however_fast(db_path: Path) -> None:
+    """Enter then F5 files in the phase typed in; Enter then F8 undoes that entry; typing right
+    after F5 is filed in the new phase. No pause between any of the keys."""
+    async with resumed_session(db_path) as (app, pilot, repertoire):
+        await pilot.press(*"@ben in check-in", "enter", "f5", *"right after F5", "enter")
+        await pilot.press(*"a mistake", "enter", "f8", "f5", *"in solving", "enter")
+        await settle(pilot)
+        assert "✓ filed a note" in screen_lines(app)[-2]
+        assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Collaborative")
+        notes = [(n.text, n.phase) for n in repertoire.notes(session=3)]
+        assert notes == [("in check-in", 0), ("right after F5", 1), ("in solving", 2)]
+
+
+async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path: Path) -> None:
+    async with resumed_session(db_path) as (app, pilot, repertoire):
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            await pilot.press(*"held [lock]", "enter", *"second", "enter")
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            for _ in range(6000):  # the journal gives up on the lock after a second and says so
+                if any("another program is writing" in line for line in screen_lines(app)):
+                    break
+                await pilot.pause(0.01)
+            pending = words(" ".join(screen_lines(app)))
+            assert "⧗ not filed yet" in pending and "“held [lock]” · “second”" in pending
+            assert [n.text for n in repertoire.notes(session=3)] == []
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert app.is_running, "quitting would drop what is not filed: it asks first"
+            said = [n.message for n in app._notifications]
+            assert said[-1].startswith("2 not filed yet: quitting now drops them")
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        await settle(pilot)
+        assert not any("not filed yet" in line for line in screen_lines(app))
+        assert [n.text for n in repertoire.notes(session=3)] == ["held [lock]", "second"]
 
 
 async def test_hostile_text_typed_into_the_capture_box_is_filed_and_shown_as_typed(db_path: Path) -> None:

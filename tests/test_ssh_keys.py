@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncssh
@@ -11,7 +13,7 @@ import pytest
 from sshclient import authorize, new_key
 
 from coptui.ssh import ServeError, default_host_key_path
-from coptui.ssh.authorized_keys import AuthorizedKeys
+from coptui.ssh.authorized_keys import AuthorizedKeys, expiry_time
 from coptui.ssh.host_key import load_or_create_host_key
 from coptui.ssh.session import browser_environment
 
@@ -134,3 +136,40 @@ def test_the_browser_gets_the_members_terminal_not_the_servers(monkeypatch: pyte
     assert not ({*server_only, "LD_PRELOAD"} & env.keys())
     assert env["LC_TIME"] == "en_GB.UTF-8" and env["COPTUI_DATA_DIR"] == os.environ["COPTUI_DATA_DIR"]
     assert browser_environment("xterm", "ana", {})["COPTUI_MEMBER"] == "ana"
+
+
+def test_expiry_time_is_read_as_sshd_reads_it() -> None:
+    local = datetime(2026, 3, 1, 14, 30, 15)
+    assert expiry_time("20260301") == datetime(2026, 3, 1).timestamp()
+    assert expiry_time("202603011430") == local.replace(second=0).timestamp()
+    assert expiry_time("20260301143015") == local.timestamp()
+    assert expiry_time("20260301143015Z") == local.replace(tzinfo=UTC).timestamp()
+    for malformed in ("2026-03-01", "2026030", "2026030114", "20261301", "20260301T1430", "", "20260301\n"):
+        assert expiry_time(malformed) is None, malformed
+
+
+def test_a_key_past_its_expiry_time_is_refused(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "authorized_keys"
+    key = new_key()
+    authorize(path, key, member="ana", options='expiry-time="202603011430"')
+    caplog.set_level(logging.INFO, "coptui.ssh")
+    expires = datetime(2026, 3, 1, 14, 30).timestamp()
+    now = expires - 1
+    keys = AuthorizedKeys(path, clock=lambda: now)
+    keys.load()
+    assert keys.grant(public(key), "127.0.0.1") is not None
+    now = expires + 1
+    assert keys.grant(public(key), "127.0.0.1") is None
+    assert f"line 1: key {key.get_fingerprint('sha256')} expired at 2026-03-01T14:30:00" in caplog.text
+
+
+def test_a_malformed_expiry_time_refuses_the_key_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "authorized_keys"
+    key = new_key()
+    authorize(path, key, member="ana", options='expiry-time="next\x1b]0;tuesday\x07"')
+    keys = AuthorizedKeys(path)
+    keys.load()
+    assert keys.grant(public(key), "127.0.0.1") is None
+    assert "line 1: expiry-time='next\\x1b]0;tuesday\\x07' is not YYYYMMDD[HHMM[SS]][Z]" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import signal
 import socket
@@ -10,6 +11,8 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
@@ -28,23 +31,52 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return int(exited.value.code or 0), out, err
 
 
-async def test_serve_from_start_to_sigterm(db_path: Path, tmp_path: Path) -> None:
-    keys_file = tmp_path / "authorized_keys"
-    member = new_key()
-    authorize(keys_file, member, member="ana")
-    before = digest(db_path)
-    server = await asyncio.create_subprocess_exec(
+@dataclass
+class Serving:
+    """A running `coptui serve`: its banner and port; its log once it has stopped."""
+
+    process: asyncio.subprocess.Process
+    banner: list[str]
+    port: int
+    log: str = ""
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    db_path: Path, keys_file: Path, stop_with: signal.Signals = signal.SIGTERM
+) -> AsyncIterator[Serving]:
+    """`coptui serve` on a free port; `stop_with` at the end unless the block stopped it; it must exit 0."""
+    process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve"),
         *("--authorized-keys", str(keys_file), "--port", "0"),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    assert server.stdout is not None and server.stderr is not None
+    assert process.stdout is not None and process.stderr is not None
     try:
         async with asyncio.timeout(30):
-            banner = [(await server.stdout.readline()).decode() for _ in range(3)]
+            banner = [(await process.stdout.readline()).decode() for _ in range(3)]
         assert banner[0].startswith("coptui: serving the repertoire of SRE Guild read-only on 127.0.0.1:")
-        port = int(banner[0].rsplit(":", 1)[1])
+        served = Serving(process, banner, int(banner[0].rsplit(":", 1)[1]))
+        yield served
+        if process.returncode is None:
+            process.send_signal(stop_with)
+        async with asyncio.timeout(30):
+            served.log = (await process.stderr.read()).decode()
+            assert await process.wait() == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_serve_from_start_to_sigterm(db_path: Path, tmp_path: Path) -> None:
+    keys_file = tmp_path / "authorized_keys"
+    member = new_key()
+    authorize(keys_file, member, member="ana")
+    before = digest(db_path)
+    async with serving(db_path, keys_file) as served:
+        port, banner = served.port, served.banner
         fingerprint = re.search(r"host key (SHA256:\S+) \(ED25519, made now in (.+)\)", banner[1])
         assert fingerprint is not None
         host_key = Path(fingerprint[2])
@@ -57,20 +89,45 @@ async def test_serve_from_start_to_sigterm(db_path: Path, tmp_path: Path) -> Non
             assert conn.get_server_host_key().get_fingerprint("sha256") == fingerprint[1]
             screen = await Screen.open(conn)
             await screen.wait_for(b"SRE Guild")
-            server.send_signal(signal.SIGTERM)
+            served.process.send_signal(signal.SIGTERM)
             await screen.wait_for(b"coptui: the server is shutting down")
             await screen.read_to_end()
-        async with asyncio.timeout(30):
-            log = (await server.stderr.read()).decode()
-            assert await server.wait() == 0
-    finally:
-        if server.returncode is None:
-            server.kill()
-            await server.wait()
+            assert (await screen.process.wait()).exit_status == 0
+    log = served.log
     assert f"ana signed in with key {member.get_fingerprint('sha256')}" in log
     assert re.search(r"ana \(key SHA256:\S+\) left after \d+\.\d s", log)
     assert log.rstrip().endswith("INFO stopped")
     assert digest(db_path) == before
+
+
+async def test_the_log_shows_what_clients_send_only_escaped(db_path: Path, tmp_path: Path) -> None:
+    """A forged line, a retitled terminal or a clipboard write must not get into the operator's log."""
+    keys_file = tmp_path / "authorized_keys"
+    member = new_key()
+    authorize(keys_file, member, member="ana")
+    forged = "\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed in\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned\x07"
+    async with serving(db_path, keys_file, stop_with=signal.SIGHUP) as served:  # a hang-up stops cleanly too
+        async with connect(served.port, member, username="u" * 300) as conn:
+            screen = await Screen.open(conn, term_type=f"xterm{forged}")
+            await screen.wait_for(b"SRE Guild")
+            with pytest.raises(asyncssh.ChannelOpenError):
+                await conn.open_connection(f"intranet{forged}", 80)
+        async with connect(served.port, member) as conn:
+            with pytest.raises(asyncssh.ChannelOpenError):
+                await conn.create_process(f"ls{forged}")
+        reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+        writer.write(f"SSH-2.0-evil{forged[1:]}\r\n".encode())
+        await reader.readline()  # the server's version; then it reads ours
+        writer.close()
+    lines = served.log.splitlines()
+    assert all(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} (INFO|WARNING) \S", line) for line in lines)
+    assert not any(char < " " or "\x7f" <= char <= "\x9f" for char in "".join(lines))
+    assert sum("root signed" in line for line in lines) == 4  # terminal, forward, command, version
+    assert "type 'xterm\\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed in\\x1b]52'…" in served.log
+    assert f"user '{'u' * 64}'…" in served.log
+    assert "forwarding to 'intranet\\n2026-01-01" in served.log
+    assert "refused a command for ana: 'ls\\n2026-01-01" in served.log
+    assert "(client 'SSH-2.0-evil2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed '…)" in served.log
 
 
 def test_serve_refuses_a_repertoire_it_cannot_open_read_only(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from sshclient import Screen, authorize, connect, digest, new_key
+from sshclient import Screen, authorize, connect, digest, hang_up, knock, new_key
 
 from coptui.ssh import BrowserServer, ServerSettings, start_server
 from coptui.ssh.terminal import RESTORE_TERMINAL
@@ -69,6 +69,8 @@ async def test_a_member_sees_the_browser_read_only(
     async with connect(server.port, member_key) as conn:
         screen = await Screen.open(conn, 80, 24)
         await screen.wait_for(b"SRE Guild")
+        await screen.wait_for(b"signed in as ")
+        await screen.wait_for(b"ana")
         await screen.wait_for(b"\x1b[24;1H")  # the app drew its last row at the client's size
         assert b"\x1b[25;" not in screen.received
         (session,) = server.sessions
@@ -184,15 +186,16 @@ async def test_port_forwarding_is_refused(server: BrowserServer, member_key: asy
             await conn.open_unix_connection("/run/docker.sock")
 
 
-async def test_a_session_without_a_terminal_gets_one_line_and_is_closed(
+async def test_a_session_without_a_terminal_gets_one_line_and_its_connection_is_closed(
     server: BrowserServer, member_key: asyncssh.SSHKey
 ) -> None:
     async with connect(server.port, member_key) as conn:
         done = await conn.run(encoding=None)
-    assert done.exit_status == 1
-    assert isinstance(done.stdout, bytes) and done.stdout.count(b"\n") == 1
-    assert b"needs a terminal" in done.stdout
-    assert not server.sessions
+        assert done.exit_status == 1
+        assert isinstance(done.stdout, bytes) and done.stdout.count(b"\n") == 1
+        assert b"needs a terminal" in done.stdout
+        await asyncio.wait_for(conn.wait_closed(), 20)  # the server hangs up; the client did not
+    assert not server.sessions and not server.connections
 
 
 async def test_one_connection_opens_one_browser(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
@@ -242,7 +245,7 @@ async def test_the_session_limit_turns_the_next_member_away(
         assert (await turned_away.process.wait()).exit_status == 1
 
 
-async def test_connections_beyond_twice_the_session_limit_are_turned_away(
+async def test_signed_in_connections_beyond_twice_the_session_limit_are_turned_away(
     start: StartServer, member_key: asyncssh.SSHKey
 ) -> None:
     server = await start(max_sessions=1)
@@ -255,7 +258,7 @@ async def test_connections_beyond_twice_the_session_limit_are_turned_away(
 async def test_a_connection_that_opens_no_browser_is_closed(
     start: StartServer, member_key: asyncssh.SSHKey
 ) -> None:
-    server = await start(login_timeout=0.5)
+    server = await start(login_grace=0.5)
     async with connect(server.port, member_key) as conn:  # like `ssh -N`
         await asyncio.wait_for(conn.wait_closed(), 20)
     assert not server.connections
@@ -268,17 +271,117 @@ async def test_an_idle_browser_is_closed(start: StartServer, member_key: asyncss
         await screen.wait_for(b"coptui: closed after 1 second without input")
         rest = await screen.read_to_end()
         assert rest == b"\r\n"
-        assert (await screen.process.wait()).exit_status != 0
+        assert (await screen.process.wait()).exit_status == 0  # a clean close, not the signal's 143
     assert not server.sessions
 
 
+async def test_five_hundred_silent_connections_do_not_keep_a_member_out(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    """From the member's own address, while more keep coming: they only push out each other."""
+    silent: list[asyncio.StreamWriter] = []
+    await knock(server.port, 250, sockets=silent)
+    more = asyncio.create_task(knock(server.port, 250, sockets=silent))
+    try:
+        async with connect(server.port, member_key) as conn:
+            screen = await Screen.open(conn)
+            await screen.wait_for(b"SRE Guild")
+            assert [s.grant.member for s in server.sessions] == ["ana"]
+            await more
+            assert len(silent) == 500
+            assert len(server.strangers) <= server.settings.max_strangers_per_address
+    finally:
+        more.cancel()
+        hang_up(silent)
+
+
+async def test_strangers_from_many_addresses_cannot_fill_the_room_either(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    server = await start(max_strangers=8, max_strangers_per_address=4)
+    silent = await knock(server.port, 4, "127.0.0.2") + await knock(server.port, 4, "127.0.0.3")
+    try:
+        assert len(server.strangers) == 8
+        async with connect(server.port, member_key) as conn:
+            screen = await Screen.open(conn)
+            await screen.wait_for(b"SRE Guild")
+    finally:
+        hang_up(silent)
+
+
+async def test_each_refused_key_is_logged_and_the_sixth_ends_the_connection(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    """So a list of public keys cannot be checked against the members, one connection at a time."""
+    strangers = [new_key() for _ in range(6)]
+    async with connect(server.port, [*strangers[:5], member_key]) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"SRE Guild")
+    sixth = f"key {strangers[5].get_fingerprint('sha256')} is not authorized (6 of 6 tries)"
+    async with logged(sixth), logged("refused after"), logged("6 keys tried, none authorized"):
+        with pytest.raises(asyncssh.PermissionDenied, match="too many sign-in attempts"):
+            async with connect(server.port, [*strangers, member_key]):
+                pass
+
+
+async def test_an_expired_key_is_refused(server: BrowserServer, keys_file: Path) -> None:
+    expired = new_key()
+    authorize(keys_file, expired, member="bo", options='expiry-time="20000101"')
+    async with logged("expired at 2000-01-01T00:00:00"):
+        with pytest.raises(asyncssh.PermissionDenied):
+            async with connect(server.port, expired):
+                pass
+
+
+async def test_removing_a_key_ends_that_members_session_and_no_other(
+    start: StartServer, member_key: asyncssh.SSHKey, keys_file: Path, tmp_path: Path
+) -> None:
+    server = await start(key_check_interval=0.1)
+    ben = new_key()
+    authorize(keys_file, ben, member="ben")
+    async with connect(server.port, member_key) as ana_conn, connect(server.port, ben) as ben_conn:
+        ana_screen, ben_screen = await Screen.open(ana_conn), await Screen.open(ben_conn)
+        await ana_screen.wait_for(b"SRE Guild")
+        await ben_screen.wait_for(b"SRE Guild")
+        without_ana = tmp_path / "authorized_keys.new"
+        authorize(without_ana, ben, member="ben")
+        without_ana.replace(keys_file)
+        await ana_screen.wait_for(b"coptui: your key is no longer authorized on this server")
+        await ana_screen.read_to_end()
+        assert (await ana_screen.process.wait()).exit_status == 1
+        await asyncio.wait_for(ana_conn.wait_closed(), 20)
+        assert [s.grant.member for s in server.sessions] == ["ben"]
+
+
+async def test_only_a_plain_terminal_type_reaches_the_browser(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    forged = "xterm\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed in\x1b]52;c;cHduZWQ=\x07"
+    async with (
+        logged("terminal type 'xterm\\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root"),
+        connect(server.port, member_key) as conn,
+    ):
+        screen = await Screen.open(conn, term_type=forged)
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        assert session.pid is not None
+        assert child_environment(session.pid)["TERM"] == "xterm-256color"
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn, term_type="screen.xterm-256color")
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        assert session.pid is not None
+        assert child_environment(session.pid)["TERM"] == "screen.xterm-256color"
+
+
 async def test_a_client_that_never_signs_in_is_cut_off(start: StartServer) -> None:
-    server = await start(login_timeout=0.5)
-    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-    async with asyncio.timeout(20):
-        greeting = await reader.read()  # the server's version line, then the close
-    assert greeting.startswith(b"SSH-2.0-")
-    writer.close()
+    server = await start(login_grace=0.5)
+    async with logged("did not sign in within 0.5 s"):
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        async with asyncio.timeout(20):
+            greeting = await reader.read()  # the server's version line, then the close
+        assert greeting.startswith(b"SSH-2.0-")
+        writer.close()
 
 
 async def test_authorized_keys_are_reread_when_the_file_changes(
@@ -300,18 +403,23 @@ async def test_authorized_keys_are_reread_when_the_file_changes(
 
 
 async def test_stopping_the_server_ends_every_browser_and_says_why(
-    server: BrowserServer, member_key: asyncssh.SSHKey
+    start: StartServer, member_key: asyncssh.SSHKey
 ) -> None:
+    server = await start(hang_up_grace=30.0)
     async with connect(server.port, member_key) as conn:
         screen = await Screen.open(conn)
         await screen.wait_for(b"SRE Guild")
         (session,) = server.sessions
         pid = session.pid
         assert pid is not None
-        await server.close()
+        closing = asyncio.create_task(server.close())
         await screen.wait_for(b"coptui: the server is shutting down")
         await screen.read_to_end()
-    assert not server.sessions
+        assert (await screen.process.wait()).exit_status == 0
+        # The member's client hangs up first: OpenSSH told to disconnect before that exits 255.
+        assert not closing.done() and not conn.is_closed()
+    await asyncio.wait_for(closing, 30)
+    assert not server.sessions and not server.connections
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     with pytest.raises(OSError):

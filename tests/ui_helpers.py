@@ -24,10 +24,28 @@ async def workers_done(pilot: Pilot[None]) -> None:
             raise outcome
 
 
+# A bound on waiting for a live session's recorder, generous for a machine with every core busy.
+FILED_WITHIN_SECONDS = 60
+
+
+async def filed(pilot: Pilot[None]) -> None:
+    """Wait until a live session has filed every key pressed and drawn what it said."""
+    screen = pilot.app.screen
+    if not hasattr(screen, "settled"):
+        return
+    deadline = asyncio.get_running_loop().time() + FILED_WITHIN_SECONDS
+    while not screen.settled:
+        assert asyncio.get_running_loop().time() < deadline, "the session never filed what was pressed"
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until the workers a key set off (and the ones their results set off) are done."""
+    """Wait until the workers a key set off (and the ones their results set off) are done,
+    and a live session has filed every key pressed."""
     for _ in range(6):
         await workers_done(pilot)
+        await filed(pilot)
         await pilot.pause()
     await workers_done(pilot)
 

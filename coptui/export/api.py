@@ -9,6 +9,7 @@ from coptui.export.folder import FolderExport, repertoire_pages, write_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import render_minutes
 from coptui.export.names import minutes_file_name
+from coptui.files import not_written, replace_file
 from coptui.store import NotFound, Repertoire
 
 MinutesFormat = Literal["md", "html"]
@@ -52,13 +53,17 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
     """Write a session's minutes into `folder` as `<date>-<title>-minutes.md` (or `.html`); returns the file.
 
     Saving again (interim minutes during a live session, then the final ones)
-    replaces the same file. The folder is made if it is missing. Meant for the
+    replaces the same file, whole: a kill or a full disk leaves the earlier minutes
+    (`FileNotWritten` says which). The folder is made if it is missing. Meant for the
     live-session screen's minutes key: call it in a worker and name the file it returns.
     """
     text = minutes(repertoire, session_id, fmt)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / minutes_file_name(repertoire.session(session_id), SUFFIXES[fmt])
-    path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise not_written(error, path) from error
+    replace_file(path, text.encode("utf-8"))
     return path
 
 

@@ -10,19 +10,28 @@ Names are an id plus a slug, so exporting again rewrites the same files (and lea
 file whose text has not changed untouched, so its date and a wiki's history stay
 quiet). Every link is relative and points at a page of the same export.
 
-Files of items that no longer exist: the export keeps a list of the files it wrote
-in `.coptui-export` in the folder. The next export into that folder removes the
-files on that list it no longer writes (a case whose title changed, a deleted
-topic), and never touches any other file, so a wiki's own pages can live beside it.
+Files of items that no longer exist: the export keeps a list of the files it wrote,
+each with a hash of what it wrote, in `.coptui-export` in the folder. The next export
+into that folder removes the files on that list it no longer writes (a case whose
+title changed, a deleted topic) if they are unchanged since, and never touches any
+other file, so a wiki's own pages can live beside it.
+
+A folder is often a shared wiki checkout, which anyone may have changed: the export
+never writes through a symbolic link or outside the folder (it refuses a link where it
+would write), and writes each page whole, the index last.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
@@ -31,13 +40,17 @@ from coptui.export.markdown import (
     CASE_STATUS_LABELS,
     OUTCOME_LABELS,
     PageLinks,
-    plural,
     table,
 )
 from coptui.export.minutes import render_minutes
+from coptui.files import FileNotWritten, not_written, replace_file
 from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
+from coptui.text import plural
 
 MANIFEST = ".coptui-export"
+# The pages written so far by an export under way; left behind, it marks an interrupted one.
+JOURNAL = ".coptui-export.journal"
+INDEX = "index.md"
 # What an export may have written: only such names are ever removed from a folder.
 SUBFOLDERS = ("cases", "sessions", "topics", "members")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
@@ -51,6 +64,8 @@ class FolderExport:
     pages: int
     written: int
     removed: int
+    kept: list[str] = field(default_factory=list)  # stale pages left because they were changed
+    repaired: bool = False  # an earlier, interrupted export was completed
 
 
 def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
@@ -75,33 +90,143 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
         yield path, _member_page(index, member, links.on(path))
 
 
+class UnsafeFolder(FileNotWritten):
+    """A folder the export refuses to write into: a symbolic link where it would write."""
+
+
 def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
-    """Write `pages` into `folder`, rewriting only what changed and removing what an earlier export left."""
+    """Write `pages` into `folder`, rewriting only what changed and removing what an earlier export left.
+
+    Each page is written whole (a temporary file renamed over it), the index last, so an
+    interrupted export leaves the earlier index with every page it links to; the pages
+    written so far are listed in a journal, from which the next export repairs the folder.
+    Nothing is written through a symbolic link or outside the folder, and a page is removed
+    only if this export's list says it wrote it and it is unchanged since.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = folder / MANIFEST
-    before = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    folder = folder.resolve()
+    existing = _scan(folder)
+    journal_path = folder / JOURNAL
+    before = _read_list(folder / MANIFEST)
+    interrupted = journal_path.exists()
+    if interrupted:
+        before.update(_read_list(journal_path))
+    exported: dict[str, str] = {}
+    written = 0
+    index_text: bytes | None = None
+    with _journal(journal_path) as journal:
+        for relative_path, text in pages:
+            data = text.encode("utf-8")
+            exported[relative_path] = _digest(data)
+            if relative_path == INDEX:
+                index_text = data  # written last: it may name only pages already there
+                continue
+            if _write_if_changed(folder, relative_path, data, existing):
+                written += 1
+            journal.write(f"{exported[relative_path]}  {relative_path}\n")
+            journal.flush()
+        if written:
+            os.sync()  # every page on disk before the index that links to them
+        if index_text is not None and _write_if_changed(folder, INDEX, index_text, existing):
+            written += 1
+        removed, kept = _remove_stale(folder, before, exported)
+        replace_file(folder / MANIFEST, "".join(f"{h}  {p}\n" for p, h in sorted(exported.items())).encode())
+    journal_path.unlink()
+    return FolderExport(
+        folder=folder, pages=len(exported), written=written, removed=removed, kept=kept, repaired=interrupted
+    )
+
+
+def _scan(folder: Path) -> set[str]:
+    """The names in the export's folders; refuses a symbolic link where the export would write or remove."""
+    for name in (INDEX, MANIFEST, JOURNAL, *SUBFOLDERS):
+        if (folder / name).is_symlink():
+            _refuse(folder / name)
     existing: set[str] = set()
     for sub in ("", *SUBFOLDERS):
         where = folder / sub
         where.mkdir(exist_ok=True)
         with os.scandir(where) as entries:
-            existing.update(f"{sub}/{entry.name}" if sub else entry.name for entry in entries)
-    exported: set[str] = set()
-    written = 0
-    for relative_path, text in pages:
-        exported.add(relative_path)
+            for entry in entries:
+                relative = f"{sub}/{entry.name}" if sub else entry.name
+                if sub and entry.is_symlink() and entry.name.endswith(".md"):
+                    _refuse(where / entry.name)
+                existing.add(relative)
+    return existing
+
+
+def _refuse(link: Path) -> None:
+    raise UnsafeFolder(
+        errno.ELOOP,
+        f"{link} is a symbolic link; the export writes only real files inside the folder, "
+        "so nothing was written (remove the link, or export into another folder)",
+        str(link),
+    )
+
+
+def _read_list(path: Path) -> dict[str, str | None]:
+    """The pages an earlier export wrote, each with the hash of what it wrote (None from old lists)."""
+    if not path.is_file():
+        return {}
+    listed: dict[str, str | None] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        digest, _, name = line.partition("  ")
+        if name and re.fullmatch(r"[0-9a-f]{64}", digest):
+            listed[name] = digest
+        elif line:
+            listed[line] = None
+    return listed
+
+
+@contextmanager
+def _journal(path: Path) -> Iterator[IO[str]]:
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
+    except OSError as error:
+        raise not_written(error, path) from error
+    with os.fdopen(descriptor, "w", encoding="utf-8") as journal:
+        yield journal
+
+
+def _write_if_changed(folder: Path, relative_path: str, data: bytes, existing: set[str]) -> bool:
+    target = folder / relative_path
+    # A page is read back only when it is there with the same size: it may be unchanged.
+    if relative_path in existing and _holds(target, data):
+        return False
+    replace_file(target, data, sync=False)
+    return True
+
+
+def _remove_stale(
+    folder: Path, before: dict[str, str | None], exported: dict[str, str]
+) -> tuple[int, list[str]]:
+    """Remove the pages an earlier export wrote and this one did not, if nobody has changed them since.
+
+    Returns how many were removed, and the ones kept because they changed (or an old list
+    gave no way to tell).
+    """
+    removed, kept = 0, []
+    for relative_path in sorted(set(before) - set(exported)):
         target = folder / relative_path
-        data = text.encode("utf-8")
-        # A page is read back only when it is there with the same size: it may be unchanged.
-        if relative_path in existing and _holds(target, data):
+        if not _EXPORTED_NAME.match(relative_path) or target.parent.resolve() != folder / target.parent.name:
             continue
-        target.write_bytes(data)
-        written += 1
-    gone = sorted(p for p in before - exported if _EXPORTED_NAME.match(p))
-    for relative_path in gone:
-        (folder / relative_path).unlink(missing_ok=True)
-    manifest.write_text("".join(f"{p}\n" for p in sorted(exported)), encoding="utf-8")
-    return FolderExport(folder=folder, pages=len(exported), written=written, removed=len(gone))
+        try:
+            unchanged = (
+                not target.is_symlink()
+                and hashlib.sha256(target.read_bytes()).hexdigest() == before[relative_path]
+            )
+        except FileNotFoundError:
+            continue
+        if unchanged:
+            target.unlink()
+            removed += 1
+        else:
+            kept.append(relative_path)
+    return removed, kept
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _holds(target: Path, data: bytes) -> bool:

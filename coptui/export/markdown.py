@@ -137,7 +137,3 @@ def duration(start: datetime, end: datetime) -> str:
     minutes = round((end - start).total_seconds() / 60)
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest} min" if hours else f"{rest} min"
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else words or word + 's'}"

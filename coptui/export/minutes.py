@@ -23,10 +23,10 @@ from coptui.export.markdown import (
     clock,
     duration,
     long_date,
-    plural,
     table,
 )
 from coptui.models import Case, Note, NoteKind, PhaseKind, PhaseRun, ReportBack, Session, SessionStatus
+from coptui.text import plural
 
 _NOTE_INDENT = "  "
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -41,6 +41,8 @@ from coptui.formats import SessionFormat
 from coptui.models import (
     Action,
     Case,
+    Command,
+    CommandKind,
     Note,
     NoteKind,
     PhaseKind,
@@ -86,6 +88,10 @@ class _Undo:
 class _State:
     undo: list[_Undo] = field(default_factory=list)
     focus: int | None = None  # a case id
+    end_asked: bool = False  # the last command was F5 on the last phase
+
+    def copy(self) -> _State:
+        return replace(self, undo=list(self.undo))
 
 
 class LiveSession:
@@ -223,6 +229,69 @@ class LiveSession:
                 self.repertoire.update_session(self.session)
                 self._state.undo.clear()
             return self.summary()
+
+    # -- what the facilitator does, in the order they did it ----------------------------
+
+    def perform(self, command: Command) -> EntryResult | SessionSummary:
+        """Carry out one journalled command and settle its journal row, in one transaction.
+
+        If the transaction fails (a lock held too long, a full disk), the file and this engine
+        are both as they were, and the command stays unsettled to be tried again.
+        """
+        if command.id is None:
+            raise FacilitationError("a command is carried out only once it is journalled")
+        with self._lock:
+            saved = self.session.model_copy(deep=True), self._state.copy()
+            try:
+                with self.repertoire.transaction():
+                    result = self._carry_out(command)
+                    filed = result.ok if isinstance(result, EntryResult) else True
+                    message = result.message if isinstance(result, EntryResult) else "the session ended"
+                    self.repertoire.settle_command(
+                        command.id, filed=filed, message=message, at=self.clock.now()
+                    )
+            except BaseException:
+                self.session, self._state = saved
+                raise
+            return result
+
+    def _carry_out(self, command: Command) -> EntryResult | SessionSummary:
+        end_asked, self._state.end_asked = self._state.end_asked, False
+        if self.closed and command.kind is not CommandKind.END:
+            return EntryResult(False, "the session has ended; nothing more can be filed")
+        match command.kind:
+            case CommandKind.ENTRY:
+                return self.enter(command.text)
+            case CommandKind.NEXT_PHASE if self.is_last_phase:
+                if end_asked:
+                    return self.end()
+                self._state.end_asked = True
+                return EntryResult(True, "this is the last phase: F5 again ends the session")
+            case CommandKind.NEXT_PHASE:
+                return self._moved(self.next_phase())
+            case CommandKind.PREVIOUS_PHASE:
+                return self._moved(self.previous_phase(), "this is the first phase")
+            case CommandKind.JUMP:
+                return self._moved(self.jump_to(int(command.text)), "already there")
+            case CommandKind.PAUSE:
+                paused = self.toggle_pause()
+                return EntryResult(True, "timer paused (F6 runs it again)" if paused else "timer running")
+            case CommandKind.EXTEND:
+                self.extend()
+                return EntryResult(True, f"{EXTEND_MINUTES} more minutes for {self.phase.title}")
+            case CommandKind.UNDO:
+                return self.undo()
+            case CommandKind.SHUFFLE:
+                return EntryResult(True, "speaking order: " + ", ".join(self.shuffle_order()))
+            case CommandKind.END:
+                return self.end()
+
+    def _moved(self, moved: bool, otherwise: str = "") -> EntryResult:
+        if not moved:
+            return EntryResult(False, otherwise)
+        return EntryResult(
+            True, f"phase {self.position + 1} of {len(self.session.phases)}: {self.phase.title}"
+        )
 
     # -- capture -------------------------------------------------------------------
 
@@ -502,9 +571,10 @@ class LiveSession:
 
         def revert() -> None:
             # Absent first: for a moment a member may be in neither list, never in both.
-            session.absent = before[1]
-            session.attendees = before[0]
-            self.repertoire.update_session(session)
+            # `self.session`, not `session`: a failed transaction puts back a copy of it.
+            self.session.absent = before[1]
+            self.session.attendees = before[0]
+            self.repertoire.update_session(self.session)
 
         return self._remember(f"@{entry.handle} as absent", revert)
 

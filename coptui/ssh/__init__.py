@@ -2,8 +2,10 @@
 
 Built on asyncssh, imported only by `coptui serve`. Files, one concern each:
 `authorized_keys` (who may sign in), `host_key` (the server's identity),
-`terminal` (a child process on a pty), `session` (one browser per SSH session),
-`server` (sign-in, refusals, limits, shutdown) and `service` (the command's lifetime).
+`doorway` (the budget of connections not signed in yet), `terminal` (a child process
+on a pty), `session` (one browser per SSH session), `server` (sign-in, refusals,
+limits, shutdown), `log_line` (client values made safe for the log) and `service`
+(the command's lifetime).
 """
 
 from coptui.ssh.errors import ServeError

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from coptui.ssh.authorized_keys import AuthorizedKeys
 from coptui.ssh.host_key import HostKey, load_or_create_host_key
+from coptui.ssh.log_line import OneLineFormatter
 from coptui.ssh.server import BrowserServer, ServerSettings
 
 log = logging.getLogger("coptui.ssh")
@@ -30,15 +31,19 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure_logging() -> None:
-    """One line per event on stderr; asyncssh's own chatter only when something is wrong."""
+    """One printable line per event on stderr; asyncssh's own chatter only when something is wrong."""
     coptui_log = logging.getLogger("coptui")
     if any(isinstance(handler, _StderrHandler) for handler in coptui_log.handlers):
         return
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z"))
     coptui_log.addHandler(handler)
     coptui_log.setLevel(logging.INFO)
-    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    # asyncssh's warnings go through the same formatter, not Python's raw last-resort handler.
+    asyncssh_log = logging.getLogger("asyncssh")
+    asyncssh_log.addHandler(handler)
+    asyncssh_log.setLevel(logging.WARNING)
+    asyncssh_log.propagate = False
 
 
 def banner(community: str, server: BrowserServer, host_key: HostKey) -> list[str]:
@@ -76,7 +81,8 @@ async def serve_until_stopped(
         announce(line)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    # SIGHUP too: the operator's terminal closing ends the browsers as cleanly as ctrl+c.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
     log.info("stopping: %d browsers open", len(server.sessions))

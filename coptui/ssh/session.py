@@ -1,8 +1,10 @@
 """One SSH session: a PTY request and a shell request become one read-only browser.
 
 Nothing else is served: a command (`ssh host ls`), a subsystem (SFTP) or a session
-without a terminal is refused. Input resets the idle timer; the child's exit closes the
-channel with its exit status; a client that goes away takes its child with it.
+without a terminal is refused. Of what the client asks for, only a plain terminal type
+and the terminal's size reach the browser. Input resets the idle timer; the child's exit
+closes the channel with its exit status, or with 0 and a note when the server ended it
+(idle, shutdown); a client that goes away takes its child with it.
 """
 
 from __future__ import annotations
@@ -10,20 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import asyncssh
 
-from coptui.ssh.authorized_keys import MEMBER_VARIABLE, KeyGrant
+from coptui.config import MEMBER_VARIABLE
+from coptui.ssh.authorized_keys import KeyGrant
+from coptui.ssh.log_line import shown
 from coptui.ssh.terminal import RESTORE_TERMINAL, PtyProcess, TerminalSize
 
 if TYPE_CHECKING:
     from coptui.ssh.server import BrowserServer
 
 DEFAULT_TERM = "xterm-256color"
+TERMINAL_TYPE = re.compile(r"[A-Za-z0-9._+-]{1,64}")  # a terminfo name, nothing a shell or log could act on
 NO_PTY_MESSAGE = (
     b"coptui: this server only opens the repertoire browser, which needs a terminal; "
     b"connect with plain `ssh` (or `ssh -t`)\r\n"
@@ -62,16 +68,20 @@ def browser_environment(term: str, member: str | None, client_env: Mapping[str, 
 
 
 class BrowserSession(asyncssh.SSHServerSession[bytes]):
-    def __init__(self, server: BrowserServer, grant: KeyGrant, peer: str) -> None:
+    def __init__(
+        self, server: BrowserServer, grant: KeyGrant, peer: str, on_closed: Callable[[], None]
+    ) -> None:
         self._server = server
         self.grant = grant
         self.peer = peer
+        self._on_closed = on_closed
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._term = DEFAULT_TERM
         self._size: TerminalSize | None = None
         self._process: PtyProcess | None = None
         self._open = False
         self._ending: str | None = None
+        self._ending_status = 0
         self._loop = asyncio.get_running_loop()
         self._started_at = 0.0
         self._last_input = 0.0
@@ -87,7 +97,15 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self._open = True
 
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object) -> bool:
-        self._term = term_type or DEFAULT_TERM
+        if TERMINAL_TYPE.fullmatch(term_type):
+            self._term = term_type
+        elif term_type:
+            log.info(
+                "%s: terminal type %s is not a plain name; using %s",
+                self.peer,
+                shown(term_type),
+                DEFAULT_TERM,
+            )
         self._size = TerminalSize.from_client(term_size[0], term_size[1])
         return True
 
@@ -95,11 +113,11 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         return True
 
     def exec_requested(self, command: str) -> bool:
-        log.info("%s: refused a command for %s: %.60r", self.peer, self.grant.who, command)
+        log.info("%s: refused a command for %s: %s", self.peer, self.grant.who, shown(command))
         return False
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        log.info("%s: refused subsystem %.30r for %s", self.peer, subsystem, self.grant.who)
+        log.info("%s: refused subsystem %s for %s", self.peer, shown(subsystem), self.grant.who)
         return False
 
     def break_received(self, msec: int) -> bool:
@@ -174,11 +192,12 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
     def connection_lost(self, exc: Exception | None) -> None:
         self._open = False  # nothing more is sent; the child is only stopped
         self.end("the member left")
+        self._on_closed()
 
-    def end(self, reason: str) -> None:
-        """Stop the browser; when it has gone, the member is told `reason` and the channel closes."""
+    def end(self, reason: str, status: int = 0) -> None:
+        """Stop the browser; once it has gone, the member is told `reason`, and the channel exits `status`."""
         if self._ending is None:
-            self._ending = reason
+            self._ending, self._ending_status = reason, status
         if self._process is not None:
             self._process.terminate()
 
@@ -202,7 +221,8 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
             self._chan.write(data)
 
     def _child_exited(self, status: int) -> None:
-        self._finish(status, self._ending)
+        # Ended by the server (idle, shutdown, key removed): its status, not the signal's 143.
+        self._finish(status if self._ending is None else self._ending_status, self._ending)
 
     def _finish(self, status: int, message: str | None) -> None:
         if self._idle_timer is not None:

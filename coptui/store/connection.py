@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -25,8 +26,10 @@ BUSY_TIMEOUT_MS = 5000
 def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
     """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
     _check_file(path, create=create and not read_only)
+    if not read_only:
+        _check_writable(path)
     try:
-        conn = _connect(path, read_only)
+        conn = connect(path, read_only=read_only)
     except sqlite3.Error as error:
         raise describe_sqlite_error(error, path) from error
     db = Database(conn)
@@ -35,7 +38,6 @@ def open_database(path: Path, *, read_only: bool = False, create: bool = False) 
         if not read_only:
             # Only once the file is known to be ours: switching to WAL rewrites its header.
             db.conn.execute("PRAGMA journal_mode = WAL")
-            db.conn.execute("PRAGMA synchronous = FULL")
         _migrate(db, path, read_only)
     except BaseException as error:
         db.close()
@@ -76,15 +78,37 @@ def _check_file(path: Path, *, create: bool) -> None:
         )
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _check_writable(path: Path) -> None:
+    """Say which is read-only, the folder or the file: SQLite alone would open either read-only."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ReadOnlyRepertoire(
+            f"cannot write {path}: its folder {folder} is read-only for this user "
+            f"(SQLite writes {path.name}-wal and {path.name}-shm beside the file); make the folder writable"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ReadOnlyRepertoire(
+            f"{path} is read-only for this user (its permissions), so nothing can be changed; "
+            "`coptui browse --read-only` opens it for reading"
+        )
+
+
+def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None = None) -> sqlite3.Connection:
+    """A connection with coptui's settings; `open_database` checks the file before it uses one."""
+    if busy_timeout_ms is None:
+        busy_timeout_ms = BUSY_TIMEOUT_MS
+    timeout = busy_timeout_ms / 1000
     if read_only:
         uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=timeout, isolation_level=None)
         conn.execute("PRAGMA query_only = ON")
     else:
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        # No implicit transactions: the store opens each one itself (see `Repertoire.transaction`).
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout, isolation_level=None)
+        # Per connection: a commit is on disk before it returns.
+        conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     return conn
 
 

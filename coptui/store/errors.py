@@ -36,10 +36,18 @@ class NotFound(StoreError):
 
 
 class InvalidInput(StoreError):
-    """Input that would corrupt the repertoire; `problems` locates each thing wrong."""
+    """Input that would corrupt the repertoire; `problems` locates each thing wrong.
+
+    The message names every problem, up to `SHOWN_PROBLEMS`, so a file can be
+    mended in one go rather than one problem per try.
+    """
+
+    SHOWN_PROBLEMS = 10
 
     def __init__(self, what: str, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        count = len(self.problems)
-        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
-        super().__init__(f"{what}: {self.problems[0]}{more}")
+        shown = "; ".join(str(problem) for problem in self.problems[: self.SHOWN_PROBLEMS])
+        hidden = len(self.problems) - self.SHOWN_PROBLEMS
+        more = f"; and {hidden} more problem{'s' if hidden > 1 else ''}" if hidden > 0 else ""
+        count = f"{len(self.problems)} problems: " if len(self.problems) > 1 else ""
+        super().__init__(f"{what}: {count}{shown}{more}")

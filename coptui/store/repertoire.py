@@ -7,6 +7,7 @@ the whole process (UI workers run in threads), guarded by a lock.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -14,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -26,6 +27,7 @@ from coptui.models import (
     ActionStatus,
     Case,
     CaseStatus,
+    Command,
     Community,
     Member,
     Model,
@@ -50,6 +52,7 @@ from coptui.store.rows import (
     from_row,
     reader,
     row_writer,
+    stamp,
     to_row,
 )
 from coptui.store.schema import SEARCHED_COLUMNS
@@ -143,6 +146,34 @@ class Repertoire:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: all of it is committed when the block ends, or none of it.
+
+        It starts with `BEGIN IMMEDIATE`, taking the write lock before anything is read: a
+        transaction that read first and then wrote could not wait for another writer (SQLite
+        answers "busy" at once), so every writer here queues for the busy timeout instead.
+        Nested, it is a savepoint of the one around it.
+        """
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise describe_sqlite_error(error, self.path) from error
+            try:
+                yield
+                self.db.execute("COMMIT")
+            except BaseException as error:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.rollback()
+                if isinstance(error, sqlite3.Error):
+                    raise describe_sqlite_error(error, self.path) from error
+                raise
+
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll for live updates."""
         with self._lock:
@@ -190,7 +221,7 @@ class Repertoire:
 
     @_guarded
     def set_community(self, community: Community) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.table("community").upsert({"id": 1, **to_row(community)}, pk="id")
 
     @_guarded
@@ -199,7 +230,7 @@ class Repertoire:
 
     @_guarded
     def add_topic(self, topic: Topic) -> Topic:
-        with self.db.atomic():
+        with self.transaction():
             if self._rows("SELECT 1 FROM topics WHERE slug = ?", [topic.slug]):
                 raise InvalidInput(
                     "cannot add topic", [Problem(path="slug", message=f"{topic.slug!r} exists")]
@@ -219,7 +250,7 @@ class Repertoire:
 
     @_guarded
     def add_member(self, member: Member) -> Member:
-        with self.db.atomic():
+        with self.transaction():
             if self._rows("SELECT 1 FROM members WHERE handle = ?", [member.handle]):
                 raise InvalidInput(
                     "cannot add member",
@@ -296,7 +327,7 @@ class Repertoire:
     def add_session(self, session: Session) -> Session:
         """File a session with its attendance and phases; returns it with its new id."""
         handles = [session.facilitator, *session.attendees, *session.apologies, *session.absent]
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 ("facilitator" if i == 0 else "attendance", "members", h, "member")
                 for i, h in enumerate(handles)
@@ -315,7 +346,7 @@ class Repertoire:
         """Write back a session's fields, attendance and phase timers as they now stand."""
         if session.id is None:
             raise NotFound("a session must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM sessions WHERE id = ?", [session.id], f"session {session.id}")
             self.db.table("sessions").update(
                 session.id, to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
@@ -328,7 +359,7 @@ class Repertoire:
     @_guarded
     def update_phase(self, session_id: int, phase: PhaseRun) -> None:
         """Write one phase's timer state: the cheap, frequent write of a live session."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.table("phase_runs").update((session_id, phase.position), to_row(phase))
 
     # -- cases -----------------------------------------------------------------
@@ -373,7 +404,7 @@ class Repertoire:
 
     @_guarded
     def add_case(self, case: Case) -> Case:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("presenter", "members", case.presenter, "member"),
@@ -392,7 +423,7 @@ class Repertoire:
     def update_case(self, case: Case) -> Case:
         if case.id is None:
             raise NotFound("a case must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM cases WHERE id = ?", [case.id], f"case {case.id}")
             self._require(
                 [("presenter", "members", case.presenter, "member")]
@@ -423,7 +454,7 @@ class Repertoire:
 
     @_guarded
     def add_strategy(self, strategy: Strategy) -> Strategy:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("case", "cases", strategy.case, "case"),
@@ -438,7 +469,7 @@ class Repertoire:
     def update_strategy(self, strategy: Strategy) -> Strategy:
         if strategy.id is None:
             raise NotFound("a strategy must be filed before it can be updated")
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM strategies WHERE id = ?", [strategy.id], f"strategy {strategy.id}")
             self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id"}))
         return strategy
@@ -469,7 +500,7 @@ class Repertoire:
     @_guarded
     def add_action(self, action: Action) -> Action:
         """File an action; the case it belongs to is now being tried (in_trial)."""
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("owner", "members", action.owner, "member"),
@@ -488,7 +519,7 @@ class Repertoire:
 
     @_guarded
     def set_action_status(self, action_id: int, status: ActionStatus) -> Action:
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM actions WHERE id = ?", [action_id], f"action {action_id}")
             self.db.table("actions").update(action_id, {"status": status.value})
         return self.action(action_id)
@@ -516,7 +547,7 @@ class Repertoire:
         The action is done unless it was not tried (then it stays open, to come up
         again); its case becomes `reported` once something was tried.
         """
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("member", "members", report.member, "member"),
@@ -557,7 +588,7 @@ class Repertoire:
 
     @_guarded
     def add_note(self, note: Note) -> Note:
-        with self.db.atomic():
+        with self.transaction():
             self._require(
                 [
                     ("session", "sessions", note.session, "session"),
@@ -614,7 +645,7 @@ class Repertoire:
                 f"{self.path} already holds members, sessions or cases; import into a new file instead"
             )
         sessions = document.sessions
-        with self.db.atomic(), self._search_index_rebuilt_after():
+        with self.transaction(), self._search_index_rebuilt_after():
             self.set_community(document.community)
             self._insert_items("topics", Topic, document.topics)
             self._insert_items("members", Member, document.members)
@@ -743,6 +774,29 @@ class Repertoire:
         self._insert_many(table, writer.columns, map(writer, items))
 
     # -- live session ------------------------------------------------------------
+    # The capture journal (written by `coptui.store.journal`), read back and settled here.
+
+    @_guarded
+    def unsettled_commands(self, session_id: int) -> list[Command]:
+        """The journalled commands of a session not yet acted on, in the order they were given."""
+        return [
+            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
+            for row in self._rows(
+                "SELECT id, command, text, pressed_at FROM capture_journal "
+                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
+                [session_id],
+            )
+        ]
+
+    @_guarded
+    def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:
+        """Record what became of a journalled command; inside the transaction that acted on it."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE capture_journal SET settled_at = ?, filed = ?, message = ? WHERE id = ?",
+                [stamp(at), int(filed), message, command_id],
+            )
+
     # What a facilitator's undo needs: taking back the last item filed, exactly.
 
     @_guarded
@@ -774,12 +828,12 @@ class Repertoire:
 
     @_guarded
     def set_case_status(self, case_id: int, status: CaseStatus) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self._one("SELECT 1 FROM cases WHERE id = ?", [case_id], f"case {case_id}")
             self.db.execute("UPDATE cases SET status = ? WHERE id = ?", [status.value, case_id])
 
     def _delete(self, table: str, item_id: int, what: str) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
             self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])
 

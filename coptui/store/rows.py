@@ -53,7 +53,7 @@ def row_writer(model: type[Model], exclude: frozenset[str] = frozenset()) -> Row
     return RowWriter(model, exclude)
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     """A timestamp as pydantic writes it in JSON: ISO 8601, with UTC as 'Z'."""
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -75,7 +75,7 @@ def _to_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a value of `kind` is stored, when not as it is."""
     if issubclass(kind, StrEnum):
         return _value
-    stored: dict[type, Callable[[Any], Any]] = {date: date.isoformat, datetime: _stamp, bool: int}
+    stored: dict[type, Callable[[Any], Any]] = {date: date.isoformat, datetime: stamp, bool: int}
     return stored.get(kind)
 
 

@@ -210,6 +210,34 @@ def _prefix_search_index(db: Database) -> None:
         db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
 
 
+@_migration("0005_capture_journal")
+def _capture_journal(db: Database) -> None:
+    """What the facilitator typed and pressed in a live session, written before it is acted on.
+
+    Each row is made durable the moment Enter (or F5, F8, …) reaches the app, in the order
+    pressed; the engine then files it and settles the row in the same transaction. A row
+    not yet settled when the process dies is filed on resume, so nothing Entered is lost.
+    """
+    db.execute(
+        """
+        CREATE TABLE capture_journal (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            command TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            pressed_at TEXT NOT NULL,
+            journalled_at TEXT NOT NULL,
+            settled_at TEXT,
+            filed INTEGER,
+            message TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE INDEX capture_journal_unsettled ON capture_journal(session_id, id) WHERE settled_at IS NULL"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -54,13 +54,16 @@ class CoptuiApp(App[None]):
         clock: Clock | None = None,
         launch: Launch = None,
         theme: str | None = None,
+        viewer: str | None = None,
     ) -> None:
         super().__init__()
         read_pastes_whole()
         self.repertoire = repertoire
+        self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
+        self._quit_asked = False
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -73,8 +76,11 @@ class CoptuiApp(App[None]):
             self._clock = SystemClock()
         return self._clock
 
+    def get_default_screen(self) -> HomeScreen:
+        # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.
+        return HomeScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         launch = self.launch
         if launch is None:
             return
@@ -94,6 +100,21 @@ class CoptuiApp(App[None]):
         from coptui.ui.screens.session import SessionScreen
 
         self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
+
+    async def action_quit(self) -> None:
+        """Quit; but while a live session has keys not yet filed, only when asked twice."""
+        unfiled = getattr(self.screen, "unfiled", 0)
+        if unfiled and not self._quit_asked:
+            self._quit_asked = True
+            self.notify(
+                f"{unfiled} not filed yet: quitting now drops {'them' if unfiled > 1 else 'it'}. "
+                "Wait for the file, or press Ctrl+C again to quit anyway.",
+                title="Not filed yet",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.exit()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

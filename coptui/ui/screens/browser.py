@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -94,9 +95,14 @@ class Saved:
 class BrowserScreen(Screen[None]):
     app: CoptuiApp
 
+    # Focus is on the list from the screen's first frame: a key pressed then goes where it will go later.
+    AUTO_FOCUS = "#list"
+
     COMMANDS = {BrowserCommands}
     BINDINGS = [
-        Binding("slash", "search", "Search", id="browser.search"),
+        # A priority binding acts as the app routes the key, so the keys typed right after `/`
+        # (in one burst, or queued while the app starts under load) are routed to the box.
+        Binding("slash", "search", "Search", id="browser.search", priority=True),
         Binding("f", "filter", "Filter", id="browser.filter"),
         Binding("w", "what_worked", "What worked", id="browser.what_worked"),
         Binding("g", "references", "Go to", id="browser.references"),
@@ -145,7 +151,6 @@ class BrowserScreen(Screen[None]):
         self.query_one("#live-banner", Static).display = False
         self.show_masthead()
         self.show_place(self.place)
-        self.query_one("#list", PagedList).focus()
         self.set_interval(LIVE_POLL_SECONDS, self.poll_live)
         self.set_interval(1.0, self.tick_live)
         self.poll_live()
@@ -156,6 +161,9 @@ class BrowserScreen(Screen[None]):
         masthead = Text.assemble(("coptui · ", "bold"), plain(repertoire.community().name, style="bold"))
         masthead.append(" · repertoire")
         masthead.append("  [read-only]" if repertoire.read_only else "", style="bold")
+        if self.app.viewer:
+            masthead.append("  signed in as ")
+            masthead.append_text(plain(self.app.viewer, style="bold"))
         self.query_one("#masthead", Static).update(masthead)
 
     # -- going places --------------------------------------------------------------
@@ -294,8 +302,11 @@ class BrowserScreen(Screen[None]):
     # -- search ------------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.focused is search:  # not `has_focus`: that waits for the box to take its Focus event
+            raise SkipAction()  # a `/` typed in the box is part of the search
         # At once, not after the queue (`focus()`): keys typed or pasted right after `/` belong in the box.
-        self.set_focus(self.query_one("#search", Input))
+        self.set_focus(search)
 
     def action_leave_search(self) -> None:
         if self.query_one("#search", Input).has_focus:

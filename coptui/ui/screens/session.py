@@ -6,8 +6,8 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,15 +23,18 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
-from coptui.models import PhaseKind
+from coptui.facilitation.recorder import Pending, Recorder, Result
+from coptui.models import Command, CommandKind, PhaseKind
+from coptui.store import StoreError
+from coptui.store.journal import CaptureJournal
 from coptui.ui.render import plain, plain_str
-from coptui.ui.screens.dialogs import ConfirmDialog, JumpDialog
+from coptui.ui.screens.dialogs import JumpDialog
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.agenda import Agenda
 from coptui.ui.widgets.attendance import Attendance
-from coptui.ui.widgets.capture import CaptureBox
+from coptui.ui.widgets.capture import CaptureBox, CaptureInput
 from coptui.ui.widgets.countdown import Countdown
 from coptui.ui.widgets.workspace import PhaseWorkspace
 
@@ -40,30 +43,19 @@ if TYPE_CHECKING:
 
 _SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINUTE: 2, TimerAlert.OVER: 3}
 
-Change = Callable[[LiveSession], "EntryResult | SessionSummary | bool | None"]
-
-
-@dataclass(frozen=True)
-class SessionOpened:
-    live: LiveSession
-    community: str
-    view: SessionView
-
 
 @dataclass(frozen=True)
 class MinutesSaved:
     path: Path
 
 
-@dataclass(frozen=True)
-class SessionChanged:
-    view: SessionView
-    outcome: EntryResult | SessionSummary | bool | None
-    typed: str = ""  # what was typed, when the change was an entry
-
-
 class SessionScreen(Screen[None]):
-    """Drives one live session; `open_live` starts or resumes it (it runs in a worker)."""
+    """Drives one live session; `open_live` starts or resumes it (in the recorder's filer thread).
+
+    Every key that changes the session goes to the `Recorder` the moment it arrives, which
+    journals it and then has the engine carry it out, in the order pressed; the screen draws
+    what the recorder reports, as messages posted from its threads.
+    """
 
     app: CoptuiApp
 
@@ -97,8 +89,8 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
-        self._changes: asyncio.Queue[tuple[Change, str]] = asyncio.Queue()
-        self._filing = False  # a file_changes worker is draining the queue
+        self.recorder: Recorder | None = None
+        self._reports = _Reports(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -121,43 +113,102 @@ class SessionScreen(Screen[None]):
         self.on_resize()
         self.query_one("#agenda").border_title = "Agenda"
         self.query_one("#attendance").border_title = "Attendees"
-        self.query_one("#capture-input", Input).focus()
-        self.open_session()
+        capture = self.query_one("#capture-input", CaptureInput)
+        capture.take_line = self.enter
+        capture.focus()
+        try:
+            journal = CaptureJournal(self.app.repertoire.path)
+        except StoreError as error:
+            self.app.report_error(error)
+            self.dismiss(None)
+            return
+        self.recorder = Recorder(journal, self.open_live, self._reports)
+        self.recorder.start()
         self.set_interval(1, self.tick)
 
-    # -- workers: the engine and the store, off the UI thread -------------------------
+    def on_unmount(self) -> None:
+        if self.recorder is not None:
+            self.recorder.stop()
 
-    @work(thread=True, group="live-open", exit_on_error=False)
-    def open_session(self) -> SessionOpened:
-        live = self.open_live()
-        return SessionOpened(live, self.app.repertoire.community().name, live.view())
+    @property
+    def unfiled(self) -> int:
+        """Keys pressed and not yet on disk: what quitting now would drop."""
+        return 0 if self.recorder is None else sum(1 for p in self.recorder.pending() if not p.saved)
 
-    class Filed(Message):
-        """A change has been filed: its outcome and the session as it now stands."""
+    @property
+    def settled(self) -> bool:
+        """Every key pressed has been filed and everything the recorder said is on screen."""
+        return self.recorder is not None and self.recorder.idle and self._reports.all_handled
 
-        def __init__(self, changed: SessionChanged) -> None:
+    # -- what the recorder reports, as messages --------------------------------------------
+
+    class Opened(Message):
+        def __init__(
+            self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
+        ) -> None:
             super().__init__()
-            self.changed = changed
+            self.live, self.view, self.replayed = live, view, replayed
 
-    @work(group="live")
-    async def file_changes(self, live: LiveSession) -> None:
-        """File the queued changes in the order they were made, one at a time, each in a thread.
+    class OpenFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
 
-        One consumer of one queue: entries typed in a burst are filed whole and in order,
-        and those typed while the session was still opening wait rather than vanish.
-        """
-        try:
-            while not self._changes.empty():
-                change, typed = self._changes.get_nowait()
-                try:
-                    outcome = await asyncio.to_thread(change, live)
-                    view = await asyncio.to_thread(live.view)
-                except Exception as error:  # a busy or full disk: say so, and keep filing what comes next
-                    self.notify(str(error), title="Not filed", severity="error", markup=False)
-                    continue
-                self.post_message(self.Filed(SessionChanged(view, outcome, typed)))
-        finally:
-            self._filing = False
+    class CarriedOut(Message):
+        def __init__(self, command: Command, result: Result) -> None:
+            super().__init__()
+            self.command, self.result = command, result
+
+    class Viewed(Message):
+        def __init__(self, view: SessionView) -> None:
+            super().__init__()
+            self.view = view
+
+    class PendingChanged(Message):
+        def __init__(self, pending: Sequence[Pending], problem: str | None) -> None:
+            super().__init__()
+            self.pending, self.problem = pending, problem
+
+    @on(Opened)
+    def _opened(self, message: Opened) -> None:
+        self._reports.handled()
+        self.live, self.community = message.live, self.app.repertoire.community().name
+        self.query_one(CaptureBox).set_handles(message.live.member_names)
+        self.show(message.view)
+        if self.resumed:
+            phase = message.view.phase
+            said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
+            if refiled := len(message.replayed):
+                said += (
+                    f"; {refiled} key{'s' if refiled > 1 else ''} pressed before it closed, carried out now"
+                )
+            self.query_one(CaptureBox).say(said, ok=True)
+
+    @on(OpenFailed)
+    def _open_failed(self, message: OpenFailed) -> None:
+        self._reports.handled()
+        self.app.report_error(message.error)
+        self.dismiss(None)
+
+    @on(CarriedOut)
+    def _carried_out(self, message: CarriedOut) -> None:
+        self._reports.handled()
+        command = message.command
+        self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "")
+
+    @on(Viewed)
+    def _viewed(self, message: Viewed) -> None:
+        self._reports.handled()
+        scrolled = self.view is None or message.view.revision > self.view.revision
+        self.show(message.view)
+        if scrolled:
+            # What was just filed is what the room wants to see.
+            self.query_one(PhaseWorkspace).scroll_end(animate=False)
+
+    @on(PendingChanged)
+    def _pending_changed(self, message: PendingChanged) -> None:
+        self._reports.handled()
+        self.query_one(CaptureBox).show_pending(message.pending, message.problem)
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
@@ -165,46 +216,27 @@ class SessionScreen(Screen[None]):
 
         return MinutesSaved(save_minutes(self.app.repertoire, session_id, self.minutes_folder))
 
-    def change(self, change: Change, typed: str = "") -> None:
-        self._changes.put_nowait((change, typed))
-        self._file_queued()
+    def press(self, kind: CommandKind, text: str = "") -> None:
+        """Hand a command to the recorder, in order after every key before it."""
+        if self.recorder is not None:
+            self.recorder.press(kind, text)
 
-    def _file_queued(self) -> None:
-        if self.live is not None and not self._filing:
-            self._filing = True
-            self.file_changes(self.live)
+    def press_in_key_order(self, kind: CommandKind, text: str = "") -> None:
+        """Press `kind` once the capture box has taken every key typed before it.
+
+        The session keys are priority bindings, acted on as they arrive, while the keys typed
+        before them may still wait in the capture box's queue. Queuing the command there keeps
+        the order pressed: an entry Entered before F5 is filed in the phase it was typed in.
+        """
+        self.query_one("#capture-input", CaptureInput).call_later(self.press, kind, text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        result = event.worker.result
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.app.report_error(event.worker.error)
-            if event.worker.group == "live-open":
-                self.dismiss(None)
-        if event.state is not WorkerState.SUCCESS:
-            return
-        if isinstance(result, SessionOpened):
-            self.live, self.community = result.live, result.community
-            self._file_queued()
-            self.query_one(CaptureBox).set_handles(result.live.member_names)
-            self.show(result.view)
-            if self.resumed:
-                phase = result.view.phase
-                self.query_one(CaptureBox).say(
-                    f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here",
-                    ok=True,
-                )
-        elif isinstance(result, MinutesSaved):
-            self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)
+        elif event.state is WorkerState.SUCCESS and isinstance(event.worker.result, MinutesSaved):
+            self.notify(f"Minutes saved to {event.worker.result.path}", title="Minutes", markup=False)
 
-    def on_session_screen_filed(self, message: Filed) -> None:
-        changed = message.changed
-        self.show(changed.view)
-        self.report(changed.outcome, changed.typed)
-        if isinstance(changed.outcome, EntryResult) and changed.outcome.ok:
-            # What was just filed is what the room wants to see.
-            self.query_one(PhaseWorkspace).scroll_end(animate=False)
-
-    def report(self, outcome: EntryResult | SessionSummary | bool | None, typed: str = "") -> None:
+    def report(self, outcome: Result, typed: str = "") -> None:
         if isinstance(outcome, SessionSummary):
             self.app.switch_screen(SessionSummaryScreen(outcome))
         elif isinstance(outcome, EntryResult):
@@ -280,31 +312,19 @@ class SessionScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------------------
 
-    @on(Input.Submitted, "#capture-input")
-    def enter(self, event: Input.Submitted) -> None:
-        text = event.value
+    def enter(self, text: str) -> None:
+        """A line Entered in the capture box: taken as Enter arrives, before any key after it."""
         if not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type a note or a tag", ok=False)
             return
         # The box emptied itself as Enter arrived (CaptureInput), so typing on never joins this line.
-        self.change(lambda live: live.enter(text), typed=text)
+        self.press(CommandKind.ENTRY, text)
 
     def action_next_phase(self) -> None:
-        if self.live is None or self.view is None:
-            return
-        if self.view.phase.position == len(self.view.session.phases) - 1:
-            self.app.push_screen(
-                ConfirmDialog("End the session?", "It is closed and the summary shown."), self._end
-            )
-        else:
-            self.change(lambda live: live.next_phase())
-
-    def _end(self, yes: bool | None) -> None:
-        if yes:
-            self.change(lambda live: live.end())
+        self.press_in_key_order(CommandKind.NEXT_PHASE)
 
     def action_previous_phase(self) -> None:
-        self.change(lambda live: live.previous_phase())
+        self.press_in_key_order(CommandKind.PREVIOUS_PHASE)
 
     def action_jump(self) -> None:
         if self.view is not None:
@@ -315,27 +335,23 @@ class SessionScreen(Screen[None]):
             self.go_to(position)
 
     def go_to(self, position: int) -> None:
-        self.change(lambda live: live.jump_to(position))
+        self.press_in_key_order(CommandKind.JUMP, str(position))
 
     def file_entry(self, text: str) -> None:
         """File `text` as if typed in the capture box (the command palette's way in)."""
-        self.change(lambda live: live.enter(text))
+        self.press_in_key_order(CommandKind.ENTRY, text)
 
     def action_pause(self) -> None:
-        self.change(lambda live: live.toggle_pause())
+        self.press_in_key_order(CommandKind.PAUSE)
 
     def action_extend(self) -> None:
-        self.change(lambda live: live.extend())
+        self.press_in_key_order(CommandKind.EXTEND)
 
     def action_undo(self) -> None:
-        self.change(lambda live: live.undo())
+        self.press_in_key_order(CommandKind.UNDO)
 
     def action_shuffle(self) -> None:
-        def shuffle(live: LiveSession) -> EntryResult:
-            order = live.shuffle_order()
-            return EntryResult(True, "speaking order: " + ", ".join(order))
-
-        self.change(shuffle)
+        self.press_in_key_order(CommandKind.SHUFFLE)
 
     def action_help(self) -> None:
         self.app.push_screen(SessionHelpScreen())
@@ -351,3 +367,49 @@ class SessionScreen(Screen[None]):
             workspace.scroll_page_up()
         else:
             workspace.scroll_page_down()
+
+
+class _Reports:
+    """The recorder's listener: turns each report into a message to the screen, from any thread.
+
+    It counts what it posts and the screen counts what it has handled, so a test (or anything
+    else) can tell when everything reported is on screen.
+    """
+
+    def __init__(self, screen: SessionScreen) -> None:
+        self.screen = screen
+        self._lock = threading.Lock()
+        self._posted = 0
+        self._handled = 0
+
+    def _post(self, message: Message) -> None:
+        with self._lock:
+            self._posted += 1
+        if not self.screen.post_message(message):
+            self.handled()  # the screen has gone: nobody will handle it
+
+    def handled(self) -> None:
+        with self._lock:
+            self._handled += 1
+
+    @property
+    def all_handled(self) -> bool:
+        with self._lock:
+            return self._handled >= self._posted
+
+    def opened(
+        self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
+    ) -> None:
+        self._post(SessionScreen.Opened(live, view, replayed))
+
+    def open_failed(self, error: Exception) -> None:
+        self._post(SessionScreen.OpenFailed(error))
+
+    def carried_out(self, command: Command, result: Result) -> None:
+        self._post(SessionScreen.CarriedOut(command, result))
+
+    def viewed(self, view: SessionView) -> None:
+        self._post(SessionScreen.Viewed(view))
+
+    def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
+        self._post(SessionScreen.PendingChanged(pending, problem))

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("F5", "next phase (on the last phase: end the session)"),
+    ("F5", "next phase (on the last phase, F5 twice ends the session)"),
     ("F4", "back to the previous phase"),
     ("F2", "jump to a phase"),
     ("F6", "pause or resume the timer"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 from textual import events
@@ -11,9 +11,24 @@ from textual.containers import Vertical
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS
-from coptui.ui.render import block, input_text
+from coptui.models import CommandKind
+from coptui.text import one_line
+from coptui.ui.render import block, input_text, plain
 from coptui.ui.widgets.clean_input import CleanInput
+
+# How a key waiting to be filed is named in the pending line.
+KEY_NAMES = {
+    CommandKind.NEXT_PHASE: "F5",
+    CommandKind.PREVIOUS_PHASE: "F4",
+    CommandKind.JUMP: "F2",
+    CommandKind.PAUSE: "F6",
+    CommandKind.EXTEND: "F7",
+    CommandKind.UNDO: "F8",
+    CommandKind.SHUFFLE: "F3",
+    CommandKind.END: "end",
+}
 
 
 class TagSuggester(Suggester):
@@ -46,16 +61,28 @@ class CaptureInput(CleanInput):
     the App, so in a burst of typing (a fast typist, a paste, a slow machine) the next
     line's first keys land in the box before it is submitted, and two entries run
     together. Handling Enter here, in key order, keeps every line whole.
+
+    With `take_line` set, the line goes to it at once rather than in a `Submitted` message:
+    a message would be handled after a key already queued behind Enter (F5), and the entry
+    would land in the next phase.
     """
+
+    take_line: Callable[[str], None] | None = None
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             text, self.value = self.value, ""
-            self.post_message(self.Submitted(self, text))
+            self._submit(text)
             return
         await super()._on_key(event)
+
+    def _submit(self, text: str) -> None:
+        if self.take_line is not None:
+            self.take_line(text)
+        else:
+            self.post_message(self.Submitted(self, text))
 
     def _on_paste(self, event: events.Paste) -> None:
         """A paste of one line goes into the box; one of several lines is filed at once, whole.
@@ -81,7 +108,7 @@ class CaptureInput(CleanInput):
             entries, tag = [text], lines[0].split()[0]
             how = f"filed as one {tag + ' ' if tag.startswith('#') else ''}entry, line breaks kept"
         for entry in entries:
-            self.post_message(self.Submitted(self, entry))
+            self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
 
 
@@ -92,6 +119,7 @@ class CaptureBox(Vertical):
             placeholder="Type a note, or a tag: #case @who title (F1 lists the tags)",
             suggester=TagSuggester(),
         )
+        yield Static(id="capture-pending")
         yield Static(id="capture-message")
 
     def set_handles(self, handles: Iterable[str]) -> None:
@@ -104,3 +132,30 @@ class CaptureBox(Vertical):
         self.query_one("#capture-message", Static).update(
             Text.assemble((mark, style), block(message, style=style))
         )
+
+    def show_pending(self, pending: Sequence[Pending], problem: str | None) -> None:
+        """What was Entered (or pressed) and is not filed yet: shown while it is not on disk, or stuck.
+
+        Once saved, an entry is filed within moments; the line appears only while something
+        is not yet saved, or while the file cannot be written, so a facilitator sees exactly
+        what is waiting and why.
+        """
+        line = self.query_one("#capture-pending", Static)
+        if not pending or (problem is None and all(p.saved for p in pending)):
+            line.display = False
+            return
+        waiting = Text("⧗ not filed yet", style="bold yellow")
+        waiting.append(": " if problem is None else " (retrying: ")
+        if problem is not None:
+            waiting.append_text(plain(problem, width=120))
+            waiting.append("): ")
+        for n, item in enumerate(pending):
+            if n:
+                waiting.append(" · ")
+            command = item.command
+            if command.kind is CommandKind.ENTRY:
+                waiting.append_text(plain(f"“{one_line(command.text, 60)}”"))
+            else:
+                waiting.append(KEY_NAMES[command.kind], style="bold")
+        line.update(waiting)
+        line.display = True

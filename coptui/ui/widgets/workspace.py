@@ -33,7 +33,7 @@ class PhaseWorkspace(VerticalScroll):
         # Titles are the community's text: shown as typed, never read as markup.
         self.border_title = Content(f"{plain_str(phase.title)}{self._case_heading(view)}")
         count = len(view.session.phases)
-        last = " · F5 ends the session" if phase.position == count - 1 else ""
+        last = " · F5 twice ends the session" if phase.position == count - 1 else ""
         self.border_subtitle = f"phase {phase.position + 1} of {count}{last}"
         parts: list[RenderableType] = []
         if phase.prompt:

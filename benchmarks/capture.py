@@ -1,0 +1,241 @@
+"""Capture under pressure: Enter → durable, bursts, and SIGKILLs at random moments, quiet or loaded.
+
+    python benchmarks/capture.py                 # quiet machine
+    python benchmarks/capture.py --load          # one CPU-burning process per core
+    python benchmarks/capture.py --kills 100 --load
+
+`coptui run` runs on a pseudo-terminal as a facilitator's would. "Enter → durable" is the time
+from writing Enter to the terminal until the entry's row is in the capture journal, seen
+through a second connection: what a kill at that moment would keep. The kill run types
+entries and phase keys, kills the process at a random moment, resumes, and counts entries
+lost (Entered and drawn as taken, yet not journalled), filed in the wrong phase, or filed
+twice. Figures are reported, never asserted; the suite's own kill test asserts the counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import multiprocessing
+import os
+import random
+import select
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import drain, on_terminal, read_until  # noqa: E402
+
+from coptui.demo import demo_document  # noqa: E402
+from coptui.store import Repertoire  # noqa: E402
+
+F4, F5 = "\x1b[14~", "\x1b[15~"
+COPTUI = [sys.executable, "-m", "coptui"]
+
+
+def _burn() -> None:
+    while True:
+        pass
+
+
+@contextmanager
+def loaded(load: bool) -> Iterator[None]:
+    """Every core busy while the block runs, when `load` is set."""
+    burners = (
+        [multiprocessing.Process(target=_burn, daemon=True) for _ in range(os.cpu_count() or 1)]
+        if load
+        else []
+    )
+    for burner in burners:
+        burner.start()
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+
+
+def fresh_repertoire(folder: Path) -> Path:
+    path = folder / "capture.db"
+    document = demo_document()
+    with Repertoire.create(path, document.community) as repertoire:
+        repertoire.load(document)
+    return path
+
+
+def read_for(fd: int, seconds: float) -> bytes:
+    """What the program draws in the next `seconds`."""
+    seen = b""
+    end = time.perf_counter() + seconds
+    while (left := end - time.perf_counter()) > 0:
+        if select.select([fd], [], [], min(left, 0.02))[0]:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:
+                break
+    return seen
+
+
+def journal(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT command, text FROM capture_journal ORDER BY id").fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def wait_for_rows(db: Path, count: int, timeout: float = 30.0) -> float:
+    """Seconds until the journal holds `count` rows, polled every half millisecond."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        if len(journal(db)) >= count:
+            return time.perf_counter() - began
+        time.sleep(0.0005)
+    raise TimeoutError(f"the journal did not reach {count} rows")
+
+
+def start_args(db: Path) -> list[str]:
+    return [
+        *COPTUI,
+        "--db",
+        str(db),
+        "run",
+        "--title",
+        "Capture bench",
+        "--facilitator",
+        "ana",
+        "--attendee",
+        "ben",
+    ]
+
+
+def durability(db: Path, entries: int, bursts: int) -> tuple[list[float], list[float]]:
+    """Enter → durable for single entries, and the time for a burst of 10 to be durable."""
+    singles: list[float] = []
+    burst_times: list[float] = []
+    with on_terminal(start_args(db), 80, 24) as (_, fd):
+        read_until(fd, b"check-in")
+        rows = len(journal(db))
+        for n in range(entries):
+            os.write(fd, f"entry {n}".encode())
+            drain(fd, 0.05)
+            os.write(fd, b"\r")
+            singles.append(wait_for_rows(db, rows + 1) * 1000)
+            rows += 1
+            drain(fd, 0.02)
+        for b in range(bursts):
+            began = time.perf_counter()
+            os.write(fd, "".join(f"burst {b}.{n}\r" for n in range(10)).encode())
+            wait_for_rows(db, rows + 10)
+            burst_times.append((time.perf_counter() - began) * 1000)
+            rows += 10
+            drain(fd, 0.1)
+    return singles, burst_times
+
+
+def kills(db: Path, count: int, seed: int) -> dict[str, int]:
+    """Kill `coptui run` at random moments while it is typed into; count what went wrong."""
+    rng = random.Random(seed)
+    with on_terminal(start_args(db), 80, 24) as (_, fd):
+        read_until(fd, b"check-in")
+    phase, typed_entries, lost, taken_total = 0, 0, 0, 0
+    expected: dict[str, int] = {}
+    for kill in range(count):
+        before = len(journal(db))
+        keys: list[tuple[str, str]] = []
+        for n in range(rng.randint(2, 6)):
+            keys.append(("entry", f"k{kill}n{n} entry"))
+            if rng.random() < 0.2 and phase < 2:
+                keys.append(("next_phase", ""))
+            elif rng.random() < 0.1 and phase > 0:
+                keys.append(("previous_phase", ""))
+        shown = b""
+        with on_terminal([*COPTUI, "--db", str(db), "run", "--resume"], 80, 24) as (_, fd):
+            read_until(fd, b"resumed at")
+            for command, text in keys:
+                key = text + "\r" if command == "entry" else F5 if command == "next_phase" else F4
+                os.write(fd, key.encode())
+                shown += read_for(fd, rng.uniform(0, 0.15))
+            shown += read_for(fd, rng.uniform(0, 0.8))
+        added = journal(db)[before:]
+        entries = [t for c, t in keys if c == "entry"]
+        typed_entries += len(entries)
+        journalled = {t for c, t in added if c == "entry"}
+        if b"not filed yet" not in shown:
+            taken = {e for e, later in itertools.pairwise(entries) if later.split()[0].encode() in shown}
+            taken_total += len(taken)
+            lost += len(taken - journalled)
+        for command, text in added:
+            phase += {"next_phase": 1, "previous_phase": -1}.get(command, 0)
+            if command == "entry":
+                expected[text] = phase
+    with on_terminal([*COPTUI, "--db", str(db), "run", "--resume"], 80, 24) as (_, fd):
+        read_until(fd, b"resumed at")
+        drain(fd, 2.0)
+    conn = sqlite3.connect(db)
+    notes = conn.execute(
+        "SELECT text, phase FROM notes WHERE session_id = (SELECT max(id) FROM sessions) ORDER BY id"
+    ).fetchall()
+    conn.close()
+    texts = [t for t, _ in notes]
+    return {
+        "kills": count,
+        "entries typed": typed_entries,
+        "entries journalled": len(expected),
+        "entries taken before the kill": taken_total,
+        "lost (taken, not journalled)": lost,
+        "journalled, never filed": len(set(expected) - set(texts)),
+        "filed twice": len(texts) - len(set(texts)),
+        "filed in the wrong phase": sum(1 for t, p in notes if expected.get(t, p) != p),
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--load", action="store_true", help="keep every core busy while measuring")
+    parser.add_argument("--entries", type=int, default=100)
+    parser.add_argument("--bursts", type=int, default=10)
+    parser.add_argument("--kills", type=int, default=0, help="also kill the app this many times")
+    parser.add_argument("--seed", type=int, default=20261130)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, loaded(options.load):
+        db = fresh_repertoire(Path(folder))
+        singles, bursts = durability(db, options.entries, options.bursts)
+        print(f"machine: {os.cpu_count()} cores, {'every core busy' if options.load else 'quiet'}")
+        print("| figure | median | p90 | p99 | max | target |")
+        print("|---|---|---|---|---|---|")
+        target = "≤ 100 ms" if options.load else "≤ 20 ms"
+        for name, values, goal in (
+            ("Enter → durable", singles, f"p99 {target}"),
+            ("burst of 10 → all durable", bursts, "≤ 200 ms"),
+        ):
+            print(
+                f"| {name} | {statistics.median(values):.1f} ms | {percentile(values, 0.9):.1f} ms "
+                f"| {percentile(values, 0.99):.1f} ms | {max(values):.1f} ms | {goal} |"
+            )
+        if options.kills:
+            db.unlink()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            db = fresh_repertoire(Path(folder))
+            for name, value in kills(db, options.kills, options.seed).items():
+                print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""`export repertoire` into a folder others change: links refused, nothing outside touched, kills repaired."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from killing import kill_when_it_says
+from test_export import assert_links_resolve
+
+from coptui.cli import main
+from coptui.export import export_repertoire
+from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder
+from coptui.store import Repertoire
+
+PRECIOUS = "someone else's file\n"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes (links as where they point)."""
+    found: dict[str, bytes] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[key] = b"-> " + str(path.readlink()).encode()
+        elif path.is_file():
+            found[key] = path.read_bytes()
+    return found
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the export, with a file in it that must never change."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "precious.md").write_text(PRECIOUS, encoding="utf-8")
+    (folder / "0001-alert-fatigue-at-night.md").write_text(PRECIOUS, encoding="utf-8")
+    return folder
+
+
+def test_an_index_linked_to_a_file_outside_is_refused(
+    repertoire: Repertoire, tmp_path: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    (wiki / "index.md").symlink_to(outside / "precious.md")
+    before, around = tree(wiki), tree(outside)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err == (
+        f"coptui: {wiki / 'index.md'} is a symbolic link; the export writes only real files inside "
+        "the folder, so nothing was written (remove the link, or export into another folder)\n"
+    )
+    assert tree(outside) == around
+    assert tree(wiki) == before
+
+
+def test_a_pages_folder_linked_elsewhere_is_refused(
+    repertoire: Repertoire, tmp_path: Path, outside: Path
+) -> None:
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    (wiki / "cases").symlink_to(outside, target_is_directory=True)
+    (wiki / MANIFEST).write_text("cases/precious.md\n", encoding="utf-8")
+    around = tree(outside)
+    with pytest.raises(UnsafeFolder):
+        export_repertoire(repertoire, wiki)
+    assert tree(outside) == around
+    assert sorted(p.name for p in wiki.iterdir()) == [MANIFEST, "cases"]
+
+
+def test_a_page_linked_elsewhere_is_refused(repertoire: Repertoire, tmp_path: Path, outside: Path) -> None:
+    wiki = tmp_path / "wiki"
+    export_repertoire(repertoire, wiki)
+    [page] = (wiki / "cases").glob("0001-*.md")
+    page.unlink()
+    page.symlink_to(outside / "precious.md")
+    around = tree(outside)
+    with pytest.raises(UnsafeFolder):
+        export_repertoire(repertoire, wiki)
+    assert tree(outside) == around
+
+
+def test_a_list_naming_files_elsewhere_or_changed_since_removes_none_of_them(
+    repertoire: Repertoire, tmp_path: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wiki = tmp_path / "wiki"
+    export_repertoire(repertoire, wiki)
+    (wiki / "cases" / "draft.md").write_text("a member's draft\n", encoding="utf-8")
+    [page] = (wiki / "cases").glob("0001-*.md")
+    listed = (wiki / MANIFEST).read_text(encoding="utf-8")
+    (wiki / MANIFEST).write_text(
+        listed
+        + "../elsewhere/precious.md\n"
+        + "cases/../../elsewhere/precious.md\n"
+        + f"{'0' * 64}  cases/draft.md\n"
+        + "cases/old-style-entry.md\n",
+        encoding="utf-8",
+    )
+    (wiki / "cases" / "old-style-entry.md").write_text("kept: nothing says coptui wrote this\n")
+    around = tree(outside)
+    repertoire.update_case(repertoire.case(1).model_copy(update={"title": "Alert fatigue, again"}))
+    page.write_text(page.read_text(encoding="utf-8") + "\nA note a member added by hand.\n")
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 0
+    assert out.startswith(f"Exported 10 pages to {wiki} (")
+    assert err.startswith("coptui: kept 3 pages that an earlier export wrote but that changed since")
+    assert f"cases/{page.name}" in err and "cases/draft.md" in err
+    assert tree(outside) == around
+    assert page.exists() and (wiki / "cases" / "draft.md").exists()
+    assert (wiki / "cases" / "old-style-entry.md").exists()
+
+
+def test_a_page_unchanged_since_the_export_wrote_it_is_removed(
+    repertoire: Repertoire, tmp_path: Path
+) -> None:
+    wiki = tmp_path / "wiki"
+    export_repertoire(repertoire, wiki)
+    [page] = (wiki / "cases").glob("0002-*.md")
+    repertoire.update_case(repertoire.case(2).model_copy(update={"title": "Runbooks that rot"}))
+    done = export_repertoire(repertoire, wiki)
+    assert (done.removed, done.kept) == (1, [])
+    assert not page.exists()
+
+
+KILLED_AFTER_THREE_PAGES = """
+import sys
+from pathlib import Path
+from coptui.export import export_repertoire, folder
+from coptui.store import Repertoire
+
+write, count = folder.replace_file, 0
+
+def write_then_stop(path, data, **options):
+    global count
+    write(path, data, **options)
+    count += 1
+    if count == 3:
+        print("three pages written", flush=True)
+        sys.stdin.read()  # the test kills this process here
+
+folder.replace_file = write_then_stop
+export_repertoire(Repertoire.open(Path(sys.argv[1]), read_only=True), Path(sys.argv[2]))
+"""
+
+
+def test_a_killed_export_leaves_an_index_that_tells_the_truth_and_the_next_export_repairs_it(
+    repertoire: Repertoire, tmp_path: Path
+) -> None:
+    wiki = tmp_path / "wiki"
+    export_repertoire(repertoire, wiki)
+    index = (wiki / "index.md").read_bytes()
+    [old_page] = (wiki / "cases").glob("0002-*.md")
+    # Every page changes (a renamed community), and a case moves to a new name.
+    repertoire.set_community(repertoire.community().model_copy(update={"name": "Platform Guild"}))
+    repertoire.update_case(repertoire.case(2).model_copy(update={"title": "Runbooks that rot"}))
+
+    kill_when_it_says("three pages written", KILLED_AFTER_THREE_PAGES, str(repertoire.path), str(wiki))
+
+    assert (wiki / "index.md").read_bytes() == index, "the index is the earlier, complete one"
+    assert old_page.exists(), "what the index links to is still there"
+    assert (wiki / JOURNAL).exists(), "the folder says it is incomplete"
+    assert not [p for p in wiki.rglob("*") if p.is_file() and p.stat().st_size == 0]
+
+    done = export_repertoire(repertoire, wiki)
+    assert done.repaired and done.removed == 1 and not old_page.exists()
+    assert not (wiki / JOURNAL).exists()
+    assert "Platform Guild" in (wiki / "index.md").read_text(encoding="utf-8")
+    assert assert_links_resolve(wiki) > 0

@@ -1,0 +1,295 @@
+"""The recorder without a screen: each command journalled in order, then carried out, come what may."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
+from coptui.facilitation.recorder import Pending, Recorder, Result
+from coptui.formats import find_format
+from coptui.models import Command, CommandKind, SessionStatus
+from coptui.store import Repertoire
+from coptui.store import journal as store_journal
+from coptui.store.journal import CaptureJournal
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+WAIT_SECONDS = 60  # a bound on waiting for the recorder's threads, for a machine with every core busy
+
+
+class Reports:
+    """A listener that remembers what the recorder said and lets a test wait for a condition on it."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.results: list[tuple[Command, Result]] = []
+        self.replayed: list[tuple[Command, Result]] = []
+        self.pending: list[Pending] = []
+        self.problems: list[str] = []
+        self.opened_live: LiveSession | None = None
+
+    def _note(self, update: Callable[[], None]) -> None:
+        with self.changed:
+            update()
+            self.changed.notify_all()
+
+    def opened(self, live: LiveSession, view: object, replayed: Sequence[tuple[Command, Result]]) -> None:
+        def update() -> None:
+            self.opened_live = live
+            self.replayed = list(replayed)
+
+        self._note(update)
+
+    def open_failed(self, error: Exception) -> None:
+        raise AssertionError(f"the session did not open: {error}")
+
+    def carried_out(self, command: Command, result: Result) -> None:
+        self._note(lambda: self.results.append((command, result)))
+
+    def viewed(self, view: object) -> None:
+        self._note(lambda: None)
+
+    def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
+        def update() -> None:
+            self.pending = list(pending)
+            if problem:
+                self.problems.append(problem)
+
+        self._note(update)
+
+    def wait(self, condition: Callable[[], bool], what: str) -> None:
+        with self.changed:
+            assert self.changed.wait_for(condition, timeout=WAIT_SECONDS), f"timed out waiting for {what}"
+
+
+def start_live(db_path: Path) -> Callable[[Repertoire], LiveSession]:
+    def start(repertoire: Repertoire) -> LiveSession:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ana", "ben"], title="Recorder clinic")
+        return LiveSession.start(repertoire, plan, ManualClock(START))
+
+    return start
+
+
+@pytest.fixture
+def opened(db_path: Path) -> Iterator[Repertoire]:
+    with Repertoire.open(db_path) as repertoire:
+        yield repertoire
+
+
+def recorder_for(repertoire: Repertoire, open_live: Callable[[], LiveSession]) -> tuple[Recorder, Reports]:
+    reports = Reports()
+    recorder = Recorder(CaptureJournal(repertoire.path), open_live, reports)
+    recorder.start()
+    reports.wait(lambda: reports.opened_live is not None, "the session to open")
+    return recorder, reports
+
+
+def notes(path: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT text, phase FROM notes "
+            "WHERE session_id = (SELECT id FROM sessions WHERE status = 'live') ORDER BY id"
+        ).fetchall()
+
+
+def test_entries_and_phase_keys_are_carried_out_in_the_order_pressed(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    try:
+        for kind, text in [
+            (CommandKind.ENTRY, "first"),
+            (CommandKind.NEXT_PHASE, ""),
+            (CommandKind.ENTRY, "second"),
+            (CommandKind.NEXT_PHASE, ""),
+            (CommandKind.PREVIOUS_PHASE, ""),
+            (CommandKind.ENTRY, "third"),
+        ]:
+            assert recorder.press(kind, text), "on a quiet file each key is on disk before press returns"
+        reports.wait(lambda: len(reports.results) == 6 and recorder.idle, "every key carried out")
+    finally:
+        recorder.stop()
+    assert [text for text, _ in notes(db_path)] == ["first", "second", "third"]
+    assert [phase for _, phase in notes(db_path)] == [0, 1, 1]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM capture_journal WHERE settled_at IS NULL").fetchone() == (
+            0,
+        )
+
+
+def test_a_held_lock_keeps_entries_pending_in_view_then_files_them_in_order(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        assert not recorder.press(CommandKind.ENTRY, "while locked 1")
+        recorder.press(CommandKind.NEXT_PHASE)
+        recorder.press(CommandKind.ENTRY, "while locked 2")
+        reports.wait(lambda: any("another program" in p for p in reports.problems), "the lock to be reported")
+        with reports.changed:
+            waiting = [(p.command.kind, p.command.text) for p in reports.pending]
+        assert waiting == [
+            (CommandKind.ENTRY, "while locked 1"),
+            (CommandKind.NEXT_PHASE, ""),
+            (CommandKind.ENTRY, "while locked 2"),
+        ]
+        assert notes(db_path) == []
+        holder.execute("COMMIT")
+        reports.wait(lambda: len(reports.results) == 3 and recorder.idle, "the entries to be filed")
+    finally:
+        holder.close()
+        recorder.stop()
+    assert notes(db_path) == [("while locked 1", 0), ("while locked 2", 1)]
+    assert reports.pending == []
+
+
+@pytest.fixture
+def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """The journal's file can grow by no page while `full(True)`; `full(False)` frees the space."""
+    made: list[sqlite3.Connection] = []
+    real_connect = store_journal.connect
+
+    def connect(path: Path, **options: int) -> sqlite3.Connection:
+        conn = real_connect(path, **options)
+        made.append(conn)
+        return conn
+
+    def full(yes: bool) -> None:
+        for conn in made:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages if yes else 1_000_000}")
+
+    monkeypatch.setattr(store_journal, "connect", connect)
+    return full
+
+
+def test_a_full_disk_keeps_entries_pending_and_files_them_when_space_returns(
+    opened: Repertoire, db_path: Path, small_disk: Callable[[bool], None]
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    long_entry = "a long note " * 2000  # needs new pages, which the full disk cannot give
+    try:
+        small_disk(True)
+        assert not recorder.press(CommandKind.ENTRY, long_entry)
+        recorder.press(CommandKind.ENTRY, "short, typed after it")
+        reports.wait(lambda: any("full" in p for p in reports.problems), "the full disk to be reported")
+        assert notes(db_path) == []
+        small_disk(False)
+        reports.wait(lambda: len(reports.results) == 2 and recorder.idle, "the entries to be filed")
+    finally:
+        recorder.stop()
+    assert [text for text, _ in notes(db_path)] == [long_entry.strip(), "short, typed after it"]
+
+
+def test_a_failed_filing_leaves_engine_and_file_as_they_were_and_is_tried_again(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    refusing = threading.Event()
+
+    def authorizer(action: int, table: str | None, *_: object) -> int:
+        # A fault that strikes the filing only: the journal has a connection of its own.
+        refused = refusing.is_set() and action == sqlite3.SQLITE_UPDATE and table == "cases"
+        return sqlite3.SQLITE_DENY if refused else sqlite3.SQLITE_OK
+
+    opened.db.conn.set_authorizer(authorizer)
+    try:
+        refusing.set()
+        recorder.press(CommandKind.NEXT_PHASE)
+        recorder.press(CommandKind.ENTRY, "#case @ben Flaky deploys")
+        recorder.press(CommandKind.ENTRY, "#context one in five")
+        reports.wait(
+            lambda: any("not authorized" in p for p in reports.problems), "the failure to be reported"
+        )
+        with reports.changed:
+            assert [p.command.text for p in reports.pending] == ["#context one in five"]
+        refusing.clear()
+        reports.wait(lambda: len(reports.results) == 3 and recorder.idle, "the context to be filed")
+        # Undo takes back the context, then the case: the failed tries left nothing to undo.
+        recorder.press(CommandKind.UNDO)
+        reports.wait(lambda: len(reports.results) == 4 and recorder.idle, "the first undo")
+        (case,) = opened.session_cases(reports.opened_live.session_id)  # type: ignore[union-attr]
+        assert (case.title, case.context) == ("Flaky deploys", "")
+        recorder.press(CommandKind.UNDO)
+        reports.wait(lambda: len(reports.results) == 5 and recorder.idle, "the second undo")
+    finally:
+        recorder.stop()
+        opened.db.conn.set_authorizer(None)
+    assert opened.session_cases(reports.opened_live.session_id) == []  # type: ignore[union-attr]
+    assert [r.message for _, r in reports.results][2:] == [  # type: ignore[union-attr]
+        "filed the context of “Flaky deploys”",
+        "undone: the context of “Flaky deploys”",
+        "undone: case “Flaky deploys” by @ben",
+    ]
+
+
+def test_keys_journalled_before_a_kill_are_carried_out_on_resume(opened: Repertoire, db_path: Path) -> None:
+    live = start_live(db_path)(opened)
+    journal = CaptureJournal(db_path)
+    pressed = [
+        Command(kind=kind, text=text, pressed_at=START)
+        for kind, text in [
+            (CommandKind.ENTRY, "typed before the kill"),
+            (CommandKind.NEXT_PHASE, ""),
+            (CommandKind.ENTRY, "#case @ben Filed on resume"),
+        ]
+    ]
+    journal.append(live.session_id, pressed)
+    journal.close()  # the process dies here: journalled, never carried out
+
+    recorder, reports = recorder_for(opened, lambda: LiveSession.resume(opened, ManualClock(START)))
+    recorder.stop()
+    assert [(c.kind, c.text) for c, _ in reports.replayed] == [(c.kind, c.text) for c in pressed]
+    assert notes(db_path) == [("typed before the kill", 0)]
+    assert [c.title for c in opened.session_cases(live.session_id)] == ["Filed on resume"]
+    assert opened.live_session().current_phase == 1  # type: ignore[union-attr]
+
+
+def test_f5_twice_on_the_last_phase_ends_the_session_and_once_only_warns(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    try:
+        for _ in range(3):
+            recorder.press(CommandKind.NEXT_PHASE)
+        recorder.press(CommandKind.NEXT_PHASE)  # on the last phase: asks
+        recorder.press(CommandKind.ENTRY, "a note between the two")
+        recorder.press(CommandKind.NEXT_PHASE)  # asks again: the note came between
+        reports.wait(lambda: len(reports.results) == 6 and recorder.idle, "the keys carried out")
+        assert opened.live_session() is not None
+        recorder.press(CommandKind.NEXT_PHASE)
+        reports.wait(lambda: len(reports.results) == 7, "the session to end")
+    finally:
+        recorder.stop()
+    messages = [getattr(result, "message", "ended") for _, result in reports.results]
+    assert messages[3] == messages[5] == "this is the last phase: F5 again ends the session"
+    assert messages[6] == "ended"
+    assert opened.sessions(limit=1)[0].status is SessionStatus.CLOSED
+
+
+def test_a_command_the_engine_cannot_carry_out_is_refused_and_the_rest_go_on(
+    opened: Repertoire, db_path: Path
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    try:
+        recorder.press(CommandKind.JUMP, "not a phase number")  # no screen sends this: a fault of ours
+        recorder.press(CommandKind.ENTRY, "still filed")
+        reports.wait(lambda: len(reports.results) == 2 and recorder.idle, "both carried out")
+    finally:
+        recorder.stop()
+    refused, filed = (result for _, result in reports.results)
+    assert isinstance(filed, EntryResult) and filed.ok
+    assert isinstance(refused, EntryResult) and not refused.ok and "ValueError" in refused.message
+    assert notes(db_path) == [("still filed", 0)]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT command, filed FROM capture_journal ORDER BY id").fetchall() == [
+            ("jump", 0),
+            ("entry", 1),
+        ]
