@@ -272,8 +272,8 @@ async def test_the_facilitators_forms_and_session_show_nothing_unsafe(
                 await walk.press("f5")
                 await walk.check(f"phase {phase}")
             await walk.press("f5")
-            await walk.check("end of session question")
-            await walk.press("enter")
+            await walk.check("F5 again ends the session")
+            await walk.press("f5")
             assert isinstance(app.screen, SessionSummaryScreen)
             await walk.check("summary")
             assert walk.problems == []

@@ -14,8 +14,7 @@ from textual.widgets import Input, Static
 from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS
 from coptui.models import CommandKind
-from coptui.text import one_line
-from coptui.ui.render import block, input_text, plain
+from coptui.ui.render import block, input_text, plain, plain_str
 from coptui.ui.widgets.clean_input import CleanInput
 
 # How a key waiting to be filed is named in the pending line.
@@ -154,7 +153,7 @@ class CaptureBox(Vertical):
                 waiting.append(" · ")
             command = item.command
             if command.kind is CommandKind.ENTRY:
-                waiting.append_text(plain(f"“{one_line(command.text, 60)}”"))
+                waiting.append_text(plain(f"“{plain_str(command.text, 60)}”"))
             else:
                 waiting.append(KEY_NAMES[command.kind], style="bold")
         line.update(waiting)
