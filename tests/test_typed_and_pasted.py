@@ -121,7 +121,7 @@ async def test_a_paste_of_several_lines_is_filed_whole_and_the_facilitator_told_
             await settle(pilot)
             await from_terminal(pilot, pasted("line one\r\n  indented two\r\n"))
             assert note_texts(repertoire)[-1] == "line one\n  indented two"
-            assert "Pasted 2 lines, filed as a note, line breaks kept." in toasts(app)
+            assert "Pasted 2 lines, filed as one entry, line breaks kept." in toasts(app)
             app.clear_notifications()
             await from_terminal(pilot, pasted("#decision one\n\n#decision two\n"))
             assert note_texts(repertoire)[-2:] == ["one", "two"]

@@ -50,7 +50,11 @@ def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None
         if p.position != view.phase.position
     ]
     commands += [
-        (f"Mark @{handle} absent", partial(screen.file_entry, f"#absent @{handle}"), "not there after all")
+        (
+            f"Mark @{plain_str(handle)} absent",
+            partial(screen.file_entry, f"#absent @{handle}"),
+            "not there after all",
+        )
         for handle in view.session.attendees
     ]
     commands += [

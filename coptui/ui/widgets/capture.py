@@ -14,8 +14,7 @@ from textual.widgets import Input, Static
 from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS
 from coptui.models import CommandKind
-from coptui.text import one_line
-from coptui.ui.render import block, input_text, plain
+from coptui.ui.render import block, input_text, plain, plain_str
 from coptui.ui.widgets.clean_input import CleanInput
 
 # How a key waiting to be filed is named in the pending line.
@@ -106,7 +105,7 @@ class CaptureInput(CleanInput):
             entries, how = lines, "all tags: filed one entry per line"
         else:
             entries, tag = [text], lines[0].split()[0]
-            how = f"filed as {f'one {tag} entry' if tag.startswith('#') else 'a note'}, line breaks kept"
+            how = f"filed as one {tag + ' ' if tag.startswith('#') else ''}entry, line breaks kept"
         for entry in entries:
             self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
@@ -154,7 +153,7 @@ class CaptureBox(Vertical):
                 waiting.append(" · ")
             command = item.command
             if command.kind is CommandKind.ENTRY:
-                waiting.append_text(plain(f"“{one_line(command.text, 60)}”"))
+                waiting.append_text(plain(f"“{plain_str(command.text, 60)}”"))
             else:
                 waiting.append(KEY_NAMES[command.kind], style="bold")
         line.update(waiting)

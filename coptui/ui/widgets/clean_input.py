@@ -34,6 +34,10 @@ class CleanInput(Input):
     def validate_value(self, value: str) -> str:
         return input_line(value)
 
+    def validate_placeholder(self, placeholder: str) -> str:
+        # A placeholder may name a member ("ben's check-in"): stored text, drawn like any other.
+        return input_line(placeholder)
+
     def replace(self, text: str, start: int, end: int) -> None:
         # Cleaned before it goes in, so the cursor lands after what was kept.
         super().replace(input_line(text), start, end)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote, unquote
 
 from rich.segment import Segment
 from rich.style import Style
@@ -38,12 +39,15 @@ class Ref:
         """A `coptui:kind/key` link from a detail pane, or None if it is not one of ours."""
         if not href.startswith("coptui:") or "/" not in href:
             return None
-        kind, _, key = href.removeprefix("coptui:").partition("/")
+        kind, _, quoted = href.removeprefix("coptui:").partition("/")
+        key = unquote(quoted)
         return cls(kind, int(key) if key.isdigit() else key)
 
     @property
     def href(self) -> str:
-        return f"coptui:{self.kind}/{self.key}"
+        """The link's target. A key is stored text (a handle, a slug): quoted, so whatever
+        another tool wrote into it can neither break the Markdown link nor reach the terminal."""
+        return f"coptui:{self.kind}/{quote(str(self.key), safe='')}"
 
 
 @dataclass(frozen=True)
