@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from coptui import __version__, config
+from coptui.counts import plural
 from coptui.files import FileNotWritten
 from coptui.formats import FormatError
 from coptui.models import Community
 from coptui.store import Repertoire, StoreError
-from coptui.text import one_line, plural, strip_controls
+from coptui.text import one_line, strip_controls
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch

@@ -112,7 +112,6 @@ def test_importing_into_a_full_repertoire_is_refused(
     assert digest(db_path) == before
 
 
-
 @pytest.mark.parametrize(
     ("argv", "code", "expected"),
     [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from coptui.counts import plural, there_are
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import DEFAULT_FORMAT, find_format
 from coptui.store import Repertoire
-from coptui.text import plural, there_are
 from coptui.ui.app import CoptuiApp
 from coptui.ui.sources import Section
 from tests.ui_helpers import browser, screen_lines, settle

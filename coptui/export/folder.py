@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from coptui.counts import plural
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
@@ -45,7 +46,6 @@ from coptui.export.markdown import (
 from coptui.export.minutes import render_minutes
 from coptui.files import FileNotWritten, not_written, replace_file
 from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
-from coptui.text import plural
 
 MANIFEST = ".coptui-export"
 # The pages written so far by an export under way; left behind, it marks an interrupted one.

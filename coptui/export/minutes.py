@@ -13,6 +13,7 @@ import functools
 from datetime import datetime
 
 from coptui import __version__
+from coptui.counts import plural
 from coptui.export import escape
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
@@ -26,7 +27,6 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.models import Case, Note, NoteKind, PhaseKind, PhaseRun, ReportBack, Session, SessionStatus
-from coptui.text import plural
 
 _NOTE_INDENT = "  "
 

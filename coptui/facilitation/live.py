@@ -14,6 +14,7 @@ from datetime import date
 
 from pydantic import ValidationError
 
+from coptui.counts import plural, there_are
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
@@ -54,7 +55,6 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
-from coptui.text import plural, there_are
 
 EXTEND_MINUTES = 5
 _CASE_PHASES = (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING)

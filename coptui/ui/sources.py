@@ -11,10 +11,10 @@ from enum import StrEnum
 
 from rich.text import Text
 
+from coptui.counts import plural
 from coptui.models import Action, Case, Session
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, StrategyRecord
-from coptui.text import plural
 from coptui.ui import stories
 from coptui.ui.render import highlighted, plain
 from coptui.ui.stories import STATUS_WORDS, current_phase, member_line

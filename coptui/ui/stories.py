@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from coptui.counts import plural
 from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
 from coptui.store.browsing import (
     STORY_LIMIT,
@@ -22,7 +23,6 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
-from coptui.text import plural
 from coptui.ui.render import md, md_line, md_link, plain_str
 from coptui.ui.widgets.paged_list import Ref
 
