@@ -212,7 +212,7 @@ async def test_jump_back_and_the_timer_warnings(db_path: Path) -> None:
             screen.tick()
             await pilot.pause()
             assert countdown.has_class("-over")
-            assert app.screen.query_one("#countdown-digits", Digits).value == "-01:00"
+            assert app.screen.query_one("#countdown-digits", Digits).value == "+01:00"
             assert [n.message for n in app._notifications][-1] == "Check-in: over time (F7 adds 5 minutes)"
             await pilot.press("f2")
             await pilot.pause()

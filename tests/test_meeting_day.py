@@ -1,0 +1,81 @@
+"""What a facilitator sees on meeting day, read off the drawn screen: the countdown over time,
+the home screen after a session ends, help, phase jumping, capture corrections, 80 columns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from rich.color import Color
+from rich.console import Console
+from rich.style import Style
+from textual.renderables.digits import Digits as DigitsFont
+from ui_helpers import screen_lines, settle
+
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.store import Repertoire
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.session import SessionScreen
+from coptui.ui.widgets.countdown import big_clock
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+def start_live(db_path: Path, clock: ManualClock) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="December clinic")
+        LiveSession.start(repertoire, plan, clock)
+
+
+def digits_rows(face: str) -> list[str]:
+    """`face` as Textual's Digits widget draws it: three rows of bold box-drawing characters."""
+    lines = Console(width=40).render_lines(DigitsFont(face, style=Style(bold=True)), pad=False)
+    return ["".join(segment.text for segment in line).rstrip() for line in lines]
+
+
+def colours_of(app: CoptuiApp, widget_id: str, glyphs: str) -> list[tuple[int, int, int]]:
+    """The foreground colours of the characters in `glyphs` drawn inside the widget."""
+    region = app.screen.query_one(widget_id).region
+    found: list[tuple[int, int, int]] = []
+    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]:
+        for segment in strip.crop(region.x, region.right):
+            if set(segment.text) & set(glyphs):
+                colour = segment.style.color if segment.style else None
+                found.append(tuple(colour.get_truecolor()) if colour else (-99, -99, -99))  # type: ignore[arg-type]
+    return found
+
+
+def near(colour: tuple[int, int, int], theme_colour: str) -> bool:
+    """Within rounding of the theme's colour (Textual blends colours before drawing them)."""
+    return all(
+        abs(a - b) <= 2 for a, b in zip(colour, Color.parse(theme_colour).get_truecolor(), strict=True)
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_over_time_the_overrun_shows_large_in_the_alarm_colour(
+    db_path: Path, size: tuple[int, int]
+) -> None:
+    # 80x24 draws Textual's three-row digits; a projector-sized screen the five-row block font.
+    rows = digits_rows("+01:05") if size[0] < 120 else big_clock("+01:05").split("\n")
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            clock.advance(minutes=11, seconds=5)  # check-in has ten minutes
+            screen.tick()
+            await pilot.pause()
+            drawn = screen_lines(app, screen.query_one("#countdown").region)
+            text = "\n".join(drawn)
+            assert "Over time" in drawn[0] and "OVER TIME" in text, text
+            for row in rows:
+                assert any(row.strip() in line for line in drawn), f"{row!r} not in\n{text}"
+            glyphs = "".join(set("".join(rows)) - {" ", ":"})
+            colours = colours_of(app, "#countdown", glyphs)
+            assert colours and all(near(colour, app.current_theme.error or "") for colour in colours)
