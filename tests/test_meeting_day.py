@@ -17,7 +17,9 @@ from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
+from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.countdown import big_clock
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
@@ -79,3 +81,31 @@ async def test_over_time_the_overrun_shows_large_in_the_alarm_colour(
             glyphs = "".join(set("".join(rows)) - {" ", ":"})
             colours = colours_of(app, "#countdown", glyphs)
             assert colours and all(near(colour, app.current_theme.error or "") for colour in colours)
+
+
+async def test_after_the_session_ends_home_shows_no_live_banner_and_r_says_so(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)  # as `coptui run` resumes a session: the home screen sees it live
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+            for _ in range(3):
+                await pilot.press("f5")
+                await settle(pilot)
+            await pilot.press("f5")  # on the last phase: end the session?
+            await settle(pilot)
+            await pilot.press("enter")  # yes
+            await settle(pilot)
+            assert isinstance(app.screen, SessionSummaryScreen)
+            await pilot.press("enter")  # done
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            drawn = "\n".join(screen_lines(app))
+            assert "LIVE" not in drawn, drawn
+            await pilot.press("r")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+            assert [n.message for n in app._notifications][-1] == "No session is live; press s to start one."
+        assert repertoire.live_session() is None

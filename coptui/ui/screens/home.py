@@ -20,7 +20,10 @@ class HomeScreen(BrowserScreen):
     ]
 
     def on_screen_resume(self) -> None:
-        self.poll_live()  # back from a session: the banner follows at once
+        # Back from a session: read the live session afresh. The poll skips a read while the
+        # file's data version stands still, and SQLite moves that version only for commits
+        # made by other connections, never for this app's own (the session it just ended).
+        self.check_live(None)
 
     def action_start_session(self) -> None:
         if self.app.repertoire.read_only:
