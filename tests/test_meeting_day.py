@@ -10,13 +10,15 @@ import pytest
 from rich.color import Color
 from rich.console import Console
 from rich.style import Style
+from textual.pilot import Pilot
 from textual.renderables.digits import Digits as DigitsFont
-from ui_helpers import screen_lines, settle
+from ui_helpers import screen_lines, settle, words
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.help import HelpScreen
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
@@ -109,3 +111,99 @@ async def test_after_the_session_ends_home_shows_no_live_banner_and_r_says_so(db
             assert isinstance(app.screen, HomeScreen)
             assert [n.message for n in app._notifications][-1] == "No session is live; press s to start one."
         assert repertoire.live_session() is None
+
+
+async def help_page(pilot: Pilot[None], key: str) -> str:
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HelpScreen)
+    return "\n".join(screen_lines(pilot.app, pilot.app.screen.query_one("#help").region))
+
+
+def offers(page: str, keys: str, what: str) -> bool:
+    """Whether the help page has a row that starts with `keys` and says `what`."""
+    return any(line.strip(" │").startswith(keys) and what in line for line in page.splitlines())
+
+
+async def test_help_on_home_lists_every_key_in_front_of_the_user(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(100, 50)) as pilot:
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert "l Live" in footer and "? Help" in footer and "s Start" in footer, footer
+            page = await help_page(pilot, "question_mark")
+            for keys, what in [
+                ("/", "Search"),
+                ("f ", "Filter"),
+                ("w ", "What worked"),
+                ("g ", "Go to"),
+                ("⌫ / [ / alt+←", "Back"),
+                ("] / alt+→", "Forward"),
+                ("l ", "Live"),
+                ("? / f1", "Help"),
+                ("s ", "Start a session"),
+                ("r ", "Resume the live session"),
+                ("↑ / k", "Up"),
+                ("⏎", "Open"),
+                ("^p", "Commands by name"),
+            ]:
+                assert offers(page, keys, what), f"{keys} {what} missing from\n{page}"
+            assert "e edits a case, a changes an action's status and n adds a report-back" in words(page)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+
+async def test_read_only_browsing_offers_no_session_to_start_or_resume(db_path: Path) -> None:
+    start_live(db_path, ManualClock(START))
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(100, 50)) as pilot:
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert "s Start" not in footer and "r Resume" not in footer, footer
+            assert "? Help" in footer
+            page = await help_page(pilot, "question_mark")
+            assert not offers(page, "s ", "Start") and not offers(page, "r ", "Resume"), page
+            assert "edits a case" not in page
+            await pilot.press("escape", "s", "r")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen) and not app._notifications
+
+
+async def test_f1_on_the_start_screen_lists_its_keys(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=(100, 50)) as pilot:
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert "F1 Help" in screen_lines(app)[-1]
+            page = await help_page(pilot, "f1")
+            assert offers(page, "F5", "Start the session") and offers(page, "esc", "Back"), page
+
+
+async def test_f1_in_a_session_lists_its_keys_and_the_tags(db_path: Path) -> None:
+    start_live(db_path, ManualClock(START))
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+        async with app.run_test(size=(100, 60)) as pilot:
+            await settle(pilot)
+            page = await help_page(pilot, "f1")
+            for keys, what in [
+                ("F1", "this page"),
+                ("F2", "jump to a phase"),
+                ("F5", "next phase"),
+                ("F8", "undo the last entry"),
+                ("F9", "save the minutes"),
+                ("pgup", "scroll the workspace up"),
+                ("^c", "the session stays live"),
+                ("#case @who title", "a case that member brings"),
+                ("#vote N [count]", "dot votes"),
+            ]:
+                assert offers(page, keys, what), f"{keys} {what} missing from\n{page}"
+            assert not offers(page, "q ", "Quit"), "q is typed into the capture box"
+            await pilot.press("q")  # closes the help, does not quit mid-meeting
+            await pilot.pause()
+            assert isinstance(app.screen, SessionScreen) and app.is_running

@@ -96,17 +96,18 @@ class BrowserScreen(Screen[None]):
 
     COMMANDS = {BrowserCommands}
     BINDINGS = [
+        # Help leads the footer, so a narrow terminal never cuts it off.
+        Binding("question_mark,f1", "help", "Help", id="browser.help"),
         Binding("slash", "search", "Search", id="browser.search"),
         Binding("f", "filter", "Filter", id="browser.filter"),
         Binding("w", "what_worked", "What worked", id="browser.what_worked"),
         Binding("g", "references", "Go to", id="browser.references"),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="browser.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", id="browser.forward", show=False),
-        Binding("l", "live", "Live", id="browser.live", show=False),
+        Binding("l", "live", "Live", id="browser.live"),
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
         Binding("a", "action_status", "Action status", id="browser.action_status"),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
-        Binding("question_mark", "help", "Help", id="browser.help"),
         Binding("escape", "leave_search", "Leave search", id="browser.leave_search", show=False),
     ]
 
@@ -137,9 +138,13 @@ class BrowserScreen(Screen[None]):
             yield PagedList(id="list")
             with VerticalScroll(id="detail"):
                 yield Markdown(id="detail-md", open_links=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is in the help
+
+    def on_resize(self) -> None:
+        self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
+        self.on_resize()
         self.query_one("#navigator", OptionList).border_title = "Browse"
         self.query_one("#detail", VerticalScroll).border_title = "Detail"
         self.query_one("#live-banner", Static).display = False
@@ -409,9 +414,15 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(ReferenceScreen(self.detail.refs), chosen)
 
     def action_help(self) -> None:
-        from coptui.ui.screens.help import HelpScreen
+        from coptui.ui.screens.help import HelpScreen, key_rows
 
-        self.app.push_screen(HelpScreen(self))
+        note = "Writes by a facilitator elsewhere show in the live banner within a second."
+        if not self.app.repertoire.read_only:
+            note = (
+                "e edits a case, a changes an action's status and n adds a report-back: "
+                "each is offered when the cursor is on a case or an action. " + note
+            )
+        self.app.push_screen(HelpScreen(key_rows(self), note))
 
     # -- live follow --------------------------------------------------------------------------
 

@@ -79,8 +79,18 @@ class SessionScreen(Screen[None]):
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
-        Binding("pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False),
-        Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
+        # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
+        Binding(
+            "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
+        ),
+        Binding(
+            "pagedown",
+            "scroll_workspace(1)",
+            "Scroll down",
+            id="session_page_down",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -338,7 +348,7 @@ class SessionScreen(Screen[None]):
         self.change(shuffle)
 
     def action_help(self) -> None:
-        self.app.push_screen(SessionHelpScreen())
+        self.app.push_screen(SessionHelpScreen(self))
 
     def action_minutes(self) -> None:
         """Interim (or final) minutes as Markdown, in the folder coptui was started from."""
