@@ -3,7 +3,7 @@ the home screen after a session ends, help, phase jumping, capture corrections, 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -207,3 +207,67 @@ async def test_f1_in_a_session_lists_its_keys_and_the_tags(db_path: Path) -> Non
             await pilot.press("q")  # closes the help, does not quit mid-meeting
             await pilot.pause()
             assert isinstance(app.screen, SessionScreen) and app.is_running
+
+
+def drawn(app: CoptuiApp, selector: str) -> str:
+    """What is drawn inside one widget, its lines joined by spaces, wrapping undone."""
+    return words(" ".join(screen_lines(app, app.screen.query_one(selector).region)))
+
+
+async def type_line(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def test_correcting_mistakes_in_the_capture_box(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
+    start_live(db_path, ManualClock(START))
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            # ↑/↓ walk back through the lines entered, and back down to what was being typed.
+            await type_line(pilot, "Glad to be here")
+            await type_line(pilot, "@bem Tired")
+            assert "@bem is not a member; did you mean @ben?" in drawn(app, "#capture-message")
+            await pilot.press("ctrl+u", *"half-typ")
+            for key, shown in [("up", "@bem Tired"), ("up", "Glad to be here"), ("up", "Glad to be here")]:
+                await pilot.press(key)
+                assert shown in drawn(app, "#capture-input"), key
+            await pilot.press("down")
+            assert "@bem Tired" in drawn(app, "#capture-input")
+            await pilot.press("down")
+            assert "half-typ" in drawn(app, "#capture-input")
+            await pilot.press("ctrl+u")
+            # F8 takes back the last entry and gives its line back to fix.
+            await type_line(pilot, "@cho Tried of pages")
+            await pilot.press("f8")
+            await settle(pilot)
+            assert "undone: a check-in from @cho" in drawn(app, "#capture-message")
+            assert "@cho Tried of pages" in drawn(app, "#capture-input")
+            await pilot.press("ctrl+u")
+            await type_line(pilot, "@cho Tired of pages")
+            # A due date as people say it, read back with its weekday.
+            await type_line(pilot, "#action @ben due:14 Dec try ticket routing")
+            assert "filed an action for @ben, due Mon 14 Dec 2026" in drawn(app, "#capture-message")
+            # A long message wraps inside 80 columns instead of being cut.
+            await type_line(pilot, "#action @ben due:31/12/1999 try ticket routing")
+            message = drawn(app, "#capture-message")
+            assert "due Fri 31 Dec 1999 is in the past; give a date from today on" in message
+            await pilot.press("ctrl+u")
+            await type_line(pilot, "#action @ben due:14/13 try ticket routing")
+            assert "due:14/13 is not a date; write it as 2026-12-14, 14 Dec or 14/12 (day first)" in drawn(
+                app, "#capture-message"
+            )
+            await pilot.press("ctrl+u")
+            await type_line(pilot, "#report 1")
+            usage = (
+                "type #report N outcome story (N from matters arising, or @handle); "
+                "outcomes: worked, partly, did-not-work, not-tried"
+            )
+            assert usage in drawn(app, "#capture-message")
+            assert len(screen_lines(app, app.screen.query_one("#capture-message").region)) == 2
+        notes = repertoire.notes(session=3)
+        assert [(n.author, n.text) for n in notes] == [("ana", "Glad to be here"), ("cho", "Tired of pages")]
+        (action,) = [a for a in repertoire.actions() if a.session == 3]
+        assert (action.owner, action.due, action.text) == ("ben", date(2026, 12, 14), "try ticket routing")

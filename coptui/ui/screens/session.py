@@ -226,6 +226,9 @@ class SessionScreen(Screen[None]):
                 else:  # give the text back to be corrected
                     box.value = typed
                     box.cursor_position = len(typed)
+            elif outcome.undone_text and not box.value:  # undone: the line comes back to fix
+                box.value = outcome.undone_text
+                box.cursor_position = len(outcome.undone_text)
             self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     # -- drawing -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from coptui.facilitation.dates import month_first
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 
 # What a one-word footer label means in full, by binding id.
@@ -34,13 +35,18 @@ TAGS = [
     ("#strategy @who text", "a strategy for the case in focus"),
     ("#vote N [count]", "dot votes for strategy N"),
     ("#pick N", "the presenter picks strategy N (again to unpick)"),
-    ("#action @who due:YYYY-MM-DD text", "a commitment; strategy:N says what it tries"),
+    ("#action @who due:14 Dec text", "a commitment; strategy:N says what it tries"),
     ("#decision text", "a decision the group made"),
     ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
     ("#report @who outcome story", "a report from someone with nothing open"),
     ("#absent @who", "not there after all"),
     ("#undo", "take back the last entry (F8)"),
 ]
+
+
+def due_help(month_first: bool) -> str:
+    order = "month/day, as your locale writes dates" if month_first else "day/month"
+    return f"Due dates: due:14 Dec, due:2026-12-14, or numbers only ({order}); no year means the next one."
 
 
 class SessionHelpScreen(HelpScreen):
@@ -50,4 +56,5 @@ class SessionHelpScreen(HelpScreen):
             rows,
             key_table(TAGS, "Capture box"),
             "Outcomes: worked, partly, did-not-work, not-tried.",
+            due_help(month_first()),
         )
