@@ -3,6 +3,8 @@ the home screen after a session ends, help, phase jumping, capture corrections, 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,7 +19,8 @@ from ui_helpers import screen_lines, settle, words
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.store import Repertoire
-from coptui.ui.app import CoptuiApp
+from coptui.ui.app import CoptuiApp, Launch
+from coptui.ui.screens.dialogs import JumpDialog
 from coptui.ui.screens.help import HelpScreen
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
@@ -31,6 +34,20 @@ def start_live(db_path: Path, clock: ManualClock) -> None:
     with Repertoire.open(db_path) as repertoire:
         plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="December clinic")
         LiveSession.start(repertoire, plan, clock)
+
+
+@asynccontextmanager
+async def session_app(
+    repertoire: Repertoire,
+    size: tuple[int, int] = (80, 24),
+    clock: ManualClock | None = None,
+    launch: Launch = "resume",
+) -> AsyncIterator[tuple[CoptuiApp, Pilot[None]]]:
+    """The app on `repertoire` (by default resuming its live session), settled and ready for keys."""
+    app = CoptuiApp(repertoire, clock=clock or ManualClock(START), launch=launch)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 def digits_rows(face: str) -> list[str]:
@@ -67,9 +84,7 @@ async def test_over_time_the_overrun_shows_large_in_the_alarm_colour(
     clock = ManualClock(START)
     start_live(db_path, clock)
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=clock, launch="resume")
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, size=size, clock=clock) as (app, pilot):
             screen = app.screen
             assert isinstance(screen, SessionScreen)
             clock.advance(minutes=11, seconds=5)  # check-in has ten minutes
@@ -89,9 +104,7 @@ async def test_after_the_session_ends_home_shows_no_live_banner_and_r_says_so(db
     clock = ManualClock(START)
     start_live(db_path, clock)  # as `coptui run` resumes a session: the home screen sees it live
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=clock, launch="resume")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, clock=clock) as (app, pilot):
             assert isinstance(app.screen, SessionScreen)
             for _ in range(3):
                 await pilot.press("f5")
@@ -127,9 +140,7 @@ def offers(page: str, keys: str, what: str) -> bool:
 
 async def test_help_on_home_lists_every_key_in_front_of_the_user(db_path: Path) -> None:
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire)
-        async with app.run_test(size=(100, 50)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, size=(100, 50), launch=None) as (app, pilot):
             footer = screen_lines(app)[-1]
             assert "l Live" in footer and "? Help" in footer and "s Start" in footer, footer
             page = await help_page(pilot, "question_mark")
@@ -158,9 +169,7 @@ async def test_help_on_home_lists_every_key_in_front_of_the_user(db_path: Path) 
 async def test_read_only_browsing_offers_no_session_to_start_or_resume(db_path: Path) -> None:
     start_live(db_path, ManualClock(START))
     with Repertoire.open(db_path, read_only=True) as repertoire:
-        app = CoptuiApp(repertoire)
-        async with app.run_test(size=(100, 50)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, size=(100, 50), launch=None) as (app, pilot):
             footer = screen_lines(app)[-1]
             assert "s Start" not in footer and "r Resume" not in footer, footer
             assert "? Help" in footer
@@ -174,9 +183,7 @@ async def test_read_only_browsing_offers_no_session_to_start_or_resume(db_path: 
 
 async def test_f1_on_the_start_screen_lists_its_keys(db_path: Path) -> None:
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire)
-        async with app.run_test(size=(100, 50)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, size=(100, 50), launch=None) as (app, pilot):
             await pilot.press("s")
             await settle(pilot)
             assert "F1 Help" in screen_lines(app)[-1]
@@ -187,9 +194,7 @@ async def test_f1_on_the_start_screen_lists_its_keys(db_path: Path) -> None:
 async def test_f1_in_a_session_lists_its_keys_and_the_tags(db_path: Path) -> None:
     start_live(db_path, ManualClock(START))
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
-        async with app.run_test(size=(100, 60)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire, size=(100, 60)) as (app, pilot):
             page = await help_page(pilot, "f1")
             for keys, what in [
                 ("F1", "this page"),
@@ -223,9 +228,7 @@ async def test_correcting_mistakes_in_the_capture_box(db_path: Path, monkeypatch
     monkeypatch.setenv("LC_ALL", "en_GB.UTF-8")
     start_live(db_path, ManualClock(START))
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
+        async with session_app(repertoire) as (app, pilot):
             # ↑/↓ walk back through the lines entered, and back down to what was being typed.
             await type_line(pilot, "Glad to be here")
             await type_line(pilot, "@bem Tired")
@@ -271,3 +274,53 @@ async def test_correcting_mistakes_in_the_capture_box(db_path: Path, monkeypatch
         assert [(n.author, n.text) for n in notes] == [("ana", "Glad to be here"), ("cho", "Tired of pages")]
         (action,) = [a for a in repertoire.actions() if a.session == 3]
         assert (action.owner, action.due, action.text) == ("ben", date(2026, 12, 14), "try ticket routing")
+
+
+async def test_f2_lists_numbered_phases_and_a_digit_picks_one(db_path: Path) -> None:
+    start_live(db_path, ManualClock(START))
+    with Repertoire.open(db_path) as repertoire:
+        async with session_app(repertoire) as (app, pilot):
+            assert "▶ Check-in" in drawn(app, "#agenda")
+            await pilot.press("f2")
+            await pilot.pause()
+            dialog = drawn(app, "JumpDialog .dialog")
+            for line in ("▶ 1. Check-in (10 min)", "2. Problem sharing (15 min)", "4. Report-back (15 min)"):
+                assert line in dialog, dialog
+            await pilot.press("3")
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+            assert "▶ Collaborative" in drawn(app, "#agenda")
+            await pilot.press("f2")
+            await pilot.pause()
+            assert "▶ 3. Collaborative problem solving" in drawn(app, "JumpDialog .dialog")
+            await pilot.press("9")  # no phase 9: stays open
+            await pilot.pause()
+            assert isinstance(app.screen, JumpDialog)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert repertoire.session(3).current_phase == 2
+
+
+async def test_with_more_than_nine_phases_two_digits_pick_one(db_path: Path) -> None:
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("troika-consulting"), "ana", ["ben", "cho"])
+        async with session_app(repertoire, clock=clock, launch=plan) as (app, pilot):
+            for keys, phase in [(("1", "2"), 11), (("4",), 3), (("1", "enter"), 0), (("1", "3"), 12)]:
+                await pilot.press("f2")
+                await pilot.pause()
+                await pilot.press(*keys)
+                await settle(pilot)
+                assert isinstance(app.screen, SessionScreen)
+                live = repertoire.live_session()
+                assert live is not None and live.current_phase == phase, keys
+
+
+async def test_a_case_filed_during_check_in_is_kept_with_a_warning(db_path: Path) -> None:
+    start_live(db_path, ManualClock(START))
+    with Repertoire.open(db_path) as repertoire:
+        async with session_app(repertoire) as (app, pilot):
+            await type_line(pilot, "#case @ben Flaky deploys")
+            warning = "during check-in: F5 moves on to problem sharing, F8 undoes"
+            assert f"filed case “Flaky deploys” by @ben, {warning}" in drawn(app, "#capture-message")
+        assert [c.title for c in repertoire.session_cases(3)] == ["Flaky deploys"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -336,7 +336,13 @@ class LiveSession:
             self.repertoire.delete_case(case_id)
             self._state.focus = before
 
-        return self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
+        filed = self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
+        if self.phase.kind is PhaseKind.CHECK_IN:
+            # Filed all the same (nothing typed is lost); the warning says how to move it on.
+            return replace(
+                filed, message=f"{filed.message}, during check-in: F5 moves on to problem sharing, F8 undoes"
+            )
+        return filed
 
     def _file_case_detail(self, entry: CaseDetailEntry) -> EntryResult:
         case = self._focused_case()
