@@ -18,6 +18,7 @@ from ui_helpers import screen_lines, settle, words
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
+from coptui.models import Action
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp, Launch
 from coptui.ui.screens.dialogs import JumpDialog
@@ -26,6 +27,7 @@ from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.countdown import big_clock
+from coptui.ui.widgets.paged_list import Ref
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
@@ -216,7 +218,7 @@ async def test_f1_in_a_session_lists_its_keys_and_the_tags(db_path: Path) -> Non
 
 def drawn(app: CoptuiApp, selector: str) -> str:
     """What is drawn inside one widget, its lines joined by spaces, wrapping undone."""
-    return words(" ".join(screen_lines(app, app.screen.query_one(selector).region)))
+    return words(" ".join(screen_lines(app, app.screen.query_one(selector).content_region)))
 
 
 async def type_line(pilot: Pilot[None], text: str) -> None:
@@ -324,3 +326,51 @@ async def test_a_case_filed_during_check_in_is_kept_with_a_warning(db_path: Path
             warning = "during check-in: F5 moves on to problem sharing, F8 undoes"
             assert f"filed case “Flaky deploys” by @ben, {warning}" in drawn(app, "#capture-message")
         assert [c.title for c in repertoire.session_cases(3)] == ["Flaky deploys"]
+
+
+LONG_ACTION = (
+    "Move every queue alert without clinical impact to the ServiceNow 'Integration' queue for two "
+    "weeks; keep paging for the 14 feeds the clinical safety officer lists as critical."
+)
+
+
+async def test_forms_and_dialogs_fit_80x24(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        repertoire.add_action(Action(case=2, session=2, owner="cho", text=LONG_ACTION))
+        async with session_app(repertoire, launch=None) as (app, pilot):
+            browser = app.screen
+            assert isinstance(browser, HomeScreen)
+            for ref, key, buttons in [
+                (Ref("case", 2), "e", "Save Cancel"),
+                (Ref("action", 3), "a", "Save Cancel"),
+                (Ref("action", 3), "n", "Save Cancel"),
+                (None, "f", "Apply Clear all Cancel"),
+            ]:
+                if ref is not None:
+                    browser.follow(ref)
+                    await settle(pilot)
+                await pilot.press(key)
+                await settle(pilot)
+                form = drawn(app, ".form")
+                assert buttons in form, (key, form)
+                if key == "a":
+                    assert f"@cho: {LONG_ACTION}" in form
+                await pilot.press("escape")
+                await settle(pilot)
+
+
+async def test_phase_guidance_and_a_long_agenda_fit_80x24(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("troika-consulting"), "ana", ["ben", "cho"])
+        async with session_app(repertoire, launch=plan) as (app, pilot):
+            await pilot.press("f5")
+            await settle(pilot)
+            view = app.screen.view
+            assert isinstance(app.screen, SessionScreen) and view is not None
+            assert len(view.phase.prompt) > 70
+            assert words(view.phase.prompt) in drawn(app, "#workspace")
+            assert "F1 Help" in screen_lines(app)[-1]
+            await pilot.press("f2")
+            await pilot.pause()
+            dialog = drawn(app, "JumpDialog .dialog")
+            assert "Go to which phase?" in dialog and "Its number, or ↑↓ and Enter: go Escape: stay" in dialog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -69,8 +70,8 @@ class JumpDialog(ModalScreen[int | None]):
     def _option(self, phase: PhaseRun) -> Option:
         mark = "▶" if phase.position == self.current else " "
         number = str(phase.position + 1).rjust(len(str(len(self.phases))))
-        text = f"{mark} {number}. {phase.title} ({phase.timebox_minutes} min)"
-        return Option(plain(text), id=str(phase.position))
+        text = Text.assemble(f"{mark} {number}. ", plain(f"{phase.title} ({phase.timebox_minutes} min)"))
+        return Option(text, id=str(phase.position))
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current
