@@ -97,6 +97,8 @@ async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path)
             await pilot.press("f8")
             await settle(pilot)
             assert "undone" in message(app)
+            assert app.screen.query_one("#capture-input", Input).value == "#strategy @ana oops"
+            await pilot.press("ctrl+u")  # the undone line came back to fix; not wanted here
             await type_line(pilot, "#vote 2 3")
             await type_line(pilot, "#pick 2")
             await type_line(pilot, "#action @ben due:2026-12-17 quarantine ten")
@@ -217,7 +219,7 @@ async def test_jump_back_and_the_timer_warnings(db_path: Path) -> None:
             screen.tick()
             await pilot.pause()
             assert countdown.has_class("-over")
-            assert app.screen.query_one("#countdown-digits", Digits).value == "-01:00"
+            assert app.screen.query_one("#countdown-digits", Digits).value == "+01:00"
             assert [n.message for n in app._notifications][-1] == "Check-in: over time (F7 adds 5 minutes)"
             await pilot.press("f2")
             await pilot.pause()
@@ -372,7 +374,8 @@ async def test_keys_act_in_the_order_pressed_however_fast(db_path: Path) -> None
     after F5 is filed in the new phase. No pause between any of the keys."""
     async with resumed_session(db_path) as (app, pilot, repertoire):
         await pilot.press(*"@ben in check-in", "enter", "f5", *"right after F5", "enter")
-        await pilot.press(*"a mistake", "enter", "f8", "f5", *"in solving", "enter")
+        # F8 gives the undone line back to fix unless typing has gone on; here it is cleared.
+        await pilot.press(*"a mistake", "enter", "f8", "ctrl+u", "f5", *"in solving", "enter")
         await settle(pilot)
         assert "✓ filed a note" in screen_lines(app)[-2]
         assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Collaborative")

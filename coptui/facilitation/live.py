@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from coptui.counts import plural, there_are
 from coptui.facilitation.clock import Clock, SystemClock
+from coptui.facilitation.dates import spoken
 from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
@@ -83,6 +84,7 @@ class SessionPlan:
 class _Undo:
     description: str
     revert: Callable[[], None]
+    typed: str = ""  # the line that filed it: undo hands it back to be fixed and entered again
 
 
 @dataclass
@@ -90,6 +92,7 @@ class _State:
     undo: list[_Undo] = field(default_factory=list)
     focus: int | None = None  # a case id
     end_asked: bool = False  # the last command was F5 on the last phase
+    typed: str = ""  # the line `enter` is filing now
 
     def copy(self) -> _State:
         return replace(self, undo=list(self.undo))
@@ -301,7 +304,8 @@ class LiveSession:
         with self._lock:
             if self.closed:
                 return EntryResult(False, "the session has ended; nothing more can be filed")
-            entry = parse_entry(text, self.member_names)
+            self._state.typed = text
+            entry = parse_entry(text, self.member_names, self._today())
             if isinstance(entry, EntryError):
                 return EntryResult(False, entry.message)
             try:
@@ -321,10 +325,10 @@ class LiveSession:
             except StoreError as error:
                 return EntryResult(False, f"could not undo {last.description}: {error}")
             self._state.undo.pop()
-            return EntryResult(True, f"undone: {last.description}")
+            return EntryResult(True, f"undone: {last.description}", undone_text=last.typed)
 
     def _remember(self, description: str, revert: Callable[[], None]) -> EntryResult:
-        self._state.undo.append(_Undo(description, revert))
+        self._state.undo.append(_Undo(description, revert, self._state.typed))
         return EntryResult(True, f"filed {description}")
 
     def _file(self, entry: Entry) -> EntryResult:
@@ -402,7 +406,13 @@ class LiveSession:
             self.repertoire.delete_case(case_id)
             self._state.focus = before
 
-        return self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
+        filed = self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
+        if self.phase.kind is PhaseKind.CHECK_IN:
+            # Filed all the same (nothing typed is lost); the warning says how to move it on.
+            return replace(
+                filed, message=f"{filed.message}, during check-in: F5 moves on to problem sharing, F8 undoes"
+            )
+        return filed
 
     def _file_case_detail(self, entry: CaseDetailEntry) -> EntryResult:
         case = self._focused_case()
@@ -486,7 +496,7 @@ class LiveSession:
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:
         if entry.due is not None and entry.due < self._today():
-            return EntryResult(False, f"due:{entry.due} is in the past; give a date from today on")
+            return EntryResult(False, f"due {spoken(entry.due)} is in the past; give a date from today on")
         case = None if self._state.focus is None else self.repertoire.case(self._state.focus)
         strategy_id: int | None = None
         if entry.strategy is not None:
@@ -517,7 +527,8 @@ class LiveSession:
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
-        return self._remember(f"an action for @{entry.owner}", revert)
+        due = f", due {spoken(entry.due)}" if entry.due else ""
+        return self._remember(f"an action for @{entry.owner}{due}", revert)
 
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None

@@ -8,7 +8,7 @@
     #strategy @handle text              a strategy for the case in focus, proposed by that member
     #vote N [count]                     dot votes for strategy N of the case in focus
     #pick N                             the presenter picks (or unpicks) strategy N
-    #action @handle [due:YYYY-MM-DD] [strategy:N] text
+    #action @handle [due:14 Dec] [strategy:N] text   (due: also 2026-12-14 or 14/12)
     #decision text                      a decision the group made
     #report N|@handle outcome story [lesson: text] [value:cycle]
     #absent @handle                     an attendee is not there after all
@@ -27,6 +27,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
+from coptui.facilitation.dates import DATE_FORMS, absolute_date, is_month
 from coptui.models import Outcome, ValueCycle
 from coptui.text import clean_line, clean_text
 
@@ -158,15 +159,18 @@ TAGS = (
 )
 
 
-def parse_entry(text: str, handles: Collection[str]) -> Entry | EntryError:
-    """Read one line (or more) from the capture box; `handles` are the community's members."""
+def parse_entry(text: str, handles: Collection[str], today: date | None = None) -> Entry | EntryError:
+    """Read one line (or more) from the capture box; `handles` are the community's members.
+
+    `today` (the meeting's day) places a due date typed without a year, such as due:14 Dec.
+    """
     try:
-        return _parse(clean_text(text), {h.lower() for h in handles})
+        return _parse(clean_text(text), {h.lower() for h in handles}, today or date.today())
     except Exception as error:  # the capture box must never bring the meeting down
         return EntryError(f"could not read that entry ({error})")
 
 
-def _parse(text: str, handles: set[str]) -> Entry | EntryError:
+def _parse(text: str, handles: set[str], today: date) -> Entry | EntryError:
     if not text:
         return EntryError("nothing to file: type a note, or a tag such as #case (F1 lists them)")
     match = _TAG.match(text)
@@ -179,6 +183,8 @@ def _parse(text: str, handles: set[str]) -> Entry | EntryError:
         close = difflib.get_close_matches(tag, _PARSERS, n=1)
         hint = f"did you mean #{close[0]}?" if close else "F1 lists the tags"
         return EntryError(f"#{tag} is not a tag; {hint}")
+    if parser is _action:  # the one tag read against the day: due:14 Dec
+        return _action(rest, handles, today)
     return parser(rest, handles)
 
 
@@ -187,7 +193,7 @@ def _note(text: str, handles: set[str]) -> Entry | EntryError:
     if author is None:
         return NoteEntry(text)
     if author not in handles:
-        return _unknown(author)
+        return _unknown(author, handles)
     if not rest:
         return EntryError(f"what did @{author} say? type it after the handle")
     return NoteEntry(rest, author)
@@ -200,10 +206,12 @@ def _leading_handle(text: str) -> tuple[str | None, str]:
     return match.group(1).lower().rstrip(",:;"), text[match.end() :].strip()
 
 
-def _unknown(handle: str) -> EntryError:
+def _unknown(handle: str, handles: Collection[str]) -> EntryError:
     if not handle:
         return EntryError("a handle follows @ with no space, as in @ben")
-    return EntryError(f"@{handle} is not a member; add them from the start screen, or check the spelling")
+    close = difflib.get_close_matches(handle, sorted(handles), n=1)
+    hint = f"did you mean @{close[0]}?" if close else "add them from the start screen, or check the spelling"
+    return EntryError(f"@{handle} is not a member; {hint}")
 
 
 def _member(rest: str, handles: set[str], usage: str) -> tuple[str, str] | EntryError:
@@ -211,7 +219,7 @@ def _member(rest: str, handles: set[str], usage: str) -> tuple[str, str] | Entry
     if handle is None:
         return EntryError(f"who? {usage}")
     if handle not in handles:
-        return _unknown(handle)
+        return _unknown(handle, handles)
     return handle, text
 
 
@@ -300,8 +308,8 @@ def _pick(rest: str, handles: set[str]) -> Entry | EntryError:
     return number if isinstance(number, EntryError) else PickEntry(number)
 
 
-def _action(rest: str, handles: set[str]) -> Entry | EntryError:
-    usage = "type #action @handle due:YYYY-MM-DD what they will try"
+def _action(rest: str, handles: set[str], today: date | None = None) -> Entry | EntryError:
+    usage = "type #action @handle due:14 Dec what they will try"
     found = _member(rest, handles, usage)
     if isinstance(found, EntryError):
         return found
@@ -309,13 +317,15 @@ def _action(rest: str, handles: set[str]) -> Entry | EntryError:
     due: date | None = None
     strategy: int | None = None
     words: list[str] = []
-    for word in text.split(" "):
+    rest_words = text.split(" ")
+    while rest_words:
+        word = rest_words.pop(0)
         key, colon, value = word.partition(":")
         if key.lower() == "due" and colon:
-            try:
-                due = date.fromisoformat(value)
-            except ValueError:
-                return EntryError(f"due:{value} is not a date; write it as due:YYYY-MM-DD")
+            value = _date_words(value, rest_words)
+            due = absolute_date(value, today or date.today())
+            if due is None:
+                return EntryError(f"due:{value} is not a date; write it as {DATE_FORMS}")
         elif key.lower() in ("strategy", "s") and colon and value:
             number = _number(value, "the strategy", usage)
             if isinstance(number, EntryError):
@@ -329,6 +339,18 @@ def _action(rest: str, handles: set[str]) -> Entry | EntryError:
     return ActionEntry(owner, what, due, strategy)
 
 
+def _date_words(value: str, words: list[str]) -> str:
+    """`due:14 Dec 2026` is three words: take along (from `words`) those that belong to the date."""
+    parts = [value]
+    day_month = value.isdigit() and is_month(words[0]) if words else False
+    month_day = is_month(value) and words[0].isdigit() if words else False
+    if day_month or month_day:
+        parts.append(words.pop(0))
+        if words and len(words[0]) == 4 and words[0].isdigit():
+            parts.append(words.pop(0))
+    return " ".join(parts)
+
+
 def _report(rest: str, handles: set[str]) -> Entry | EntryError:
     usage = f"type #report N outcome story (N from matters arising, or @handle); outcomes: {OUTCOME_WORDS}"
     words = rest.split(None, 2)
@@ -340,7 +362,7 @@ def _report(rest: str, handles: set[str]) -> Entry | EntryError:
     if who.startswith("@"):
         member = who[1:].lower()
         if member not in handles:
-            return _unknown(member)
+            return _unknown(member, handles)
     else:
         number = _number(who, "the matter", usage)
         if isinstance(number, EntryError):

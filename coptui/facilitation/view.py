@@ -13,6 +13,7 @@ from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session, Str
 class EntryResult:
     ok: bool
     message: str
+    undone_text: str = ""  # after an undo: the line that had filed what was undone
 
 
 @dataclass(frozen=True)

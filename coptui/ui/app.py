@@ -45,6 +45,8 @@ class CoptuiApp(App[None]):
     BINDINGS = [
         Binding("ctrl+c", "quit", "Quit", id="quit", show=False, priority=True),
         Binding("q", "quit", "Quit", id="quit_q"),
+        # Screens with help of their own (the browser, the session) bind F1 themselves.
+        Binding("f1", "help", "Help", id="help", key_display="F1"),
     ]
 
     def __init__(
@@ -127,6 +129,12 @@ class CoptuiApp(App[None]):
             self.notify("This repertoire is open read-only: nothing is saved from here.", markup=False)
             return None
         return super().deliver_screenshot(*args, **kwargs)
+
+    def action_help(self) -> None:
+        """Every key of the screen in front, read off its bindings."""
+        from coptui.ui.screens.help import HelpScreen, key_rows
+
+        self.push_screen(HelpScreen(key_rows(self.screen)))
 
     def toggle_high_contrast(self) -> None:
         self.theme = DEFAULT_THEME if self.theme == HIGH_CONTRAST.name else HIGH_CONTRAST.name

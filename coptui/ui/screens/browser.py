@@ -100,6 +100,8 @@ class BrowserScreen(Screen[None]):
 
     COMMANDS = {BrowserCommands}
     BINDINGS = [
+        # Help leads the footer, so a narrow terminal never cuts it off.
+        Binding("question_mark,f1", "help", "Help", id="browser.help"),
         # A priority binding acts as the app routes the key, so the keys typed right after `/`
         # (in one burst, or queued while the app starts under load) are routed to the box.
         Binding("slash", "search", "Search", id="browser.search", priority=True),
@@ -108,11 +110,10 @@ class BrowserScreen(Screen[None]):
         Binding("g", "references", "Go to", id="browser.references"),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="browser.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", id="browser.forward", show=False),
-        Binding("l", "live", "Live", id="browser.live", show=False),
+        Binding("l", "live", "Live", id="browser.live"),
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
         Binding("a", "action_status", "Action status", id="browser.action_status"),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
-        Binding("question_mark", "help", "Help", id="browser.help"),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
@@ -149,9 +150,13 @@ class BrowserScreen(Screen[None]):
             yield PagedList(id="list")
             with VerticalScroll(id="detail"):
                 yield Markdown(id="detail-md", open_links=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is in the help
+
+    def on_resize(self) -> None:
+        self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
+        self.on_resize()
         self.query_one("#navigator", OptionList).border_title = "Browse"
         self.query_one("#detail", VerticalScroll).border_title = "Detail"
         self.query_one("#live-banner", Static).display = False
@@ -424,9 +429,15 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(ReferenceScreen(self.detail.refs), chosen)
 
     def action_help(self) -> None:
-        from coptui.ui.screens.help import HelpScreen
+        from coptui.ui.screens.help import HelpScreen, key_rows
 
-        self.app.push_screen(HelpScreen(self))
+        note = "Writes by a facilitator elsewhere show in the live banner within a second."
+        if not self.app.repertoire.read_only:
+            note = (
+                "e edits a case, a changes an action's status and n adds a report-back: "
+                "each is offered when the cursor is on a case or an action. " + note
+            )
+        self.app.push_screen(HelpScreen(key_rows(self), note))
 
     # -- live follow --------------------------------------------------------------------------
 

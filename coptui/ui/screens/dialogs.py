@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -39,37 +40,59 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class JumpDialog(ModalScreen[int | None]):
-    """Pick a phase to go to; Escape stays where we are."""
+    """Pick a phase to go to by its number (or the list and Enter); Escape stays where we are.
+
+    With more than nine phases, a digit that could begin a longer number (1 of 12) waits
+    for the next one, or for Enter.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Stay", id="jump_cancel"),
         Binding("q", "cancel", "Stay", id="jump_cancel_q", show=False),
+        *(
+            Binding(str(digit), f"digit({digit})", f"Phase {digit}", id=f"jump_digit_{digit}", show=False)
+            for digit in range(10)
+        ),
     ]
 
     def __init__(self, phases: list[PhaseRun], current: int) -> None:
         super().__init__()
         self.phases = phases
         self.current = current
+        self.typed = ""  # the digits of the phase number typed so far
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Go to which phase?", classes="dialog-title")
-            yield OptionList(
-                *(
-                    Option(
-                        plain(f"{p.position + 1}. {p.title} ({p.timebox_minutes} min)"), id=str(p.position)
-                    )
-                    for p in self.phases
-                ),
-                id="jump-phases",
-            )
-            yield Label("Enter: go    Escape: stay", classes="dialog-keys")
+            yield Label("Go to which phase? (▶ is where we are)", classes="dialog-title")
+            yield OptionList(*(self._option(p) for p in self.phases), id="jump-phases")
+            yield Label("Its number, or ↑↓ and Enter: go    Escape: stay", classes="dialog-keys")
+
+    def _option(self, phase: PhaseRun) -> Option:
+        mark = "▶" if phase.position == self.current else " "
+        number = str(phase.position + 1).rjust(len(str(len(self.phases))))
+        text = Text.assemble(f"{mark} {number}. ", plain(f"{phase.title} ({phase.timebox_minutes} min)"))
+        return Option(text, id=str(phase.position))
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id or 0))
+
+    def action_digit(self, digit: int) -> None:
+        count = len(self.phases)
+        typed = self.typed + str(digit)
+        if not 1 <= int(typed) <= count:  # not a longer number: start again from this digit
+            typed = str(digit)
+        if not 1 <= int(typed) <= count:
+            self.app.bell()
+            return
+        number = int(typed)
+        if number * 10 > count:  # no phase number begins with these digits and goes on
+            self.dismiss(number - 1)
+            return
+        self.typed = typed
+        self.query_one(OptionList).highlighted = number - 1
 
     def action_cancel(self) -> None:
         self.dismiss(None)

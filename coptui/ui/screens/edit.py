@@ -13,9 +13,9 @@ from pydantic import BaseModel, ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from coptui.models import (
     Action,
@@ -28,7 +28,7 @@ from coptui.models import (
     Topic,
     ValueCycle,
 )
-from coptui.ui.render import block_str, plain, plain_str
+from coptui.ui.render import block, block_str, plain, plain_str
 from coptui.ui.screens.forms import make_compact
 from coptui.ui.widgets.clean_input import CleanInput, CleanTextArea
 
@@ -49,9 +49,11 @@ class Form(ModalScreen[T | None], Generic[T]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="form", can_focus=False) as form:
+        # The fields scroll; the error and the buttons stay in view, even at 80x24.
+        with Vertical(classes="form") as form:
             form.border_title = f"{self.TITLE_TEXT} · F2 saves · escape cancels"
-            yield from self.form_fields()
+            with VerticalScroll(classes="form-fields", can_focus=False):
+                yield from self.form_fields()
             yield Label("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -114,7 +116,7 @@ class EditCaseScreen(Form[Case]):
         yield Label("Question")
         yield CleanTextArea(block_str(self.case.question), id="question", soft_wrap=True)
         known = ", ".join(t.slug for t in self.topics)
-        yield Label(plain(f"Topics, separated by commas (known: {known})", width=300))
+        yield Static(block(f"Topics, separated by commas (known: {known})"), classes="form-label")
         yield CleanInput(plain_str(", ".join(self.case.topics)), id="topics")
         yield Label("Status")
         yield Select(
@@ -159,7 +161,7 @@ class ActionStatusScreen(Form[tuple[Action, ActionStatus]]):
         self.action_item = action
 
     def form_fields(self) -> ComposeResult:
-        yield Label(plain(f"@{self.action_item.owner}: {self.action_item.text}", width=200))
+        yield Static(block(f"@{self.action_item.owner}: {self.action_item.text}"), classes="form-text")
         yield Select(
             [(s.value, s.value) for s in ActionStatus],
             value=self.action_item.status.value,
@@ -183,7 +185,8 @@ class ReportBackScreen(Form[ReportBack]):
 
     def form_fields(self) -> ComposeResult:
         if self.action_item is not None:
-            yield Label(plain(f"On action {self.action_item.id}: {self.action_item.text}", width=200))
+            on_action = f"On action {self.action_item.id}: {self.action_item.text}"
+            yield Static(block(on_action), classes="form-text")
         else:
             yield Label(f"On case {self.case_id}")
         yield Label("Who reports")

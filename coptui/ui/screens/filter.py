@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -31,47 +33,30 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
 
     def compose(self) -> ComposeResult:
         f = self.current
-        with VerticalScroll(id="filter-form", classes="form", can_focus=False) as form:
+        # The fields scroll; the error and the buttons stay in view, even at 80x24.
+        with Vertical(id="filter-form", classes="form") as form:
             form.border_title = "Filter · F2 applies · escape cancels"
-            yield Label("Topic")
-            yield Select(
-                [(plain(t.name), t.slug) for t in self.topics],
-                value=f.topic or Select.NULL,
-                id="topic",
-                prompt="any topic",
-            )
-            yield Label("Case status")
-            yield Select(
-                [(s.value.replace("_", " "), s.value) for s in CaseStatus],
-                value=f.status.value if f.status else Select.NULL,
-                id="status",
-                prompt="any status",
-            )
-            yield Label("Outcome reported")
-            yield Select(
-                [(o.value.replace("_", " "), o.value) for o in Outcome],
-                value=f.outcome.value if f.outcome else Select.NULL,
-                id="outcome",
-                prompt="any outcome",
-            )
-            yield Label("Member (who brought, proposed, owns or wrote it)")
-            yield Select(
-                [(plain(f"@{m.handle} {m.name}"), m.handle) for m in self.members],
-                value=f.member or Select.NULL,
-                id="member",
-                prompt="anyone",
-            )
-            yield Label("From and to (YYYY-MM-DD)")
-            with Horizontal(classes="dates"):
-                yield CleanInput(str(f.since or ""), placeholder="from", id="since")
-                yield CleanInput(str(f.until or ""), placeholder="to", id="until")
-            yield Label("Search results in order of")
-            yield Select(
-                [("relevance", SortOrder.RELEVANCE.value), ("date, newest first", SortOrder.DATE.value)],
-                value=f.sort.value,
-                allow_blank=False,
-                id="sort",
-            )
+            with VerticalScroll(classes="form-fields", can_focus=False):
+                statuses = [(s.value.replace("_", " "), s.value) for s in CaseStatus]
+                outcomes = [(o.value.replace("_", " "), o.value) for o in Outcome]
+                members = [(plain(f"@{m.handle} {m.name}"), m.handle) for m in self.members]
+                yield from _choice("Topic", [(plain(t.name), t.slug) for t in self.topics], f.topic, "topic")
+                yield from _choice("Case status", statuses, f.status and f.status.value, "status")
+                yield from _choice("Outcome reported", outcomes, f.outcome and f.outcome.value, "outcome")
+                yield from _choice(
+                    "Member (who brought, proposed, owns or wrote it)", members, f.member, "member"
+                )
+                yield Label("From and to (YYYY-MM-DD)")
+                with Horizontal(classes="dates"):
+                    yield CleanInput(str(f.since or ""), placeholder="from", id="since")
+                    yield CleanInput(str(f.until or ""), placeholder="to", id="until")
+                yield Label("Search results in order of")
+                yield Select(
+                    [("relevance", SortOrder.RELEVANCE.value), ("date, newest first", SortOrder.DATE.value)],
+                    value=f.sort.value,
+                    allow_blank=False,
+                    id="sort",
+                )
             yield Label("", id="filter-error")
             with Horizontal(classes="buttons"):
                 yield Button("Apply", variant="primary", id="apply")
@@ -116,3 +101,11 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
             self.dismiss(BrowseFilter())
         else:
             self.dismiss(None)
+
+
+def _choice(label: str, options: list[tuple[Any, str]], value: str | None, name: str) -> ComposeResult:
+    """A labelled choice that may be left empty: "any topic", "anyone"."""
+    yield Label(label)
+    yield Select(
+        options, value=value or Select.NULL, id=name, prompt="anyone" if name == "member" else f"any {name}"
+    )

@@ -15,12 +15,22 @@ from coptui.ui.screens.browser import BrowserScreen
 
 class HomeScreen(BrowserScreen):
     BINDINGS = [
-        Binding("s", "start_session", "Start a session", id="home.start_session"),
-        Binding("r", "resume_session", "Resume live", id="home.resume_session"),
+        # Short for the footer at 80 columns; the tooltip is what help says.
+        Binding("s", "start_session", "Start", id="home.start_session", tooltip="Start a session"),
+        Binding("r", "resume_session", "Resume", id="home.resume_session", tooltip="Resume the live session"),
     ]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A read-only repertoire cannot run a session: the keys leave the footer and the help.
+        if action in ("start_session", "resume_session") and self.app.repertoire.read_only:
+            return False
+        return super().check_action(action, parameters)
+
     def on_screen_resume(self) -> None:
-        self.poll_live()  # back from a session: the banner follows at once
+        # Back from a session: read the live session afresh. The poll skips a read while the
+        # file's data version stands still, and SQLite moves that version only for commits
+        # made by other connections, never for this app's own (the session it just ended).
+        self.check_live(None)
 
     def action_start_session(self) -> None:
         if self.app.repertoire.read_only:

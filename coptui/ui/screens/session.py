@@ -7,6 +7,7 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +71,18 @@ class SessionScreen(Screen[None]):
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
-        Binding("pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False),
-        Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
+        # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
+        Binding(
+            "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
+        ),
+        Binding(
+            "pagedown",
+            "scroll_workspace(1)",
+            "Scroll down",
+            id="session_page_down",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(
@@ -90,6 +101,9 @@ class SessionScreen(Screen[None]):
         self.view: SessionView | None = None
         self.community = ""
         self.recorder: Recorder | None = None
+        # The capture box's keystroke count as each command was pressed, oldest first: a line
+        # goes back into the box only if nothing was typed there since.
+        self._typing_at_press: deque[int] = deque()
         self._reports = _Reports(self)
 
     def compose(self) -> ComposeResult:
@@ -194,7 +208,13 @@ class SessionScreen(Screen[None]):
     def _carried_out(self, message: CarriedOut) -> None:
         self._reports.handled()
         command = message.command
-        self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "")
+        typed_at = self._typing_at_press.popleft() if self._typing_at_press else None
+        # Nothing typed in the box, and no key pressed, since this command.
+        untouched = (
+            typed_at == self.query_one("#capture-input", CaptureInput).keystrokes
+            and not self._typing_at_press
+        )
+        self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "", untouched)
 
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
@@ -219,6 +239,7 @@ class SessionScreen(Screen[None]):
     def press(self, kind: CommandKind, text: str = "") -> None:
         """Hand a command to the recorder, in order after every key before it."""
         if self.recorder is not None:
+            self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
             self.recorder.press(kind, text)
 
     def press_in_key_order(self, kind: CommandKind, text: str = "") -> None:
@@ -236,18 +257,21 @@ class SessionScreen(Screen[None]):
         elif event.state is WorkerState.SUCCESS and isinstance(event.worker.result, MinutesSaved):
             self.notify(f"Minutes saved to {event.worker.result.path}", title="Minutes", markup=False)
 
-    def report(self, outcome: Result, typed: str = "") -> None:
+    def report(self, outcome: Result, typed: str = "", untouched: bool = True) -> None:
+        """Show what became of a command; `untouched`: nothing was typed in the box since it was pressed."""
         if isinstance(outcome, SessionSummary):
             self.app.switch_screen(SessionSummaryScreen(outcome))
         elif isinstance(outcome, EntryResult):
             message = outcome.message
             box = self.query_one("#capture-input", Input)
-            if not outcome.ok and typed:
-                if box.value:  # the facilitator has typed on: keep theirs, say what was refused
-                    message = f"{message} — not filed: {plain_str(typed, 40)}"
-                else:  # give the text back to be corrected
-                    box.value = typed
-                    box.cursor_position = len(typed)
+            # A line goes back into the box to be fixed only if the facilitator has not typed on:
+            # never into the middle of the next line.
+            give_back = typed if not outcome.ok else outcome.undone_text
+            if give_back and untouched and not box.value:
+                box.value = give_back
+                box.cursor_position = len(give_back)
+            elif not outcome.ok and typed:  # the facilitator has typed on: say what was refused
+                message = f"{message} — not filed: {plain_str(typed, 40)}"
             self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     # -- drawing -------------------------------------------------------------------
@@ -354,7 +378,7 @@ class SessionScreen(Screen[None]):
         self.press_in_key_order(CommandKind.SHUFFLE)
 
     def action_help(self) -> None:
-        self.app.push_screen(SessionHelpScreen())
+        self.app.push_screen(SessionHelpScreen(self))
 
     def action_minutes(self) -> None:
         """Interim (or final) minutes as Markdown, in the folder coptui was started from."""

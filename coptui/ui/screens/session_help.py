@@ -1,28 +1,29 @@
-"""The session keys and the capture box's tags, on one page."""
+"""The session screen's keys (read off its active bindings) and the capture box's tags, on one page."""
 
 from __future__ import annotations
 
-from rich.table import Table
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from typing import Any
 
-KEYS = [
-    ("F5", "next phase (on the last phase, F5 twice ends the session)"),
-    ("F4", "back to the previous phase"),
-    ("F2", "jump to a phase"),
-    ("F6", "pause or resume the timer"),
-    ("F7", "five more minutes for this phase"),
-    ("F8", "undo the last entry"),
-    ("F9", "save the minutes so far as Markdown, in the folder coptui started from"),
-    ("F3", "shuffle the speaking order"),
-    ("Ctrl+P", "commands: go to a phase, mark someone absent, focus a case"),
-    ("PgUp/PgDn", "scroll the workspace"),
-    ("→", "accept the suggested #tag or @handle"),
-    ("Ctrl+C", "quit; the session stays live and `coptui run` resumes it"),
-]
+from textual.screen import Screen
+
+from coptui.facilitation.dates import month_first
+from coptui.ui.screens.help import HelpScreen, key_rows, key_table
+
+# What a one-word footer label means in full, by binding id.
+LONGER = {
+    "session_help": "this page",
+    "session_jump": "jump to a phase: F2 then its number",
+    "session_shuffle": "shuffle the speaking order",
+    "session_back": "back to the previous phase",
+    "session_next": "next phase (on the last phase, F5 twice ends the session)",
+    "session_pause": "pause or resume the timer",
+    "session_extend": "five more minutes for this phase",
+    "session_undo": "undo the last entry; its text comes back in the box to fix",
+    "session_minutes": "save the minutes so far as Markdown, in the folder coptui started from",
+    "session_page_up": "scroll the workspace up",
+    "session_page_down": "scroll the workspace down",
+    "quit": "quit; the session stays live and `coptui run` resumes it",
+}
 TAGS = [
     ("text", "a note in this phase (in check-in: the next speaker's check-in)"),
     ("@who text", "a note from that member"),
@@ -34,7 +35,7 @@ TAGS = [
     ("#strategy @who text", "a strategy for the case in focus"),
     ("#vote N [count]", "dot votes for strategy N"),
     ("#pick N", "the presenter picks strategy N (again to unpick)"),
-    ("#action @who due:YYYY-MM-DD text", "a commitment; strategy:N says what it tries"),
+    ("#action @who due:14 Dec text", "a commitment; strategy:N says what it tries"),
     ("#decision text", "a decision the group made"),
     ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
     ("#report @who outcome story", "a report from someone with nothing open"),
@@ -43,25 +44,17 @@ TAGS = [
 ]
 
 
-class SessionHelpScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape", "dismiss", "Close", id="help_close"),
-        Binding("f1", "dismiss", "Close", id="help_close_f1"),
-        # q closes the page rather than quitting in the middle of a meeting.
-        Binding("q", "dismiss", "Close", id="help_close_q", show=False),
-    ]
+def due_help(month_first: bool) -> str:
+    order = "month/day, as your locale writes dates" if month_first else "day/month"
+    return f"Due dates: due:14 Dec, due:2026-12-14, or numbers only ({order}); no year means the next one."
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="session-help"):
-            yield Static(self._table("Keys", KEYS))
-            yield Static(self._table("Capture box", TAGS))
-            yield Static("Outcomes: worked, partly, did-not-work, not-tried.  Escape closes.", classes="dim")
 
-    @staticmethod
-    def _table(title: str, rows: list[tuple[str, str]]) -> Table:
-        table = Table(title=title, title_justify="left", show_header=False, box=None, expand=True)
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(ratio=1)
-        for key, what in rows:
-            table.add_row(key, what)
-        return table
+class SessionHelpScreen(HelpScreen):
+    def __init__(self, session: Screen[Any]) -> None:
+        rows = [*key_rows(session, LONGER), ("→", "accept the suggested #tag or @handle")]
+        super().__init__(
+            rows,
+            key_table(TAGS, "Capture box"),
+            "Outcomes: worked, partly, did-not-work, not-tried.",
+            due_help(month_first()),
+        )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
@@ -68,7 +70,19 @@ class CaptureInput(CleanInput):
 
     take_line: Callable[[str], None] | None = None
 
+    BINDINGS = [
+        Binding("up", "recall(-1)", "Earlier line", id="capture.earlier", show=False),
+        Binding("down", "recall(1)", "Later line", id="capture.later", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.history = LineHistory()
+
+    keystrokes = 0  # keys and pastes taken so far: whether anything was typed since a moment
+
     async def _on_key(self, event: events.Key) -> None:
+        self.keystrokes += 1
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -78,6 +92,7 @@ class CaptureInput(CleanInput):
         await super()._on_key(event)
 
     def _submit(self, text: str) -> None:
+        self.history.add(text)
         if self.take_line is not None:
             self.take_line(text)
         else:
@@ -91,6 +106,7 @@ class CaptureInput(CleanInput):
         the tag it starts with (`#context` and the lines after it). The box cannot show line
         breaks, so holding the paste for Enter would show something other than what is filed.
         """
+        self.keystrokes += 1
         start, end = sorted(self.selection)
         # What is in the box around the cursor belongs to the paste, and is filed with it.
         text = f"{self.value[:start]}{input_text(event.text)}{self.value[end:]}".strip()
@@ -109,6 +125,41 @@ class CaptureInput(CleanInput):
         for entry in entries:
             self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
+
+    def action_recall(self, step: int) -> None:
+        """↑/↓: an earlier (or later) line into the box, to fix and enter again."""
+        line = self.history.recall(step, self.value)
+        if line is not None:
+            self.value = line
+            self.cursor_position = len(line)
+
+
+class LineHistory:
+    """The lines entered so far, walked back and forth like a shell's; what was being typed is kept."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self.lines: list[str] = []
+        self.limit = limit
+        self._at: int | None = None  # index into `lines` while walking; None when at the draft
+        self._draft = ""
+
+    def add(self, line: str) -> None:
+        self._at = None
+        if line.strip() and (not self.lines or self.lines[-1] != line):
+            self.lines = [*self.lines, line][-self.limit :]
+
+    def recall(self, step: int, current: str) -> str | None:
+        """The line `step` away (-1 earlier, 1 later), or None when there is nowhere to go."""
+        if self._at is None:
+            if step > 0 or not self.lines:
+                return None
+            self._draft, self._at = current, len(self.lines)
+        at = max(self._at + step, 0)
+        if at >= len(self.lines):
+            self._at = None
+            return self._draft
+        self._at = at
+        return self.lines[at]
 
 
 class CaptureBox(Vertical):

@@ -29,13 +29,19 @@ _GLYPHS = {
     "9": ["████", "█  █", "████", "   █", "████"],
     ":": [" ", "█", " ", "█", " "],
     "-": ["   ", "   ", "███", "   ", "   "],
+    "+": ["   ", " █ ", "███", " █ ", "   "],
 }
 
 
 def big_clock(face: str) -> str:
-    """A clock face (`07:42`, `-01:05`) drawn five rows high in block characters."""
+    """A clock face (`07:42`, `+01:05`) drawn five rows high in block characters."""
     glyphs = [_GLYPHS[char] for char in face if char in _GLYPHS]
     return "\n".join(" ".join(glyph[row] for glyph in glyphs) for row in range(5))
+
+
+def countdown_face(remaining: int) -> str:
+    """Time left (`07:42`), or once over time how far over (`+03:12`): what the room needs to see."""
+    return clock_face(remaining) if remaining >= 0 else "+" + clock_face(-remaining)
 
 
 class Countdown(Vertical):
@@ -46,7 +52,7 @@ class Countdown(Vertical):
 
     def show(self, timer: PhaseTimer) -> None:
         remaining = timer.remaining_seconds
-        face = clock_face(remaining)
+        face = countdown_face(remaining)
         self.query_one(Digits).update(face)
         self.query_one("#countdown-big", Static).update(big_clock(face))
         alert = timer.alert

@@ -37,11 +37,8 @@ class PhaseWorkspace(VerticalScroll):
         self.border_subtitle = f"phase {phase.position + 1} of {count}{last}"
         parts: list[RenderableType] = []
         if phase.prompt:
-            # On a small screen the prompt is one line; F1 and a wider screen show it whole.
-            short = self.app.size.height < 30
-            parts.append(
-                plain(phase.prompt, style="italic dim") if short else block(phase.prompt, style="italic dim")
-            )
+            # Whole and wrapped at every size: guidance cut mid-sentence is no guidance (PgUp/PgDn scroll).
+            parts.append(block(phase.prompt, style="italic dim"))
         kind = phase.kind
         if kind is PhaseKind.CHECK_IN:
             parts.extend(self._check_in(view))
