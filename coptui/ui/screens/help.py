@@ -40,7 +40,8 @@ def key_rows(screen: Screen[Any], longer: dict[str, str] | None = None) -> list[
     """
     longer = longer or {}
     focused = screen.focused
-    grouped: dict[tuple[int, str, str], list[str]] = {}
+    grouped: dict[tuple[int, str, str], list[str]] = {}  # (rank, action, what) -> keys
+    in_footer: set[tuple[int, str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
         if focused is not None and focused.check_consume_key(key, key_to_character(key)):
@@ -51,10 +52,13 @@ def key_rows(screen: Screen[Any], longer: dict[str, str] | None = None) -> list[
         what = longer.get(binding.id or "") or (binding.tooltip if ours else _BUILT_IN.get(binding.action))
         # The screen's own keys, then the focused widget's, then the screen's and the app's built-in ones.
         rank = (0 if ours else 2) if node is screen else 1 if isinstance(node, Widget) else 3
-        grouped.setdefault((rank, binding.action, what or binding.description), []).append(
-            screen.app.get_key_display(binding)
-        )
-    return [(" / ".join(keys), what) for (_, _, what), keys in sorted(grouped.items(), key=lambda g: g[0][0])]
+        group = (rank, binding.action, what or binding.description)
+        grouped.setdefault(group, []).append(screen.app.get_key_display(binding))
+        if binding.show:
+            in_footer.add(group)
+    # Within each, the keys the footer shows come first.
+    order = sorted(grouped, key=lambda group: (group[0], group not in in_footer))
+    return [(" / ".join(grouped[group]), group[2]) for group in order]
 
 
 def key_table(rows: Iterable[tuple[str, str]], title: str | None = None) -> Table:
