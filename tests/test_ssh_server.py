@@ -135,8 +135,8 @@ async def test_a_member_who_leaves_takes_the_browser_along(
         await screen.wait_for(b"SRE Guild")
         (session,) = server.sessions
         pid = session.pid
-        assert pid is not None
     await asyncio.wait_for(server.sessions_ended(), 30)
+    assert pid is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
@@ -307,11 +307,10 @@ async def test_stopping_the_server_ends_every_browser_and_says_why(
         await screen.wait_for(b"SRE Guild")
         (session,) = server.sessions
         pid = session.pid
-        assert pid is not None
         await server.close()
         await screen.wait_for(b"coptui: the server is shutting down")
         await screen.read_to_end()
-    assert not server.sessions
+    assert not server.sessions and pid is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     with pytest.raises(OSError):
