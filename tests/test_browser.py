@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, Static, TextArea
-from ui_helpers import browser, current, detail, poll_live_until, refs, rows, screen_lines, settle
+from ui_helpers import (
+    browser,
+    current,
+    detail,
+    poll_live_until,
+    refs,
+    rows,
+    screen_lines,
+    settle,
+    words,
+)
 
 from coptui.models import (
     ActionStatus,
@@ -457,10 +467,11 @@ async def test_live_follow_shows_another_process_writing(db_path: Path) -> None:
                 )
             )
             await poll_live_until(pilot, lambda: banner.display)
-            assert "November clinic" in str(banner.render()) and "Check-in" in str(banner.render())
+            drawn_banner = " ".join(screen_lines(app, banner.region))
+            assert "November clinic" in drawn_banner and "Check-in" in drawn_banner
             await pilot.press("l")
             await settle(pilot)
-            assert "# ● Live: November clinic" in detail(app)
+            assert drawn_detail(app).startswith("● Live: November clinic Check-in")
             facilitator.add_note(
                 Note(
                     session=2,
@@ -471,8 +482,14 @@ async def test_live_follow_shows_another_process_writing(db_path: Path) -> None:
                     created_at=datetime.now(UTC),
                 )
             )
-            await poll_live_until(pilot, lambda: "Back from leave \\[finally\\]" in detail(app))
+            await poll_live_until(pilot, lambda: "@cho: Back from leave [finally]" in drawn_detail(app))
             assert rows(app)[1].startswith("▶")
+
+
+def drawn_detail(app: CoptuiApp) -> str:
+    """The words the detail pane draws, its lines joined as if unwrapped."""
+    pane = browser(app).query_one("#detail")
+    return words(" ".join(screen_lines(app, pane.content_region)))
 
 
 async def test_markup_in_names_shows_as_typed(db_path: Path) -> None:
