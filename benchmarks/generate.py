@@ -233,6 +233,7 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                 )
             )
             if outcome is not Outcome.NOT_TRIED:
+                assert action.case is not None  # every generated action has its case
                 action.status = ActionStatus.DONE
                 doc_cases[action.case - 1].status = rng.choice(
                     [CaseStatus.REPORTED, CaseStatus.RESOLVED, CaseStatus.REOPENED]

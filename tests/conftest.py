@@ -1,15 +1,19 @@
-"""Every test builds its own world: a throwaway repertoire in tmp_path, no user files touched."""
+"""Every test builds its own world: a throwaway repertoire in tmp_path, no user files touched.
+
+Repertoire files are copied from templates built once a session (see `repertoire_templates`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from repertoire_templates import SAMPLE, RepertoireTemplates
+from textual.app import App
 
-from coptui.demo import DEMO_FILE
 from coptui.models import (
     Action,
     Case,
@@ -28,7 +32,9 @@ from coptui.models import (
 )
 from coptui.store import Repertoire
 
-SAMPLE = Path(str(resources.files("coptui.demo").joinpath(DEMO_FILE)))
+# A busy machine makes examples slow to generate, which is no fault of the code under test.
+settings.register_profile("coptui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("coptui")
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +43,13 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COPTUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("COPTUI_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts stay until a test clears them: on a busy machine more than Textual's five
+    seconds can pass between a toast and the test (or the snapshot) that reads it."""
+    monkeypatch.setattr(App, "NOTIFICATION_TIMEOUT", 3600)
 
 
 def small_document() -> RepertoireDocument:
@@ -186,14 +199,16 @@ def document() -> RepertoireDocument:
     return small_document()
 
 
+@pytest.fixture(scope="session")
+def repertoire_templates(tmp_path_factory: pytest.TempPathFactory) -> RepertoireTemplates:
+    """Repertoire files built once a session (in each worker), for tests to copy."""
+    return RepertoireTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, repertoire_templates: RepertoireTemplates) -> Path:
     """A repertoire file holding `small_document()`, closed and ready to open."""
-    path = tmp_path / "repertoire.db"
-    doc = small_document()
-    with Repertoire.create(path, doc.community) as repertoire:
-        repertoire.load(doc)
-    return path
+    return repertoire_templates.copy(tmp_path / "repertoire.db", small_document)
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from ui_helpers import screen_lines, settle
 
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.home import HomeScreen
-from tests.ui_helpers import screen_lines, settle
 
 
 def key_events(typed: str) -> list[events.Key]:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from ui_helpers import browser, settle
 
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.sources import Section
 from coptui.ui.widgets.paged_list import Ref
-from tests.ui_helpers import browser, settle
 
 
 @pytest.fixture

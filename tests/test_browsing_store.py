@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from repertoire_templates import RepertoireTemplates, sample_document
 
-from coptui.interchange import read_document
 from coptui.models import Action, ActionStatus, CaseStatus, Outcome, ReportBack, SessionStatus
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, SortOrder
 
 
 @pytest.fixture
-def guild(tmp_path: Path, sample_file: Path) -> Repertoire:
-    document = read_document(sample_file)
-    repertoire = Repertoire.create(tmp_path / "guild.db", document.community)
-    repertoire.load(document)
-    return repertoire
+def guild(tmp_path: Path, repertoire_templates: RepertoireTemplates) -> Iterator[Repertoire]:
+    with Repertoire.open(repertoire_templates.copy(tmp_path / "guild.db", sample_document)) as repertoire:
+        yield repertoire
 
 
 def case_ids(repertoire: Repertoire, **filter: object) -> list[int]:
@@ -98,7 +97,7 @@ def test_filtered_search_groups_by_kind_and_sorts(guild: Repertoire) -> None:
     by_date = [
         h.on for h in guild.browse_search("alert", BrowseFilter(sort=SortOrder.DATE)) if h.kind == "case"
     ]
-    assert by_date == sorted(by_date, reverse=True)
+    assert None not in by_date and by_date == sorted(filter(None, by_date), reverse=True)
     jun = guild.browse_search("alert", BrowseFilter(member="jun"))
     assert jun and all(h.author == "jun" for h in jun)
     topic = guild.browse_search("alert", BrowseFilter(topic="slos"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ui_helpers import browser, screen_lines, settle
+
 from coptui.counts import plural, there_are
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import DEFAULT_FORMAT, find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.sources import Section
-from tests.ui_helpers import browser, screen_lines, settle
 
 
 def test_plural_and_there_are() -> None:

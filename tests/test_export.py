@@ -13,12 +13,12 @@ from conftest import small_document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_check import folded, parse, visible
+from repertoire_templates import RepertoireTemplates, sample_document
 
 from coptui.export import export_repertoire, minutes, resolve_session, save_minutes
 from coptui.export.folder import MANIFEST, repertoire_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import render_minutes
-from coptui.interchange import read_document
 from coptui.models import (
     Note,
     PhaseKind,
@@ -88,14 +88,14 @@ def load(path: Path, document: RepertoireDocument) -> Repertoire:
 
 
 @pytest.fixture
-def hostile(tmp_path: Path) -> Iterator[Repertoire]:
-    with load(tmp_path / "hostile.db", hostile_document()) as repertoire:
+def hostile(tmp_path: Path, repertoire_templates: RepertoireTemplates) -> Iterator[Repertoire]:
+    with Repertoire.open(repertoire_templates.copy(tmp_path / "hostile.db", hostile_document)) as repertoire:
         yield repertoire
 
 
 @pytest.fixture
-def demo(tmp_path: Path, sample_file: Path) -> Iterator[Repertoire]:
-    with load(tmp_path / "demo.db", read_document(sample_file)) as repertoire:
+def demo(tmp_path: Path, repertoire_templates: RepertoireTemplates) -> Iterator[Repertoire]:
+    with Repertoire.open(repertoire_templates.copy(tmp_path / "demo.db", sample_document)) as repertoire:
         yield repertoire
 
 

@@ -58,7 +58,8 @@ def test_a_link_at_the_path_is_replaced_not_written_through(tmp_path: Path) -> N
     assert not link.is_symlink() and link.read_bytes() == b"page\n"
 
 
-def test_a_full_disk_leaves_the_old_file_and_says_so(tmp_path: Path, disk_full: None) -> None:
+@pytest.mark.usefixtures("disk_full")
+def test_a_full_disk_leaves_the_old_file_and_says_so(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     target.write_text(OLD, encoding="utf-8")
     with pytest.raises(FileNotWritten) as refused:
@@ -76,11 +77,11 @@ def test_a_full_disk_leaves_the_old_file_and_says_so(tmp_path: Path, disk_full: 
         (("export", "minutes", "1"), "minutes.html"),
     ],
 )
+@pytest.mark.usefixtures("disk_full")
 def test_exports_on_a_full_disk_say_so_in_one_line_and_leave_the_old_file(
     db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    disk_full: None,
     command: tuple[str, ...],
     name: str,
 ) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from hostile import UNSAFE_TEXT
+from textual._compositor import LayoutUpdate
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from ui_helpers import browser, refs
@@ -144,6 +145,7 @@ def make_hostile(db_path: Path) -> None:
 def app_output(app: CoptuiApp) -> str:
     """The bytes the app writes to draw its whole screen now (as it does on a full repaint)."""
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    assert isinstance(update, LayoutUpdate)
     return update.render_segments(app.console)
 
 

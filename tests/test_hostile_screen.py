@@ -12,11 +12,22 @@ from pathlib import Path
 
 import pytest
 from hostile import HOSTILE_TEXT
+from repertoire_templates import RepertoireTemplates
 from textual import events
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_helpers import actions_on_screen, browser, current, refs, screen_lines, scrolled_lines, settle, words
+from ui_helpers import (
+    actions_on_screen,
+    browser,
+    current,
+    poll_live_until,
+    refs,
+    screen_lines,
+    scrolled_lines,
+    settle,
+    words,
+)
 
 from coptui.facilitation import ManualClock, SessionPlan
 from coptui.formats.model import PhaseSpec, SessionFormat
@@ -154,12 +165,8 @@ def hostile_document() -> RepertoireDocument:
 
 
 @pytest.fixture
-def hostile_db(tmp_path: Path) -> Path:
-    path = tmp_path / "hostile.db"
-    document = hostile_document()
-    with Repertoire.create(path, document.community) as repertoire:
-        repertoire.load(document)
-    return path
+def hostile_db(tmp_path: Path, repertoire_templates: RepertoireTemplates) -> Path:
+    return repertoire_templates.copy(tmp_path / "hostile.db", hostile_document)
 
 
 # What each pane must show of item i: (one-line fields, blocks of text).
@@ -410,17 +417,14 @@ def make_live(repertoire: Repertoire, session_id: int) -> None:
 
 
 async def wait_for_live(pilot: Pilot[None], session_id: int) -> None:
-    """Let the live poll (every 0.4 s) pick the new live session up."""
-    app = pilot.app
-    assert isinstance(app, CoptuiApp)
-    for _ in range(20):
-        story = browser(app).live_story
-        if story is not None and story.session.id == session_id and browser(app).detail_ref is None:
-            break
-        await pilot.pause(0.1)
-    await settle(pilot)
-    story = browser(app).live_story
-    assert story is not None and story.session.id == session_id
+    """Let the live poll pick the new live session up."""
+    screen = browser(pilot.app)
+
+    def picked_up() -> bool:
+        story = screen.live_story
+        return story is not None and story.session.id == session_id and screen.detail_ref is None
+
+    await poll_live_until(pilot, picked_up)
 
 
 # A format a community wrote, its title and phase titles in markup: each phase is ten minutes.
@@ -471,15 +475,26 @@ async def test_timer_toasts_draw_phase_titles_as_typed(db_path: Path) -> None:
                 assert isinstance(screen, SessionScreen)
                 clock.advance(minutes=11)
                 screen.tick()  # what the one-second interval does
-                await pilot.pause(0.2)
-                (toast,) = app.screen.query("Toast")
-                drawn = words(" ".join(screen_lines(app, toast.content_region)))
-                assert f"{shown(text)}: over time" in drawn, drawn
+                expected = f"{shown(text)}: over time"
+                drawn = await drawn_toasts(pilot, expected)
+                assert len(drawn) == 1 and expected in drawn[0], drawn
                 assert_only_our_links(app)
                 app.clear_notifications()
                 await pilot.press("f5")
                 await settle(pilot)
             assert app.is_running
+
+
+async def drawn_toasts(pilot: Pilot[None], expected: str, *, frames: int = 50) -> list[str]:
+    """The words of each toast drawn, once `expected` shows as the only one (or `frames` frames on)."""
+    drawn: list[str] = []
+    for _ in range(frames):
+        await pilot.pause()
+        toasts = pilot.app.screen.query("Toast")
+        drawn = [words(" ".join(screen_lines(pilot.app, toast.content_region))) for toast in toasts]
+        if len(drawn) == 1 and expected in drawn[0]:
+            break
+    return drawn
 
 
 async def test_escape_bytes_written_by_another_tool_never_reach_the_terminal(db_path: Path) -> None:

@@ -119,7 +119,11 @@ def fresh(path: Path) -> Path:
     return path
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(document=repertoires())
 def test_any_accepted_repertoire_survives_export_import_export(
     document: RepertoireDocument, tmp_path: Path
@@ -134,7 +138,11 @@ def test_any_accepted_repertoire_survives_export_import_export(
         assert to_json(second.dump()) == exported
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(query=st.text(max_size=30))
 def test_no_typed_query_makes_search_raise(repertoire: Repertoire, query: str) -> None:
     assert isinstance(repertoire.search(query), list)

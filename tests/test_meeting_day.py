@@ -365,8 +365,9 @@ async def test_phase_guidance_and_a_long_agenda_fit_80x24(db_path: Path) -> None
         async with session_app(repertoire, launch=plan) as (app, pilot):
             await pilot.press("f5")
             await settle(pilot)
-            view = app.screen.view
-            assert isinstance(app.screen, SessionScreen) and view is not None
+            screen = app.screen
+            assert isinstance(screen, SessionScreen) and screen.view is not None
+            view = screen.view
             assert len(view.phase.prompt) > 70
             assert words(view.phase.prompt) in drawn(app, "#workspace")
             assert "F1 Help" in screen_lines(app)[-1]

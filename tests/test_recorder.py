@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,7 +157,7 @@ def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
     made: list[sqlite3.Connection] = []
     real_connect = store_journal.connect
 
-    def connect(path: Path, **options: int) -> sqlite3.Connection:
+    def connect(path: Path, **options: Any) -> sqlite3.Connection:
         conn = real_connect(path, **options)
         made.append(conn)
         return conn

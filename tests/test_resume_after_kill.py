@@ -48,7 +48,7 @@ class TerminalRun:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
 
-    def wait_for(self, what: str, condition: Callable[[], Any]) -> Any:
+    def wait_for(self, what: str, condition: Callable[..., Any]) -> Any:
         """Read the terminal (so the app never blocks writing to it) until `condition()` holds."""
         deadline = time.monotonic() + DEADLINE_SECONDS
         while time.monotonic() < deadline:

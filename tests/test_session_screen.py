@@ -140,7 +140,7 @@ async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path)
             (None, NoteKind.NOTE, "Tried retries"),
             (None, NoteKind.DECISION, "Revisit"),
         ]
-        (case,) = repertoire.session_cases(session.id)  # type: ignore[arg-type]
+        (case,) = repertoire.session_cases(session.id)
         assert (case.presenter, case.title, case.context, case.question, case.topics) == (
             "ben",
             "Flaky deploys",

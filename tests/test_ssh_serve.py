@@ -86,7 +86,8 @@ async def test_serve_from_start_to_sigterm(db_path: Path, tmp_path: Path) -> Non
 
         trusted = asyncssh.read_public_key(f"{host_key}.pub")
         async with connect(port, member, known_hosts=([trusted], [], [])) as conn:
-            assert conn.get_server_host_key().get_fingerprint("sha256") == fingerprint[1]
+            host = conn.get_server_host_key()
+            assert host is not None and host.get_fingerprint("sha256") == fingerprint[1]
             screen = await Screen.open(conn)
             await screen.wait_for(b"SRE Guild")
             served.process.send_signal(signal.SIGTERM)

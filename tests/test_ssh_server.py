@@ -137,8 +137,8 @@ async def test_a_member_who_leaves_takes_the_browser_along(
         await screen.wait_for(b"SRE Guild")
         (session,) = server.sessions
         pid = session.pid
-        assert pid is not None
     await asyncio.wait_for(server.sessions_ended(), 30)
+    assert pid is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
@@ -420,6 +420,7 @@ async def test_stopping_the_server_ends_every_browser_and_says_why(
         assert not closing.done() and not conn.is_closed()
     await asyncio.wait_for(closing, 30)
     assert not server.sessions and not server.connections
+    assert pid is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     with pytest.raises(OSError):

@@ -144,10 +144,12 @@ def test_a_reference_to_nothing_is_refused_and_changes_nothing(repertoire: Reper
 
 def test_the_learning_loop_moves_case_and_action_status(repertoire: Repertoire) -> None:
     case = repertoire.add_case(Case(presenter="ana", title="Deploy freezes", opened_on=date(2026, 11, 6)))
+    assert case.id is not None
     strategy = repertoire.add_strategy(Strategy(case=case.id, proposer="ben", text="Canary first"))
     action = repertoire.add_action(
         Action(case=case.id, strategy=strategy.id, owner="ana", text="Canary one service")
     )
+    assert action.id is not None
     assert repertoire.case(case.id).status is CaseStatus.IN_TRIAL
 
     not_tried = repertoire.add_report_back(
@@ -219,7 +221,7 @@ def test_a_common_word_ranks_the_newest_matches_and_marks_each(
     monkeypatch.setattr(browsing, "SEARCH_WINDOW", 10)
     hits = [h for h in repertoire.browse_search("pager storm") if h.kind is HitKind.NOTE]
     newest = [n.id for n in repertoire.session_story(1).notes][-10:]
-    assert sorted(h.id for h in hits) == sorted(newest)
+    assert len(hits) == len(newest) and {h.id for h in hits} == set(newest)
     assert all("\x02pager\x03 \x02storm\x03" in h.snippet.lower() for h in hits)
 
 

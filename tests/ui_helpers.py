@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual.app import App
 from textual.geometry import Region
@@ -50,7 +51,21 @@ async def settle(pilot: Pilot[None]) -> None:
     await workers_done(pilot)
 
 
-def browser(app: CoptuiApp) -> BrowserScreen:
+async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 5) -> None:
+    """Run the browser's live poll now, as its 0.4 s interval would, until `condition` holds.
+
+    Driving the poll rather than waiting for the interval keeps the test independent of
+    how fast a busy machine gets round to it.
+    """
+    for _ in range(polls):
+        if condition():
+            return
+        browser(pilot.app).poll_live()
+        await settle(pilot)
+    assert condition()
+
+
+def browser(app: App[None]) -> BrowserScreen:
     screen = app.screen
     assert isinstance(screen, BrowserScreen)
     return screen

@@ -652,7 +652,6 @@ class LiveSession:
                 matters=tuple(self._matters()),
                 reports=reports,
                 speaking=self._speaking(),
-                can_undo=bool(self._state.undo),
                 revision=self._revision,
             )
 

@@ -30,7 +30,6 @@ class SessionView:
     matters: tuple[MatterArising, ...]
     reports: tuple[ReportBack, ...]  # filed this session with no action behind them
     speaking: SpeakingOrder
-    can_undo: bool
     revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
 
     @property

@@ -200,12 +200,17 @@ def _prefix_search_index(db: Database) -> None:
     they take the notes' search index from 39 MB to 147 MB, and the file grows by a
     seventh. The triggers of 0002 keep writing to the same names.
     """
+    _recreate_search_indexes(db, content_of=lambda table: table)
+
+
+def _recreate_search_indexes(db: Database, content_of: Callable[[str], str]) -> None:
+    """Each search index made again, prefix indexes and all, and filled from its table."""
     for table, columns in SEARCHED_COLUMNS.items():
         fts = f"{table}_fts"
         db.execute(f"DROP TABLE {fts}")
         db.execute(
             f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({', '.join(columns)}, "
-            f"tokenize='porter unicode61', prefix='2 3 4 5', content={table})"
+            f"tokenize='porter unicode61', prefix='2 3 4 5', content={content_of(table)})"
         )
         db.execute(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
 
@@ -236,6 +241,18 @@ def _capture_journal(db: Database) -> None:
     db.execute(
         "CREATE INDEX capture_journal_unsettled ON capture_journal(session_id, id) WHERE settled_at IS NULL"
     )
+
+
+@_migration("0009_search_index_content_quoted")
+def _search_index_content_quoted(db: Database) -> None:
+    """Name each index's table as `content="notes"`, the form sqlite-utils writes.
+
+    sqlite-utils (`sqlite-utils search`, `Table.search()`) and Datasette (`?_search=`)
+    find a table's search index by that quoted form, so after 0004's `content=notes`
+    both said the file had no full-text search. Same columns, tokenizer, prefix indexes;
+    the triggers of 0002 keep writing to the same names.
+    """
+    _recreate_search_indexes(db, content_of=lambda table: f'"{table}"')
 
 
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -173,10 +173,6 @@ class PagedList(ScrollView, can_focus=True):
         self.refresh()
         self._fetch(self._generation, source, self._wanted_cursor // PAGE_SIZE, count=True)
 
-    @property
-    def loading_rows(self) -> bool:
-        return self.total is None or bool(self._pending)
-
     @work(thread=True, group="pages", exit_on_error=False)
     def _fetch(self, generation: int, source: RowSource, number: int, count: bool = False) -> _Page:
         total = source.count() if count else None

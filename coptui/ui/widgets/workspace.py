@@ -192,10 +192,6 @@ def notes_table(notes: list[Note]) -> Table:
     return table
 
 
-def dots(votes: int) -> str:
-    return "●" * votes if votes <= 12 else f"●×{votes}"
-
-
 def matter_lines(matter: MatterArising, today: date) -> Table:
     """One matter arising in two lines: who and what, then the case and strategy behind it."""
     action = matter.action

@@ -1,0 +1,44 @@
+"""Names vulture sees no use of that are used: read by vulture (see [tool.vulture]), never run.
+
+Each group says who uses them. Dead code does not belong here: delete it instead.
+"""
+# ruff: noqa
+# mypy: ignore-errors
+
+# Enum members a stored value or an import file selects by value.
+IMMEDIATE  # coptui/models.py ValueCycle
+POTENTIAL
+REFRAMING
+
+# Parameters of methods whose signature a framework fixes (asyncssh, Textual, context managers).
+exc
+username
+orig_host
+orig_port
+dest_path
+listen_path
+term_modes
+msec
+datatype
+pixheight
+pixwidth
+parameters
+_.terminal_size_changed  # asyncssh calls it on a session
+
+# Held so that a running asyncio task is not garbage-collected.
+_._starter  # coptui/ssh/session.py
+_._watcher  # coptui/ssh/terminal.py
+
+# Textual reads these attributes and properties of its widgets.
+_.compact
+_.can_focus
+_.cursor_position
+_.placeholder
+_.control
+_.virtual_size
+_.no_wrap
+_.cursor_blink
+
+# html.parser calls these by name.
+_.handle_starttag
+_.handle_data
