@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -185,8 +186,9 @@ class ReportBackScreen(Form[ReportBack]):
 
     def form_fields(self) -> ComposeResult:
         if self.action_item is not None:
-            on_action = f"On action {self.action_item.id}: {self.action_item.text}"
-            yield Static(block(on_action), classes="form-text")
+            on_action = Text(f"On action {self.action_item.id}: ")
+            on_action.append_text(block(self.action_item.text))
+            yield Static(on_action, classes="form-text")
         else:
             yield Label(f"On case {self.case_id}")
         yield Label("Who reports")
