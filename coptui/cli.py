@@ -19,7 +19,7 @@ import click
 
 from coptui import __version__, config
 from coptui.formats import FormatError
-from coptui.models import Community
+from coptui.models import Community, Session
 from coptui.store import Repertoire, StoreError
 from coptui.text import one_line
 
@@ -85,6 +85,9 @@ def _run_app(repertoire: Repertoire, launch: Launch = None, *, theme: str | None
     "--apology", "apologies", metavar="HANDLE", multiple=True, help="Who sent apologies (repeat it)."
 )
 @click.option("--resume", is_flag=True, help="Resume the live session without asking.")
+@click.option(
+    "--abandon", is_flag=True, help="Abandon the live session (after asking) instead of running one."
+)
 @pass_context
 def run(
     obj: Context,
@@ -94,6 +97,7 @@ def run(
     attendees: tuple[str, ...],
     apologies: tuple[str, ...],
     resume: bool,
+    abandon: bool,
 ) -> None:
     """Run a live session: start one (the options answer the start screen's questions) or resume one.
 
@@ -103,16 +107,26 @@ def run(
     from coptui.formats import DEFAULT_FORMAT, find_format
     from coptui.ui.screens.start_session import StartAnswers
 
+    if abandon:
+        if resume:
+            fail("--abandon and --resume contradict each other; give one")
+        _abandon_live(obj, yes=False)
+        return
     with obj.open() as repertoire:
         live = repertoire.live_session()
         if live is not None:
             if not resume:
                 phase = live.phases[live.current_phase or 0].title if live.phases else "?"
                 click.echo(f"{live.title!r} is live (since {live.date}, now in {phase}).", err=True)
-                if not sys.stdin.isatty() or not click.confirm("Resume it?", default=True, err=True):
+                if not sys.stdin.isatty():
                     fail(
-                        "a session is live already; resume it: `coptui run --resume`, or r on the home screen"
+                        "a session is live already; resume it: `coptui run --resume`, "
+                        "or give it up: `coptui abandon`"
                     )
+                if not click.confirm("Resume it?", default=True, err=True):
+                    if _confirm_abandon(repertoire, live):
+                        return
+                    fail("the session is still live; resume it with `coptui run --resume`")
             _run_app(repertoire, "resume")
             return
         if resume:
@@ -141,6 +155,48 @@ def run(
         else:
             launch = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
         _run_app(repertoire, launch)
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def abandon(obj: Context, yes: bool) -> None:
+    """Abandon the live session: it is closed as abandoned and everything filed in it is kept.
+
+    The next session can then start. Without --yes it asks first (and needs a terminal to ask).
+    """
+    _abandon_live(obj, yes=yes)
+
+
+def _abandon_live(obj: Context, *, yes: bool) -> None:
+    with obj.open() as repertoire:
+        live = repertoire.live_session()
+        if live is None:
+            fail("no session is live; there is nothing to abandon")
+        if yes:
+            _abandon(repertoire, live)
+            return
+        if not sys.stdin.isatty():
+            fail("abandoning asks for confirmation; run it in a terminal, or add --yes")
+        click.echo(f"{live.title!r} is live (session {live.id}, since {live.date}).", err=True)
+        if not _confirm_abandon(repertoire, live):
+            fail("nothing changed; the session is still live")
+
+
+def _confirm_abandon(repertoire: Repertoire, live: Session) -> bool:
+    """Ask, then abandon the live session; False when the answer was no."""
+    question = "Abandon it? It is closed as abandoned; nothing filed in it is deleted"
+    if not click.confirm(question, default=False, err=True):
+        return False
+    _abandon(repertoire, live)
+    return True
+
+
+def _abandon(repertoire: Repertoire, live: Session) -> None:
+    from coptui.facilitation import LiveSession
+
+    LiveSession.resume(repertoire).abandon()
+    click.echo(f"Abandoned {live.title!r} (session {live.id}); a new session can start.", err=True)
 
 
 @cli.command()

@@ -74,6 +74,7 @@ class SessionStatus(StrEnum):
     PLANNED = "planned"
     LIVE = "live"
     CLOSED = "closed"
+    ABANDONED = "abandoned"  # given up part-way: closed, with everything filed in it kept
 
 
 class PhaseKind(StrEnum):

@@ -55,6 +55,11 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.append(_particulars(index, session, links))
     if session.status is SessionStatus.LIVE:
         blocks.append(_interim_banner(session))
+    elif session.status is SessionStatus.ABANDONED:
+        blocks.append(
+            "> **Abandoned.** This session was given up part-way; "
+            "what had been filed when it was abandoned is kept here."
+        )
     elif session.status is SessionStatus.PLANNED:
         blocks.append("> **Not yet held.** This session is planned; these minutes show its agenda only.")
     blocks.extend(_matters_arising(index, session, links))

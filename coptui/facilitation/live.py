@@ -173,7 +173,7 @@ class LiveSession:
 
     @property
     def closed(self) -> bool:
-        return self.session.status is SessionStatus.CLOSED
+        return self.session.status in (SessionStatus.CLOSED, SessionStatus.ABANDONED)
 
     # -- moving through the meeting ------------------------------------------------------
 
@@ -215,10 +215,17 @@ class LiveSession:
 
     def end(self) -> SessionSummary:
         """Close the session: the current phase's timer stops and the summary is read back."""
+        return self._close(SessionStatus.CLOSED)
+
+    def abandon(self) -> SessionSummary:
+        """Give the session up: closed as abandoned, all that was filed kept, the next one free to start."""
+        return self._close(SessionStatus.ABANDONED)
+
+    def _close(self, status: SessionStatus) -> SessionSummary:
         with self._lock:
             if not self.closed:
                 PhaseTimer(self.phase, self.clock).stop()
-                self.session.status = SessionStatus.CLOSED
+                self.session.status = status
                 self.session.ended_at = self.clock.now()
                 self.repertoire.update_session(self.session)
                 self._state.undo.clear()
@@ -595,6 +602,7 @@ class LiveSession:
                     )
                     for p in self.session.phases
                 ),
+                abandoned=self.session.status is SessionStatus.ABANDONED,
             )
 
 

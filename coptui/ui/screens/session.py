@@ -79,6 +79,7 @@ class SessionScreen(Screen[None]):
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
+        Binding("f12", "abandon", "Abandon", id="session_abandon", key_display="F12", show=False),
         Binding("pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False),
         Binding("pagedown", "scroll_workspace(1)", "Scroll down", id="session_page_down", show=False),
     ]
@@ -302,6 +303,20 @@ class SessionScreen(Screen[None]):
     def _end(self, yes: bool | None) -> None:
         if yes:
             self.change(lambda live: live.end())
+
+    def action_abandon(self) -> None:
+        if self.live is not None:
+            self.app.push_screen(
+                ConfirmDialog(
+                    "Abandon this session?",
+                    "It is closed as abandoned: nothing filed is deleted, and a new session can start.",
+                ),
+                self._abandon,
+            )
+
+    def _abandon(self, yes: bool | None) -> None:
+        if yes:
+            self.change(lambda live: live.abandon())
 
     def action_previous_phase(self) -> None:
         self.change(lambda live: live.previous_phase())

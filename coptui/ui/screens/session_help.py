@@ -18,6 +18,7 @@ KEYS = [
     ("F8", "undo the last entry"),
     ("F9", "save the minutes so far as Markdown, in the folder coptui started from"),
     ("F3", "shuffle the speaking order"),
+    ("F12", "abandon the session (after asking): closed as abandoned, nothing deleted"),
     ("Ctrl+P", "commands: go to a phase, mark someone absent, focus a case"),
     ("PgUp/PgDn", "scroll the workspace"),
     ("→", "accept the suggested #tag or @handle"),
