@@ -191,6 +191,8 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                     "attendees": attendees,
                     "apologies": [],
                     "absent": [],
+                    "arrived": {},
+                    "left": {},
                     "status": SessionStatus.CLOSED,
                     "started_at": begins,
                     "ended_at": clock,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Final, Literal, Self
+from typing import Annotated, Any, ClassVar, Final, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -18,7 +18,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -143,6 +145,24 @@ class Model(BaseModel):
 _set_slot = object.__setattr__
 
 
+class NewFieldsModel(Model):
+    """A model whose fields added after the format's first version are written only when set.
+
+    Files written before those fields existed then export byte for byte as they were
+    imported, and a file that sets them carries them.
+    """
+
+    WRITTEN_WHEN_SET: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_new_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.WRITTEN_WHEN_SET:
+            if name in data and not data[name]:
+                del data[name]
+        return data
+
+
 class Community(Model):
     name: Title
     domain: Text = ""
@@ -176,7 +196,9 @@ class PhaseRun(Model):
     extra_minutes: Annotated[int, Field(ge=0, le=600)] = 0
 
 
-class Session(Model):
+class Session(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"arrived", "left"})
+
     id: ItemId | None = None
     title: Title
     date: date
@@ -185,6 +207,12 @@ class Session(Model):
     attendees: list[Handle] = []
     apologies: list[Handle] = []
     absent: list[Handle] = Field(default=[], description="Expected, but not there on the day.")
+    arrived: dict[Handle, Timestamp] = Field(
+        default={}, description="Attendees who came after the session started, and when."
+    )
+    left: dict[Handle, Timestamp] = Field(
+        default={}, description="Attendees who left before the session ended, and when."
+    )
     status: SessionStatus = SessionStatus.PLANNED
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
@@ -208,6 +236,10 @@ class Session(Model):
                     )
                     raise ValueError(f"{handle} is listed {where}")
                 seen[handle] = field
+        for field in ("arrived", "left"):
+            strangers = [h for h in getattr(self, field) if h not in self.attendees]
+            if strangers:
+                raise ValueError(f"{strangers[0]} is in {field} but not among the attendees")
         return self
 
 

@@ -91,6 +91,10 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     lines.append(f"- **Apologies ({len(session.apologies)}):** {links.members(session.apologies)}")
     if session.absent:
         lines.append(f"- **Absent ({len(session.absent)}):** {links.members(session.absent)}")
+    for label, times in (("Arrived late", session.arrived), ("Left early", session.left)):
+        if times:
+            who = ", ".join(f"{links.member(h)} ({clock(t)} UTC)" for h, t in times.items())
+            lines.append(f"- **{label} ({len(times)}):** {who}")
     return "\n".join(lines)
 
 

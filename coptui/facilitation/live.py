@@ -21,12 +21,15 @@ from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
+    ArrivedEntry,
     CaseDetailEntry,
     CaseEntry,
     DecisionEntry,
     Entry,
     EntryError,
     FocusEntry,
+    LeftEntry,
+    NewcomerEntry,
     NoteEntry,
     PickEntry,
     ReportEntry,
@@ -41,6 +44,7 @@ from coptui.formats import SessionFormat
 from coptui.models import (
     Action,
     Case,
+    Member,
     Note,
     NoteKind,
     PhaseKind,
@@ -284,6 +288,12 @@ class LiveSession:
                 return self._file_report(entry)
             case AbsentEntry():
                 return self._file_absent(entry)
+            case ArrivedEntry():
+                return self._file_arrived(entry)
+            case LeftEntry():
+                return self._file_left(entry)
+            case NewcomerEntry():
+                return self._file_newcomer(entry)
             case UndoEntry():
                 return self.undo()
 
@@ -515,6 +525,63 @@ class LiveSession:
 
         return self._remember(f"@{entry.handle} as absent", revert)
 
+    def _attendance_undo(self) -> Callable[[], None]:
+        """What puts today's attendance back as it is now."""
+        session = self.session
+        before = session.model_copy(deep=True)
+
+        def revert() -> None:
+            # Cleared first, so that for a moment a member may be on no list, never on two.
+            session.arrived, session.left = {}, {}
+            session.attendees, session.apologies, session.absent = [], [], []
+            session.attendees, session.apologies = before.attendees, before.apologies
+            session.absent, session.arrived, session.left = before.absent, before.arrived, before.left
+            self.repertoire.update_session(session)
+
+        return revert
+
+    def _file_arrived(self, entry: ArrivedEntry) -> EntryResult:
+        session, handle = self.session, entry.handle
+        if handle in session.attendees:
+            if handle in session.left:
+                return EntryResult(False, f"@{handle} left earlier; #undo that if they never went")
+            return EntryResult(False, f"@{handle} is here already")
+        revert = self._attendance_undo()
+        was = "apologies" if handle in session.apologies else "absent" if handle in session.absent else ""
+        session.apologies = [h for h in session.apologies if h != handle]
+        session.absent = [h for h in session.absent if h != handle]
+        session.attendees = [*session.attendees, handle]
+        session.arrived = {**session.arrived, handle: self.clock.now()}
+        self.repertoire.update_session(session)
+        note = f" (no longer under {was})" if was else ""
+        return self._remember(f"@{handle} as arrived late{note}", revert)
+
+    def _file_left(self, entry: LeftEntry) -> EntryResult:
+        session, handle = self.session, entry.handle
+        if handle not in session.attendees:
+            return EntryResult(False, f"@{handle} is not on today's attendance list")
+        if handle in session.left:
+            return EntryResult(False, f"@{handle} has left already")
+        revert = self._attendance_undo()
+        session.left = {**session.left, handle: self.clock.now()}
+        self.repertoire.update_session(session)
+        return self._remember(f"@{handle} as having left", revert)
+
+    def _file_newcomer(self, entry: NewcomerEntry) -> EntryResult:
+        member = self.repertoire.add_member(Member(handle=entry.handle, name=entry.name))
+        self.member_names[member.handle] = member.name
+        revert_attendance = self._attendance_undo()
+        session = self.session
+        session.attendees = [*session.attendees, member.handle]
+        self.repertoire.update_session(session)
+
+        def revert() -> None:
+            revert_attendance()
+            self.repertoire.delete_member(member.handle)
+            self.member_names.pop(member.handle, None)
+
+        return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
+
     # -- reading ------------------------------------------------------------------------
 
     def _matters(self) -> list[MatterArising]:
@@ -542,7 +609,8 @@ class LiveSession:
         since = phase.started_at
         if phase.kind is PhaseKind.CHECK_IN and notes:
             since = max(filter(None, [since, *(n.created_at for n in notes)]))
-        return SpeakingOrder.of(self.session.attendees, spoken, since)
+        here = [h for h in self.session.attendees if h not in self.session.left]
+        return SpeakingOrder.of(here, spoken, since)
 
     def speaking_order(self) -> SpeakingOrder:
         with self._lock:

@@ -12,6 +12,9 @@
     #decision text                      a decision the group made
     #report N|@handle outcome story [lesson: text] [value:cycle]
     #absent @handle                     an attendee is not there after all
+    #arrived @handle                    someone came late (from apologies, absent, or not expected)
+    #left @handle                       an attendee left before the end
+    #newcomer @handle Full Name         a new member of the community, here today
     #undo                               take back the last entry
 
 The parser never raises: odd input gives an `EntryError` whose message says what to type.
@@ -101,6 +104,22 @@ class AbsentEntry:
 
 
 @dataclass(frozen=True)
+class ArrivedEntry:
+    handle: str
+
+
+@dataclass(frozen=True)
+class LeftEntry:
+    handle: str
+
+
+@dataclass(frozen=True)
+class NewcomerEntry:
+    handle: str
+    name: str
+
+
+@dataclass(frozen=True)
 class UndoEntry:
     pass
 
@@ -122,6 +141,9 @@ Entry = (
     | ActionEntry
     | ReportEntry
     | AbsentEntry
+    | ArrivedEntry
+    | LeftEntry
+    | NewcomerEntry
     | UndoEntry
 )
 
@@ -154,6 +176,9 @@ TAGS = (
     "decision",
     "report",
     "absent",
+    "arrived",
+    "left",
+    "newcomer",
     "undo",
 )
 
@@ -373,14 +398,41 @@ def _decision(rest: str, handles: set[str]) -> Entry | EntryError:
     return DecisionEntry(rest)
 
 
-def _absent(rest: str, handles: set[str]) -> Entry | EntryError:
-    found = _member(rest, handles, "type #absent @handle")
-    if isinstance(found, EntryError):
-        return found
-    handle, extra = found
-    if extra:
-        return EntryError("#absent takes one handle: type #absent @handle")
-    return AbsentEntry(handle)
+def _attendance_change(tag: str, entry: Callable[[str], Entry]) -> _Parser:
+    usage = f"type #{tag} @handle"
+
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        found = _member(rest, handles, usage)
+        if isinstance(found, EntryError):
+            return found
+        handle, extra = found
+        if extra:
+            return EntryError(f"#{tag} takes one handle: {usage}")
+        return entry(handle)
+
+    return parse
+
+
+_NEW_HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+
+
+def _newcomer(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #newcomer @handle Full Name"
+    handle, name = _leading_handle(rest)
+    if handle is None:
+        return EntryError(f"who? {usage}")
+    if handle in handles:
+        return EntryError(f"@{handle} is a member already; if they just came, type #arrived @{handle}")
+    if not _NEW_HANDLE.match(handle):
+        return EntryError(
+            f"@{handle} cannot be a handle: lower-case letters, digits, '.', '_' or '-', at most 32"
+        )
+    name = clean_line(name)
+    if not name:
+        return EntryError(f"what is @{handle}'s name? {usage}")
+    if len(name) > 300:
+        return EntryError("a name is at most 300 characters")
+    return NewcomerEntry(handle, name)
 
 
 def _undo(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -402,6 +454,9 @@ _PARSERS = {
     "action": _action,
     "decision": _decision,
     "report": _report,
-    "absent": _absent,
+    "absent": _attendance_change("absent", AbsentEntry),
+    "arrived": _attendance_change("arrived", ArrivedEntry),
+    "left": _attendance_change("left", LeftEntry),
+    "newcomer": _newcomer,
     "undo": _undo,
 }

@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -50,6 +50,8 @@ from coptui.store.rows import (
     from_row,
     reader,
     row_writer,
+    stamp,
+    timestamp,
     to_row,
 )
 from coptui.store.schema import SEARCHED_COLUMNS
@@ -228,6 +230,16 @@ class Repertoire:
             self.db.table("members").insert(to_row(member))
         return member
 
+    @_guarded
+    def delete_member(self, handle: str) -> None:
+        """Remove a member added by mistake; refused once anything refers to them."""
+        with self.db.atomic():
+            self._one("SELECT 1 FROM members WHERE handle = ?", [handle], f"member @{handle}")
+            try:
+                self.db.execute("DELETE FROM members WHERE handle = ?", [handle])
+            except sqlite3.IntegrityError:
+                raise StoreError(f"@{handle} is named in what was filed since, so stays a member") from None
+
     def _require(self, checks: Iterable[tuple[str, str, Any, str]]) -> None:
         """Refuse references that point at nothing: (path, table, value, what) for each one given."""
         key = {"members": "handle", "topics": "slug"}
@@ -248,12 +260,18 @@ class Repertoire:
         ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         people: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        arrived: dict[int, dict[str, datetime]] = defaultdict(dict)
+        left: dict[int, dict[str, datetime]] = defaultdict(dict)
         for r in self._rows(
-            f"SELECT session_id, member, presence FROM attendance WHERE session_id IN ({marks}) "
-            "ORDER BY session_id, position",
+            f"SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
             ids,
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
+            if r["arrived_at"]:
+                arrived[r["session_id"]][r["member"]] = timestamp(r["arrived_at"])
+            if r["left_at"]:
+                left[r["session_id"]][r["member"]] = timestamp(r["left_at"])
         phases: dict[int, list[PhaseRun]] = defaultdict(list)
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
@@ -266,6 +284,8 @@ class Repertoire:
                 attendees=people[row["id"]]["attended"],
                 apologies=people[row["id"]]["apologies"],
                 absent=people[row["id"]]["absent"],
+                arrived=arrived[row["id"]],
+                left=left[row["id"]],
                 phases=phases[row["id"]],
             )
             for row in rows
@@ -1160,19 +1180,29 @@ class Repertoire:
         return hits
 
 
-_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position")
+_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position", "arrived_at", "left_at")
 _PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
 _TOPIC_COLUMNS = ("case_id", "topic", "position")
 
 
-def _attendance_rows(session_id: int, session: Session) -> Iterator[tuple[int, str, str, int]]:
+def _attendance_rows(
+    session_id: int, session: Session
+) -> Iterator[tuple[int, str, str, int, str | None, str | None]]:
     for presence, handles in (
         ("attended", session.attendees),
         ("apologies", session.apologies),
         ("absent", session.absent),
     ):
         for i, handle in enumerate(handles):
-            yield session_id, handle, presence, i
+            arrived, left = session.arrived.get(handle), session.left.get(handle)
+            yield (
+                session_id,
+                handle,
+                presence,
+                i,
+                None if arrived is None else stamp(arrived),
+                None if left is None else stamp(left),
+            )
 
 
 def _phase_rows(session_id: int, session: Session) -> Iterator[list[Any]]:

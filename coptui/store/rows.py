@@ -53,7 +53,7 @@ def row_writer(model: type[Model], exclude: frozenset[str] = frozenset()) -> Row
     return RowWriter(model, exclude)
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     """A timestamp as pydantic writes it in JSON: ISO 8601, with UTC as 'Z'."""
     text = moment.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -67,7 +67,7 @@ def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
     return {member.value: member for member in kind}.__getitem__
 
 
-def _timestamp(text: str) -> datetime:
+def timestamp(text: str) -> datetime:
     return in_utc(datetime.fromisoformat(text))
 
 
@@ -75,7 +75,7 @@ def _to_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a value of `kind` is stored, when not as it is."""
     if issubclass(kind, StrEnum):
         return _value
-    stored: dict[type, Callable[[Any], Any]] = {date: date.isoformat, datetime: _stamp, bool: int}
+    stored: dict[type, Callable[[Any], Any]] = {date: date.isoformat, datetime: stamp, bool: int}
     return stored.get(kind)
 
 
@@ -83,7 +83,7 @@ def _from_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a stored value becomes a value of `kind` again, when it is not one already."""
     if issubclass(kind, StrEnum):
         return _enum(kind)
-    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: _timestamp, bool: bool}
+    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: timestamp, bool: bool}
     return read.get(kind)
 
 
@@ -153,7 +153,7 @@ def from_row(model: type[M], row: dict[str, Any], **extra: Any) -> M:
     return reader(model, (*row, *extra))((*row.values(), *extra.values()))
 
 
-SESSION_SIDE_FIELDS = frozenset({"attendees", "apologies", "absent", "phases"})
+SESSION_SIDE_FIELDS = frozenset({"attendees", "apologies", "absent", "arrived", "left", "phases"})
 CASE_SIDE_FIELDS = frozenset({"topics"})
 
 # The columns each kind's table holds, for statements that name them.

@@ -254,6 +254,13 @@ def _session_abandoned(db: Database) -> None:
         db.conn.execute("PRAGMA foreign_keys = ON")
 
 
+@_migration("0007_attendance_times")
+def _attendance_times(db: Database) -> None:
+    """Who came late and who left early: when, on each attendance row (NULL: there throughout)."""
+    db.execute("ALTER TABLE attendance ADD COLUMN arrived_at TEXT")
+    db.execute("ALTER TABLE attendance ADD COLUMN left_at TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

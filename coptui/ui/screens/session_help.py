@@ -40,6 +40,9 @@ TAGS = [
     ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
     ("#report @who outcome story", "a report from someone with nothing open"),
     ("#absent @who", "not there after all"),
+    ("#arrived @who", "came late (taken off apologies or absent)"),
+    ("#left @who", "left before the end; out of the speaking round"),
+    ("#newcomer @who Full Name", "a new member of the community, here today"),
     ("#undo", "take back the last entry (F8)"),
 ]
 
