@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from coptui.text import clean_line, clean_text
 
+Day = date  # inside Session, a field named `date` hides the type
 FORMAT_NAME: Final = "coptui-repertoire"
 FORMAT_VERSION: Final = 1
 
@@ -174,11 +175,16 @@ class Topic(Model):
     description: Text = ""
 
 
-class Member(Model):
+class Member(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"left_on"})
+
     handle: Handle
     name: Title
     role: Role = Role.MEMBER
     organisation: Line = ""
+    left_on: date | None = Field(
+        default=None, description="The day they left the community; what they filed stays theirs."
+    )
 
 
 class PhaseRun(Model):
@@ -197,7 +203,7 @@ class PhaseRun(Model):
 
 
 class Session(NewFieldsModel):
-    WRITTEN_WHEN_SET = frozenset({"arrived", "left"})
+    WRITTEN_WHEN_SET = frozenset({"arrived", "left", "next_meeting"})
 
     id: ItemId | None = None
     title: Title
@@ -218,6 +224,7 @@ class Session(NewFieldsModel):
     ended_at: Timestamp | None = None
     current_phase: Annotated[int, Field(ge=0)] | None = None
     phases: list[PhaseRun] = []
+    next_meeting: Day | None = Field(default=None, description="The date set for the next meeting.")
 
     @model_validator(mode="after")
     def _phases_in_order(self) -> Session:
@@ -292,6 +299,10 @@ class Action(Model):
     text: RequiredText
     due: date | None = None
     status: ActionStatus = ActionStatus.OPEN
+
+    def overdue_on(self, day: date) -> bool:
+        """Still open on `day` with its due date gone by."""
+        return self.status is ActionStatus.OPEN and self.due is not None and self.due < day
 
 
 class ReportBack(Model):

@@ -37,6 +37,12 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COPTUI_DB", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser marks open actions overdue against today: a fixed day, before the fixtures' due dates."""
+    monkeypatch.setattr("coptui.ui.stories.today", lambda: date(2026, 11, 20))
+
+
 def small_document() -> RepertoireDocument:
     """A tiny community with one trip round the learning loop, and some awkward text."""
     phases = [

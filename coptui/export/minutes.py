@@ -10,7 +10,7 @@ live session are marked interim.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 
 from coptui import __version__
 from coptui.export import escape
@@ -26,7 +26,18 @@ from coptui.export.markdown import (
     plural,
     table,
 )
-from coptui.models import Case, Note, NoteKind, PhaseKind, PhaseRun, ReportBack, Session, SessionStatus
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    Note,
+    NoteKind,
+    PhaseKind,
+    PhaseRun,
+    ReportBack,
+    Session,
+    SessionStatus,
+)
 
 _NOTE_INDENT = "  "
 
@@ -67,6 +78,7 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.extend(_cases(index, session, links))
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
+    blocks.extend(_carried_forward(index, session, links))
     blocks.append("---")
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "
@@ -91,6 +103,8 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     lines.append(f"- **Apologies ({len(session.apologies)}):** {links.members(session.apologies)}")
     if session.absent:
         lines.append(f"- **Absent ({len(session.absent)}):** {links.members(session.absent)}")
+    if session.next_meeting is not None:
+        lines.append(f"- **Next meeting:** {long_date(session.next_meeting)}")
     for label, times in (("Arrived late", session.arrived), ("Left early", session.left)):
         if times:
             who = ", ".join(f"{links.member(h)} ({clock(t)} UTC)" for h, t in times.items())
@@ -127,7 +141,7 @@ def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -
     about = []
     if action is not None:
         agreed = index.sessions.get(action.session or 0)
-        detail = [f"due {action.due.isoformat()}"] if action.due else []
+        detail = [f"due {_due(action, report.reported_on)}"] if action.due else []
         if agreed is not None and agreed.id != report.session:
             detail.append(f"agreed at {links.session(agreed)}, {agreed.date.isoformat()}")
         suffix = f" ({'; '.join(detail)})" if detail else ""
@@ -286,16 +300,55 @@ def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list
     if not actions:
         blocks.append("No actions were agreed at this session.")
         return blocks
-    rows = [
+    rows = _action_rows(index, actions, session, links)
+    blocks.append(table(["Owner", "Action", "Due", "Status", "Case"], rows))
+    blocks.append("*Status as recorded when these minutes were written.*")
+    return blocks
+
+
+def _action_rows(
+    index: RepertoireIndex, actions: list[Action], session: Session, links: PageLinks
+) -> list[list[str]]:
+    """Owner, action, due (overdue marked as of the meeting), status and case of each action."""
+    return [
         [
             links.member(a.owner, cell=True),
             escape.cell(a.text),
-            a.due.isoformat() if a.due else "—",
+            _due(a, session.date),
             ACTION_STATUS_LABELS[a.status],
             links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
         ]
         for a in actions
     ]
-    blocks.append(table(["Owner", "Action", "Due", "Status", "Case"], rows))
-    blocks.append("*Status as recorded when these minutes were written.*")
+
+
+def _due(action: Action, on: date) -> str:
+    """The due date, marked in words when it had gone by on `on` with the action still open."""
+    if action.due is None:
+        return "—"
+    return f"{action.due.isoformat()} **(overdue)**" if action.overdue_on(on) else action.due.isoformat()
+
+
+def _carried_forward(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    """The action register after the meeting: everything agreed earlier that is still open."""
+    sid = session.id or 0
+
+    def earlier(action: Action) -> bool:
+        agreed = index.sessions.get(action.session or 0)
+        return agreed is not None and (agreed.date, agreed.id or 0) < (session.date, sid)
+
+    carried = sorted(
+        (a for a in index.actions.values() if a.status is ActionStatus.OPEN and earlier(a)),
+        key=lambda a: (a.due or date.max, a.id or 0),
+    )
+    blocks = ["## Open actions carried forward"]
+    if not carried:
+        blocks.append("No action agreed at an earlier session is still open.")
+        return blocks
+    rows = _action_rows(index, carried, session, links)
+    for row, action in zip(rows, carried, strict=True):
+        agreed = index.sessions[action.session or 0]
+        row[3] = f"{links.session(agreed, cell=True)} ({agreed.date})"
+    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], rows))
+    blocks.append(f"*{plural(len(carried), 'action')} still open when these minutes were written.*")
     return blocks

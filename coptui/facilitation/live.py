@@ -30,6 +30,7 @@ from coptui.facilitation.tags import (
     FocusEntry,
     LeftEntry,
     NewcomerEntry,
+    NextMeetingEntry,
     NoteEntry,
     PickEntry,
     ReportEntry,
@@ -37,6 +38,7 @@ from coptui.facilitation.tags import (
     UndoEntry,
     VoteEntry,
     parse_entry,
+    relative_date,
 )
 from coptui.facilitation.timer import PhaseTimer
 from coptui.facilitation.view import EntryResult, SessionView
@@ -294,6 +296,8 @@ class LiveSession:
                 return self._file_left(entry)
             case NewcomerEntry():
                 return self._file_newcomer(entry)
+            case NextMeetingEntry():
+                return self._file_next_meeting(entry)
             case UndoEntry():
                 return self.undo()
 
@@ -429,8 +433,14 @@ class LiveSession:
         self.repertoire.update_strategy(strategy)
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:
-        if entry.due is not None and entry.due < self._today():
-            return EntryResult(False, f"due:{entry.due} is in the past; give a date from today on")
+        due, understood = entry.due, ""
+        if entry.due_relative is not None:
+            resolved = relative_date(entry.due_relative, self._today(), self.session.next_meeting)
+            if isinstance(resolved, str):
+                return EntryResult(False, resolved)
+            due, understood = resolved, f", due {resolved:%a} {resolved.day} {resolved:%b %Y}"
+        if due is not None and due < self._today():
+            return EntryResult(False, f"due:{due} is in the past; give a date from today on")
         case = None if self._state.focus is None else self.repertoire.case(self._state.focus)
         strategy_id: int | None = None
         if entry.strategy is not None:
@@ -450,7 +460,7 @@ class LiveSession:
                 session=self.session_id,
                 owner=entry.owner,
                 text=entry.text,
-                due=entry.due,
+                due=due,
             )
         )
         assert action.id is not None
@@ -461,7 +471,7 @@ class LiveSession:
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
-        return self._remember(f"an action for @{entry.owner}", revert)
+        return self._remember(f"an action for @{entry.owner}{understood}", revert)
 
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
@@ -581,6 +591,24 @@ class LiveSession:
             self.member_names.pop(member.handle, None)
 
         return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
+
+    def _file_next_meeting(self, entry: NextMeetingEntry) -> EntryResult:
+        today = self._today()
+        day = entry.day or relative_date(entry.relative or "", today, None)
+        if isinstance(day, str):
+            return EntryResult(False, day)
+        if day <= today:
+            return EntryResult(False, f"{day} is not after today; the next meeting is a later day")
+        session = self.session
+        before = session.next_meeting
+        session.next_meeting = day
+        self.repertoire.update_session(session)
+
+        def revert() -> None:
+            session.next_meeting = before
+            self.repertoire.update_session(session)
+
+        return self._remember(f"the next meeting on {day:%A} {day.day} {day:%B %Y}", revert)
 
     # -- reading ------------------------------------------------------------------------
 

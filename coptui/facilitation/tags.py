@@ -8,13 +8,15 @@
     #strategy @handle text              a strategy for the case in focus, proposed by that member
     #vote N [count]                     dot votes for strategy N of the case in focus
     #pick N                             the presenter picks (or unpicks) strategy N
-    #action @handle [due:YYYY-MM-DD] [strategy:N] text
+    #action @handle [due:WHEN] [strategy:N] text
+                                        WHEN: YYYY-MM-DD, +3d, +2w, fri, tomorrow, or next (meeting)
     #decision text                      a decision the group made
     #report N|@handle outcome story [lesson: text] [value:cycle]
     #absent @handle                     an attendee is not there after all
     #arrived @handle                    someone came late (from apologies, absent, or not expected)
     #left @handle                       an attendee left before the end
     #newcomer @handle Full Name         a new member of the community, here today
+    #next WHEN                          the date of the next meeting (YYYY-MM-DD, +4w, thu)
     #undo                               take back the last entry
 
 The parser never raises: odd input gives an `EntryError` whose message says what to type.
@@ -28,7 +30,7 @@ import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from coptui.models import Outcome, ValueCycle
 from coptui.text import clean_line, clean_text
@@ -86,6 +88,13 @@ class ActionEntry:
     text: str
     due: date | None = None
     strategy: int | None = None
+    due_relative: str | None = None  # a relative form (`+2w`, `fri`, `next`), read by the session
+
+
+@dataclass(frozen=True)
+class NextMeetingEntry:
+    day: date | None = None
+    relative: str | None = None  # a relative form (`+4w`, `thu`), read against today by the session
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ Entry = (
     | ArrivedEntry
     | LeftEntry
     | NewcomerEntry
+    | NextMeetingEntry
     | UndoEntry
 )
 
@@ -179,6 +189,7 @@ TAGS = (
     "arrived",
     "left",
     "newcomer",
+    "next",
     "undo",
 )
 
@@ -332,11 +343,14 @@ def _action(rest: str, handles: set[str]) -> Entry | EntryError:
         return found
     owner, text = found
     due: date | None = None
+    due_relative: str | None = None
     strategy: int | None = None
     words: list[str] = []
     for word in text.split(" "):
         key, colon, value = word.partition(":")
-        if key.lower() == "due" and colon:
+        if key.lower() == "due" and colon and is_relative_date(value):
+            due_relative = value.lower()
+        elif key.lower() == "due" and colon:
             try:
                 due = date.fromisoformat(value)
             except ValueError:
@@ -351,7 +365,62 @@ def _action(rest: str, handles: set[str]) -> Entry | EntryError:
     what = " ".join(words).strip()
     if not what:
         return EntryError(f"what will @{owner} try? {usage}")
-    return ActionEntry(owner, what, due, strategy)
+    return ActionEntry(owner, what, due, strategy, due_relative)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"^(?:\+(\d{1,3})([dw])|today|tomorrow|next|([a-z]{3,9}))$")
+
+
+def is_relative_date(text: str) -> bool:
+    """A date said relative to today (`+3d`, `+2w`, `fri`, `tomorrow`) or to the next meeting (`next`)."""
+    match = _RELATIVE.match(text.lower())
+    return match is not None and (match.group(3) is None or _weekday(match.group(3)) is not None)
+
+
+def _weekday(word: str) -> int | None:
+    found = [i for i, day in enumerate(_WEEKDAYS) if day.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def relative_date(text: str, today: date, next_meeting: date | None) -> date | str:
+    """The day a relative form means, seen from `today`; or why it means none (`next` with no date set).
+
+    A weekday is the next one after today: `fri` on a Friday is a week on.
+    """
+    match = _RELATIVE.match(text.lower())
+    if match is None:
+        return f"{text!r} is not a date"
+    count, unit, day_word = match.groups()
+    word = text.lower()
+    if count is not None:
+        return today + timedelta(days=int(count) * (7 if unit == "w" else 1))
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if word == "next":
+        if next_meeting is None:
+            return "no date is set for the next meeting: set one with #next YYYY-MM-DD"
+        return next_meeting
+    weekday = _weekday(day_word)
+    if weekday is None:
+        return f"{text!r} is not a date"
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _next_meeting(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #next YYYY-MM-DD (or +4w, thu) for the date of the next meeting"
+    words = rest.split()
+    if len(words) != 1:
+        return EntryError(usage)
+    word = words[0]
+    if word.lower() != "next" and is_relative_date(word):
+        return NextMeetingEntry(relative=word.lower())
+    try:
+        return NextMeetingEntry(day=date.fromisoformat(word))
+    except ValueError:
+        return EntryError(f"{word!r} is not a date: {usage}")
 
 
 def _report(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -458,5 +527,6 @@ _PARSERS = {
     "arrived": _attendance_change("arrived", ArrivedEntry),
     "left": _attendance_change("left", LeftEntry),
     "newcomer": _newcomer,
+    "next": _next_meeting,
     "undo": _undo,
 }

@@ -676,7 +676,7 @@ class Repertoire:
         )
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
-        s = {"s": session_id}
+        s = {"s": session_id, "d": sessions[0].date.isoformat()}
         notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
         report_backs = self._items(
             ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
@@ -684,7 +684,8 @@ class Repertoire:
         actions = self._items(
             Action,
             f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
-            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN ({_CARRIED_FORWARD}) ORDER BY id",
             s,
         )
         case_rows = self._rows(
@@ -692,7 +693,8 @@ class Repertoire:
             "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM strategies WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM actions WHERE session_id = :s) "
-            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN (SELECT case_id FROM actions WHERE id IN ({_CARRIED_FORWARD})) ORDER BY id",
             s,
         )
         strategy_ids = [a.strategy for a in actions if a.strategy is not None]
@@ -1180,6 +1182,11 @@ class Repertoire:
         return hits
 
 
+# The actions agreed at sessions held before session :s (on date :d) that are open now.
+_CARRIED_FORWARD = (
+    "SELECT id FROM actions WHERE status = 'open' AND session_id IN "
+    "(SELECT id FROM sessions WHERE date < :d OR (date = :d AND id < :s))"
+)
 _ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position", "arrived_at", "left_at")
 _PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
 _TOPIC_COLUMNS = ("case_id", "topic", "position")

@@ -165,5 +165,7 @@ COLUMNS: dict[type[Model], str] = {
         "id, action_id, case_id, session_id, member, outcome, story, lesson, value_cycle, reported_on"
     ),
     Note: "id, session_id, phase, author, kind, text, case_id, created_at",
-    Session: "id, title, date, format, facilitator, status, started_at, ended_at, current_phase",
+    Session: (
+        "id, title, date, format, facilitator, status, started_at, ended_at, current_phase, next_meeting"
+    ),
 }

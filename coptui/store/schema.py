@@ -261,6 +261,13 @@ def _attendance_times(db: Database) -> None:
     db.execute("ALTER TABLE attendance ADD COLUMN left_at TEXT")
 
 
+@_migration("0008_next_meeting_and_leaving_members")
+def _next_meeting_and_leaving_members(db: Database) -> None:
+    """The date set for a session's next meeting; the day a member left the community."""
+    db.execute("ALTER TABLE sessions ADD COLUMN next_meeting TEXT")
+    db.execute("ALTER TABLE members ADD COLUMN left_on TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -117,8 +117,11 @@ def session_row(session: Session) -> Row:
 
 def action_row(action: Action) -> Row:
     due = f"{action.due}" if action.due else "no date"
+    overdue = ("⚠ overdue ", "bold red") if action.overdue_on(stories.today()) else ""
     return Row(
-        Text.assemble((f"{due} ", "dim"), plain(f"@{action.owner}", style="bold"), " ", plain(action.text)),
+        Text.assemble(
+            (f"{due} ", "dim"), overdue, plain(f"@{action.owner}", style="bold"), " ", plain(action.text)
+        ),
         Ref("action", action.id or 0),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
 from coptui.store.browsing import (
@@ -76,8 +76,20 @@ class Detail:
         return self
 
 
+def today() -> date:
+    """The local date, against which open actions are overdue (one seam, so tests can pin it)."""
+    return date.today()
+
+
+def _due(action: Action) -> str:
+    """' · due 2026-12-01', with the warning in words when it has gone by and the action is open."""
+    if action.due is None:
+        return ""
+    return f" · due {action.due}" + (" · **⚠ overdue**" if action.overdue_on(today()) else "")
+
+
 def _action_line(d: Detail, action: Action) -> str:
-    due = f" · due {action.due}" if action.due else ""
+    due = _due(action)
     return (
         f"- {d.link(f'action {action.id}', Ref('action', action.id or 0))} {d.member(action.owner)}: "
         f"{md_line(action.text)}{due} · **{action.status.value}**"
@@ -397,10 +409,7 @@ def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) 
     d.add()
     d.add(md(action.text))
     d.add()
-    d.add(
-        f"Owner {d.member(action.owner)} · status **{action.status.value}**"
-        + (f" · due {action.due}" if action.due else "")
-    )
+    d.add(f"Owner {d.member(action.owner)} · status **{action.status.value}**" + _due(action))
     d.add()
     if case is not None:
         d.add(f"- For {d.case(case.id, case.title)}")

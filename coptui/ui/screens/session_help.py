@@ -36,6 +36,8 @@ TAGS = [
     ("#vote N [count]", "dot votes for strategy N"),
     ("#pick N", "the presenter picks strategy N (again to unpick)"),
     ("#action @who due:YYYY-MM-DD text", "a commitment; strategy:N says what it tries"),
+    ("  due:+3d +2w fri next", "in 3 days, 2 weeks, on Friday, at the next meeting"),
+    ("#next YYYY-MM-DD", "the date of the next meeting (also +4w, thu)"),
     ("#decision text", "a decision the group made"),
     ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
     ("#report @who outcome story", "a report from someone with nothing open"),
