@@ -103,7 +103,7 @@ async def test_the_report_back_marks_an_overdue_matter_in_words(db_path: Path) -
             await pilot.press("down", "down", "down", "enter")
             await settle(pilot)
             workspace = app.screen.query_one("#workspace").region
-            assert "⚠ overdue · due 01 Dec" in words(" ".join(screen_lines(app, workspace)))
+            assert "⚠ overdue 01 Dec" in words(" ".join(screen_lines(app, workspace)))
 
 
 async def test_the_browser_marks_overdue_actions(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -309,7 +309,7 @@ class SessionScreen(Screen[None]):
             self.app.push_screen(
                 ConfirmDialog(
                     "Abandon this session?",
-                    "It is closed as abandoned: nothing filed is deleted, and a new session can start.",
+                    "Closed as abandoned; nothing is deleted.",
                 ),
                 self._abandon,
             )

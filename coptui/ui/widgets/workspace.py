@@ -211,11 +211,11 @@ def matter_lines(matter: MatterArising, today: date) -> Table:
     if matter.report is not None:
         status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
     else:
-        due = f"due {action.due:%d %b}" if action.due else ""
-        if action.overdue_on(today):  # said in words too: colour alone is missed on a projector
-            status = Text(f"⚠ overdue · {due}", style="bold red")
+        if action.due is not None and action.overdue_on(today):
+            # Said in words too: colour alone is missed on a projector.
+            status = Text(f"⚠ overdue {action.due:%d %b}", style="bold red")
         else:
-            status = Text(due, style="dim")
+            status = Text(f"due {action.due:%d %b}" if action.due else "", style="dim")
     table.add_row(Text(str(matter.number), style="bold"), what, status)
     behind = [f"case: {matter.case_title}"] if matter.case_title else []
     if matter.strategy_text:
