@@ -13,18 +13,21 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from coptui import __version__, config
 from coptui.formats import FormatError
-from coptui.models import Community, Session
+from coptui.models import Community, Member, Model, Session
 from coptui.store import Repertoire, StoreError
 from coptui.text import one_line
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch
+
+
+V = TypeVar("V", bound=Model)
 
 
 class Context:
@@ -197,6 +200,121 @@ def _abandon(repertoire: Repertoire, live: Session) -> None:
 
     LiveSession.resume(repertoire).abandon()
     click.echo(f"Abandoned {live.title!r} (session {live.id}); a new session can start.", err=True)
+
+
+@cli.command()
+@pass_context
+def sessions(obj: Context) -> None:
+    """List the sessions, newest first: id, date, title, format and status."""
+    with obj.open(read_only=True) as repertoire:
+        found = repertoire.sessions()
+    if not found:
+        click.echo("No sessions yet; start one with `coptui run`.", err=True)
+        return
+    click.echo(f"{'id':>5}  {'date':<10}  {'status':<9}  {'format':<20}  title")
+    for session in found:
+        click.echo(
+            f"{session.id:>5}  {session.date}  {session.status.value:<9}  "
+            f"{one_line(session.format, 20):<20}  {one_line(session.title, 80)}"
+        )
+
+
+@cli.group()
+def members() -> None:
+    """List the community's members, add one, rename one, or mark one as having left."""
+
+
+@members.command("list")
+@pass_context
+def members_list(obj: Context) -> None:
+    """Every member: handle, name, role, organisation, and when they left."""
+    with obj.open(read_only=True) as repertoire:
+        found = repertoire.members()
+    for member in found:
+        left = f"  (left {member.left_on})" if member.left_on else ""
+        organisation = f" · {one_line(member.organisation, 40)}" if member.organisation else ""
+        click.echo(
+            f"@{member.handle:<20} {one_line(member.name, 40)}{organisation}  [{member.role.value}]{left}"
+        )
+
+
+@members.command("add")
+@click.argument("handle")
+@click.argument("name")
+@click.option("--organisation", default="", help="Where they work.")
+@click.option("--facilitator", is_flag=True, help="They facilitate sessions.")
+@pass_context
+def members_add(obj: Context, handle: str, name: str, organisation: str, facilitator: bool) -> None:
+    """Add a member: HANDLE (lower-case, as in @kit) and NAME (as shown)."""
+    from coptui.models import Member, Role
+
+    member = _validated(
+        Member,
+        {
+            "handle": handle,
+            "name": name,
+            "organisation": organisation,
+            "role": Role.FACILITATOR if facilitator else Role.MEMBER,
+        },
+        prefix="",
+    )
+    with obj.open() as repertoire:
+        try:
+            repertoire.add_member(member)
+        except StoreError as error:
+            fail(f"{_first(error)}")
+    click.echo(f"Added @{member.handle} ({member.name})", err=True)
+
+
+@members.command("rename")
+@click.argument("handle")
+@click.argument("name")
+@pass_context
+def members_rename(obj: Context, handle: str, name: str) -> None:
+    """Change the name a member is shown by; their handle, and all that refers to it, stays."""
+    with obj.open() as repertoire:
+        member = _known_member(repertoire, handle)
+        renamed = _validated(type(member), {**member.model_dump(), "name": name}, prefix="")
+        repertoire.update_member(renamed)
+    click.echo(f"@{member.handle} is now shown as {renamed.name}", err=True)
+
+
+@members.command("leave")
+@click.argument("handle")
+@click.option("--on", "day", metavar="YYYY-MM-DD", help="The day they left (default: today).")
+@click.option("--back", is_flag=True, help="They are a member again: clear the leaving date.")
+@pass_context
+def members_leave(obj: Context, handle: str, day: str | None, back: bool) -> None:
+    """Mark a member as having left the community; everything they filed stays theirs."""
+    from datetime import date
+
+    try:
+        left_on = None if back else date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        fail(f"--on: {day!r} is not a date; write it as YYYY-MM-DD")
+    with obj.open() as repertoire:
+        member = _known_member(repertoire, handle)
+        changed = member.model_copy(update={"left_on": left_on})
+        repertoire.update_member(changed)
+    if back:
+        click.echo(f"@{member.handle} is a member again", err=True)
+    else:
+        click.echo(f"@{member.handle} left the community on {changed.left_on}", err=True)
+
+
+def _known_member(repertoire: Repertoire, handle: str) -> Member:
+    from coptui.store import NotFound
+
+    try:
+        return repertoire.member(handle.strip().lstrip("@").lower())
+    except NotFound:
+        fail(f"@{handle.strip().lstrip('@')} is not a member of this community")
+
+
+def _first(error: StoreError) -> str:
+    """An error's first problem, when it lists them; else its message."""
+    problems = getattr(error, "problems", None)
+    return str(problems[0]) if problems else str(error)
 
 
 @cli.command()
@@ -514,7 +632,8 @@ def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
             repertoire.close()
 
 
-def _validated(model: type[Community], values: dict[str, str]) -> Community:
+def _validated(model: type[V], values: dict[str, Any], *, prefix: str = "--") -> V:
+    """The model, or one line naming the option (or argument, with `prefix` "") that is wrong."""
     from pydantic import ValidationError
 
     from coptui.interchange import validation_problems
@@ -523,7 +642,9 @@ def _validated(model: type[Community], values: dict[str, str]) -> Community:
         return model.model_validate(values)
     except ValidationError as error:
         problem = validation_problems(error)[0]
-        fail(f"--{problem.path}: {problem.message}")
+        if problem.path == "handle":
+            fail(f"{values['handle']!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
+        fail(f"{prefix}{problem.path}: {problem.message}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -231,6 +231,14 @@ class Repertoire:
         return member
 
     @_guarded
+    def update_member(self, member: Member) -> Member:
+        """Write back a member's name, role, organisation and leaving date; never their handle."""
+        with self.db.atomic():
+            self._one("SELECT 1 FROM members WHERE handle = ?", [member.handle], f"member @{member.handle}")
+            self.db.table("members").update(member.handle, to_row(member, exclude={"handle"}))
+        return member
+
+    @_guarded
     def delete_member(self, handle: str) -> None:
         """Remove a member added by mistake; refused once anything refers to them."""
         with self.db.atomic():

@@ -110,7 +110,7 @@ def strategy_row(record: StrategyRecord) -> Row:
 def session_row(session: Session) -> Row:
     live = "● " if session.status.value == "live" else ""
     return Row(
-        Text.assemble((f"{session.date} ", "dim"), (live, "bold"), plain(session.title)),
+        Text.assemble((f"{session.date} #{session.id} ", "dim"), (live, "bold"), plain(session.title)),
         Ref("session", session.id or 0),
     )
 

@@ -197,7 +197,8 @@ def member_detail(story: MemberStory) -> Detail:
     d.add()
     org = f" · {md_line(member.organisation)}" if member.organisation else ""
     attended = f"attended {story.sessions_attended} sessions"
-    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}")
+    left = f" · left the community on {member.left_on}" if member.left_on else ""
+    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}{left}")
     d.add()
     if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
         d.add(
@@ -238,8 +239,8 @@ def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detai
     d.add(f"# {md_line(session.title)}")
     d.add()
     d.add(
-        f"{session.date} · format {md_line(session.format)} · facilitated by {d.member(session.facilitator)}"
-        f" · {session.status.value}"
+        f"Session {session.id} · {session.date} · format {md_line(session.format)}"
+        f" · facilitated by {d.member(session.facilitator)} · {session.status.value}"
     )
     d.add()
     d.add("## Attendance")
@@ -249,6 +250,11 @@ def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detai
         d.add(f"- apologies: {', '.join(d.member(h) for h in session.apologies)}")
     if session.absent:
         d.add(f"- absent: {', '.join(d.member(h) for h in session.absent)}")
+    for label, times in (("arrived late", session.arrived), ("left early", session.left)):
+        if times:
+            d.add(f"- {label}: {', '.join(d.member(h) for h in times)}")
+    if session.next_meeting is not None:
+        d.add(f"- next meeting: {session.next_meeting}")
     d.add()
     d.add("## Phases")
     d.add()
