@@ -34,6 +34,7 @@ from coptui.facilitation.tags import (
     NoteEntry,
     PickEntry,
     ReportEntry,
+    ResolvedEntry,
     StrategyEntry,
     UndoEntry,
     VoteEntry,
@@ -46,9 +47,11 @@ from coptui.formats import SessionFormat
 from coptui.models import (
     Action,
     Case,
+    CaseStatus,
     Member,
     Note,
     NoteKind,
+    Outcome,
     PhaseKind,
     PhaseRun,
     ReportBack,
@@ -298,6 +301,8 @@ class LiveSession:
                 return self._file_newcomer(entry)
             case NextMeetingEntry():
                 return self._file_next_meeting(entry)
+            case ResolvedEntry():
+                return self._file_resolved(entry)
             case UndoEntry():
                 return self.undo()
 
@@ -492,6 +497,10 @@ class LiveSession:
         member = action.owner if action is not None else entry.member
         assert member is not None
         case = None if action is None or action.case is None else self.repertoire.case(action.case)
+        if entry.resolves_case and (case is None or entry.outcome is not Outcome.WORKED):
+            return EntryResult(
+                False, "case:resolved needs a matter arising with a case, and the outcome worked"
+            )
         report = self.repertoire.add_report_back(
             ReportBack(
                 action=None if action is None else action.id,
@@ -515,7 +524,11 @@ class LiveSession:
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
+        if entry.resolves_case and case is not None and case.id is not None:
+            self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
+        if entry.resolves_case:
+            what += ", the case resolved"
         return self._remember(f"{what} from @{member} ({entry.outcome.value.replace('_', ' ')})", revert)
 
     def _file_absent(self, entry: AbsentEntry) -> EntryResult:
@@ -591,6 +604,30 @@ class LiveSession:
             self.member_names.pop(member.handle, None)
 
         return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
+
+    def _file_resolved(self, entry: ResolvedEntry) -> EntryResult:
+        matters = self._matters()
+        if entry.matter > len(matters):
+            return EntryResult(
+                False, f"there are {len(matters)} matters arising; pick one from 1 to {len(matters)}"
+            )
+        matter = matters[entry.matter - 1]
+        if matter.action.case is None:
+            return EntryResult(False, f"matter {entry.matter} is about no case; there is nothing to resolve")
+        case = self.repertoire.case(matter.action.case)
+        assert case.id is not None
+        if case.status is CaseStatus.RESOLVED:
+            return EntryResult(False, f"“{case.title}” is resolved already")
+        worked = [r for r in self.repertoire.report_backs(case=case.id) if r.outcome is Outcome.WORKED]
+        if not worked:
+            return EntryResult(
+                False, f"nothing tried for “{case.title}” has worked yet; #report {entry.matter} worked first"
+            )
+        case_id, before = case.id, case.status
+        self.repertoire.set_case_status(case_id, CaseStatus.RESOLVED)
+        return self._remember(
+            f"“{case.title}” as resolved", lambda: self.repertoire.set_case_status(case_id, before)
+        )
 
     def _file_next_meeting(self, entry: NextMeetingEntry) -> EntryResult:
         today = self._today()

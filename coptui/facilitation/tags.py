@@ -11,7 +11,8 @@
     #action @handle [due:WHEN] [strategy:N] text
                                         WHEN: YYYY-MM-DD, +3d, +2w, fri, tomorrow, or next (meeting)
     #decision text                      a decision the group made
-    #report N|@handle outcome story [lesson: text] [value:cycle]
+    #report N|@handle outcome story [lesson: text] [value:cycle] [case:resolved]
+    #resolved N                         the case of matter arising N is resolved (a strategy worked)
     #absent @handle                     an attendee is not there after all
     #arrived @handle                    someone came late (from apologies, absent, or not expected)
     #left @handle                       an attendee left before the end
@@ -105,6 +106,12 @@ class ReportEntry:
     story: str = ""
     lesson: str = ""
     value_cycle: ValueCycle | None = None
+    resolves_case: bool = False  # the presenter says the case is resolved
+
+
+@dataclass(frozen=True)
+class ResolvedEntry:
+    matter: int  # 1-based, among the matters arising
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,7 @@ Entry = (
     | LeftEntry
     | NewcomerEntry
     | NextMeetingEntry
+    | ResolvedEntry
     | UndoEntry
 )
 
@@ -190,6 +198,7 @@ TAGS = (
     "left",
     "newcomer",
     "next",
+    "resolved",
     "undo",
 )
 
@@ -327,13 +336,17 @@ def _vote(rest: str, handles: set[str]) -> Entry | EntryError:
     return VoteEntry(number, count)
 
 
-def _pick(rest: str, handles: set[str]) -> Entry | EntryError:
-    usage = "type #pick N for the presenter's pick of strategy N"
-    words = rest.split()
-    if len(words) != 1:
-        return EntryError(usage)
-    number = _number(words[0], "the strategy", usage)
-    return number if isinstance(number, EntryError) else PickEntry(number)
+def _one_number(what: str, usage: str, entry: Callable[[int], Entry]) -> _Parser:
+    """A tag followed by one number from a list, and nothing else."""
+
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        words = rest.split()
+        if len(words) != 1:
+            return EntryError(usage)
+        number = _number(words[0], what, usage)
+        return number if isinstance(number, EntryError) else entry(number)
+
+    return parse
 
 
 def _action(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -445,10 +458,13 @@ def _report(rest: str, handles: set[str]) -> Entry | EntryError:
         return EntryError(f"{outcome_word!r} is not an outcome; use one of {OUTCOME_WORDS}")
     story = words[2] if len(words) == 3 else ""
     value_cycle: ValueCycle | None = None
+    resolves_case = False
     kept: list[str] = []
     for word in story.split(" "):
         key, colon, value = word.partition(":")
-        if colon and key.lower() in ("value", "cycle") and value:
+        if colon and key.lower() == "case" and value.lower() == "resolved":
+            resolves_case = True
+        elif colon and key.lower() in ("value", "cycle") and value:
             try:
                 value_cycle = ValueCycle(value.lower())
             except ValueError:
@@ -458,7 +474,7 @@ def _report(rest: str, handles: set[str]) -> Entry | EntryError:
     parts = re.split(r"(?i)\blesson:", " ".join(kept), maxsplit=1)
     story = parts[0].strip()
     lesson = parts[1].strip() if len(parts) > 1 else ""
-    return ReportEntry(outcome, matter, member, story, lesson, value_cycle)
+    return ReportEntry(outcome, matter, member, story, lesson, value_cycle, resolves_case)
 
 
 def _decision(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -519,7 +535,7 @@ _PARSERS = {
     "focus": _focus,
     "strategy": _strategy,
     "vote": _vote,
-    "pick": _pick,
+    "pick": _one_number("the strategy", "type #pick N for the presenter's pick of strategy N", PickEntry),
     "action": _action,
     "decision": _decision,
     "report": _report,
@@ -528,5 +544,10 @@ _PARSERS = {
     "left": _attendance_change("left", LeftEntry),
     "newcomer": _newcomer,
     "next": _next_meeting,
+    "resolved": _one_number(
+        "the matter",
+        "type #resolved N for the case of matter arising N, once a strategy for it worked",
+        ResolvedEntry,
+    ),
     "undo": _undo,
 }

@@ -45,7 +45,16 @@ TAGS = [
     ("#arrived @who", "came late (taken off apologies or absent)"),
     ("#left @who", "left before the end; out of the speaking round"),
     ("#newcomer @who Full Name", "a new member of the community, here today"),
+    ("#resolved N", "the case of matter N is resolved: a strategy worked"),
+    ("  case:resolved", "in #report N worked …: the presenter says it is resolved"),
     ("#undo", "take back the last entry (F8)"),
+]
+CASE_STATUSES = [
+    ("open", "shared; nothing agreed to try yet"),
+    ("in trial", "someone has an action to try a strategy for it"),
+    ("reported", "someone reported back on what they tried"),
+    ("resolved", "a strategy worked and the presenter says it is solved"),
+    ("reopened", "it came back after all, and is open again"),
 ]
 
 
@@ -61,6 +70,7 @@ class SessionHelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="session-help"):
             yield Static(self._table("Keys", KEYS))
             yield Static(self._table("Capture box", TAGS))
+            yield Static(self._table("What a case's status means", CASE_STATUSES))
             yield Static("Outcomes: worked, partly, did-not-work, not-tried.  Escape closes.", classes="dim")
 
     @staticmethod
