@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +36,16 @@ def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COPTUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("COPTUI_DB", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in the local zone: every test runs in UTC unless it says otherwise."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(autouse=True)

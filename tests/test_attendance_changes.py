@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from coptui.interchange import parse_document, to_json
 from coptui.models import Session
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
+from coptui.ui.stories import session_detail
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
@@ -126,3 +128,25 @@ async def test_the_session_screen_shows_who_came_and_who_left(db_path: Path) -> 
             await settle(pilot)
             shown = words(" ".join(screen_lines(app, attendance)))
             assert "left: ben" in shown and "apologies" not in shown and "○ cho" in shown
+
+
+WINTER_IN_PARIS = "CET-1CEST,M3.5.0,M10.5.0/3"  # a POSIX zone: no time-zone database needed
+
+
+def test_minutes_and_screens_show_local_time_with_its_zone_named(
+    live: LiveSession, repertoire: Repertoire, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", WINTER_IN_PARIS)
+    time.tzset()
+    clock.advance(minutes=25)
+    live.enter("#arrived @cho")
+    clock.advance(minutes=20)
+    live.end()
+    text = minutes(repertoire, live.session_id, "md")
+    assert "- **Time:** 18:00–18:45 CET (45 min)" in text
+    assert "(18:25 CET)" in text and "*18:00–18:45 CET · took 45 min" in text
+    assert "UTC" not in text
+    stored = repertoire.session(live.session_id)
+    assert stored.started_at == START, "kept in UTC"
+    detail = session_detail(repertoire.session_story(live.session_id)).markdown
+    assert f"Session {live.session_id} · 2026-12-03 · 18:00–18:45 CET" in detail

@@ -22,6 +22,8 @@ from coptui.export.markdown import (
     PageLinks,
     clock,
     duration,
+    local,
+    local_time,
     long_date,
     plural,
     table,
@@ -91,10 +93,11 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     lines = []
     if session.started_at:
         end = session.ended_at
+        start = local_time(session.started_at)
         span = (
-            f"{clock(session.started_at)}–{clock(end)} UTC ({duration(session.started_at, end)})"
+            f"{clock(local(session.started_at))}–{local_time(end)} ({duration(session.started_at, end)})"
             if end
-            else f"from {clock(session.started_at)} UTC, still running"
+            else f"from {start}, still running"
         )
         lines.append(f"- **Time:** {span}")
     lines.append(f"- **Format:** {escape.inline(format_title(session.format))}")
@@ -107,7 +110,7 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
         lines.append(f"- **Next meeting:** {long_date(session.next_meeting)}")
     for label, times in (("Arrived late", session.arrived), ("Left early", session.left)):
         if times:
-            who = ", ".join(f"{links.member(h)} ({clock(t)} UTC)" for h, t in times.items())
+            who = ", ".join(f"{links.member(h)} ({local_time(t)})" for h, t in times.items())
             lines.append(f"- **{label} ({len(times)}):** {who}")
     return "\n".join(lines)
 
@@ -192,11 +195,10 @@ def _phase_timing(session: Session, phase: PhaseRun) -> str:
     if phase.started_at is None:
         # A closed session's phase without times was not timed (an imported one, say), not skipped.
         return f"*Not reached yet · {timebox}*" if session.status is SessionStatus.LIVE else f"*{timebox}*"
-    start = clock(phase.started_at)
     if phase.ended_at is None:
-        return f"*{start} UTC, in progress · {timebox}*"
+        return f"*{local_time(phase.started_at)}, in progress · {timebox}*"
     taken = _taken(phase.started_at, phase.ended_at, phase.paused_seconds)
-    return f"*{start}–{clock(phase.ended_at)} UTC · {taken} · {timebox}*"
+    return f"*{clock(local(phase.started_at))}–{local_time(phase.ended_at)} · {taken} · {timebox}*"
 
 
 def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from coptui.export.markdown import clock, local, local_time
 from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
 from coptui.store.browsing import (
     STORY_LIMIT,
@@ -74,6 +75,15 @@ class Detail:
     def done(self) -> Detail:
         self.markdown = "\n".join(self.lines)
         return self
+
+
+def _held(session: Session) -> str:
+    """' · 18:02–19:10 CET': when it ran, in the local time zone (times are stored in UTC)."""
+    if session.started_at is None:
+        return ""
+    if session.ended_at is None:
+        return f" · from {local_time(session.started_at)}"
+    return f" · {clock(local(session.started_at))}–{local_time(session.ended_at)}"
 
 
 def today() -> date:
@@ -239,7 +249,7 @@ def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detai
     d.add(f"# {md_line(session.title)}")
     d.add()
     d.add(
-        f"Session {session.id} · {session.date} · format {md_line(session.format)}"
+        f"Session {session.id} · {session.date}{_held(session)} · format {md_line(session.format)}"
         f" · facilitated by {d.member(session.facilitator)} · {session.status.value}"
     )
     d.add()
