@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from test_session_screen import palette_found
 from textual.widgets import Checkbox, Input
-from ui_helpers import browser, detail, screen_lines, settle
+from ui_helpers import browser, detail, screen_lines, settle, words
 
 from coptui.cli import main
 from coptui.store import Repertoire
@@ -185,3 +186,15 @@ async def test_a_typo_on_the_start_screen_makes_no_member_without_asking(writabl
         await pilot.press("enter")
         await settle(pilot)
         assert writable.member("kit").name == "Kit Ng"
+
+
+async def test_the_start_screen_no_longer_offers_who_left(writable: Repertoire) -> None:
+    cho = writable.member("cho")
+    writable.update_member(cho.model_copy(update={"left_on": date(2026, 11, 30)}))
+    app = CoptuiApp(writable)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        attendees = words(" ".join(screen_lines(app, app.screen.query_one("#start-attendees").region)))
+        assert "ben Ben Okafor" in attendees and "cho" not in attendees

@@ -113,7 +113,8 @@ class StartSessionScreen(Screen[None]):
 
     @work(thread=True, group="start", exit_on_error=False)
     def load_choices(self) -> StartChoices:
-        members = self.app.repertoire.members()
+        # Those who left the community are no longer offered (what they filed stays theirs).
+        members = [m for m in self.app.repertoire.members() if m.left_on is None]
         try:
             return StartChoices(members, available_formats(config.config_dir()))
         except FormatError as error:
