@@ -112,9 +112,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
         Binding("a", "action_status", "Action status", id="browser.action_status"),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
-        Binding("e", "edit_member", "Edit member", id="browser.edit_member"),
+        Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
-        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes"),
+        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
         Binding("question_mark", "help", "Help", id="browser.help"),
         Binding("escape", "leave_search", "Leave search", id="browser.leave_search", show=False),
     ]
