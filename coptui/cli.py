@@ -180,7 +180,7 @@ def _abandon_live(obj: Context, *, yes: bool) -> None:
             _abandon(repertoire, live)
             return
         if not sys.stdin.isatty():
-            fail("abandoning asks for confirmation; run it in a terminal, or add --yes")
+            fail("abandoning asks for confirmation; run it in a terminal, or `coptui abandon --yes`")
         click.echo(f"{live.title!r} is live (session {live.id}, since {live.date}).", err=True)
         if not _confirm_abandon(repertoire, live):
             fail("nothing changed; the session is still live")
