@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -198,3 +198,30 @@ async def test_the_start_screen_no_longer_offers_who_left(writable: Repertoire) 
         await settle(pilot)
         attendees = words(" ".join(screen_lines(app, app.screen.query_one("#start-attendees").region)))
         assert "ben Ben Okafor" in attendees and "cho" not in attendees
+
+
+def test_every_new_field_travels_through_export_and_import(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+    from coptui.formats import find_format
+
+    with Repertoire.open(db_path) as repertoire:
+        clock = ManualClock(datetime(2026, 12, 3, 17, 0, tzinfo=UTC))
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben"], apologies=["cho"])
+        live = LiveSession.start(repertoire, plan, clock)
+        for line in ("#arrived @cho", "#left @ben", "#next 2027-01-14"):
+            assert live.enter(line).ok
+        live.abandon()
+        cho = repertoire.member("cho")
+        repertoire.update_member(cho.model_copy(update={"left_on": date(2026, 12, 4)}))
+    code, first, _ = run(capsys, "--db", str(db_path), "export", "json")
+    assert code == 0
+    for field in ('"status": "abandoned"', '"next_meeting": "2027-01-14"', '"left_on": "2026-12-04"'):
+        assert field in first
+    exported = tmp_path / "exported.json"
+    exported.write_text(first, encoding="utf-8")
+    copy = str(tmp_path / "copy.db")
+    assert run(capsys, "--db", copy, "import", str(exported))[0] == 0
+    code, second, _ = run(capsys, "--db", copy, "export", "json")
+    assert second == first
