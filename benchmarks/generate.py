@@ -137,6 +137,7 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                 "name": f"Member {i}",
                 "role": Role.FACILITATOR if i % 25 == 0 else Role.MEMBER,
                 "organisation": f"Org {i % 40}",
+                "left_on": None,
             }
         )
         for i in range(max(12, cases // 100))
@@ -191,11 +192,14 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                     "attendees": attendees,
                     "apologies": [],
                     "absent": [],
+                    "arrived": {},
+                    "left": {},
                     "status": SessionStatus.CLOSED,
                     "started_at": begins,
                     "ended_at": clock,
                     "current_phase": None,
                     "phases": phases,
+                    "next_meeting": None,
                 }
             )
         )

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -22,12 +22,15 @@ from coptui import __version__, config
 from coptui.counts import plural
 from coptui.files import FileNotWritten
 from coptui.formats import FormatError
-from coptui.models import Community
+from coptui.models import Community, Member, Model, Session
 from coptui.store import Repertoire, StoreError
 from coptui.text import one_line, strip_controls
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch
+
+
+V = TypeVar("V", bound=Model)
 
 
 class Context:
@@ -103,6 +106,9 @@ def _signed_in_member() -> str | None:
     "--apology", "apologies", metavar="HANDLE", multiple=True, help="Who sent apologies (repeat it)."
 )
 @click.option("--resume", is_flag=True, help="Resume the live session without asking.")
+@click.option(
+    "--abandon", is_flag=True, help="Abandon the live session (after asking) instead of running one."
+)
 @pass_context
 def run(
     obj: Context,
@@ -112,6 +118,7 @@ def run(
     attendees: tuple[str, ...],
     apologies: tuple[str, ...],
     resume: bool,
+    abandon: bool,
 ) -> None:
     """Run a live session: start one (the options answer the start screen's questions) or resume one.
 
@@ -121,6 +128,11 @@ def run(
     from coptui.formats import DEFAULT_FORMAT, find_format
     from coptui.ui.screens.start_session import StartAnswers
 
+    if abandon:
+        if resume:
+            fail("--abandon and --resume contradict each other; give one")
+        _abandon_live(obj, yes=False)
+        return
     with obj.open() as repertoire:
         live = repertoire.live_session()
         if live is not None:
@@ -128,10 +140,15 @@ def run(
                 phase = one_line(live.phases[live.current_phase or 0].title, 60) if live.phases else "?"
                 title = one_line(live.title, 60)
                 click.echo(f"{title!r} is live (since {live.date}, now in {phase}).", err=True)
-                if not sys.stdin.isatty() or not click.confirm("Resume it?", default=True, err=True):
+                if not sys.stdin.isatty():
                     fail(
-                        "a session is live already; resume it: `coptui run --resume`, or r on the home screen"
+                        "a session is live already; resume it: `coptui run --resume`, "
+                        "or give it up: `coptui abandon`"
                     )
+                if not click.confirm("Resume it?", default=True, err=True):
+                    if _confirm_abandon(repertoire, live):
+                        return
+                    fail("the session is still live; resume it with `coptui run --resume`")
             _run_app(repertoire, "resume")
             return
         if resume:
@@ -160,6 +177,163 @@ def run(
         else:
             launch = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
         _run_app(repertoire, launch)
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_context
+def abandon(obj: Context, yes: bool) -> None:
+    """Abandon the live session: it is closed as abandoned and everything filed in it is kept.
+
+    The next session can then start. Without --yes it asks first (and needs a terminal to ask).
+    """
+    _abandon_live(obj, yes=yes)
+
+
+def _abandon_live(obj: Context, *, yes: bool) -> None:
+    with obj.open() as repertoire:
+        live = repertoire.live_session()
+        if live is None:
+            fail("no session is live; there is nothing to abandon")
+        if yes:
+            _abandon(repertoire, live)
+            return
+        if not sys.stdin.isatty():
+            fail("abandoning asks for confirmation; run it in a terminal, or `coptui abandon --yes`")
+        click.echo(f"{live.title!r} is live (session {live.id}, since {live.date}).", err=True)
+        if not _confirm_abandon(repertoire, live):
+            fail("nothing changed; the session is still live")
+
+
+def _confirm_abandon(repertoire: Repertoire, live: Session) -> bool:
+    """Ask, then abandon the live session; False when the answer was no."""
+    question = "Abandon it? It is closed as abandoned; nothing filed in it is deleted"
+    if not click.confirm(question, default=False, err=True):
+        return False
+    _abandon(repertoire, live)
+    return True
+
+
+def _abandon(repertoire: Repertoire, live: Session) -> None:
+    from coptui.facilitation import LiveSession
+
+    LiveSession.resume(repertoire).abandon()
+    click.echo(f"Abandoned {live.title!r} (session {live.id}); a new session can start.", err=True)
+
+
+@cli.command()
+@pass_context
+def sessions(obj: Context) -> None:
+    """List the sessions, newest first: id, date, title, format and status."""
+    with obj.open(read_only=True) as repertoire:
+        found = repertoire.sessions()
+    if not found:
+        click.echo("No sessions yet; start one with `coptui run`.", err=True)
+        return
+    click.echo(f"{'id':>5}  {'date':<10}  {'status':<9}  {'format':<20}  title")
+    for session in found:
+        click.echo(
+            f"{session.id:>5}  {session.date}  {session.status.value:<9}  "
+            f"{one_line(session.format, 20):<20}  {one_line(session.title, 80)}"
+        )
+
+
+@cli.group()
+def members() -> None:
+    """List the community's members, add one, rename one, or mark one as having left."""
+
+
+@members.command("list")
+@pass_context
+def members_list(obj: Context) -> None:
+    """Every member: handle, name, role, organisation, and when they left."""
+    with obj.open(read_only=True) as repertoire:
+        found = repertoire.members()
+    for member in found:
+        left = f"  (left {member.left_on})" if member.left_on else ""
+        organisation = f" · {one_line(member.organisation, 40)}" if member.organisation else ""
+        click.echo(
+            f"@{member.handle:<20} {one_line(member.name, 40)}{organisation}  [{member.role.value}]{left}"
+        )
+
+
+@members.command("add")
+@click.argument("handle")
+@click.argument("name")
+@click.option("--organisation", default="", help="Where they work.")
+@click.option("--facilitator", is_flag=True, help="They facilitate sessions.")
+@pass_context
+def members_add(obj: Context, handle: str, name: str, organisation: str, facilitator: bool) -> None:
+    """Add a member: HANDLE (lower-case, as in @kit) and NAME (as shown)."""
+    from coptui.models import Member, Role
+
+    member = _validated(
+        Member,
+        {
+            "handle": handle,
+            "name": name,
+            "organisation": organisation,
+            "role": Role.FACILITATOR if facilitator else Role.MEMBER,
+        },
+        prefix="",
+    )
+    with obj.open() as repertoire:
+        try:
+            repertoire.add_member(member)
+        except StoreError as error:
+            fail(f"{_first(error)}")
+    click.echo(f"Added @{member.handle} ({member.name})", err=True)
+
+
+@members.command("rename")
+@click.argument("handle")
+@click.argument("name")
+@pass_context
+def members_rename(obj: Context, handle: str, name: str) -> None:
+    """Change the name a member is shown by; their handle, and all that refers to it, stays."""
+    with obj.open() as repertoire:
+        member = _known_member(repertoire, handle)
+        renamed = _validated(type(member), {**member.model_dump(), "name": name}, prefix="")
+        repertoire.update_member(renamed)
+    click.echo(f"@{member.handle} is now shown as {renamed.name}", err=True)
+
+
+@members.command("leave")
+@click.argument("handle")
+@click.option("--on", "day", metavar="YYYY-MM-DD", help="The day they left (default: today).")
+@click.option("--back", is_flag=True, help="They are a member again: clear the leaving date.")
+@pass_context
+def members_leave(obj: Context, handle: str, day: str | None, back: bool) -> None:
+    """Mark a member as having left the community; everything they filed stays theirs."""
+    from datetime import date
+
+    try:
+        left_on = None if back else date.fromisoformat(day) if day else date.today()
+    except ValueError:
+        fail(f"--on: {day!r} is not a date; write it as YYYY-MM-DD")
+    with obj.open() as repertoire:
+        member = _known_member(repertoire, handle)
+        changed = member.model_copy(update={"left_on": left_on})
+        repertoire.update_member(changed)
+    if back:
+        click.echo(f"@{member.handle} is a member again", err=True)
+    else:
+        click.echo(f"@{member.handle} left the community on {changed.left_on}", err=True)
+
+
+def _known_member(repertoire: Repertoire, handle: str) -> Member:
+    from coptui.store import NotFound
+
+    try:
+        return repertoire.member(handle.strip().lstrip("@").lower())
+    except NotFound:
+        fail(f"@{handle.strip().lstrip('@')} is not a member of this community")
+
+
+def _first(error: StoreError) -> str:
+    """An error's first problem, when it lists them; else its message."""
+    problems = getattr(error, "problems", None)
+    return str(problems[0]) if problems else str(error)
 
 
 @cli.command()
@@ -492,7 +666,8 @@ def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
             repertoire.close()
 
 
-def _validated(model: type[Community], values: dict[str, str]) -> Community:
+def _validated(model: type[V], values: dict[str, Any], *, prefix: str = "--") -> V:
+    """The model, or one line naming the option (or argument, with `prefix` "") that is wrong."""
     from pydantic import ValidationError
 
     from coptui.interchange import validation_problems
@@ -501,7 +676,9 @@ def _validated(model: type[Community], values: dict[str, str]) -> Community:
         return model.model_validate(values)
     except ValidationError as error:
         problem = validation_problems(error)[0]
-        fail(f"--{problem.path}: {problem.message}")
+        if problem.path == "handle":
+            fail(f"{values['handle']!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
+        fail(f"{prefix}{problem.path}: {problem.message}")
 
 
 def main(argv: list[str] | None = None) -> None:

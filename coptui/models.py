@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Final, Literal, Self, cast
+from typing import Annotated, Any, ClassVar, Final, Literal, Self, cast
 
 from pydantic import (
     AfterValidator,
@@ -18,13 +18,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from coptui.text import clean_line, clean_text
 
+Day = date  # inside Session, a field named `date` hides the type
 FORMAT_NAME: Final = "coptui-repertoire"
 FORMAT_VERSION: Final = 1
 
@@ -90,6 +93,7 @@ class SessionStatus(StrEnum):
     PLANNED = "planned"
     LIVE = "live"
     CLOSED = "closed"
+    ABANDONED = "abandoned"  # given up part-way: closed, with everything filed in it kept
 
 
 class PhaseKind(StrEnum):
@@ -148,6 +152,7 @@ class CommandKind(StrEnum):
     UNDO = "undo"
     SHUFFLE = "shuffle"
     END = "end"
+    ABANDON = "abandon"  # after the facilitator said yes to giving the session up
 
 
 class Command(BaseModel):
@@ -184,6 +189,24 @@ class Model(BaseModel):
 _BLANKS: dict[type[Model], Model] = {}
 
 
+class NewFieldsModel(Model):
+    """A model whose fields added after the format's first version are written only when set.
+
+    Files written before those fields existed then export byte for byte as they were
+    imported, and a file that sets them carries them.
+    """
+
+    WRITTEN_WHEN_SET: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_new_fields(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.WRITTEN_WHEN_SET:
+            if name in data and not data[name]:
+                del data[name]
+        return data
+
+
 class Community(Model):
     name: Title
     domain: Text = ""
@@ -195,11 +218,16 @@ class Topic(Model):
     description: Text = ""
 
 
-class Member(Model):
+class Member(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"left_on"})
+
     handle: Handle
     name: Title
     role: Role = Role.MEMBER
     organisation: Line = ""
+    left_on: date | None = Field(
+        default=None, description="The day they left the community; what they filed stays theirs."
+    )
 
 
 class PhaseRun(Model):
@@ -217,7 +245,9 @@ class PhaseRun(Model):
     extra_minutes: Annotated[int, Field(ge=0, le=600)] = 0
 
 
-class Session(Model):
+class Session(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"arrived", "left", "next_meeting"})
+
     id: ItemId | None = None
     title: Title
     date: date
@@ -226,11 +256,18 @@ class Session(Model):
     attendees: list[Handle] = []
     apologies: list[Handle] = []
     absent: list[Handle] = Field(default=[], description="Expected, but not there on the day.")
+    arrived: dict[Handle, Timestamp] = Field(
+        default={}, description="Attendees who came after the session started, and when."
+    )
+    left: dict[Handle, Timestamp] = Field(
+        default={}, description="Attendees who left before the session ended, and when."
+    )
     status: SessionStatus = SessionStatus.PLANNED
     started_at: Timestamp | None = None
     ended_at: Timestamp | None = None
     current_phase: Count | None = None
     phases: list[PhaseRun] = []
+    next_meeting: Day | None = Field(default=None, description="The date set for the next meeting.")
 
     @model_validator(mode="after")
     def _phases_in_order(self) -> Session:
@@ -249,6 +286,10 @@ class Session(Model):
                     )
                     raise ValueError(f"{handle} is listed {where}")
                 seen[handle] = field
+        for field in ("arrived", "left"):
+            strangers = [h for h in getattr(self, field) if h not in self.attendees]
+            if strangers:
+                raise ValueError(f"{strangers[0]} is in {field} but not among the attendees")
         return self
 
 
@@ -301,6 +342,10 @@ class Action(Model):
     text: RequiredText
     due: date | None = None
     status: ActionStatus = ActionStatus.OPEN
+
+    def overdue_on(self, day: date) -> bool:
+        """Still open on `day` with its due date gone by."""
+        return self.status is ActionStatus.OPEN and self.due is not None and self.due < day
 
 
 class ReportBack(Model):

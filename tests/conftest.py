@@ -5,6 +5,7 @@ Repertoire files are copied from templates built once a session (see `repertoire
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -50,6 +51,22 @@ def toasts_stay(monkeypatch: pytest.MonkeyPatch) -> None:
     """Toasts stay until a test clears them: on a busy machine more than Textual's five
     seconds can pass between a toast and the test (or the snapshot) that reads it."""
     monkeypatch.setattr(App, "NOTIFICATION_TIMEOUT", 3600)
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Times are shown in the local zone: every test runs in UTC unless it says otherwise."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser marks open actions overdue against today: a fixed day, before the fixtures' due dates."""
+    monkeypatch.setattr("coptui.ui.stories.today", lambda: date(2026, 11, 20))
 
 
 def small_document() -> RepertoireDocument:

@@ -70,8 +70,8 @@ async def test_home_is_the_overview_of_sessions_actions_and_cases(read_only: Rep
         assert "[read-only]" in str(browser(app).query_one("#masthead", Static).render())
         assert rows(app) == [
             "Recent sessions",
-            "2026-11-05 November clinic",
-            "2026-10-01 October clinic",
+            "2026-11-05 #2 November clinic",
+            "2026-10-01 #1 October clinic",
             "Open actions (1)",
             "2026-12-01 @ben Start a weekly alert review",
             "Latest cases (2)",
@@ -105,7 +105,7 @@ async def test_navigator_moves_the_list_and_the_detail_follows_the_cursor(read_o
         assert "✓ worked" in story and "Pages dropped from forty to nine a week\\." in story
         for section, first in [
             (Section.STRATEGIES, "✓0 ◐0 ✗0 Weekly alert review with on-call"),
-            (Section.SESSIONS, "2026-11-05 November clinic"),
+            (Section.SESSIONS, "2026-11-05 #2 November clinic"),
             (Section.MEMBERS, "@ana Ana Ruiz · Ledgerly"),
             (Section.TOPICS, "Alerting  1 case"),
             (Section.ACTIONS, "2026-12-01 @ben Start a weekly alert review"),

@@ -76,7 +76,9 @@ def test_due_dates_in_an_action_take_the_words_that_belong_to_them(monkeypatch: 
     )
     refused = parse_entry("#action @ben due:14/13 try", handles, TODAY)
     assert isinstance(refused, EntryError)
-    assert refused.message == "due:14/13 is not a date; write it as 2026-12-14, 14 Dec or 14/12 (day first)"
+    assert refused.message == (
+        "due:14/13 is not a date; write it as 2026-12-14, 14 Dec or 14/12 (day first), or +2w, fri, next"
+    )
 
 
 def test_a_mistyped_handle_gets_the_nearest_member() -> None:

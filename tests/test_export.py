@@ -148,6 +148,7 @@ def test_minutes_have_the_parts_a_secretary_expects(repertoire: Repertoire) -> N
         (2, "Cases"),
         (3, "Alert fatigue at night"),
         (2, "Actions"),
+        (2, "Open actions carried forward"),
     ]
     shown, _ = visible(text)
     for expected in (
@@ -176,7 +177,11 @@ def test_matters_arising_are_the_report_backs_given_at_the_session(repertoire: R
     text = minutes(repertoire, 2)
     page = parse(text)
     assert (3, "Ben Okafor: worked") in page.headings
-    assert [h for h in page.headings if h[0] == 2][-2:] == [(2, "Decisions"), (2, "Actions")]
+    assert [h for h in page.headings if h[0] == 2][-3:] == [
+        (2, "Decisions"),
+        (2, "Actions"),
+        (2, "Open actions carried forward"),
+    ]
     shown, _ = visible(text)
     assert (
         "Action: Try ticket routing for two weeks (due 2026-10-15; agreed at October clinic, 2026-10-01)"
@@ -515,6 +520,7 @@ def test_any_text_keeps_minutes_and_pages_whole(
         (2, "Cases"),
         (3, folded(title)),
         (2, "Actions"),
+        (2, "Open actions carried forward"),
     ]
     [actions] = page.tables
     assert actions.rows[0] == [folded(name), folded(action), "2026-10-15", "done", folded(title)]
@@ -550,6 +556,7 @@ def test_a_case_taken_up_again_shows_what_this_session_added(repertoire: Reperto
         (2, "Cases"),
         (2, "Decisions"),
         (2, "Actions"),
+        (2, "Open actions carried forward"),
     ]
     shown, _ = visible(minutes(repertoire, 2))
     assert "Presented by Ben Okafor · first brought to October clinic, 2026-10-01 ·" in shown

@@ -197,7 +197,7 @@ def expected_row(kind: str, i: int, repertoire: Repertoire) -> str:
     if kind == "member":
         return f"@m{i} {shown(line(i, MEMBER_NAME))} · {shown(line(i, ORGANISATION))}"
     if kind == "session":
-        return f"{repertoire.session(i + 1).date} {shown(line(i, SESSION_TITLE))}"
+        return f"{repertoire.session(i + 1).date} #{i + 1} {shown(line(i, SESSION_TITLE))}"
     return f"{shown(line(i, TOPIC_NAME))}  1 case"
 
 

@@ -10,7 +10,7 @@ live session are marked interim.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 
 from coptui import __version__
 from coptui.counts import plural
@@ -23,10 +23,23 @@ from coptui.export.markdown import (
     PageLinks,
     clock,
     duration,
+    local,
+    local_time,
     long_date,
     table,
 )
-from coptui.models import Case, Note, NoteKind, PhaseKind, PhaseRun, ReportBack, Session, SessionStatus
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    Note,
+    NoteKind,
+    PhaseKind,
+    PhaseRun,
+    ReportBack,
+    Session,
+    SessionStatus,
+)
 
 _NOTE_INDENT = "  "
 
@@ -55,6 +68,11 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.append(_particulars(index, session, links))
     if session.status is SessionStatus.LIVE:
         blocks.append(_interim_banner(session))
+    elif session.status is SessionStatus.ABANDONED:
+        blocks.append(
+            "> **Abandoned.** This session was given up part-way; "
+            "what had been filed when it was abandoned is kept here."
+        )
     elif session.status is SessionStatus.PLANNED:
         blocks.append("> **Not yet held.** This session is planned; these minutes show its agenda only.")
     blocks.extend(_matters_arising(index, session, links))
@@ -62,6 +80,7 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.extend(_cases(index, session, links))
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
+    blocks.extend(_carried_forward(index, session, links))
     blocks.append("---")
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "
@@ -74,10 +93,11 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     lines = []
     if session.started_at:
         end = session.ended_at
+        start = local_time(session.started_at)
         span = (
-            f"{clock(session.started_at)}–{clock(end)} UTC ({duration(session.started_at, end)})"
+            f"{clock(local(session.started_at))}–{local_time(end)} ({duration(session.started_at, end)})"
             if end
-            else f"from {clock(session.started_at)} UTC, still running"
+            else f"from {start}, still running"
         )
         lines.append(f"- **Time:** {span}")
     lines.append(f"- **Format:** {escape.inline(format_title(session.format))}")
@@ -86,6 +106,12 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     lines.append(f"- **Apologies ({len(session.apologies)}):** {links.members(session.apologies)}")
     if session.absent:
         lines.append(f"- **Absent ({len(session.absent)}):** {links.members(session.absent)}")
+    if session.next_meeting is not None:
+        lines.append(f"- **Next meeting:** {long_date(session.next_meeting)}")
+    for label, times in (("Arrived late", session.arrived), ("Left early", session.left)):
+        if times:
+            who = ", ".join(f"{links.member(h)} ({local_time(t)})" for h, t in times.items())
+            lines.append(f"- **{label} ({len(times)}):** {who}")
     return "\n".join(lines)
 
 
@@ -118,7 +144,7 @@ def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -
     about = []
     if action is not None:
         agreed = index.sessions.get(action.session or 0)
-        detail = [f"due {action.due.isoformat()}"] if action.due else []
+        detail = [f"due {_due(action, report.reported_on)}"] if action.due else []
         if agreed is not None and agreed.id != report.session:
             detail.append(f"agreed at {links.session(agreed)}, {agreed.date.isoformat()}")
         suffix = f" ({'; '.join(detail)})" if detail else ""
@@ -169,11 +195,10 @@ def _phase_timing(session: Session, phase: PhaseRun) -> str:
     if phase.started_at is None:
         # A closed session's phase without times was not timed (an imported one, say), not skipped.
         return f"*Not reached yet · {timebox}*" if session.status is SessionStatus.LIVE else f"*{timebox}*"
-    start = clock(phase.started_at)
     if phase.ended_at is None:
-        return f"*{start} UTC, in progress · {timebox}*"
+        return f"*{local_time(phase.started_at)}, in progress · {timebox}*"
     taken = _taken(phase.started_at, phase.ended_at, phase.paused_seconds)
-    return f"*{start}–{clock(phase.ended_at)} UTC · {taken} · {timebox}*"
+    return f"*{clock(local(phase.started_at))}–{local_time(phase.ended_at)} · {taken} · {timebox}*"
 
 
 def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:
@@ -277,16 +302,55 @@ def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list
     if not actions:
         blocks.append("No actions were agreed at this session.")
         return blocks
-    rows = [
+    rows = _action_rows(index, actions, session, links)
+    blocks.append(table(["Owner", "Action", "Due", "Status", "Case"], rows))
+    blocks.append("*Status as recorded when these minutes were written.*")
+    return blocks
+
+
+def _action_rows(
+    index: RepertoireIndex, actions: list[Action], session: Session, links: PageLinks
+) -> list[list[str]]:
+    """Owner, action, due (overdue marked as of the meeting), status and case of each action."""
+    return [
         [
             links.member(a.owner, cell=True),
             escape.cell(a.text),
-            a.due.isoformat() if a.due else "—",
+            _due(a, session.date),
             ACTION_STATUS_LABELS[a.status],
             links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
         ]
         for a in actions
     ]
-    blocks.append(table(["Owner", "Action", "Due", "Status", "Case"], rows))
-    blocks.append("*Status as recorded when these minutes were written.*")
+
+
+def _due(action: Action, on: date) -> str:
+    """The due date, marked in words when it had gone by on `on` with the action still open."""
+    if action.due is None:
+        return "—"
+    return f"{action.due.isoformat()} **(overdue)**" if action.overdue_on(on) else action.due.isoformat()
+
+
+def _carried_forward(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+    """The action register after the meeting: everything agreed earlier that is still open."""
+    sid = session.id or 0
+
+    def earlier(action: Action) -> bool:
+        agreed = index.sessions.get(action.session or 0)
+        return agreed is not None and (agreed.date, agreed.id or 0) < (session.date, sid)
+
+    carried = sorted(
+        (a for a in index.actions.values() if a.status is ActionStatus.OPEN and earlier(a)),
+        key=lambda a: (a.due or date.max, a.id or 0),
+    )
+    blocks = ["## Open actions carried forward"]
+    if not carried:
+        blocks.append("No action agreed at an earlier session is still open.")
+        return blocks
+    rows = _action_rows(index, carried, session, links)
+    for row, action in zip(rows, carried, strict=True):
+        agreed = index.sessions[action.session or 0]
+        row[3] = f"{links.session(agreed, cell=True)} ({agreed.date})"
+    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], rows))
+    blocks.append(f"*{plural(len(carried), 'action')} still open when these minutes were written.*")
     return blocks

@@ -23,19 +23,25 @@ from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
+    ArrivedEntry,
     CaseDetailEntry,
     CaseEntry,
     DecisionEntry,
     Entry,
     EntryError,
     FocusEntry,
+    LeftEntry,
+    NewcomerEntry,
+    NextMeetingEntry,
     NoteEntry,
     PickEntry,
     ReportEntry,
+    ResolvedEntry,
     StrategyEntry,
     UndoEntry,
     VoteEntry,
     parse_entry,
+    relative_date,
 )
 from coptui.facilitation.timer import PhaseTimer
 from coptui.facilitation.view import EntryResult, SessionView
@@ -43,10 +49,13 @@ from coptui.formats import SessionFormat
 from coptui.models import (
     Action,
     Case,
+    CaseStatus,
     Command,
     CommandKind,
+    Member,
     Note,
     NoteKind,
+    Outcome,
     PhaseKind,
     PhaseRun,
     ReportBack,
@@ -183,7 +192,7 @@ class LiveSession:
 
     @property
     def closed(self) -> bool:
-        return self.session.status is SessionStatus.CLOSED
+        return self.session.status in (SessionStatus.CLOSED, SessionStatus.ABANDONED)
 
     # -- moving through the meeting ------------------------------------------------------
 
@@ -225,10 +234,17 @@ class LiveSession:
 
     def end(self) -> SessionSummary:
         """Close the session: the current phase's timer stops and the summary is read back."""
+        return self._close(SessionStatus.CLOSED)
+
+    def abandon(self) -> SessionSummary:
+        """Give the session up: closed as abandoned, all that was filed kept, the next one free to start."""
+        return self._close(SessionStatus.ABANDONED)
+
+    def _close(self, status: SessionStatus) -> SessionSummary:
         with self._lock:
             if not self.closed:
                 PhaseTimer(self.phase, self.clock).stop()
-                self.session.status = SessionStatus.CLOSED
+                self.session.status = status
                 self.session.ended_at = self.clock.now()
                 self.repertoire.update_session(self.session)
                 self._state.undo.clear()
@@ -250,7 +266,7 @@ class LiveSession:
                 with self.repertoire.transaction():
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
-                    message = result.message if isinstance(result, EntryResult) else "the session ended"
+                    message = result.message if isinstance(result, EntryResult) else "the session closed"
                     self.repertoire.settle_command(
                         command.id, filed=filed, message=message, at=self.clock.now()
                     )
@@ -261,7 +277,7 @@ class LiveSession:
 
     def _carry_out(self, command: Command) -> EntryResult | SessionSummary:
         end_asked, self._state.end_asked = self._state.end_asked, False
-        if self.closed and command.kind is not CommandKind.END:
+        if self.closed and command.kind not in (CommandKind.END, CommandKind.ABANDON):
             return EntryResult(False, "the session has ended; nothing more can be filed")
         match command.kind:
             case CommandKind.ENTRY:
@@ -289,6 +305,8 @@ class LiveSession:
                 return EntryResult(True, "speaking order: " + ", ".join(self.shuffle_order()))
             case CommandKind.END:
                 return self.end()
+            case CommandKind.ABANDON:
+                return self.abandon()
 
     def _moved(self, moved: bool, otherwise: str = "") -> EntryResult:
         if not moved:
@@ -351,6 +369,16 @@ class LiveSession:
                 return self._file_report(entry)
             case AbsentEntry():
                 return self._file_absent(entry)
+            case ArrivedEntry():
+                return self._file_arrived(entry)
+            case LeftEntry():
+                return self._file_left(entry)
+            case NewcomerEntry():
+                return self._file_newcomer(entry)
+            case NextMeetingEntry():
+                return self._file_next_meeting(entry)
+            case ResolvedEntry():
+                return self._file_resolved(entry)
             case UndoEntry():
                 return self.undo()
 
@@ -495,8 +523,14 @@ class LiveSession:
         self.repertoire.update_strategy(strategy)
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:
-        if entry.due is not None and entry.due < self._today():
-            return EntryResult(False, f"due {spoken(entry.due)} is in the past; give a date from today on")
+        due = entry.due
+        if entry.due_relative is not None:
+            resolved = relative_date(entry.due_relative, self._today(), self.session.next_meeting)
+            if isinstance(resolved, str):
+                return EntryResult(False, resolved)
+            due = resolved
+        if due is not None and due < self._today():
+            return EntryResult(False, f"due {spoken(due)} is in the past; give a date from today on")
         case = None if self._state.focus is None else self.repertoire.case(self._state.focus)
         strategy_id: int | None = None
         if entry.strategy is not None:
@@ -516,7 +550,7 @@ class LiveSession:
                 session=self.session_id,
                 owner=entry.owner,
                 text=entry.text,
-                due=entry.due,
+                due=due,
             )
         )
         assert action.id is not None
@@ -527,8 +561,8 @@ class LiveSession:
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
-        due = f", due {spoken(entry.due)}" if entry.due else ""
-        return self._remember(f"an action for @{entry.owner}{due}", revert)
+        said = f", due {spoken(due)}" if due else ""
+        return self._remember(f"an action for @{entry.owner}{said}", revert)
 
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
@@ -549,6 +583,10 @@ class LiveSession:
         member = action.owner if action is not None else entry.member
         assert member is not None
         case = None if action is None or action.case is None else self.repertoire.case(action.case)
+        if entry.resolves_case and (case is None or entry.outcome is not Outcome.WORKED):
+            return EntryResult(
+                False, "case:resolved needs a matter arising with a case, and the outcome worked"
+            )
         report = self.repertoire.add_report_back(
             ReportBack(
                 action=None if action is None else action.id,
@@ -572,7 +610,11 @@ class LiveSession:
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
+        if entry.resolves_case and case is not None and case.id is not None:
+            self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
+        if entry.resolves_case:
+            what += ", the case resolved"
         return self._remember(f"{what} from @{member} ({entry.outcome.value.replace('_', ' ')})", revert)
 
     def _file_absent(self, entry: AbsentEntry) -> EntryResult:
@@ -592,6 +634,105 @@ class LiveSession:
             self.repertoire.update_session(self.session)
 
         return self._remember(f"@{entry.handle} as absent", revert)
+
+    def _attendance_undo(self) -> Callable[[], None]:
+        """What puts today's attendance back as it is now."""
+        session = self.session
+        before = session.model_copy(deep=True)
+
+        def revert() -> None:
+            # Cleared first, so that for a moment a member may be on no list, never on two.
+            session.arrived, session.left = {}, {}
+            session.attendees, session.apologies, session.absent = [], [], []
+            session.attendees, session.apologies = before.attendees, before.apologies
+            session.absent, session.arrived, session.left = before.absent, before.arrived, before.left
+            self.repertoire.update_session(session)
+
+        return revert
+
+    def _file_arrived(self, entry: ArrivedEntry) -> EntryResult:
+        session, handle = self.session, entry.handle
+        if handle in session.attendees:
+            if handle in session.left:
+                return EntryResult(False, f"@{handle} left earlier; #undo that if they never went")
+            return EntryResult(False, f"@{handle} is here already")
+        revert = self._attendance_undo()
+        was = "apologies" if handle in session.apologies else "absent" if handle in session.absent else ""
+        session.apologies = [h for h in session.apologies if h != handle]
+        session.absent = [h for h in session.absent if h != handle]
+        session.attendees = [*session.attendees, handle]
+        session.arrived = {**session.arrived, handle: self.clock.now()}
+        self.repertoire.update_session(session)
+        note = f" (no longer under {was})" if was else ""
+        return self._remember(f"@{handle} as arrived late{note}", revert)
+
+    def _file_left(self, entry: LeftEntry) -> EntryResult:
+        session, handle = self.session, entry.handle
+        if handle not in session.attendees:
+            return EntryResult(False, f"@{handle} is not on today's attendance list")
+        if handle in session.left:
+            return EntryResult(False, f"@{handle} has left already")
+        revert = self._attendance_undo()
+        session.left = {**session.left, handle: self.clock.now()}
+        self.repertoire.update_session(session)
+        return self._remember(f"@{handle} as having left", revert)
+
+    def _file_newcomer(self, entry: NewcomerEntry) -> EntryResult:
+        member = self.repertoire.add_member(Member(handle=entry.handle, name=entry.name))
+        self.member_names[member.handle] = member.name
+        revert_attendance = self._attendance_undo()
+        session = self.session
+        session.attendees = [*session.attendees, member.handle]
+        self.repertoire.update_session(session)
+
+        def revert() -> None:
+            revert_attendance()
+            self.repertoire.delete_member(member.handle)
+            self.member_names.pop(member.handle, None)
+
+        return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
+
+    def _file_resolved(self, entry: ResolvedEntry) -> EntryResult:
+        matters = self._matters()
+        if entry.matter > len(matters):
+            return EntryResult(
+                False, f"there are {len(matters)} matters arising; pick one from 1 to {len(matters)}"
+            )
+        matter = matters[entry.matter - 1]
+        if matter.action.case is None:
+            return EntryResult(False, f"matter {entry.matter} is about no case; there is nothing to resolve")
+        case = self.repertoire.case(matter.action.case)
+        assert case.id is not None
+        if case.status is CaseStatus.RESOLVED:
+            return EntryResult(False, f"“{case.title}” is resolved already")
+        worked = [r for r in self.repertoire.report_backs(case=case.id) if r.outcome is Outcome.WORKED]
+        if not worked:
+            return EntryResult(
+                False, f"nothing tried for “{case.title}” has worked yet; #report {entry.matter} worked first"
+            )
+        case_id, before = case.id, case.status
+        self.repertoire.set_case_status(case_id, CaseStatus.RESOLVED)
+        return self._remember(
+            f"“{case.title}” as resolved", lambda: self.repertoire.set_case_status(case_id, before)
+        )
+
+    def _file_next_meeting(self, entry: NextMeetingEntry) -> EntryResult:
+        today = self._today()
+        day = entry.day or relative_date(entry.relative or "", today, None)
+        if isinstance(day, str):
+            return EntryResult(False, day)
+        if day <= today:
+            return EntryResult(False, f"{day} is not after today; the next meeting is a later day")
+        session = self.session
+        before = session.next_meeting
+        session.next_meeting = day
+        self.repertoire.update_session(session)
+
+        def revert() -> None:
+            session.next_meeting = before
+            self.repertoire.update_session(session)
+
+        return self._remember(f"the next meeting on {day:%A} {day.day} {day:%B %Y}", revert)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -620,7 +761,8 @@ class LiveSession:
         since = phase.started_at
         if phase.kind is PhaseKind.CHECK_IN and notes:
             since = max(filter(None, [since, *(n.created_at for n in notes)]))
-        return SpeakingOrder.of(self.session.attendees, spoken, since)
+        here = [h for h in self.session.attendees if h not in self.session.left]
+        return SpeakingOrder.of(here, spoken, since)
 
     def speaking_order(self) -> SpeakingOrder:
         with self._lock:
@@ -679,6 +821,7 @@ class LiveSession:
                     )
                     for p in self.session.phases
                 ),
+                abandoned=self.session.status is SessionStatus.ABANDONED,
             )
 
 

@@ -32,6 +32,7 @@ class SessionSummary:
     actions: int
     report_backs: int
     phases: tuple[PhaseSummary, ...]
+    abandoned: bool = False
 
     @property
     def total_seconds(self) -> int:

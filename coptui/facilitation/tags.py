@@ -8,10 +8,17 @@
     #strategy @handle text              a strategy for the case in focus, proposed by that member
     #vote N [count]                     dot votes for strategy N of the case in focus
     #pick N                             the presenter picks (or unpicks) strategy N
-    #action @handle [due:14 Dec] [strategy:N] text   (due: also 2026-12-14 or 14/12)
+    #action @handle [due:WHEN] [strategy:N] text
+                                        WHEN: 14 Dec, 2026-12-14, 14/12, +3d, +2w, fri, tomorrow,
+                                        or next (the next meeting)
     #decision text                      a decision the group made
-    #report N|@handle outcome story [lesson: text] [value:cycle]
+    #report N|@handle outcome story [lesson: text] [value:cycle] [case:resolved]
+    #resolved N                         the case of matter arising N is resolved (a strategy worked)
     #absent @handle                     an attendee is not there after all
+    #arrived @handle                    someone came late (from apologies, absent, or not expected)
+    #left @handle                       an attendee left before the end
+    #newcomer @handle Full Name         a new member of the community, here today
+    #next WHEN                          the date of the next meeting (YYYY-MM-DD, +4w, thu)
     #undo                               take back the last entry
 
 The parser never raises: odd input gives an `EntryError` whose message says what to type.
@@ -25,7 +32,7 @@ import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from coptui.facilitation.dates import DATE_FORMS, absolute_date, is_month
 from coptui.models import Outcome, ValueCycle
@@ -84,6 +91,13 @@ class ActionEntry:
     text: str
     due: date | None = None
     strategy: int | None = None
+    due_relative: str | None = None  # a relative form (`+2w`, `fri`, `next`), read by the session
+
+
+@dataclass(frozen=True)
+class NextMeetingEntry:
+    day: date | None = None
+    relative: str | None = None  # a relative form (`+4w`, `thu`), read against today by the session
 
 
 @dataclass(frozen=True)
@@ -94,11 +108,33 @@ class ReportEntry:
     story: str = ""
     lesson: str = ""
     value_cycle: ValueCycle | None = None
+    resolves_case: bool = False  # the presenter says the case is resolved
+
+
+@dataclass(frozen=True)
+class ResolvedEntry:
+    matter: int  # 1-based, among the matters arising
 
 
 @dataclass(frozen=True)
 class AbsentEntry:
     handle: str
+
+
+@dataclass(frozen=True)
+class ArrivedEntry:
+    handle: str
+
+
+@dataclass(frozen=True)
+class LeftEntry:
+    handle: str
+
+
+@dataclass(frozen=True)
+class NewcomerEntry:
+    handle: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -123,6 +159,11 @@ Entry = (
     | ActionEntry
     | ReportEntry
     | AbsentEntry
+    | ArrivedEntry
+    | LeftEntry
+    | NewcomerEntry
+    | NextMeetingEntry
+    | ResolvedEntry
     | UndoEntry
 )
 
@@ -155,6 +196,11 @@ TAGS = (
     "decision",
     "report",
     "absent",
+    "arrived",
+    "left",
+    "newcomer",
+    "next",
+    "resolved",
     "undo",
 )
 
@@ -299,13 +345,17 @@ def _vote(rest: str, handles: set[str]) -> Entry | EntryError:
     return VoteEntry(number, count)
 
 
-def _pick(rest: str, handles: set[str]) -> Entry | EntryError:
-    usage = "type #pick N for the presenter's pick of strategy N"
-    words = rest.split()
-    if len(words) != 1:
-        return EntryError(usage)
-    number = _number(words[0], "the strategy", usage)
-    return number if isinstance(number, EntryError) else PickEntry(number)
+def _one_number(what: str, usage: str, entry: Callable[[int], Entry]) -> _Parser:
+    """A tag followed by one number from a list, and nothing else."""
+
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        words = rest.split()
+        if len(words) != 1:
+            return EntryError(usage)
+        number = _number(words[0], what, usage)
+        return number if isinstance(number, EntryError) else entry(number)
+
+    return parse
 
 
 def _action(rest: str, handles: set[str], today: date | None = None) -> Entry | EntryError:
@@ -315,17 +365,20 @@ def _action(rest: str, handles: set[str], today: date | None = None) -> Entry | 
         return found
     owner, text = found
     due: date | None = None
+    due_relative: str | None = None
     strategy: int | None = None
     words: list[str] = []
     rest_words = text.split(" ")
     while rest_words:
         word = rest_words.pop(0)
         key, colon, value = word.partition(":")
-        if key.lower() == "due" and colon:
+        if key.lower() == "due" and colon and is_relative_date(value):
+            due_relative = value.lower()
+        elif key.lower() == "due" and colon:
             value = _date_words(value, rest_words)
             due = absolute_date(value, today or date.today())
             if due is None:
-                return EntryError(f"due:{value} is not a date; write it as {DATE_FORMS}")
+                return EntryError(f"due:{value} is not a date; write it as {DATE_FORMS}, or +2w, fri, next")
         elif key.lower() in ("strategy", "s") and colon and value:
             number = _number(value, "the strategy", usage)
             if isinstance(number, EntryError):
@@ -336,7 +389,62 @@ def _action(rest: str, handles: set[str], today: date | None = None) -> Entry | 
     what = " ".join(words).strip()
     if not what:
         return EntryError(f"what will @{owner} try? {usage}")
-    return ActionEntry(owner, what, due, strategy)
+    return ActionEntry(owner, what, due, strategy, due_relative)
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"^(?:\+(\d{1,3})([dw])|today|tomorrow|next|([a-z]{3,9}))$")
+
+
+def is_relative_date(text: str) -> bool:
+    """A date said relative to today (`+3d`, `+2w`, `fri`, `tomorrow`) or to the next meeting (`next`)."""
+    match = _RELATIVE.match(text.lower())
+    return match is not None and (match.group(3) is None or _weekday(match.group(3)) is not None)
+
+
+def _weekday(word: str) -> int | None:
+    found = [i for i, day in enumerate(_WEEKDAYS) if day.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def relative_date(text: str, today: date, next_meeting: date | None) -> date | str:
+    """The day a relative form means, seen from `today`; or why it means none (`next` with no date set).
+
+    A weekday is the next one after today: `fri` on a Friday is a week on.
+    """
+    match = _RELATIVE.match(text.lower())
+    if match is None:
+        return f"{text!r} is not a date"
+    count, unit, day_word = match.groups()
+    word = text.lower()
+    if count is not None:
+        return today + timedelta(days=int(count) * (7 if unit == "w" else 1))
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if word == "next":
+        if next_meeting is None:
+            return "no date is set for the next meeting: set one with #next YYYY-MM-DD"
+        return next_meeting
+    weekday = _weekday(day_word)
+    if weekday is None:
+        return f"{text!r} is not a date"
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _next_meeting(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #next YYYY-MM-DD (or +4w, thu) for the date of the next meeting"
+    words = rest.split()
+    if len(words) != 1:
+        return EntryError(usage)
+    word = words[0]
+    if word.lower() != "next" and is_relative_date(word):
+        return NextMeetingEntry(relative=word.lower())
+    try:
+        return NextMeetingEntry(day=date.fromisoformat(word))
+    except ValueError:
+        return EntryError(f"{word!r} is not a date: {usage}")
 
 
 def _date_words(value: str, words: list[str]) -> str:
@@ -373,10 +481,13 @@ def _report(rest: str, handles: set[str]) -> Entry | EntryError:
         return EntryError(f"{outcome_word!r} is not an outcome; use one of {OUTCOME_WORDS}")
     story = words[2] if len(words) == 3 else ""
     value_cycle: ValueCycle | None = None
+    resolves_case = False
     kept: list[str] = []
     for word in story.split(" "):
         key, colon, value = word.partition(":")
-        if colon and key.lower() in ("value", "cycle") and value:
+        if colon and key.lower() == "case" and value.lower() == "resolved":
+            resolves_case = True
+        elif colon and key.lower() in ("value", "cycle") and value:
             try:
                 value_cycle = ValueCycle(value.lower())
             except ValueError:
@@ -386,7 +497,7 @@ def _report(rest: str, handles: set[str]) -> Entry | EntryError:
     parts = re.split(r"(?i)\blesson:", " ".join(kept), maxsplit=1)
     story = parts[0].strip()
     lesson = parts[1].strip() if len(parts) > 1 else ""
-    return ReportEntry(outcome, matter, member, story, lesson, value_cycle)
+    return ReportEntry(outcome, matter, member, story, lesson, value_cycle, resolves_case)
 
 
 def _decision(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -395,14 +506,41 @@ def _decision(rest: str, handles: set[str]) -> Entry | EntryError:
     return DecisionEntry(rest)
 
 
-def _absent(rest: str, handles: set[str]) -> Entry | EntryError:
-    found = _member(rest, handles, "type #absent @handle")
-    if isinstance(found, EntryError):
-        return found
-    handle, extra = found
-    if extra:
-        return EntryError("#absent takes one handle: type #absent @handle")
-    return AbsentEntry(handle)
+def _attendance_change(tag: str, entry: Callable[[str], Entry]) -> _Parser:
+    usage = f"type #{tag} @handle"
+
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        found = _member(rest, handles, usage)
+        if isinstance(found, EntryError):
+            return found
+        handle, extra = found
+        if extra:
+            return EntryError(f"#{tag} takes one handle: {usage}")
+        return entry(handle)
+
+    return parse
+
+
+_NEW_HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
+
+
+def _newcomer(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #newcomer @handle Full Name"
+    handle, name = _leading_handle(rest)
+    if handle is None:
+        return EntryError(f"who? {usage}")
+    if handle in handles:
+        return EntryError(f"@{handle} is a member already; if they just came, type #arrived @{handle}")
+    if not _NEW_HANDLE.match(handle):
+        return EntryError(
+            f"@{handle} cannot be a handle: lower-case letters, digits, '.', '_' or '-', at most 32"
+        )
+    name = clean_line(name)
+    if not name:
+        return EntryError(f"what is @{handle}'s name? {usage}")
+    if len(name) > 300:
+        return EntryError("a name is at most 300 characters")
+    return NewcomerEntry(handle, name)
 
 
 def _undo(rest: str, handles: set[str]) -> Entry | EntryError:
@@ -420,10 +558,19 @@ _PARSERS = {
     "focus": _focus,
     "strategy": _strategy,
     "vote": _vote,
-    "pick": _pick,
+    "pick": _one_number("the strategy", "type #pick N for the presenter's pick of strategy N", PickEntry),
     "action": _action,
     "decision": _decision,
     "report": _report,
-    "absent": _absent,
+    "absent": _attendance_change("absent", AbsentEntry),
+    "arrived": _attendance_change("arrived", ArrivedEntry),
+    "left": _attendance_change("left", LeftEntry),
+    "newcomer": _newcomer,
+    "next": _next_meeting,
+    "resolved": _one_number(
+        "the matter",
+        "type #resolved N for the case of matter arising N, once a strategy for it worked",
+        ResolvedEntry,
+    ),
     "undo": _undo,
 }

@@ -53,6 +53,7 @@ from coptui.store.rows import (
     reader,
     row_writer,
     stamp,
+    timestamp,
     to_row,
 )
 from coptui.store.schema import SEARCHED_COLUMNS
@@ -259,6 +260,24 @@ class Repertoire:
             self.db.table("members").insert(to_row(member))
         return member
 
+    @_guarded
+    def update_member(self, member: Member) -> Member:
+        """Write back a member's name, role, organisation and leaving date; never their handle."""
+        with self.db.atomic():
+            self._one("SELECT 1 FROM members WHERE handle = ?", [member.handle], f"member @{member.handle}")
+            self.db.table("members").update(member.handle, to_row(member, exclude={"handle"}))
+        return member
+
+    @_guarded
+    def delete_member(self, handle: str) -> None:
+        """Remove a member added by mistake; refused once anything refers to them."""
+        with self.db.atomic():
+            self._one("SELECT 1 FROM members WHERE handle = ?", [handle], f"member @{handle}")
+            try:
+                self.db.execute("DELETE FROM members WHERE handle = ?", [handle])
+            except sqlite3.IntegrityError:
+                raise StoreError(f"@{handle} is named in what was filed since, so stays a member") from None
+
     def _require(self, checks: Iterable[tuple[str, str, Any, str]]) -> None:
         """Refuse references that point at nothing: (path, table, value, what) for each one given."""
         key = {"members": "handle", "topics": "slug"}
@@ -279,12 +298,18 @@ class Repertoire:
         ids = [r["id"] for r in rows]
         marks = ",".join("?" * len(ids))
         people: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        arrived: dict[int, dict[str, datetime]] = defaultdict(dict)
+        left: dict[int, dict[str, datetime]] = defaultdict(dict)
         for r in self._rows(
-            f"SELECT session_id, member, presence FROM attendance WHERE session_id IN ({marks}) "
-            "ORDER BY session_id, position",
+            f"SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
             ids,
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
+            if r["arrived_at"]:
+                arrived[r["session_id"]][r["member"]] = timestamp(r["arrived_at"])
+            if r["left_at"]:
+                left[r["session_id"]][r["member"]] = timestamp(r["left_at"])
         phases: dict[int, list[PhaseRun]] = defaultdict(list)
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
@@ -297,6 +322,8 @@ class Repertoire:
                 attendees=people[row["id"]]["attended"],
                 apologies=people[row["id"]]["apologies"],
                 absent=people[row["id"]]["absent"],
+                arrived=arrived[row["id"]],
+                left=left[row["id"]],
                 phases=phases[row["id"]],
             )
             for row in rows
@@ -687,7 +714,7 @@ class Repertoire:
         )
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
-        s = {"s": session_id}
+        s = {"s": session_id, "d": sessions[0].date.isoformat()}
         notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
         report_backs = self._items(
             ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
@@ -695,7 +722,8 @@ class Repertoire:
         actions = self._items(
             Action,
             f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
-            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN ({_CARRIED_FORWARD}) ORDER BY id",
             s,
         )
         case_rows = self._rows(
@@ -703,7 +731,8 @@ class Repertoire:
             "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM strategies WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM actions WHERE session_id = :s) "
-            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) ORDER BY id",
+            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN (SELECT case_id FROM actions WHERE id IN ({_CARRIED_FORWARD})) ORDER BY id",
             s,
         )
         strategy_ids = [a.strategy for a in actions if a.strategy is not None]
@@ -1214,19 +1243,34 @@ class Repertoire:
         return hits
 
 
-_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position")
+# The actions agreed at sessions held before session :s (on date :d) that are open now.
+_CARRIED_FORWARD = (
+    "SELECT id FROM actions WHERE status = 'open' AND session_id IN "
+    "(SELECT id FROM sessions WHERE date < :d OR (date = :d AND id < :s))"
+)
+_ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position", "arrived_at", "left_at")
 _PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
 _TOPIC_COLUMNS = ("case_id", "topic", "position")
 
 
-def _attendance_rows(session_id: int, session: Session) -> Iterator[tuple[int, str, str, int]]:
+def _attendance_rows(
+    session_id: int, session: Session
+) -> Iterator[tuple[int, str, str, int, str | None, str | None]]:
     for presence, handles in (
         ("attended", session.attendees),
         ("apologies", session.apologies),
         ("absent", session.absent),
     ):
         for i, handle in enumerate(handles):
-            yield session_id, handle, presence, i
+            arrived, left = session.arrived.get(handle), session.left.get(handle)
+            yield (
+                session_id,
+                handle,
+                presence,
+                i,
+                None if arrived is None else stamp(arrived),
+                None if left is None else stamp(left),
+            )
 
 
 def _phase_rows(session_id: int, session: Session) -> Iterator[list[Any]]:

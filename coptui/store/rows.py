@@ -67,7 +67,7 @@ def _enum(kind: type[StrEnum]) -> Callable[[str], StrEnum]:
     return {member.value: member for member in kind}.__getitem__
 
 
-def _timestamp(text: str) -> datetime:
+def timestamp(text: str) -> datetime:
     return in_utc(datetime.fromisoformat(text))
 
 
@@ -83,7 +83,7 @@ def _from_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a stored value becomes a value of `kind` again, when it is not one already."""
     if issubclass(kind, StrEnum):
         return _enum(kind)
-    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: _timestamp, bool: bool}
+    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: timestamp, bool: bool}
     return read.get(kind)
 
 
@@ -153,7 +153,7 @@ def from_row(model: type[M], row: dict[str, Any], **extra: Any) -> M:
     return reader(model, (*row, *extra))((*row.values(), *extra.values()))
 
 
-SESSION_SIDE_FIELDS = frozenset({"attendees", "apologies", "absent", "phases"})
+SESSION_SIDE_FIELDS = frozenset({"attendees", "apologies", "absent", "arrived", "left", "phases"})
 CASE_SIDE_FIELDS = frozenset({"topics"})
 
 # The columns each kind's table holds, for statements that name them.
@@ -165,5 +165,7 @@ COLUMNS: dict[type[Model], str] = {
         "id, action_id, case_id, session_id, member, outcome, story, lesson, value_cycle, reported_on"
     ),
     Note: "id, session_id, phase, author, kind, text, case_id, created_at",
-    Session: "id, title, date, format, facilitator, status, started_at, ended_at, current_phase",
+    Session: (
+        "id, title, date, format, facilitator, status, started_at, ended_at, current_phase, next_meeting"
+    ),
 }

@@ -7,6 +7,7 @@ and refused before anything touches it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -20,9 +21,11 @@ migrations = Migrations("coptui")
 MIGRATION_NAMES: list[str] = []
 
 
-def _migration(name: str) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
+def _migration(
+    name: str, *, transactional: bool = True
+) -> Callable[[Callable[[Database], None]], Callable[[Database], None]]:
     MIGRATION_NAMES.append(name)
-    return migrations(name=name)
+    return migrations(name=name, transactional=transactional)
 
 
 @_migration("0001_initial")
@@ -241,6 +244,61 @@ def _capture_journal(db: Database) -> None:
     db.execute(
         "CREATE INDEX capture_journal_unsettled ON capture_journal(session_id, id) WHERE settled_at IS NULL"
     )
+
+
+_OLD_SESSION_STATUSES = "CHECK (status IN ('planned', 'live', 'closed'))"
+_NEW_SESSION_STATUSES = "CHECK (status IN ('planned', 'live', 'closed', 'abandoned'))"
+
+
+@_migration("0006_session_abandoned", transactional=False)
+def _session_abandoned(db: Database) -> None:
+    """A session can be abandoned: the status CHECK of `sessions` gains 'abandoned'.
+
+    SQLite cannot change a CHECK in place, so the table is rebuilt the way SQLite's
+    documentation gives for it: foreign keys off (only possible outside a transaction,
+    hence not transactional), copy, drop, rename, re-index, check the keys, all in one
+    transaction. Run again after a crash, it finds the work done or undone, never half.
+    """
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").fetchone()[0]
+    if _NEW_SESSION_STATUSES in sql:
+        return
+    if _OLD_SESSION_STATUSES not in sql:
+        raise RuntimeError("the sessions table is not as coptui made it; cannot add the abandoned status")
+    indexes = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sessions' AND sql IS NOT NULL"
+        )
+    ]
+    db.conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with db.atomic():
+            new_sql = sql.replace(_OLD_SESSION_STATUSES, _NEW_SESSION_STATUSES)
+            # A renamed table's stored statement quotes its name: CREATE TABLE "sessions".
+            db.execute(re.sub(r'^CREATE TABLE ("?)sessions\1', "CREATE TABLE sessions_new", new_sql))
+            db.execute("INSERT INTO sessions_new SELECT * FROM sessions")
+            db.execute("DROP TABLE sessions")
+            db.execute("ALTER TABLE sessions_new RENAME TO sessions")
+            for index in indexes:
+                db.execute(index)
+            if db.execute("PRAGMA foreign_key_check").fetchall():
+                raise RuntimeError("rebuilding the sessions table broke a reference; nothing was changed")
+    finally:
+        db.conn.execute("PRAGMA foreign_keys = ON")
+
+
+@_migration("0007_attendance_times")
+def _attendance_times(db: Database) -> None:
+    """Who came late and who left early: when, on each attendance row (NULL: there throughout)."""
+    db.execute("ALTER TABLE attendance ADD COLUMN arrived_at TEXT")
+    db.execute("ALTER TABLE attendance ADD COLUMN left_at TEXT")
+
+
+@_migration("0008_next_meeting_and_leaving_members")
+def _next_meeting_and_leaving_members(db: Database) -> None:
+    """The date set for a session's next meeting; the day a member left the community."""
+    db.execute("ALTER TABLE sessions ADD COLUMN next_meeting TEXT")
+    db.execute("ALTER TABLE members ADD COLUMN left_on TEXT")
 
 
 @_migration("0009_search_index_content_quoted")

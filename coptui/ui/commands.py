@@ -47,6 +47,13 @@ class BrowserCommands(Provider):
             ("edit_case", "Edit case", "Change the case's title, context, question, topics or status (e)"),
             ("action_status", "Change action status", "Mark the action open, done or dropped (a)"),
             ("add_report_back", "Add a report-back", "File what happened when the action was tried (n)"),
+            (
+                "export_minutes",
+                "Export minutes",
+                "Save this session's minutes as Markdown where coptui runs (x)",
+            ),
+            ("edit_member", "Edit member", "Rename the member, or mark them as having left (e)"),
+            ("add_member", "Add member", "A new member of the community (+)"),
         ):
             if screen.check_action(action, ()):
                 found.append((name, help_text, getattr(screen, f"action_{action}")))

@@ -111,15 +111,18 @@ def strategy_row(record: StrategyRecord) -> Row:
 def session_row(session: Session) -> Row:
     live = "● " if session.status.value == "live" else ""
     return Row(
-        Text.assemble((f"{session.date} ", "dim"), (live, "bold"), plain(session.title)),
+        Text.assemble((f"{session.date} #{session.id} ", "dim"), (live, "bold"), plain(session.title)),
         Ref("session", session.id or 0),
     )
 
 
 def action_row(action: Action) -> Row:
     due = f"{action.due}" if action.due else "no date"
+    overdue = ("⚠ overdue ", "bold red") if action.overdue_on(stories.today()) else ""
     return Row(
-        Text.assemble((f"{due} ", "dim"), plain(f"@{action.owner}", style="bold"), " ", plain(action.text)),
+        Text.assemble(
+            (f"{due} ", "dim"), overdue, plain(f"@{action.owner}", style="bold"), " ", plain(action.text)
+        ),
         Ref("action", action.id or 0),
     )
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from coptui.counts import plural
+from coptui.export.markdown import clock, local, local_time
 from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
 from coptui.store.browsing import (
     STORY_LIMIT,
@@ -76,8 +77,29 @@ class Detail:
         return self
 
 
+def _held(session: Session) -> str:
+    """' · 18:02–19:10 CET': when it ran, in the local time zone (times are stored in UTC)."""
+    if session.started_at is None:
+        return ""
+    if session.ended_at is None:
+        return f" · from {local_time(session.started_at)}"
+    return f" · {clock(local(session.started_at))}–{local_time(session.ended_at)}"
+
+
+def today() -> date:
+    """The local date, against which open actions are overdue (one seam, so tests can pin it)."""
+    return date.today()
+
+
+def _due(action: Action) -> str:
+    """' · due 2026-12-01', with the warning in words when it has gone by and the action is open."""
+    if action.due is None:
+        return ""
+    return f" · due {action.due}" + (" · **⚠ overdue**" if action.overdue_on(today()) else "")
+
+
 def _action_line(d: Detail, action: Action) -> str:
-    due = f" · due {action.due}" if action.due else ""
+    due = _due(action)
     return (
         f"- {d.link(f'action {action.id}', Ref('action', action.id or 0))} {d.member(action.owner)}: "
         f"{md_line(action.text)}{due} · **{action.status.value}**"
@@ -186,7 +208,8 @@ def member_detail(story: MemberStory) -> Detail:
     d.add()
     org = f" · {md_line(member.organisation)}" if member.organisation else ""
     attended = f"attended {plural(story.sessions_attended, 'session')}"
-    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}")
+    left = f" · left the community on {member.left_on}" if member.left_on else ""
+    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}{left}")
     d.add()
     if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
         d.add(
@@ -227,8 +250,8 @@ def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detai
     d.add(f"# {md_line(session.title)}")
     d.add()
     d.add(
-        f"{session.date} · format {md_line(session.format)} · facilitated by {d.member(session.facilitator)}"
-        f" · {session.status.value}"
+        f"Session {session.id} · {session.date}{_held(session)} · format {md_line(session.format)}"
+        f" · facilitated by {d.member(session.facilitator)} · {session.status.value}"
     )
     d.add()
     d.add("## Attendance")
@@ -238,6 +261,11 @@ def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detai
         d.add(f"- apologies: {', '.join(d.member(h) for h in session.apologies)}")
     if session.absent:
         d.add(f"- absent: {', '.join(d.member(h) for h in session.absent)}")
+    for label, times in (("arrived late", session.arrived), ("left early", session.left)):
+        if times:
+            d.add(f"- {label}: {', '.join(d.member(h) for h in times)}")
+    if session.next_meeting is not None:
+        d.add(f"- next meeting: {session.next_meeting}")
     d.add()
     d.add("## Phases")
     d.add()
@@ -399,10 +427,7 @@ def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) 
     d.add()
     d.add(md(action.text))
     d.add()
-    d.add(
-        f"Owner {d.member(action.owner)} · status **{action.status.value}**"
-        + (f" · due {action.due}" if action.due else "")
-    )
+    d.add(f"Owner {d.member(action.owner)} · status **{action.status.value}**" + _due(action))
     d.add()
     if case is not None:
         d.add(f"- For {d.case(case.id, case.title)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from rich.text import Text
@@ -23,7 +24,7 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from coptui.models import Action, ActionStatus, Case, ReportBack
+from coptui.models import Action, ActionStatus, Case, Member, ReportBack
 from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
@@ -86,6 +87,11 @@ class LiveCheck:
 
 
 @dataclass(frozen=True)
+class MinutesExported:
+    path: Path
+
+
+@dataclass(frozen=True)
 class Saved:
     """An edit reached the database: say so, and show the change."""
 
@@ -114,6 +120,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
         Binding("a", "action_status", "Action status", id="browser.action_status"),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
+        Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
+        Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
+        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
@@ -478,7 +487,16 @@ class BrowserScreen(Screen[None]):
     # -- editing (writable mode only) -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        kinds = {"edit_case": ("case",), "action_status": ("action",), "add_report_back": ("action", "case")}
+        kinds = {
+            "edit_case": ("case",),
+            "action_status": ("action",),
+            "add_report_back": ("action", "case"),
+            "edit_member": ("member",),
+            # Minutes are written to a file where coptui runs: never for a read-only (SSH) browser.
+            "export_minutes": ("session",),
+        }
+        if action == "add_member":
+            return not self.app.repertoire.read_only
         if action in kinds:
             if self.app.repertoire.read_only:
                 return False
@@ -518,6 +536,39 @@ class BrowserScreen(Screen[None]):
         case_id = action.case if action is not None else int(ref.key)
         screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
         self.app.push_screen(screen, self.save_report_back)
+
+    @reports_store_errors
+    def action_edit_member(self) -> None:
+        from coptui.ui.screens.member_form import MemberScreen
+
+        if self.detail_ref is None or self.detail_ref.kind != "member":
+            return
+        member = self.app.repertoire.member(str(self.detail_ref.key))
+        self.app.push_screen(MemberScreen(member), self.save_member)
+
+    def action_add_member(self) -> None:
+        from coptui.ui.screens.member_form import MemberScreen
+
+        self.app.push_screen(MemberScreen(), self.save_new_member)
+
+    def save_member(self, member: Member | None) -> None:
+        if member is not None:
+            left = f", left on {member.left_on}" if member.left_on else ""
+            self.write(lambda: self.app.repertoire.update_member(member), f"Saved @{member.handle}{left}.")
+
+    def save_new_member(self, member: Member | None) -> None:
+        if member is not None:
+            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{member.handle}.")
+
+    def action_export_minutes(self) -> None:
+        if self.detail_ref is not None and self.detail_ref.kind == "session":
+            self.export_minutes(int(self.detail_ref.key))
+
+    @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
+    def export_minutes(self, session_id: int) -> MinutesExported:
+        from coptui.export import save_minutes
+
+        return MinutesExported(save_minutes(self.app.repertoire, session_id, Path.cwd()))
 
     def save_case(self, case: Case | None) -> None:
         if case is not None:
@@ -567,3 +618,5 @@ class BrowserScreen(Screen[None]):
             self.show_live(result)
         elif isinstance(result, Saved):
             self.after_write(result)
+        elif isinstance(result, MinutesExported):
+            self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)

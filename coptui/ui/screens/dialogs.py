@@ -17,6 +17,7 @@ from coptui.ui.render import plain
 class ConfirmDialog(ModalScreen[bool]):
     """Enter says yes, Escape says no."""
 
+    KEYS_HINT = "Enter: yes    Escape: no"
     BINDINGS = [
         Binding("enter", "answer(True)", "Yes", id="confirm_yes", priority=True),
         Binding("escape", "answer(False)", "No", id="confirm_no"),
@@ -33,10 +34,20 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(plain(self.question, style="bold"))
             if self.detail:
                 yield Label(plain(self.detail, width=300))
-            yield Label("Enter: yes    Escape: no", classes="dialog-keys")
+            yield Label(self.KEYS_HINT, classes="dialog-keys")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class DeliberateConfirmDialog(ConfirmDialog, inherit_bindings=False):
+    """For what cannot be taken back mid-meeting: only `y` says yes; an Enter meant for a note never does."""
+
+    KEYS_HINT = "y: yes    n or Escape: no"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="deliberate_yes"),
+        Binding("n,escape", "answer(False)", "No", id="deliberate_no"),
+    ]
 
 
 class JumpDialog(ModalScreen[int | None]):

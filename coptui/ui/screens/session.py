@@ -29,7 +29,7 @@ from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.store.journal import CaptureJournal
 from coptui.ui.render import plain, plain_str
-from coptui.ui.screens.dialogs import JumpDialog
+from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
@@ -71,6 +71,7 @@ class SessionScreen(Screen[None]):
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
+        Binding("f12", "abandon", "Abandon", id="session_abandon", key_display="F12", show=False),
         # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
         Binding(
             "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
@@ -346,6 +347,20 @@ class SessionScreen(Screen[None]):
 
     def action_next_phase(self) -> None:
         self.press_in_key_order(CommandKind.NEXT_PHASE)
+
+    def action_abandon(self) -> None:
+        if self.live is not None:
+            self.app.push_screen(
+                DeliberateConfirmDialog(
+                    "Abandon this session?",
+                    "Closed as abandoned; nothing is deleted.",
+                ),
+                self._abandon,
+            )
+
+    def _abandon(self, yes: bool | None) -> None:
+        if yes:
+            self.press(CommandKind.ABANDON)
 
     def action_previous_phase(self) -> None:
         self.press_in_key_order(CommandKind.PREVIOUS_PHASE)

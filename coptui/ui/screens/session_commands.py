@@ -67,4 +67,5 @@ def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None
     ]
     commands.append(("Shuffle the speaking order", screen.action_shuffle, "F3"))
     commands.append(("Undo the last entry", screen.action_undo, "F8"))
+    commands.append(("Abandon the session", screen.action_abandon, "F12; asks first, deletes nothing"))
     return commands

@@ -20,6 +20,7 @@ LONGER = {
     "session_extend": "five more minutes for this phase",
     "session_undo": "undo the last entry; its text comes back in the box to fix",
     "session_minutes": "save the minutes so far as Markdown, in the folder coptui started from",
+    "session_abandon": "abandon the session (after asking, y): closed as abandoned, nothing deleted",
     "session_page_up": "scroll the workspace up",
     "session_page_down": "scroll the workspace down",
     "quit": "quit; the session stays live and `coptui run` resumes it",
@@ -36,11 +37,25 @@ TAGS = [
     ("#vote N [count]", "dot votes for strategy N"),
     ("#pick N", "the presenter picks strategy N (again to unpick)"),
     ("#action @who due:14 Dec text", "a commitment; strategy:N says what it tries"),
+    ("  due:+3d +2w fri next", "in 3 days, 2 weeks, on Friday, at the next meeting"),
+    ("#next YYYY-MM-DD", "the date of the next meeting (also +4w, thu)"),
     ("#decision text", "a decision the group made"),
     ("#report N outcome story lesson: …", "report on matter arising N; value:applied etc."),
     ("#report @who outcome story", "a report from someone with nothing open"),
     ("#absent @who", "not there after all"),
+    ("#arrived @who", "came late (taken off apologies or absent)"),
+    ("#left @who", "left before the end; out of the speaking round"),
+    ("#newcomer @who Full Name", "a new member of the community, here today"),
+    ("#resolved N", "the case of matter N is resolved: a strategy worked"),
+    ("  case:resolved", "in #report N worked …: the presenter says it is resolved"),
     ("#undo", "take back the last entry (F8)"),
+]
+CASE_STATUSES = [
+    ("open", "shared; nothing agreed to try yet"),
+    ("in trial", "someone has an action to try a strategy for it"),
+    ("reported", "someone reported back on what they tried"),
+    ("resolved", "a strategy worked and the presenter says it is solved"),
+    ("reopened", "it came back after all, and is open again"),
 ]
 
 
@@ -55,6 +70,7 @@ class SessionHelpScreen(HelpScreen):
         super().__init__(
             rows,
             key_table(TAGS, "Capture box"),
+            key_table(CASE_STATUSES, "What a case's status means"),
             "Outcomes: worked, partly, did-not-work, not-tried.",
             due_help(month_first()),
         )

@@ -27,7 +27,12 @@ class SessionSummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.summary
         with VerticalScroll(id="summary"):
-            yield Static(Text.assemble(("Session ended: ", "bold"), plain(s.title, style="bold")))
+            heading = "Session abandoned: " if s.abandoned else "Session ended: "
+            yield Static(Text.assemble((heading, "bold"), plain(s.title, style="bold")))
+            if s.abandoned:
+                yield Static(
+                    "Everything filed in it is kept; a new session can start.", id="summary-abandoned"
+                )
             counts = [
                 (s.notes, "note"),
                 (s.decisions, "decision"),

@@ -5,6 +5,7 @@ A new member can be added on the spot. Answers given on the command line arrive 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from coptui.facilitation import FacilitationError, LiveSession, SessionPlan, def
 from coptui.formats import DEFAULT_FORMAT, FormatError, SessionFormat, available_formats, builtin_formats
 from coptui.models import Member, Role
 from coptui.ui.render import plain, plain_str
+from coptui.ui.screens.dialogs import ConfirmDialog
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.widgets.clean_input import CleanInput
 
@@ -112,7 +114,8 @@ class StartSessionScreen(Screen[None]):
 
     @work(thread=True, group="start", exit_on_error=False)
     def load_choices(self) -> StartChoices:
-        members = self.app.repertoire.members()
+        # Those who left the community are no longer offered (what they filed stays theirs).
+        members = [m for m in self.app.repertoire.members() if m.left_on is None]
         try:
             return StartChoices(members, available_formats(config.config_dir()))
         except FormatError as error:
@@ -226,10 +229,23 @@ class StartSessionScreen(Screen[None]):
         except ValidationError:
             self.say(f"{handle!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
             return
-        if member.handle in {m.handle for m in self.known.members}:
+        handles = [m.handle for m in self.known.members]
+        if member.handle in handles:
             self.say(f"@{member.handle} is already a member")
             return
-        self.add_member(member)
+        # A typo must not make a member: ask, and name a member it may have meant.
+        close = difflib.get_close_matches(member.handle, handles, n=1, cutoff=0.6)
+        detail = f"Did you mean @{close[0]}? Escape, then tick them below." if close else ""
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.add_member(member)
+            else:
+                self.say("no member added")
+
+        self.app.push_screen(
+            ConfirmDialog(f"Add @{member.handle} ({member.name}) to the community?", detail), answered
+        )
 
     @on(Input.Submitted, "#start-title")
     def title_entered(self) -> None:

@@ -18,7 +18,7 @@ class Attendance(Static):
         text = Text()
         line = 0
         next_speaker = speaking.next_speaker
-        for handle in speaking.order:
+        for handle in speaking.order:  # those who left are not in the round
             if speaking.has_spoken(handle):
                 token = Text.assemble(("✓ ", "green"), plain(handle, style="dim"))
             elif handle == next_speaker:
@@ -34,7 +34,8 @@ class Attendance(Static):
                 line += 2
             text.append_text(token)
             line += token.cell_len
-        for label, handles in (("apologies", session.apologies), ("absent", session.absent)):
+        gone = list(session.left)
+        for label, handles in (("left", gone), ("apologies", session.apologies), ("absent", session.absent)):
             if handles:
                 text.append(f"\n{label}: ", style="dim")
                 text.append_text(plain(" ".join(handles), style="dim"))

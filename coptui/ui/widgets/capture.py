@@ -29,6 +29,7 @@ KEY_NAMES = {
     CommandKind.UNDO: "F8",
     CommandKind.SHUFFLE: "F3",
     CommandKind.END: "end",
+    CommandKind.ABANDON: "F12",
 }
 
 

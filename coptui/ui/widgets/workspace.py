@@ -203,8 +203,11 @@ def matter_lines(matter: MatterArising, today: date) -> Table:
     if matter.report is not None:
         status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
     else:
-        overdue = action.due is not None and action.due < today
-        status = Text(f"due {action.due:%d %b}" if action.due else "", style="red" if overdue else "dim")
+        if action.due is not None and action.overdue_on(today):
+            # Said in words too: colour alone is missed on a projector.
+            status = Text(f"⚠ overdue {action.due:%d %b}", style="bold red")
+        else:
+            status = Text(f"due {action.due:%d %b}" if action.due else "", style="dim")
     table.add_row(Text(str(matter.number), style="bold"), what, status)
     behind = [f"case: {plain_str(matter.case_title)}"] if matter.case_title else []
     if matter.strategy_text:

@@ -1,0 +1,55 @@
+"""Adding a member, or changing one (name, organisation, role, leaving), from the writable browser.
+
+The handle is what everything a member filed refers to, so a member's handle is never
+changed here: only what is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Input, Label, Select
+
+from coptui.models import Member, Role
+from coptui.ui.render import plain
+from coptui.ui.screens.edit import Form
+
+
+class MemberScreen(Form[Member]):
+    """A new member when `member` is None; else that member, to rename or mark as having left."""
+
+    def __init__(self, member: Member | None = None) -> None:
+        super().__init__()
+        self.member = member
+        self.TITLE_TEXT = "New member" if member is None else f"Member @{member.handle}"
+
+    def form_fields(self) -> ComposeResult:
+        member = self.member
+        if member is None:
+            yield Label("Handle (lower-case, as in kit)")
+            yield Input(id="handle", placeholder="kit")
+        else:
+            yield Label(plain(f"@{member.handle} keeps this handle; what they filed stays theirs", width=200))
+        yield Label("Name, as shown")
+        yield Input(member.name if member else "", id="name", placeholder="Kit Ng")
+        yield Label("Organisation")
+        yield Input(member.organisation if member else "", id="organisation")
+        yield Label("Role")
+        role = member.role.value if member else Role.MEMBER.value
+        yield Select([(r.value, r.value) for r in Role], value=role, allow_blank=False, id="role")
+        if member is not None:
+            yield Checkbox("Has left the community", member.left_on is not None, id="left")
+
+    def build(self) -> Member:
+        member = self.member
+        values = {
+            "handle": self.value("handle") if member is None else member.handle,
+            "name": self.value("name"),
+            "organisation": self.value("organisation"),
+            "role": self.value("role"),
+        }
+        if member is not None:
+            left = self.query_one("#left", Checkbox).value
+            values["left_on"] = (member.left_on or date.today()) if left else None
+        return Member.model_validate(values)
