@@ -554,11 +554,12 @@ class BrowserScreen(Screen[None]):
     def save_member(self, member: Member | None) -> None:
         if member is not None:
             left = f", left on {member.left_on}" if member.left_on else ""
-            self.write(lambda: self.app.repertoire.update_member(member), f"Saved @{member.handle}{left}.")
+            said = f"Saved @{plain_str(member.handle)}{left}."
+            self.write(lambda: self.app.repertoire.update_member(member), said)
 
     def save_new_member(self, member: Member | None) -> None:
         if member is not None:
-            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{member.handle}.")
+            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
 
     def action_export_minutes(self) -> None:
         if self.detail_ref is not None and self.detail_ref.kind == "session":
@@ -619,4 +620,4 @@ class BrowserScreen(Screen[None]):
         elif isinstance(result, Saved):
             self.after_write(result)
         elif isinstance(result, MinutesExported):
-            self.notify(f"Minutes saved to {result.path}", title="Minutes", markup=False)
+            self.notify(f"Minutes saved to {plain_str(str(result.path))}", title="Minutes", markup=False)

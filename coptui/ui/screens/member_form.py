@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Label, Select
 
 from coptui.models import Member, Role
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.edit import Form
+from coptui.ui.widgets.clean_input import CleanInput
 
 
 class MemberScreen(Form[Member]):
@@ -22,19 +23,19 @@ class MemberScreen(Form[Member]):
     def __init__(self, member: Member | None = None) -> None:
         super().__init__()
         self.member = member
-        self.TITLE_TEXT = "New member" if member is None else f"Member @{member.handle}"
+        self.TITLE_TEXT = "New member" if member is None else f"Member @{plain_str(member.handle)}"
 
     def form_fields(self) -> ComposeResult:
         member = self.member
         if member is None:
             yield Label("Handle (lower-case, as in kit)")
-            yield Input(id="handle", placeholder="kit")
+            yield CleanInput(id="handle", placeholder="kit")
         else:
             yield Label(plain(f"@{member.handle} keeps this handle; what they filed stays theirs", width=200))
         yield Label("Name, as shown")
-        yield Input(member.name if member else "", id="name", placeholder="Kit Ng")
+        yield CleanInput(plain_str(member.name) if member else "", id="name", placeholder="Kit Ng")
         yield Label("Organisation")
-        yield Input(member.organisation if member else "", id="organisation")
+        yield CleanInput(plain_str(member.organisation) if member else "", id="organisation")
         yield Label("Role")
         role = member.role.value if member else Role.MEMBER.value
         yield Select([(r.value, r.value) for r in Role], value=role, allow_blank=False, id="role")

@@ -244,7 +244,8 @@ class StartSessionScreen(Screen[None]):
                 self.say("no member added")
 
         self.app.push_screen(
-            ConfirmDialog(f"Add @{member.handle} ({member.name}) to the community?", detail), answered
+            ConfirmDialog(f"Add @{member.handle} ({plain_str(member.name)}) to the community?", detail),
+            answered,
         )
 
     @on(Input.Submitted, "#start-title")
