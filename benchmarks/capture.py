@@ -95,12 +95,17 @@ def journal(db: Path) -> list[tuple[str, str]]:
 
 
 def wait_for_rows(db: Path, count: int, timeout: float = 30.0) -> float:
-    """Seconds until the journal holds `count` rows, polled every half millisecond."""
-    began = time.perf_counter()
-    while time.perf_counter() - began < timeout:
-        if len(journal(db)) >= count:
-            return time.perf_counter() - began
-        time.sleep(0.0005)
+    """Seconds until the journal holds `count` rows, polled every half millisecond on one connection
+    (opening one per poll would take the app's CPU on a small machine)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        began = time.perf_counter()
+        while time.perf_counter() - began < timeout:
+            if conn.execute("SELECT count(*) FROM capture_journal").fetchone()[0] >= count:
+                return time.perf_counter() - began
+            time.sleep(0.0005)
+    finally:
+        conn.close()
     raise TimeoutError(f"the journal did not reach {count} rows")
 
 
