@@ -38,6 +38,7 @@ from coptui.demo import demo_document  # noqa: E402
 from coptui.store import Repertoire  # noqa: E402
 
 F4, F5 = "\x1b[14~", "\x1b[15~"
+LAST_REACHABLE_PHASE = 2  # F5 on the last phase asks before ending: the run never goes there
 COPTUI = [sys.executable, "-m", "coptui"]
 
 
@@ -158,12 +159,16 @@ def kills(db: Path, count: int, seed: int) -> dict[str, int]:
     for kill in range(count):
         before = len(journal(db))
         keys: list[tuple[str, str]] = []
+        planned = phase  # the phase the keys below leave the session in: never past the third
         for n in range(rng.randint(2, 6)):
             keys.append(("entry", f"k{kill}n{n} entry"))
-            if rng.random() < 0.2 and phase < 2:
+            roll = rng.random()
+            if roll < 0.2 and planned < LAST_REACHABLE_PHASE:
                 keys.append(("next_phase", ""))
-            elif rng.random() < 0.1 and phase > 0:
+                planned += 1
+            elif roll < 0.3 and planned > 0:
                 keys.append(("previous_phase", ""))
+                planned -= 1
         shown = b""
         with on_terminal([*COPTUI, "--db", str(db), "run", "--resume"], 80, 24) as (_, fd):
             read_until(fd, b"resumed at")
