@@ -438,3 +438,20 @@ async def test_hostile_text_typed_into_the_capture_box_is_filed_and_shown_as_typ
             assert app.is_running
         filed = [n.text for n in repertoire.notes(session=3)]
     assert filed == [text.strip() for text in typable]
+
+
+async def test_a_long_phase_shows_its_latest_entries_and_counts_the_earlier(db_path: Path) -> None:
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    with Repertoire.open(db_path) as repertoire:
+        live = LiveSession.resume(repertoire, clock)
+        for n in range(45):
+            assert live.enter(f"@ben entry {n}").ok
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.screen.query_one(PhaseWorkspace).scroll_home(animate=False)
+            await pilot.pause()
+            shown = words(" ".join(screen_lines(app)))
+            assert "5 earlier entries: in the minutes (F9)" in shown
+            assert "entry 5 " in shown and "entry 4 " not in shown

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from coptui.counts import plural
 from coptui.facilitation import MatterArising, SessionView
 from coptui.models import Case, Note, NoteKind, PhaseKind
 from coptui.ui.render import block, plain, plain_str
@@ -179,10 +180,21 @@ def phase_notes(notes: tuple[Note, ...]) -> list[RenderableType]:
     return [heading("Notes"), notes_table(list(notes))]
 
 
+# The workspace shows a phase's latest entries: redrawing a phase's every entry after each
+# one is filed kept the screen (and the next key) waiting once a phase ran long.
+SHOWN_NOTES = 40
+
+
 def notes_table(notes: list[Note]) -> Table:
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, overflow="fold")
+    if len(notes) > SHOWN_NOTES:
+        earlier = len(notes) - SHOWN_NOTES
+        table.add_row(
+            "…", Text(f"{plural(earlier, 'earlier entry', 'earlier entries')}: in the minutes (F9)", "dim")
+        )
+        notes = notes[-SHOWN_NOTES:]
     for note in notes:
         who = plain(note.author or "·", style="bold")
         text = block(note.text)
