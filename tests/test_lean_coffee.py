@@ -8,14 +8,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from ui_helpers import screen_lines, settle, words
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan, lean_coffee
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind
 from coptui.store import Repertoire
 from coptui.store.journal import CaptureJournal
+from coptui.ui.app import CoptuiApp
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+async def type_line(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*text, "enter")
+    await settle(pilot)
 
 
 class Meeting:
@@ -137,3 +145,30 @@ def test_dots_travel_in_the_interchange_file_only_when_set(meeting: Meeting) -> 
     mine = {c["title"]: c for c in cases if c["session"] == meeting.live.session_id}
     assert mine["Runbooks nobody reads"]["dots"] == 1
     assert "dots" not in mine["Alert fatigue"] and "discussed_at" not in mine["Alert fatigue"]
+
+
+async def test_the_screen_shows_the_topic_its_own_countdown_and_what_is_next(db_path: Path) -> None:
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("lean-coffee"), "ana", ["ana", "ben"], title="Coffee")
+        meeting = Meeting(repertoire, LiveSession.start(repertoire, plan, clock))
+        gather(meeting)
+        meeting.do("#dot 2 2")
+        meeting.do("#dot 3")
+        meeting.do("", CommandKind.NEXT_PHASE)
+        meeting.do("#next-topic")
+        meeting.journal.close()
+        clock.advance(minutes=3)
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            shown = words("\n".join(screen_lines(app)))
+            # 8 minutes from 17:00, read at 17:03 on the app's clock.
+            assert "Now: Runbooks nobody reads 05:00" in shown
+            assert "Next: On-call pay" in shown
+            clock.advance(minutes=6)
+            await type_line(pilot, "#thumbs up 3 down 1")
+            shown = words("\n".join(screen_lines(app)))
+            # 12 minutes from 17:00, read at 17:09: three left.
+            assert "Now: Runbooks nobody reads 03:00" in shown
+            assert "4 more minutes on “Runbooks nobody reads”" in shown

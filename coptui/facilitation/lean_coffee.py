@@ -50,9 +50,3 @@ def seconds_left(case: Case, now: datetime) -> int:
     if case.discussed_at is None:
         return int(total.total_seconds())
     return int((case.discussed_at + total - now).total_seconds())
-
-
-def clock_text(seconds: int) -> str:
-    sign = "-" if seconds < 0 else ""
-    minutes, secs = divmod(abs(seconds), 60)
-    return f"{sign}{minutes:02d}:{secs:02d}"
