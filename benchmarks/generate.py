@@ -261,6 +261,9 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                     "topics": sorted(rng.sample(list(TOPICS), 2)),
                     "status": CaseStatus.OPEN,
                     "opened_on": day,
+                    "dots": 0,
+                    "discussed_at": None,
+                    "extra_minutes": 0,
                 }
             )
             doc_cases.append(case)

@@ -304,7 +304,9 @@ class Note(Model):
     created_at: Timestamp
 
 
-class Case(Model):
+class Case(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"dots", "discussed_at", "extra_minutes"})
+
     id: ItemId | None = None
     session: ItemId | None = None
     presenter: Handle
@@ -321,6 +323,14 @@ class Case(Model):
         return self
 
     opened_on: date
+    dots: Count = Field(default=0, description="Lean Coffee: the dots the group put on it as a topic.")
+    discussed_at: Timestamp | None = Field(
+        default=None,
+        description="Lean Coffee: when the group began discussing it; its timebox runs from here.",
+    )
+    extra_minutes: Annotated[int, Field(ge=0, le=600)] = Field(
+        default=0, description="Lean Coffee: minutes added to its timebox by thumbs up."
+    )
 
 
 class Strategy(Model):

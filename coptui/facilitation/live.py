@@ -15,6 +15,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from coptui.counts import plural, there_are
+from coptui.facilitation import lean_coffee
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.dates import spoken
 from coptui.facilitation.matters import MatterArising, matters_arising
@@ -27,17 +28,20 @@ from coptui.facilitation.tags import (
     CaseDetailEntry,
     CaseEntry,
     DecisionEntry,
+    DotEntry,
     Entry,
     EntryError,
     FocusEntry,
     LeftEntry,
     NewcomerEntry,
     NextMeetingEntry,
+    NextTopicEntry,
     NoteEntry,
     PickEntry,
     ReportEntry,
     ResolvedEntry,
     StrategyEntry,
+    ThumbsEntry,
     UndoEntry,
     VoteEntry,
     parse_entry,
@@ -123,6 +127,9 @@ class LiveSession:
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         cases = repertoire.session_cases(self.session_id)
         self._state.focus = cases[-1].id if cases else None
+        topic = lean_coffee.current_topic(cases) if lean_coffee.is_lean_coffee(session) else None
+        if topic is not None:  # resumed mid-discussion: the topic the group was on
+            self._state.focus = topic.case.id
 
     # -- starting and resuming ----------------------------------------------------
 
@@ -363,6 +370,12 @@ class LiveSession:
                 return self._file_strategy(entry)
             case VoteEntry() | PickEntry():
                 return self._file_vote(entry)
+            case DotEntry():
+                return self._file_dots(entry)
+            case NextTopicEntry():
+                return self._next_topic()
+            case ThumbsEntry():
+                return self._file_thumbs(entry)
             case ActionEntry():
                 return self._file_action(entry)
             case ReportEntry():
@@ -435,6 +448,8 @@ class LiveSession:
             self._state.focus = before
 
         filed = self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
+        if lean_coffee.is_lean_coffee(self.session):
+            return replace(filed, message=f"{filed.message} as topic {len(self._cases())}")
         if self.phase.kind is PhaseKind.CHECK_IN:
             # Filed all the same (nothing typed is lost); the warning says how to move it on.
             return replace(
@@ -733,6 +748,89 @@ class LiveSession:
             self.repertoire.update_session(session)
 
         return self._remember(f"the next meeting on {day:%A} {day.day} {day:%B %Y}", revert)
+
+    # -- Lean Coffee: the cases brought are topics, dotted and taken in dot order ----------
+
+    def _cases(self) -> list[Case]:
+        return self.repertoire.session_cases(self.session_id)
+
+    def _lean_coffee_only(self, tag: str) -> EntryResult | None:
+        if lean_coffee.is_lean_coffee(self.session):
+            return None
+        return EntryResult(
+            False, f"#{tag} is for Lean Coffee sessions; this one runs “{self.session.format}”"
+        )
+
+    def _file_dots(self, entry: DotEntry) -> EntryResult:
+        refused = self._lean_coffee_only("dot")
+        if refused is not None:
+            return refused
+        cases = self._cases()
+        if not cases:
+            return EntryResult(False, "no topic yet: bring one with #case @who title")
+        if entry.topic > len(cases):
+            return EntryResult(False, f"{there_are(len(cases), 'topic')}; pick one from 1 to {len(cases)}")
+        case = cases[entry.topic - 1]
+        before = case.model_copy()
+        case.dots += entry.count
+        self.repertoire.update_case(case)
+        return self._remember(
+            f"{plural(entry.count, 'dot')} on topic {entry.topic} “{case.title}” ({case.dots} in all)",
+            lambda: self._restore_case(before),
+        )
+
+    def _next_topic(self) -> EntryResult:
+        refused = self._lean_coffee_only("next-topic")
+        if refused is not None:
+            return refused
+        cases = self._cases()
+        topic = lean_coffee.next_topic(cases)
+        if topic is None:
+            said = (
+                "no topic yet: bring one with #case @who title" if not cases else "every topic is discussed"
+            )
+            return EntryResult(False, said)
+        case, focus = topic.case, self._state.focus
+        before = case.model_copy()
+        case.discussed_at = self.clock.now()
+        self.repertoire.update_case(case)
+        self._state.focus = case.id
+
+        def revert() -> None:
+            self._restore_case(before)
+            self._state.focus = focus
+
+        self._remember(f"the start of topic {topic.number}", revert)
+        dots = plural(case.dots, "dot")
+        return EntryResult(
+            True,
+            f"topic {topic.number} “{case.title}” ({dots}): {lean_coffee.TOPIC_MINUTES} minutes from now",
+        )
+
+    def _file_thumbs(self, entry: ThumbsEntry) -> EntryResult:
+        refused = self._lean_coffee_only("thumbs")
+        if refused is not None:
+            return refused
+        topic = lean_coffee.current_topic(self._cases())
+        if topic is None:
+            return EntryResult(
+                False, "no topic under discussion: #next-topic brings up the one with most dots"
+            )
+        case = topic.case
+        said = f"thumbs {entry.up} up, {entry.down} down"
+        if entry.up <= entry.down:
+            following = lean_coffee.next_topic(self._cases())
+            then = (
+                f": #next-topic brings up “{following.case.title}”"
+                if following
+                else "; that was the last topic"
+            )
+            return EntryResult(True, f"{said}: move on from “{case.title}”{then}")
+        before = case.model_copy()
+        case.extra_minutes += lean_coffee.THUMBS_MINUTES
+        self.repertoire.update_case(case)
+        self._remember(f"the extension of topic {topic.number}", lambda: self._restore_case(before))
+        return EntryResult(True, f"{said}: {lean_coffee.THUMBS_MINUTES} more minutes on “{case.title}”")
 
     # -- reading ------------------------------------------------------------------------
 

@@ -7,6 +7,9 @@
     #focus N                            put case N of this session in focus
     #strategy @handle text              a strategy for the case in focus, proposed by that member
     #vote N [count]                     dot votes for strategy N of the case in focus
+    #dot N [count]                      Lean Coffee: dots on topic N (the cases brought)
+    #next-topic                         Lean Coffee: the undiscussed topic with most dots, timebox started
+    #thumbs up N down M                 Lean Coffee: more up than down extends the topic in focus
     #pick N                             the presenter picks (or unpicks) strategy N
     #action @handle [due:WHEN] [strategy:N] text
                                         WHEN: 14 Dec, 2026-12-14, 14/12, +3d, +2w, fri, tomorrow,
@@ -78,6 +81,23 @@ class StrategyEntry:
 class VoteEntry:
     strategy: int  # 1-based, among the case in focus's strategies
     count: int = 1
+
+
+@dataclass(frozen=True)
+class DotEntry:
+    topic: int  # 1-based, among this session's cases
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class NextTopicEntry:
+    pass
+
+
+@dataclass(frozen=True)
+class ThumbsEntry:
+    up: int
+    down: int
 
 
 @dataclass(frozen=True)
@@ -155,6 +175,9 @@ Entry = (
     | FocusEntry
     | StrategyEntry
     | VoteEntry
+    | DotEntry
+    | NextTopicEntry
+    | ThumbsEntry
     | PickEntry
     | ActionEntry
     | ReportEntry
@@ -191,6 +214,9 @@ TAGS = (
     "focus",
     "strategy",
     "vote",
+    "dot",
+    "next-topic",
+    "thumbs",
     "pick",
     "action",
     "decision",
@@ -329,20 +355,43 @@ def _strategy(rest: str, handles: set[str]) -> Entry | EntryError:
     return StrategyEntry(proposer, text)
 
 
-def _vote(rest: str, handles: set[str]) -> Entry | EntryError:
-    usage = "type #vote N, or #vote N 3 for three dots"
-    words = rest.split()
-    if not words or len(words) > 2:
+def _dots(what: str, usage: str, entry: Callable[[int, int], Entry]) -> _Parser:
+    """A tag followed by a number from a list and, if more than one, how many dots."""
+
+    def parse(rest: str, handles: set[str]) -> Entry | EntryError:
+        words = rest.split()
+        if not words or len(words) > 2:
+            return EntryError(usage)
+        number = _number(words[0], what, usage)
+        if isinstance(number, EntryError):
+            return number
+        count = _number(words[1], "the count", usage) if len(words) == 2 else 1
+        if isinstance(count, EntryError):
+            return count
+        if count > 99:
+            return EntryError("at most 99 dots in one go")
+        return entry(number, count)
+
+    return parse
+
+
+def _next_topic(rest: str, handles: set[str]) -> Entry | EntryError:
+    if rest:
+        return EntryError("#next-topic takes nothing after it; it brings up the topic with most dots")
+    return NextTopicEntry()
+
+
+def _thumbs(rest: str, handles: set[str]) -> Entry | EntryError:
+    usage = "type #thumbs up N down M, as in #thumbs up 5 down 2"
+    words = rest.lower().split()
+    counts: dict[str, int] = {}
+    if len(words) not in (2, 4):
         return EntryError(usage)
-    number = _number(words[0], "the strategy", usage)
-    if isinstance(number, EntryError):
-        return number
-    count = _number(words[1], "the count", usage) if len(words) == 2 else 1
-    if isinstance(count, EntryError):
-        return count
-    if count > 99:
-        return EntryError("at most 99 dots in one go")
-    return VoteEntry(number, count)
+    for way, word in zip(words[::2], words[1::2], strict=True):
+        if way not in ("up", "down") or way in counts or not word.isdigit() or int(word) > 999:
+            return EntryError(usage)
+        counts[way] = int(word)
+    return ThumbsEntry(counts.get("up", 0), counts.get("down", 0))
 
 
 def _one_number(what: str, usage: str, entry: Callable[[int], Entry]) -> _Parser:
@@ -557,7 +606,11 @@ _PARSERS = {
     "topics": _topics,
     "focus": _focus,
     "strategy": _strategy,
-    "vote": _vote,
+    "vote": _dots("the strategy", "type #vote N, or #vote N 3 for three dots", VoteEntry),
+    "dot": _dots("the topic", "type #dot N for a dot on topic N, or #dot N 3 for three", DotEntry),
+    "dots": _dots("the topic", "type #dot N for a dot on topic N, or #dot N 3 for three", DotEntry),
+    "next-topic": _next_topic,
+    "thumbs": _thumbs,
     "pick": _one_number("the strategy", "type #pick N for the presenter's pick of strategy N", PickEntry),
     "action": _action,
     "decision": _decision,

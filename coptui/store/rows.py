@@ -158,7 +158,10 @@ CASE_SIDE_FIELDS = frozenset({"topics"})
 
 # The columns each kind's table holds, for statements that name them.
 COLUMNS: dict[type[Model], str] = {
-    Case: "id, session_id, presenter, title, context, question, status, opened_on",
+    Case: (
+        "id, session_id, presenter, title, context, question, status, opened_on, "
+        "dots, discussed_at, extra_minutes"
+    ),
     Strategy: "id, case_id, session_id, proposer, text, votes, picked",
     Action: "id, case_id, strategy_id, session_id, owner, text, due, status",
     ReportBack: (

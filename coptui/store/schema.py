@@ -313,6 +313,16 @@ def _search_index_content_quoted(db: Database) -> None:
     _recreate_search_indexes(db, content_of=lambda table: f'"{table}"')
 
 
+@_migration("0010_case_dots")
+def _case_dots(db: Database) -> None:
+    """Lean Coffee: a case brought as a topic carries its dots and its own timebox's start and extension."""
+    db.execute("ALTER TABLE cases ADD COLUMN dots INTEGER NOT NULL DEFAULT 0 CHECK (dots >= 0)")
+    db.execute("ALTER TABLE cases ADD COLUMN discussed_at TEXT")
+    db.execute(
+        "ALTER TABLE cases ADD COLUMN extra_minutes INTEGER NOT NULL DEFAULT 0 CHECK (extra_minutes >= 0)"
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,9 +14,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from coptui.counts import plural
-from coptui.facilitation import MatterArising, SessionView
+from coptui.facilitation import MatterArising, SessionView, clock_face, lean_coffee
 from coptui.models import Case, Note, NoteKind, PhaseKind
 from coptui.ui.render import block, plain, plain_str
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
 
 OUTCOME_MARK = {
     "worked": "✓ worked",
@@ -26,8 +30,19 @@ OUTCOME_MARK = {
 
 
 class PhaseWorkspace(VerticalScroll):
+    app: CoptuiApp
+    _view: SessionView | None = None  # the last drawn, redrawn each second for a Lean Coffee topic's clock
+
     def compose(self) -> ComposeResult:
         yield Static(id="workspace-body")
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        """Redraw the Lean Coffee topic's countdown as the app's clock moves on."""
+        if self._view is not None and lean_coffee.is_lean_coffee(self._view.session):
+            self.show(self._view)
 
     def show(self, view: SessionView) -> None:
         phase = view.phase
@@ -40,8 +55,11 @@ class PhaseWorkspace(VerticalScroll):
         if phase.prompt:
             # Whole and wrapped at every size: guidance cut mid-sentence is no guidance (PgUp/PgDn scroll).
             parts.append(block(phase.prompt, style="italic dim"))
+        self._view = view
         kind = phase.kind
-        if kind is PhaseKind.CHECK_IN:
+        if lean_coffee.is_lean_coffee(view.session):
+            parts.extend(self._lean_coffee(view))
+        elif kind is PhaseKind.CHECK_IN:
             parts.extend(self._check_in(view))
         elif kind is PhaseKind.PROBLEM_SHARING:
             parts.extend(self._sharing(view))
@@ -135,6 +153,56 @@ class PhaseWorkspace(VerticalScroll):
                 line.append(f" · tries {numbers[action.strategy]}", style="dim")
             parts.append(line)
         parts.extend(phase_notes(view.notes))
+        return parts
+
+    def _lean_coffee(self, view: SessionView) -> list[RenderableType]:
+        """The topic under discussion with its own countdown, what is next, and every topic by dots."""
+        parts: list[RenderableType] = []
+        if view.phase.kind is PhaseKind.PROBLEM_SOLVING:
+            parts.extend(self._topic_in_discussion(view))
+        if not view.cases:
+            parts.append(Text("\nNo topic yet: #case @who title brings one.", "dim"))
+            return [*parts, *phase_notes(view.notes)]
+        parts.append(heading("Topics", "#dot N [count] · #next-topic · #thumbs up N down M"))
+        table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        table.add_column(width=3, justify="right")
+        table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, justify="right")
+        current = lean_coffee.current_topic(view.cases)
+        for topic in lean_coffee.by_dots(view.cases):
+            case = topic.case
+            now = current is not None and current.number == topic.number
+            done = case.discussed_at is not None and not now
+            style = "bold" if now else "dim" if done else ""
+            mark = "▶" if now else "✓" if done else " "
+            table.add_row(
+                Text(f"{mark}{topic.number}", style=style),
+                plain(case.title, style=style),
+                plain(case.presenter, style="dim"),
+                Text("●" * min(case.dots, 12) + (f"{case.dots}" if case.dots > 12 else "")),
+            )
+        parts.append(table)
+        return [*parts, *phase_notes(view.notes)]
+
+    def _topic_in_discussion(self, view: SessionView) -> list[RenderableType]:
+        current = lean_coffee.current_topic(view.cases)
+        following = lean_coffee.next_topic(view.cases)
+        parts: list[RenderableType] = []
+        if current is None:
+            parts.append(Text("\nNo topic yet in discussion: #next-topic brings up the most dotted.", "dim"))
+        else:
+            left = lean_coffee.seconds_left(current.case, self.app.clock.now())
+            line = Text("\nNow: ", style="bold")
+            line.append_text(plain(current.case.title, style="bold"))
+            line.append(f"  {clock_face(left)}", style="bold red" if left < 0 else "bold")
+            if left < 0:
+                line.append("  time's up: #thumbs up N down M", style="bold red")
+            parts.append(line)
+        if following is not None:
+            parts.append(Text.assemble(("Next: ", "dim"), plain(following.case.title, style="dim")))
+        elif current is not None:
+            parts.append(Text("Next: no topic left", style="dim"))
         return parts
 
     def _report_back(self, view: SessionView) -> list[RenderableType]:
