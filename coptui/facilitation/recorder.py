@@ -224,7 +224,12 @@ class Recorder:
     def _file(self) -> None:
         try:
             live = self.open_live()
-            replayed = [(c, r) for c in self.journal_backlog(live) if (r := self._carry_out(live, c))]
+            replayed: list[tuple[Command, Result]] = []
+            for command in self._journal_backlog(live):
+                result = self._carry_out(live, command)
+                if result is None:  # stopping
+                    return
+                replayed.append((command, result))
             view = live.view()
         except Exception as error:  # the session cannot be opened: the screen says why and closes
             with self._changed:
@@ -243,7 +248,7 @@ class Recorder:
                 if self._stopping:
                     return
                 self._filing = True
-            for command in self.journal_backlog(live):
+            for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
                 if result is None:
                     return
@@ -254,7 +259,7 @@ class Recorder:
                 self.listener.carried_out(command, result)
             self._read_back(live)
 
-    def journal_backlog(self, live: LiveSession) -> list[Command]:
+    def _journal_backlog(self, live: LiveSession) -> list[Command]:
         """The session's journalled commands not yet carried out, oldest first."""
         while True:
             try:
