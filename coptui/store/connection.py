@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -110,6 +113,31 @@ def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None 
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     return conn
+
+
+@contextmanager
+def immediate_transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """One write transaction on `conn`: all of it is committed when the block ends, or none of it.
+
+    It starts with `BEGIN IMMEDIATE`, taking the write lock before anything is read: a
+    transaction that read first and then wrote could not wait for another writer (SQLite
+    answers "busy" at once), so every writer queues for the busy timeout instead. SQLite's
+    errors become the store's own, with a message that names `path`.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(error, path) from error
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException as error:
+        with contextlib.suppress(sqlite3.Error):
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise describe_sqlite_error(error, path) from error
+        raise
 
 
 def _check_identity(db: Database, path: Path) -> None:

@@ -8,7 +8,6 @@ comes after, and `Repertoire.settle_command` closes its row in the same transact
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coptui.models import Command
-from coptui.store.connection import connect, describe_sqlite_error
+from coptui.store.connection import connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
 from coptui.text import clean_text
 
@@ -38,25 +37,15 @@ class CaptureJournal:
     def append(self, session_id: int, commands: Sequence[Command]) -> list[Command]:
         """Write `commands` in order and return them with their journal ids; all or none are written."""
         now = stamp(datetime.now(UTC))
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    ids = [
-                        self._conn.execute(
-                            "INSERT INTO capture_journal "
-                            "(session_id, command, text, pressed_at, journalled_at) VALUES (?, ?, ?, ?, ?)",
-                            [session_id, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
-                        ).lastrowid
-                        for c in commands
-                    ]
-                    self._conn.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as error:
-                raise describe_sqlite_error(error, self.path) from error
+        with self._lock, immediate_transaction(self._conn, self.path):
+            ids = [
+                self._conn.execute(
+                    "INSERT INTO capture_journal "
+                    "(session_id, command, text, pressed_at, journalled_at) VALUES (?, ?, ?, ?, ?)",
+                    [session_id, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
+                ).lastrowid
+                for c in commands
+            ]
         return [c.model_copy(update={"id": i}) for c, i in zip(commands, ids, strict=True)]
 
     def close(self) -> None:

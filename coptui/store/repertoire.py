@@ -7,7 +7,6 @@ the whole process (UI workers run in threads), guarded by a lock.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import sqlite3
@@ -42,7 +41,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import browsing
-from coptui.store.connection import describe_sqlite_error, open_database
+from coptui.store.connection import describe_sqlite_error, immediate_transaction, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
@@ -149,31 +148,15 @@ class Repertoire:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction: all of it is committed when the block ends, or none of it.
-
-        It starts with `BEGIN IMMEDIATE`, taking the write lock before anything is read: a
-        transaction that read first and then wrote could not wait for another writer (SQLite
-        answers "busy" at once), so every writer here queues for the busy timeout instead.
-        Nested, it is a savepoint of the one around it.
-        """
+        """One write transaction that waits for other writers (see `immediate_transaction`);
+        nested, it is a savepoint of the one around it."""
         with self._lock:
             if self.db.conn.in_transaction:
                 with self.db.atomic():
                     yield
-                return
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
-                raise describe_sqlite_error(error, self.path) from error
-            try:
-                yield
-                self.db.execute("COMMIT")
-            except BaseException as error:
-                with contextlib.suppress(sqlite3.Error):
-                    self.db.rollback()
-                if isinstance(error, sqlite3.Error):
-                    raise describe_sqlite_error(error, self.path) from error
-                raise
+            else:
+                with immediate_transaction(self.db.conn, self.path):
+                    yield
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll for live updates."""
