@@ -125,6 +125,7 @@ class LiveSession:
         self._state = _State()
         self._revision = 0
         self.member_names = {m.handle: m.name for m in repertoire.members()}
+        self.community_name = repertoire.community().name  # read once, off the screen's thread
         cases = repertoire.session_cases(self.session_id)
         self._state.focus = cases[-1].id if cases else None
         topic = lean_coffee.current_topic(cases) if lean_coffee.is_lean_coffee(session) else None

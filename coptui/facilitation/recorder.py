@@ -148,9 +148,8 @@ class Recorder:
                     timeout=self.durable_wait,
                 )
             saved = self._saved_seq >= seq
-            pending, problem = self._pending(), self._problem
         if not saved:
-            self.listener.pending_changed(pending, problem)
+            self._report_pending()
         return saved
 
     def pending(self) -> list[Pending]:

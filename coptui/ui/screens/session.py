@@ -187,7 +187,7 @@ class SessionScreen(Screen[None]):
     @on(Opened)
     def _opened(self, message: Opened) -> None:
         self._reports.handled()
-        self.live, self.community = message.live, self.app.repertoire.community().name
+        self.live, self.community = message.live, message.live.community_name
         self.query_one(CaptureBox).set_handles(message.live.member_names)
         self.show(message.view)
         if self.resumed:
