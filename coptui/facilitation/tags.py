@@ -1,28 +1,9 @@
 """What the facilitator types in the capture box, read as one typed entry or a clear error.
 
-    plain text                          a note in the current phase (`@handle text` names its author)
-    #case @handle title                 a case that member brings; it becomes the case in focus
-    #context text / #question text      the case in focus: what it is about, what they ask
-    #topic slug [slug ...]              the case in focus: its topics
-    #focus N                            put case N of this session in focus
-    #strategy @handle text              a strategy for the case in focus, proposed by that member
-    #vote N [count]                     dot votes for strategy N of the case in focus
-    #dot N [count]                      Lean Coffee: dots on topic N (the cases brought)
-    #next-topic                         Lean Coffee: the undiscussed topic with most dots, timebox started
-    #thumbs up N down M                 Lean Coffee: more up than down extends the topic in focus
-    #pick N                             the presenter picks (or unpicks) strategy N
-    #action @handle [due:WHEN] [strategy:N] text
-                                        WHEN: 14 Dec, 2026-12-14, 14/12, +3d, +2w, fri, tomorrow,
-                                        or next (the next meeting)
-    #decision text                      a decision the group made
-    #report N|@handle outcome story [lesson: text] [value:cycle] [case:resolved]
-    #resolved N                         the case of matter arising N is resolved (a strategy worked)
-    #absent @handle                     an attendee is not there after all
-    #arrived @handle                    someone came late (from apologies, absent, or not expected)
-    #left @handle                       an attendee left before the end
-    #newcomer @handle Full Name         a new member of the community, here today
-    #next WHEN                          the date of the next meeting (YYYY-MM-DD, +4w, thu)
-    #undo                               take back the last entry
+`SYNTAX`, at the end, is the one description of what the capture box takes: each form's
+syntax, what it files, an example and the parser that reads it. The parser's dispatch,
+the tag completion, the session help and the phase hints derive from it, and a test
+holds the README's table to it.
 
 The parser never raises: odd input gives an `EntryError` whose message says what to type.
 Whether a handle is a member is checked here; what depends on the session (a case in focus,
@@ -38,157 +19,32 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from coptui.facilitation.dates import DATE_FORMS, absolute_date, is_month
-from coptui.models import Outcome, ValueCycle
-from coptui.text import clean_line, clean_text
-
-
-@dataclass(frozen=True)
-class NoteEntry:
-    text: str
-    author: str | None = None
-
-
-@dataclass(frozen=True)
-class DecisionEntry:
-    text: str
-
-
-@dataclass(frozen=True)
-class CaseEntry:
-    presenter: str
-    title: str
-
-
-@dataclass(frozen=True)
-class CaseDetailEntry:
-    field: str  # "context", "question" or "topics"
-    text: str = ""
-    topics: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FocusEntry:
-    case: int  # 1-based, among this session's cases
-
-
-@dataclass(frozen=True)
-class StrategyEntry:
-    proposer: str
-    text: str
-
-
-@dataclass(frozen=True)
-class VoteEntry:
-    strategy: int  # 1-based, among the case in focus's strategies
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class DotEntry:
-    topic: int  # 1-based, among this session's cases
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class NextTopicEntry:
-    pass
-
-
-@dataclass(frozen=True)
-class ThumbsEntry:
-    up: int
-    down: int
-
-
-@dataclass(frozen=True)
-class PickEntry:
-    strategy: int
-
-
-@dataclass(frozen=True)
-class ActionEntry:
-    owner: str
-    text: str
-    due: date | None = None
-    strategy: int | None = None
-    due_relative: str | None = None  # a relative form (`+2w`, `fri`, `next`), read by the session
-
-
-@dataclass(frozen=True)
-class NextMeetingEntry:
-    day: date | None = None
-    relative: str | None = None  # a relative form (`+4w`, `thu`), read against today by the session
-
-
-@dataclass(frozen=True)
-class ReportEntry:
-    outcome: Outcome
-    matter: int | None = None  # 1-based, among the matters arising
-    member: str | None = None  # for an attendee reporting with no open action
-    story: str = ""
-    lesson: str = ""
-    value_cycle: ValueCycle | None = None
-    resolves_case: bool = False  # the presenter says the case is resolved
-
-
-@dataclass(frozen=True)
-class ResolvedEntry:
-    matter: int  # 1-based, among the matters arising
-
-
-@dataclass(frozen=True)
-class AbsentEntry:
-    handle: str
-
-
-@dataclass(frozen=True)
-class ArrivedEntry:
-    handle: str
-
-
-@dataclass(frozen=True)
-class LeftEntry:
-    handle: str
-
-
-@dataclass(frozen=True)
-class NewcomerEntry:
-    handle: str
-    name: str
-
-
-@dataclass(frozen=True)
-class UndoEntry:
-    pass
-
-
-@dataclass(frozen=True)
-class EntryError:
-    message: str
-
-
-Entry = (
-    NoteEntry
-    | DecisionEntry
-    | CaseEntry
-    | CaseDetailEntry
-    | FocusEntry
-    | StrategyEntry
-    | VoteEntry
-    | DotEntry
-    | NextTopicEntry
-    | ThumbsEntry
-    | PickEntry
-    | ActionEntry
-    | ReportEntry
-    | AbsentEntry
-    | ArrivedEntry
-    | LeftEntry
-    | NewcomerEntry
-    | NextMeetingEntry
-    | ResolvedEntry
-    | UndoEntry
+from coptui.facilitation.entries import (
+    AbsentEntry,
+    ActionEntry,
+    ArrivedEntry,
+    CaseDetailEntry,
+    CaseEntry,
+    DecisionEntry,
+    DotEntry,
+    Entry,
+    EntryError,
+    FocusEntry,
+    LeftEntry,
+    NewcomerEntry,
+    NextMeetingEntry,
+    NextTopicEntry,
+    NoteEntry,
+    PickEntry,
+    ReportEntry,
+    ResolvedEntry,
+    StrategyEntry,
+    ThumbsEntry,
+    UndoEntry,
+    VoteEntry,
 )
+from coptui.models import Outcome, PhaseKind, ValueCycle
+from coptui.text import clean_line, clean_text
 
 _Parser = Callable[[str, set[str]], "Entry | EntryError"]
 
@@ -206,29 +62,6 @@ _OUTCOMES = {
 }
 OUTCOME_WORDS = "worked, partly, did-not-work, not-tried"
 VALUE_WORDS = ", ".join(v.value for v in ValueCycle)
-TAGS = (
-    "case",
-    "context",
-    "question",
-    "topic",
-    "focus",
-    "strategy",
-    "vote",
-    "dot",
-    "next-topic",
-    "thumbs",
-    "pick",
-    "action",
-    "decision",
-    "report",
-    "absent",
-    "arrived",
-    "left",
-    "newcomer",
-    "next",
-    "resolved",
-    "undo",
-)
 
 
 def parse_entry(text: str, handles: Collection[str], today: date | None = None) -> Entry | EntryError:
@@ -598,32 +431,100 @@ def _undo(rest: str, handles: set[str]) -> Entry | EntryError:
     return UndoEntry()
 
 
-_PARSERS = {
-    "case": _case,
-    "context": _detail("context"),
-    "question": _detail("question"),
-    "topic": _topics,
-    "topics": _topics,
-    "focus": _focus,
-    "strategy": _strategy,
-    "vote": _dots("the strategy", "type #vote N, or #vote N 3 for three dots", VoteEntry),
-    "dot": _dots("the topic", "type #dot N for a dot on topic N, or #dot N 3 for three", DotEntry),
-    "dots": _dots("the topic", "type #dot N for a dot on topic N, or #dot N 3 for three", DotEntry),
-    "next-topic": _next_topic,
-    "thumbs": _thumbs,
-    "pick": _one_number("the strategy", "type #pick N for the presenter's pick of strategy N", PickEntry),
-    "action": _action,
-    "decision": _decision,
-    "report": _report,
-    "absent": _attendance_change("absent", AbsentEntry),
-    "arrived": _attendance_change("arrived", ArrivedEntry),
-    "left": _attendance_change("left", LeftEntry),
-    "newcomer": _newcomer,
-    "next": _next_meeting,
-    "resolved": _one_number(
-        "the matter",
-        "type #resolved N for the case of matter arising N, once a strategy for it worked",
-        ResolvedEntry,
-    ),
-    "undo": _undo,
-}
+@dataclass(frozen=True)
+class Form:
+    """One way of writing in the capture box: what is typed, what it files, an example, its parser.
+
+    A form whose syntax starts with '#' is a tag (its first word, and its `aliases`); one
+    starting with a word and a colon (`due:WHEN`) is a word inside the tag above it.
+    `phases`: the phases whose capture box hints at it.
+    """
+
+    syntax: str
+    meaning: str
+    example: str
+    parser: _Parser
+    aliases: tuple[str, ...] = ()
+    phases: tuple[PhaseKind, ...] = ()
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        first = self.syntax.split()[0]
+        return (first[1:], *self.aliases) if first.startswith("#") else ()
+
+    @property
+    def inside_a_tag(self) -> bool:
+        return not self.tags and ":" in self.syntax.split()[0]
+
+    @property
+    def hint(self) -> str:
+        """The syntax without its optional parts, short enough for the capture box's placeholder."""
+        return " ".join(re.sub(r"\[[^]]*\]", "", self.syntax).split())
+
+
+_DUE = "14 Dec, 2026-12-14, 14/12, +3d, +2w, fri, tomorrow, or next (the next meeting)"
+_SOLVING, _SHARING, _REPORT_BACK = PhaseKind.PROBLEM_SOLVING, PhaseKind.PROBLEM_SHARING, PhaseKind.REPORT_BACK
+_VOTE_USAGE = "type #vote N, or #vote N 3 for three dots"
+_DOT_USAGE = "type #dot N for a dot on topic N, or #dot N 3 for three"
+_PICK_USAGE = "type #pick N for the presenter's pick of strategy N"
+_RESOLVED_USAGE = "type #resolved N for the case of matter arising N, once a strategy for it worked"
+
+SYNTAX = (
+    Form("text", "a note in this phase; in check-in, the next speaker's check-in", "Slept well", _note),
+    Form("@who text", "a note from that member", "@cho two pages last night", _note),
+    Form("#case @who title", "a case that member brings; it comes into focus",
+         "#case @ben Alert fatigue at night", _case, phases=(_SHARING,)),
+    Form("#context text", "what the case in focus is about (adds to it)",
+         "#context Forty pages a week", _detail("context"), phases=(_SHARING,)),
+    Form("#question text", "what the presenter asks", "#question How do I cut pages?",
+         _detail("question"), phases=(_SHARING,)),
+    Form("#topic a b", "topics of the case in focus", "#topic alerting on-call", _topics,
+         aliases=("topics",), phases=(_SHARING,)),
+    Form("#focus N", "put case N of this session in focus", "#focus 2", _focus),
+    Form("#strategy @who text", "a strategy for the case in focus, proposed by that member",
+         "#strategy @cho Route low alerts to tickets", _strategy, phases=(_SOLVING,)),
+    Form("#vote N [count]", "dot votes for strategy N of the case in focus", "#vote 2 3",
+         _dots("the strategy", _VOTE_USAGE, VoteEntry), phases=(_SOLVING,)),
+    Form("#pick N", "the presenter picks strategy N (again to unpick)", "#pick 1",
+         _one_number("the strategy", _PICK_USAGE, PickEntry), phases=(_SOLVING,)),
+    Form("#dot N [count]", "Lean Coffee: dots on topic N (the cases brought)", "#dot 3 2",
+         _dots("the topic", _DOT_USAGE, DotEntry), aliases=("dots",)),
+    Form("#next-topic", "Lean Coffee: the undiscussed topic with most dots, its timebox started",
+         "#next-topic", _next_topic),
+    Form("#thumbs up N down M", "Lean Coffee: more up than down gives the topic 4 more minutes",
+         "#thumbs up 5 down 2", _thumbs),
+    Form("#action @who due:WHEN [strategy:N] text", "a commitment: what that member will try, by when",
+         "#action @ben due:+2w try ticket routing", _action, phases=(_SOLVING,)),
+    Form("due:WHEN", f"in #action: {_DUE}", "due:fri", _action),
+    Form("strategy:N", "in #action: the strategy it tries (else the one picked)", "strategy:2", _action),
+    Form("#next WHEN", "the date of the next meeting (also +4w, thu); due:next means it",
+         "#next 2027-01-14", _next_meeting),
+    Form("#decision text", "a decision the group made", "#decision We pilot in December", _decision),
+    Form("#report N outcome story [lesson: text]",
+         f"report on matter arising N; the outcome: {OUTCOME_WORDS}",
+         "#report 1 worked Pages halved lesson: most were noise", _report, phases=(_REPORT_BACK,)),
+    Form("#report @who outcome story", "a report from someone with nothing open",
+         "#report @cho partly tried quiet hours", _report),
+    Form("value:CYCLE", f"in #report: the value it brought ({VALUE_WORDS})", "value:applied", _report),
+    Form("case:resolved", "in #report N worked: the presenter says the case is resolved",
+         "case:resolved", _report),
+    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked",
+         "#resolved 2", _one_number("the matter", _RESOLVED_USAGE, ResolvedEntry), phases=(_REPORT_BACK,)),
+    Form("#absent @who", "not there after all", "#absent @cho", _attendance_change("absent", AbsentEntry)),
+    Form("#arrived @who", "came late: off apologies or absent, on the list from now",
+         "#arrived @cho", _attendance_change("arrived", ArrivedEntry)),
+    Form("#left @who", "left before the end; out of the speaking round", "#left @ben",
+         _attendance_change("left", LeftEntry)),
+    Form("#newcomer @who Full Name", "a new member of the community, here today",
+         "#newcomer @dee Dee Okafor", _newcomer),
+    Form("#undo", "take back the last entry (F8 does too)", "#undo", _undo),
+)  # fmt: skip
+
+_PARSERS = {tag: form.parser for form in SYNTAX for tag in form.tags}
+TAGS = tuple(dict.fromkeys(form.tags[0] for form in SYNTAX if form.tags))
+
+
+def phase_hint(kind: PhaseKind) -> str | None:
+    """The capture box's placeholder in a phase of `kind`: the forms used there; None if none are."""
+    forms = [form.hint for form in SYNTAX if kind in form.phases]
+    return " · ".join(forms) if forms else None

@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Pending, Recorder, Result
+from coptui.facilitation.tags import phase_hint
 from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.store.journal import CaptureJournal
@@ -61,20 +62,101 @@ class SessionScreen(Screen[None]):
     app: CoptuiApp
 
     COMMANDS = {SessionCommands}
+    # Short labels for the footer at 80 columns; the tooltip is what help says.
     BINDINGS = [
-        Binding("f1", "help", "Help", id="session_help", key_display="F1", priority=True),
-        Binding("f2", "jump", "Jump", id="session_jump", key_display="F2", priority=True),
-        Binding("f3", "shuffle", "Shuffle", id="session_shuffle", key_display="F3", priority=True),
-        Binding("f4", "previous_phase", "Back", id="session_back", key_display="F4", priority=True),
-        Binding("f5", "next_phase", "Next", id="session_next", key_display="F5", priority=True),
-        Binding("f6", "pause", "Pause", id="session_pause", key_display="F6", priority=True),
-        Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
-        Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
-        Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
-        Binding("f12", "abandon", "Abandon", id="session_abandon", key_display="F12", show=False),
+        Binding(
+            "f1", "help", "Help", id="session_help", key_display="F1", priority=True, tooltip="this page"
+        ),
+        Binding(
+            "f2",
+            "jump",
+            "Jump",
+            id="session_jump",
+            key_display="F2",
+            priority=True,
+            tooltip="jump to a phase: F2 then its number",
+        ),
+        Binding(
+            "f3",
+            "shuffle",
+            "Shuffle",
+            id="session_shuffle",
+            key_display="F3",
+            priority=True,
+            tooltip="shuffle the speaking order",
+        ),
+        Binding(
+            "f4",
+            "previous_phase",
+            "Back",
+            id="session_back",
+            key_display="F4",
+            priority=True,
+            tooltip="back to the previous phase",
+        ),
+        Binding(
+            "f5",
+            "next_phase",
+            "Next",
+            id="session_next",
+            key_display="F5",
+            priority=True,
+            tooltip="next phase (on the last phase, F5 twice ends the session)",
+        ),
+        Binding(
+            "f6",
+            "pause",
+            "Pause",
+            id="session_pause",
+            key_display="F6",
+            priority=True,
+            tooltip="pause or resume the timer",
+        ),
+        Binding(
+            "f7",
+            "extend",
+            "+5 min",
+            id="session_extend",
+            key_display="F7",
+            priority=True,
+            tooltip="five more minutes for this phase",
+        ),
+        Binding(
+            "f8",
+            "undo",
+            "Undo",
+            id="session_undo",
+            key_display="F8",
+            priority=True,
+            tooltip="undo the last entry; its text comes back in the box to fix",
+        ),
+        Binding(
+            "f9",
+            "minutes",
+            "Minutes",
+            id="session_minutes",
+            key_display="F9",
+            priority=True,
+            tooltip="save the minutes so far as Markdown, in the folder coptui started from",
+        ),
+        Binding(
+            "f12",
+            "abandon",
+            "Abandon",
+            id="session_abandon",
+            key_display="F12",
+            show=False,
+            tooltip="abandon the session (after asking, y): closed as abandoned, nothing deleted",
+        ),
         # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
         Binding(
-            "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
+            "pageup",
+            "scroll_workspace(-1)",
+            "Scroll up",
+            id="session_page_up",
+            show=False,
+            priority=True,
+            tooltip="scroll the workspace up",
         ),
         Binding(
             "pagedown",
@@ -83,6 +165,7 @@ class SessionScreen(Screen[None]):
             id="session_page_down",
             show=False,
             priority=True,
+            tooltip="scroll the workspace down",
         ),
     ]
 
@@ -322,18 +405,11 @@ class SessionScreen(Screen[None]):
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)
-        kind = view.phase.kind
         speaker = view.speaking.next_speaker
-        if kind is PhaseKind.CHECK_IN and speaker:
+        if view.phase.kind is PhaseKind.CHECK_IN and speaker:
             box.placeholder = f"{speaker}'s check-in (or @who text) · F1 tags"
-        elif kind is PhaseKind.PROBLEM_SHARING:
-            box.placeholder = "#case @who title · #context · #question · #topic · or a note"
-        elif kind is PhaseKind.PROBLEM_SOLVING:
-            box.placeholder = "#strategy @who text · #vote N · #pick N · #action @who due:… text"
-        elif kind is PhaseKind.REPORT_BACK:
-            box.placeholder = "#report N worked|partly|did-not-work|not-tried story lesson: …"
         else:
-            box.placeholder = "Type a note, or a tag (F1 lists them)"
+            box.placeholder = phase_hint(view.phase.kind) or "Type a note, or a tag (F1 lists them)"
 
     # -- actions ------------------------------------------------------------------------
 

@@ -74,6 +74,15 @@ class CaptureInput(CleanInput):
     BINDINGS = [
         Binding("up", "recall(-1)", "Earlier line", id="capture.earlier", show=False),
         Binding("down", "recall(1)", "Later line", id="capture.later", show=False),
+        # Input's own → takes a suggestion at the end of the line; Tab (else the next widget) too.
+        Binding(
+            "tab,right",
+            "cursor_right",
+            "Take suggestion",
+            id="capture.take",
+            show=False,
+            tooltip="at the end of the line: take the suggested #tag or @handle",
+        ),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
