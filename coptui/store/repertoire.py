@@ -43,6 +43,7 @@ from coptui.models import (
 from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, immediate_transaction, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
+from coptui.store.practices import PracticeStore
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
     COLUMNS,
@@ -106,7 +107,7 @@ class CaseFilter(BaseModel):
         return (" AND ".join(clauses) or "1"), params
 
 
-class Repertoire:
+class Repertoire(PracticeStore):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
@@ -472,6 +473,7 @@ class Repertoire:
                     ("session", "sessions", strategy.session, "session"),
                 ]
             )
+            strategy = self._file_practice_of(strategy)
             strategy_id = self._insert("strategies", to_row(strategy, exclude={"id"}))
         return strategy.model_copy(update={"id": strategy_id})
 
@@ -481,7 +483,8 @@ class Repertoire:
             raise NotFound("a strategy must be filed before it can be updated")
         with self.transaction():
             self._one("SELECT 1 FROM strategies WHERE id = ?", [strategy.id], f"strategy {strategy.id}")
-            self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id"}))
+            # Its practice changes only by merging and splitting practices.
+            self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id", "practice"}))
         return strategy
 
     @_guarded
@@ -639,7 +642,7 @@ class Repertoire:
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
-            strategies=self.strategies(),
+            strategies=[s.model_copy(update={"practice": None}) for s in self.strategies()],
             actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
             report_backs=self._items(
                 ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id"
@@ -678,6 +681,7 @@ class Repertoire:
             self._insert_items("actions", Action, document.actions)
             self._insert_items("report_backs", ReportBack, document.report_backs)
             self._insert_items("notes", Note, document.notes)
+            self._practices_after_load()
 
     # -- export ---------------------------------------------------------------------
     # Reads for coptui.export, kept together here: a few queries each, never one per item.
