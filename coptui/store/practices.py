@@ -7,33 +7,22 @@ case's title, context and question, with a boost for each topic they share.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import sqlite3
-import threading
-from abc import abstractmethod
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
+from typing import Any
 
 from coptui.models import Case, CaseStatus, Practice, ReportBack, Strategy
+from coptui.store.base import guarded
 from coptui.store.browsing import TRACK_RECORD_SQL, TrackRecord
-from coptui.store.connection import describe_sqlite_error
+from coptui.store.cases import CaseStore
 from coptui.store.errors import NotFound
 from coptui.store.practice_records import PracticeRecord, PracticeStory, PracticeUse, SimilarCase
 from coptui.store.rows import COLUMNS, from_row, reader
 from coptui.store.schema import own_practice_for_each_strategy, recount_practices
 from coptui.text import strip_controls
-
-P = ParamSpec("P")
-R = TypeVar("R")
-S = TypeVar("S", bound="PracticeStore")
 
 # How much alike two cases are: bm25 over their words, each column weighted (a shared
 # word in the title says more than one in the context), plus this for each shared topic.
@@ -65,20 +54,6 @@ _PRACTICE_COLUMNS = "id, name, created_on, worked, partly, did_not_work, not_tri
 _RANKED = "evidence DESC, worked + partly + did_not_work DESC, id"
 
 
-def _guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-    """Serialise access to the connection and turn SQLite's errors into the store's own."""
-
-    @functools.wraps(method)
-    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.Error as error:
-                raise describe_sqlite_error(error, self.path) from error
-
-    return wrapper
-
-
 def no_practice(practice_id: int) -> NotFound:
     return NotFound(f"There is no practice {practice_id}.")
 
@@ -97,43 +72,30 @@ def _any_of(words: Sequence[str], *, last_is_prefix: bool = False) -> str:
     return " OR ".join(quoted)
 
 
-class PracticeStore:
-    """The practices of a repertoire; a base of `Repertoire`, which holds the connection."""
-
-    db: Database
-    path: Path
-    _lock: threading.RLock
-
-    if TYPE_CHECKING:
-
-        @abstractmethod
-        def transaction(self) -> AbstractContextManager[None]: ...
-
-    def _fetch(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.db.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+class PracticeStore(CaseStore):
+    """The practices of a repertoire, and each strategy filed as a use of one."""
 
     # -- filing -------------------------------------------------------------------
 
-    def _file_practice_of(self, strategy: Strategy) -> Strategy:
-        """The strategy as a use of its practice: a new one named by its text when it names none.
-
-        Inside the transaction that files the strategy, once its case is known to exist.
-        """
-        if strategy.practice is not None:
-            if not self.db.execute("SELECT 1 FROM practices WHERE id = ?", [strategy.practice]).fetchone():
-                raise no_practice(strategy.practice)
-            return strategy
-        first_used = self.db.execute(
-            "SELECT coalesce((SELECT date FROM sessions WHERE id = ?), "
-            "(SELECT opened_on FROM cases WHERE id = ?))",
-            [strategy.session, strategy.case],
-        ).fetchone()[0]
-        practice_id = self.db.execute(
-            "INSERT INTO practices (name, created_on) VALUES (?, ?)", [strategy.text, first_used]
-        ).lastrowid
-        return strategy.model_copy(update={"practice": practice_id})
+    @guarded
+    def add_strategy(self, strategy: Strategy) -> Strategy:
+        """File a strategy as a use of its practice: a new one, named by its text, when it names none."""
+        with self.transaction():
+            if strategy.practice is not None:
+                if not self.db.execute(
+                    "SELECT 1 FROM practices WHERE id = ?", [strategy.practice]
+                ).fetchone():
+                    raise no_practice(strategy.practice)
+                return super().add_strategy(strategy)
+            filed = super().add_strategy(strategy)
+            first_used = self.db.execute(
+                "SELECT coalesce(ss.date, c.opened_on) FROM strategies s JOIN cases c ON c.id = s.case_id "
+                "LEFT JOIN sessions ss ON ss.id = s.session_id WHERE s.id = ?",
+                [filed.id],
+            ).fetchone()[0]
+            practice_id = self._insert("practices", {"name": filed.text, "created_on": first_used})
+            self.db.execute("UPDATE strategies SET practice_id = ? WHERE id = ?", [practice_id, filed.id])
+        return filed.model_copy(update={"practice": practice_id})
 
     def _practices_after_load(self) -> None:
         """After a bulk load: a practice for every strategy without one, and every record counted."""
@@ -142,31 +104,31 @@ class PracticeStore:
 
     # -- reading --------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def practice(self, practice_id: int) -> Practice:
-        rows = self._fetch(f"SELECT {COLUMNS[Practice]} FROM practices WHERE id = ?", [practice_id])
+        rows = self._rows(f"SELECT {COLUMNS[Practice]} FROM practices WHERE id = ?", [practice_id])
         if not rows:
             raise no_practice(practice_id)
         return from_row(Practice, rows[0])
 
-    @_guarded
+    @guarded
     def count_practices(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM practices").fetchone()[0])
 
-    @_guarded
+    @guarded
     def practices(self, *, limit: int | None = None, offset: int = 0) -> list[PracticeRecord]:
         """Practices ranked by the evidence that they work (see `coptui.store.evidence`), a page at a time."""
-        rows = self._fetch(
+        rows = self._rows(
             f"SELECT {_PRACTICE_COLUMNS} FROM practices ORDER BY {_RANKED} LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
         )
         return self._records(rows)
 
-    @_guarded
+    @guarded
     def practice_records(self, practice_ids: Iterable[int]) -> dict[int, PracticeRecord]:
         """The record of each practice in `practice_ids` that exists, by id."""
         ids = sorted(set(practice_ids))
-        rows = self._fetch(
+        rows = self._rows(
             f"SELECT {_PRACTICE_COLUMNS} FROM practices WHERE id IN (SELECT value FROM json_each(?))",
             [json.dumps(ids)],
         )
@@ -207,14 +169,14 @@ class PracticeStore:
             )
         return records
 
-    @_guarded
+    @guarded
     def practice_story(self, practice_id: int) -> PracticeStory:
         """A practice's record, each use of it (oldest case first), and every report-back on it."""
         records = self.practice_records([practice_id])
         if practice_id not in records:
             raise no_practice(practice_id)
         strategy_columns = ", ".join(f"s.{column}" for column in COLUMNS[Strategy].split(", "))
-        rows = self._fetch(
+        rows = self._rows(
             f"SELECT {strategy_columns}, c.title AS case_title, c.opened_on AS case_opened_on, "
             "c.status AS case_status, ss.title AS session_title, ss.date AS session_date "
             "FROM strategies s JOIN cases c ON c.id = s.case_id "
@@ -259,7 +221,7 @@ class PracticeStore:
 
     # -- what resembles what ----------------------------------------------------------
 
-    @_guarded
+    @guarded
     def suggest_practices(self, text: str, *, limit: int = 5) -> list[PracticeRecord]:
         """Practices whose names share words with `text`, most alike first, then best evidence.
 
@@ -270,7 +232,7 @@ class PracticeStore:
         if not words:
             return []
         typing = _WORD.fullmatch(text[-1]) is not None and len(words[-1]) > 1
-        rows = self._fetch(
+        rows = self._rows(
             f"SELECT {', '.join(f'p.{c}' for c in _PRACTICE_COLUMNS.split(', '))} FROM ("
             "SELECT rowid, rank FROM practices_fts WHERE practices_fts MATCH :query "
             "ORDER BY rowid DESC LIMIT :window"
@@ -283,10 +245,10 @@ class PracticeStore:
         )
         return self._records(rows)
 
-    @_guarded
+    @guarded
     def similar_cases(self, case_id: int, *, limit: int = 5) -> list[SimilarCase]:
         """Other cases most like case `case_id` (see `similar_to_text`)."""
-        rows = self._fetch("SELECT title, context, question FROM cases WHERE id = ?", [case_id])
+        rows = self._rows("SELECT title, context, question FROM cases WHERE id = ?", [case_id])
         if not rows:
             raise NotFound(f"There is no case {case_id}.")
         topics = [
@@ -297,7 +259,7 @@ class PracticeStore:
         ]
         return self.similar_to_text(**rows[0], topics=topics, exclude=case_id, limit=limit)
 
-    @_guarded
+    @guarded
     def similar_to_text(
         self,
         title: str,
@@ -395,14 +357,8 @@ class PracticeStore:
 
     def _cases_by_id(self, ids: str) -> list[Case]:
         """The cases whose ids the JSON list `ids` holds, with their topics."""
-        topics: dict[int, list[str]] = defaultdict(list)
-        for case_id, topic in self.db.execute(
-            "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY case_id, position",
-            [ids],
-        ):
-            topics[case_id].append(topic)
-        rows = self._fetch(
-            f"SELECT {COLUMNS[Case]} FROM cases WHERE id IN (SELECT value FROM json_each(?))", [ids]
+        return self._cases_from_rows(
+            self._rows(
+                f"SELECT {COLUMNS[Case]} FROM cases WHERE id IN (SELECT value FROM json_each(?))", [ids]
+            )
         )
-        return [from_row(Case, row, topics=topics[row["id"]]) for row in rows]
