@@ -333,7 +333,21 @@ class Case(NewFieldsModel):
     )
 
 
-class Strategy(Model):
+class Practice(Model):
+    """A way of addressing a problem that the community can try more than once.
+
+    Each strategy proposed for a case is one use of a practice; its track record is every
+    report-back on the actions taken under any of its strategies.
+    """
+
+    id: ItemId | None = None
+    name: RequiredText
+    created_on: date = Field(description="The day of its first use.")
+
+
+class Strategy(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"practice"})
+
     id: ItemId | None = None
     case: ItemId
     session: ItemId | None = None
@@ -341,6 +355,9 @@ class Strategy(Model):
     text: RequiredText
     votes: Count = 0
     picked: bool = False
+    practice: ItemId | None = Field(
+        default=None, description="The practice this strategy is a use of; a new one of its own if left out."
+    )
 
 
 class Action(Model):

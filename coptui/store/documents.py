@@ -20,9 +20,10 @@ from coptui.models import (
     Topic,
 )
 from coptui.store.base import guarded
-from coptui.store.cases import TOPIC_COLUMNS, CaseStore, topic_rows
+from coptui.store.cases import TOPIC_COLUMNS, topic_rows
 from coptui.store.community import CommunityStore
 from coptui.store.errors import NotFound, StoreError
+from coptui.store.practices import PracticeStore
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
     COLUMNS,
@@ -32,7 +33,7 @@ from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.sessions import ATTENDANCE_COLUMNS, PHASE_COLUMNS, SessionStore, attendance_rows, phase_rows
 
 
-class DocumentStore(CaseStore, SessionStore, CommunityStore):
+class DocumentStore(PracticeStore, SessionStore, CommunityStore):
     """The repertoire as an interchange document, in and out."""
 
     @guarded
@@ -54,7 +55,7 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
-            strategies=self.strategies(),
+            strategies=[s.model_copy(update={"practice": None}) for s in self.strategies()],
             actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
             report_backs=self._items(
                 ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id"
@@ -93,6 +94,7 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
             self._insert_items("actions", Action, document.actions)
             self._insert_items("report_backs", ReportBack, document.report_backs)
             self._insert_items("notes", Note, document.notes)
+            self._practices_after_load()
 
     @guarded
     def session_slice(self, session_id: int) -> RepertoireDocument:
