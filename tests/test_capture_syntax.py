@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from ui_helpers import screen_lines, scrolled_lines, settle, words
 
 from coptui.facilitation import EntryError, LiveSession, ManualClock, SessionPlan, parse_entry
-from coptui.facilitation.tags import SYNTAX, TAGS, Form
+from coptui.facilitation.tags import SYNTAX, TAGS, Form, reusing, strategy_being_typed
 from coptui.formats import find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
@@ -91,7 +91,7 @@ async def test_the_session_help_draws_every_form_and_every_session_key(
         assert isinstance(binding, Binding)
         assert binding.key_display is None or binding.key_display in drawn
         assert binding.tooltip and words(binding.tooltip) in drawn
-    assert "→ / tab at the end of the line: take the suggested #tag or @handle" in drawn
+    assert "→ / tab at the end of the line: take the suggested #tag, @handle or practice (=N)" in drawn
 
 
 async def test_each_phase_hints_at_its_own_forms(db_path: Path) -> None:
@@ -107,3 +107,20 @@ async def test_each_phase_hints_at_its_own_forms(db_path: Path) -> None:
             await settle(pilot)
             bottom = " ".join(screen_lines(app)[-5:])
     assert "#strategy @who text · #vote N · #pick N · #action @who due:WHEN text" in bottom
+
+
+@pytest.mark.parametrize(
+    ("typed", "words", "taken"),
+    [
+        ("#strategy @ben sbar hand", "sbar hand", "#strategy @ben =3 "),
+        ("#Strategy  @ben  night checklist", "night checklist", "#Strategy  @ben  =3 "),
+        ("#strategy @ben =4 sbar", None, "#strategy @ben =4 sbar"),
+        ("#strategy @ben ", None, "#strategy @ben "),
+        ("#case @ben sbar", None, "#case @ben sbar"),
+    ],
+)
+def test_a_new_strategy_being_typed_can_become_a_use_of_a_practice(
+    typed: str, words: str | None, taken: str
+) -> None:
+    assert strategy_being_typed(typed) == words
+    assert reusing(typed, 3) == taken

@@ -40,7 +40,8 @@ class FocusEntry:
 @dataclass(frozen=True)
 class StrategyEntry:
     proposer: str
-    text: str
+    text: str  # may be empty when reusing a practice: the practice's name is the text then
+    practice: int | None = None  # `=N`: a use of practice N again; None: a new practice
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from coptui.facilitation import lean_coffee
 from coptui.facilitation.clock import Clock
 from coptui.facilitation.dates import spoken
 from coptui.facilitation.matters import matters_arising
+from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.facilitation.tags import (
     AbsentEntry,
@@ -249,13 +250,14 @@ class EntryFiling(ABC):
         if isinstance(case, EntryResult):
             return case
         assert case.id is not None
-        strategy = self.repertoire.add_strategy(
-            Strategy(case=case.id, session=self.session_id, proposer=entry.proposer, text=entry.text)
-        )
+        proposed = strategy_for(self.repertoire, entry, case.id, self.session_id)
+        if isinstance(proposed, str):
+            return EntryResult(False, proposed)
+        strategy = self.repertoire.add_strategy(proposed)
         assert strategy.id is not None
         strategy_id = strategy.id
         return self._remember(
-            f"a strategy from @{entry.proposer} for “{case.title}”",
+            f"a strategy from @{entry.proposer} for “{case.title}”{reuse_said(self.repertoire, strategy)}",
             lambda: self.repertoire.delete_strategy(strategy_id),
         )
 

@@ -348,6 +348,7 @@ class LiveSession(EntryFiling):
                 cases=cases,
                 focus=focus,
                 strategies=strategies,
+                practices=self.repertoire.practice_records(s.practice for s in strategies if s.practice),
                 actions=tuple(a for a in self.repertoire.actions() if a.session == self.session_id),
                 notes=notes,
                 matters=tuple(self._matters()),

@@ -178,14 +178,35 @@ def _focus(rest: str, handles: set[str]) -> Entry | EntryError:
 
 
 def _strategy(rest: str, handles: set[str]) -> Entry | EntryError:
-    usage = "type #strategy @handle what they propose"
+    usage = "type #strategy @handle what they propose (or =N to try practice N again)"
     found = _member(rest, handles, usage)
     if isinstance(found, EntryError):
         return found
     proposer, text = found
+    if text.startswith("="):
+        reuse, _, text = text[1:].partition(" ")
+        if not reuse.isdigit() or int(reuse) < 1:
+            return EntryError(f"={reuse} is not a practice: =N tries practice N again, as in =3")
+        return StrategyEntry(proposer, text.strip(), int(reuse))
     if not text:
         return EntryError(f"what does @{proposer} propose? {usage}")
     return StrategyEntry(proposer, text)
+
+
+_NEW_STRATEGY = re.compile(r"^(#strategy\s+@\S+\s+)(?!=)(\S.*)$", re.IGNORECASE)
+
+
+def strategy_being_typed(line: str) -> str | None:
+    """The words of a new strategy while `#strategy @who words` is typed (not one reusing `=N`)."""
+    match = _NEW_STRATEGY.match(line)
+    return match.group(2) if match else None
+
+
+def reusing(line: str, practice: int) -> str:
+    """`line`, a new strategy being typed, as a use of `practice` instead: the words typed so
+    far found it, and its name becomes the strategy's text (words typed after `=N` replace it)."""
+    match = _NEW_STRATEGY.match(line)
+    return f"{match.group(1)}={practice} " if match else line
 
 
 def _dots(what: str, usage: str, entry: Callable[[int, int], Entry]) -> _Parser:
@@ -483,6 +504,8 @@ SYNTAX = (
     Form("#focus N", "put case N of this session in focus", "#focus 2", _focus),
     Form("#strategy @who text", "a strategy for the case in focus, proposed by that member",
          "#strategy @cho Route low alerts to tickets", _strategy, phases=(_SOLVING,)),
+    Form("#strategy @who =N [text]", "practice N tried again for the case in focus (Tab takes a suggestion)",
+         "#strategy @ben =3", _strategy),
     Form("#vote N [count]", "dot votes for strategy N of the case in focus", "#vote 2 3",
          _dots("the strategy", _VOTE_USAGE, VoteEntry), phases=(_SOLVING,)),
     Form("#pick N", "the presenter picks strategy N (again to unpick)", "#pick 1",

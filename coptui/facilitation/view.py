@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from coptui.facilitation.matters import MatterArising
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session, Strategy
+from coptui.store.practice_records import PracticeRecord
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SessionView:
     cases: tuple[Case, ...]
     focus: int | None  # index into `cases`
     strategies: tuple[Strategy, ...]  # of the case in focus
+    practices: dict[int, PracticeRecord]  # the practices of those strategies, by id, with their records
     actions: tuple[Action, ...]  # filed this session
     notes: tuple[Note, ...]  # of the current phase
     matters: tuple[MatterArising, ...]

@@ -31,6 +31,7 @@ from coptui.store import StoreError
 from coptui.store.journal import CaptureJournal
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
+from coptui.ui.screens.past_cases import PastCasesScreen
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
@@ -38,6 +39,7 @@ from coptui.ui.widgets.agenda import Agenda
 from coptui.ui.widgets.attendance import Attendance
 from coptui.ui.widgets.capture import CaptureBox, CaptureInput
 from coptui.ui.widgets.countdown import Countdown
+from coptui.ui.widgets.seen_before import SeenBefore
 from coptui.ui.widgets.workspace import PhaseWorkspace
 
 if TYPE_CHECKING:
@@ -138,6 +140,16 @@ class SessionScreen(Screen[None]):
             key_display="F9",
             priority=True,
             tooltip="save the minutes so far as Markdown, in the folder coptui started from",
+        ),
+        Binding(
+            "f10",
+            "seen_before",
+            "Seen",
+            id="session_seen_before",
+            key_display="F10",
+            priority=True,
+            show=False,  # the panel it opens names it; the footer is full at 80 columns
+            tooltip="the stories of the cases seen before, over the session; Escape comes back",
         ),
         Binding(
             "f12",
@@ -307,7 +319,7 @@ class SessionScreen(Screen[None]):
         self.show(message.view)
         if scrolled:
             # What was just filed is what the room wants to see.
-            self.query_one(PhaseWorkspace).scroll_end(animate=False)
+            self.query_one(PhaseWorkspace).show_latest()
 
     @on(PendingChanged)
     def _pending_changed(self, message: PendingChanged) -> None:
@@ -475,6 +487,20 @@ class SessionScreen(Screen[None]):
         """Interim (or final) minutes as Markdown, in the folder coptui was started from."""
         if self.view is not None and self.view.session.id is not None:
             self.save_minutes(self.view.session.id)
+
+    def action_seen_before(self) -> None:
+        """The cases like the one in focus, their stories over the session (which runs on)."""
+        # After the keys typed before F10 have reached the box: they stay there, or are filed.
+        self.query_one("#capture-input", CaptureInput).call_later(self._open_seen_before)
+
+    def _open_seen_before(self) -> None:
+        similar = self.query_one(SeenBefore).similar
+        if self.view is None or not similar:
+            self.query_one(CaptureBox).say(
+                "no case seen before to open: share a case, or #focus one", ok=False
+            )
+            return
+        self.app.push_screen(PastCasesScreen(similar, self.view))
 
     def action_scroll_workspace(self, pages: int) -> None:
         workspace = self.query_one(PhaseWorkspace)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,10 +14,11 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
 from coptui.facilitation.recorder import Pending
-from coptui.facilitation.tags import TAGS
+from coptui.facilitation.tags import TAGS, reusing
 from coptui.models import CommandKind
 from coptui.ui.render import block, input_text, plain, plain_str
 from coptui.ui.widgets.clean_input import CleanInput
+from coptui.ui.widgets.practice_hints import PracticeHints
 
 # How a key waiting to be filed is named in the pending line.
 KEY_NAMES = {
@@ -74,14 +75,13 @@ class CaptureInput(CleanInput):
     BINDINGS = [
         Binding("up", "recall(-1)", "Earlier line", id="capture.earlier", show=False),
         Binding("down", "recall(1)", "Later line", id="capture.later", show=False),
-        # Input's own → takes a suggestion at the end of the line; Tab (else the next widget) too.
         Binding(
             "tab,right",
-            "cursor_right",
+            "take_suggestion",
             "Take suggestion",
             id="capture.take",
             show=False,
-            tooltip="at the end of the line: take the suggested #tag or @handle",
+            tooltip="at the end of the line: take the suggested #tag, @handle or practice (=N)",
         ),
     ]
 
@@ -93,6 +93,13 @@ class CaptureInput(CleanInput):
 
     async def _on_key(self, event: events.Key) -> None:
         self.keystrokes += 1
+        # Taken here, in key order, like Enter: a Tab that a binding resolved later would
+        # take its suggestion after an Enter typed straight after it.
+        if event.key == "tab" or (event.key == "right" and self.cursor_at_end):
+            event.stop()
+            event.prevent_default()
+            self.action_take_suggestion()
+            return
         if event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -135,6 +142,18 @@ class CaptureInput(CleanInput):
         for entry in entries:
             self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
+
+    def action_take_suggestion(self) -> None:
+        """Tab or → at the end of the line: the suggested #tag or @handle, else the practice offered."""
+        before = self.value
+        self.action_cursor_right()
+        if self.value != before or not self.cursor_at_end:
+            return
+        hints = self.screen.query(PracticeHints)
+        offered = hints.first().offered if hints else None
+        if offered is not None and offered.practice.id is not None:
+            self.value = reusing(self.value, offered.practice.id)
+            self.cursor_position = len(self.value)
 
     def action_recall(self, step: int) -> None:
         """↑/↓: an earlier (or later) line into the box, to fix and enter again."""
@@ -179,8 +198,13 @@ class CaptureBox(Vertical):
             placeholder="Type a note, or a tag: #case @who title (F1 lists the tags)",
             suggester=TagSuggester(),
         )
+        yield PracticeHints(id="capture-hints")
         yield Static(id="capture-pending")
         yield Static(id="capture-message")
+
+    @on(Input.Changed, "#capture-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one(PracticeHints).typed(event.value)
 
     def set_handles(self, handles: Iterable[str]) -> None:
         suggester = self.query_one(Input).suggester

@@ -15,8 +15,9 @@ from textual.widgets import Static
 
 from coptui.counts import plural
 from coptui.facilitation import MatterArising, SessionView, clock_face, lean_coffee
-from coptui.models import Case, Note, NoteKind, PhaseKind
+from coptui.models import Case, Note, NoteKind, PhaseKind, Strategy
 from coptui.ui.render import block, plain, plain_str
+from coptui.ui.widgets.seen_before import SeenBefore
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -35,6 +36,7 @@ class PhaseWorkspace(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="workspace-body")
+        yield SeenBefore(id="seen-before")
 
     def on_mount(self) -> None:
         self.set_interval(1, self._tick)
@@ -68,6 +70,18 @@ class PhaseWorkspace(VerticalScroll):
         else:
             parts.extend(self._report_back(view))
         self.query_one("#workspace-body", Static).update(Group(*parts))
+        seen = kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING)
+        self.query_one(SeenBefore).follow(view.focused_case if seen else None)
+
+    def show_latest(self) -> None:
+        """Scroll to what was filed last: the end of the phase's part, just above the panel below it."""
+        body = self.query_one("#workspace-body")
+        self.call_after_refresh(
+            lambda: self.scroll_to(
+                y=max(0, body.virtual_region.bottom - self.scrollable_content_region.height),
+                animate=False,
+            )
+        )
 
     @staticmethod
     def _case_heading(view: SessionView) -> str:
@@ -131,7 +145,7 @@ class PhaseWorkspace(VerticalScroll):
             for i, strategy in enumerate(view.strategies, start=1):
                 table.add_row(
                     str(i),
-                    block(strategy.text),
+                    Text.assemble(block(strategy.text), practice_record(view, strategy)),
                     plain(f"({strategy.proposer})", style="dim"),
                     Text(
                         "●" * min(strategy.votes, 12) + (f"{strategy.votes}" if strategy.votes > 12 else "")
@@ -221,6 +235,17 @@ class PhaseWorkspace(VerticalScroll):
                 parts.append(line)
         parts.extend(phase_notes(view.notes))
         return parts
+
+
+def practice_record(view: SessionView, strategy: Strategy) -> Text:
+    """The track record of the practice a strategy is a use of, across every case it was tried on."""
+    record = view.practices.get(strategy.practice or 0)
+    if record is None:
+        return Text()
+    if not record.record.tried:
+        return Text(f"  ={record.practice.id} untried", style="dim")
+    cases = f" on {plural(record.cases, 'case')}" if record.cases > 1 else ""
+    return Text(f"  ={record.practice.id} {record.record.marks()}{cases}", style="dim")
 
 
 def heading(title: str, hint: str = "") -> Text:
