@@ -91,6 +91,11 @@ def test_a_strategy_reuses_a_practice_by_its_number(demo_path: Path) -> None:
         after = repertoire.practice_records([pid])[pid]
         assert after.uses == practice.uses + 2
 
+        # Undo takes back the use, never the practice tried before.
+        assert live.undo().ok and live.undo().ok
+        assert repertoire.strategies(case=case.id) == []
+        assert repertoire.practice_records([pid])[pid].uses == practice.uses
+
 
 def test_reusing_a_practice_that_does_not_exist_files_nothing(demo_path: Path) -> None:
     clock = ManualClock(START)
@@ -174,8 +179,19 @@ async def test_a_recurring_problem_brings_what_worked_into_the_room(
 
             # Finish the line: it is filed, in this phase, as typed.
             await type_line(pilot, " routing before")
+
             notes = repertoire.notes(session=live.session_id)
             assert [(n.text, n.author) for n in notes][-1] == ("we tried routing before", "ben")
+
+            # A line Entered with F10 straight after it is filed while the stories are open.
+            for key, character in [*((c, c) for c in "a quick one"), ("enter", "\r"), ("f10", None)]:
+                app.post_message(events.Key("space" if key == " " else key, character))
+            await settle(pilot)
+            assert isinstance(app.screen, PastCasesScreen)
+            assert repertoire.notes(session=live.session_id)[-1].text == "a quick one"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is screen and screen.query_one("#capture-input", Input).value == ""
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])

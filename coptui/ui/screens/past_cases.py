@@ -33,6 +33,8 @@ class PastCasesScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,f10", "dismiss", "Back", id="past_cases.close", tooltip="back to the session"),
+        Binding("pageup", "scroll_story(-1)", "Scroll up", id="past_cases.page_up", show=False),
+        Binding("pagedown", "scroll_story(1)", "Scroll down", id="past_cases.page_down", show=False),
     ]
 
     class Told(Message):
@@ -71,6 +73,13 @@ class PastCasesScreen(ModalScreen[None]):
         frame = self.query_one("#past-cases")
         frame.border_title = "Seen before · ↑↓ another case · Escape back to the session"
         frame.border_subtitle = f"⏱ {countdown_face(timer.remaining_seconds)}"
+
+    def action_scroll_story(self, pages: int) -> None:
+        story = self.query_one("#past-case-story", VerticalScroll)
+        if pages < 0:
+            story.scroll_page_up()
+        else:
+            story.scroll_page_down()
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
