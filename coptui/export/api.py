@@ -39,7 +39,9 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    index = RepertoireIndex(repertoire.session_slice(session_id))
+    document = repertoire.session_slice(session_id)
+    records = repertoire.practice_records(p.id or 0 for p in document.practices)
+    index = RepertoireIndex(document, {practice: found.record for practice, found in records.items()})
     text = render_minutes(index, session_id)
     if fmt == "html":
         from coptui.export.html import render_html

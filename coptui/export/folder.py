@@ -44,6 +44,7 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.minutes import render_minutes
+from coptui.export.practices import practice_pages, strategy_practice
 from coptui.files import FileNotWritten, not_written, replace_file
 from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
 
@@ -52,7 +53,7 @@ MANIFEST = ".coptui-export"
 JOURNAL = ".coptui-export.journal"
 INDEX = "index.md"
 # What an export may have written: only such names are ever removed from a folder.
-SUBFOLDERS = ("cases", "sessions", "topics", "members")
+SUBFOLDERS = ("cases", "sessions", "topics", "members", "practices")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 
@@ -88,6 +89,7 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
     for member in index.document.members:
         path = names.member_path(member.handle)
         yield path, _member_page(index, member, links.on(path))
+    yield from practice_pages(index, links)
 
 
 class UnsafeFolder(FileNotWritten):
@@ -378,7 +380,8 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append(
             "\n".join(
                 f"- {'**Picked:** ' if s.picked else ''}{escape.block(s.text, indent='  ')} "
-                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}*"
+                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}"
+                f"{strategy_practice(index, s, links)}*"
                 for s in strategies
             )
         )
