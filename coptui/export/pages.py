@@ -11,6 +11,7 @@ small repertoire, or a test, can still use.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
 from coptui.counts import plural
@@ -24,8 +25,20 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.minutes import ActionRegister, render_minutes
-from coptui.models import ActionStatus, Case, Member, NoteKind, Outcome, ReportBack, Role, Strategy, Topic
-from coptui.store.export_reads import Totals
+from coptui.models import (
+    ActionStatus,
+    Case,
+    CaseStatus,
+    Member,
+    NoteKind,
+    Outcome,
+    ReportBack,
+    Role,
+    Session,
+    Strategy,
+    Topic,
+)
+from coptui.store.export_reads import Outline, Totals
 
 if TYPE_CHECKING:
     from coptui.store.export_reads import ExportReads
@@ -36,29 +49,24 @@ INDEX = "index.md"
 def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
     """Every page of the export from a whole repertoire in memory, with its path in the folder."""
     doc = index.document
-    totals = Totals(len(doc.strategies), len(doc.actions), len(doc.report_backs))
     yield from _pages(
         [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index)],
         [index],
         [([t.slug for t in doc.topics], index)],
         [([m.handle for m in doc.members], index)],
-        lambda: (index, totals),
+        lambda: _outline(index),
     )
 
 
 def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
     """Every page of the export, read from the store a slice at a time, the index page last."""
 
-    def outline() -> tuple[RepertoireIndex, Totals]:
-        document, totals = reads.outline()
-        return RepertoireIndex(document), totals
-
     yield from _pages(
         ((ids, RepertoireIndex(doc)) for ids, doc in reads.session_slices()),
         (RepertoireIndex(doc) for doc in reads.case_slices()),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()),
         ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()),
-        outline,
+        reads.outline,
     )
 
 
@@ -67,7 +75,7 @@ def _pages(
     case_runs: Iterable[RepertoireIndex],
     topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
     member_runs: Iterable[tuple[list[str], RepertoireIndex]],
-    outline: Callable[[], tuple[RepertoireIndex, Totals]],
+    outline: Callable[[], Outline],
 ) -> Iterator[tuple[str, str]]:
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
@@ -98,79 +106,82 @@ def _pages(
         for handle in handles:
             path = names.member_path(handle)
             yield path, _member_page(index, index.members[handle], links.on(path))
-    index, totals = outline()
-    yield INDEX, _index_page(index, PageLinks(index, INDEX), totals)
+    brief = outline()
+    yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX))
 
 
-def _footer(index: RepertoireIndex) -> str:
+def _footer(community: str) -> str:
     from coptui import __version__
 
-    community = escape.inline(index.community.name)
-    return f"---\n\n*Exported by coptui {__version__} from the repertoire of {community}.*"
+    return f"---\n\n*Exported by coptui {__version__} from the repertoire of {escape.inline(community)}.*"
 
 
-def _index_page(index: RepertoireIndex, links: PageLinks, totals: Totals) -> str:
-    """The community's page: `index` needs every session and case in brief and the open actions."""
-    doc = index.document
-    open_actions = [a for a in doc.actions if a.status is ActionStatus.OPEN]
-    blocks = [f"# {escape.heading(index.community.name)}"]
-    if index.community.domain:
-        blocks.append(escape.block(index.community.domain))
+def _index_page(outline: Outline, links: PageLinks) -> str:
+    """The community's page, from the outline's rows (see `ExportReads.outline`)."""
+    community, totals = outline.common.community, outline.totals
+    blocks = [f"# {escape.heading(community.name)}"]
+    if community.domain:
+        blocks.append(escape.block(community.domain))
     blocks.append(
         " · ".join(
             [
-                plural(len(doc.sessions), "session"),
-                plural(len(doc.cases), "case"),
+                plural(totals.sessions, "session"),
+                plural(totals.cases, "case"),
                 plural(totals.strategies, "strategy", "strategies"),
-                f"{plural(totals.actions, 'action')} ({len(open_actions)} open)",
+                f"{plural(totals.actions, 'action')} ({len(outline.open_actions)} open)",
                 plural(totals.report_backs, "report-back"),
-                plural(len(doc.members), "member"),
+                plural(len(outline.common.members), "member"),
             ]
         )
     )
-    sessions = sorted(doc.sessions, key=lambda s: (s.date, s.id or 0), reverse=True)
     blocks.append("## Sessions")
     blocks.append(
         table(
             ["Date", "Session", "Facilitator", "Cases"],
-            [
+            (
                 [
-                    s.date.isoformat(),
-                    links.session(s, cell=True),
-                    links.member(s.facilitator, cell=True),
-                    str(len(index.cases_by_session.get(s.id or 0, []))),
+                    day.isoformat(),
+                    links.session(_brief_session(i, title, day), cell=True),
+                    links.member(facilitator, cell=True),
+                    str(cases),
                 ]
-                for s in sessions
-            ],
+                for i, title, day, facilitator, cases in outline.sessions
+            ),
         )
-        if sessions
+        if outline.sessions
         else "No sessions yet."
     )
     blocks.append("## Cases")
-    blocks.append(_case_table(index, doc.cases, links) if doc.cases else "No cases yet.")
+    blocks.append(
+        table(_CASE_HEADERS, (_case_row(_brief_case(*line), links) for line in outline.cases))
+        if outline.cases
+        else "No cases yet."
+    )
     blocks.append("## Open actions")
     blocks.append(
         table(
             ["Owner", "Action", "Due", "Case"],
             [
                 [
-                    links.member(a.owner, cell=True),
-                    escape.cell(a.text),
-                    a.due.isoformat() if a.due else "—",
-                    links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
+                    links.member(owner, cell=True),
+                    escape.cell(text),
+                    due.isoformat() if due else "—",
+                    "—"
+                    if case_id is None or title is None
+                    else links.case(_brief_case(case_id, title), cell=True),
                 ]
-                for a in sorted(open_actions, key=lambda a: (a.due is None, a.due or 0, a.id or 0))
+                for owner, text, due, case_id, title in outline.open_actions
             ],
         )
-        if open_actions
+        if outline.open_actions
         else "No open actions."
     )
     blocks.append("## Topics")
     blocks.append(
         "\n".join(
-            f"- {links.topic(t.slug)} ({plural(len(index.cases_by_topic.get(t.slug, [])), 'case')})"
+            f"- {links.topic(t.slug)} ({plural(outline.topic_cases.get(t.slug, 0), 'case')})"
             + (f": {escape.inline(t.description)}" if t.description else "")
-            for t in sorted(doc.topics, key=lambda t: t.name.lower())
+            for t in sorted(outline.common.topics, key=lambda t: t.name.lower())
         )
         or "No topics yet."
     )
@@ -180,12 +191,78 @@ def _index_page(index: RepertoireIndex, links: PageLinks, totals: Totals) -> str
             f"- {links.member(m.handle)}"
             + (" (facilitator)" if m.role is Role.FACILITATOR else "")
             + (f", {escape.inline(m.organisation)}" if m.organisation else "")
-            for m in sorted(doc.members, key=lambda m: m.name.lower())
+            for m in sorted(outline.common.members, key=lambda m: m.name.lower())
         )
         or "No members yet."
     )
-    blocks.append(_footer(index))
+    blocks.append(_footer(community.name))
     return "\n\n".join(blocks) + "\n"
+
+
+def _brief_session(session_id: int, title: str, day: date) -> Session:
+    """A session as far as a link to its page needs it."""
+    return Session.trusted({"id": session_id, "title": title, "date": day})
+
+
+def _brief_case(
+    case_id: int,
+    title: str,
+    opened_on: date | None = None,
+    presenter: str | None = None,
+    status: CaseStatus | None = None,
+    topics: list[str] | None = None,
+) -> Case:
+    """A case as far as a link to its page (and a row of a case table) needs it."""
+    return Case.trusted(
+        {
+            "id": case_id,
+            "title": title,
+            "opened_on": opened_on,
+            "presenter": presenter,
+            "status": status,
+            "topics": topics,
+        }
+    )
+
+
+def _outline(index: RepertoireIndex) -> Outline:
+    """The index page's rows from a whole repertoire in memory, as the store gives them."""
+    doc = index.document
+    return Outline(
+        common=doc,
+        totals=Totals(
+            len(doc.sessions), len(doc.cases), len(doc.strategies), len(doc.actions), len(doc.report_backs)
+        ),
+        sessions=[
+            (s.id or 0, s.title, s.date, s.facilitator, len(index.cases_by_session.get(s.id or 0, [])))
+            for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0), reverse=True)
+        ],
+        cases=[
+            (c.id or 0, c.title, c.opened_on, c.presenter, c.status, c.topics)
+            for c in sorted(doc.cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
+        ],
+        open_actions=[
+            (a.owner, a.text, a.due, a.case, index.cases[a.case].title if a.case in index.cases else None)
+            for a in sorted(
+                (a for a in doc.actions if a.status is ActionStatus.OPEN),
+                key=lambda a: (a.due is None, a.due or 0, a.id or 0),
+            )
+        ],
+        topic_cases={slug: len(cases) for slug, cases in index.cases_by_topic.items()},
+    )
+
+
+_CASE_HEADERS = ["Opened", "Case", "Presented by", "Status", "Topics"]
+
+
+def _case_row(case: Case, links: PageLinks) -> list[str]:
+    return [
+        case.opened_on.isoformat(),
+        links.case(case, cell=True),
+        links.member(case.presenter, cell=True),
+        CASE_STATUS_LABELS[case.status],
+        links.topics(case.topics, cell=True),
+    ]
 
 
 def _case_table(
@@ -193,17 +270,8 @@ def _case_table(
 ) -> str:
     """Cases newest first; a member's own page leaves out who presented them."""
     ordered = sorted(cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
-    headers = ["Opened", "Case", "Presented by", "Status", "Topics"]
-    rows = [
-        [
-            c.opened_on.isoformat(),
-            links.case(c, cell=True),
-            links.member(c.presenter, cell=True),
-            CASE_STATUS_LABELS[c.status],
-            links.topics(c.topics, cell=True),
-        ]
-        for c in ordered
-    ]
+    headers = list(_CASE_HEADERS)
+    rows = [_case_row(c, links) for c in ordered]
     if not presenter:
         headers.pop(2)
         for row in rows:
@@ -291,7 +359,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
                 for n in notes
             )
         )
-    blocks.append(_footer(index))
+    blocks.append(_footer(index.community.name))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -302,7 +370,7 @@ def _topic_page(index: RepertoireIndex, topic: Topic, links: PageLinks) -> str:
     cases = index.cases_by_topic.get(topic.slug, [])
     blocks.append(f"## Cases ({len(cases)})")
     blocks.append(_case_table(index, cases, links) if cases else "No cases on this topic yet.")
-    blocks.append(_footer(index))
+    blocks.append(_footer(index.community.name))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -364,5 +432,5 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
     sessions = index.sessions_by_member.get(handle, [])
     blocks.append(f"## Sessions attended ({len(sessions)})")
     blocks.append("\n".join(f"- {s.date.isoformat()}: {links.session(s)}" for s in sessions) or "None yet.")
-    blocks.append(_footer(index))
+    blocks.append(_footer(index.community.name))
     return "\n\n".join(blocks) + "\n"

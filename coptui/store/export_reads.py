@@ -42,9 +42,32 @@ CASES_PER_TOPIC_SLICE = 5000
 class Totals(NamedTuple):
     """How many of each kind the repertoire holds, for the index page."""
 
+    sessions: int
+    cases: int
     strategies: int
     actions: int
     report_backs: int
+
+
+# Rows of the index page's tables, as plain tuples: at 100,000 cases, models would not fit.
+SessionLine = tuple[int, str, date, str | None, int]  # id, title, date, facilitator, cases presented
+CaseLine = tuple[
+    int, str, date, str, CaseStatus, list[str]
+]  # id, title, opened on, presenter, status, topics
+# owner, text, due, case id and title (None if it names no case)
+OpenActionLine = tuple[str, str, date | None, int | None, str | None]
+
+
+class Outline(NamedTuple):
+    """What the index page lists: every session and case in brief, newest first; the open
+    actions, soonest due first; how many cases each topic has; and how many of each kind."""
+
+    common: RepertoireDocument  # the community, its topics and members
+    totals: Totals
+    sessions: list[SessionLine]
+    cases: list[CaseLine]
+    open_actions: list[OpenActionLine]
+    topic_cases: dict[str, int]
 
 
 class ExportReads(CaseStore, SessionStore, CommunityStore):
@@ -279,47 +302,44 @@ class ExportReads(CaseStore, SessionStore, CommunityStore):
         )
 
     @guarded
-    def outline(self) -> tuple[RepertoireDocument, Totals]:
-        """What the index page lists: every session and case in brief (their titles, dates and
-        who), the open actions, and how many strategies, actions and report-backs there are."""
-        sessions = [
-            Session.trusted(
-                {"id": i, "title": title, "date": date.fromisoformat(day), "facilitator": by, "attendees": []}
-            )
-            for i, title, day, by in self.db.execute(
-                "SELECT id, title, date, facilitator FROM sessions ORDER BY id"
-            )
-        ]
-        topics: dict[int, list[str]] = {}
-        for case_id, topic in self.db.execute(
-            "SELECT case_id, topic FROM case_topics ORDER BY case_id, position"
-        ):
-            topics.setdefault(case_id, []).append(topic)
-        cases = [
-            Case.trusted(
-                {
-                    "id": i,
-                    "session": session,
-                    "presenter": presenter,
-                    "title": title,
-                    "status": CaseStatus(status),
-                    "opened_on": date.fromisoformat(opened_on),
-                    "topics": topics.pop(i, []),
-                }
-            )
-            for i, session, presenter, title, status, opened_on in self.db.execute(
-                "SELECT id, session_id, presenter, title, status, opened_on FROM cases ORDER BY id"
+    def outline(self) -> Outline:
+        """The index page's rows, read as tuples."""
+        sessions: list[SessionLine] = [
+            (i, title, date.fromisoformat(day), by, cases)
+            for i, title, day, by, cases in self.db.execute(
+                "SELECT id, title, date, facilitator, "
+                "(SELECT count(*) FROM cases WHERE session_id = sessions.id) "
+                "FROM sessions ORDER BY date DESC, id DESC"
             )
         ]
-        totals = Totals(
-            *(
-                self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("strategies", "actions", "report_backs")
+        cases: list[CaseLine] = [
+            (i, title, date.fromisoformat(opened_on), presenter, CaseStatus(status), json.loads(topics))
+            for i, title, opened_on, presenter, status, topics in self.db.execute(
+                "SELECT id, title, opened_on, presenter, status, (SELECT json_group_array(topic) FROM "
+                "(SELECT topic FROM case_topics WHERE case_id = cases.id ORDER BY position)) "
+                "FROM cases ORDER BY opened_on DESC, id DESC"
             )
+        ]
+        open_actions: list[OpenActionLine] = [
+            (owner, text, date.fromisoformat(due) if due else None, case_id, title)
+            for owner, text, due, case_id, title in self.db.execute(
+                "SELECT owner, text, due, cases.id, cases.title FROM actions "
+                "LEFT JOIN cases ON cases.id = actions.case_id WHERE actions.status = ? "
+                "ORDER BY due IS NULL, due, actions.id",
+                [ActionStatus.OPEN.value],
+            )
+        ]
+        counts = (
+            self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("strategies", "actions", "report_backs")
         )
-        open_actions = self._items(
-            Action,
-            f"SELECT {COLUMNS[Action]} FROM actions WHERE status = ? ORDER BY id",
-            [ActionStatus.OPEN.value],
+        return Outline(
+            common=self._common(),
+            totals=Totals(len(sessions), len(cases), *counts),
+            sessions=sessions,
+            cases=cases,
+            open_actions=open_actions,
+            topic_cases=dict(
+                self.db.execute("SELECT topic, count(*) FROM case_topics GROUP BY topic").fetchall()
+            ),
         )
-        return self._slice(self._common(), sessions=sessions, cases=cases, actions=open_actions), totals
