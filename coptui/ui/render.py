@@ -4,7 +4,8 @@ The store hands rows back as they are in the file, and another tool may have wri
 escape sequences or control bytes there, so every piece of members' text is cleaned
 here as it becomes something drawable: `Text` for widgets, a cleaned `str` where a
 widget takes a plain string (an input's value, a border title, a toast), Markdown for
-the detail pane. No other UI module imports `coptui.text` or draws stored text raw;
+the detail pane (escaped by `coptui.export.escape`, the one place coptui escapes
+Markdown). No other UI module imports `coptui.text` or draws stored text raw;
 `tests/test_drawing_door.py` checks it.
 """
 
@@ -14,6 +15,7 @@ import re
 
 from rich.text import Text
 
+from coptui.export import escape
 from coptui.store import MATCH_END, MATCH_START
 from coptui.text import clean_text, one_line, strip_controls
 
@@ -58,25 +60,17 @@ def highlighted(snippet: str, *, style: str = "reverse") -> Text:
     return text
 
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
 def md(value: object) -> str:
-    """User text for a Markdown pane: every ASCII punctuation mark escaped, so nothing in it
-    can start a heading, a list, a table, a link or HTML; line breaks kept as hard breaks."""
-    paragraphs = re.split(r"\n\s*\n", clean_text(str(value)))
-    return "\n\n".join(
-        "\\\n".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", line.strip()) for line in paragraph.split("\n"))
-        for paragraph in paragraphs
-        if paragraph.strip()
-    )
+    """User text for a Markdown pane, line breaks kept as hard breaks: nothing in it can start
+    a heading, a list, a table, a link or HTML."""
+    return escape.pane_block(str(value))
 
 
 def md_line(value: object) -> str:
     """One-line user text (a title, a name) for Markdown."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(clean_text(str(value))))
+    return escape.pane_line(str(value))
 
 
 def md_link(label: str, href: str) -> str:
     """A link whose label is user text: escaped like any other, its target ours."""
-    return f"[{md_line(label)}]({href})"
+    return f"[{escape.pane_line(label)}]({href})"
