@@ -18,9 +18,6 @@ from coptui.counts import plural
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
-    ACTION_STATUS_LABELS,
-    CASE_STATUS_LABELS,
-    OUTCOME_LABELS,
     PageLinks,
     table,
 )
@@ -265,7 +262,7 @@ def _case_row(case: Case, links: PageLinks) -> list[str]:
         case.opened_on.isoformat(),
         links.case(case, cell=True),
         links.member(case.presenter, cell=True),
-        CASE_STATUS_LABELS[case.status],
+        case.status.label,
         links.topics(case.topics, cell=True),
     ]
 
@@ -292,7 +289,7 @@ def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
     tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
     if not tried:
         return ""
-    return f" — tried {len(tried)}×: " + ", ".join(OUTCOME_LABELS[r.outcome] for r in tried)
+    return f" — tried {len(tried)}×: " + ", ".join(r.outcome.label for r in tried)
 
 
 def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
@@ -301,7 +298,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
     about = [f"Brought by {links.member(case.presenter)}"]
     session = index.sessions.get(case.session or 0)
     about.append(f"at {links.session(session)}, {case.opened_on}" if session else f"on {case.opened_on}")
-    line = " ".join(about) + f" · status: **{CASE_STATUS_LABELS[case.status]}**"
+    line = " ".join(about) + f" · status: **{case.status.label}**"
     if case.topics:
         line += f" · topics: {links.topics(case.topics)}"
     blocks.append(line)
@@ -333,7 +330,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
                         links.member(a.owner, cell=True),
                         escape.cell(a.text),
                         a.due.isoformat() if a.due else "—",
-                        ACTION_STATUS_LABELS[a.status],
+                        a.status.label,
                     ]
                     for a in actions
                 ],
@@ -344,7 +341,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append("## Report-backs")
         for report in reports:
             where = index.sessions.get(report.session or 0)
-            heading = f"### {escape.heading(index.name(report.member))}: {OUTCOME_LABELS[report.outcome]}"
+            heading = f"### {escape.heading(index.name(report.member))}: {report.outcome.label}"
             parts = [heading, f"{report.reported_on}" + (f", at {links.session(where)}" if where else "")]
             action = index.actions.get(report.action or 0)
             if action is not None:
@@ -401,7 +398,7 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
                 [
                     escape.cell(a.text),
                     a.due.isoformat() if a.due else "—",
-                    ACTION_STATUS_LABELS[a.status],
+                    a.status.label,
                     links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
                 ]
                 for a in actions
@@ -415,7 +412,7 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
         blocks.append(f"## Report-backs ({len(reports)})")
         blocks.append(
             "\n".join(
-                f"- {r.reported_on}: {OUTCOME_LABELS[r.outcome]}"
+                f"- {r.reported_on}: {r.outcome.label}"
                 + (f", on {links.case(index.cases[r.case])}" if r.case in index.cases else "")
                 for r in reports
             )
