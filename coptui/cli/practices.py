@@ -85,8 +85,7 @@ def practices_show(obj: Context, practice_id: int) -> None:
     click.echo("Uses")
     for use in story.uses:
         session = f" at {one_line(use.session_title, 40)!r}" if use.session_title else ""
-        status = use.case_status.value.replace("_", " ")
-        click.echo(f"  case {use.strategy.case} {one_line(use.case_title, 70)!r}, {status}")
+        click.echo(f"  case {use.strategy.case} {one_line(use.case_title, 70)!r}, {use.case_status.label}")
         click.echo(
             f"    strategy {use.strategy.id}{session}, {use.session_date or use.case_opened_on}: "
             f"{use.record.marks()}"
@@ -97,7 +96,7 @@ def practices_show(obj: Context, practice_id: int) -> None:
         click.echo("")
         click.echo("Report-backs")
     for report in story.report_backs:
-        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.value.replace('_', ' ')}")
+        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.label}")
         if report.story:
             click.echo(f"    story: {one_line(report.story, 200)}")
         if report.lesson:

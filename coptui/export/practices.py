@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from coptui.counts import plural
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
-from coptui.export.markdown import CASE_STATUS_LABELS, OUTCOME_LABELS, PageLinks, table
+from coptui.export.markdown import PageLinks, table
 from coptui.models import Practice, Strategy
 from coptui.text import one_line
 
@@ -66,7 +66,7 @@ def _practice_page(index: RepertoireIndex, practice: Practice, links: PageLinks)
                 [
                     links.case(index.cases[s.case], cell=True),
                     index.cases[s.case].opened_on.isoformat(),
-                    CASE_STATUS_LABELS[index.cases[s.case].status],
+                    index.cases[s.case].status.label,
                     escape.cell(s.text),
                     links.member(s.proposer, cell=True),
                 ]
@@ -86,7 +86,7 @@ def _practice_page(index: RepertoireIndex, practice: Practice, links: PageLinks)
     if reports:
         blocks.append("## Report-backs")
     for report in sorted(reports, key=lambda r: (r.reported_on, r.id or 0)):
-        parts = [f"### {escape.heading(index.name(report.member))}: {OUTCOME_LABELS[report.outcome]}"]
+        parts = [f"### {escape.heading(index.name(report.member))}: {report.outcome.label}"]
         case = index.cases.get(report.case or 0)
         parts.append(f"{report.reported_on}" + (f", on {links.case(case)}" if case else ""))
         if report.story:
