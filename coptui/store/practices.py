@@ -53,7 +53,9 @@ _STOP_WORDS = frozenset(
     )
 )
 
-_PRACTICE_COLUMNS = "id, name, created_on, worked, partly, did_not_work, not_tried, evidence"
+# How many of its latest uses and report-backs a practice's story tells.
+STORY_LIMIT = 50
+_PRACTICE_COLUMNS = "id, name, created_on, worked, partly, did_not_work, not_tried, evidence, uses, cases"
 # Best evidence first; among equals the most tried, then the oldest. `practices_ranked` indexes it.
 _RANKED = "evidence DESC, worked + partly + did_not_work DESC, id"
 
@@ -139,43 +141,31 @@ class PracticeStore(CaseStore):
         return {record.practice.id or 0: record for record in self._records(rows)}
 
     def _records(self, rows: list[dict[str, Any]]) -> list[PracticeRecord]:
-        """Records for practice rows, in their order: uses and cases tried counted in one query."""
-        if not rows:
-            return []
-        counts = {
-            row[0]: (row[1], row[2])
-            for row in self.db.execute(
-                "SELECT s.practice_id, count(DISTINCT s.id), "
-                "count(DISTINCT CASE WHEN r.outcome <> 'not_tried' THEN s.case_id END) "
-                "FROM strategies s LEFT JOIN actions a ON a.strategy_id = s.id "
-                "LEFT JOIN report_backs r ON r.action_id = a.id "
-                "WHERE s.practice_id IN (SELECT value FROM json_each(?)) GROUP BY s.practice_id",
-                [json.dumps([row["id"] for row in rows])],
-            )
-        }
+        """Records for practice rows (of `_PRACTICE_COLUMNS`), in their order."""
         read = reader(Practice, tuple(COLUMNS[Practice].split(", ")))
-        records = []
-        for row in rows:
-            uses, cases = counts.get(row["id"], (0, 0))
-            records.append(
-                PracticeRecord(
-                    practice=read((row["id"], row["name"], row["created_on"])),
-                    record=TrackRecord(
-                        worked=row["worked"],
-                        partly=row["partly"],
-                        did_not_work=row["did_not_work"],
-                        not_tried=row["not_tried"],
-                    ),
-                    cases=cases,
-                    uses=uses,
-                    evidence=row["evidence"],
-                )
+        return [
+            PracticeRecord(
+                practice=read((row["id"], row["name"], row["created_on"])),
+                record=TrackRecord(
+                    worked=row["worked"],
+                    partly=row["partly"],
+                    did_not_work=row["did_not_work"],
+                    not_tried=row["not_tried"],
+                ),
+                cases=row["cases"],
+                uses=row["uses"],
+                evidence=row["evidence"],
             )
-        return records
+            for row in rows
+        ]
 
     @guarded
-    def practice_story(self, practice_id: int) -> PracticeStory:
-        """A practice's record, each use of it (oldest case first), and every report-back on it."""
+    def practice_story(self, practice_id: int, *, limit: int | None = STORY_LIMIT) -> PracticeStory:
+        """A practice's record, its uses (oldest case first) and the report-backs on it (oldest first).
+
+        Of a practice used on thousands of cases, the latest `limit` uses and report-backs:
+        a story is read by a person, and its record counts them all.
+        """
         records = self.practice_records([practice_id])
         if practice_id not in records:
             raise no_practice(practice_id)
@@ -185,9 +175,9 @@ class PracticeStore(CaseStore):
             "c.status AS case_status, ss.title AS session_title, ss.date AS session_date "
             "FROM strategies s JOIN cases c ON c.id = s.case_id "
             "LEFT JOIN sessions ss ON ss.id = s.session_id "
-            "WHERE s.practice_id = ? ORDER BY c.opened_on, s.id",
-            [practice_id],
-        )
+            "WHERE s.practice_id = ? ORDER BY c.opened_on DESC, s.id DESC LIMIT ?",
+            [practice_id, -1 if limit is None else limit],
+        )[::-1]
         track = self._strategy_track_records([row["id"] for row in rows])
         strategy_fields = COLUMNS[Strategy].split(", ")
         uses = [
@@ -205,12 +195,15 @@ class PracticeStore(CaseStore):
         report_columns = ", ".join(f"r.{column}" for column in COLUMNS[ReportBack].split(", "))
         cursor = self.db.execute(
             f"SELECT {report_columns} FROM report_backs r JOIN actions a ON a.id = r.action_id "
-            "JOIN strategies s ON s.id = a.strategy_id WHERE s.practice_id = ? ORDER BY r.reported_on, r.id",
-            [practice_id],
+            "JOIN strategies s ON s.id = a.strategy_id WHERE s.practice_id = ? "
+            "ORDER BY r.reported_on DESC, r.id DESC LIMIT ?",
+            [practice_id, -1 if limit is None else limit],
         )
         read = reader(ReportBack, tuple(COLUMNS[ReportBack].split(", ")))
         return PracticeStory(
-            practice=records[practice_id], uses=uses, report_backs=[read(row) for row in cursor.fetchall()]
+            practice=records[practice_id],
+            uses=uses,
+            report_backs=[read(row) for row in cursor.fetchall()][::-1],
         )
 
     def _strategy_track_records(self, strategy_ids: list[int]) -> dict[int, TrackRecord]:

@@ -98,9 +98,7 @@ class PagedRows:
 
 
 def case_row(case: Case) -> Row:
-    text = Text.assemble(
-        (f"{case.opened_on} ", "dim"), plain(case.title), (f"  {case.status.marked}", "dim")
-    )
+    text = Text.assemble((f"{case.opened_on} ", "dim"), plain(case.title), (f"  {case.status.marked}", "dim"))
     return Row(text, Ref("case", case.id or 0))
 
 

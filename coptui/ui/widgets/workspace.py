@@ -21,6 +21,7 @@ from coptui.ui.render import block, plain, plain_str
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
+
 class PhaseWorkspace(VerticalScroll):
     app: CoptuiApp
     _view: SessionView | None = None  # the last drawn, redrawn each second for a Lean Coffee topic's clock
