@@ -7,6 +7,7 @@ case's title, context and question, with a boost for each topic they share.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 from collections import Counter, defaultdict
@@ -46,7 +47,7 @@ _STOP_WORDS = frozenset(
     of off on once only or other our ours out over own same she should so some such than that the
     their theirs them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours
-    also always another anyone anything back get gets got go goes going know like make makes
+    always another anyone anything back get gets got go goes going know like make makes
     many much need needs never one people put really right say see still take thing things
     think try tried us use used want way ways week well without work
     """
@@ -287,7 +288,10 @@ class PracticeStore(CaseStore):
         for case_id, count in shared.items():
             relevance[case_id] = relevance.get(case_id, 0.0) + TOPIC_BOOST * count
         relevance.pop(exclude or 0, None)
-        best = sorted(relevance, key=lambda case_id: (-relevance[case_id], -case_id))[:limit]
+        # Most alike first; of two as alike, the newer.
+        best = [
+            case_id for case_id, _ in heapq.nlargest(limit, relevance.items(), key=lambda item: item[::-1])
+        ]
         return self._similar(best, relevance, shared)
 
     def _shared_topics(self, topics: list[str], candidates: list[int], most: int) -> dict[int, int]:
@@ -313,8 +317,7 @@ class PracticeStore(CaseStore):
                     [topic, SIMILAR_WINDOW],
                 )
             )
-        best = sorted(on_topics.items(), key=lambda item: (-item[1], -item[0]))[:most]
-        return {**dict(best), **shared}
+        return {**dict(on_topics.most_common(most)), **shared}
 
     def _similar(
         self, case_ids: list[int], relevance: dict[int, float], shared: dict[int, int]
