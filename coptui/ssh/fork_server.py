@@ -34,6 +34,8 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
+from rich.cells import cell_len
+
 from coptui.ssh.terminal import take_controlling_terminal
 
 # What a browser imports beyond the `coptui.ui` package and the CLI: Textual's run-time pieces.
@@ -42,6 +44,7 @@ RUNTIME_MODULES = (
     "textual.drivers._writer_thread",
     "textual.layouts.horizontal",
     "textual.layouts.stream",
+    "textual.layouts.factory",
     "textual.scrollbar",
     "textual.pilot",
     "concurrent.futures.thread",
@@ -60,6 +63,7 @@ def preload() -> None:
         importlib.import_module(module.name)
     for name in RUNTIME_MODULES:
         importlib.import_module(name)
+    cell_len("中")  # loads Rich's table of character widths
     del coptui.cli
 
 

@@ -186,7 +186,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
 
     def _send(self, data: bytes) -> None:
         if self._open and self._chan is not None:
-            self._chan.write(data)
+            try:
+                self._chan.write(data)
+            except BrokenPipeError:  # the client closed its end while the browser was still drawing
+                self._open = False
 
     def _child_exited(self, status: int) -> None:
         # Ended by the server (idle, shutdown, key removed): its status, not the signal's 143.
