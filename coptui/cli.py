@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from coptui import __version__, config
+from coptui.cli_backup import backup
 from coptui.cli_practices import practices
 from coptui.counts import plural
 from coptui.files import FileNotWritten
@@ -75,6 +76,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 cli.add_command(practices)
+cli.add_command(backup)
 
 
 def _run_app(

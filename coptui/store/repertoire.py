@@ -11,6 +11,7 @@
   documents.py  the whole repertoire as a document: dump, load, a session's slice
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
+  backup.py     a checked copy of the live file (SQLite's online backup)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
+from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
@@ -26,7 +28,7 @@ from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore):
+class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore, BackupStore):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod
