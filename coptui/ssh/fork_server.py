@@ -8,7 +8,7 @@ one message per datagram, JSON) for requests, each carrying a pty's slave end:
 
     server → fork server   {"id": N, "env": {...}}   with the pty slave as SCM_RIGHTS
     fork server → server   {"ready": PID}            once everything is imported
-                           {"id": N, "pid": CHILD}   forked, and the child leads its own session
+                           {"id": N, "pid": CHILD}   forked (it then makes itself a session leader)
                            {"id": N, "error": TEXT}  could not fork
                            {"exited": CHILD, "status": CODE}   reaped (negative: killed by a signal)
 
@@ -50,7 +50,6 @@ RUNTIME_MODULES = (
     "concurrent.futures.thread",
     "pydantic.type_adapter",
 )
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 MESSAGE_SIZE = 1 << 20  # the largest request: a member's environment, as JSON
 
 
@@ -79,8 +78,6 @@ class ForkServer:
         self._selector = selectors.DefaultSelector()
 
     def run(self) -> None:
-        for signum in STOP_SIGNALS:  # it ends when the server closes its socket, after the browsers
-            signal.signal(signum, signal.SIG_IGN)
         signal.set_wakeup_fd(self._wake_write)
         signal.signal(signal.SIGCHLD, _wake)
         self._selector.register(self.control, selectors.EVENT_READ)
@@ -124,39 +121,24 @@ class ForkServer:
         return True
 
     def _fork(self, terminal: int, env: dict[str, str]) -> int:
-        # The child closes `settled` once it leads its own session, so signals to its group reach it.
-        wait_for_child, settled = os.pipe()
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                os.close(wait_for_child)
-                self._become_browser(terminal, env, settled)
-            os.close(settled)
-            settled = -1
-            os.read(wait_for_child, 1)  # EOF: the child has settled (or died trying)
-            return pid
-        finally:
-            os.close(wait_for_child)
-            if settled >= 0:
-                os.close(settled)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            self._become_browser(terminal, env)
+        return pid
 
-    def _become_browser(self, terminal: int, env: dict[str, str], settled: int) -> NoReturn:
+    def _become_browser(self, terminal: int, env: dict[str, str]) -> NoReturn:
         status = 1
         try:
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            for signum in STOP_SIGNALS:
-                signal.signal(signum, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
             self._selector.close()
             self.control.close()
             os.close(self._wake_read)
             os.close(self._wake_write)
             os.setsid()
             take_controlling_terminal(terminal)
-            os.close(settled)
             for fd in (0, 1, 2):
                 os.dup2(terminal, fd)
             os.close(terminal)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from coptui.ssh.server import ServerSettings
 
 FORK_SERVER_START = 60.0  # seconds a login waits for the fork server's imports before spawning instead
-FORK_SERVER_REPLY = 10.0  # seconds it has to fork once asked; one that does not answer is restarted
+FORK_SERVER_REPLY = 30.0  # seconds it has to fork once asked (in turn); one that does not is restarted
 STOP_GRACE = 5.0  # seconds it has to end once its socket is closed
 MAX_RESTART_DELAY = 60.0  # seconds between restarts, at most, should it keep dying
 MESSAGE_SIZE = 65536  # the largest message it sends

@@ -51,7 +51,7 @@ def exit_status(returncode: int) -> int:
 
 
 class Child(Protocol):
-    """A browser process started on a pty slave, leading its own session and process group."""
+    """A browser process started on a pty slave, which leads (or is about to lead) its own session."""
 
     @property
     def pid(self) -> int: ...
@@ -139,9 +139,15 @@ class PtyProcess:
         self._timers.append(self._loop.call_later(KILL_AFTER, self._signal, signal.SIGKILL))
 
     def _signal(self, signum: int) -> None:
-        if self._process is not None and self._returncode is None:
+        if self._process is None or self._returncode is not None:
+            return
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:  # just forked: not yet the leader of its own group
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signum)
+                os.kill(self._process.pid, signum)
+        except PermissionError:
+            pass
 
     def _flush_input(self) -> None:
         if self._master is None:
