@@ -223,13 +223,13 @@ def navigation_floor(stories: list[str]) -> list[float]:
 
 def case_stories(db: Path, count: int) -> list[str]:
     """The Markdown of the first `count` cases' stories, newest first as the case list shows them."""
+    from coptui.ui.refs import Ref, RefKind
     from coptui.ui.sources import Place, detail_for
-    from coptui.ui.widgets.paged_list import Ref
 
     with Repertoire.open(db, read_only=True) as repertoire:
         cases = repertoire.browse_cases(browsing.BrowseFilter(), limit=count)
         place = Place(section=Section.CASES)
-        return [detail_for(repertoire, Ref("case", case.id or 0), place).markdown for case in cases]
+        return [detail_for(repertoire, Ref(RefKind.CASE, case.id or 0), place).markdown for case in cases]
 
 
 # -- live follow ----------------------------------------------------------------------------

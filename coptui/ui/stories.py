@@ -24,8 +24,8 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
+from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import md, md_line, md_link, plain_str
-from coptui.ui.widgets.paged_list import Ref
 
 OUTCOME_WORDS = {
     Outcome.WORKED: "✓ worked",
@@ -60,17 +60,17 @@ class Detail:
         return md_link(label, ref.href)
 
     def member(self, handle: str) -> str:
-        return self.link(f"@{handle}", Ref("member", handle), describe=f"member: @{handle}")
+        return self.link(f"@{handle}", Ref(RefKind.MEMBER, handle), describe=f"member: @{handle}")
 
     def session(self, session_id: int | None, title: str = "") -> str:
         if session_id is None:
             return "outside a session"
-        return self.link(title or f"session {session_id}", Ref("session", session_id))
+        return self.link(title or f"session {session_id}", Ref(RefKind.SESSION, session_id))
 
     def case(self, case_id: int | None, title: str = "") -> str:
         if case_id is None:
             return "no case"
-        return self.link(title or f"case {case_id}", Ref("case", case_id))
+        return self.link(title or f"case {case_id}", Ref(RefKind.CASE, case_id))
 
     def done(self) -> Detail:
         self.markdown = "\n".join(self.lines)
@@ -101,7 +101,7 @@ def _due(action: Action) -> str:
 def _action_line(d: Detail, action: Action) -> str:
     due = _due(action)
     return (
-        f"- {d.link(f'action {action.id}', Ref('action', action.id or 0))} {d.member(action.owner)}: "
+        f"- {d.link(f'action {action.id}', Ref(RefKind.ACTION, action.id or 0))} {d.member(action.owner)}: "
         f"{md_line(action.text)}{due} · **{action.status.value}**"
     )
 
@@ -121,7 +121,7 @@ def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False
     case = f" — for {d.case(strategy.case, record.case_title)}" if with_case else ""
     link = d.link(
         f"strategy {strategy.id}",
-        Ref("strategy", strategy.id or 0),
+        Ref(RefKind.STRATEGY, strategy.id or 0),
         describe=f"strategy: {plain_str(strategy.text, 60)}",
     )
     return (
@@ -136,7 +136,7 @@ def case_detail(story: CaseStory) -> Detail:
     d.add()
     presenter = d.member(case.presenter)
     topics = " ".join(
-        d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {plain_str(t.name)}")
+        d.link(f"#{t.slug}", Ref(RefKind.TOPIC, t.slug), describe=f"topic: {plain_str(t.name)}")
         for t in story.topics
     )
     d.add(
@@ -302,7 +302,9 @@ def _session_outcomes(d: Detail, story: SessionStory) -> None:
 
 def _strategy_link(d: Detail, strategy_id: int, text: str) -> str:
     return d.link(
-        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {plain_str(text, 60)}"
+        f"strategy {strategy_id}",
+        Ref(RefKind.STRATEGY, strategy_id),
+        describe=f"strategy: {plain_str(text, 60)}",
     )
 
 
@@ -432,7 +434,7 @@ def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) 
     if case is not None:
         d.add(f"- For {d.case(case.id, case.title)}")
     if action.strategy is not None:
-        d.add(f"- Trying {d.link(f'strategy {action.strategy}', Ref('strategy', action.strategy))}")
+        d.add(f"- Trying {d.link(f'strategy {action.strategy}', Ref(RefKind.STRATEGY, action.strategy))}")
     d.add(f"- Agreed in {d.session(action.session)}")
     d.add()
     d.add("## Report-backs")

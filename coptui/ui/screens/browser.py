@@ -28,24 +28,25 @@ from coptui.models import Action, ActionStatus, Case, Member, ReportBack
 from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
+from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
 from coptui.ui.sources import (
     NAVIGATOR,
-    SECTION_OF,
+    PANES,
     Place,
     Section,
     detail_for,
+    place_of,
     search_rows,
     source_for,
 )
 from coptui.ui.stories import Detail, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
-from coptui.ui.widgets.paged_list import PagedList, Ref, Row, StaticRows
+from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
-KEEPS_DETAIL = (Section.OVERVIEW, Section.WORKED, Section.LIVE)
 LIVE_POLL_SECONDS = 0.4
 
 
@@ -206,15 +207,12 @@ class BrowserScreen(Screen[None]):
             navigator.highlighted = entry
         paged_list = self.query_one("#list", PagedList)
         paged_list.border_title = place.title()
-        filtered = place.section in (Section.CASES, Section.STRATEGIES, Section.SEARCH)
-        if place.section is Section.ACTIONS:
-            filtered, shown = True, BrowseFilter(member=place.filter.member)
-        else:
-            shown = place.filter
-        paged_list.border_subtitle = Text(shown.describe() if filtered else "")
-        # A followed reference, the overview and what-has-worked keep their own story in the
+        pane = PANES[place.section]
+        narrowed = pane.narrowed_by(place.filter).describe() if pane.narrowed_by else ""
+        paged_list.border_subtitle = Text(narrowed)
+        # A followed reference, and a pane with a story of its own, keep that story in the
         # detail pane until the cursor moves; elsewhere the first row's story shows.
-        self._keep_detail = place.focus is not None or place.section in KEEPS_DETAIL
+        self._keep_detail = place.focus is not None or pane.place_story is not None
         if self._keep_detail:
             self.detail_ref = place.focus
             self.load_detail(place.focus, place)
@@ -229,8 +227,8 @@ class BrowserScreen(Screen[None]):
             )
 
     def _empty_message(self, place: Place) -> str:
-        if place.section is Section.LIVE:
-            return "No session is live."
+        if PANES[place.section].empty:
+            return PANES[place.section].empty
         if place.section is Section.SEARCH and len(last := place.search.split()[-1]) == 1:
             # A lone letter is searched as a word (a prefix that short would match nearly everything).
             return f"No word “{plain_str(last)}”; one more letter searches the words that begin with it."
@@ -239,15 +237,10 @@ class BrowserScreen(Screen[None]):
         return f"Nothing under the filter {place.filter.describe()}; f changes it."
 
     def follow(self, ref: Ref) -> None:
-        """Move the panes to what `ref` points at: its section, the cursor on it, its story in detail."""
-        if ref.kind == "live":
-            self.action_live()
-            return
-        section = SECTION_OF.get(ref.kind)
-        if section is None:
-            self.go(replace(self._current(), focus=ref))
-            return
-        self.go(Place(section=section, focus=ref))
+        """Move the panes to what `ref` points at: its section, the cursor on it, its story in detail.
+
+        An item no pane lists (a report-back, a note) has its story shown where the panes are."""
+        self.go(place_of(ref) or replace(self._current(), focus=ref))
 
     def action_back(self) -> None:
         if not self.back_stack:
@@ -294,10 +287,10 @@ class BrowserScreen(Screen[None]):
     def row_selected(self, event: PagedList.Selected) -> None:
         ref = event.row.ref
         assert ref is not None
-        if ref.kind == "topic":
-            self.go(Place(section=Section.CASES, filter=BrowseFilter(topic=str(ref.key))))
-        elif self.place.section in (Section.OVERVIEW, Section.SEARCH) and ref.kind in SECTION_OF:
-            self.follow(ref)
+        opens = PANES[self.place.section].opens
+        place = opens(ref) if opens is not None else None
+        if place is not None:
+            self.go(place)
         else:
             self.query_one("#detail", VerticalScroll).focus()
 
@@ -408,7 +401,7 @@ class BrowserScreen(Screen[None]):
         if chosen is None or chosen == self.place.filter:
             return
         section = self.place.section
-        if section in (Section.OVERVIEW, Section.SESSIONS, Section.MEMBERS, Section.TOPICS, Section.LIVE):
+        if PANES[section].narrowed_by is None:
             section = Section.CASES
         self.go(Place(section=section, filter=chosen, search=self.place.search, topic=self.place.topic))
 
@@ -416,7 +409,7 @@ class BrowserScreen(Screen[None]):
         """What has worked for the topic under the cursor, the filter's topic, or the search."""
         row = self.query_one("#list", PagedList).current
         topic = self.place.filter.topic
-        if row is not None and row.ref is not None and row.ref.kind == "topic":
+        if row is not None and row.ref is not None and row.ref.kind is RefKind.TOPIC:
             topic = str(row.ref.key)
         search = "" if topic else self.place.search
         self.go(Place(section=Section.WORKED, topic=topic, search=search, filter=self.place.filter))
@@ -488,12 +481,12 @@ class BrowserScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         kinds = {
-            "edit_case": ("case",),
-            "action_status": ("action",),
-            "add_report_back": ("action", "case"),
-            "edit_member": ("member",),
+            "edit_case": (RefKind.CASE,),
+            "action_status": (RefKind.ACTION,),
+            "add_report_back": (RefKind.ACTION, RefKind.CASE),
+            "edit_member": (RefKind.MEMBER,),
             # Minutes are written to a file where coptui runs: never for a read-only (SSH) browser.
-            "export_minutes": ("session",),
+            "export_minutes": (RefKind.SESSION,),
         }
         if action == "add_member":
             return not self.app.repertoire.read_only
@@ -509,7 +502,7 @@ class BrowserScreen(Screen[None]):
     def action_edit_case(self) -> None:
         from coptui.ui.screens.edit import EditCaseScreen
 
-        if self.detail_ref is None or self.detail_ref.kind != "case":
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.CASE:
             return
         repertoire = self.app.repertoire
         case = repertoire.case(int(self.detail_ref.key))
@@ -519,7 +512,7 @@ class BrowserScreen(Screen[None]):
     def action_action_status(self) -> None:
         from coptui.ui.screens.edit import ActionStatusScreen
 
-        if self.detail_ref is None or self.detail_ref.kind != "action":
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.ACTION:
             return
         action = self.app.repertoire.action(int(self.detail_ref.key))
         self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
@@ -529,10 +522,10 @@ class BrowserScreen(Screen[None]):
         from coptui.ui.screens.edit import ReportBackScreen
 
         ref = self.detail_ref
-        if ref is None or ref.kind not in ("action", "case"):
+        if ref is None or ref.kind not in (RefKind.ACTION, RefKind.CASE):
             return
         repertoire = self.app.repertoire
-        action = repertoire.action(int(ref.key)) if ref.kind == "action" else None
+        action = repertoire.action(int(ref.key)) if ref.kind is RefKind.ACTION else None
         case_id = action.case if action is not None else int(ref.key)
         screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
         self.app.push_screen(screen, self.save_report_back)
@@ -541,7 +534,7 @@ class BrowserScreen(Screen[None]):
     def action_edit_member(self) -> None:
         from coptui.ui.screens.member_form import MemberScreen
 
-        if self.detail_ref is None or self.detail_ref.kind != "member":
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.MEMBER:
             return
         member = self.app.repertoire.member(str(self.detail_ref.key))
         self.app.push_screen(MemberScreen(member), self.save_member)
@@ -562,7 +555,7 @@ class BrowserScreen(Screen[None]):
             self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
 
     def action_export_minutes(self) -> None:
-        if self.detail_ref is not None and self.detail_ref.kind == "session":
+        if self.detail_ref is not None and self.detail_ref.kind is RefKind.SESSION:
             self.export_minutes(int(self.detail_ref.key))
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import quote, unquote
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,30 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
+from coptui.ui.refs import Ref
+
 PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class Ref:
-    """What a row, a link or a history entry points at: a kind of item and its key."""
-
-    kind: str
-    key: int | str
-
-    @classmethod
-    def parse(cls, href: str) -> Ref | None:
-        """A `coptui:kind/key` link from a detail pane, or None if it is not one of ours."""
-        if not href.startswith("coptui:") or "/" not in href:
-            return None
-        kind, _, quoted = href.removeprefix("coptui:").partition("/")
-        key = unquote(quoted)
-        return cls(kind, int(key) if key.isdigit() else key)
-
-    @property
-    def href(self) -> str:
-        """The link's target. A key is stored text (a handle, a slug): quoted, so whatever
-        another tool wrote into it can neither break the Markdown link nor reach the terminal."""
-        return f"coptui:{self.kind}/{quote(str(self.key), safe='')}"
 
 
 @dataclass(frozen=True)
