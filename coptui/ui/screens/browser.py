@@ -2,7 +2,7 @@
 
 State lives here and only here: `place` (where the panes are), the back and forward
 stacks, the detail pane's references and the live session last seen. Workers query
-the store and return results; `on_worker_state_changed` puts them on screen.
+the store and return their results as messages, each put on screen by its own handler.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
@@ -43,6 +44,7 @@ from coptui.ui.sources import (
 from coptui.ui.stories import Detail, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
+from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -68,35 +70,38 @@ def reports_store_errors(
     return wrapper
 
 
-@dataclass(frozen=True)
-class DetailLoaded:
+# What the browser's workers return: each is posted to the browser when its worker is done.
+
+
+@dataclass(eq=False)
+class DetailLoaded(Message, bubble=False):
     ref: Ref | None
     detail: Detail
 
 
-@dataclass(frozen=True)
-class SearchResults:
+@dataclass(eq=False)
+class SearchResults(Message, bubble=False):
     place: Place
     rows: list[Row]
 
 
-@dataclass(frozen=True)
-class LiveCheck:
+@dataclass(eq=False)
+class LiveCheck(Message, bubble=False):
     version: int
     changed: bool
     story: SessionStory | None
 
 
-@dataclass(frozen=True)
-class MinutesExported:
+@dataclass(eq=False)
+class MinutesExported(Message, bubble=False):
     path: Path
 
 
-@dataclass(frozen=True)
-class Saved:
+@dataclass(eq=False)
+class Saved(Message, bubble=False):
     """An edit reached the database: say so, and show the change."""
 
-    message: str
+    said: str
 
 
 class BrowserScreen(Screen[None]):
@@ -298,6 +303,7 @@ class BrowserScreen(Screen[None]):
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
         return DetailLoaded(ref, detail_for(self.app.repertoire, ref, place))
 
+    @on(DetailLoaded)
     async def show_detail(self, loaded: DetailLoaded) -> None:
         if loaded.ref != self.detail_ref:
             return
@@ -374,6 +380,7 @@ class BrowserScreen(Screen[None]):
             place.filter,
         )
 
+    @on(SearchResults)
     def show_search(self, results: SearchResults) -> None:
         self.search_done()
         if not self._is_shown(results.place):
@@ -454,6 +461,7 @@ class BrowserScreen(Screen[None]):
             return LiveCheck(version, False, None)
         return LiveCheck(version, True, repertoire.live_story())
 
+    @on(LiveCheck)
     def show_live(self, check: LiveCheck) -> None:
         self.live_version = check.version
         if not check.changed:
@@ -585,8 +593,9 @@ class BrowserScreen(Screen[None]):
         change()
         return Saved(message)
 
+    @on(Saved)
     def after_write(self, saved: Saved) -> None:
-        self.notify(saved.message, timeout=3)
+        self.notify(saved.said, timeout=3)
         place = self._current()
         self.show_place(replace(place, focus=self.detail_ref))
 
@@ -596,21 +605,13 @@ class BrowserScreen(Screen[None]):
     def list_failed(self, event: PagedList.Failed) -> None:
         self.app.report_error(event.error)
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    @on(MinutesExported)
+    def minutes_exported(self, exported: MinutesExported) -> None:
+        self.notify(f"Minutes saved to {plain_str(str(exported.path))}", title="Minutes", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = post_result(self, event)
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)
-        if event.state is not WorkerState.SUCCESS:
-            return
-        result = event.worker.result
-        if isinstance(result, DetailLoaded):
-            await self.show_detail(result)
-        elif isinstance(result, SearchResults):
-            self.show_search(result)
-        elif isinstance(result, LiveCheck):
-            self.show_live(result)
-        elif isinstance(result, Saved):
-            self.after_write(result)
-        elif isinstance(result, MinutesExported):
-            self.notify(f"Minutes saved to {plain_str(str(result.path))}", title="Minutes", markup=False)
+        if error is not None:
+            self.app.report_error(error)

@@ -14,16 +14,17 @@ from typing import Protocol
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from coptui.ui.refs import Ref
+from coptui.ui.worker_results import post_result
 
 PAGE_SIZE = 100
 
@@ -63,8 +64,10 @@ class StaticRows:
         return self._all()[offset : offset + limit]
 
 
-@dataclass(frozen=True)
-class _Page:
+@dataclass(eq=False)
+class _Page(Message, bubble=False):
+    """A page read, posted to the list when its worker is done."""
+
     generation: int
     number: int
     rows: list[Row]
@@ -165,12 +168,12 @@ class PagedList(ScrollView, can_focus=True):
         self._fetch(self._generation, self.source, number)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.post_message(self.Failed(self, event.worker.error))
-        result = event.worker.result
-        if event.state is not WorkerState.SUCCESS or not isinstance(result, _Page):
-            return
-        event.stop()
+        error = post_result(self, event)
+        if error is not None:
+            self.post_message(self.Failed(self, error))
+
+    @on(_Page)
+    def _page_read(self, result: _Page) -> None:
         if result.generation != self._generation:
             return
         self._pending.discard(result.number)
