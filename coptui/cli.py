@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from coptui import __version__, config
+from coptui.cli_practices import practices
 from coptui.counts import plural
 from coptui.files import FileNotWritten
 from coptui.formats import FormatError
@@ -71,6 +72,9 @@ def cli(ctx: click.Context, db: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         with ctx.obj.open() as repertoire:
             _run_app(repertoire)
+
+
+cli.add_command(practices)
 
 
 def _run_app(
