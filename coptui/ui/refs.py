@@ -19,6 +19,7 @@ class RefKind(StrEnum):
     REPORT_BACK = "report_back"
     NOTE = "note"
     LIVE = "live"
+    PRACTICE = "practice"
 
 
 @dataclass(frozen=True, init=False)

@@ -13,6 +13,7 @@ from coptui.counts import plural
 from coptui.models import Action, Case, Member, Session
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, StrategyRecord, TopicSummary
+from coptui.store.practice_records import PracticeRecord
 from coptui.ui import stories
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import highlighted, plain
@@ -48,6 +49,15 @@ def case_row(case: Case) -> Row:
 def strategy_row(record: StrategyRecord) -> Row:
     text = Text.assemble((f"{record.record.marks()} ", "bold"), plain(record.strategy.text))
     return Row(text, Ref(RefKind.STRATEGY, record.strategy.id or 0))
+
+
+def practice_row(found: PracticeRecord) -> Row:
+    text = Text.assemble(
+        (f"{found.record.marks()} ", "bold"),
+        plain(found.practice.name),
+        (f"  {plural(found.cases, 'case')}", "dim"),
+    )
+    return Row(text, Ref(RefKind.PRACTICE, found.practice.id or 0))
 
 
 def session_row(session: Session) -> Row:

@@ -16,6 +16,7 @@ from rich.text import Text
 from coptui.store import Repertoire
 from coptui.store.browsing import BrowseFilter
 from coptui.ui import stories
+from coptui.ui.practice_stories import practice_detail, worked_for_case_detail
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain
 from coptui.ui.rows import (
@@ -25,6 +26,7 @@ from coptui.ui.rows import (
     live_rows,
     member_row,
     overview_rows,
+    practice_row,
     search_rows,
     session_row,
     strategy_row,
@@ -40,6 +42,7 @@ class Section(StrEnum):
     OVERVIEW = "Overview"
     CASES = "Cases"
     STRATEGIES = "Strategies"
+    PRACTICES = "Practices"
     SESSIONS = "Sessions"
     MEMBERS = "Members"
     TOPICS = "Topics"
@@ -57,6 +60,7 @@ class Place:
     filter: BrowseFilter = field(default_factory=BrowseFilter)
     search: str = ""
     topic: str | None = None
+    case: int | None = None  # what has worked for this case
     cursor: int = 0
     focus: Ref | None = None
 
@@ -69,6 +73,8 @@ class Place:
         return Text(self.section.value)
 
     def scope(self) -> str:
+        if self.case is not None:
+            return f"· for case {self.case}"
         if self.topic:
             return f"· #{self.topic}"
         if self.search:
@@ -134,7 +140,21 @@ def _actions(repertoire: Repertoire, place: Place) -> RowSource:
     )
 
 
+def _practices(repertoire: Repertoire, place: Place) -> RowSource:
+    return PagedRows(
+        repertoire.count_practices,
+        lambda o, n: [practice_row(p) for p in repertoire.practices(limit=n, offset=o)],
+    )
+
+
+def _practice_story(repertoire: Repertoire, key: Key) -> stories.Detail:
+    return practice_detail(repertoire.practice_story(int(key)), repertoire.practice_cases(int(key)))
+
+
 def _worked_rows(repertoire: Repertoire, place: Place) -> RowSource:
+    case = place.case
+    if case is not None:
+        return StaticRows(lambda: [practice_row(p) for p in repertoire.what_worked_for_case(case).practices])
     return StaticRows(
         lambda: [
             strategy_row(r) for r in repertoire.what_has_worked(topic=place.topic, text=place.search or None)
@@ -143,6 +163,8 @@ def _worked_rows(repertoire: Repertoire, place: Place) -> RowSource:
 
 
 def _worked_story(repertoire: Repertoire, place: Place) -> stories.Detail:
+    if place.case is not None:
+        return worked_for_case_detail(repertoire.what_worked_for_case(place.case, limit=WORKED_IN_DETAIL))
     records = repertoire.what_has_worked(topic=place.topic, text=place.search or None, limit=WORKED_IN_DETAIL)
     return stories.worked_detail(place.scope(), records)
 
@@ -205,6 +227,13 @@ PANES = {
             lists=RefKind.STRATEGY,
             story=lambda r, key: stories.strategy_detail(r.strategy_story(int(key))),
             narrowed_by=_whole,
+        ),
+        Pane(
+            Section.PRACTICES,
+            _practices,
+            lists=RefKind.PRACTICE,
+            story=_practice_story,
+            empty="No practices yet: each strategy filed in a session is a use of one.",
         ),
         Pane(
             Section.SESSIONS,

@@ -193,13 +193,18 @@ def strategy_detail(story: StrategyStory) -> Detail:
     d.add()
     d.add("\n".join(_action_line(d, a) for a in story.actions) or "None yet.")
     d.add()
+    reported_section(d, story.report_backs)
+    return d.done()
+
+
+def reported_section(d: Detail, report_backs: Sequence[ReportBack]) -> None:
+    """What members reported when they tried it: each outcome, with its story and lesson."""
     d.add("## What members reported")
     d.add()
-    for report in story.report_backs:
+    for report in report_backs:
         _report_lines(d, report)
-    if not story.report_backs:
+    if not report_backs:
         d.add("Nothing yet.")
-    return d.done()
 
 
 def member_detail(story: MemberStory) -> Detail:

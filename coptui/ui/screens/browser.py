@@ -7,11 +7,8 @@ the store and return their results as messages, each put on screen by its own ha
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,17 +17,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from coptui.models import Action, ActionStatus, Case, Member, ReportBack
-from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
+from coptui.ui.practice_stories import RANKING
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
+from coptui.ui.screens.browser_edits import EDITS_ON, BrowserEdits, Saved, reports_store_errors
 from coptui.ui.sources import (
     NAVIGATOR,
     PANES,
@@ -50,24 +46,6 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 LIVE_POLL_SECONDS = 0.4
-
-
-P = ParamSpec("P")
-
-
-def reports_store_errors(
-    method: Callable[Concatenate[BrowserScreen, P], None],
-) -> Callable[Concatenate[BrowserScreen, P], None]:
-    """For the few reads made on the UI thread (to fill a form): a failed one is a toast, not a crash."""
-
-    @functools.wraps(method)
-    def wrapper(screen: BrowserScreen, *args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            method(screen, *args, **kwargs)
-        except StoreError as error:
-            screen.app.report_error(error)
-
-    return wrapper
 
 
 # What the browser's workers return: each is posted to the browser when its worker is done.
@@ -92,19 +70,7 @@ class LiveCheck(Message, bubble=False):
     story: SessionStory | None
 
 
-@dataclass(eq=False)
-class MinutesExported(Message, bubble=False):
-    path: Path
-
-
-@dataclass(eq=False)
-class Saved(Message, bubble=False):
-    """An edit reached the database: say so, and show the change."""
-
-    said: str
-
-
-class BrowserScreen(Screen[None]):
+class BrowserScreen(BrowserEdits):
     app: CoptuiApp
 
     # Focus is on the list from the screen's first frame: a key pressed then goes where it will go later.
@@ -129,6 +95,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
         Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
+        Binding("e", "rename_practice", "Rename", id="browser.rename_practice"),
+        Binding("m", "merge_practice", "Merge into…", id="browser.merge_practice"),
+        Binding("u", "split_strategy", "Split off", id="browser.split_strategy"),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
@@ -280,6 +249,8 @@ class BrowserScreen(Screen[None]):
 
     @on(PagedList.Highlighted, "#list")
     def row_highlighted(self, event: PagedList.Highlighted) -> None:
+        if event.row is not event.paged_list.current:
+            return  # stale: the list moved on, or was loaded with another place's rows, since
         ref = event.row.ref
         if event.initial and self._keep_detail and ref != self.place.focus:
             return
@@ -413,8 +384,12 @@ class BrowserScreen(Screen[None]):
         self.go(Place(section=section, filter=chosen, search=self.place.search, topic=self.place.topic))
 
     def action_what_worked(self) -> None:
-        """What has worked for the topic under the cursor, the filter's topic, or the search."""
+        """What has worked for the case or the topic under the cursor, the filter's topic, or the search."""
         row = self.query_one("#list", PagedList).current
+        searching = self.place.section is Section.SEARCH
+        if row is not None and row.ref is not None and row.ref.kind is RefKind.CASE and not searching:
+            self.go(Place(section=Section.WORKED, case=int(row.ref.key), filter=self.place.filter))
+            return
         topic = self.place.filter.topic
         if row is not None and row.ref is not None and row.ref.kind is RefKind.TOPIC:
             topic = str(row.ref.key)
@@ -444,9 +419,12 @@ class BrowserScreen(Screen[None]):
         if not self.app.repertoire.read_only:
             note = (
                 "e edits a case, a changes an action's status and n adds a report-back: "
-                "each is offered when the cursor is on a case or an action. " + note
+                "each is offered when the cursor is on a case or an action. On a practice, e renames it, "
+                "m merges it into another (their track records combine) and u splits one of its "
+                "strategies off into a practice of its own again (u on a strategy splits that one). " + note
             )
-        self.app.push_screen(HelpScreen(key_rows(self), note))
+        worked = "w on a case shows what has worked for the cases most like it, in words and in topics."
+        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}"))
 
     # -- live follow --------------------------------------------------------------------------
 
@@ -488,126 +466,27 @@ class BrowserScreen(Screen[None]):
     # -- editing (writable mode only) -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        kinds = {
-            "edit_case": (RefKind.CASE,),
-            "action_status": (RefKind.ACTION,),
-            "add_report_back": (RefKind.ACTION, RefKind.CASE),
-            "edit_member": (RefKind.MEMBER,),
-            # Minutes are written to a file where coptui runs: never for a read-only (SSH) browser.
-            "export_minutes": (RefKind.SESSION,),
-        }
         if action == "add_member":
             return not self.app.repertoire.read_only
-        if action in kinds:
+        if action in EDITS_ON:
             if self.app.repertoire.read_only:
                 return False
-            return self.detail_ref is not None and self.detail_ref.kind in kinds[action]
+            return self.detail_ref is not None and self.detail_ref.kind in EDITS_ON[action]
         if action in ("leave_search", "submit_search"):
             return self.focused is self.query_one("#search", Input)  # not `has_focus`: see action_search
         return True
 
-    @reports_store_errors
-    def action_edit_case(self) -> None:
-        from coptui.ui.screens.edit import EditCaseScreen
-
-        if self.detail_ref is None or self.detail_ref.kind is not RefKind.CASE:
-            return
-        repertoire = self.app.repertoire
-        case = repertoire.case(int(self.detail_ref.key))
-        self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
-
-    @reports_store_errors
-    def action_action_status(self) -> None:
-        from coptui.ui.screens.edit import ActionStatusScreen
-
-        if self.detail_ref is None or self.detail_ref.kind is not RefKind.ACTION:
-            return
-        action = self.app.repertoire.action(int(self.detail_ref.key))
-        self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
-
-    @reports_store_errors
-    def action_add_report_back(self) -> None:
-        from coptui.ui.screens.edit import ReportBackScreen
-
-        ref = self.detail_ref
-        if ref is None or ref.kind not in (RefKind.ACTION, RefKind.CASE):
-            return
-        repertoire = self.app.repertoire
-        action = repertoire.action(int(ref.key)) if ref.kind is RefKind.ACTION else None
-        case_id = action.case if action is not None else int(ref.key)
-        screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
-        self.app.push_screen(screen, self.save_report_back)
-
-    @reports_store_errors
-    def action_edit_member(self) -> None:
-        from coptui.ui.screens.member_form import MemberScreen
-
-        if self.detail_ref is None or self.detail_ref.kind is not RefKind.MEMBER:
-            return
-        member = self.app.repertoire.member(str(self.detail_ref.key))
-        self.app.push_screen(MemberScreen(member), self.save_member)
-
-    def action_add_member(self) -> None:
-        from coptui.ui.screens.member_form import MemberScreen
-
-        self.app.push_screen(MemberScreen(), self.save_new_member)
-
-    def save_member(self, member: Member | None) -> None:
-        if member is not None:
-            left = f", left on {member.left_on}" if member.left_on else ""
-            said = f"Saved @{plain_str(member.handle)}{left}."
-            self.write(lambda: self.app.repertoire.update_member(member), said)
-
-    def save_new_member(self, member: Member | None) -> None:
-        if member is not None:
-            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
-
-    def action_export_minutes(self) -> None:
-        if self.detail_ref is not None and self.detail_ref.kind is RefKind.SESSION:
-            self.export_minutes(int(self.detail_ref.key))
-
-    @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
-    def export_minutes(self, session_id: int) -> MinutesExported:
-        from coptui.export import save_minutes
-
-        return MinutesExported(save_minutes(self.app.repertoire, session_id, Path.cwd()))
-
-    def save_case(self, case: Case | None) -> None:
-        if case is not None:
-            self.write(lambda: self.app.repertoire.update_case(case), f"Saved case {case.id}.")
-
-    def save_action_status(self, change: tuple[Action, ActionStatus] | None) -> None:
-        if change is not None:
-            action, status = change
-            self.write(
-                lambda: self.app.repertoire.set_action_status(action.id or 0, status),
-                f"Action {action.id} is now {status.value}.",
-            )
-
-    def save_report_back(self, report: ReportBack | None) -> None:
-        if report is not None:
-            self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
-
-    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def write(self, change: Callable[[], object], message: str) -> Saved:
-        change()
-        return Saved(message)
-
     @on(Saved)
     def after_write(self, saved: Saved) -> None:
-        self.notify(saved.said, timeout=3)
+        self.notify(saved.said, markup=False)  # long enough to read what a merge or a split changed
         place = self._current()
-        self.show_place(replace(place, focus=self.detail_ref))
+        self.show_place(replace(place, focus=saved.focus or self.detail_ref))
 
     # -- results of workers ----------------------------------------------------------------------
 
     @on(PagedList.Failed, "#list")
     def list_failed(self, event: PagedList.Failed) -> None:
         self.app.report_error(event.error)
-
-    @on(MinutesExported)
-    def minutes_exported(self, exported: MinutesExported) -> None:
-        self.notify(f"Minutes saved to {plain_str(str(exported.path))}", title="Minutes", markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = post_result(self, event)
