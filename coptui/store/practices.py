@@ -35,7 +35,7 @@ SIMILAR_WINDOW = 2000
 MAX_SIMILAR_WORDS = 16
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Words that say nothing about what a case is about.
+# Words that say nothing about what a case is about; numbers are left out too.
 _STOP_WORDS = frozenset(
     _WORD.findall(
         """
@@ -45,6 +45,9 @@ _STOP_WORDS = frozenset(
     of off on once only or other our ours out over own same she should so some such than that the
     their theirs them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours
+    also always another anyone anything back get gets got go goes going know like make makes
+    many much need needs never one people put really right say see still take thing things
+    think try tried us use used want way ways week well without work
     """
     )
 )
@@ -61,7 +64,7 @@ def no_practice(practice_id: int) -> NotFound:
 def search_words(text: str) -> list[str]:
     """The distinct words of `text` that say what it is about, in the order written."""
     words = dict.fromkeys(word.lower() for word in _WORD.findall(strip_controls(text)))
-    return [word for word in words if word not in _STOP_WORDS and len(word) > 1]
+    return [word for word in words if word not in _STOP_WORDS and len(word) > 1 and not word.isdigit()]
 
 
 def _any_of(words: Sequence[str], *, last_is_prefix: bool = False) -> str:

@@ -12,6 +12,7 @@
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
   practice_browse.py  the cases a practice was tried on, what has worked for a case
+  export_reads.py  the repertoire a slice at a time, for a folder export
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from coptui.models import Community
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
+from coptui.store.export_reads import ExportReads
 from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, PracticeCurationStore, PracticeBrowseStore, DocumentStore):
+class Repertoire(
+    StoryStore, UndoStore, PracticeCurationStore, PracticeBrowseStore, DocumentStore, ExportReads
+):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from rich.text import Text
 
 from coptui.counts import plural
-from coptui.models import Action, Case, Member, Session
+from coptui.models import Action, Case, Member, Session, SessionStatus
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, StrategyRecord, TopicSummary
 from coptui.store.practice_records import PracticeRecord
 from coptui.ui import stories
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import highlighted, plain
-from coptui.ui.stories import STATUS_WORDS, current_phase, member_line
+from coptui.ui.stories import current_phase, member_line
 from coptui.ui.widgets.paged_list import Row
 
 KIND_HEADINGS = {
@@ -40,9 +40,7 @@ class PagedRows:
 
 
 def case_row(case: Case) -> Row:
-    text = Text.assemble(
-        (f"{case.opened_on} ", "dim"), plain(case.title), (f"  {STATUS_WORDS[case.status]}", "dim")
-    )
+    text = Text.assemble((f"{case.opened_on} ", "dim"), plain(case.title), (f"  {case.status.marked}", "dim"))
     return Row(text, Ref(RefKind.CASE, case.id or 0))
 
 
@@ -61,7 +59,7 @@ def practice_row(found: PracticeRecord) -> Row:
 
 
 def session_row(session: Session) -> Row:
-    live = "● " if session.status.value == "live" else ""
+    live = "● " if session.status is SessionStatus.LIVE else ""
     return Row(
         Text.assemble((f"{session.date} #{session.id} ", "dim"), (live, "bold"), plain(session.title)),
         Ref(RefKind.SESSION, session.id or 0),

@@ -16,6 +16,7 @@ from rich.text import Text
 from coptui.store import Repertoire
 from coptui.store.browsing import BrowseFilter
 from coptui.ui import stories
+from coptui.ui.detail import Detail
 from coptui.ui.practice_stories import practice_detail, worked_for_case_detail
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain
@@ -34,7 +35,7 @@ from coptui.ui.rows import (
 )
 from coptui.ui.widgets.paged_list import RowSource, StaticRows
 
-# The detail pane renders Markdown widgets: it shows the best few, the list holds the rest.
+# A story is read by a person: the detail pane shows the best few, the list holds the rest.
 WORKED_IN_DETAIL = 25
 
 
@@ -95,10 +96,10 @@ class Pane:
     # The kind of item its rows point at, and that item's story: following a reference to
     # an item of this kind comes to this pane.
     lists: RefKind | None = None
-    story: Callable[[Repertoire, Key], stories.Detail] | None = None
+    story: Callable[[Repertoire, Key], Detail] | None = None
     # A pane that tells a story of its own (the overview, say) keeps it in the detail pane
     # until the cursor moves; elsewhere the story of the row under the cursor shows.
-    place_story: Callable[[Repertoire, Place], stories.Detail] | None = None
+    place_story: Callable[[Repertoire, Place], Detail] | None = None
     # What of the browse filter narrows its list (shown under it); None: f goes to the cases.
     narrowed_by: Callable[[BrowseFilter], BrowseFilter] | None = None
     # Where enter on a row goes; None (or no place): into the detail pane.
@@ -147,7 +148,7 @@ def _practices(repertoire: Repertoire, place: Place) -> RowSource:
     )
 
 
-def _practice_story(repertoire: Repertoire, key: Key) -> stories.Detail:
+def _practice_story(repertoire: Repertoire, key: Key) -> Detail:
     return practice_detail(repertoire.practice_story(int(key)), repertoire.practice_cases(int(key)))
 
 
@@ -162,32 +163,32 @@ def _worked_rows(repertoire: Repertoire, place: Place) -> RowSource:
     )
 
 
-def _worked_story(repertoire: Repertoire, place: Place) -> stories.Detail:
+def _worked_story(repertoire: Repertoire, place: Place) -> Detail:
     if place.case is not None:
         return worked_for_case_detail(repertoire.what_worked_for_case(place.case, limit=WORKED_IN_DETAIL))
     records = repertoire.what_has_worked(topic=place.topic, text=place.search or None, limit=WORKED_IN_DETAIL)
     return stories.worked_detail(place.scope(), records)
 
 
-def _topic_story(repertoire: Repertoire, key: Key) -> stories.Detail:
+def _topic_story(repertoire: Repertoire, key: Key) -> Detail:
     summary = next(t for t in repertoire.topic_summaries() if t.topic.slug == key)
     return stories.topic_detail(summary, repertoire.what_has_worked(topic=str(key), limit=10))
 
 
-def _action_story(repertoire: Repertoire, key: Key) -> stories.Detail:
+def _action_story(repertoire: Repertoire, key: Key) -> Detail:
     action = repertoire.action(int(key))
     case = repertoire.case(action.case) if action.case is not None else None
     return stories.action_detail(action, case, repertoire.action_report_backs(action.id or 0))
 
 
-def _live_story(repertoire: Repertoire, *_: object) -> stories.Detail:
+def _live_story(repertoire: Repertoire, *_: object) -> Detail:
     story = repertoire.live_story()
     if story is None:
-        return stories.Detail(markdown="# No session is live\n\nThe banner shows when one starts.")
+        return stories.no_live_detail()
     return stories.live_detail(story)
 
 
-def _overview_story(repertoire: Repertoire, *_: object) -> stories.Detail:
+def _overview_story(repertoire: Repertoire, *_: object) -> Detail:
     return stories.overview_detail(repertoire.overview())
 
 
@@ -283,7 +284,7 @@ PANES = {
 PANE_LISTING = {pane.lists: pane for pane in PANES.values() if pane.lists is not None}
 
 
-def _in_context(repertoire: Repertoire, kind: RefKind, key: Key) -> stories.Detail:
+def _in_context(repertoire: Repertoire, kind: RefKind, key: Key) -> Detail:
     """A report-back or a note is told as the story of its case, or else of its session."""
     item = repertoire.report_back(int(key)) if kind is RefKind.REPORT_BACK else repertoire.note(int(key))
     if item.case is not None:
@@ -294,7 +295,7 @@ def _in_context(repertoire: Repertoire, kind: RefKind, key: Key) -> stories.Deta
 
 
 # The story of each kind of item: its pane's, and for the kinds no pane lists, their context's.
-STORIES: dict[RefKind, Callable[[Repertoire, Key], stories.Detail]] = {
+STORIES: dict[RefKind, Callable[[Repertoire, Key], Detail]] = {
     RefKind.REPORT_BACK: lambda r, key: _in_context(r, RefKind.REPORT_BACK, key),
     RefKind.NOTE: lambda r, key: _in_context(r, RefKind.NOTE, key),
 } | {kind: pane.story for kind, pane in PANE_LISTING.items() if pane.story is not None}
@@ -308,7 +309,7 @@ def source_for(repertoire: Repertoire, place: Place) -> RowSource:
     return PANES[place.section].rows(repertoire, place)
 
 
-def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> stories.Detail:
+def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> Detail:
     """The detail pane's document for `ref` (or for the place itself when no row is chosen)."""
     if ref is None:
         return (PANES[place.section].place_story or _overview_story)(repertoire, place)

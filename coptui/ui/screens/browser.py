@@ -15,14 +15,15 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
+from coptui.ui.detail import Detail
 from coptui.ui.practice_stories import RANKING
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
@@ -37,9 +38,10 @@ from coptui.ui.sources import (
     search_rows,
     source_for,
 )
-from coptui.ui.stories import Detail, live_banner, live_detail
+from coptui.ui.stories import live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
+from coptui.ui.widgets.story_view import StoryView
 from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
@@ -114,6 +116,7 @@ class BrowserScreen(BrowserEdits):
         self.forward_stack: list[Place] = []
         self.detail = Detail()
         self.detail_ref: Ref | None = None
+        self._keys_offered_for: str | None = None
         self.live_version: int | None = None
         self.live_story: SessionStory | None = None
         self._keep_detail = False
@@ -132,8 +135,7 @@ class BrowserScreen(BrowserEdits):
                 *[Option(s.value, id=s.name) for s in [*NAVIGATOR, Section.LIVE]], id="navigator"
             )
             yield PagedList(id="list")
-            with VerticalScroll(id="detail"):
-                yield Markdown(id="detail-md", open_links=False)
+            yield StoryView(id="detail")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help
 
     def on_resize(self) -> None:
@@ -142,7 +144,7 @@ class BrowserScreen(BrowserEdits):
     def on_mount(self) -> None:
         self.on_resize()
         self.query_one("#navigator", OptionList).border_title = "Browse"
-        self.query_one("#detail", VerticalScroll).border_title = "Detail"
+        self.query_one("#detail", StoryView).border_title = "Detail"
         self.query_one("#live-banner", Static).display = False
         self.show_masthead()
         self.show_place(self.place)
@@ -268,7 +270,7 @@ class BrowserScreen(BrowserEdits):
         if place is not None:
             self.go(place)
         else:
-            self.query_one("#detail", VerticalScroll).focus()
+            self.query_one("#detail", StoryView).focus()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
@@ -279,12 +281,16 @@ class BrowserScreen(BrowserEdits):
         if loaded.ref != self.detail_ref:
             return
         self.detail = loaded.detail
-        self.refresh_bindings()
-        await self.query_one("#detail-md", Markdown).update(loaded.detail.markdown)
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+        kind = None if loaded.ref is None else loaded.ref.kind
+        if kind != self._keys_offered_for:
+            # The edit keys offered depend on the kind of item shown; redrawing the footer for
+            # every story would cost more than drawing the story.
+            self._keys_offered_for = kind
+            self.refresh_bindings()
+        self.query_one("#detail", StoryView).show(loaded.detail)
 
-    @on(Markdown.LinkClicked)
-    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(StoryView.LinkClicked)
+    def link_clicked(self, event: StoryView.LinkClicked) -> None:
         ref = Ref.parse(event.href)
         if ref is not None:
             self.follow(ref)
@@ -459,9 +465,9 @@ class BrowserScreen(BrowserEdits):
         banner.update(Text(live_banner(self.live_story.session), no_wrap=True, overflow="ellipsis"))
         if self.place.section is Section.LIVE:
             detail = live_detail(self.live_story)
-            if detail.markdown != self.detail.markdown:
+            if detail.text != self.detail.text:
                 self.detail = detail
-                self.query_one("#detail-md", Markdown).update(detail.markdown)
+                self.query_one("#detail", StoryView).show(detail)
 
     # -- editing (writable mode only) -------------------------------------------------------------
 
