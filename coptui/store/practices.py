@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -30,7 +30,8 @@ TEXT_WEIGHTS = {"title": 3.0, "context": 1.0, "question": 1.5}
 TOPIC_BOOST = 2.0
 # Only the newest matches of a case's words are scored: a common word matches a large
 # share of a big repertoire, and the recent cases are the ones a member can still ask about.
-SIMILAR_WINDOW = 2000
+# Scoring costs about 10 ms a thousand at 100,000 cases (see benchmarks/README.md).
+SIMILAR_WINDOW = 1000
 # The words of a case that are looked for, title first: a long context adds little beyond these.
 MAX_SIMILAR_WORDS = 16
 
@@ -297,27 +298,30 @@ class PracticeStore(CaseStore):
         return self._similar(best, relevance, shared)
 
     def _shared_topics(self, topics: list[str], candidates: list[int], most: int) -> dict[int, int]:
-        """How many of `topics` each candidate shares, and the `most` cases that share the most."""
+        """How many of `topics` each candidate shares; and, of the newest `SIMILAR_WINDOW` cases
+        on each topic, the `most` that share the most."""
         if not topics:
             return {}
-        topic_list = json.dumps(topics)
+        topic_list = json.dumps(sorted(set(topics)))
         shared = dict(
             self.db.execute(
-                "SELECT case_id, count(*) FROM case_topics "
-                "WHERE topic IN (SELECT value FROM json_each(:topics)) "
-                "AND case_id IN (SELECT value FROM json_each(:cases)) GROUP BY case_id",
+                "SELECT c.value, count(*) FROM json_each(:cases) AS c "
+                "JOIN case_topics t ON t.case_id = c.value "
+                "WHERE t.topic IN (SELECT value FROM json_each(:topics)) GROUP BY c.value",
                 {"topics": topic_list, "cases": json.dumps(candidates)},
             ).fetchall()
         )
-        shared.update(
-            self.db.execute(
-                "SELECT case_id, count(*) AS n FROM case_topics "
-                "WHERE topic IN (SELECT value FROM json_each(?)) "
-                "GROUP BY case_id ORDER BY n DESC, case_id DESC LIMIT ?",
-                [topic_list, most],
-            ).fetchall()
-        )
-        return shared
+        on_topics: Counter[int] = Counter()
+        for topic in json.loads(topic_list):
+            on_topics.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT case_id FROM case_topics WHERE topic = ? ORDER BY case_id DESC LIMIT ?",
+                    [topic, SIMILAR_WINDOW],
+                )
+            )
+        best = sorted(on_topics.items(), key=lambda item: (-item[1], -item[0]))[:most]
+        return {**dict(best), **shared}
 
     def _similar(
         self, case_ids: list[int], relevance: dict[int, float], shared: dict[int, int]
