@@ -274,6 +274,13 @@ def bench_practice_pages(db: Path, repeat: int) -> tuple[Result, Result]:
     return results
 
 
+def bench_practices_pane(db: Path, repeat: int) -> Result:
+    samples, floor = ui.practices_pane(db, repeat), ui.practices_pane_floor(db, repeat)
+    result = Result("Practices pane: first page on screen", samples, floor=floor, target="≤ 100 ms p95")
+    result.met = Result._p95(samples) <= 100
+    return result
+
+
 def table(results: list[Result]) -> str:
     header = ["benchmark", "median", "p95", "floor", "ratio", "target", ""]
     rows = [header, ["---"] * len(header), *(r.row() for r in results)]
@@ -305,6 +312,7 @@ def main() -> None:
         lambda: (bench_live_follow(db, repeat),),
         lambda: (bench_similar_cases(db, repeat),),
         lambda: bench_practice_pages(db, repeat),
+        lambda: (bench_practices_pane(db, repeat),),
         lambda: (bench_minutes(db, repeat),),
         lambda: (bench_repertoire_export(db, cases),),
         lambda: (bench_import(db, cases),),

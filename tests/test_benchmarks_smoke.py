@@ -31,6 +31,7 @@ def test_the_quick_benchmarks_run_and_report_every_figure(tmp_path: Path) -> Non
         "similar cases for a new case (store)",
         "practices ranked: first page (store)",
         "practices ranked: further pages (store)",
+        "Practices pane: first page on screen",
         "minutes of a session",
         "repertoire export",
         "import (JSON → new file)",
