@@ -11,6 +11,7 @@
   documents.py  the whole repertoire as a document: dump, load, a session's slice
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
+  export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
 """
 
@@ -23,12 +24,13 @@ from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
+from coptui.store.export_reads import ExportReads
 from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore, BackupStore):
+class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads, BackupStore):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from coptui.cli import Context
+from coptui.cli.root import Context, pass_context
 
 
 @click.command()
 @click.argument("destination", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@click.pass_obj
+@pass_context
 def backup(obj: Context, destination: Path) -> None:
     """Copy the repertoire to FILE while others read and write it (SQLite's online backup).
 

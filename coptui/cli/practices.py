@@ -17,7 +17,7 @@ from coptui.store import Repertoire, StoreError
 from coptui.text import one_line
 
 if TYPE_CHECKING:
-    from coptui.cli import Context
+    from coptui.cli.root import Context
 
 # Ids as SQLite stores them: a larger number names nothing.
 ITEM_ID = click.IntRange(1, 2**63 - 1)
