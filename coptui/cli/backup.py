@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from coptui.cli.root import Context, pass_context
+if TYPE_CHECKING:
+    from coptui.cli.root import Context
 
 
 @click.command()
 @click.argument("destination", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@pass_context
+@click.pass_obj
 def backup(obj: Context, destination: Path) -> None:
     """Copy the repertoire to FILE while others read and write it (SQLite's online backup).
 
