@@ -6,7 +6,7 @@ plain strings and gets Markdown back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from coptui.export import escape, names
@@ -102,7 +102,7 @@ class PageLinks:
         return self._to("index.md", escape.link_text(text))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A pipe table; cells are Markdown already (escape user text with `escape.cell`)."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)
