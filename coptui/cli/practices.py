@@ -86,7 +86,7 @@ def practices_show(obj: Context, practice_id: int) -> None:
         session = (
             f", {one_line(use.session_title or '', 40)} ({use.session_date})" if use.session_title else ""
         )
-        status = use.case_status.value.replace("_", " ")
+        status = use.case_status.label
         click.echo(
             f"  strategy {use.strategy.id} · case {use.strategy.case} {one_line(use.case_title, 60)!r} "
             f"({use.case_opened_on}, {status}{session}) · {use.record.marks()}"
@@ -97,7 +97,7 @@ def practices_show(obj: Context, practice_id: int) -> None:
         click.echo("")
         click.echo("Report-backs")
     for report in story.report_backs:
-        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.value.replace('_', ' ')}")
+        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.label}")
         if report.story:
             click.echo(f"    story: {one_line(report.story, 200)}")
         if report.lesson:
