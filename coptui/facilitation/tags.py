@@ -60,7 +60,7 @@ _OUTCOMES = {
     "failed": Outcome.DID_NOT_WORK,
     "not_tried": Outcome.NOT_TRIED,
 }
-OUTCOME_WORDS = "worked, partly, did-not-work, not-tried"
+OUTCOME_WORDS = ", ".join(outcome.typed for outcome in Outcome)
 VALUE_WORDS = ", ".join(v.value for v in ValueCycle)
 
 
@@ -467,6 +467,7 @@ class Form:
     parser: _Parser
     aliases: tuple[str, ...] = ()
     phases: tuple[PhaseKind, ...] = ()
+    short: str = ""  # the placeholder's hint, when the syntax without its optional parts says too little
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -480,7 +481,7 @@ class Form:
     @property
     def hint(self) -> str:
         """The syntax without its optional parts, short enough for the capture box's placeholder."""
-        return " ".join(re.sub(r"\[[^]]*\]", "", self.syntax).split())
+        return self.short or " ".join(re.sub(r"\[[^]]*\]", "", self.syntax).split())
 
 
 _DUE = "14 Dec, 2026-12-14, 14/12, +3d, +2w, fri, tomorrow, or next (the next meeting)"
@@ -525,7 +526,8 @@ SYNTAX = (
     Form("#decision text", "a decision the group made", "#decision We pilot in December", _decision),
     Form("#report N outcome story [lesson: text]",
          f"report on matter arising N; the outcome: {OUTCOME_WORDS}",
-         "#report 1 worked Pages halved lesson: most were noise", _report, phases=(_REPORT_BACK,)),
+         "#report 1 worked Pages halved lesson: most were noise", _report, phases=(_REPORT_BACK,),
+         short=f"#report N {'|'.join(o.typed for o in Outcome)} story lesson: …"),
     Form("#report @who outcome story", "a report from someone with nothing open",
          "#report @cho partly tried quiet hours", _report),
     Form("value:CYCLE", f"in #report: the value it brought ({VALUE_WORDS})", "value:applied", _report),

@@ -13,6 +13,7 @@ from coptui.models import (
     Case,
     Member,
     Note,
+    Practice,
     RepertoireDocument,
     ReportBack,
     Session,
@@ -55,7 +56,8 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
-            strategies=[s.model_copy(update={"practice": None}) for s in self.strategies()],
+            practices=self._items(Practice, f"SELECT {COLUMNS[Practice]} FROM practices ORDER BY id"),
+            strategies=self.strategies(),
             actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
             report_backs=self._items(
                 ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs ORDER BY id"
@@ -90,6 +92,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
                 TOPIC_COLUMNS,
                 (r for c in document.cases for r in topic_rows(c.id or 0, c.topics)),
             )
+            self._insert_items("practices", Practice, document.practices)
             self._insert_items("strategies", Strategy, document.strategies)
             self._insert_items("actions", Action, document.actions)
             self._insert_items("report_backs", ReportBack, document.report_backs)
@@ -104,7 +107,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         report-backs given in it; the cases all of those are about (with every strategy
         of a case first presented here); the earlier actions reported on and the
         strategies they tried; the sessions those cases and actions came from; and the
-        community, members and topics for names.
+        community, members and topics for names (`with_practice_records` adds the practices).
         """
         sessions = self._sessions_from_rows(
             self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])

@@ -9,6 +9,11 @@
   browse.py     the browser's lists, track records and search
   stories.py    the story of a case, strategy, member or session
   documents.py  the whole repertoire as a document: dump, load, a session's slice
+  practices.py  practices: strategies as their uses, ranked track records, similar cases
+  practice_curation.py  merging, renaming and splitting practices
+  practice_browse.py  the cases a practice was tried on, what has worked for a case
+  export_reads.py  the repertoire a slice at a time, for a folder export
+  backup.py     a checked copy of the live file (SQLite's online backup)
 """
 
 from __future__ import annotations
@@ -16,14 +21,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
+from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
+from coptui.store.export_reads import ExportReads
+from coptui.store.practice_browse import PracticeBrowseStore
+from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, DocumentStore):
+class Repertoire(
+    StoryStore,
+    UndoStore,
+    PracticeCurationStore,
+    PracticeBrowseStore,
+    DocumentStore,
+    ExportReads,
+    BackupStore,
+):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod

@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coptui.facilitation import PhaseTimer, SessionView
 from coptui.store.practice_records import SimilarCase
+from coptui.ui.detail import Detail
 from coptui.ui.render import plain
 from coptui.ui.stories import case_detail
 from coptui.ui.widgets.countdown import countdown_face
+from coptui.ui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -38,9 +40,9 @@ class PastCasesScreen(ModalScreen[None]):
     ]
 
     class Told(Message):
-        def __init__(self, case_id: int, markdown: str) -> None:
+        def __init__(self, case_id: int, story: Detail) -> None:
             super().__init__()
-            self.case_id, self.markdown = case_id, markdown
+            self.case_id, self.story = case_id, story
 
     def __init__(self, similar: list[SimilarCase], view: SessionView) -> None:
         super().__init__()
@@ -57,8 +59,7 @@ class PastCasesScreen(ModalScreen[None]):
                 ),
                 id="past-cases-list",
             )
-            with VerticalScroll(id="past-case-story"):
-                yield Markdown(id="past-case-md", open_links=False)
+            yield StoryView(id="past-case-story")
 
     def on_mount(self) -> None:
         self.tick()
@@ -75,7 +76,7 @@ class PastCasesScreen(ModalScreen[None]):
         frame.border_subtitle = f"⏱ {countdown_face(timer.remaining_seconds)}"
 
     def action_scroll_story(self, pages: int) -> None:
-        story = self.query_one("#past-case-story", VerticalScroll)
+        story = self.query_one(StoryView)
         if pages < 0:
             story.scroll_page_up()
         else:
@@ -89,10 +90,9 @@ class PastCasesScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="past-case", exit_on_error=False)
     def _tell(self, case_id: int) -> None:
-        self.post_message(self.Told(case_id, case_detail(self.app.repertoire.case_story(case_id)).markdown))
+        self.post_message(self.Told(case_id, case_detail(self.app.repertoire.case_story(case_id))))
 
     @on(Told)
-    async def _told(self, message: Told) -> None:
+    def _told(self, message: Told) -> None:
         if message.case_id == self._showing:
-            await self.query_one(Markdown).update(message.markdown)
-            self.query_one("#past-case-story").scroll_home(animate=False)
+            self.query_one(StoryView).show(message.story)

@@ -16,7 +16,6 @@ from rich.text import Text
 from coptui.models import Case
 from coptui.store.practice_records import PracticeRecord, SimilarCase
 from coptui.ui.render import plain
-from coptui.ui.stories import STATUS_WORDS
 from coptui.ui.widgets.lookup import Lookup
 
 SIMILAR_CASES = 5
@@ -77,7 +76,7 @@ def seen_before(similar: list[SimilarCase], rows: int, *, wide: bool) -> Group:
     for number, found in enumerate(similar[:rows], start=1):
         case = found.case
         tried = found.record.marks() if found.record.tried else "nothing tried yet"
-        when = Text(f"{case.opened_on:%d %b %Y} · {STATUS_WORDS[case.status]} · {tried}", style="dim")
+        when = Text(f"{case.opened_on:%d %b %Y} · {case.status.marked} · {tried}", style="dim")
         if wide:
             cases.add_row(Text(str(number), style="bold"), Text.assemble(plain(case.title), "  ", when))
         else:  # the title whole on its own line, what became of it beneath
