@@ -43,15 +43,7 @@ class CoptuiApp(App[None]):
     CSS_PATH = "coptui.tcss"
     TITLE = "coptui"
     BINDINGS = [
-        Binding(
-            "ctrl+c",
-            "quit",
-            "Quit",
-            id="quit",
-            show=False,
-            priority=True,
-            tooltip="quit; a live session stays live, and `coptui run` resumes it",
-        ),
+        Binding("ctrl+c", "quit", "Quit", id="quit", show=False, priority=True),
         Binding("q", "quit", "Quit", id="quit_q"),
         # Screens with help of their own (the browser, the session) bind F1 themselves.
         Binding("f1", "help", "Help", id="help", key_display="F1"),

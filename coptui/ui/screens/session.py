@@ -163,6 +163,15 @@ class SessionScreen(Screen[None]):
             show=False,
             tooltip="abandon the session (after asking, y): closed as abandoned, nothing deleted",
         ),
+        Binding(
+            "ctrl+c",
+            "app.quit",
+            "Quit",
+            id="session_quit",
+            show=False,
+            priority=True,
+            tooltip="quit; the session stays live, and `coptui run` resumes it",
+        ),
         # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
         Binding(
             "pageup",
