@@ -10,6 +10,7 @@ from coptui.cli.members import init, members
 from coptui.cli.reading import browse, demo, search
 from coptui.cli.root import cli, main
 from coptui.cli.serving import serve
+from coptui.cli_practices import practices
 
 cli.add_command(abandon)
 cli.add_command(browse)
@@ -19,6 +20,7 @@ cli.add_command(formats)
 cli.add_command(import_)
 cli.add_command(init)
 cli.add_command(members)
+cli.add_command(practices)
 cli.add_command(run)
 cli.add_command(schema)
 cli.add_command(search)

@@ -9,6 +9,8 @@
   browse.py     the browser's lists, track records and search
   stories.py    the story of a case, strategy, member or session
   documents.py  the whole repertoire as a document: dump, load, a session's slice
+  practices.py  practices: strategies as their uses, ranked track records, similar cases
+  practice_curation.py  merging, renaming and splitting practices
   export_reads.py  the repertoire a slice at a time, for a folder export
 """
 
@@ -21,11 +23,12 @@ from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
+from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, DocumentStore, ExportReads):
+class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod
