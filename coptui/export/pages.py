@@ -2,8 +2,8 @@
 
 A folder export reads the repertoire a slice at a time (`coptui.store.export_reads`):
 the pages of a run of sessions, cases, topics or members from a partial document
-that holds what those pages name, so memory stays the same whatever the size. The
-index page comes last, from an outline of every session and case in brief. Pages
+that holds what those pages name, so memory holds one slice, not the repertoire. The
+index page comes last, from an outline of every session and case in brief (plain rows). Pages
 are the same as from the whole repertoire in memory (`repertoire_pages`), which a
 small repertoire, or a test, can still use.
 """
@@ -60,7 +60,6 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
 
 def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
     """Every page of the export, read from the store a slice at a time, the index page last."""
-
     yield from _pages(
         ((ids, RepertoireIndex(doc)) for ids, doc in reads.session_slices()),
         (RepertoireIndex(doc) for doc in reads.case_slices()),
