@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import practices  # noqa: E402
 import ui  # noqa: E402
 from generate import write as generate_repertoire  # noqa: E402
 
@@ -201,14 +202,15 @@ def bench_search_as_you_type(db: Path, repeat: int) -> Result:
     return result
 
 
-def bench_navigation(db: Path, presses: int) -> tuple[Result, Result]:
-    to_cursor, to_story = ui.navigation(db, presses)
+def bench_navigation(db: Path, presses: int) -> tuple[Result, Result, Result]:
+    to_cursor, to_story, story_cpu = ui.navigation(db, presses)
     cursor = Result("list navigation (key to cursor moved)", to_cursor, target="≤ 16 ms p95")
     cursor.met = Result._p95(to_cursor) <= 16
-    floor = ui.navigation_floor(ui.case_stories(db, min(presses, 100) + 1))
+    floor, floor_cpu = ui.navigation_floor(ui.case_stories(db, min(presses, 100) + 1))
     story = Result("list navigation (key to story shown)", to_story, floor=floor, target="≤ 16 ms p95")
     story.met = Result._p95(to_story) <= 16
-    return cursor, story
+    cpu = Result("list navigation (CPU from key to story)", story_cpu, floor=floor_cpu)
+    return cursor, story, cpu
 
 
 def bench_live_follow(db: Path, writes: int) -> Result:
@@ -254,6 +256,24 @@ def bench_import(db: Path, cases: int) -> Result:
     return Result("import (JSON → new file)", [cases / took], unit="cases/s")
 
 
+def bench_similar_cases(db: Path, repeat: int) -> Result:
+    samples, floor = practices.similar_cases(db, repeat)
+    result = Result("similar cases for a new case (store)", samples, floor=floor, target="≤ 50 ms p95")
+    result.met = Result._p95(samples) <= 50
+    return result
+
+
+def bench_practice_pages(db: Path, repeat: int) -> tuple[Result, Result]:
+    first, first_floor, pages, pages_floor = practices.practice_pages(db, repeat)
+    results = (
+        Result("practices ranked: first page (store)", first, floor=first_floor, target="≤ 50 ms p95"),
+        Result("practices ranked: further pages (store)", pages, floor=pages_floor, target="≤ 50 ms p95"),
+    )
+    for result in results:
+        result.met = Result._p95(result.samples) <= 50
+    return results
+
+
 def table(results: list[Result]) -> str:
     header = ["benchmark", "median", "p95", "floor", "ratio", "target", ""]
     rows = [header, ["---"] * len(header), *(r.row() for r in results)]
@@ -283,6 +303,8 @@ def main() -> None:
         lambda: (bench_search_as_you_type(db, max(1, repeat // 5)),),
         lambda: bench_navigation(db, 10 * repeat),
         lambda: (bench_live_follow(db, repeat),),
+        lambda: (bench_similar_cases(db, repeat),),
+        lambda: bench_practice_pages(db, repeat),
         lambda: (bench_minutes(db, repeat),),
         lambda: (bench_repertoire_export(db, cases),),
         lambda: (bench_import(db, cases),),

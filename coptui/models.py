@@ -117,11 +117,25 @@ class CaseStatus(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
 
+    @property
+    def label(self) -> str:
+        """How the screen, the minutes and the help say it: 'in trial'."""
+        return self.value.replace("_", " ")
+
+    @property
+    def marked(self) -> str:
+        """The label behind its mark, as the browser shows it: '◐ in trial'."""
+        return f"{_CASE_STATUS_MARKS[self]} {self.label}"
+
 
 class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value
 
 
 class Outcome(StrEnum):
@@ -129,6 +143,36 @@ class Outcome(StrEnum):
     PARTLY = "partly"
     DID_NOT_WORK = "did_not_work"
     NOT_TRIED = "not_tried"
+
+    @property
+    def label(self) -> str:
+        """How the screen and the minutes say it: 'partly worked'."""
+        return "partly worked" if self is Outcome.PARTLY else self.value.replace("_", " ")
+
+    @property
+    def mark(self) -> str:
+        """'◐': how a track record counts it."""
+        return _OUTCOME_MARKS[self]
+
+    @property
+    def marked(self) -> str:
+        """The label behind its mark: '◐ partly worked'."""
+        return f"{self.mark} {self.label}"
+
+    @property
+    def typed(self) -> str:
+        """The word a facilitator types for it after `#report`: 'did-not-work'."""
+        return self.value.replace("_", "-")
+
+
+_CASE_STATUS_MARKS = {
+    CaseStatus.OPEN: "●",
+    CaseStatus.IN_TRIAL: "◐",
+    CaseStatus.REPORTED: "◑",
+    CaseStatus.RESOLVED: "✓",
+    CaseStatus.REOPENED: "○",
+}
+_OUTCOME_MARKS = {Outcome.WORKED: "✓", Outcome.PARTLY: "◐", Outcome.DID_NOT_WORK: "✗", Outcome.NOT_TRIED: "…"}
 
 
 class ValueCycle(StrEnum):

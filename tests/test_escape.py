@@ -7,7 +7,6 @@ from hostile import HOSTILE_TEXT, UNSAFE_TEXT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_check import folded, parse, visible
-from markdown_it import MarkdownIt
 
 from coptui.export import escape
 from coptui.text import clean_text
@@ -95,17 +94,3 @@ def test_the_hostile_corpus_is_shown_as_typed(name: str, text: str) -> None:
 def test_unsafe_text_is_shown_as_stored(name: str, text: str, stored: str) -> None:
     assert_round_trips(clean_text(text))
     assert visible(escape.block(clean_text(text)))[0] == folded(stored)
-
-
-# The browser's story pane reads Markdown with bare addresses made into links.
-PANE_PARSER = MarkdownIt("gfm-like")
-ADDRESSES = ["see https://evil.example/x?y=1", "mail ana@example.com", "www.example.com", "example.com/path"]
-
-
-@pytest.mark.parametrize("text", [*HOSTILE, *ADDRESSES])
-def test_the_story_pane_shows_text_as_typed_and_links_nothing(text: str) -> None:
-    for markdown_text in (escape.pane_block(text), f"# {escape.pane_line(text)}"):
-        html = PANE_PARSER.render(markdown_text)
-        assert "<a " not in html and "<code" not in html, (text, html)
-    assert visible(escape.pane_block(text))[0] == folded(text)
-    assert visible(escape.pane_line(text))[0] == " ".join(text.split())

@@ -4,15 +4,17 @@
 command goes in a module of its own and is added here with one `cli.add_command` line.
 """
 
+from coptui.cli.backup import backup
 from coptui.cli.exporting import export, import_, schema
 from coptui.cli.meetings import abandon, formats, run, sessions
 from coptui.cli.members import init, members
+from coptui.cli.practices import practices
 from coptui.cli.reading import browse, demo, search
 from coptui.cli.root import cli, main
 from coptui.cli.serving import serve
-from coptui.cli_practices import practices
 
 cli.add_command(abandon)
+cli.add_command(backup)
 cli.add_command(browse)
 cli.add_command(demo)
 cli.add_command(export)

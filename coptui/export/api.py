@@ -40,7 +40,7 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    index = RepertoireIndex(repertoire.session_slice(session_id))
+    index = RepertoireIndex(*repertoire.with_practice_records(repertoire.session_slice(session_id)))
     text = render_minutes(index, session_id)
     if fmt == "html":
         from coptui.export.html import render_html

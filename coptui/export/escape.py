@@ -1,7 +1,6 @@
 """User text as Markdown that shows exactly that text: the one place coptui escapes Markdown.
 
-Every string a member typed reaches Markdown through one of these functions, in the
-exported files and in the browser's story pane (through `coptui.ui.render`), so
+Every string a member typed reaches Markdown through one of these functions, so
 that `*not*` stays asterisks, `[runbook]` is not a link, `<script>` is text, and a
 line starting `# ` or `- ` or `1. ` does not turn into a heading or a list.
 
@@ -28,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import re
-import string
 
 from coptui.text import strip_controls
 
@@ -109,21 +107,3 @@ def block(text: str, *, indent: str = "") -> str:
         return _escape_line(text)  # most text is one line
     lines = [_escape_line(line.rstrip()) for line in text.split("\n")]
     return (_HARD_BREAK + indent).join(lines)
-
-
-# The browser's story pane (Textual's Markdown) also makes links of bare addresses
-# (`https://…`, `example.com`), which a member could then click: there every ASCII
-# punctuation mark is escaped, which splits any address. Nobody reads that source.
-_EVERY_MARK = _table(string.punctuation)
-
-
-@functools.lru_cache(maxsize=16384)
-def pane_line(text: str) -> str:
-    """`inline` for a pane that makes links of bare addresses: nothing in it becomes a link."""
-    return " ".join(strip_controls(text).split()).translate(_EVERY_MARK)
-
-
-def pane_block(text: str) -> str:
-    """`block` for a pane that makes links of bare addresses; indentation is dropped."""
-    lines = strip_controls(text).strip().split("\n")
-    return _HARD_BREAK.join(line.strip().translate(_EVERY_MARK) for line in lines)

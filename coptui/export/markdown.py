@@ -1,4 +1,4 @@
-"""Small Markdown builders the pages share: links between pages, tables, labels and dates.
+"""Small Markdown builders the pages share: links between pages, tables and dates.
 
 Everything that takes user text escapes it here or in `escape`; a caller passes
 plain strings and gets Markdown back.
@@ -11,22 +11,7 @@ from datetime import date, datetime
 
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
-from coptui.models import ActionStatus, Case, CaseStatus, Outcome, Session
-
-OUTCOME_LABELS = {
-    Outcome.WORKED: "worked",
-    Outcome.PARTLY: "partly worked",
-    Outcome.DID_NOT_WORK: "did not work",
-    Outcome.NOT_TRIED: "not tried",
-}
-CASE_STATUS_LABELS = {
-    CaseStatus.OPEN: "open",
-    CaseStatus.IN_TRIAL: "in trial",
-    CaseStatus.REPORTED: "reported",
-    CaseStatus.RESOLVED: "resolved",
-    CaseStatus.REOPENED: "reopened",
-}
-ACTION_STATUS_LABELS = {ActionStatus.OPEN: "open", ActionStatus.DONE: "done", ActionStatus.DROPPED: "dropped"}
+from coptui.models import Case, Session
 
 
 class _Built:

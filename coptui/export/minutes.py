@@ -18,9 +18,6 @@ from coptui.counts import plural
 from coptui.export import escape
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
-    ACTION_STATUS_LABELS,
-    CASE_STATUS_LABELS,
-    OUTCOME_LABELS,
     PageLinks,
     clock,
     duration,
@@ -29,6 +26,7 @@ from coptui.export.markdown import (
     long_date,
     table,
 )
+from coptui.export.practices import strategy_practice
 from coptui.models import (
     Action,
     ActionStatus,
@@ -148,7 +146,7 @@ def _matters_arising(index: RepertoireIndex, session: Session, links: PageLinks)
 
 
 def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -> str:
-    outcome = OUTCOME_LABELS[report.outcome]
+    outcome = report.outcome.label
     parts = [f"### {escape.heading(index.name(report.member))}: {outcome}"]
     action = index.actions.get(report.action or 0)
     about = []
@@ -268,7 +266,7 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
         )
     if case.topics:
         line.append(f"topics: {links.topics(case.topics)}")
-    line.append(f"status now: {CASE_STATUS_LABELS[case.status]}")
+    line.append(f"status now: {case.status.label}")
     if links.page is not None:
         line.append(links.case(case, "the case's page"))
     blocks.append(" · ".join(line))
@@ -284,7 +282,7 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
             votes = plural(strategy.votes, "vote")
             items.append(
                 f"- {picked}{escape.block(strategy.text, indent=_NOTE_INDENT)} "
-                f"*({links.member(strategy.proposer)}, {votes})*"
+                f"*({links.member(strategy.proposer)}, {votes}){strategy_practice(index, strategy, links)}*"
             )
         blocks.append("**Strategies proposed:**\n\n" + "\n".join(items))
     notes = [n for n in index.notes_by_case.get(case.id or 0, []) if n.session == sid]
@@ -327,7 +325,7 @@ def _action_rows(
             links.member(a.owner, cell=True),
             escape.cell(a.text),
             _due(a, session.date),
-            ACTION_STATUS_LABELS[a.status],
+            a.status.label,
             links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
         ]
         for a in actions

@@ -18,13 +18,11 @@ from coptui.counts import plural
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
-    ACTION_STATUS_LABELS,
-    CASE_STATUS_LABELS,
-    OUTCOME_LABELS,
     PageLinks,
     table,
 )
 from coptui.export.minutes import ActionRegister, render_minutes
+from coptui.export.practices import practice_pages, strategy_practice
 from coptui.models import (
     ActionStatus,
     Case,
@@ -49,6 +47,7 @@ INDEX = "index.md"
 def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
     """Every page of the export from a whole repertoire in memory, with its path in the folder."""
     doc = index.document
+    yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
         [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index)],
         [index],
@@ -60,9 +59,13 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
 
 def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
     """Every page of the export, read from the store a slice at a time, the index page last."""
+
+    for practices in reads.practice_slices():
+        index = RepertoireIndex(practices)
+        yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
-        ((ids, RepertoireIndex(doc)) for ids, doc in reads.session_slices()),
-        (RepertoireIndex(doc) for doc in reads.case_slices()),
+        ((ids, RepertoireIndex(*reads.with_practice_records(doc))) for ids, doc in reads.session_slices()),
+        (RepertoireIndex(*reads.with_practice_records(doc)) for doc in reads.case_slices()),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()),
         ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()),
         reads.outline,
@@ -259,7 +262,7 @@ def _case_row(case: Case, links: PageLinks) -> list[str]:
         case.opened_on.isoformat(),
         links.case(case, cell=True),
         links.member(case.presenter, cell=True),
-        CASE_STATUS_LABELS[case.status],
+        case.status.label,
         links.topics(case.topics, cell=True),
     ]
 
@@ -286,7 +289,7 @@ def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
     tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
     if not tried:
         return ""
-    return f" — tried {len(tried)}×: " + ", ".join(OUTCOME_LABELS[r.outcome] for r in tried)
+    return f" — tried {len(tried)}×: " + ", ".join(r.outcome.label for r in tried)
 
 
 def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
@@ -295,7 +298,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
     about = [f"Brought by {links.member(case.presenter)}"]
     session = index.sessions.get(case.session or 0)
     about.append(f"at {links.session(session)}, {case.opened_on}" if session else f"on {case.opened_on}")
-    line = " ".join(about) + f" · status: **{CASE_STATUS_LABELS[case.status]}**"
+    line = " ".join(about) + f" · status: **{case.status.label}**"
     if case.topics:
         line += f" · topics: {links.topics(case.topics)}"
     blocks.append(line)
@@ -309,7 +312,8 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append(
             "\n".join(
                 f"- {'**Picked:** ' if s.picked else ''}{escape.block(s.text, indent='  ')} "
-                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}*"
+                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}"
+                f"{strategy_practice(index, s, links)}*"
                 for s in strategies
             )
         )
@@ -326,7 +330,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
                         links.member(a.owner, cell=True),
                         escape.cell(a.text),
                         a.due.isoformat() if a.due else "—",
-                        ACTION_STATUS_LABELS[a.status],
+                        a.status.label,
                     ]
                     for a in actions
                 ],
@@ -337,7 +341,7 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append("## Report-backs")
         for report in reports:
             where = index.sessions.get(report.session or 0)
-            heading = f"### {escape.heading(index.name(report.member))}: {OUTCOME_LABELS[report.outcome]}"
+            heading = f"### {escape.heading(index.name(report.member))}: {report.outcome.label}"
             parts = [heading, f"{report.reported_on}" + (f", at {links.session(where)}" if where else "")]
             action = index.actions.get(report.action or 0)
             if action is not None:
@@ -394,7 +398,7 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
                 [
                     escape.cell(a.text),
                     a.due.isoformat() if a.due else "—",
-                    ACTION_STATUS_LABELS[a.status],
+                    a.status.label,
                     links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
                 ]
                 for a in actions
@@ -408,7 +412,7 @@ def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> st
         blocks.append(f"## Report-backs ({len(reports)})")
         blocks.append(
             "\n".join(
-                f"- {r.reported_on}: {OUTCOME_LABELS[r.outcome]}"
+                f"- {r.reported_on}: {r.outcome.label}"
                 + (f", on {links.case(index.cases[r.case])}" if r.case in index.cases else "")
                 for r in reports
             )

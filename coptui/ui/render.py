@@ -3,9 +3,8 @@
 The store hands rows back as they are in the file, and another tool may have written
 escape sequences or control bytes there, so every piece of members' text is cleaned
 here as it becomes something drawable: `Text` for widgets, a cleaned `str` where a
-widget takes a plain string (an input's value, a border title, a toast), Markdown for
-the detail pane (escaped by `coptui.export.escape`, the one place coptui escapes
-Markdown). No other UI module imports `coptui.text` or draws stored text raw;
+widget takes a plain string (an input's value, a border title, a toast, a part of a
+detail pane's story). No other UI module imports `coptui.text` or draws stored text raw;
 `tests/test_drawing_door.py` checks it.
 """
 
@@ -15,7 +14,6 @@ import re
 
 from rich.text import Text
 
-from coptui.export import escape
 from coptui.store import MATCH_END, MATCH_START
 from coptui.text import clean_text, one_line, strip_controls
 
@@ -58,19 +56,3 @@ def highlighted(snippet: str, *, style: str = "reverse") -> Text:
     for i, part in enumerate(parts):
         text.append(strip_controls(part), style=style if i % 2 else "")
     return text
-
-
-def md(value: object) -> str:
-    """User text for a Markdown pane, line breaks kept as hard breaks: nothing in it can start
-    a heading, a list, a table, a link or HTML."""
-    return escape.pane_block(str(value))
-
-
-def md_line(value: object) -> str:
-    """One-line user text (a title, a name) for Markdown."""
-    return escape.pane_line(str(value))
-
-
-def md_link(label: str, href: str) -> str:
-    """A link whose label is user text: escaped like any other, its target ours."""
-    return f"[{escape.pane_line(label)}]({href})"
