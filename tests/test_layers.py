@@ -38,6 +38,17 @@ def test_browsing_starts_without_the_live_session_engine() -> None:
     )
 
 
+def test_the_command_line_imports_only_click_until_a_command_runs() -> None:
+    """Each command pays for the store, pydantic and the rest only when it runs and needs them."""
+    run_python(
+        "import sys",
+        "import coptui.cli",
+        "heavy = ('coptui.store', 'coptui.models', 'pydantic', 'sqlite_utils', 'textual', 'asyncssh')",
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))",
+        "assert not loaded, loaded",
+    )
+
+
 # Each runs `coptui` to the end in a fresh interpreter, then lists what it imported.
 DRAWS_NOTHING = {
     "search": ["search", "tickets"],

@@ -19,6 +19,7 @@ from coptui.text import one_line
 
 if TYPE_CHECKING:
     from coptui.cli.root import Context
+    from coptui.store import Repertoire
 
 # Ids as SQLite stores them: a larger number names nothing.
 ITEM_ID = click.IntRange(1, 2**63 - 1)
