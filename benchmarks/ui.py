@@ -29,6 +29,7 @@ from coptui.models import Note, Session, SessionStatus
 from coptui.store import Repertoire, browsing
 from coptui.store.search import MATCH_END, MATCH_START, fts_query
 from coptui.ui.app import CoptuiApp
+from coptui.ui.detail import Detail
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.sources import Section
 from coptui.ui.widgets.paged_list import PagedList
@@ -81,9 +82,8 @@ def search_as_you_type(db: Path, repeat: int) -> list[float]:
         paged_list = screen.query_one("#list", PagedList)
         original = paged_list.load
 
-        def load(*args: Any, **kwargs: Any) -> None:
-            # The search's rows reach the list only while the search is the place shown.
-            original(*args, **kwargs)
+        def load(source: Any, **options: Any) -> None:  # in Search, only results the box still asks for
+            original(source, **options)
             if screen.place.section is Section.SEARCH:
                 shown.setdefault(screen.place.search, time.perf_counter())
 
@@ -148,8 +148,7 @@ def navigation(db: Path, presses: int) -> tuple[list[float], list[float], list[f
         story_view = screen.query_one("#detail", StoryView)
         original = story_view.show
 
-        def show(detail: Any) -> None:
-            # A story reaches the detail pane only while its row is the one chosen.
+        def show(detail: Detail) -> None:  # the screen hands the pane the story under the cursor
             original(detail)
             shown.setdefault(screen.detail_ref, (time.perf_counter(), time.process_time()))
 
