@@ -35,6 +35,12 @@ class RenamePracticeScreen(Form[Practice]):
         return Practice.model_validate({**self.practice.model_dump(), "name": self.value("name")})
 
 
+def _one_line(label: Text) -> Text:
+    """A choice on one line, cut with an ellipsis: a list of long names stays a list."""
+    label.no_wrap, label.overflow = True, "ellipsis"
+    return label
+
+
 def practice_choice(found: PracticeRecord) -> tuple[Text, int]:
     practice = found.practice
     label = Text.assemble(
@@ -42,7 +48,7 @@ def practice_choice(found: PracticeRecord) -> tuple[Text, int]:
         plain(practice.name),
         (f"  {plural(found.cases, 'case')}", "dim"),
     )
-    return label, practice.id or 0
+    return _one_line(label), practice.id or 0
 
 
 def use_choice(use: PracticeUse) -> tuple[Text, int]:
@@ -53,7 +59,7 @@ def use_choice(use: PracticeUse) -> tuple[Text, int]:
         (" — for ", "dim"),
         plain(use.case_title),
     )
-    return label, strategy.id or 0
+    return _one_line(label), strategy.id or 0
 
 
 class PickScreen(ModalScreen[int | None]):
