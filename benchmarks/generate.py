@@ -147,8 +147,9 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
     sessions: list[Session] = []
     doc_cases: list[Case] = []
     strategies: list[Strategy] = []
-    # One strategy in three is a use of the practice its words name, shared across cases;
-    # the others are practices of their own, as the same idea written again unmerged.
+    # One strategy in three (the picked one of every third case) is a use of the practice
+    # its words name, shared across cases; the others are practices of their own, as the
+    # same idea written again unmerged.
     practices: dict[str, Practice] = {}
     actions: list[Action] = []
     report_backs: list[ReportBack] = []
@@ -275,7 +276,7 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
             for k in range(3):
                 text = rng.choice(STRATEGIES)
                 practice = None
-                if len(strategies) % 3 == 2:
+                if (case_id + k) % 3 == 0:
                     if text not in practices:
                         practices[text] = Practice.trusted(
                             {"id": len(practices) + 1, "name": text, "created_on": day}

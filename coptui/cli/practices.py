@@ -82,7 +82,8 @@ def practices_show(obj: Context, practice_id: int) -> None:
     click.echo(f"Track record: {found.record.summary()}.")
     click.echo(f"Tried on {plural(found.cases, 'case')}; evidence {found.evidence:.2f} of 1.")
     click.echo("")
-    click.echo("Uses")
+    shown = len(story.uses)
+    click.echo("Uses" if shown == found.uses else f"Uses (the latest {shown} of {found.uses:,})")
     for use in story.uses:
         session = f" at {one_line(use.session_title, 40)!r}" if use.session_title else ""
         click.echo(f"  case {use.strategy.case} {one_line(use.case_title, 70)!r}, {use.case_status.label}")
@@ -94,7 +95,11 @@ def practices_show(obj: Context, practice_id: int) -> None:
             click.echo(f"    as proposed: {one_line(use.strategy.text, 100)}")
     if story.report_backs:
         click.echo("")
-        click.echo("Report-backs")
+        reported = found.record.tried + found.record.not_tried
+        told = len(story.report_backs)
+        click.echo(
+            "Report-backs" if told == reported else f"Report-backs (the latest {told} of {reported:,})"
+        )
     for report in story.report_backs:
         click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.label}")
         if report.story:

@@ -13,6 +13,7 @@
   practice_curation.py  merging, renaming and splitting practices
   practice_browse.py  the cases a practice was tried on, what has worked for a case
   export_reads.py  the repertoire a slice at a time, for a folder export
+  backup.py     a checked copy of the live file (SQLite's online backup)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
+from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
@@ -31,7 +33,7 @@ from coptui.store.undo import UndoStore
 
 
 class Repertoire(
-    StoryStore, UndoStore, PracticeCurationStore, PracticeBrowseStore, DocumentStore, ExportReads
+    StoryStore, UndoStore, PracticeCurationStore, PracticeBrowseStore, DocumentStore, ExportReads, BackupStore
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
