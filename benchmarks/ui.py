@@ -32,6 +32,7 @@ from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.sources import Section
 from coptui.ui.widgets.paged_list import PagedList
+from coptui.ui.widgets.story_view import StoryView
 
 SIZE = (120, 40)
 TYPED = "alert fatigue"
@@ -77,14 +78,16 @@ def search_as_you_type(db: Path, repeat: int) -> list[float]:
     async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
         screen = _browser(app)
         shown: dict[str, float] = {}
-        original = screen.show_search
+        paged_list = screen.query_one("#list", PagedList)
+        load = paged_list.load
 
-        def show_search(results: Any) -> None:
-            original(results)
-            if screen.place.search == results.place.search:
-                shown.setdefault(results.place.search, time.perf_counter())
+        # The results' handler is an `@on` method, found on the class: the list's `load` is what it calls.
+        def results_loaded(source: Any, **options: Any) -> None:
+            load(source, **options)
+            if screen.place.section is Section.SEARCH:
+                shown.setdefault(screen.place.search, time.perf_counter())
 
-        screen.show_search = show_search  # type: ignore[method-assign]
+        paged_list.load = results_loaded  # type: ignore[method-assign]
         samples: list[float] = []
         for _ in range(repeat):
             await pilot.press("slash")
@@ -142,13 +145,15 @@ def navigation(db: Path, presses: int) -> tuple[list[float], list[float], list[f
     async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> tuple[list[float], list[float], list[float]]:
         screen = _browser(app)
         shown: dict[object, tuple[float, float]] = {}
-        original = screen.show_detail
+        story_view = screen.query_one("#detail", StoryView)
+        show = story_view.show
 
-        async def show_detail(loaded: Any) -> None:
-            await original(loaded)
-            shown.setdefault(loaded.ref, (time.perf_counter(), time.process_time()))
+        # The story's handler is an `@on` method, found on the class: the pane's `show` is what it calls.
+        def story_shown_for(detail: Any) -> None:
+            show(detail)
+            shown.setdefault(screen.detail_ref, (time.perf_counter(), time.process_time()))
 
-        screen.show_detail = show_detail  # type: ignore[method-assign]
+        story_view.show = story_shown_for  # type: ignore[method-assign]
         screen.go_section(Section.CASES)
         paged_list = screen.query_one("#list", PagedList)
         moved: list[float] = []

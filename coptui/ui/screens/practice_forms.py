@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,10 +37,8 @@ class RenamePracticeScreen(Form[Practice]):
         return Practice.model_validate({**self.practice.model_dump(), "name": self.value("name")})
 
 
-def _one_line(label: Text) -> Text:
-    """A choice on one line, cut with an ellipsis: a list of long names stays a list."""
-    label.no_wrap, label.overflow = True, "ellipsis"
-    return label
+# A choice on one line, cut with an ellipsis: a list of long names stays a list.
+ONE_LINE: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
 
 
 def practice_choice(found: PracticeRecord) -> tuple[Text, int]:
@@ -47,8 +47,9 @@ def practice_choice(found: PracticeRecord) -> tuple[Text, int]:
         (f"{practice.id}  {found.record.marks()} ", "bold"),
         plain(practice.name),
         (f"  {plural(found.cases, 'case')}", "dim"),
+        **ONE_LINE,
     )
-    return _one_line(label), practice.id or 0
+    return label, practice.id or 0
 
 
 def use_choice(use: PracticeUse) -> tuple[Text, int]:
@@ -58,8 +59,9 @@ def use_choice(use: PracticeUse) -> tuple[Text, int]:
         plain(strategy.text, width=50),
         (" — for ", "dim"),
         plain(use.case_title),
+        **ONE_LINE,
     )
-    return _one_line(label), strategy.id or 0
+    return label, strategy.id or 0
 
 
 class PickScreen(ModalScreen[int | None]):
