@@ -33,7 +33,13 @@ from coptui.store.undo import UndoStore
 
 
 class Repertoire(
-    StoryStore, UndoStore, PracticeCurationStore, PracticeBrowseStore, DocumentStore, ExportReads, BackupStore
+    StoryStore,
+    UndoStore,
+    PracticeCurationStore,
+    PracticeBrowseStore,
+    DocumentStore,
+    ExportReads,
+    BackupStore,
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 

@@ -149,7 +149,7 @@ class BrowserEdits(Screen[None]):
             action, status = change
             self.write(
                 lambda: self.app.repertoire.set_action_status(action.id or 0, status),
-                f"Action {action.id} is now {status.value}.",
+                f"Action {action.id} is now {status.label}.",
             )
 
     def save_report_back(self, report: ReportBack | None) -> None:

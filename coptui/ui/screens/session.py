@@ -261,7 +261,7 @@ class SessionScreen(Screen[None]):
 
     @on(MinutesSaved)
     def _minutes_saved(self, saved: MinutesSaved) -> None:
-        self.notify(f"Minutes saved to {plain_str(str(saved.path))}", title="Minutes", markup=False)
+        self.notify(f"Minutes saved to {plain_str(saved.path)}", title="Minutes", markup=False)
 
     def report(self, outcome: Result, typed: str = "", untouched: bool = True) -> None:
         """Show what became of a command; `untouched`: nothing was typed in the box since it was pressed."""
