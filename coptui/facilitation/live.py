@@ -114,6 +114,8 @@ class _State:
 class LiveSession:
     """The engine behind the session screen: one live session of one repertoire."""
 
+    member: str | None = None  # the facilitator's journal rows name no member
+
     def __init__(self, repertoire: Repertoire, session: Session, clock: Clock | None = None) -> None:
         if session.id is None or session.current_phase is None:
             raise FacilitationError("a live session must be filed and have a current phase")

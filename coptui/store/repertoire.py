@@ -43,6 +43,7 @@ from coptui.models import (
 from coptui.store import browsing
 from coptui.store.connection import describe_sqlite_error, immediate_transaction, open_database
 from coptui.store.errors import InvalidInput, NotFound, StoreError
+from coptui.store.participants import ParticipantStore
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
     COLUMNS,
@@ -106,7 +107,7 @@ class CaseFilter(BaseModel):
         return (" AND ".join(clauses) or "1"), params
 
 
-class Repertoire:
+class Repertoire(ParticipantStore):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
@@ -789,14 +790,15 @@ class Repertoire:
     # The capture journal (written by `coptui.store.journal`), read back and settled here.
 
     @_guarded
-    def unsettled_commands(self, session_id: int) -> list[Command]:
-        """The journalled commands of a session not yet acted on, in the order they were given."""
+    def unsettled_commands(self, session_id: int, member: str | None = None) -> list[Command]:
+        """The journalled commands of a session not yet acted on, in the order they were given;
+        the facilitator's, or (with `member`) that participant's."""
         return [
             Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
             for row in self._rows(
                 "SELECT id, command, text, pressed_at FROM capture_journal "
-                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
-                [session_id],
+                "WHERE session_id = ? AND member IS ? AND settled_at IS NULL ORDER BY id",
+                [session_id, member],
             )
         ]
 
