@@ -8,53 +8,15 @@ contributions for the participation table.
 
 from __future__ import annotations
 
-import functools
 import json
-import sqlite3
-import threading
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
+from typing import Any
 
 from coptui.models import PhaseKind, ReportBack, Session
-from coptui.store.connection import describe_sqlite_error
+from coptui.store.base import StoreBase, guarded
 from coptui.store.rows import COLUMNS, stamp, timestamp
-
-P = ParamSpec("P")
-R = TypeVar("R")
-S = TypeVar("S", bound="StoreBase")
-
-
-class StoreBase:
-    """What the repertoire gives the modules it is made of (until the store is split)."""
-
-    db: Database
-    path: Path
-    _lock: threading.RLock
-    transaction: Callable[[], AbstractContextManager[None]]
-    _rows: Callable[..., list[dict[str, Any]]]
-    _one: Callable[..., dict[str, Any]]
-    _insert: Callable[[str, dict[str, Any]], int]
-    _items: Callable[..., list[Any]]
-
-
-def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
-    @functools.wraps(method)
-    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.Error as error:
-                raise describe_sqlite_error(error, self.path) from error
-
-    return wrapper
-
 
 # What a participant can file, as `participant_entries.kind` names it.
 ENTRY_KINDS = ("check_in", "note", "case", "case_detail", "strategy", "vote", "report_back")
