@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from coptui.models import PhaseKind, ReportBack, Session
@@ -301,17 +301,24 @@ class ParticipantStore(StoreBase):
 
     @guarded
     def reports_between_meetings(self, session: Session) -> list[ReportBack]:
-        """Report-backs on actions given in no session, since the meeting before `session` began."""
+        """Report-backs members gave on their actions with no session live, after the session
+        before `session` began and before `session` did."""
         previous = self.db.execute(
-            "SELECT max(date) FROM sessions "
-            "WHERE status <> 'planned' AND (date < ? OR (date = ? AND id < ?))",
-            [session.date.isoformat(), session.date.isoformat(), session.id or 0],
-        ).fetchone()[0]
+            "SELECT started_at FROM sessions WHERE status <> 'planned' AND id <> ? "
+            "AND (date < ? OR (date = ? AND id < ?)) ORDER BY date DESC, id DESC LIMIT 1",
+            [session.id or 0, session.date.isoformat(), session.date.isoformat(), session.id or 0],
+        ).fetchone()
+        columns = ", ".join(f"r.{column.strip()}" for column in COLUMNS[ReportBack].split(","))
         return self._items(
             ReportBack,
-            f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id IS NULL "
-            "AND action_id IS NOT NULL AND reported_on >= ? AND reported_on <= ? ORDER BY id",
-            [previous or date.min.isoformat(), session.date.isoformat()],
+            f"SELECT {columns} FROM report_backs r JOIN participant_entries e "
+            "ON e.kind = 'report_back' AND e.item_id = r.id AND e.session_id IS NULL "
+            "WHERE r.session_id IS NULL AND e.taken_back_at IS NULL AND e.filed_at > ? AND e.filed_at < ? "
+            "ORDER BY r.id",
+            [
+                (previous[0] if previous else None) or "",
+                stamp(session.started_at) if session.started_at else "9999",
+            ],
         )
 
     # -- equity of voice ------------------------------------------------------------------------
