@@ -354,6 +354,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 reports=reports,
                 speaking=self._speaking(),
                 revision=self._revision,
+                hidden_dots=self.hidden_dots(),
+                votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
+                not_yet_heard=tuple(self.not_yet_heard()),
             )
 
     def summary(self) -> SessionSummary:
