@@ -434,6 +434,18 @@ def test_undoing_a_reveal_hides_the_dots_again(live: LiveSession, ben: Participa
     assert live.hidden_dots() == 3
 
 
+def test_undoing_a_vote_the_facilitator_recorded_keeps_the_dots_counted_since(
+    live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert live.reveal_votes().ok
+    assert live.enter("#vote 1 2").ok
+    assert ben.enter("#vote 1 3").ok  # counted at once: the votes are revealed
+    assert [s.votes for s in live.view().strategies] == [5]
+    assert live.undo().message == "undone: 2 votes for strategy 1"
+    assert [s.votes for s in live.view().strategies] == [3]
+
+
 def test_the_number_of_dots_is_the_formats(
     repertoire: Repertoire, clock: ManualClock, tmp_path: Path
 ) -> None:

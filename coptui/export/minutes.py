@@ -10,6 +10,7 @@ live session are marked interim.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from coptui import __version__
@@ -28,6 +29,7 @@ from coptui.export.markdown import (
     long_date,
     table,
 )
+from coptui.export.participation import participation_section
 from coptui.models import (
     Action,
     ActionStatus,
@@ -40,6 +42,7 @@ from coptui.models import (
     Session,
     SessionStatus,
 )
+from coptui.store.participants import Participation
 
 _NOTE_INDENT = "  "
 
@@ -56,8 +59,14 @@ def _builtin_format_titles() -> dict[str, str]:
     return {f.name: f.title for f in builtin_formats()}
 
 
-def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | None = None) -> str:
-    """The minutes of session `session_id`, from an index holding at least its slice."""
+def render_minutes(
+    index: RepertoireIndex,
+    session_id: int,
+    links: PageLinks | None = None,
+    participation: Sequence[Participation] = (),
+) -> str:
+    """The minutes of session `session_id`, from an index holding at least its slice, with a
+    participation table when `participation` (from `Repertoire.participation`) is given."""
     session = index.sessions[session_id]
     links = links or PageLinks(index)
     blocks: list[str] = []
@@ -81,6 +90,7 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
     blocks.extend(_carried_forward(index, session, links))
+    blocks.extend(participation_section(participation, links))
     blocks.append("---")
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "

@@ -26,7 +26,7 @@ from coptui.facilitation.tags import (
 )
 from coptui.facilitation.timer import PhaseTimer
 from coptui.facilitation.view import EntryResult, SessionView
-from coptui.formats import SessionFormat
+from coptui.formats import SessionFormat, shows_participation
 from coptui.models import (
     Command,
     CommandKind,
@@ -384,6 +384,8 @@ class LiveSession(EntryFiling, ParticipantsHost):
                     for p in self.session.phases
                 ),
                 abandoned=self.session.status is SessionStatus.ABANDONED,
+                participation=tuple(self.participation()) if shows_participation(self.session.format) else (),
+                member_names=dict(self.member_names),
             )
 
 
