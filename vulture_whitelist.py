@@ -38,6 +38,7 @@ _.control
 _.virtual_size
 _.no_wrap
 _.cursor_blink
+ALLOW_SELECT  # coptui/ui/widgets/story_view.py
 
 # html.parser calls these by name.
 _.handle_starttag

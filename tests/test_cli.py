@@ -209,7 +209,7 @@ def browse_as(db_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tup
         opened.append((repertoire.read_only, viewer))
         assert theme == "high-contrast"
 
-    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("coptui.cli.launch.run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as done:

@@ -21,13 +21,6 @@ from coptui.ui.render import block, plain, plain_str
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
-OUTCOME_MARK = {
-    "worked": "✓ worked",
-    "partly": "◐ partly",
-    "did_not_work": "✗ did not work",
-    "not_tried": "… not tried",
-}
-
 
 class PhaseWorkspace(VerticalScroll):
     app: CoptuiApp
@@ -216,7 +209,7 @@ class PhaseWorkspace(VerticalScroll):
             for report in view.reports:
                 line = Text("• ")
                 line.append_text(plain(report.member, style="bold"))
-                line.append(f" {OUTCOME_MARK[report.outcome.value]} ")
+                line.append(f" {report.outcome.marked} ")
                 line.append_text(plain(report.story, width=200))
                 parts.append(line)
         parts.extend(phase_notes(view.notes))
@@ -281,7 +274,7 @@ def matter_lines(matter: MatterArising, today: date) -> Table:
     table.add_column(no_wrap=True, justify="right")
     what = Text.assemble(plain(action.owner, style="bold"), " · ", plain(action.text))
     if matter.report is not None:
-        status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
+        status = Text(matter.report.outcome.marked, style="bold green")
     else:
         if action.due is not None and action.overdue_on(today):
             # Said in words too: colour alone is missed on a projector.
