@@ -393,6 +393,14 @@ def test_a_participants_journalled_keys_are_filed_and_the_facilitator_never_repl
     assert repertoire.notes(session=live.session_id)[-1].text == "from the journal"
 
 
+def test_settling_a_command_leaves_every_other_commit_flushed_to_disk(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    assert ben.perform(journalled(repertoire, "ben", CommandKind.ENTRY, "a check-in")).ok
+    assert not ben.perform(journalled(repertoire, "ben", CommandKind.PAUSE)).ok
+    assert repertoire.db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
 # -- private dot votes -----------------------------------------------------------------------
 
 

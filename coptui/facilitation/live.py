@@ -208,7 +208,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
         with self._lock:
             saved = self.session.model_copy(deep=True), self._state.copy()
             try:
-                with self.repertoire.transaction():
+                with self.repertoire.settling_transaction():
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
                     message = result.message if isinstance(result, EntryResult) else "the session closed"

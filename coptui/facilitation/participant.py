@@ -205,7 +205,7 @@ class Participant:
         """Carry out one journalled command and settle its journal row, in one transaction."""
         if command.id is None:
             raise ValueError("a command is carried out only once it is journalled")
-        with self._lock, self.repertoire.transaction():
+        with self._lock, self.repertoire.settling_transaction():
             result = self._carry_out(command)
             self.repertoire.settle_command(
                 command.id, filed=result.ok, message=result.message, at=self.clock.now()
