@@ -4,6 +4,7 @@
 command goes in a module of its own and is added here with one `cli.add_command` line.
 """
 
+from coptui.cli.backup import backup
 from coptui.cli.exporting import export, import_, schema
 from coptui.cli.meetings import abandon, formats, run, sessions
 from coptui.cli.members import init, members
@@ -13,6 +14,7 @@ from coptui.cli.root import cli, main
 from coptui.cli.serving import serve
 
 cli.add_command(abandon)
+cli.add_command(backup)
 cli.add_command(browse)
 cli.add_command(demo)
 cli.add_command(export)

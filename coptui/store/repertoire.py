@@ -12,6 +12,7 @@
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
   export_reads.py  the repertoire a slice at a time, for a folder export
+  backup.py     a checked copy of the live file (SQLite's online backup)
   participants.py  what participants write beside the facilitator: arrivals, entries, private dots
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
+from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
@@ -30,7 +32,9 @@ from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads, ParticipantStore):
+class Repertoire(
+    StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads, BackupStore, ParticipantStore
+):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod
