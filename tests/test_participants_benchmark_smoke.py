@@ -11,7 +11,7 @@ BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "participant
 
 def test_the_many_writers_benchmark_runs_and_files_every_entry() -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--participants", "3", "--bursts", "1"],
+        [sys.executable, str(BENCHMARK), "--participants", "3", "--bursts", "3"],
         capture_output=True,
         text=True,
         timeout=600,
