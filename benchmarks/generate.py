@@ -28,6 +28,7 @@ from coptui.models import (
     Outcome,
     PhaseKind,
     PhaseRun,
+    Practice,
     RepertoireDocument,
     ReportBack,
     Role,
@@ -146,6 +147,10 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
     sessions: list[Session] = []
     doc_cases: list[Case] = []
     strategies: list[Strategy] = []
+    # One strategy in three (the picked one of every third case) is a use of the practice
+    # its words name, shared across cases; the others are practices of their own, as the
+    # same idea written again unmerged.
+    practices: dict[str, Practice] = {}
     actions: list[Action] = []
     report_backs: list[ReportBack] = []
     notes: list[Note] = []
@@ -269,15 +274,24 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
             doc_cases.append(case)
             picked_strategy = None
             for k in range(3):
+                text = rng.choice(STRATEGIES)
+                practice = None
+                if (case_id + k) % 3 == 0:
+                    if text not in practices:
+                        practices[text] = Practice.trusted(
+                            {"id": len(practices) + 1, "name": text, "created_on": day}
+                        )
+                    practice = practices[text].id
                 strategy = Strategy.trusted(
                     {
                         "id": len(strategies) + 1,
                         "case": case_id,
                         "session": session_id,
                         "proposer": rng.choice(attendees),
-                        "text": rng.choice(STRATEGIES),
+                        "text": text,
                         "votes": rng.randint(0, 5),
                         "picked": k == 0,
+                        "practice": practice,
                     }
                 )
                 strategies.append(strategy)
@@ -329,6 +343,7 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
         members=members,
         sessions=sessions,
         cases=doc_cases,
+        practices=list(practices.values()),
         strategies=strategies,
         actions=actions,
         report_backs=report_backs,

@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import practices  # noqa: E402
 import ui  # noqa: E402
 from generate import write as generate_repertoire  # noqa: E402
 
@@ -255,6 +256,31 @@ def bench_import(db: Path, cases: int) -> Result:
     return Result("import (JSON → new file)", [cases / took], unit="cases/s")
 
 
+def bench_similar_cases(db: Path, repeat: int) -> Result:
+    samples, floor = practices.similar_cases(db, repeat)
+    result = Result("similar cases for a new case (store)", samples, floor=floor, target="≤ 50 ms p95")
+    result.met = Result._p95(samples) <= 50
+    return result
+
+
+def bench_practice_pages(db: Path, repeat: int) -> tuple[Result, Result]:
+    first, first_floor, pages, pages_floor = practices.practice_pages(db, repeat)
+    results = (
+        Result("practices ranked: first page (store)", first, floor=first_floor, target="≤ 50 ms p95"),
+        Result("practices ranked: further pages (store)", pages, floor=pages_floor, target="≤ 50 ms p95"),
+    )
+    for result in results:
+        result.met = Result._p95(result.samples) <= 50
+    return results
+
+
+def bench_practices_pane(db: Path, repeat: int) -> Result:
+    samples, floor = ui.practices_pane(db, repeat), ui.practices_pane_floor(db, repeat)
+    result = Result("Practices pane: first page on screen", samples, floor=floor, target="≤ 100 ms p95")
+    result.met = Result._p95(samples) <= 100
+    return result
+
+
 def table(results: list[Result]) -> str:
     header = ["benchmark", "median", "p95", "floor", "ratio", "target", ""]
     rows = [header, ["---"] * len(header), *(r.row() for r in results)]
@@ -284,6 +310,9 @@ def main() -> None:
         lambda: (bench_search_as_you_type(db, max(1, repeat // 5)),),
         lambda: bench_navigation(db, 10 * repeat),
         lambda: (bench_live_follow(db, repeat),),
+        lambda: (bench_similar_cases(db, repeat),),
+        lambda: bench_practice_pages(db, repeat),
+        lambda: (bench_practices_pane(db, repeat),),
         lambda: (bench_minutes(db, repeat),),
         lambda: (bench_repertoire_export(db, cases),),
         lambda: (bench_import(db, cases),),

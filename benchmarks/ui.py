@@ -230,13 +230,49 @@ def navigation_floor(stories: list[str]) -> tuple[list[float], list[float]]:
 
 def case_stories(db: Path, count: int) -> list[str]:
     """The text of the first `count` cases' stories, newest first as the case list shows them."""
+    from coptui.ui.refs import Ref, RefKind
     from coptui.ui.sources import Place, detail_for
-    from coptui.ui.widgets.paged_list import Ref
 
     with Repertoire.open(db, read_only=True) as repertoire:
         cases = repertoire.browse_cases(browsing.BrowseFilter(), limit=count)
         place = Place(section=Section.CASES)
-        return [detail_for(repertoire, Ref("case", case.id or 0), place).text for case in cases]
+        return [detail_for(repertoire, Ref(RefKind.CASE, case.id or 0), place).text for case in cases]
+
+
+# -- the Practices pane ----------------------------------------------------------------------
+
+
+def practices_pane(db: Path, repeat: int) -> list[float]:
+    """From the overview, going to the Practices pane until its first page of rows is on the list."""
+
+    async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
+        screen = _browser(app)
+        paged_list = screen.query_one("#list", PagedList)
+        samples = []
+        for _ in range(repeat):
+            screen.go_section(Section.OVERVIEW)
+            await _until(lambda: paged_list.total is not None and paged_list.current is not None)
+            began = time.perf_counter()
+            screen.go_section(Section.PRACTICES)
+            await _until(lambda: paged_list.total is not None and 0 in paged_list.pages)
+            samples.append((time.perf_counter() - began) * 1000)
+        return samples
+
+    return _run(db, drive)
+
+
+def practices_pane_floor(db: Path, repeat: int) -> list[float]:
+    """What the pane's worker reads from the store for that page: the count and the first 100 practices."""
+    from coptui.ui.widgets.paged_list import PAGE_SIZE
+
+    with Repertoire.open(db, read_only=True) as repertoire:
+        samples = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            repertoire.count_practices()
+            repertoire.practices(limit=PAGE_SIZE, offset=0)
+            samples.append((time.perf_counter() - began) * 1000)
+        return samples
 
 
 # -- live follow ----------------------------------------------------------------------------

@@ -89,10 +89,11 @@ def test_repertoire_folder_and_again(
 ) -> None:
     folder = tmp_path / "wiki"
     code, out, _ = run(capsys, "--db", str(db_path), "export", "repertoire", str(folder))
-    assert (code, out) == (0, f"Exported 10 pages to {folder} (10 written)\n")
+    # index, 2 sessions, 2 cases, 2 topics, 3 members and 2 practices
+    assert (code, out) == (0, f"Exported 12 pages to {folder} (12 written)\n")
     assert (folder / "index.md").is_file() and (folder / "members" / "cho.md").is_file()
     code, out, _ = run(capsys, "--db", str(db_path), "export", "repertoire", str(folder))
-    assert (code, out) == (0, f"Exported 10 pages to {folder} (0 written)\n")
+    assert (code, out) == (0, f"Exported 12 pages to {folder} (0 written)\n")
 
 
 def test_repertoire_into_a_file_or_a_read_only_folder(

@@ -300,7 +300,9 @@ def test_minutes_read_in_a_few_queries_whatever_the_size(repertoire: Repertoire,
         statements = count_queries(opened)
         minutes(opened, session_id)
         counts.append(len(statements))
-    assert max(counts) <= 19, counts  # three of them for the participation table
+    # The practices behind the strategies, with their track records across the repertoire: one
+    # more; who contributed how much, for the participation table: three more.
+    assert max(counts) <= 20, counts
 
 
 def test_minutes_are_reproducible(demo: Repertoire) -> None:
@@ -344,13 +346,32 @@ def test_repertoire_folder_has_a_page_per_item_and_links_that_resolve(
     folder = tmp_path / "wiki"
     done = export_repertoire(demo, folder)
     document = demo.dump()
-    expected = 1 + len(document.sessions) + len(document.cases) + len(document.topics) + len(document.members)
+    expected = (
+        1
+        + len(document.sessions)
+        + len(document.cases)
+        + len(document.topics)
+        + len(document.members)
+        + len(document.practices)
+    )
     assert done.pages == done.written == expected
     assert len(list(folder.rglob("*.md"))) == expected
     assert (folder / "cases" / "0001-forty-pages-a-night-from-the-integration-engine.md").is_file()
     assert (folder / "sessions" / "0004-2026-08-12-peer-assist-st-aldhelms-data-centre-move.md").is_file()
     assert (folder / "members" / "ana.md").exists() and (folder / "topics" / "alerting.md").exists()
-    assert assert_links_resolve(folder) > 500
+    assert assert_links_resolve(folder) > 600
+    # A practice and the cases it was used on link to each other.
+    practice = folder / "practices" / "0001-route-what-isnt-urgent-to-a-ticket-queue-not-the-pager.md"
+    page = parse(practice.read_text(encoding="utf-8"))
+    linked = sorted({link for link in page.links if link.startswith("../cases/")})
+    assert linked == [
+        "../cases/0001-forty-pages-a-night-from-the-integration-engine.md",
+        "../cases/0007-alert-storms-at-the-start-of-every-live-event.md",
+        "../cases/0012-300-alerts-a-week-and-four-of-them-matter.md",
+    ]
+    for case in linked:
+        back = parse((practice.parent / case).read_text(encoding="utf-8")).links
+        assert f"../practices/{practice.name}" in back
     index = parse((folder / "index.md").read_text(encoding="utf-8"))
     assert [h for h in index.headings if h[0] == 2] == [
         (2, "Sessions"),
@@ -439,8 +460,9 @@ def test_folder_export_reads_in_a_few_queries_whatever_the_size(
         export_repertoire(opened, tmp_path / f"wiki{i}")
         counts.append(len(statements))
     # A slice of each kind of page, and the outline for the index: the same few queries
-    # for both, as long as each kind fits one slice (see coptui.store.export_reads).
-    assert counts[0] == counts[1] <= 60, counts
+    # for both, as long as each kind fits one slice (see coptui.store.export_reads); the
+    # practices' pages and the records of the practices that other pages name take ten.
+    assert counts[0] == counts[1] <= 70, counts
 
 
 def test_members_topics_and_cases_cross_link(repertoire: Repertoire, tmp_path: Path) -> None:

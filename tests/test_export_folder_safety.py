@@ -108,7 +108,7 @@ def test_a_list_naming_files_elsewhere_or_changed_since_removes_none_of_them(
         main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
     out, err = capsys.readouterr()
     assert exited.value.code == 0
-    assert out.startswith(f"Exported 10 pages to {wiki} (")
+    assert out.startswith(f"Exported 12 pages to {wiki} (")
     assert err.startswith("coptui: kept 3 pages that an earlier export wrote but that changed since")
     assert f"cases/{page.name}" in err and "cases/draft.md" in err
     assert tree(outside) == around

@@ -54,6 +54,7 @@ def test_the_streamed_export_writes_the_bytes_written_before(
             "SESSIONS_PER_SLICE",
             "MEMBERS_PER_SLICE",
             "CASES_PER_TOPIC_SLICE",
+            "PRACTICES_PER_SLICE",
         ):
             monkeypatch.setattr(export_reads, constant, slice_size)
     with opened(name, tmp_path, repertoire_templates) as repertoire:

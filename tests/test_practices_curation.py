@@ -150,12 +150,19 @@ def test_the_cli_lists_shows_and_curates(db_path: Path) -> None:
     assert invoke(db_path, "list", "--limit", "1").stderr == "Listed 1–1 of 2; more with --offset 1\n"
     shown = invoke(db_path, "show", "1")
     assert shown.exit_code == 0
-    assert shown.stdout.splitlines()[:3] == [
+    assert shown.stdout.splitlines()[:4] == [
         "Practice 1: Route low-urgency alerts to tickets",
         "First used 2026-10-01; 1 use.",
-        "Track record: tried once: 1 worked, 0 partly, 0 did not work; tried on 1 case; evidence 0.21.",
+        "Track record: tried once: 1 worked, 0 partly, 0 did not work.",
+        "Tried on 1 case; evidence 0.21 of 1.",
     ]
-    assert "    lesson: Most pages were not urgent." in shown.stdout.splitlines()
+    lines = shown.stdout.splitlines()
+    assert lines[5:8] == [
+        "Uses",
+        "  case 1 'Alert fatigue at night', reported",
+        "    strategy 1 at 'October clinic', 2026-10-01: ✓1 ◐0 ✗0",
+    ]
+    assert "    lesson: Most pages were not urgent." in lines
     renamed = invoke(db_path, "rename", "2", "Review [alerts] *weekly* |on-call| 🔔\x1b[31m")
     assert renamed.exit_code == 0
     assert renamed.stderr == (

@@ -111,6 +111,9 @@ def test_a_strategy_reuses_a_practice_and_its_record_counts_every_case(repertoir
     assert (second.session_title, second.session_date, second.case_status) == (None, None, "reported")
     assert [r.outcome for r in story.report_backs] == ["worked", "partly", "did_not_work", "not_tried"]
     assert story.report_backs[0].lesson == "Most pages were not urgent."
+    latest = repertoire.practice_story(1, limit=1)
+    assert [u.case_title for u in latest.uses] == ["Pager storms at the weekend"]
+    assert [r.outcome for r in latest.report_backs] == ["not_tried"] and latest.practice.uses == 2
 
 
 def test_a_new_strategy_is_a_new_practice_named_by_its_text(repertoire: Repertoire) -> None:
@@ -136,8 +139,10 @@ def test_reusing_a_practice_that_does_not_exist_changes_nothing(repertoire: Repe
 def test_taking_back_a_strategy_takes_its_new_practice_but_never_a_shared_one(repertoire: Repertoire) -> None:
     own = repertoire.add_strategy(Strategy(case=2, proposer="ana", text="Own idea"))
     reuse = repertoire.add_strategy(Strategy(case=2, proposer="ana", text="Again", practice=2))
+    assert repertoire.practice_records([2])[2].uses == 2
     repertoire.delete_strategy(own.id or 0)
     repertoire.delete_strategy(reuse.id or 0)
+    assert repertoire.practice_records([2])[2].uses == 1
     assert (
         repertoire.count_practices() == 2
         and repertoire.practice(2).name == "Weekly alert review with on-call"

@@ -16,6 +16,7 @@ READ_ONLY_COMMANDS = [
     "Go to Overview",
     "Go to Cases",
     "Go to Strategies",
+    "Go to Practices",
     "Go to Sessions",
     "Go to Members",
     "Go to Topics",

@@ -142,6 +142,7 @@ async def test_a_whole_session_from_the_home_screen_by_keystrokes(db_path: Path)
             (None, NoteKind.NOTE, "Tried retries"),
             (None, NoteKind.DECISION, "Revisit"),
         ]
+        assert session.id is not None
         (case,) = repertoire.session_cases(session.id)
         assert (case.presenter, case.title, case.context, case.question, case.topics) == (
             "ben",

@@ -6,6 +6,7 @@ what they changed; a refusal is one line on stderr, exit status 1, and nothing c
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -55,11 +56,13 @@ def practices_list(obj: Context, limit: int, offset: int) -> None:
     if not found:
         click.echo("No practices here; each strategy filed starts one.", err=True)
         return
+    # The name takes what is left of the terminal's width, so each practice is one line.
+    width = max(20, shutil.get_terminal_size((120, 24)).columns - 42)
     click.echo(f"{'id':>5}  {'evidence':>8}  {'record':<14}  {'cases':>5}  name")
     for each in found:
         click.echo(
             f"{each.practice.id:>5}  {each.evidence:>8.2f}  {each.record.marks():<14}  {each.cases:>5}  "
-            f"{one_line(each.practice.name, 80)}"
+            f"{one_line(each.practice.name, width)}"
         )
     shown = offset + len(found)
     if shown < total:
@@ -76,28 +79,29 @@ def practices_show(obj: Context, practice_id: int) -> None:
     found = story.practice
     click.echo(f"Practice {practice_id}: {one_line(found.practice.name)}")
     click.echo(f"First used {found.practice.created_on}; {plural(found.uses, 'use')}.")
-    click.echo(
-        f"Track record: {found.record.summary()}; tried on {plural(found.cases, 'case')}; "
-        f"evidence {found.evidence:.2f}."
-    )
+    click.echo(f"Track record: {found.record.summary()}.")
+    click.echo(f"Tried on {plural(found.cases, 'case')}; evidence {found.evidence:.2f} of 1.")
     click.echo("")
-    click.echo("Uses")
+    shown = len(story.uses)
+    click.echo("Uses" if shown == found.uses else f"Uses (the latest {shown} of {found.uses:,})")
     for use in story.uses:
-        session = (
-            f", {one_line(use.session_title or '', 40)} ({use.session_date})" if use.session_title else ""
-        )
-        status = use.case_status.value.replace("_", " ")
+        session = f" at {one_line(use.session_title, 40)!r}" if use.session_title else ""
+        click.echo(f"  case {use.strategy.case} {one_line(use.case_title, 70)!r}, {use.case_status.label}")
         click.echo(
-            f"  strategy {use.strategy.id} · case {use.strategy.case} {one_line(use.case_title, 60)!r} "
-            f"({use.case_opened_on}, {status}{session}) · {use.record.marks()}"
+            f"    strategy {use.strategy.id}{session}, {use.session_date or use.case_opened_on}: "
+            f"{use.record.marks()}"
         )
         if use.strategy.text != found.practice.name:
-            click.echo(f"    as: {one_line(use.strategy.text, 100)}")
+            click.echo(f"    as proposed: {one_line(use.strategy.text, 100)}")
     if story.report_backs:
         click.echo("")
-        click.echo("Report-backs")
+        reported = found.record.tried + found.record.not_tried
+        told = len(story.report_backs)
+        click.echo(
+            "Report-backs" if told == reported else f"Report-backs (the latest {told} of {reported:,})"
+        )
     for report in story.report_backs:
-        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.value.replace('_', ' ')}")
+        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.label}")
         if report.story:
             click.echo(f"    story: {one_line(report.story, 200)}")
         if report.lesson:

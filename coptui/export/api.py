@@ -41,7 +41,7 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    index = RepertoireIndex(repertoire.session_slice(session_id))
+    index = RepertoireIndex(*repertoire.with_practice_records(repertoire.session_slice(session_id)))
     shown = shows_participation(index.sessions[session_id].format)
     text = render_minutes(
         index, session_id, participation=repertoire.participation(session_id) if shown else ()

@@ -41,7 +41,7 @@ MANIFEST = ".coptui-export"
 # The pages written so far by an export under way; left behind, it marks an interrupted one.
 JOURNAL = ".coptui-export.journal"
 # What an export may have written: only such names are ever removed from a folder.
-SUBFOLDERS = ("cases", "sessions", "topics", "members")
+SUBFOLDERS = ("cases", "sessions", "topics", "members", "practices")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 

@@ -15,12 +15,14 @@ from coptui.models import (
     Case,
     Member,
     Note,
+    Practice,
     RepertoireDocument,
     ReportBack,
     Session,
     Strategy,
     Topic,
 )
+from coptui.store.browsing import TrackRecord
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -38,7 +40,9 @@ def _group(items: Iterable[T], key: Callable[[T], K | None]) -> dict[K, list[T]]
 class RepertoireIndex:
     """Items by id and grouped by what they belong to; each list keeps the document's order."""
 
-    def __init__(self, document: RepertoireDocument) -> None:
+    def __init__(
+        self, document: RepertoireDocument, practice_records: dict[int, TrackRecord] | None = None
+    ) -> None:
         self.document = document
         self.community = document.community
         self.members: dict[str, Member] = {m.handle: m for m in document.members}
@@ -47,6 +51,9 @@ class RepertoireIndex:
         self.cases: dict[int, Case] = {c.id: c for c in document.cases if c.id is not None}
         self.strategies: dict[int, Strategy] = {s.id: s for s in document.strategies if s.id is not None}
         self.actions: dict[int, Action] = {a.id: a for a in document.actions if a.id is not None}
+        self.practices: dict[int, Practice] = {p.id: p for p in document.practices if p.id is not None}
+        # Given when the document is a slice of the repertoire (minutes), which holds only part of them.
+        self._practice_records = practice_records
 
         self.cases_by_session = _group(document.cases, lambda c: c.session)
         self.cases_by_presenter = _group(document.cases, lambda c: c.presenter)
@@ -57,6 +64,7 @@ class RepertoireIndex:
         self.strategies_by_case = _group(document.strategies, lambda s: s.case)
         self.strategies_by_session = _group(document.strategies, lambda s: s.session)
         self.strategies_by_proposer = _group(document.strategies, lambda s: s.proposer)
+        self.strategies_by_practice = _group(document.strategies, lambda s: s.practice)
         self.actions_by_case = _group(document.actions, lambda a: a.case)
         self.actions_by_strategy = _group(document.actions, lambda a: a.strategy)
         self.actions_by_session = _group(document.actions, lambda a: a.session)
@@ -72,6 +80,18 @@ class RepertoireIndex:
         for session in document.sessions:
             for handle in session.attendees:
                 self.sessions_by_member[handle].append(session)
+
+    def practice_record(self, practice_id: int) -> TrackRecord:
+        """What was reported whenever a practice was tried, on any case."""
+        if self._practice_records is None:
+            self._practice_records = defaultdict(TrackRecord)
+            for report in self.document.report_backs:
+                action = self.actions.get(report.action or 0)
+                strategy = self.strategies.get(action.strategy or 0) if action else None
+                if strategy is not None and strategy.practice is not None:
+                    record = self._practice_records[strategy.practice]
+                    setattr(record, report.outcome.value, getattr(record, report.outcome.value) + 1)
+        return self._practice_records.get(practice_id) or TrackRecord()
 
     def name(self, handle: str | None) -> str:
         """A member's name as people say it; the handle if the member is not known."""

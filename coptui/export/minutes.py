@@ -28,6 +28,7 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.participation import participation_section
+from coptui.export.practices import strategy_practice
 from coptui.models import (
     Action,
     ActionStatus,
@@ -287,7 +288,7 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
             votes = plural(strategy.votes, "vote")
             items.append(
                 f"- {picked}{escape.block(strategy.text, indent=_NOTE_INDENT)} "
-                f"*({links.member(strategy.proposer)}, {votes})*"
+                f"*({links.member(strategy.proposer)}, {votes}){strategy_practice(index, strategy, links)}*"
             )
         blocks.append("**Strategies proposed:**\n\n" + "\n".join(items))
     notes = [n for n in index.notes_by_case.get(case.id or 0, []) if n.session == sid]

@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 
-from coptui.models import Case, Session
+from coptui.models import Case, Practice, Session
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile("['\u2019]")
@@ -37,6 +37,10 @@ def _numbered(number: int, *parts: str) -> str:
 
 def case_path(case: Case) -> str:
     return "cases/" + _numbered(case.id or 0, slug(case.title))
+
+
+def practice_path(practice: Practice) -> str:
+    return "practices/" + _numbered(practice.id or 0, slug(practice.name))
 
 
 def session_path(session: Session) -> str:

@@ -22,6 +22,7 @@ from coptui.export.markdown import (
     table,
 )
 from coptui.export.minutes import ActionRegister, render_minutes
+from coptui.export.practices import practice_pages, strategy_practice
 from coptui.models import (
     ActionStatus,
     Case,
@@ -46,6 +47,7 @@ INDEX = "index.md"
 def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
     """Every page of the export from a whole repertoire in memory, with its path in the folder."""
     doc = index.document
+    yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
         [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index)],
         [index],
@@ -58,9 +60,12 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
 def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
     """Every page of the export, read from the store a slice at a time, the index page last."""
 
+    for practices in reads.practice_slices():
+        index = RepertoireIndex(practices)
+        yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
-        ((ids, RepertoireIndex(doc)) for ids, doc in reads.session_slices()),
-        (RepertoireIndex(doc) for doc in reads.case_slices()),
+        ((ids, RepertoireIndex(*reads.with_practice_records(doc))) for ids, doc in reads.session_slices()),
+        (RepertoireIndex(*reads.with_practice_records(doc)) for doc in reads.case_slices()),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()),
         ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()),
         reads.outline,
@@ -307,7 +312,8 @@ def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
         blocks.append(
             "\n".join(
                 f"- {'**Picked:** ' if s.picked else ''}{escape.block(s.text, indent='  ')} "
-                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}*"
+                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}"
+                f"{strategy_practice(index, s, links)}*"
                 for s in strategies
             )
         )

@@ -400,7 +400,7 @@ class EntryFiling(ABC):
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
         if entry.resolves_case:
             what += ", the case resolved"
-        return self._remember(f"{what} from @{member} ({entry.outcome.value.replace('_', ' ')})", revert)
+        return self._remember(f"{what} from @{member} ({entry.outcome.label})", revert)
 
     def _file_absent(self, entry: AbsentEntry) -> EntryResult:
         session = self.session

@@ -5,7 +5,6 @@ Reads for coptui.export are kept together here: a few queries each, never one pe
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -107,8 +106,8 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         The session itself; its notes, the strategies and actions filed in it, and the
         report-backs given in it; the cases all of those are about (with every strategy
         of a case first presented here); the earlier actions reported on and the
-        strategies they tried, with the practices those strategies are uses of; the sessions
-        those cases and actions came from; and the community, members and topics for names.
+        strategies they tried; the sessions those cases and actions came from; and the
+        community, members and topics for names (`with_practice_records` adds the practices).
         """
         sessions = self._sessions_from_rows(
             self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
@@ -144,7 +143,6 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
             [session_id, session_id, *strategy_ids],
         )
-        practice_ids = json.dumps(sorted({s.practice for s in strategies if s.practice is not None}))
         earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
         earlier -= {None, session_id}
         other_sessions = self._sessions_from_rows(
@@ -160,12 +158,6 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             members=self.members(),
             sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
             cases=self._cases_from_rows(case_rows),
-            practices=self._items(
-                Practice,
-                f"SELECT {COLUMNS[Practice]} FROM practices WHERE id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY id",
-                [practice_ids],
-            ),
             strategies=strategies,
             actions=actions,
             report_backs=report_backs,

@@ -27,8 +27,8 @@ from coptui.models import (
     Topic,
 )
 from coptui.store.base import guarded
-from coptui.store.cases import CaseStore
 from coptui.store.community import CommunityStore
+from coptui.store.practice_export import PRACTICES_PER_SLICE, PracticeExportReads
 from coptui.store.rows import COLUMNS
 from coptui.store.sessions import SessionStore
 
@@ -70,7 +70,7 @@ class Outline(NamedTuple):
     topic_cases: dict[str, int]
 
 
-class ExportReads(CaseStore, SessionStore, CommunityStore):
+class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
     """Slices of the repertoire for the pages of a folder export."""
 
     def _slice(self, common: RepertoireDocument, **lists: Sequence[Any]) -> RepertoireDocument:
@@ -150,6 +150,13 @@ class ExportReads(CaseStore, SessionStore, CommunityStore):
                 span,
             ),
         )
+
+    def practice_slices(self, size: int | None = None) -> Iterator[RepertoireDocument]:
+        """The practices in runs of `size`, each with its uses, their cases and what was reported."""
+        common, after = self._common(), 0
+        while ids := self._practice_ids(after, size or PRACTICES_PER_SLICE):
+            after = ids[-1]
+            yield self._practice_slice(common, ids[0], ids[-1])
 
     @guarded
     def _session_run(self, after: tuple[str, int], limit: int) -> list[tuple[str, int]]:

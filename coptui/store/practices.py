@@ -7,9 +7,10 @@ case's title, context and question, with a boost for each topic they share.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -30,7 +31,8 @@ TEXT_WEIGHTS = {"title": 3.0, "context": 1.0, "question": 1.5}
 TOPIC_BOOST = 2.0
 # Only the newest matches of a case's words are scored: a common word matches a large
 # share of a big repertoire, and the recent cases are the ones a member can still ask about.
-SIMILAR_WINDOW = 2000
+# Scoring costs about 10 ms a thousand at 100,000 cases (see benchmarks/README.md).
+SIMILAR_WINDOW = 1000
 # The words of a case that are looked for, title first: a long context adds little beyond these.
 MAX_SIMILAR_WORDS = 16
 
@@ -45,14 +47,16 @@ _STOP_WORDS = frozenset(
     of off on once only or other our ours out over own same she should so some such than that the
     their theirs them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours
-    also always another anyone anything back get gets got go goes going know like make makes
+    always another anyone anything back get gets got go goes going know like make makes
     many much need needs never one people put really right say see still take thing things
     think try tried us use used want way ways week well without work
     """
     )
 )
 
-_PRACTICE_COLUMNS = "id, name, created_on, worked, partly, did_not_work, not_tried, evidence"
+# How many of its latest uses and report-backs a practice's story tells.
+STORY_LIMIT = 50
+_PRACTICE_COLUMNS = "id, name, created_on, worked, partly, did_not_work, not_tried, evidence, uses, cases"
 # Best evidence first; among equals the most tried, then the oldest. `practices_ranked` indexes it.
 _RANKED = "evidence DESC, worked + partly + did_not_work DESC, id"
 
@@ -138,43 +142,31 @@ class PracticeStore(CaseStore):
         return {record.practice.id or 0: record for record in self._records(rows)}
 
     def _records(self, rows: list[dict[str, Any]]) -> list[PracticeRecord]:
-        """Records for practice rows, in their order: uses and cases tried counted in one query."""
-        if not rows:
-            return []
-        counts = {
-            row[0]: (row[1], row[2])
-            for row in self.db.execute(
-                "SELECT s.practice_id, count(DISTINCT s.id), "
-                "count(DISTINCT CASE WHEN r.outcome <> 'not_tried' THEN s.case_id END) "
-                "FROM strategies s LEFT JOIN actions a ON a.strategy_id = s.id "
-                "LEFT JOIN report_backs r ON r.action_id = a.id "
-                "WHERE s.practice_id IN (SELECT value FROM json_each(?)) GROUP BY s.practice_id",
-                [json.dumps([row["id"] for row in rows])],
-            )
-        }
+        """Records for practice rows (of `_PRACTICE_COLUMNS`), in their order."""
         read = reader(Practice, tuple(COLUMNS[Practice].split(", ")))
-        records = []
-        for row in rows:
-            uses, cases = counts.get(row["id"], (0, 0))
-            records.append(
-                PracticeRecord(
-                    practice=read((row["id"], row["name"], row["created_on"])),
-                    record=TrackRecord(
-                        worked=row["worked"],
-                        partly=row["partly"],
-                        did_not_work=row["did_not_work"],
-                        not_tried=row["not_tried"],
-                    ),
-                    cases=cases,
-                    uses=uses,
-                    evidence=row["evidence"],
-                )
+        return [
+            PracticeRecord(
+                practice=read((row["id"], row["name"], row["created_on"])),
+                record=TrackRecord(
+                    worked=row["worked"],
+                    partly=row["partly"],
+                    did_not_work=row["did_not_work"],
+                    not_tried=row["not_tried"],
+                ),
+                cases=row["cases"],
+                uses=row["uses"],
+                evidence=row["evidence"],
             )
-        return records
+            for row in rows
+        ]
 
     @guarded
-    def practice_story(self, practice_id: int) -> PracticeStory:
-        """A practice's record, each use of it (oldest case first), and every report-back on it."""
+    def practice_story(self, practice_id: int, *, limit: int | None = STORY_LIMIT) -> PracticeStory:
+        """A practice's record, its uses (oldest case first) and the report-backs on it (oldest first).
+
+        Of a practice used on thousands of cases, the latest `limit` uses and report-backs:
+        a story is read by a person, and its record counts them all.
+        """
         records = self.practice_records([practice_id])
         if practice_id not in records:
             raise no_practice(practice_id)
@@ -184,9 +176,9 @@ class PracticeStore(CaseStore):
             "c.status AS case_status, ss.title AS session_title, ss.date AS session_date "
             "FROM strategies s JOIN cases c ON c.id = s.case_id "
             "LEFT JOIN sessions ss ON ss.id = s.session_id "
-            "WHERE s.practice_id = ? ORDER BY c.opened_on, s.id",
-            [practice_id],
-        )
+            "WHERE s.practice_id = ? ORDER BY c.opened_on DESC, s.id DESC LIMIT ?",
+            [practice_id, -1 if limit is None else limit],
+        )[::-1]
         track = self._strategy_track_records([row["id"] for row in rows])
         strategy_fields = COLUMNS[Strategy].split(", ")
         uses = [
@@ -204,12 +196,15 @@ class PracticeStore(CaseStore):
         report_columns = ", ".join(f"r.{column}" for column in COLUMNS[ReportBack].split(", "))
         cursor = self.db.execute(
             f"SELECT {report_columns} FROM report_backs r JOIN actions a ON a.id = r.action_id "
-            "JOIN strategies s ON s.id = a.strategy_id WHERE s.practice_id = ? ORDER BY r.reported_on, r.id",
-            [practice_id],
+            "JOIN strategies s ON s.id = a.strategy_id WHERE s.practice_id = ? "
+            "ORDER BY r.reported_on DESC, r.id DESC LIMIT ?",
+            [practice_id, -1 if limit is None else limit],
         )
         read = reader(ReportBack, tuple(COLUMNS[ReportBack].split(", ")))
         return PracticeStory(
-            practice=records[practice_id], uses=uses, report_backs=[read(row) for row in cursor.fetchall()]
+            practice=records[practice_id],
+            uses=uses,
+            report_backs=[read(row) for row in cursor.fetchall()][::-1],
         )
 
     def _strategy_track_records(self, strategy_ids: list[int]) -> dict[int, TrackRecord]:
@@ -293,31 +288,36 @@ class PracticeStore(CaseStore):
         for case_id, count in shared.items():
             relevance[case_id] = relevance.get(case_id, 0.0) + TOPIC_BOOST * count
         relevance.pop(exclude or 0, None)
-        best = sorted(relevance, key=lambda case_id: (-relevance[case_id], -case_id))[:limit]
+        # Most alike first; of two as alike, the newer.
+        best = [
+            case_id for case_id, _ in heapq.nlargest(limit, relevance.items(), key=lambda item: item[::-1])
+        ]
         return self._similar(best, relevance, shared)
 
     def _shared_topics(self, topics: list[str], candidates: list[int], most: int) -> dict[int, int]:
-        """How many of `topics` each candidate shares, and the `most` cases that share the most."""
+        """How many of `topics` each candidate shares; and, of the newest `SIMILAR_WINDOW` cases
+        on each topic, the `most` that share the most."""
         if not topics:
             return {}
-        topic_list = json.dumps(topics)
+        topic_list = json.dumps(sorted(set(topics)))
         shared = dict(
             self.db.execute(
-                "SELECT case_id, count(*) FROM case_topics "
-                "WHERE topic IN (SELECT value FROM json_each(:topics)) "
-                "AND case_id IN (SELECT value FROM json_each(:cases)) GROUP BY case_id",
+                "SELECT c.value, count(*) FROM json_each(:cases) AS c "
+                "JOIN case_topics t ON t.case_id = c.value "
+                "WHERE t.topic IN (SELECT value FROM json_each(:topics)) GROUP BY c.value",
                 {"topics": topic_list, "cases": json.dumps(candidates)},
             ).fetchall()
         )
-        shared.update(
-            self.db.execute(
-                "SELECT case_id, count(*) AS n FROM case_topics "
-                "WHERE topic IN (SELECT value FROM json_each(?)) "
-                "GROUP BY case_id ORDER BY n DESC, case_id DESC LIMIT ?",
-                [topic_list, most],
-            ).fetchall()
-        )
-        return shared
+        on_topics: Counter[int] = Counter()
+        for topic in json.loads(topic_list):
+            on_topics.update(
+                row[0]
+                for row in self.db.execute(
+                    "SELECT case_id FROM case_topics WHERE topic = ? ORDER BY case_id DESC LIMIT ?",
+                    [topic, SIMILAR_WINDOW],
+                )
+            )
+        return {**dict(on_topics.most_common(most)), **shared}
 
     def _similar(
         self, case_ids: list[int], relevance: dict[int, float], shared: dict[int, int]

@@ -11,6 +11,7 @@
   documents.py  the whole repertoire as a document: dump, load, a session's slice
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
+  practice_browse.py  the cases a practice was tried on, what has worked for a case
   export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
   participants.py  what participants write beside the facilitator: arrivals, entries, private dots
@@ -27,13 +28,21 @@ from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
 from coptui.store.participants import ParticipantStore
+from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
 class Repertoire(
-    StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads, BackupStore, ParticipantStore
+    StoryStore,
+    UndoStore,
+    PracticeCurationStore,
+    PracticeBrowseStore,
+    DocumentStore,
+    ExportReads,
+    BackupStore,
+    ParticipantStore,
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 

@@ -345,14 +345,18 @@ def own_practice_for_each_strategy(db: Database) -> None:
 
 
 # A practice's track record, counted again from the report-backs on the actions taken under
-# its strategies, and its evidence score from that, for the practices `{practices}` selects.
+# its strategies, with its uses, the cases it was tried on, and its evidence score from
+# that, for the practices `{practices}` selects.
 RECOUNT_PRACTICES = (
     "UPDATE practices SET "
     "worked = coalesce(t.worked, 0), partly = coalesce(t.partly, 0), "
-    "did_not_work = coalesce(t.did_not_work, 0), not_tried = coalesce(t.not_tried, 0) "
+    "did_not_work = coalesce(t.did_not_work, 0), not_tried = coalesce(t.not_tried, 0), "
+    "uses = t.uses, cases = t.cases "
     "FROM (SELECT p.id AS practice_id, "
     "sum(r.outcome = 'worked') AS worked, sum(r.outcome = 'partly') AS partly, "
-    "sum(r.outcome = 'did_not_work') AS did_not_work, sum(r.outcome = 'not_tried') AS not_tried "
+    "sum(r.outcome = 'did_not_work') AS did_not_work, sum(r.outcome = 'not_tried') AS not_tried, "
+    "count(DISTINCT s.id) AS uses, "
+    "count(DISTINCT CASE WHEN r.outcome <> 'not_tried' THEN s.case_id END) AS cases "
     "FROM practices p LEFT JOIN strategies s ON s.practice_id = p.id "
     "LEFT JOIN actions a ON a.strategy_id = s.id LEFT JOIN report_backs r ON r.action_id = a.id "
     "WHERE p.id IN ({practices}) GROUP BY p.id) AS t "
@@ -387,7 +391,8 @@ def _practices(db: Database) -> None:
     record (every report-back on an action taken under any of its strategies) and its
     evidence score (see `evidence_sql`), counted again by triggers whenever a
     report-back, an action's strategy or a strategy's practice changes, so every writer
-    keeps them right and the ranked list reads from an index. A practice is searched by
+    keeps them right and the ranked list reads a page from an index, each practice's
+    uses and the cases it was tried on with it. A practice is searched by
     its name through a search index of the form sqlite-utils and Datasette find.
     """
     db.execute(
@@ -400,7 +405,9 @@ def _practices(db: Database) -> None:
             partly INTEGER NOT NULL DEFAULT 0,
             did_not_work INTEGER NOT NULL DEFAULT 0,
             not_tried INTEGER NOT NULL DEFAULT 0,
-            evidence REAL NOT NULL DEFAULT 0
+            evidence REAL NOT NULL DEFAULT 0,
+            uses INTEGER NOT NULL DEFAULT 0,
+            cases INTEGER NOT NULL DEFAULT 0
         )
         """
     )
@@ -426,6 +433,8 @@ def _practices(db: Database) -> None:
             "SELECT practice_id FROM strategies WHERE id IN (old.strategy_id, new.strategy_id)",
         ),
         ("strategies_practice_au", "UPDATE OF practice_id ON strategies", "old.practice_id, new.practice_id"),
+        ("strategies_practice_ai", "INSERT ON strategies", "new.practice_id"),
+        ("strategies_practice_recount_ad", "DELETE ON strategies", "old.practice_id"),
     ]
     for name, event, practices in triggers:
         db.execute(_recount_trigger(name, event, practices))

@@ -1,12 +1,12 @@
 """The coptui Textual app: it holds the open repertoire and wires the screens together.
 
 Data flows one way. Screens ask for data in thread workers (`@work(thread=True)`)
-that call the store (or the live-session engine) and return models; workers never
-touch widgets. Each screen's `on_worker_state_changed` puts results on screen and
-hands errors to `report_error`, so a failed query (a damaged file, a full disk) is a
-notification and never takes the app down: every thread worker says
-`exit_on_error=False`, or Textual would, and `Worker.StateChanged` reaches only the
-worker's own screen or widget, never the app.
+that call the store (or the live-session engine) and return a typed message; workers
+never touch widgets. `Worker.StateChanged` reaches only the worker's own screen or
+widget, never the app: there `post_result` (ui/worker_results.py) posts the message to
+an `@on` handler of its own, and hands errors to `report_error`, so a failed query (a
+damaged file, a full disk) is a notification and never takes the app down: every
+thread worker says `exit_on_error=False`, or Textual would.
 """
 
 from __future__ import annotations

@@ -54,6 +54,9 @@ class BrowserCommands(Provider):
             ),
             ("edit_member", "Edit member", "Rename the member, or mark them as having left (e)"),
             ("add_member", "Add member", "A new member of the community (+)"),
+            ("rename_practice", "Rename practice", "Give this practice a new name (e)"),
+            ("merge_practice", "Merge practice", "Merge it into another; their records combine (m)"),
+            ("split_strategy", "Split strategy off", "Make a strategy a practice of its own again (u)"),
         ):
             if screen.check_action(action, ()):
                 found.append((name, help_text, getattr(screen, f"action_{action}")))

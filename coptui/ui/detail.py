@@ -16,8 +16,8 @@ from enum import Enum
 from textual.content import Content
 from textual.style import Style
 
+from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain_str
-from coptui.ui.widgets.paged_list import Ref
 
 # A piece of a line: a `str` is drawn as it is, a `Content` with its styles and links.
 Part = str | Content
@@ -93,14 +93,14 @@ class Detail:
         return Content.styled(plain_str(label), Style.from_meta({"@click": f"link({ref.href!r})"}))
 
     def member(self, handle: str) -> Content:
-        return self.link(f"@{handle}", Ref("member", handle), describe=f"member: @{plain_str(handle)}")
+        return self.link(f"@{handle}", Ref(RefKind.MEMBER, handle), describe=f"member: @{plain_str(handle)}")
 
     def session(self, session_id: int | None, title: str = "") -> Part:
         if session_id is None:
             return "outside a session"
-        return self.link(title or f"session {session_id}", Ref("session", session_id))
+        return self.link(title or f"session {session_id}", Ref(RefKind.SESSION, session_id))
 
     def case(self, case_id: int | None, title: str = "") -> Part:
         if case_id is None:
             return "no case"
-        return self.link(title or f"case {case_id}", Ref("case", case_id))
+        return self.link(title or f"case {case_id}", Ref(RefKind.CASE, case_id))

@@ -39,8 +39,8 @@ from coptui.store.browsing import (
     TopicSummary,
 )
 from coptui.ui.detail import Detail, Part, em, key, strong
+from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import block_str, plain_str
-from coptui.ui.widgets.paged_list import Ref
 
 # The legend of a track record's marks, in the order `TrackRecord.marks` gives them.
 RECORD_LEGEND = ", ".join(o.marked for o in (Outcome.WORKED, Outcome.PARTLY, Outcome.DID_NOT_WORK))
@@ -70,7 +70,7 @@ def _due(action: Action) -> Content:
 
 def _action_line(d: Detail, action: Action) -> Content:
     return Content.assemble(
-        d.link(f"action {action.id}", Ref("action", action.id or 0)),
+        d.link(f"action {action.id}", Ref(RefKind.ACTION, action.id or 0)),
         " ",
         d.member(action.owner),
         ": ",
@@ -117,7 +117,9 @@ def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False
 
 def _strategy_link(d: Detail, strategy_id: int, text: str) -> Content:
     return d.link(
-        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {plain_str(text, 60)}"
+        f"strategy {strategy_id}",
+        Ref(RefKind.STRATEGY, strategy_id),
+        describe=f"strategy: {plain_str(text, 60)}",
     )
 
 
@@ -147,7 +149,7 @@ def case_detail(story: CaseStory) -> Detail:
     d.title(plain_str(case.title))
     presenter = d.member(case.presenter)  # the first reference, before the topics
     topics = [
-        d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {plain_str(t.name)}")
+        d.link(f"#{t.slug}", Ref(RefKind.TOPIC, t.slug), describe=f"topic: {plain_str(t.name)}")
         for t in story.topics
     ]
     d.paragraph(
@@ -383,7 +385,7 @@ def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) 
     if case is not None:
         d.item("For ", d.case(case.id, case.title))
     if action.strategy is not None:
-        d.item("Trying ", d.link(f"strategy {action.strategy}", Ref("strategy", action.strategy)))
+        d.item("Trying ", d.link(f"strategy {action.strategy}", Ref(RefKind.STRATEGY, action.strategy)))
     d.item("Agreed in ", d.session(action.session))
     d.heading("Report-backs")
     _report_backs(d, reports, empty="None yet.")

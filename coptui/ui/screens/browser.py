@@ -2,16 +2,13 @@
 
 State lives here and only here: `place` (where the panes are), the back and forward
 stacks, the detail pane's references and the live session last seen. Workers query
-the store and return results; `on_worker_state_changed` puts them on screen.
+the store and return their results as messages, each put on screen by its own handler.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,88 +16,63 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from coptui.models import Action, ActionStatus, Case, Member, ReportBack
-from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.detail import Detail
+from coptui.ui.practice_stories import RANKING
+from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
+from coptui.ui.screens.browser_edits import EDITS_ON, BrowserEdits, Saved, reports_store_errors
 from coptui.ui.sources import (
     NAVIGATOR,
-    SECTION_OF,
+    PANES,
     Place,
     Section,
     detail_for,
+    place_of,
     search_rows,
     source_for,
 )
 from coptui.ui.stories import live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
-from coptui.ui.widgets.paged_list import PagedList, Ref, Row, StaticRows
+from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
 from coptui.ui.widgets.story_view import StoryView
+from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
-KEEPS_DETAIL = (Section.OVERVIEW, Section.WORKED, Section.LIVE)
 LIVE_POLL_SECONDS = 0.4
 
 
-P = ParamSpec("P")
+# What the browser's workers return: each is posted to the browser when its worker is done.
 
 
-def reports_store_errors(
-    method: Callable[Concatenate[BrowserScreen, P], None],
-) -> Callable[Concatenate[BrowserScreen, P], None]:
-    """For the few reads made on the UI thread (to fill a form): a failed one is a toast, not a crash."""
-
-    @functools.wraps(method)
-    def wrapper(screen: BrowserScreen, *args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            method(screen, *args, **kwargs)
-        except StoreError as error:
-            screen.app.report_error(error)
-
-    return wrapper
-
-
-@dataclass(frozen=True)
-class DetailLoaded:
+@dataclass(eq=False)
+class DetailLoaded(Message, bubble=False):
     ref: Ref | None
     detail: Detail
 
 
-@dataclass(frozen=True)
-class SearchResults:
+@dataclass(eq=False)
+class SearchResults(Message, bubble=False):
     place: Place
     rows: list[Row]
 
 
-@dataclass(frozen=True)
-class LiveCheck:
+@dataclass(eq=False)
+class LiveCheck(Message, bubble=False):
     version: int
     changed: bool
     story: SessionStory | None
 
 
-@dataclass(frozen=True)
-class MinutesExported:
-    path: Path
-
-
-@dataclass(frozen=True)
-class Saved:
-    """An edit reached the database: say so, and show the change."""
-
-    message: str
-
-
-class BrowserScreen(Screen[None]):
+class BrowserScreen(BrowserEdits):
     app: CoptuiApp
 
     # Focus is on the list from the screen's first frame: a key pressed then goes where it will go later.
@@ -125,6 +97,9 @@ class BrowserScreen(Screen[None]):
         Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
         Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
+        Binding("e", "rename_practice", "Rename", id="browser.rename_practice"),
+        Binding("m", "merge_practice", "Merge into…", id="browser.merge_practice"),
+        Binding("u", "split_strategy", "Split off", id="browser.split_strategy"),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
@@ -208,15 +183,12 @@ class BrowserScreen(Screen[None]):
             navigator.highlighted = entry
         paged_list = self.query_one("#list", PagedList)
         paged_list.border_title = place.title()
-        filtered = place.section in (Section.CASES, Section.STRATEGIES, Section.SEARCH)
-        if place.section is Section.ACTIONS:
-            filtered, shown = True, BrowseFilter(member=place.filter.member)
-        else:
-            shown = place.filter
-        paged_list.border_subtitle = Text(shown.describe() if filtered else "")
-        # A followed reference, the overview and what-has-worked keep their own story in the
+        pane = PANES[place.section]
+        narrowed = pane.narrowed_by(place.filter).describe() if pane.narrowed_by else ""
+        paged_list.border_subtitle = Text(narrowed)
+        # A followed reference, and a pane with a story of its own, keep that story in the
         # detail pane until the cursor moves; elsewhere the first row's story shows.
-        self._keep_detail = place.focus is not None or place.section in KEEPS_DETAIL
+        self._keep_detail = place.focus is not None or pane.place_story is not None
         if self._keep_detail:
             self.detail_ref = place.focus
             self.load_detail(place.focus, place)
@@ -231,8 +203,8 @@ class BrowserScreen(Screen[None]):
             )
 
     def _empty_message(self, place: Place) -> str:
-        if place.section is Section.LIVE:
-            return "No session is live."
+        if PANES[place.section].empty:
+            return PANES[place.section].empty
         if place.section is Section.SEARCH and len(last := place.search.split()[-1]) == 1:
             # A lone letter is searched as a word (a prefix that short would match nearly everything).
             return f"No word “{plain_str(last)}”; one more letter searches the words that begin with it."
@@ -241,15 +213,10 @@ class BrowserScreen(Screen[None]):
         return f"Nothing under the filter {place.filter.describe()}; f changes it."
 
     def follow(self, ref: Ref) -> None:
-        """Move the panes to what `ref` points at: its section, the cursor on it, its story in detail."""
-        if ref.kind == "live":
-            self.action_live()
-            return
-        section = SECTION_OF.get(ref.kind)
-        if section is None:
-            self.go(replace(self._current(), focus=ref))
-            return
-        self.go(Place(section=section, focus=ref))
+        """Move the panes to what `ref` points at: its section, the cursor on it, its story in detail.
+
+        An item no pane lists (a report-back, a note) has its story shown where the panes are."""
+        self.go(place_of(ref) or replace(self._current(), focus=ref))
 
     def action_back(self) -> None:
         if not self.back_stack:
@@ -284,6 +251,8 @@ class BrowserScreen(Screen[None]):
 
     @on(PagedList.Highlighted, "#list")
     def row_highlighted(self, event: PagedList.Highlighted) -> None:
+        if event.row is not event.paged_list.current:
+            return  # stale: the list moved on, or was loaded with another place's rows, since
         ref = event.row.ref
         if event.initial and self._keep_detail and ref != self.place.focus:
             return
@@ -296,10 +265,10 @@ class BrowserScreen(Screen[None]):
     def row_selected(self, event: PagedList.Selected) -> None:
         ref = event.row.ref
         assert ref is not None
-        if ref.kind == "topic":
-            self.go(Place(section=Section.CASES, filter=BrowseFilter(topic=str(ref.key))))
-        elif self.place.section in (Section.OVERVIEW, Section.SEARCH) and ref.kind in SECTION_OF:
-            self.follow(ref)
+        opens = PANES[self.place.section].opens
+        place = opens(ref) if opens is not None else None
+        if place is not None:
+            self.go(place)
         else:
             self.query_one("#detail", StoryView).focus()
 
@@ -307,6 +276,7 @@ class BrowserScreen(Screen[None]):
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
         return DetailLoaded(ref, detail_for(self.app.repertoire, ref, place))
 
+    @on(DetailLoaded)
     async def show_detail(self, loaded: DetailLoaded) -> None:
         if loaded.ref != self.detail_ref:
             return
@@ -387,6 +357,7 @@ class BrowserScreen(Screen[None]):
             place.filter,
         )
 
+    @on(SearchResults)
     def show_search(self, results: SearchResults) -> None:
         self.search_done()
         if not self._is_shown(results.place):
@@ -414,15 +385,19 @@ class BrowserScreen(Screen[None]):
         if chosen is None or chosen == self.place.filter:
             return
         section = self.place.section
-        if section in (Section.OVERVIEW, Section.SESSIONS, Section.MEMBERS, Section.TOPICS, Section.LIVE):
+        if PANES[section].narrowed_by is None:
             section = Section.CASES
         self.go(Place(section=section, filter=chosen, search=self.place.search, topic=self.place.topic))
 
     def action_what_worked(self) -> None:
-        """What has worked for the topic under the cursor, the filter's topic, or the search."""
+        """What has worked for the case or the topic under the cursor, the filter's topic, or the search."""
         row = self.query_one("#list", PagedList).current
+        searching = self.place.section is Section.SEARCH
+        if row is not None and row.ref is not None and row.ref.kind is RefKind.CASE and not searching:
+            self.go(Place(section=Section.WORKED, case=int(row.ref.key), filter=self.place.filter))
+            return
         topic = self.place.filter.topic
-        if row is not None and row.ref is not None and row.ref.kind == "topic":
+        if row is not None and row.ref is not None and row.ref.kind is RefKind.TOPIC:
             topic = str(row.ref.key)
         search = "" if topic else self.place.search
         self.go(Place(section=Section.WORKED, topic=topic, search=search, filter=self.place.filter))
@@ -450,9 +425,12 @@ class BrowserScreen(Screen[None]):
         if not self.app.repertoire.read_only:
             note = (
                 "e edits a case, a changes an action's status and n adds a report-back: "
-                "each is offered when the cursor is on a case or an action. " + note
+                "each is offered when the cursor is on a case or an action. On a practice, e renames it, "
+                "m merges it into another (their track records combine) and u splits one of its "
+                "strategies off into a practice of its own again (u on a strategy splits that one). " + note
             )
-        self.app.push_screen(HelpScreen(key_rows(self), note))
+        worked = "w on a case shows what has worked for the cases most like it, in words and in topics."
+        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}"))
 
     # -- live follow --------------------------------------------------------------------------
 
@@ -467,6 +445,7 @@ class BrowserScreen(Screen[None]):
             return LiveCheck(version, False, None)
         return LiveCheck(version, True, repertoire.live_story())
 
+    @on(LiveCheck)
     def show_live(self, check: LiveCheck) -> None:
         self.live_version = check.version
         if not check.changed:
@@ -493,115 +472,21 @@ class BrowserScreen(Screen[None]):
     # -- editing (writable mode only) -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        kinds = {
-            "edit_case": ("case",),
-            "action_status": ("action",),
-            "add_report_back": ("action", "case"),
-            "edit_member": ("member",),
-            # Minutes are written to a file where coptui runs: never for a read-only (SSH) browser.
-            "export_minutes": ("session",),
-        }
         if action == "add_member":
             return not self.app.repertoire.read_only
-        if action in kinds:
+        if action in EDITS_ON:
             if self.app.repertoire.read_only:
                 return False
-            return self.detail_ref is not None and self.detail_ref.kind in kinds[action]
+            return self.detail_ref is not None and self.detail_ref.kind in EDITS_ON[action]
         if action in ("leave_search", "submit_search"):
             return self.focused is self.query_one("#search", Input)  # not `has_focus`: see action_search
         return True
 
-    @reports_store_errors
-    def action_edit_case(self) -> None:
-        from coptui.ui.screens.edit import EditCaseScreen
-
-        if self.detail_ref is None or self.detail_ref.kind != "case":
-            return
-        repertoire = self.app.repertoire
-        case = repertoire.case(int(self.detail_ref.key))
-        self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
-
-    @reports_store_errors
-    def action_action_status(self) -> None:
-        from coptui.ui.screens.edit import ActionStatusScreen
-
-        if self.detail_ref is None or self.detail_ref.kind != "action":
-            return
-        action = self.app.repertoire.action(int(self.detail_ref.key))
-        self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
-
-    @reports_store_errors
-    def action_add_report_back(self) -> None:
-        from coptui.ui.screens.edit import ReportBackScreen
-
-        ref = self.detail_ref
-        if ref is None or ref.kind not in ("action", "case"):
-            return
-        repertoire = self.app.repertoire
-        action = repertoire.action(int(ref.key)) if ref.kind == "action" else None
-        case_id = action.case if action is not None else int(ref.key)
-        screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
-        self.app.push_screen(screen, self.save_report_back)
-
-    @reports_store_errors
-    def action_edit_member(self) -> None:
-        from coptui.ui.screens.member_form import MemberScreen
-
-        if self.detail_ref is None or self.detail_ref.kind != "member":
-            return
-        member = self.app.repertoire.member(str(self.detail_ref.key))
-        self.app.push_screen(MemberScreen(member), self.save_member)
-
-    def action_add_member(self) -> None:
-        from coptui.ui.screens.member_form import MemberScreen
-
-        self.app.push_screen(MemberScreen(), self.save_new_member)
-
-    def save_member(self, member: Member | None) -> None:
-        if member is not None:
-            left = f", left on {member.left_on}" if member.left_on else ""
-            said = f"Saved @{plain_str(member.handle)}{left}."
-            self.write(lambda: self.app.repertoire.update_member(member), said)
-
-    def save_new_member(self, member: Member | None) -> None:
-        if member is not None:
-            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
-
-    def action_export_minutes(self) -> None:
-        if self.detail_ref is not None and self.detail_ref.kind == "session":
-            self.export_minutes(int(self.detail_ref.key))
-
-    @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
-    def export_minutes(self, session_id: int) -> MinutesExported:
-        from coptui.export import save_minutes
-
-        return MinutesExported(save_minutes(self.app.repertoire, session_id, Path.cwd()))
-
-    def save_case(self, case: Case | None) -> None:
-        if case is not None:
-            self.write(lambda: self.app.repertoire.update_case(case), f"Saved case {case.id}.")
-
-    def save_action_status(self, change: tuple[Action, ActionStatus] | None) -> None:
-        if change is not None:
-            action, status = change
-            self.write(
-                lambda: self.app.repertoire.set_action_status(action.id or 0, status),
-                f"Action {action.id} is now {status.value}.",
-            )
-
-    def save_report_back(self, report: ReportBack | None) -> None:
-        if report is not None:
-            self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
-
-    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
-    def write(self, change: Callable[[], object], message: str) -> Saved:
-        change()
-        return Saved(message)
-
+    @on(Saved)
     def after_write(self, saved: Saved) -> None:
-        self.notify(saved.message, timeout=3)
+        self.notify(saved.said, markup=False)  # long enough to read what a merge or a split changed
         place = self._current()
-        self.show_place(replace(place, focus=self.detail_ref))
+        self.show_place(replace(place, focus=saved.focus or self.detail_ref))
 
     # -- results of workers ----------------------------------------------------------------------
 
@@ -609,21 +494,9 @@ class BrowserScreen(Screen[None]):
     def list_failed(self, event: PagedList.Failed) -> None:
         self.app.report_error(event.error)
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = post_result(self, event)
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)
-        if event.state is not WorkerState.SUCCESS:
-            return
-        result = event.worker.result
-        if isinstance(result, DetailLoaded):
-            await self.show_detail(result)
-        elif isinstance(result, SearchResults):
-            self.show_search(result)
-        elif isinstance(result, LiveCheck):
-            self.show_live(result)
-        elif isinstance(result, Saved):
-            self.after_write(result)
-        elif isinstance(result, MinutesExported):
-            self.notify(f"Minutes saved to {plain_str(str(result.path))}", title="Minutes", markup=False)
+        if error is not None:
+            self.app.report_error(error)

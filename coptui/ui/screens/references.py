@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from coptui.ui.refs import Ref
 from coptui.ui.render import plain
-from coptui.ui.widgets.paged_list import Ref
 
 
 class ReferenceScreen(ModalScreen[Ref | None]):

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Pending, Recorder, Result
@@ -38,6 +38,7 @@ from coptui.ui.widgets.attendance import Attendance
 from coptui.ui.widgets.capture import CaptureBox, CaptureInput
 from coptui.ui.widgets.countdown import Countdown
 from coptui.ui.widgets.workspace import PhaseWorkspace
+from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -45,8 +46,10 @@ if TYPE_CHECKING:
 _SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINUTE: 2, TimerAlert.OVER: 3}
 
 
-@dataclass(frozen=True)
-class MinutesSaved:
+@dataclass(eq=False)
+class MinutesSaved(Message, bubble=False):
+    """The minutes so far, written: posted to the screen when the worker is done."""
+
     path: Path
 
 
@@ -253,10 +256,12 @@ class SessionScreen(Screen[None]):
         self.query_one("#capture-input", CaptureInput).call_later(self.press, kind, text)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)
-        elif event.state is WorkerState.SUCCESS and isinstance(event.worker.result, MinutesSaved):
-            self.notify(f"Minutes saved to {event.worker.result.path}", title="Minutes", markup=False)
+        if (error := post_result(self, event)) is not None:
+            self.app.report_error(error)
+
+    @on(MinutesSaved)
+    def _minutes_saved(self, saved: MinutesSaved) -> None:
+        self.notify(f"Minutes saved to {plain_str(saved.path)}", title="Minutes", markup=False)
 
     def report(self, outcome: Result, typed: str = "", untouched: bool = True) -> None:
         """Show what became of a command; `untouched`: nothing was typed in the box since it was pressed."""

@@ -15,10 +15,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from coptui import config
 from coptui.facilitation import FacilitationError, LiveSession, SessionPlan, default_title
@@ -28,6 +29,7 @@ from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import ConfirmDialog
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.widgets.clean_input import CleanInput
+from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -44,20 +46,23 @@ class StartAnswers:
     apologies: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class StartChoices:
+# What the screen's workers return: each is posted to the screen when its worker is done.
+
+
+@dataclass(eq=False)
+class StartChoices(Message, bubble=False):
     members: list[Member]
     formats: list[SessionFormat]
     problem: str = ""
 
 
-@dataclass(frozen=True)
-class MemberAdded:
+@dataclass(eq=False)
+class MemberAdded(Message, bubble=False):
     member: Member
 
 
-@dataclass(frozen=True)
-class SessionStarted:
+@dataclass(eq=False)
+class SessionStarted(Message, bubble=False):
     live: LiveSession
 
 
@@ -132,23 +137,18 @@ class StartSessionScreen(Screen[None]):
         return SessionStarted(LiveSession.start(self.app.repertoire, plan, self.app.clock))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        result = event.worker.result
-        error = event.worker.error
-        if event.state is WorkerState.ERROR and error is not None:
-            if isinstance(error, FacilitationError):
-                self.say(str(error))  # beside the form, where the answer is changed
-            else:
-                self.app.report_error(error)
-        if event.state is not WorkerState.SUCCESS:
-            return
-        if isinstance(result, StartChoices):
-            self.show_choices(result)
-        elif isinstance(result, MemberAdded):
-            self.member_added(result.member)
-        elif isinstance(result, SessionStarted):
-            live = result.live
-            self.app.switch_screen(SessionScreen(lambda: live))
+        error = post_result(self, event)
+        if isinstance(error, FacilitationError):
+            self.say(str(error))  # beside the form, where the answer is changed
+        elif error is not None:
+            self.app.report_error(error)
 
+    @on(SessionStarted)
+    def session_started(self, started: SessionStarted) -> None:
+        live = started.live
+        self.app.switch_screen(SessionScreen(lambda: live))
+
+    @on(StartChoices)
     def show_choices(self, choices: StartChoices) -> None:
         answers = self.answers
         given = answers.session_format
@@ -186,7 +186,9 @@ class StartSessionScreen(Screen[None]):
         if self.known.members:
             selections.highlighted = 0
 
-    def member_added(self, member: Member) -> None:
+    @on(MemberAdded)
+    def member_added(self, added: MemberAdded) -> None:
+        member = added.member
         self.known.members.append(member)
         self.query_one("#start-attendees", SelectionList).add_option(
             Selection(plain(f"{member.handle}  {member.name}"), member.handle, True)

@@ -10,44 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import quote, unquote
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
+
+from coptui.ui.refs import Ref
+from coptui.ui.worker_results import post_result
 
 PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class Ref:
-    """What a row, a link or a history entry points at: a kind of item and its key."""
-
-    kind: str
-    key: int | str
-
-    @classmethod
-    def parse(cls, href: str) -> Ref | None:
-        """A `coptui:kind/key` link from a detail pane, or None if it is not one of ours."""
-        if not href.startswith("coptui:") or "/" not in href:
-            return None
-        kind, _, quoted = href.removeprefix("coptui:").partition("/")
-        key = unquote(quoted)
-        return cls(kind, int(key) if key.isdigit() else key)
-
-    @property
-    def href(self) -> str:
-        """The link's target. A key is stored text (a handle, a slug): quoted, so whatever
-        another tool wrote into it can neither break the Markdown link nor reach the terminal."""
-        return f"coptui:{self.kind}/{quote(str(self.key), safe='')}"
 
 
 @dataclass(frozen=True)
@@ -85,8 +64,10 @@ class StaticRows:
         return self._all()[offset : offset + limit]
 
 
-@dataclass(frozen=True)
-class _Page:
+@dataclass(eq=False)
+class _Page(Message, bubble=False):
+    """A page read, posted to the list when its worker is done."""
+
     generation: int
     number: int
     rows: list[Row]
@@ -187,12 +168,12 @@ class PagedList(ScrollView, can_focus=True):
         self._fetch(self._generation, self.source, number)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.post_message(self.Failed(self, event.worker.error))
-        result = event.worker.result
-        if event.state is not WorkerState.SUCCESS or not isinstance(result, _Page):
-            return
-        event.stop()
+        error = post_result(self, event)
+        if error is not None:
+            self.post_message(self.Failed(self, error))
+
+    @on(_Page)
+    def _page_read(self, result: _Page) -> None:
         if result.generation != self._generation:
             return
         self._pending.discard(result.number)

@@ -9,7 +9,8 @@ what wrapping its text costs, not a tree of widgets. A click on a link posts
 from __future__ import annotations
 
 from rich.segment import Segment
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -55,6 +56,8 @@ class StoryView(ScrollView, can_focus=True):
         self.detail = Detail()
         self._lines: list[Strip] | None = None
         self._laid_out_width = 0
+        self._frame_lines: list[Strip] = []
+        self._blank = Style()  # the pane's own style, for what lies beyond the story's lines
 
     def show(self, detail: Detail) -> None:
         """Draw `detail` from its top."""
@@ -72,12 +75,13 @@ class StoryView(ScrollView, can_focus=True):
         return self._lines
 
     def _lay_out(self) -> None:
+        self._blank = self.rich_style
         width = max(self.scrollable_content_region.width - GAP, 1)
         lines: list[Strip] = []
         previous: Block | None = None
         for block in self.detail.blocks:
             if _spaced(previous, block):
-                lines.append(Strip.blank(width, self.rich_style))
+                lines.append(Strip.blank(width, self._blank))
             lines += self._block_lines(block, width)
             previous = block
         self._lines, self._laid_out_width = lines, self.scrollable_content_region.width
@@ -108,14 +112,15 @@ class StoryView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._lines = None  # a new theme: lay the story out again in its colours
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_lines = self.lines  # once a frame: the width is checked here, not for every line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        style = self.rich_style
-        lines = self.lines
         index = self.scroll_offset.y + y
-        if index >= len(lines):
-            return Strip.blank(width, style)
-        return lines[index].crop_extend(0, width, style)
+        if index >= len(self._frame_lines):
+            return Strip.blank(self._laid_out_width, self._blank)
+        return self._frame_lines[index].crop_extend(0, self._laid_out_width, self._blank)
 
     def action_link(self, href: str) -> None:
         self.post_message(self.LinkClicked(self, href))

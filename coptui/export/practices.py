@@ -1,0 +1,97 @@
+"""Practices in the exports: the practice behind each strategy, and a page per practice.
+
+A practice's page lists every case it was used on and what members reported whenever
+they tried it; each case's page links back to the practices of its strategies. The
+track record counts the report-backs of the whole repertoire as it was exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from coptui.counts import plural
+from coptui.export import escape, names
+from coptui.export.index import RepertoireIndex
+from coptui.export.markdown import PageLinks, table
+from coptui.models import Practice, Strategy
+from coptui.text import one_line
+
+# How much of a practice's name a strategy's line repeats; its page has the whole of it.
+NAME_IN_A_LINE = 80
+
+
+def _link(links: PageLinks, practice: Practice, text_md: str) -> str:
+    if links.page is None:
+        return text_md
+    return f"[{text_md}]({names.relative(names.practice_path(practice), links.page)})"
+
+
+def strategy_practice(index: RepertoireIndex, strategy: Strategy, links: PageLinks) -> str:
+    """' · practice 3 "Page on burn rate": tried 2 times: …' for a strategy's line; '' when it has none.
+
+    The practice's name is left out where the strategy says the same; its track record
+    counts every case the practice was used on.
+    """
+    practice = index.practices.get(strategy.practice or 0)
+    if practice is None:
+        return ""
+    named = f"practice {practice.id}"
+    if one_line(practice.name) != one_line(strategy.text):
+        named += f" “{escape.inline(one_line(practice.name, NAME_IN_A_LINE))}”"
+    return f" · {_link(links, practice, named)}: {index.practice_record(practice.id or 0).summary()}"
+
+
+def practice_pages(index: RepertoireIndex, links: PageLinks) -> Iterator[tuple[str, str]]:
+    """The page of every practice, with its path in the export's folder."""
+    for practice in index.document.practices:
+        path = names.practice_path(practice)
+        yield path, _practice_page(index, practice, links.on(path))
+
+
+def _practice_page(index: RepertoireIndex, practice: Practice, links: PageLinks) -> str:
+    uses = index.strategies_by_practice.get(practice.id or 0, [])
+    record = index.practice_record(practice.id or 0)
+    cases = {s.case for s in uses if s.case in index.cases}
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(practice.name)}"]
+    blocks.append(
+        f"A practice first used on {practice.created_on} · {plural(len(uses), 'use')} · "
+        f"on {plural(len(cases), 'case')}"
+    )
+    blocks.append(f"**Track record:** {record.summary()}")
+    blocks.append("## Uses")
+    blocks.append(
+        table(
+            ["Case", "Opened", "Status", "As proposed", "By"],
+            [
+                [
+                    links.case(index.cases[s.case], cell=True),
+                    index.cases[s.case].opened_on.isoformat(),
+                    index.cases[s.case].status.label,
+                    escape.cell(s.text),
+                    links.member(s.proposer, cell=True),
+                ]
+                for s in uses
+                if s.case in index.cases
+            ],
+        )
+        if uses
+        else "No uses left."
+    )
+    reports = [
+        report
+        for strategy in uses
+        for action in index.actions_by_strategy.get(strategy.id or 0, [])
+        for report in index.report_backs_by_action.get(action.id or 0, [])
+    ]
+    if reports:
+        blocks.append("## Report-backs")
+    for report in sorted(reports, key=lambda r: (r.reported_on, r.id or 0)):
+        parts = [f"### {escape.heading(index.name(report.member))}: {report.outcome.label}"]
+        case = index.cases.get(report.case or 0)
+        parts.append(f"{report.reported_on}" + (f", on {links.case(case)}" if case else ""))
+        if report.story:
+            parts.append(escape.block(report.story))
+        if report.lesson:
+            parts.append(f"**Lesson:** {escape.block(report.lesson)}")
+        blocks.append("\n\n".join(parts))
+    return "\n\n".join(blocks) + "\n"

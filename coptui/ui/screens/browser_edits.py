@@ -1,0 +1,242 @@
+"""The writable browser's edits: cases, actions, report-backs, members and practices.
+
+Each form validates before anything is written; `write` commits the change at once in a
+worker, and the browser shows what changed. A read-only browser (SSH) offers none of them
+(`EDITS_ON` and the browser's `check_action`), and its file refuses a write in any case.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+from textual import on, work
+from textual.message import Message
+from textual.screen import Screen
+
+from coptui.models import Action, ActionStatus, Case, Member, Practice, ReportBack
+from coptui.store import StoreError
+from coptui.ui.refs import Ref, RefKind
+from coptui.ui.render import plain_str
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
+
+P = ParamSpec("P")
+S = TypeVar("S", bound="BrowserEdits")
+
+# The kinds of item each edit applies to: it is offered when the detail pane shows one.
+EDITS_ON = {
+    "edit_case": (RefKind.CASE,),
+    "action_status": (RefKind.ACTION,),
+    "add_report_back": (RefKind.ACTION, RefKind.CASE),
+    "edit_member": (RefKind.MEMBER,),
+    # Minutes are written to a file where coptui runs: never for a read-only (SSH) browser.
+    "export_minutes": (RefKind.SESSION,),
+    "rename_practice": (RefKind.PRACTICE,),
+    "merge_practice": (RefKind.PRACTICE,),
+    "split_strategy": (RefKind.PRACTICE, RefKind.STRATEGY),
+}
+
+
+def reports_store_errors(method: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
+    """For the few reads made on the UI thread (to fill a form): a failed one is a toast, not a crash."""
+
+    @functools.wraps(method)
+    def wrapper(screen: S, *args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            method(screen, *args, **kwargs)
+        except StoreError as error:
+            screen.app.report_error(error)
+
+    return wrapper
+
+
+@dataclass(eq=False)
+class MinutesExported(Message, bubble=False):
+    path: Path
+
+
+@dataclass(eq=False)
+class Saved(Message, bubble=False):
+    """An edit reached the database: say so, and show the change (at `focus`, when it moved)."""
+
+    said: str
+    focus: Ref | None = None
+
+
+class BrowserEdits(Screen[None]):
+    """The browser's editing actions; the browser itself shows what they change."""
+
+    app: CoptuiApp
+    detail_ref: Ref | None
+
+    @reports_store_errors
+    def action_edit_case(self) -> None:
+        from coptui.ui.screens.edit import EditCaseScreen
+
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.CASE:
+            return
+        repertoire = self.app.repertoire
+        case = repertoire.case(int(self.detail_ref.key))
+        self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
+
+    @reports_store_errors
+    def action_action_status(self) -> None:
+        from coptui.ui.screens.edit import ActionStatusScreen
+
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.ACTION:
+            return
+        action = self.app.repertoire.action(int(self.detail_ref.key))
+        self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
+
+    @reports_store_errors
+    def action_add_report_back(self) -> None:
+        from coptui.ui.screens.edit import ReportBackScreen
+
+        ref = self.detail_ref
+        if ref is None or ref.kind not in (RefKind.ACTION, RefKind.CASE):
+            return
+        repertoire = self.app.repertoire
+        action = repertoire.action(int(ref.key)) if ref.kind is RefKind.ACTION else None
+        case_id = action.case if action is not None else int(ref.key)
+        screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
+        self.app.push_screen(screen, self.save_report_back)
+
+    @reports_store_errors
+    def action_edit_member(self) -> None:
+        from coptui.ui.screens.member_form import MemberScreen
+
+        if self.detail_ref is None or self.detail_ref.kind is not RefKind.MEMBER:
+            return
+        member = self.app.repertoire.member(str(self.detail_ref.key))
+        self.app.push_screen(MemberScreen(member), self.save_member)
+
+    def action_add_member(self) -> None:
+        from coptui.ui.screens.member_form import MemberScreen
+
+        self.app.push_screen(MemberScreen(), self.save_new_member)
+
+    def save_member(self, member: Member | None) -> None:
+        if member is not None:
+            left = f", left on {member.left_on}" if member.left_on else ""
+            said = f"Saved @{plain_str(member.handle)}{left}."
+            self.write(lambda: self.app.repertoire.update_member(member), said)
+
+    def save_new_member(self, member: Member | None) -> None:
+        if member is not None:
+            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
+
+    def action_export_minutes(self) -> None:
+        if self.detail_ref is not None and self.detail_ref.kind is RefKind.SESSION:
+            self.export_minutes(int(self.detail_ref.key))
+
+    @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
+    def export_minutes(self, session_id: int) -> MinutesExported:
+        from coptui.export import save_minutes
+
+        return MinutesExported(save_minutes(self.app.repertoire, session_id, Path.cwd()))
+
+    def save_case(self, case: Case | None) -> None:
+        if case is not None:
+            self.write(lambda: self.app.repertoire.update_case(case), f"Saved case {case.id}.")
+
+    def save_action_status(self, change: tuple[Action, ActionStatus] | None) -> None:
+        if change is not None:
+            action, status = change
+            self.write(
+                lambda: self.app.repertoire.set_action_status(action.id or 0, status),
+                f"Action {action.id} is now {status.label}.",
+            )
+
+    def save_report_back(self, report: ReportBack | None) -> None:
+        if report is not None:
+            self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
+
+    # -- practices: rename, merge into another, split a strategy off -------------------------------
+
+    @reports_store_errors
+    def action_rename_practice(self) -> None:
+        from coptui.ui.screens.practice_forms import RenamePracticeScreen
+
+        practice_id = self._detail_key(RefKind.PRACTICE)
+        if practice_id is not None:
+            practice = self.app.repertoire.practice(practice_id)
+            self.app.push_screen(RenamePracticeScreen(practice), self.save_practice_name)
+
+    def save_practice_name(self, practice: Practice | None) -> None:
+        if practice is not None:
+            self.write(lambda: self.app.repertoire.rename_practice(practice.id or 0, practice.name))
+
+    @reports_store_errors
+    def action_merge_practice(self) -> None:
+        from coptui.ui.screens.practice_forms import PickScreen, practice_choice
+
+        practice_id = self._detail_key(RefKind.PRACTICE)
+        if practice_id is None:
+            return
+        repertoire = self.app.repertoire
+        practice = repertoire.practice(practice_id)
+        # Those named most alike first: the same idea written twice is what a merge is for.
+        alike, best = repertoire.suggest_practices(practice.name, limit=8), repertoire.practices(limit=8)
+        candidates = {
+            found.practice.id: found for found in [*alike, *best] if found.practice.id != practice_id
+        }
+        screen = PickScreen(
+            f"Merge practice {practice_id} into… (enter picks; or type its number)",
+            [practice_choice(found) for found in candidates.values()],
+            numbers=True,
+        )
+        self.app.push_screen(screen, functools.partial(self.merge_practice, practice_id))
+
+    def merge_practice(self, practice_id: int, into: int | None) -> None:
+        if into is not None:
+            self.write(
+                lambda: self.app.repertoire.merge_practices(into, practice_id),
+                focus=Ref(RefKind.PRACTICE, into),
+            )
+
+    @reports_store_errors
+    def action_split_strategy(self) -> None:
+        from coptui.ui.screens.practice_forms import PickScreen, use_choice
+
+        if (strategy_id := self._detail_key(RefKind.STRATEGY)) is not None:
+            self.split_strategy(strategy_id)
+            return
+        practice_id = self._detail_key(RefKind.PRACTICE)
+        if practice_id is None:
+            return
+        uses = self.app.repertoire.practice_story(practice_id).uses
+        if len(uses) < 2:  # the store says why there is nothing to split
+            self.split_strategy(uses[0].strategy.id if uses else 0)
+            return
+        title = f"Split a strategy off practice {practice_id} into a practice of its own (enter picks)"
+        self.app.push_screen(PickScreen(title, [use_choice(use) for use in uses]), self.split_strategy)
+
+    def split_strategy(self, strategy_id: int | None) -> None:
+        if strategy_id is None:
+            return
+
+        def split() -> str:
+            practice = self.app.repertoire.split_strategy(strategy_id)
+            name = plain_str(practice.name, 60)
+            return f"Split strategy {strategy_id} off into practice {practice.id} {name!r}."
+
+        self.write(split)
+
+    def _detail_key(self, kind: RefKind) -> int | None:
+        ref = self.detail_ref
+        return int(ref.key) if ref is not None and ref.kind is kind else None
+
+    @work(thread=True, exclusive=True, group="write", exit_on_error=False)
+    def write(self, change: Callable[[], object], message: str = "", *, focus: Ref | None = None) -> Saved:
+        """Make `change`; say `message`, or else what the change says it did."""
+        said = change()
+        return Saved(message or str(said), focus)
+
+    @on(MinutesExported)
+    def minutes_exported(self, exported: MinutesExported) -> None:
+        self.notify(f"Minutes saved to {plain_str(str(exported.path))}", title="Minutes", markup=False)
