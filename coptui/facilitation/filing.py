@@ -163,9 +163,9 @@ class EntryFiling(ABC):
                 return self.undo()
 
     def _focused_case(self) -> Case | EntryResult:
-        if self._focus_id is None:
+        if (focus := self._focus_id) is None:
             return EntryResult(False, "no case in focus: file one with #case @handle title, or #focus N")
-        return self.repertoire.case(self._focus_id)
+        return self.repertoire.case(focus)
 
     def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
         kind = self.phase.kind
@@ -205,8 +205,7 @@ class EntryFiling(ABC):
             )
         )
         assert case.id is not None
-        case_id = case.id
-        self._focus_id = case_id
+        case_id = self._focus_id = case.id
 
         def revert() -> None:
             self._focus_id = before
@@ -292,20 +291,17 @@ class EntryFiling(ABC):
         strategy_id = strategy.id or 0
         # Undo changes only what this entry changed: participants' dots, revealed meanwhile, stay.
         if isinstance(entry, VoteEntry):
-            count = entry.count
-            self.repertoire.add_votes(strategy_id, count)
-            what = f"{count} vote{'s' if count > 1 else ''} for strategy {entry.strategy}"
-            return self._remember(what, lambda: self.repertoire.add_votes(strategy_id, -count))
-        picked = strategy.picked
-        strategy.picked = not picked
-        self.repertoire.update_strategy(strategy)
-        what = f"{'the pick of' if strategy.picked else 'no pick for'} strategy {entry.strategy}"
-        return self._remember(what, lambda: self._set_picked(strategy_id, picked))
+            self.repertoire.add_votes(strategy_id, entry.count)
+            what = f"{entry.count} vote{'s' if entry.count > 1 else ''} for strategy {entry.strategy}"
+            return self._remember(what, lambda: self.repertoire.add_votes(strategy_id, -entry.count))
+        self.repertoire.update_strategy(strategy.model_copy(update={"picked": not strategy.picked}))
+        what = f"{'no pick for' if strategy.picked else 'the pick of'} strategy {entry.strategy}"
+        return self._remember(what, lambda: self._set_picked(strategy_id, strategy.picked))
 
     def _set_picked(self, strategy_id: int, picked: bool) -> None:
-        strategy = self.repertoire.strategy(strategy_id)
-        strategy.picked = picked
-        self.repertoire.update_strategy(strategy)
+        self.repertoire.update_strategy(
+            self.repertoire.strategy(strategy_id).model_copy(update={"picked": picked})
+        )
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:
         due = entry.due
@@ -316,7 +312,7 @@ class EntryFiling(ABC):
             due = resolved
         if due is not None and due < self._today():
             return EntryResult(False, f"due {spoken(due)} is in the past; give a date from today on")
-        case = None if self._focus_id is None else self.repertoire.case(self._focus_id)
+        case = None if (focus := self._focus_id) is None else self.repertoire.case(focus)
         strategy_id: int | None = None
         if entry.strategy is not None:
             if case is None:
