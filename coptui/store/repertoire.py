@@ -14,6 +14,7 @@
   practice_browse.py  the cases a practice was tried on, what has worked for a case
   export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
+  participants.py  what participants write beside the facilitator: arrivals, entries, private dots
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
+from coptui.store.participants import ParticipantStore
 from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
@@ -40,6 +42,7 @@ class Repertoire(
     DocumentStore,
     ExportReads,
     BackupStore,
+    ParticipantStore,
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
