@@ -42,6 +42,10 @@ from coptui.ui.widgets.workspace import PhaseWorkspace
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
+# How often the screen looks for writes by other programs (participants, a second facilitator):
+# what they file shows within a second.
+OTHERS_POLL_SECONDS = 0.5
+
 _SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINUTE: 2, TimerAlert.OVER: 3}
 
 
@@ -106,6 +110,7 @@ class SessionScreen(Screen[None]):
         # goes back into the box only if nothing was typed there since.
         self._typing_at_press: deque[int] = deque()
         self._reports = _Reports(self)
+        self._others_seen: int | None = None  # the file's data version when others' writes were last read
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -140,6 +145,7 @@ class SessionScreen(Screen[None]):
         self.recorder = Recorder(journal, self.open_live, self._reports)
         self.recorder.start()
         self.set_interval(1, self.tick)
+        self.set_interval(OTHERS_POLL_SECONDS, self.poll_others)
 
     def on_unmount(self) -> None:
         if self.recorder is not None:
@@ -183,6 +189,13 @@ class SessionScreen(Screen[None]):
         def __init__(self, pending: Sequence[Pending], problem: str | None) -> None:
             super().__init__()
             self.pending, self.problem = pending, problem
+
+    class OthersWrote(Message):
+        """Another program wrote to the file: the session as it stands now."""
+
+        def __init__(self, version: int, view: SessionView) -> None:
+            super().__init__()
+            self.version, self.view = version, view
 
     @on(Opened)
     def _opened(self, message: Opened) -> None:
@@ -230,6 +243,29 @@ class SessionScreen(Screen[None]):
     def _pending_changed(self, message: PendingChanged) -> None:
         self._reports.handled()
         self.query_one(CaptureBox).show_pending(message.pending, message.problem)
+
+    @on(OthersWrote)
+    def _others_wrote(self, message: OthersWrote) -> None:
+        self._others_seen = message.version
+        workspace = self.query_one(PhaseWorkspace)
+        following = workspace.scroll_y >= workspace.max_scroll_y
+        self.show(message.view)
+        if following:  # keep up with what arrives, unless the facilitator has scrolled back to read
+            workspace.scroll_end(animate=False)
+
+    def poll_others(self) -> None:
+        if self.live is not None:
+            self.check_others(self.live, self._others_seen)
+
+    @work(thread=True, exclusive=True, group="others", exit_on_error=False)
+    def check_others(self, live: LiveSession, seen: int | None) -> None:
+        """Read the session again when another connection has committed since `seen`.
+
+        A read only: it goes round the recorder, so it never waits behind (or reorders) a key.
+        """
+        version = live.repertoire.data_version()
+        if version != seen:
+            self.post_message(self.OthersWrote(version, live.view()))
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
