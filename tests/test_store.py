@@ -28,7 +28,6 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import (
-    CaseFilter,
     HitKind,
     InvalidInput,
     NewerSchema,
@@ -40,6 +39,7 @@ from coptui.store import (
     StoreError,
     browsing,
 )
+from coptui.store.browsing import BrowseFilter
 from coptui.store.rows import from_row, to_row
 from coptui.store.schema import SCHEMA_VERSION
 from coptui.store.search import fts_query
@@ -125,14 +125,17 @@ def test_items_round_trip_through_their_own_methods(repertoire: Repertoire) -> N
 
 
 def test_cases_page_newest_first_and_filter(repertoire: Repertoire) -> None:
-    assert [c.id for c in repertoire.cases()] == [2, 1]
-    assert [c.id for c in repertoire.cases(limit=1, offset=1)] == [1]
-    assert [c.id for c in repertoire.cases(CaseFilter(topic="alerting"))] == [1]
-    assert [c.id for c in repertoire.cases(CaseFilter(status=CaseStatus.OPEN))] == [2]
-    assert [c.id for c in repertoire.cases(CaseFilter(presenter="cho"))] == [2]
-    assert [c.id for c in repertoire.cases(CaseFilter(since=date(2026, 11, 1)))] == [2]
-    assert [c.id for c in repertoire.cases(CaseFilter(until=date(2026, 10, 31)))] == [1]
-    assert repertoire.count_cases(CaseFilter(topic="on-call")) == 2
+    def ids(filter: BrowseFilter | None = None, **page: int) -> list[int | None]:
+        return [c.id for c in repertoire.browse_cases(filter, **page)]
+
+    assert ids() == [2, 1]
+    assert ids(limit=1, offset=1) == [1]
+    assert ids(BrowseFilter(topic="alerting")) == [1]
+    assert ids(BrowseFilter(status=CaseStatus.OPEN)) == [2]
+    assert ids(BrowseFilter(member="cho")) == [2]
+    assert ids(BrowseFilter(since=date(2026, 11, 1))) == [2]
+    assert ids(BrowseFilter(until=date(2026, 10, 31))) == [1]
+    assert repertoire.count_browse_cases(BrowseFilter(topic="on-call")) == 2
 
 
 def test_a_reference_to_nothing_is_refused_and_changes_nothing(repertoire: Repertoire, db_path: Path) -> None:

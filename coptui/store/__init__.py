@@ -10,13 +10,12 @@ from coptui.store.errors import (
     RepertoireMissing,
     StoreError,
 )
-from coptui.store.repertoire import CaseFilter, Repertoire
+from coptui.store.repertoire import Repertoire
 from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit
 
 __all__ = [
     "MATCH_END",
     "MATCH_START",
-    "CaseFilter",
     "HitKind",
     "InvalidInput",
     "NewerSchema",

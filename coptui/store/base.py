@@ -1,0 +1,127 @@
+"""What every part of the store shares: one guarded connection, its transactions and row helpers.
+
+Every write is its own transaction and is committed before the method returns,
+so a crash loses nothing that a method call has filed. One connection serves
+the whole process (UI workers run in threads), guarded by a lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from coptui.models import Model, Problem
+from coptui.store.connection import describe_sqlite_error, immediate_transaction
+from coptui.store.errors import InvalidInput, NotFound
+from coptui.store.rows import M, reader, row_writer
+
+P = ParamSpec("P")
+R = TypeVar("R")
+S = TypeVar("S", bound="StoreBase")
+
+
+def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """Serialise access to the connection and turn SQLite's errors into the store's own."""
+
+    @functools.wraps(method)
+    def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as error:
+                raise describe_sqlite_error(error, self.path) from error
+
+    return wrapper
+
+
+class StoreBase:
+    """The connection every part of the store shares, and the few ways they all use it."""
+
+    def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction that waits for other writers (see `immediate_transaction`);
+        nested, it is a savepoint of the one around it."""
+        with self._lock:
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+            else:
+                with immediate_transaction(self.db.conn, self.path):
+                    yield
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: cheap to poll for live updates."""
+        with self._lock:
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        # Not `Database.query`: since sqlite-utils 4 it wraps every read in a savepoint,
+        # three statements where one does.
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _items(self, model: type[M], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[M]:
+        """Rows of one kind as models, straight from the cursor: the path of large reads."""
+        cursor = self.db.execute(sql, params)
+        read = reader(model, tuple(d[0] for d in cursor.description))
+        return [read(row) for row in cursor.fetchall()]
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row and return its new id."""
+        return int(
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            ).lastrowid
+            or 0
+        )
+
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any], what: str) -> dict[str, Any]:
+        rows = self._rows(sql, params)
+        if not rows:
+            raise NotFound(f"there is no {what}")
+        return rows[0]
+
+    def _require(self, checks: Iterable[tuple[str, str, Any, str]]) -> None:
+        """Refuse references that point at nothing: (path, table, value, what) for each one given."""
+        key = {"members": "handle", "topics": "slug"}
+        problems = [
+            Problem(path=path, message=f"{value!r} is not a known {what}")
+            for path, table, value, what in checks
+            if value is not None
+            and not self._rows(f"SELECT 1 FROM {table} WHERE {key.get(table, 'id')} = ?", [value])
+        ]
+        if problems:
+            raise InvalidInput("refused", problems)
+
+    def _insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """The bulk path: one prepared INSERT for every row, each row the values of `columns`."""
+        self.db.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+        )
+
+    def _insert_items(
+        self, table: str, model: type[Model], items: Iterable[Model], exclude: frozenset[str] = frozenset()
+    ) -> None:
+        """The bulk path for models: each one's values in their stored forms."""
+        writer = row_writer(model, exclude)
+        self._insert_many(table, writer.columns, map(writer, items))
+
+    def _delete(self, table: str, item_id: int, what: str) -> None:
+        with self.transaction():
+            self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
+            self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])

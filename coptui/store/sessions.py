@@ -1,0 +1,192 @@
+"""Sessions with their attendance and phase timers, and the capture journal read back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from coptui.models import (
+    Command,
+    PhaseRun,
+    Session,
+)
+from coptui.store.base import StoreBase, guarded
+from coptui.store.errors import NotFound
+from coptui.store.rows import (
+    COLUMNS,
+    SESSION_SIDE_FIELDS,
+    from_row,
+    row_writer,
+    stamp,
+    timestamp,
+    to_row,
+)
+
+
+class SessionStore(StoreBase):
+    """Sessions, read whole with their attendance and phases; the journal of a live one."""
+
+    def _sessions_from_rows(self, rows: list[dict[str, Any]]) -> list[Session]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        people: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        arrived: dict[int, dict[str, datetime]] = defaultdict(dict)
+        left: dict[int, dict[str, datetime]] = defaultdict(dict)
+        for r in self._rows(
+            f"SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            f"WHERE session_id IN ({marks}) ORDER BY session_id, position",
+            ids,
+        ):
+            people[r["session_id"]][r["presence"]].append(r["member"])
+            if r["arrived_at"]:
+                arrived[r["session_id"]][r["member"]] = timestamp(r["arrived_at"])
+            if r["left_at"]:
+                left[r["session_id"]][r["member"]] = timestamp(r["left_at"])
+        phases: dict[int, list[PhaseRun]] = defaultdict(list)
+        for r in self._rows(
+            f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
+        ):
+            phases[r.pop("session_id")].append(from_row(PhaseRun, r))
+        return [
+            from_row(
+                Session,
+                row,
+                attendees=people[row["id"]]["attended"],
+                apologies=people[row["id"]]["apologies"],
+                absent=people[row["id"]]["absent"],
+                arrived=arrived[row["id"]],
+                left=left[row["id"]],
+                phases=phases[row["id"]],
+            )
+            for row in rows
+        ]
+
+    @guarded
+    def sessions(self, *, limit: int | None = None, offset: int = 0) -> list[Session]:
+        """Sessions, newest first."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
+            [-1 if limit is None else limit, offset],
+        )
+        return self._sessions_from_rows(rows)
+
+    @guarded
+    def session(self, session_id: int) -> Session:
+        rows = self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
+        if not rows:
+            raise NotFound(f"there is no session {session_id}")
+        return self._sessions_from_rows(rows)[0]
+
+    @guarded
+    def live_session(self) -> Session | None:
+        rows = self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE status = 'live'")
+        return self._sessions_from_rows(rows)[0] if rows else None
+
+    @guarded
+    def latest_session(self) -> Session | None:
+        """The session held most recently (live or closed): what `latest` means to a secretary."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions WHERE status <> 'planned' "
+            "ORDER BY date DESC, id DESC LIMIT 1"
+        )
+        return self._sessions_from_rows(rows)[0] if rows else None
+
+    @guarded
+    def count_sessions(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    @guarded
+    def add_session(self, session: Session) -> Session:
+        """File a session with its attendance and phases; returns it with its new id."""
+        handles = [session.facilitator, *session.attendees, *session.apologies, *session.absent]
+        with self.transaction():
+            self._require(
+                ("facilitator" if i == 0 else "attendance", "members", h, "member")
+                for i, h in enumerate(handles)
+            )
+            row = to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
+            session_id = self._insert("sessions", row)
+            self._write_session_sides(session_id, session)
+        return session.model_copy(update={"id": session_id})
+
+    def _write_session_sides(self, session_id: int, session: Session) -> None:
+        self._insert_many("attendance", ATTENDANCE_COLUMNS, attendance_rows(session_id, session))
+        self._insert_many("phase_runs", PHASE_COLUMNS, phase_rows(session_id, session))
+
+    @guarded
+    def update_session(self, session: Session) -> Session:
+        """Write back a session's fields, attendance and phase timers as they now stand."""
+        if session.id is None:
+            raise NotFound("a session must be filed before it can be updated")
+        with self.transaction():
+            self._one("SELECT 1 FROM sessions WHERE id = ?", [session.id], f"session {session.id}")
+            self.db.table("sessions").update(
+                session.id, to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
+            )
+            self.db.execute("DELETE FROM attendance WHERE session_id = ?", [session.id])
+            self.db.execute("DELETE FROM phase_runs WHERE session_id = ?", [session.id])
+            self._write_session_sides(session.id, session)
+        return session
+
+    @guarded
+    def update_phase(self, session_id: int, phase: PhaseRun) -> None:
+        """Write one phase's timer state: the cheap, frequent write of a live session."""
+        with self.transaction():
+            self.db.table("phase_runs").update((session_id, phase.position), to_row(phase))
+
+    @guarded
+    def unsettled_commands(self, session_id: int) -> list[Command]:
+        """The journalled commands of a session not yet acted on, in the order they were given."""
+        return [
+            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
+            for row in self._rows(
+                "SELECT id, command, text, pressed_at FROM capture_journal "
+                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
+                [session_id],
+            )
+        ]
+
+    @guarded
+    def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:
+        """Record what became of a journalled command; inside the transaction that acted on it."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE capture_journal SET settled_at = ?, filed = ?, message = ? WHERE id = ?",
+                [stamp(at), int(filed), message, command_id],
+            )
+
+
+ATTENDANCE_COLUMNS = ("session_id", "member", "presence", "position", "arrived_at", "left_at")
+
+
+PHASE_COLUMNS = ("session_id", *row_writer(PhaseRun).columns)
+
+
+def attendance_rows(
+    session_id: int, session: Session
+) -> Iterator[tuple[int, str, str, int, str | None, str | None]]:
+    for presence, handles in (
+        ("attended", session.attendees),
+        ("apologies", session.apologies),
+        ("absent", session.absent),
+    ):
+        for i, handle in enumerate(handles):
+            arrived, left = session.arrived.get(handle), session.left.get(handle)
+            yield (
+                session_id,
+                handle,
+                presence,
+                i,
+                None if arrived is None else stamp(arrived),
+                None if left is None else stamp(left),
+            )
+
+
+def phase_rows(session_id: int, session: Session) -> Iterator[list[Any]]:
+    write = row_writer(PhaseRun)
+    for phase in session.phases:
+        yield [session_id, *write(phase)]

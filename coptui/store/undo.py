@@ -1,0 +1,50 @@
+"""What a facilitator's undo needs: taking back the last item filed, exactly."""
+
+from __future__ import annotations
+
+from coptui.models import (
+    Case,
+    CaseStatus,
+)
+from coptui.store.base import guarded
+from coptui.store.cases import CaseStore
+from coptui.store.rows import (
+    COLUMNS,
+)
+
+
+class UndoStore(CaseStore):
+    """Exact removals for a live session's undo, each refused if something now depends on it."""
+
+    @guarded
+    def session_cases(self, session_id: int) -> list[Case]:
+        """The cases shared in one session, in the order they were filed."""
+        rows = self._rows(f"SELECT {COLUMNS[Case]} FROM cases WHERE session_id = ? ORDER BY id", [session_id])
+        return self._cases_from_rows(rows)
+
+    @guarded
+    def delete_note(self, note_id: int) -> None:
+        self._delete("notes", note_id, f"note {note_id}")
+
+    @guarded
+    def delete_case(self, case_id: int) -> None:
+        """Remove a case filed by mistake; refused once strategies, actions or notes point at it."""
+        self._delete("cases", case_id, f"case {case_id}")
+
+    @guarded
+    def delete_strategy(self, strategy_id: int) -> None:
+        self._delete("strategies", strategy_id, f"strategy {strategy_id}")
+
+    @guarded
+    def delete_action(self, action_id: int) -> None:
+        self._delete("actions", action_id, f"action {action_id}")
+
+    @guarded
+    def delete_report_back(self, report_id: int) -> None:
+        self._delete("report_backs", report_id, f"report-back {report_id}")
+
+    @guarded
+    def set_case_status(self, case_id: int, status: CaseStatus) -> None:
+        with self.transaction():
+            self._one("SELECT 1 FROM cases WHERE id = ?", [case_id], f"case {case_id}")
+            self.db.execute("UPDATE cases SET status = ? WHERE id = ?", [status.value, case_id])
