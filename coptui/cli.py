@@ -74,12 +74,23 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 def _run_app(
-    repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None, viewer: str | None = None
+    repertoire: Repertoire,
+    launch: Launch = None,
+    *,
+    theme: str | None = None,
+    viewer: str | None = None,
+    participant: str | None = None,
 ) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default"), viewer=viewer).run()
+    CoptuiApp(
+        repertoire,
+        launch=launch,
+        theme=THEMES.get(theme or "default"),
+        viewer=viewer,
+        participant=participant,
+    ).run()
 
 
 def _signed_in_member() -> str | None:
@@ -339,6 +350,12 @@ def _first(error: StoreError) -> str:
 @cli.command()
 @click.option("--read-only", is_flag=True, help="Open the file so that nothing can be changed (as over SSH).")
 @click.option(
+    "--participant",
+    is_flag=True,
+    help="The member COPTUI_MEMBER names may join the live session and file as themselves "
+    "(what `coptui serve --participants` runs).",
+)
+@click.option(
     "--theme",
     type=click.Choice(["default", "high-contrast"]),
     default="default",
@@ -346,7 +363,7 @@ def _first(error: StoreError) -> str:
     help="Colours; NO_COLOR in the environment turns colour off.",
 )
 @pass_context
-def browse(obj: Context, read_only: bool, theme: str) -> None:
+def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None:
     """Browse the repertoire: cases, strategies, what has worked, members, sessions.
 
     With --read-only it is what `coptui serve` runs for each member.
@@ -354,8 +371,9 @@ def browse(obj: Context, read_only: bool, theme: str) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    viewer = _signed_in_member()
     with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire, theme=theme, viewer=_signed_in_member())
+        _run_app(repertoire, theme=theme, viewer=viewer, participant=viewer if participant else None)
 
 
 @cli.command()
@@ -601,6 +619,12 @@ def formats(name: str | None) -> None:
     show_default=True,
     help="Seconds a client has to sign in, and then to open its browser.",
 )
+@click.option(
+    "--participants",
+    is_flag=True,
+    help="Members whose key names them may join the live session and file their own entries "
+    "(without it, SSH is read-only).",
+)
 @pass_context
 def serve(
     obj: Context,
@@ -611,6 +635,7 @@ def serve(
     max_sessions: int,
     idle_timeout: int,
     login_grace: int,
+    participants: bool,
 ) -> None:
     """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
     import asyncio
@@ -623,8 +648,8 @@ def serve(
         serve_until_stopped,
     )
 
-    # Every member's browser opens the file read-only; find out now if that cannot work.
-    with obj.open(read_only=True) as repertoire:
+    # Browsers open the file read-only, and participants write to it: find out now if that cannot work.
+    with obj.open(read_only=not participants) as repertoire:
         community = repertoire.community().name
     settings = ServerSettings(
         db_path=obj.db_path.resolve(),
@@ -635,6 +660,7 @@ def serve(
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
         login_grace=login_grace,
+        participants=participants,
     )
     configure_logging()
     try:

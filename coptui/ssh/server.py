@@ -46,6 +46,7 @@ class ServerSettings:
     max_strangers_per_address: int = 32  # ... and from one address (a whole class behind one NAT)
     key_check_interval: float = 2.0  # seconds between looks at the authorized_keys file
     hang_up_grace: float = 2.0  # seconds a client gets to hang up by itself once its one session is over
+    participants: bool = False  # a member's browser may join the live session and file as that member
 
 
 class MemberConnection(asyncssh.SSHServer):

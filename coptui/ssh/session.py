@@ -45,9 +45,10 @@ INHERITED_PREFIXES = ("LC_", "XDG_", "PYTHON", "COPTUI_", "TEXTUAL_")
 log = logging.getLogger("coptui.ssh")
 
 
-def browser_command(db_path: Path) -> list[str]:
-    """Whatever `coptui browse` becomes, this is what a member gets."""
-    return [sys.executable, "-m", "coptui", "--db", str(db_path), "browse", "--read-only"]
+def browser_command(db_path: Path, *, participant: bool = False) -> list[str]:
+    """Whatever `coptui browse` becomes, this is what a member gets; a `participant` may join a session."""
+    command = [sys.executable, "-m", "coptui", "--db", str(db_path), "browse", "--read-only"]
+    return [*command, "--participant"] if participant else command
 
 
 def browser_environment(term: str, member: str | None, client_env: Mapping[str, str]) -> dict[str, str]:
@@ -146,7 +147,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
     async def _start_child(self, process: PtyProcess, size: TerminalSize) -> None:
         env = browser_environment(self._term, self.grant.member, self._chan_environment())
         try:
-            await process.start(browser_command(self._server.settings.db_path), env, size)
+            participant = self._server.settings.participants and self.grant.member is not None
+            await process.start(
+                browser_command(self._server.settings.db_path, participant=participant), env, size
+            )
         except Exception as error:  # whatever it was, the member must not be left hanging
             log.exception("%s: cannot start the browser", self.peer)
             self._finish(1, f"cannot start the browser ({error})")

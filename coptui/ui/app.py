@@ -57,11 +57,13 @@ class CoptuiApp(App[None]):
         launch: Launch = None,
         theme: str | None = None,
         viewer: str | None = None,
+        participant: str | None = None,
     ) -> None:
         super().__init__()
         read_pastes_whole()
         self.repertoire = repertoire
         self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
+        self.participant = participant  # the member who may join the live session from here
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes

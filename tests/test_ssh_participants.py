@@ -1,0 +1,92 @@
+"""`coptui serve --participants`: a member's browser may join the live session (else SSH is read-only).
+
+Each test starts its own server on a free loopback port; the browsers are real processes on
+pseudo-terminals, signed in with real keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncssh
+import pytest
+from sshclient import Screen, authorize, connect, new_key
+
+from coptui.ssh import BrowserServer, ServerSettings, start_server
+
+
+@pytest.fixture
+async def participants_server(db_path: Path, tmp_path: Path) -> AsyncIterator[tuple[BrowserServer, Path]]:
+    keys_file = tmp_path / "authorized_keys"
+    keys_file.touch()
+    server = await start_server(
+        ServerSettings(
+            db_path=db_path,
+            authorized_keys=keys_file,
+            host_key=tmp_path / "host_key",
+            port=0,
+            participants=True,
+        )
+    )
+    yield server, keys_file
+    await server.close()
+
+
+def browser_argv(pid: int) -> list[bytes]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[:-1]
+
+
+async def opened_argv(server: BrowserServer, key: asyncssh.SSHKey) -> list[bytes]:
+    async with connect(server.port, key) as conn:
+        screen = await Screen.open(conn, 80, 24)
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        assert session.pid is not None
+        argv = browser_argv(session.pid)
+    await asyncio.wait_for(server.sessions_ended(), 30)
+    return argv
+
+
+async def test_with_participants_a_members_browser_may_join(
+    participants_server: tuple[BrowserServer, Path],
+) -> None:
+    server, keys_file = participants_server
+    ben = new_key()
+    authorize(keys_file, ben, member="ben")
+    assert (await opened_argv(server, ben))[-3:] == [b"browse", b"--read-only", b"--participant"]
+
+
+async def test_with_participants_a_key_naming_nobody_stays_read_only(
+    participants_server: tuple[BrowserServer, Path],
+) -> None:
+    server, keys_file = participants_server
+    stranger = new_key()
+    authorize(keys_file, stranger)
+    assert (await opened_argv(server, stranger))[-2:] == [b"browse", b"--read-only"]
+
+
+async def test_serve_says_members_may_join(db_path: Path, tmp_path: Path) -> None:
+    keys_file = tmp_path / "authorized_keys"
+    keys_file.touch()
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve", "--participants"),
+        *("--authorized-keys", str(keys_file), "--port", "0", "--host-key", str(tmp_path / "host_key")),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(30):
+            first = (await process.stdout.readline()).decode()
+        assert "SRE Guild read-only, and members may join the live session, on 127.0.0.1:" in first
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            assert await process.wait() == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
