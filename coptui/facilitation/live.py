@@ -18,6 +18,7 @@ from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.dates import spoken
+from coptui.facilitation.hosting import ParticipantsHost
 from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
@@ -111,8 +112,10 @@ class _State:
         return replace(self, undo=list(self.undo))
 
 
-class LiveSession:
+class LiveSession(ParticipantsHost):
     """The engine behind the session screen: one live session of one repertoire."""
+
+    member: str | None = None  # the facilitator's journal rows name no member
 
     def __init__(self, repertoire: Repertoire, session: Session, clock: Clock | None = None) -> None:
         if session.id is None or session.current_phase is None:
@@ -315,6 +318,8 @@ class LiveSession:
                 return self.end()
             case CommandKind.ABANDON:
                 return self.abandon()
+            case CommandKind.REVEAL_VOTES | CommandKind.TAKE_BACK:
+                return self._host(command)
 
     def _moved(self, moved: bool, otherwise: str = "") -> EntryResult:
         if not moved:

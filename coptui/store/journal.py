@@ -26,8 +26,9 @@ JOURNAL_BUSY_TIMEOUT_MS = 1000
 class CaptureJournal:
     """Appends commands to one repertoire's `capture_journal`, each batch in one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, member: str | None = None) -> None:
         self.path = path
+        self.member = member  # a participant's handle; None for the facilitator's keys
         try:
             self._conn = connect(path, busy_timeout_ms=JOURNAL_BUSY_TIMEOUT_MS)
         except sqlite3.Error as error:
@@ -40,9 +41,9 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             ids = [
                 self._conn.execute(
-                    "INSERT INTO capture_journal "
-                    "(session_id, command, text, pressed_at, journalled_at) VALUES (?, ?, ?, ?, ?)",
-                    [session_id, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
+                    "INSERT INTO capture_journal (session_id, member, command, text, pressed_at, "
+                    "journalled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [session_id, self.member, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
                 ).lastrowid
                 for c in commands
             ]

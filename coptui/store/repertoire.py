@@ -9,6 +9,7 @@
   browse.py     the browser's lists, track records and search
   stories.py    the story of a case, strategy, member or session
   documents.py  the whole repertoire as a document: dump, load, a session's slice
+  participants.py  what participants write beside the facilitator: arrivals, entries, private dots
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from coptui.models import Community
 from coptui.store.connection import open_database
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
+from coptui.store.participants import ParticipantStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, DocumentStore):
+class Repertoire(StoryStore, UndoStore, DocumentStore, ParticipantStore):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod
