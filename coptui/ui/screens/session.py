@@ -6,9 +6,7 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,18 +16,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
-from coptui.facilitation.recorder import Pending, Recorder, Result
-from coptui.models import Command, CommandKind, PhaseKind
+from coptui.facilitation.recorder import Result
+from coptui.models import CommandKind, PhaseKind
 from coptui.store import StoreError
-from coptui.store.journal import CaptureJournal
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
+from coptui.ui.screens.recording import (
+    CarriedOut,
+    Opened,
+    OpenFailed,
+    OthersWrote,
+    RecordingScreen,
+    Viewed,
+)
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
 from coptui.ui.screens.session_summary import SessionSummaryScreen
@@ -42,10 +45,6 @@ from coptui.ui.widgets.workspace import PhaseWorkspace
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
-# How often the screen looks for writes by other programs (participants, a second facilitator):
-# what they file shows within a second.
-OTHERS_POLL_SECONDS = 0.5
-
 _SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINUTE: 2, TimerAlert.OVER: 3}
 
 
@@ -54,7 +53,7 @@ class MinutesSaved:
     path: Path
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(RecordingScreen):
     """Drives one live session; `open_live` starts or resumes it (in the recorder's filer thread).
 
     Every key that changes the session goes to the `Recorder` the moment it arrives, which
@@ -105,12 +104,6 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
-        self.recorder: Recorder | None = None
-        # The capture box's keystroke count as each command was pressed, oldest first: a line
-        # goes back into the box only if nothing was typed there since.
-        self._typing_at_press: deque[int] = deque()
-        self._reports = _Reports(self)
-        self._others_seen: int | None = None  # the file's data version when others' writes were last read
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -137,71 +130,24 @@ class SessionScreen(Screen[None]):
         capture.take_line = self.enter
         capture.focus()
         try:
-            journal = CaptureJournal(self.app.repertoire.path)
+            self.start_recording(None, self.open_live)
         except StoreError as error:
             self.app.report_error(error)
             self.dismiss(None)
             return
-        self.recorder = Recorder(journal, self.open_live, self._reports)
-        self.recorder.start()
         self.set_interval(1, self.tick)
-        self.set_interval(OTHERS_POLL_SECONDS, self.poll_others)
-
-    def on_unmount(self) -> None:
-        if self.recorder is not None:
-            self.recorder.stop()
 
     @property
-    def unfiled(self) -> int:
-        """Keys pressed and not yet on disk: what quitting now would drop."""
-        return 0 if self.recorder is None else sum(1 for p in self.recorder.pending() if not p.saved)
-
-    @property
-    def settled(self) -> bool:
-        """Every key pressed has been filed and everything the recorder said is on screen."""
-        return self.recorder is not None and self.recorder.idle and self._reports.all_handled
+    def engine(self) -> LiveSession | None:
+        return self.live
 
     # -- what the recorder reports, as messages --------------------------------------------
 
-    class Opened(Message):
-        def __init__(
-            self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
-        ) -> None:
-            super().__init__()
-            self.live, self.view, self.replayed = live, view, replayed
-
-    class OpenFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
-    class CarriedOut(Message):
-        def __init__(self, command: Command, result: Result) -> None:
-            super().__init__()
-            self.command, self.result = command, result
-
-    class Viewed(Message):
-        def __init__(self, view: SessionView) -> None:
-            super().__init__()
-            self.view = view
-
-    class PendingChanged(Message):
-        def __init__(self, pending: Sequence[Pending], problem: str | None) -> None:
-            super().__init__()
-            self.pending, self.problem = pending, problem
-
-    class OthersWrote(Message):
-        """Another program wrote to the file: the session as it stands now."""
-
-        def __init__(self, version: int, view: SessionView) -> None:
-            super().__init__()
-            self.version, self.view = version, view
-
     @on(Opened)
     def _opened(self, message: Opened) -> None:
-        self._reports.handled()
-        self.live, self.community = message.live, message.live.community_name
-        self.query_one(CaptureBox).set_handles(message.live.member_names)
+        self.reports.handled()
+        self.live, self.community = message.engine, message.engine.community_name
+        self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
         if self.resumed:
             phase = message.view.phase
@@ -214,70 +160,40 @@ class SessionScreen(Screen[None]):
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
-        self._reports.handled()
+        self.reports.handled()
         self.app.report_error(message.error)
         self.dismiss(None)
 
     @on(CarriedOut)
     def _carried_out(self, message: CarriedOut) -> None:
-        self._reports.handled()
+        self.reports.handled()
         command = message.command
-        typed_at = self._typing_at_press.popleft() if self._typing_at_press else None
-        # Nothing typed in the box, and no key pressed, since this command.
-        untouched = (
-            typed_at == self.query_one("#capture-input", CaptureInput).keystrokes
-            and not self._typing_at_press
-        )
+        untouched = self.untouched_since_press()
         self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "", untouched)
 
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
-        self._reports.handled()
+        self.reports.handled()
         scrolled = self.view is None or message.view.revision > self.view.revision
         self.show(message.view)
         if scrolled:
             # What was just filed is what the room wants to see.
             self.query_one(PhaseWorkspace).scroll_end(animate=False)
 
-    @on(PendingChanged)
-    def _pending_changed(self, message: PendingChanged) -> None:
-        self._reports.handled()
-        self.query_one(CaptureBox).show_pending(message.pending, message.problem)
-
     @on(OthersWrote)
     def _others_wrote(self, message: OthersWrote) -> None:
-        self._others_seen = message.version
+        self.others_seen(message.version)
         workspace = self.query_one(PhaseWorkspace)
         following = workspace.scroll_y >= workspace.max_scroll_y
         self.show(message.view)
         if following:  # keep up with what arrives, unless the facilitator has scrolled back to read
             workspace.scroll_end(animate=False)
 
-    def poll_others(self) -> None:
-        if self.live is not None:
-            self.check_others(self.live, self._others_seen)
-
-    @work(thread=True, exclusive=True, group="others", exit_on_error=False)
-    def check_others(self, live: LiveSession, seen: int | None) -> None:
-        """Read the session again when another connection has committed since `seen`.
-
-        A read only: it goes round the recorder, so it never waits behind (or reorders) a key.
-        """
-        version = live.repertoire.data_version()
-        if version != seen:
-            self.post_message(self.OthersWrote(version, live.view()))
-
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
         from coptui.export import save_minutes
 
         return MinutesSaved(save_minutes(self.app.repertoire, session_id, self.minutes_folder))
-
-    def press(self, kind: CommandKind, text: str = "") -> None:
-        """Hand a command to the recorder, in order after every key before it."""
-        if self.recorder is not None:
-            self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
-            self.recorder.press(kind, text)
 
     def press_in_key_order(self, kind: CommandKind, text: str = "") -> None:
         """Press `kind` once the capture box has taken every key typed before it.
@@ -299,17 +215,7 @@ class SessionScreen(Screen[None]):
         if isinstance(outcome, SessionSummary):
             self.app.switch_screen(SessionSummaryScreen(outcome))
         elif isinstance(outcome, EntryResult):
-            message = outcome.message
-            box = self.query_one("#capture-input", Input)
-            # A line goes back into the box to be fixed only if the facilitator has not typed on:
-            # never into the middle of the next line.
-            give_back = typed if not outcome.ok else outcome.undone_text
-            if give_back and untouched and not box.value:
-                box.value = give_back
-                box.cursor_position = len(give_back)
-            elif not outcome.ok and typed:  # the facilitator has typed on: say what was refused
-                message = f"{message} — not filed: {plain_str(typed, 40)}"
-            self.query_one(CaptureBox).say(message, ok=outcome.ok)
+            self.say_entry_result(outcome, typed, untouched)
 
     # -- drawing -------------------------------------------------------------------
 
@@ -442,49 +348,3 @@ class SessionScreen(Screen[None]):
             workspace.scroll_page_up()
         else:
             workspace.scroll_page_down()
-
-
-class _Reports:
-    """The recorder's listener: turns each report into a message to the screen, from any thread.
-
-    It counts what it posts and the screen counts what it has handled, so a test (or anything
-    else) can tell when everything reported is on screen.
-    """
-
-    def __init__(self, screen: SessionScreen) -> None:
-        self.screen = screen
-        self._lock = threading.Lock()
-        self._posted = 0
-        self._handled = 0
-
-    def _post(self, message: Message) -> None:
-        with self._lock:
-            self._posted += 1
-        if not self.screen.post_message(message):
-            self.handled()  # the screen has gone: nobody will handle it
-
-    def handled(self) -> None:
-        with self._lock:
-            self._handled += 1
-
-    @property
-    def all_handled(self) -> bool:
-        with self._lock:
-            return self._handled >= self._posted
-
-    def opened(
-        self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
-    ) -> None:
-        self._post(SessionScreen.Opened(live, view, replayed))
-
-    def open_failed(self, error: Exception) -> None:
-        self._post(SessionScreen.OpenFailed(error))
-
-    def carried_out(self, command: Command, result: Result) -> None:
-        self._post(SessionScreen.CarriedOut(command, result))
-
-    def viewed(self, view: SessionView) -> None:
-        self._post(SessionScreen.Viewed(view))
-
-    def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
-        self._post(SessionScreen.PendingChanged(pending, problem))
