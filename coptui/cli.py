@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from coptui import __version__, config
+from coptui.cli_join import join
 from coptui.counts import plural
 from coptui.files import FileNotWritten
 from coptui.formats import FormatError
@@ -28,6 +29,7 @@ from coptui.text import one_line, strip_controls
 
 if TYPE_CHECKING:
     from coptui.ui.app import Launch
+    from coptui.ui.screens.participant import Joining
 
 
 V = TypeVar("V", bound=Model)
@@ -79,7 +81,7 @@ def _run_app(
     *,
     theme: str | None = None,
     viewer: str | None = None,
-    participant: str | None = None,
+    participant: Joining | None = None,
 ) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
@@ -373,7 +375,18 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
     viewer = _signed_in_member()
     with obj.open(read_only=read_only) as repertoire:
-        _run_app(repertoire, theme=theme, viewer=viewer, participant=viewer if participant else None)
+        _run_app(
+            repertoire, theme=theme, viewer=viewer, participant=_joining(repertoire, viewer, participant)
+        )
+
+
+def _joining(repertoire: Repertoire, viewer: str | None, participant: bool) -> Joining | None:
+    """Who may join the live session from this browser: the signed-in member, if they are one."""
+    if not (participant and viewer) or viewer not in {m.handle for m in repertoire.members()}:
+        return None  # a key that names no member browses read-only, as without --participant
+    from coptui.ui.screens.participant import Joining
+
+    return Joining(viewer, "ssh")
 
 
 @cli.command()
@@ -705,6 +718,9 @@ def _validated(model: type[V], values: dict[str, Any], *, prefix: str = "--") ->
         if problem.path == "handle":
             fail(f"{values['handle']!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
         fail(f"{prefix}{problem.path}: {problem.message}")
+
+
+cli.add_command(join)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -90,3 +90,26 @@ async def test_serve_says_members_may_join(db_path: Path, tmp_path: Path) -> Non
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+def test_browse_lets_only_a_member_named_by_the_key_join(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`browse --participant` (what serve runs): the member COPTUI_MEMBER names may join, nobody else."""
+    from coptui.cli import main
+    from coptui.ui.screens.participant import Joining
+
+    joining: list[object] = []
+
+    def fake_run(repertoire: object, **options: object) -> None:
+        joining.append(options["participant"])
+
+    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    for named in ("ben", "nobody", ""):
+        monkeypatch.setenv("COPTUI_MEMBER", named)
+        with pytest.raises(SystemExit) as done:
+            main(["--db", str(db_path), "browse", "--read-only", "--participant"])
+        assert done.value.code == 0
+    assert joining == [Joining("ben", "ssh"), None, None]

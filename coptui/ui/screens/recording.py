@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from coptui.facilitation.recorder import JournalledEngine, Pending, Recorder, Result
 from coptui.facilitation.view import EntryResult
@@ -125,6 +127,21 @@ class RecordingScreen(Screen[None]):
 
     app: CoptuiApp
 
+    BINDINGS = [
+        # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
+        Binding(
+            "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
+        ),
+        Binding(
+            "pagedown",
+            "scroll_workspace(1)",
+            "Scroll down",
+            id="session_page_down",
+            show=False,
+            priority=True,
+        ),
+    ]
+
     def __init__(self) -> None:
         super().__init__()
         self.recorder: Recorder[Any, Any] | None = None
@@ -175,10 +192,25 @@ class RecordingScreen(Screen[None]):
         """
         version = engine.repertoire.data_version()
         if version != seen:
-            self.post_message(OthersWrote(version, engine.view()))
+            view = engine.view()
+            if not get_current_worker().is_cancelled:  # a newer read was asked for meanwhile
+                self.post_message(OthersWrote(version, view))
 
     def others_seen(self, version: int) -> None:
         self._others_seen = version
+
+    def show(self, view: Any) -> None:
+        """Draw the session as `view` has it."""
+        raise NotImplementedError
+
+    @on(OthersWrote)
+    def _others_wrote(self, message: OthersWrote) -> None:
+        self.others_seen(message.version)
+        workspace = self.query_one("#workspace", ScrollableContainer)
+        following = workspace.scroll_y >= workspace.max_scroll_y
+        self.show(message.view)
+        if following:  # keep up with what arrives, unless the reader has scrolled back
+            workspace.scroll_end(animate=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A busy or damaged file: said once (the app keeps repeats quiet), and the next poll tries again.
@@ -219,3 +251,10 @@ class RecordingScreen(Screen[None]):
     def _pending_changed(self, message: PendingChanged) -> None:
         self.reports.handled()
         self.query_one(CaptureBox).show_pending(message.pending, message.problem)
+
+    def action_scroll_workspace(self, pages: int) -> None:
+        workspace = self.query_one("#workspace", ScrollableContainer)
+        if pages < 0:
+            workspace.scroll_page_up()
+        else:
+            workspace.scroll_page_down()

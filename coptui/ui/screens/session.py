@@ -29,7 +29,6 @@ from coptui.ui.screens.recording import (
     CarriedOut,
     Opened,
     OpenFailed,
-    OthersWrote,
     RecordingScreen,
     Viewed,
 )
@@ -75,18 +74,6 @@ class SessionScreen(RecordingScreen):
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
         Binding("f12", "abandon", "Abandon", id="session_abandon", key_display="F12", show=False),
-        # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
-        Binding(
-            "pageup", "scroll_workspace(-1)", "Scroll up", id="session_page_up", show=False, priority=True
-        ),
-        Binding(
-            "pagedown",
-            "scroll_workspace(1)",
-            "Scroll down",
-            id="session_page_down",
-            show=False,
-            priority=True,
-        ),
     ]
 
     def __init__(
@@ -179,15 +166,6 @@ class SessionScreen(RecordingScreen):
         if scrolled:
             # What was just filed is what the room wants to see.
             self.query_one(PhaseWorkspace).scroll_end(animate=False)
-
-    @on(OthersWrote)
-    def _others_wrote(self, message: OthersWrote) -> None:
-        self.others_seen(message.version)
-        workspace = self.query_one(PhaseWorkspace)
-        following = workspace.scroll_y >= workspace.max_scroll_y
-        self.show(message.view)
-        if following:  # keep up with what arrives, unless the facilitator has scrolled back to read
-            workspace.scroll_end(animate=False)
 
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
@@ -341,10 +319,3 @@ class SessionScreen(RecordingScreen):
         """Interim (or final) minutes as Markdown, in the folder coptui was started from."""
         if self.view is not None and self.view.session.id is not None:
             self.save_minutes(self.view.session.id)
-
-    def action_scroll_workspace(self, pages: int) -> None:
-        workspace = self.query_one(PhaseWorkspace)
-        if pages < 0:
-            workspace.scroll_page_up()
-        else:
-            workspace.scroll_page_down()
