@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coptui.models import Command
-from coptui.store.connection import connect, describe_sqlite_error, immediate_transaction
+from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
 from coptui.text import clean_text
 
-# Short, so that a held lock shows as pending within a second; the writer retries on its own.
-JOURNAL_BUSY_TIMEOUT_MS = 1000
+# As long as any write waits: with participants, a facilitator's key queues behind a roomful of
+# others' (thirty writing in the same second) rather than show as pending. A lock held longer
+# is reported, and the writer retries on its own.
+JOURNAL_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 
 
 class CaptureJournal:
