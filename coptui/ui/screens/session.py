@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -34,6 +35,7 @@ from coptui.ui.screens.recording import (
 )
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
+from coptui.ui.screens.session_room import Room, arrival_said, read_room, room_lines
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.agenda import Agenda
 from coptui.ui.widgets.attendance import Attendance
@@ -50,6 +52,12 @@ _SEVERITY = {TimerAlert.NONE: 0, TimerAlert.FIVE_MINUTES: 1, TimerAlert.ONE_MINU
 @dataclass(frozen=True)
 class MinutesSaved:
     path: Path
+
+
+class RoomRead(Message):
+    def __init__(self, room: Room) -> None:
+        super().__init__()
+        self.room = room
 
 
 class SessionScreen(RecordingScreen):
@@ -73,6 +81,18 @@ class SessionScreen(RecordingScreen):
         Binding("f7", "extend", "+5 min", id="session_extend", key_display="F7", priority=True),
         Binding("f8", "undo", "Undo", id="session_undo", key_display="F8", priority=True),
         Binding("f9", "minutes", "Minutes", id="session_minutes", key_display="F9", priority=True),
+        Binding(
+            "f10", "reveal_votes", "Reveal", id="session_reveal", key_display="F10", show=False, priority=True
+        ),
+        Binding(
+            "f11",
+            "take_back",
+            "Take back",
+            id="session_take_back",
+            key_display="F11",
+            show=False,
+            priority=True,
+        ),
         Binding("f12", "abandon", "Abandon", id="session_abandon", key_display="F12", show=False),
     ]
 
@@ -91,6 +111,8 @@ class SessionScreen(RecordingScreen):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
+        self.room: Room | None = None  # who joined from their own terminals, and what they filed
+        self._arrivals_seen: int | None = None  # the last arrival toasted
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -213,6 +235,23 @@ class SessionScreen(RecordingScreen):
         self.query_one(PhaseWorkspace).show(view)
         self._placeholder(view)
         self.tick()
+        if self.live is not None:
+            self.read_room(self.live)
+
+    @work(thread=True, exclusive=True, group="room", exit_on_error=False)
+    def read_room(self, live: LiveSession) -> None:
+        self.post_message(RoomRead(read_room(live)))
+
+    @on(RoomRead)
+    def _room_read(self, message: RoomRead) -> None:
+        room = message.room
+        if self._arrivals_seen is not None:  # joined before this screen opened: no news
+            for arrival in room.arrivals:
+                if arrival.id > self._arrivals_seen:
+                    self.notify(arrival_said(arrival), title="Arrived", markup=False)
+        self._arrivals_seen = max([a.id for a in room.arrivals], default=0)
+        self.room = room
+        self.tick()
 
     def tick(self) -> None:
         if self.view is None:
@@ -222,7 +261,12 @@ class SessionScreen(RecordingScreen):
         self.query_one(Countdown).show(timer)
         self._warn(view.phase.position, view.phase.title, timer.alert)
         round_phase = view.phase.kind is PhaseKind.CHECK_IN
-        self.query_one(Attendance).show(view.session, view.speaking, round_phase, self.app.clock.now())
+        participants = (
+            None if self.room is None else room_lines(self.room, view.not_yet_heard, view.hidden_dots)
+        )
+        self.query_one(Attendance).show(
+            view.session, view.speaking, round_phase, self.app.clock.now(), participants
+        )
 
     def _warn(self, position: int, title: str, alert: TimerAlert) -> None:
         """A toast once as each threshold is crossed: colour alone is easy to miss while talking."""
@@ -281,6 +325,17 @@ class SessionScreen(RecordingScreen):
     def _abandon(self, yes: bool | None) -> None:
         if yes:
             self.press(CommandKind.ABANDON)
+
+    def action_reveal_votes(self) -> None:
+        self.press_in_key_order(CommandKind.REVEAL_VOTES)
+
+    def action_take_back(self, entry_id: int | None = None) -> None:
+        """Take back a participant's entry: the last one filed, unless told which."""
+        entries = () if self.room is None else self.room.entries
+        if entry_id is None and not entries:
+            self.query_one(CaptureBox).say("nothing a participant filed is left to take back", ok=False)
+            return
+        self.press_in_key_order(CommandKind.TAKE_BACK, str(entry_id or entries[-1].id))
 
     def action_previous_phase(self) -> None:
         self.press_in_key_order(CommandKind.PREVIOUS_PHASE)
