@@ -16,7 +16,10 @@ import asyncssh
 import pytest
 from sshclient import Screen, authorize, connect, new_key
 
+from coptui.facilitation import LiveSession, SessionPlan
+from coptui.formats import find_format
 from coptui.ssh import BrowserServer, ServerSettings, start_server
+from coptui.store import Repertoire
 
 
 @pytest.fixture
@@ -113,3 +116,31 @@ def test_browse_lets_only_a_member_named_by_the_key_join(
             main(["--db", str(db_path), "browse", "--read-only", "--participant"])
         assert done.value.code == 0
     assert joining == [Joining("ben", "ssh"), None, None]
+
+
+async def test_a_member_joins_over_ssh_and_files_a_check_in_the_facilitator_sees(
+    participants_server: tuple[BrowserServer, Path], db_path: Path
+) -> None:
+    server, keys_file = participants_server
+    with Repertoire.open(db_path) as repertoire:
+        live = LiveSession.start(
+            repertoire,
+            SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="December clinic"),
+        )
+        ben = new_key()
+        authorize(keys_file, ben, member="ben")
+        async with connect(server.port, ben) as conn:
+            screen = await Screen.open(conn, 100, 30)
+            await screen.wait_for(b"press j to join")
+            screen.process.stdin.write(b"j")
+            await screen.wait_for(b"joined")
+            screen.process.stdin.write("Glad [to] be *here* 🎉\r".encode())
+            await screen.wait_for(b"filed a check-in from @ben")
+            notes = live.view().notes
+            assert [(n.author, n.text) for n in notes] == [("ben", "Glad [to] be *here* 🎉")]
+            assert [(a.member, a.via) for a in live.arrivals_since(0)] == [("ben", "ssh")]
+            screen.process.stdin.write(b"\x1b[21~")  # F10: leave, back to the browser
+            await screen.wait_for(b"press j to join")
+            screen.process.stdin.write(b"\x03")
+            await screen.read_to_end()
+    await asyncio.wait_for(server.sessions_ended(), 30)
