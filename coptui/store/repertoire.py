@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
-from coptui.store.connection import open_database
+from coptui.store.connection import open_database, released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.participants import ParticipantStore
@@ -49,6 +49,7 @@ class Repertoire(StoryStore, UndoStore, DocumentStore, ParticipantStore):
 
     def close(self) -> None:
         with self._lock:
+            released(self.path, self.db.conn)
             self.db.close()
 
     def __enter__(self) -> Repertoire:

@@ -37,19 +37,23 @@ def arrival_said(arrival: Arrival) -> str:
 
 
 def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int) -> Text:
-    """Under the attendees, once someone has joined: who joined, who checked in, who is not yet
-    heard, and how many private dots wait to be revealed."""
+    """Under the attendees, once someone has joined: who joined and how, who has checked in, who
+    has not been heard all session (the line above says who is not yet heard in this phase), and
+    how many private dots wait to be revealed."""
     text = Text()
     if not room.arrivals:
         return text
-    joined = {a.member: a.via for a in room.arrivals}
-    for label, handles in (
-        ("joined", [f"{h} ({via})" for h, via in joined.items()]),
-        ("checked in", list(room.checked_in)),
-        ("not yet heard", list(not_yet_heard)),
-    ):
-        text.append(f"\n{label}: ", style="dim")
-        text.append_text(plain(" ".join(handles) or "nobody", style="dim"))
+    via = {a.member: a.via for a in room.arrivals}  # the latest way each came in
+    lines = [
+        ("joined over ssh", [h for h, v in via.items() if v == "ssh"]),
+        ("joined here", [h for h, v in via.items() if v != "ssh"]),
+        ("checked in", list(room.checked_in) or ["nobody yet"]),
+        ("not heard today", list(not_yet_heard)),
+    ]
+    for label, handles in lines:
+        if handles:
+            text.append(f"\n{label}: ", style="dim")
+            text.append_text(plain(" ".join(handles), style="dim"))
     if hidden_dots:
         text.append(f"\n● {hidden_dots} private dot{'s' if hidden_dots > 1 else ''} hidden · F10 reveals")
     return text
