@@ -13,7 +13,7 @@ from rich.text import Text
 
 from coptui.facilitation import LiveSession
 from coptui.store.participants import Arrival, ParticipantEntry
-from coptui.ui.render import plain
+from coptui.ui.render import plain, plain_str
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def read_room(live: LiveSession) -> Room:
 
 def arrival_said(arrival: Arrival) -> str:
     where = "over ssh" if arrival.via == "ssh" else "at a terminal here"
-    return f"@{arrival.member} joined {where}"
+    return f"@{plain_str(arrival.member)} joined {where}"
 
 
 def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int) -> Text:
