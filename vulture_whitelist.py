@@ -38,7 +38,12 @@ _.control
 _.virtual_size
 _.no_wrap
 _.cursor_blink
+ALLOW_SELECT  # coptui/ui/widgets/story_view.py
 
 # html.parser calls these by name.
 _.handle_starttag
 _.handle_data
+
+# Read by Python and pytest by name.
+__getattr__  # coptui/ssh/__init__.py: a module's lazy names (PEP 562)
+pytest_plugins  # tests/test_ssh_*.py: the fixtures in tests/sshfixtures.py

@@ -1,11 +1,25 @@
-"""How long members wait for their first screen over SSH, and what each browser costs.
+"""How many members one host serves over SSH: first screens, a search each, and memory per member.
 
-    .venv/bin/python benchmarks/ssh_sessions.py [--members 1,10,32] [--silent 500]
+    .venv/bin/python benchmarks/ssh_sessions.py [--members 1,10,30,100] [--spawn] [--silent 500]
 
 Starts `coptui serve`'s server in-process on a loopback port, on a temporary copy of the
-demo community, then for each count connects that many members at once and reports the
-time from connecting to seeing the community's name (median and slowest), and the
-resident memory of one browser process.
+demo community. For each count, that many members connect at once (asyncssh clients
+with a pty each, 120x40), and each reports the time from connecting to seeing the
+community's name (its first screen), then searches once ("/" and a query) and reports
+the time to the first hit. Once every member has searched, the memory of each browser is
+read from /proc/PID/smaps_rollup: RSS, PSS (shared pages divided among the processes
+sharing them) and USS (pages this process alone holds: what one more member costs). CPU
+is the browser process's own user + system time when its first screen arrived (the
+server's share, SSH's encryption and the relaying, is not in it). The clients run in the
+same process as the server, so with many members their encryption competes with the
+server's: the figures are on the slow side of what members would see.
+
+The floor is a local `coptui browse --read-only` on a pseudo-terminal, to the same name.
+The capacity line says between which measured counts the first screens' p95 crosses 2 s,
+and where, interpolating linearly between them.
+
+`--spawn` starts each browser as a fresh `python -m coptui` instead of forking it from the
+pre-imported fork server (how `coptui serve` worked before it had one).
 
 With `--silent N`, it then measures one member signing in (and seeing the first screen)
 from 127.0.0.1 while N connections from the same address sit silent, and again while N
@@ -17,29 +31,63 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import os
 import statistics
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import asyncssh
 
-from coptui.demo import demo_document
-from coptui.ssh import BrowserServer, ServerSettings, start_server
-from coptui.store import Repertoire
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import on_terminal, read_until  # noqa: E402
+
+from coptui.demo import demo_document  # noqa: E402
+from coptui.ssh import BrowserServer, ServerSettings, start_server  # noqa: E402
+from coptui.store import Repertoire  # noqa: E402
+
+QUERY = b"alert fatigue"
+FIRST_HIT = b"300 alerts a week"  # the demo's first case for QUERY
+SIZE = (120, 40)
+FIRST_SCREEN_TARGET = 2.0  # seconds
 
 
-def resident_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+def memory_kib(pid: int) -> dict[str, int]:
+    """RSS, PSS and USS (private clean + dirty) of `pid`, in KiB."""
+    fields: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0])
+    return {
+        "rss": fields["Rss"],
+        "pss": fields["Pss"],
+        "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+    }
 
 
-async def connect(port: int, key: asyncssh.SSHKey) -> asyncssh.SSHClientConnection:
+def cpu_seconds(pid: int) -> float:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    utime, stime = stat[stat.rindex(")") + 2 :].split()[11:13]
+    return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+async def connect(
+    port: int, key: asyncssh.SSHKey, address: str = "127.0.0.1"
+) -> asyncssh.SSHClientConnection:
     return await asyncssh.connect(
         "127.0.0.1",
         port,
+        local_addr=(address, 0),
         username="member",
         client_keys=[key],
         known_hosts=None,
@@ -48,33 +96,153 @@ async def connect(port: int, key: asyncssh.SSHKey) -> asyncssh.SSHClientConnecti
     )
 
 
-async def first_screen(conn: asyncssh.SSHClientConnection, marker: bytes) -> None:
-    process = await conn.create_process(term_type="xterm-256color", term_size=(120, 40), encoding=None)
-    seen = b""
-    while marker not in seen:
-        chunk = await process.stdout.read(65536)
-        if not chunk:
-            raise RuntimeError(f"the session ended early: {seen[-300:]!r}")
-        seen += chunk
+def member_address(number: int) -> str:
+    """Each member connects from an address of their own, as members at home would."""
+    return f"127.0.{1 + number // 250}.{1 + number % 250}"
+
+
+class Terminal:
+    """A member's terminal: what the browser has drawn, read until a marker appears."""
+
+    def __init__(self, process: asyncssh.SSHClientProcess[bytes]) -> None:
+        self.process = process
+        self.seen = bytearray()
+        self.mark = 0
+
+    async def wait_for(self, marker: bytes, timeout: float = 600) -> None:
+        try:
+            async with asyncio.timeout(timeout):
+                while (found := self.seen.find(marker, self.mark)) < 0:
+                    chunk = await self.process.stdout.read(65536)
+                    if not chunk:
+                        raise RuntimeError(f"the session ended early: {bytes(self.seen[-300:])!r}")
+                    self.seen += chunk
+        except TimeoutError:
+            raise RuntimeError(f"no {marker!r} in {timeout:g} s: {bytes(self.seen[-600:])!r}") from None
+        self.mark = found + len(marker)
+
+    async def keep_reading(self) -> None:
+        """So the browser never blocks on a full terminal while others are measured."""
+        while await self.process.stdout.read(65536):
+            pass
+
+
+@dataclass
+class Round:
+    """N members at once."""
+
+    count: int
+    first_screens: list[float] = field(default_factory=list)
+    searches: list[float] = field(default_factory=list)
+    memory: list[dict[str, int]] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    fork_server_pss: int = 0
 
 
 class Members:
-    """Members connecting at once; each reports how long its first screen took, then waits."""
+    """Members connecting at once; each reports its first screen and its search, then waits."""
 
     def __init__(self, server: BrowserServer, marker: bytes, count: int) -> None:
-        self.server, self.marker, self.count = server, marker, count
-        self.waits: list[float] = []
-        self.all_drawn = asyncio.Event()
+        self.server, self.marker = server, marker
+        self.round = Round(count)
+        self.all_searched = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def browse(self, key: asyncssh.SSHKey) -> None:
+    def browser_of(self, conn: asyncssh.SSHClientConnection) -> int:
+        """The pid of the browser serving `conn` (the server knows its client by address and port)."""
+        host, port = conn.get_extra_info("sockname")[:2]
+        (pid,) = (s.pid for s in self.server.sessions if s.peer == f"{host}:{port}" and s.pid)
+        return pid
+
+    async def browse(self, number: int, key: asyncssh.SSHKey) -> None:
         started = time.perf_counter()
-        async with await connect(self.server.port, key) as conn:
-            await first_screen(conn, self.marker)
-            self.waits.append(time.perf_counter() - started)
-            if len(self.waits) == self.count:
-                self.all_drawn.set()
+        async with await connect(self.server.port, key, member_address(number)) as conn:
+            process = await conn.create_process(term_type="xterm-256color", term_size=SIZE, encoding=None)
+            terminal = Terminal(process)
+            await terminal.wait_for(self.marker)
+            self.round.first_screens.append(time.perf_counter() - started)
+            self.round.cpu.append(cpu_seconds(self.browser_of(conn)))
+            process.stdin.write(b"/")
+            process.stdin.write(QUERY)
+            searched = time.perf_counter()
+            await terminal.wait_for(FIRST_HIT)
+            self.round.searches.append(time.perf_counter() - searched)
+            if len(self.round.searches) == self.round.count:
+                self.all_searched.set()
+            reading = asyncio.create_task(terminal.keep_reading())
             await self.release.wait()
+            reading.cancel()
+
+
+async def one_round(server: BrowserServer, keys: list[asyncssh.SSHKey], marker: bytes, count: int) -> Round:
+    members = Members(server, marker, count)
+    tasks = [asyncio.create_task(members.browse(number, key)) for number, key in enumerate(keys[:count])]
+    searched = asyncio.create_task(members.all_searched.wait())
+    await asyncio.wait([searched, *tasks], timeout=1200, return_when=asyncio.FIRST_COMPLETED)
+    for task in tasks:  # a member who could not browse stops the benchmark, saying why
+        if task.done():
+            task.result()
+    if not searched.done():
+        raise RuntimeError(
+            f"{count - len(members.round.searches)} of {count} members had not searched in 20 minutes"
+        )
+    for session in server.sessions:
+        if session.pid:
+            members.round.memory.append(memory_kib(session.pid))
+    launcher = getattr(server, "launcher", None)  # None before serve had a fork server
+    if launcher is not None and launcher.fork_server is not None and launcher.fork_server.pid:
+        members.round.fork_server_pss = memory_kib(launcher.fork_server.pid)["pss"]
+    members.release.set()
+    await asyncio.gather(*tasks)
+    await server.sessions_ended()
+    return members.round
+
+
+def local_floor(db: Path, marker: bytes, repeat: int) -> list[float]:
+    """Seconds from starting a local `coptui browse --read-only` to its first screen."""
+    browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
+    samples = []
+    for _ in range(repeat):
+        with on_terminal(browse, *SIZE) as (_, fd):
+            samples.append(read_until(fd, marker))
+    return samples
+
+
+def report(rounds: list[Round], floor: list[float]) -> None:
+    floor_median = statistics.median(floor)
+    print(f"\nlocal `coptui browse --read-only` first screen (floor): median {floor_median:.2f} s\n")
+    print(
+        "| members | first screen p50 | p95 | × floor (p50) | search p50 | p95 "
+        "| USS / member | PSS / member | RSS / member | CPU to first screen | fork server PSS |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rounds:
+        mib = {k: statistics.median(m[k] for m in r.memory) / 1024 for k in ("uss", "pss", "rss")}
+        fork_server = f"{r.fork_server_pss / 1024:.1f} MiB" if r.fork_server_pss else "—"
+        print(
+            f"| {r.count} | {statistics.median(r.first_screens):.2f} s | {p95(r.first_screens):.2f} s "
+            f"| {statistics.median(r.first_screens) / floor_median:.2f}× "
+            f"| {statistics.median(r.searches):.2f} s | {p95(r.searches):.2f} s "
+            f"| {mib['uss']:.1f} MiB | {mib['pss']:.1f} MiB | {mib['rss']:.1f} MiB "
+            f"| {statistics.median(r.cpu):.2f} s | {fork_server} |"
+        )
+    print(f"\ncapacity: {capacity(rounds)}")
+
+
+def capacity(rounds: list[Round]) -> str:
+    """How many members at once get every first screen (p95) within the target, between measured counts."""
+    points = [(r.count, p95(r.first_screens)) for r in sorted(rounds, key=lambda r: r.count)]
+    for (fewer, fast), (more, slow) in itertools.pairwise(points):
+        if fast <= FIRST_SCREEN_TARGET < slow:
+            at = fewer + (more - fewer) * (FIRST_SCREEN_TARGET - fast) / (slow - fast)
+            return (
+                f"{fewer} members at once had every first screen within {FIRST_SCREEN_TARGET:g} s (p95) "
+                f"and {more} did not; between them, about {at:.0f} would (linear interpolation)"
+            )
+    most, slowest = points[-1]
+    if slowest <= FIRST_SCREEN_TARGET:
+        return f"all {most} members at once had their first screen within {FIRST_SCREEN_TARGET:g} s (p95)"
+    return f"even {points[0][0]} member(s) at once waited over {FIRST_SCREEN_TARGET:g} s (p95)"
 
 
 async def knock(port: int, count: int, sockets: list[asyncio.StreamWriter]) -> None:
@@ -97,7 +265,8 @@ async def among_strangers(server: BrowserServer, key: asyncssh.SSHKey, marker: b
             started = time.perf_counter()
             async with await connect(server.port, key) as conn:
                 signed_in = time.perf_counter() - started
-                await first_screen(conn, marker)
+                process = await conn.create_process(term_type="xterm-256color", term_size=SIZE, encoding=None)
+                await Terminal(process).wait_for(marker)
                 drawn = time.perf_counter() - started
             await arriving
             await server.sessions_ended()
@@ -107,12 +276,14 @@ async def among_strangers(server: BrowserServer, key: asyncssh.SSHKey, marker: b
             writer.close()
 
 
-async def measure(counts: list[int], silent: int) -> None:
+async def measure(counts: list[int], spawn: bool, silent: int, floor_repeat: int) -> None:
     document = demo_document()
+    marker = document.community.name.encode()
     with tempfile.TemporaryDirectory(prefix="coptui-bench-") as folder:
         db = Path(folder) / "demo.db"
         with Repertoire.create(db, document.community) as repertoire:
             repertoire.load(document)
+        floor = local_floor(db, marker, floor_repeat)
         keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(max(counts))]
         authorized = Path(folder) / "authorized_keys"
         authorized.write_bytes(b"".join(key.export_public_key("openssh") for key in keys))
@@ -123,31 +294,29 @@ async def measure(counts: list[int], silent: int) -> None:
             port=0,
             max_sessions=max(counts),
         )
+        if spawn:
+            settings = replace(settings, fork_server=False)
         server = await start_server(settings)
-        print(f"{'members':>8} {'median s':>9} {'slowest s':>10} {'RSS per browser MiB':>20}")
         try:
-            for count in counts:
-                members = Members(server, document.community.name.encode(), count)
-                tasks = [asyncio.create_task(members.browse(key)) for key in keys[:count]]
-                await asyncio.wait_for(members.all_drawn.wait(), 600)
-                rss = statistics.median(resident_kib(s.pid) for s in server.sessions if s.pid) / 1024
-                members.release.set()
-                await asyncio.gather(*tasks)
-                await server.sessions_ended()
-                waits = members.waits
-                print(f"{count:>8} {statistics.median(waits):>9.2f} {max(waits):>10.2f} {rss:>20.1f}")
+            # The first login waits for the fork server's imports: start measuring once it is ready.
+            await one_round(server, keys, marker, 1)
+            rounds = [await one_round(server, keys, marker, count) for count in counts]
+            report(rounds, floor)
             if silent:
-                await among_strangers(server, keys[0], document.community.name.encode(), silent)
+                await among_strangers(server, keys[0], marker, silent)
         finally:
             await server.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", default="1,10,32", help="comma-separated counts of members at once")
+    parser.add_argument("--members", default="1,10,30,100", help="comma-separated counts of members at once")
+    parser.add_argument("--spawn", action="store_true", help="spawn each browser afresh (no fork server)")
+    parser.add_argument("--floor-repeat", type=int, default=5, help="local first screens for the floor")
     parser.add_argument("--silent", type=int, default=0, help="silent connections a member signs in among")
     arguments = parser.parse_args()
-    asyncio.run(measure([int(n) for n in arguments.members.split(",")], arguments.silent))
+    counts = [int(n) for n in arguments.members.split(",")]
+    asyncio.run(measure(counts, arguments.spawn, arguments.silent, arguments.floor_repeat))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from coptui.text import clean_line, clean_text
 
 Day = date  # inside Session, a field named `date` hides the type
 FORMAT_NAME: Final = "coptui-repertoire"
-FORMAT_VERSION: Final = 1
+# Version 2 added practices; a file of version 1 still reads (each strategy its own practice).
+FORMAT_VERSION: Final = 2
 
 
 def _as_str(clean: Any) -> Any:
@@ -116,11 +117,25 @@ class CaseStatus(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
 
+    @property
+    def label(self) -> str:
+        """How the screen, the minutes and the help say it: 'in trial'."""
+        return self.value.replace("_", " ")
+
+    @property
+    def marked(self) -> str:
+        """The label behind its mark, as the browser shows it: '◐ in trial'."""
+        return f"{_CASE_STATUS_MARKS[self]} {self.label}"
+
 
 class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value
 
 
 class Outcome(StrEnum):
@@ -128,6 +143,36 @@ class Outcome(StrEnum):
     PARTLY = "partly"
     DID_NOT_WORK = "did_not_work"
     NOT_TRIED = "not_tried"
+
+    @property
+    def label(self) -> str:
+        """How the screen and the minutes say it: 'partly worked'."""
+        return "partly worked" if self is Outcome.PARTLY else self.value.replace("_", " ")
+
+    @property
+    def mark(self) -> str:
+        """'◐': how a track record counts it."""
+        return _OUTCOME_MARKS[self]
+
+    @property
+    def marked(self) -> str:
+        """The label behind its mark: '◐ partly worked'."""
+        return f"{self.mark} {self.label}"
+
+    @property
+    def typed(self) -> str:
+        """The word a facilitator types for it after `#report`: 'did-not-work'."""
+        return self.value.replace("_", "-")
+
+
+_CASE_STATUS_MARKS = {
+    CaseStatus.OPEN: "●",
+    CaseStatus.IN_TRIAL: "◐",
+    CaseStatus.REPORTED: "◑",
+    CaseStatus.RESOLVED: "✓",
+    CaseStatus.REOPENED: "○",
+}
+_OUTCOME_MARKS = {Outcome.WORKED: "✓", Outcome.PARTLY: "◐", Outcome.DID_NOT_WORK: "✗", Outcome.NOT_TRIED: "…"}
 
 
 class ValueCycle(StrEnum):
@@ -335,7 +380,21 @@ class Case(NewFieldsModel):
     )
 
 
-class Strategy(Model):
+class Practice(Model):
+    """A way of addressing a problem that the community can try more than once.
+
+    Each strategy proposed for a case is one use of a practice; its track record is every
+    report-back on the actions taken under any of its strategies.
+    """
+
+    id: ItemId | None = None
+    name: RequiredText
+    created_on: date = Field(description="The day of its first use.")
+
+
+class Strategy(NewFieldsModel):
+    WRITTEN_WHEN_SET = frozenset({"practice"})
+
     id: ItemId | None = None
     case: ItemId
     session: ItemId | None = None
@@ -343,6 +402,9 @@ class Strategy(Model):
     text: RequiredText
     votes: Count = 0
     picked: bool = False
+    practice: ItemId | None = Field(
+        default=None, description="The practice this strategy is a use of; a new one of its own if left out."
+    )
 
 
 class Action(Model):
@@ -395,12 +457,15 @@ class RepertoireDocument(Model):
     """The interchange format: a whole repertoire, members by handle, items by stable id."""
 
     format: Literal["coptui-repertoire"] = FORMAT_NAME
-    version: Literal[1] = FORMAT_VERSION
+    version: Literal[1, 2] = FORMAT_VERSION
     community: Community
     topics: list[Topic] = []
     members: list[Member] = []
     sessions: list[Session] = []
     cases: list[Case] = []
+    practices: list[Practice] = Field(
+        default=[], description="Since version 2. A strategy that names none is a practice of its own."
+    )
     strategies: list[Strategy] = []
     actions: list[Action] = []
     report_backs: list[ReportBack] = []
@@ -435,6 +500,7 @@ class RepertoireDocument(Model):
         slugs = unique("topics", [t.slug for t in self.topics], "slug")
         session_ids = unique("sessions", [s.id for s in self.sessions], "id")
         case_ids = unique("cases", [c.id for c in self.cases], "id")
+        practice_ids = unique("practices", [p.id for p in self.practices], "id")
         strategy_ids = unique("strategies", [s.id for s in self.strategies], "id")
         action_ids = unique("actions", [a.id for a in self.actions], "id")
         unique("report_backs", [r.id for r in self.report_backs], "id")
@@ -469,6 +535,7 @@ class RepertoireDocument(Model):
             check(f"strategies[{i}].case", st.case, case_ids, "case")
             check(f"strategies[{i}].proposer", st.proposer, handles, "member")
             check(f"strategies[{i}].session", st.session, session_ids, "session")
+            check(f"strategies[{i}].practice", st.practice, practice_ids, "practice")
         for i, a in enumerate(self.actions):
             check(f"actions[{i}].owner", a.owner, handles, "member")
             check(f"actions[{i}].case", a.case, case_ids, "case")

@@ -23,6 +23,7 @@ from coptui.models import (
     Note,
     PhaseKind,
     PhaseRun,
+    Practice,
     RepertoireDocument,
     ReportBack,
     Role,
@@ -134,6 +135,10 @@ def small_document() -> RepertoireDocument:
                 opened_on=date(2026, 11, 5),
             ),
         ],
+        practices=[
+            Practice(id=1, name="Route low-urgency alerts to tickets", created_on=date(2026, 10, 1)),
+            Practice(id=2, name="Weekly alert review with on-call", created_on=date(2026, 10, 1)),
+        ],
         strategies=[
             Strategy(
                 id=1,
@@ -143,9 +148,16 @@ def small_document() -> RepertoireDocument:
                 text="Route low-urgency alerts to tickets",
                 votes=3,
                 picked=True,
+                practice=1,
             ),
             Strategy(
-                id=2, case=1, session=1, proposer="cho", text="Weekly alert review with on-call", votes=2
+                id=2,
+                case=1,
+                session=1,
+                proposer="cho",
+                text="Weekly alert review with on-call",
+                votes=2,
+                practice=2,
             ),
         ],
         actions=[

@@ -1,13 +1,19 @@
-"""What the SSH tests share: a member's key, a client that connects like `ssh`, and a screen reader."""
+"""What the SSH tests share: a member's key, a client that connects like `ssh`, a screen reader,
+a look at processes in /proc and at the server's log (the fixtures are in sshfixtures.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import asyncssh
+
+from coptui.ssh import BrowserServer
 
 SCREEN_TIMEOUT = 60.0  # generous: twenty browsers start at once on two cores
 
@@ -99,3 +105,46 @@ class Screen:
 
     def tail(self, size: int = 400) -> bytes:
         return bytes(self.received[-size:])
+
+
+StartServer = Callable[..., Awaitable[BrowserServer]]
+
+
+def parent_of(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
+def child_environment(pid: int) -> dict[str, str]:
+    """The environment `pid` was started with (a forked process's changes since do not show)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.decode().split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+
+
+class _Awaited(logging.Handler):
+    """Sets an event when the server logs a line containing `text`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(logging.INFO)
+        self.text = text
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.seen.set()
+
+
+@contextlib.asynccontextmanager
+async def logged(text: str) -> AsyncIterator[None]:
+    """The block must lead the server to log `text` (it logs a refusal once the connection closes)."""
+    handler = _Awaited(text)
+    log = logging.getLogger("coptui.ssh")
+    old_level = log.level
+    log.setLevel(logging.INFO)
+    log.addHandler(handler)
+    try:
+        yield
+        await asyncio.wait_for(handler.seen.wait(), 10)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old_level)

@@ -12,8 +12,7 @@ import pytest
 from test_session_screen import palette_found
 from ui_helpers import screen_lines, settle
 
-from coptui import cli
-from coptui.cli import main
+from coptui.cli import launch, main
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.models import SessionStatus
@@ -52,7 +51,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 @pytest.fixture
 def launches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     seen: list[Any] = []
-    monkeypatch.setattr(cli, "_run_app", lambda repertoire, launch=None: seen.append(launch))
+    monkeypatch.setattr(launch, "run_app", lambda repertoire, launch=None: seen.append(launch))
     return seen
 
 

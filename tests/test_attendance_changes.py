@@ -148,5 +148,5 @@ def test_minutes_and_screens_show_local_time_with_its_zone_named(
     assert "UTC" not in text
     stored = repertoire.session(live.session_id)
     assert stored.started_at == START, "kept in UTC"
-    detail = session_detail(repertoire.session_story(live.session_id)).markdown
+    detail = session_detail(repertoire.session_story(live.session_id)).text
     assert f"Session {live.session_id} · 2026-12-03 · 18:00–18:45 CET" in detail

@@ -26,6 +26,7 @@ def test_the_quick_benchmarks_run_and_report_every_figure(tmp_path: Path) -> Non
         "search as you type (key to results)",
         "list navigation (key to cursor moved)",
         "list navigation (key to story shown)",
+        "list navigation (CPU from key to story)",
         "live follow (write to live pane)",
         "minutes of a session",
         "repertoire export",

@@ -216,7 +216,7 @@ def browse_as(db_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tup
         assert theme == "high-contrast"
         assert participant is None, "joining is for --participant only"
 
-    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("coptui.cli.launch.run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as done:

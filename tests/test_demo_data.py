@@ -8,6 +8,7 @@ from pathlib import Path
 
 from coptui.demo import demo_document
 from coptui.interchange import read_document
+from coptui.store import Repertoire
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coptui"
 
@@ -35,3 +36,19 @@ def test_every_data_file_of_the_package_is_declared_for_the_wheel() -> None:
         if not any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(name, p.removeprefix("**/")) for p in patterns)
     ]
     assert undeclared == []
+
+
+def test_the_demo_shows_practices_tried_again_on_other_cases(tmp_path: Path) -> None:
+    """On first launch the ranking and "seen before" have something to show: practices tried on
+    two cases or more, with mixed outcomes, the best of them first."""
+    document = demo_document()
+    with Repertoire.create(tmp_path / "demo.db", document.community) as repertoire:
+        repertoire.load(document)
+        ranked = repertoire.practices()
+        again = [r for r in ranked if r.cases >= 2]
+        assert len(again) >= 3
+        assert all(r.record.tried > r.record.worked for r in again)  # mixed outcomes, every one
+        assert ranked[0] == again[0] and ranked[0].practice.name.startswith("Route what isn't urgent")
+        seen = repertoire.similar_cases(12)
+        assert {7, 1} <= {s.case.id for s in seen}
+        assert any(p.cases >= 2 for s in seen for p in s.practices)

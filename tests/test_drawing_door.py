@@ -21,16 +21,18 @@ UI = Path(render.__file__).parent
 DOOR_MODULE = Path(render.__file__)
 
 # Calls that clean what they are given: the door's functions, and the detail pane's link
-# helpers, which pass their labels through `md_link`.
-DOOR_CALLS = {"plain", "block", "plain_str", "block_str", "highlighted", "md", "md_line", "md_link"}
+# helpers, which pass their labels through `plain_str`.
+DOOR_CALLS = {"plain", "block", "plain_str", "block_str", "highlighted"}
 DOOR_CALLS |= {"input_line", "input_text"}
-DOOR_CALLS |= {"link", "member", "session", "case", "_strategy_link"}
+DOOR_CALLS |= {"link", "member", "_members", "session", "case", "_strategy_link"}
 # Each screen's `say` draws its message through `plain` or `block`.
 DOOR_CALLS |= {"say"}
 
 # Where text becomes something drawn: widgets, renderables, toasts, titles, palette hits.
 SINK_CALLS = {"Text", "Content", "Static", "Label", "Input", "TextArea", "Option", "DiscoveryHit", "Hit"}
 SINK_CALLS |= {"notify", "update", "append", "assemble", "add_row", "add_option", "load_text"}
+# A detail pane's story: its blocks and the styled pieces of their lines (coptui/ui/detail.py).
+SINK_CALLS |= {"title", "heading", "paragraph", "item", "strong", "em", "styled"}
 SINK_ATTRIBUTES = {"border_title", "border_subtitle", "value", "text", "placeholder", "tooltip"}
 
 
@@ -141,10 +143,13 @@ box.border_title = f"{phase.title} · case"
 self.notify(f"{title}: {case.context}")
 area = TextArea(case.context)
 ok = Text(plain_str(session.title))
-fine = f"{md_line(case.title)}"
+fine = f"{plain_str(case.title)}"
 method = place.title()
+d.paragraph("Brought by ", member.name)
+d.item(strong(case.title), " · ", d.case(case.id, case.title))
+d.heading(plain_str(topic.name))
 """
-    assert [line for line, _ in raw_draws(ast.parse(source))] == [2, 3, 4, 5]
+    assert [line for line, _ in raw_draws(ast.parse(source))] == [2, 3, 4, 5, 9, 10]
 
 
 def test_every_input_box_cleans_what_enters_it() -> None:

@@ -115,7 +115,7 @@ def test_a_damaged_file_is_refused_in_one_line_and_left_as_it_was(
     db_path: Path, how: str, command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     damaged = damage(db_path, how)
-    monkeypatch.setattr("coptui.cli._run_app", the_app_must_not_open)
+    monkeypatch.setattr("coptui.cli.launch.run_app", the_app_must_not_open)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as exited:

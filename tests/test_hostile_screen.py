@@ -14,7 +14,6 @@ import pytest
 from hostile import HOSTILE_TEXT
 from repertoire_templates import RepertoireTemplates
 from textual import events
-from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input
 from ui_helpers import (
@@ -54,8 +53,8 @@ from coptui.ui.screens.references import ReferenceScreen
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.screens.start_session import StartAnswers, StartSessionScreen
 from coptui.ui.sources import Section
-from coptui.ui.stories import STATUS_WORDS
 from coptui.ui.widgets.paged_list import PagedList, Ref
+from coptui.ui.widgets.story_view import StoryView
 
 SIZE = (160, 48)
 ITEMS = range(len(HOSTILE_TEXT))
@@ -191,7 +190,7 @@ def expected_row(kind: str, i: int, repertoire: Repertoire) -> str:
     """The list row of item i as typed, before the list cuts it to its width."""
     if kind == "case":
         case = repertoire.case(i + 1)
-        return f"{case.opened_on} {shown(case.title)}  {STATUS_WORDS[case.status]}"
+        return f"{case.opened_on} {shown(case.title)}  {case.status.marked}"
     if kind == "strategy":
         return f"✓1 ◐0 ✗0 {shown(entry(i, STRATEGY))}"
     if kind == "member":
@@ -236,7 +235,7 @@ def list_title(app: CoptuiApp) -> str:
 
 async def detail_seen(pilot: Pilot[None]) -> str:
     """All the detail pane shows, scrolled from top to bottom, with wrapping undone."""
-    scroll = browser(pilot.app).query_one("#detail", VerticalScroll)
+    scroll = browser(pilot.app).query_one("#detail", StoryView)
     return words(" ".join(await scrolled_lines(pilot, scroll)))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,72 @@ def test_export_import_export_is_byte_identical(repertoire: Repertoire, tmp_path
     with Repertoire.create(tmp_path / "copy.db", document.community) as copy:
         copy.load(document)
         assert to_json(copy.dump()) == first
+
+
+def version_1(document: RepertoireDocument) -> dict[str, Any]:
+    """The document as a coptui before practices wrote it."""
+    data = document.model_dump(mode="json")
+    data["version"] = 1
+    del data["practices"]
+    for strategy in data["strategies"]:
+        del strategy["practice"]
+    return data
+
+
+def exported_after_import(file: Path, tmp_path: Path) -> str:
+    document = read_document(file)
+    target = tmp_path / f"{file.stem}.db"
+    with Repertoire.create(target, document.community) as copy:
+        copy.load(document)
+        return to_json(copy.dump())
+
+
+def test_a_version_1_file_imports_each_strategy_as_its_own_practice(
+    document: RepertoireDocument, tmp_path: Path
+) -> None:
+    old = write(tmp_path, version_1(document))
+    first = exported_after_import(old, tmp_path)
+    data = json.loads(first)
+    assert data["version"] == 2
+    assert [(s["id"], s["practice"]) for s in data["strategies"]] == [(1, 1), (2, 2)]
+    assert [p["name"] for p in data["practices"]] == [s.text for s in document.strategies]
+    # Exported again after importing that, it is the same, byte for byte.
+    again = tmp_path / "again.json"
+    again.write_text(first, encoding="utf-8")
+    assert exported_after_import(again, tmp_path) == first
+
+
+def test_a_strategy_naming_no_practice_gets_one_of_its_own_after_the_rest(
+    document: RepertoireDocument, tmp_path: Path
+) -> None:
+    data = document.model_dump(mode="json")
+    data["practices"][0]["name"] = "Tickets [for] *what* can wait 🎫"
+    data["strategies"][1]["practice"] = 1
+    data["practices"].pop(1)
+    data["strategies"].append({**data["strategies"][1], "id": 3, "practice": None, "text": "Ask the owners"})
+    exported = json.loads(exported_after_import(write(tmp_path, data), tmp_path))
+    assert [(s["id"], s["practice"]) for s in exported["strategies"]] == [(1, 1), (2, 1), (3, 4)]
+    assert [(p["id"], p["name"]) for p in exported["practices"]] == [
+        (1, "Tickets [for] *what* can wait 🎫"),
+        (4, "Ask the owners"),
+    ]
+
+
+def test_practices_are_checked_like_every_reference(document: RepertoireDocument, tmp_path: Path) -> None:
+    data = document.model_dump(mode="json")
+    data["strategies"][1]["practice"] = 9
+    data["practices"][1]["id"] = 1
+    data["practices"].append({"id": 3, "name": " ", "created_on": "2026-10-01"})
+    with pytest.raises(InvalidInput) as raised:
+        read_document(write(tmp_path, data))
+    assert [str(p) for p in raised.value.problems] == ["practices[2].name: must not be empty"]
+    data["practices"].pop()
+    with pytest.raises(InvalidInput) as raised:
+        read_document(write(tmp_path, data))
+    assert [str(p) for p in raised.value.problems] == [
+        "practices[1].id: 1 is used twice",
+        "strategies[1].practice: 9 is not a known practice",
+    ]
 
 
 def test_schema_describes_the_format() -> None:

@@ -235,6 +235,11 @@ async def test_the_browser_offers_joining_to_a_member_only(db_path: Path) -> Non
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert "A session is live: press j to join" in drawn(app)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert "Join the live session as yourself" in drawn(app)
+            await pilot.press("escape")
+            await settle(pilot)
             await pilot.press("j")
             await settle(pilot)
             assert isinstance(app.screen, ParticipantScreen)
@@ -247,7 +252,10 @@ async def test_the_browser_offers_joining_to_a_member_only(db_path: Path) -> Non
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert "press j to join" not in drawn(app)
-            await pilot.press("j", "m")
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert "Join the live session" not in drawn(app)
+            await pilot.press("escape", "j", "m")
             await settle(pilot)
             assert isinstance(app.screen, BrowserScreen)
     with Repertoire.open(db_path) as repertoire:
@@ -267,7 +275,7 @@ def run_join(
         launched.append(launch)
         assert options["participant"] == launch
 
-    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("coptui.cli.launch.run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with pytest.raises(SystemExit) as done:

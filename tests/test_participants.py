@@ -393,6 +393,14 @@ def test_a_participants_journalled_keys_are_filed_and_the_facilitator_never_repl
     assert repertoire.notes(session=live.session_id)[-1].text == "from the journal"
 
 
+def test_settling_a_command_leaves_every_other_commit_flushed_to_disk(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    assert ben.perform(journalled(repertoire, "ben", CommandKind.ENTRY, "a check-in")).ok
+    assert not ben.perform(journalled(repertoire, "ben", CommandKind.PAUSE)).ok
+    assert repertoire.db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
 # -- private dot votes -----------------------------------------------------------------------
 
 
@@ -432,6 +440,18 @@ def test_undoing_a_reveal_hides_the_dots_again(live: LiveSession, ben: Participa
     assert live.undo().message == "undone: the reveal of the votes on “Alert fatigue”"
     assert [s.votes for s in live.view().strategies] == [0]
     assert live.hidden_dots() == 3
+
+
+def test_undoing_a_vote_the_facilitator_recorded_keeps_the_dots_counted_since(
+    live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert live.reveal_votes().ok
+    assert live.enter("#vote 1 2").ok
+    assert ben.enter("#vote 1 3").ok  # counted at once: the votes are revealed
+    assert [s.votes for s in live.view().strategies] == [5]
+    assert live.undo().message == "undone: 2 votes for strategy 1"
+    assert [s.votes for s in live.view().strategies] == [3]
 
 
 def test_the_number_of_dots_is_the_formats(

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coptui import cli
-from coptui.cli import main
+from coptui.cli import launch, main
 
 
 @pytest.fixture
@@ -27,7 +26,7 @@ def no_writing(monkeypatch: pytest.MonkeyPatch) -> set[Path]:
     def never_opened(*args: object, **kwargs: object) -> None:
         raise AssertionError("the app must not open on a repertoire that cannot be written")
 
-    monkeypatch.setattr(cli, "_run_app", never_opened)
+    monkeypatch.setattr(launch, "run_app", never_opened)
     return denied
 
 

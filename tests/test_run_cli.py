@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from coptui import cli
-from coptui.cli import main
+from coptui.cli import launch, main
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.store import Repertoire
@@ -20,7 +19,7 @@ from coptui.ui.screens.start_session import StartAnswers
 def launches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What the app would have been opened on, instead of opening it."""
     seen: list[Any] = []
-    monkeypatch.setattr(cli, "_run_app", lambda repertoire, launch=None: seen.append(launch))
+    monkeypatch.setattr(launch, "run_app", lambda repertoire, launch=None: seen.append(launch))
     return seen
 
 

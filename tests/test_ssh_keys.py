@@ -15,7 +15,7 @@ from sshclient import authorize, new_key
 from coptui.ssh import ServeError, default_host_key_path
 from coptui.ssh.authorized_keys import AuthorizedKeys, expiry_time
 from coptui.ssh.host_key import load_or_create_host_key
-from coptui.ssh.session import browser_environment
+from coptui.ssh.launcher import browser_environment
 
 
 def public(key: asyncssh.SSHKey) -> asyncssh.SSHKey:

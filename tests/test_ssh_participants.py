@@ -63,13 +63,28 @@ async def test_with_participants_a_members_browser_may_join(
     assert (await opened_argv(server, ben))[-3:] == [b"browse", b"--read-only", b"--participant"]
 
 
-async def test_with_participants_a_key_naming_nobody_stays_read_only(
-    participants_server: tuple[BrowserServer, Path],
+async def test_with_participants_a_key_naming_nobody_is_not_offered_the_session(
+    participants_server: tuple[BrowserServer, Path], db_path: Path
 ) -> None:
     server, keys_file = participants_server
-    stranger = new_key()
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben"]))
+    stranger, nobody = new_key(), new_key()
     authorize(keys_file, stranger)
-    assert (await opened_argv(server, stranger))[-2:] == [b"browse", b"--read-only"]
+    authorize(keys_file, nobody, member="zed")  # a handle, but no member of this community
+    for key in (stranger, nobody):
+        async with connect(server.port, key) as conn:
+            screen = await Screen.open(conn, 100, 30)
+            await screen.wait_for(b"LIVE")  # the live banner is drawn: a member would be offered j here
+            screen.process.stdin.write(b"j?")  # j does not join; help lists every key that works here
+            await screen.wait_for(b"escape closes")
+            assert b"press j to join" not in screen.received
+            assert b"Join the live session" not in screen.received
+            screen.process.stdin.write(b"\x03")
+            await screen.read_to_end()
+    await asyncio.wait_for(server.sessions_ended(), 30)
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.arrivals(3) == []
 
 
 async def test_serve_says_members_may_join(db_path: Path, tmp_path: Path) -> None:
@@ -107,7 +122,7 @@ def test_browse_lets_only_a_member_named_by_the_key_join(
     def fake_run(repertoire: object, **options: object) -> None:
         joining.append(options["participant"])
 
-    monkeypatch.setattr("coptui.cli._run_app", fake_run)
+    monkeypatch.setattr("coptui.cli.launch.run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     for named in ("ben", "nobody", ""):

@@ -7,59 +7,29 @@ browsers are real `coptui browse --read-only` processes on pseudo-terminals.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 
 import asyncssh
 import pytest
-from sshclient import Screen, authorize, connect, digest, hang_up, knock, new_key
+from sshclient import (
+    Screen,
+    StartServer,
+    authorize,
+    child_environment,
+    connect,
+    digest,
+    hang_up,
+    knock,
+    logged,
+    new_key,
+    parent_of,
+)
 
-from coptui.ssh import BrowserServer, ServerSettings, start_server
+from coptui.ssh import BrowserServer
 from coptui.ssh.terminal import RESTORE_TERMINAL
 
-StartServer = Callable[..., Awaitable[BrowserServer]]
-
-
-@pytest.fixture
-def member_key() -> asyncssh.SSHKey:
-    return new_key()
-
-
-@pytest.fixture
-def keys_file(tmp_path: Path, member_key: asyncssh.SSHKey) -> Path:
-    path = tmp_path / "authorized_keys"
-    authorize(path, member_key, member="ana")
-    return path
-
-
-@pytest.fixture
-async def start(db_path: Path, keys_file: Path, tmp_path: Path) -> AsyncIterator[StartServer]:
-    """Starts servers on free ports (settings overridable); closes them all at the end."""
-    started: list[BrowserServer] = []
-    base = ServerSettings(db_path=db_path, authorized_keys=keys_file, host_key=tmp_path / "host_key", port=0)
-
-    async def start_with(**overrides: object) -> BrowserServer:
-        server = await start_server(replace(base, **overrides))  # type: ignore[arg-type]
-        started.append(server)
-        return server
-
-    yield start_with
-    for server in started:
-        await server.close()
-
-
-@pytest.fixture
-async def server(start: StartServer) -> BrowserServer:
-    return await start()
-
-
-def child_environment(pid: int) -> dict[str, str]:
-    raw = Path(f"/proc/{pid}/environ").read_bytes()
-    return dict(item.decode().split("=", 1) for item in raw.split(b"\0") if b"=" in item)
+pytest_plugins = ["sshfixtures"]  # member_key, keys_file, start, server
 
 
 async def test_a_member_sees_the_browser_read_only(
@@ -75,14 +45,27 @@ async def test_a_member_sees_the_browser_read_only(
         assert b"\x1b[25;" not in screen.received
         (session,) = server.sessions
         assert session.pid is not None
-        env = child_environment(session.pid)
-        assert env["TERM"] == "xterm-256color"
-        assert env["COPTUI_MEMBER"] == "ana"
-        assert "COLUMNS" not in env and "LINES" not in env
         argv = Path(f"/proc/{session.pid}/cmdline").read_bytes().split(b"\0")
         assert argv[-4:-1] == [str(db_path).encode(), b"browse", b"--read-only"]
     await asyncio.wait_for(server.sessions_ended(), 30)
     assert digest(db_path) == before
+
+
+async def test_a_spawned_browser_gets_the_members_environment(
+    start: StartServer, member_key: asyncssh.SSHKey
+) -> None:
+    """Spawned, as when there is no fork server: /proc shows the environment it was started with."""
+    server = await start(fork_server=False)
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn, 80, 24)
+        await screen.wait_for(b"SRE Guild")
+        (session,) = server.sessions
+        assert session.pid is not None
+        assert os.getpid() == parent_of(session.pid)
+        env = child_environment(session.pid)
+        assert env["TERM"] == "xterm-256color"
+        assert env["COPTUI_MEMBER"] == "ana"
+        assert "COLUMNS" not in env and "LINES" not in env
 
 
 async def test_a_window_change_reaches_the_app(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
@@ -354,8 +337,10 @@ async def test_removing_a_key_ends_that_members_session_and_no_other(
 
 
 async def test_only_a_plain_terminal_type_reaches_the_browser(
-    server: BrowserServer, member_key: asyncssh.SSHKey
+    start: StartServer, member_key: asyncssh.SSHKey
 ) -> None:
+    """Spawned, so /proc shows its environment (tests/test_ssh_fork_server.py sees a forked one's colours)."""
+    server = await start(fork_server=False)
     forged = "xterm\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root signed in\x1b]52;c;cHduZWQ=\x07"
     async with (
         logged("terminal type 'xterm\\n2026-01-01T00:00:00+0000 INFO 10.0.0.1: root"),
@@ -425,32 +410,3 @@ async def test_stopping_the_server_ends_every_browser_and_says_why(
         os.kill(pid, 0)
     with pytest.raises(OSError):
         await asyncio.open_connection("127.0.0.1", server.port)
-
-
-class _Awaited(logging.Handler):
-    """Sets an event when the server logs a line containing `text`."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(logging.INFO)
-        self.text = text
-        self.seen = asyncio.Event()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.text in record.getMessage():
-            self.seen.set()
-
-
-@contextlib.asynccontextmanager
-async def logged(text: str) -> AsyncIterator[None]:
-    """The block must lead the server to log `text` (it logs a refusal once the connection closes)."""
-    handler = _Awaited(text)
-    log = logging.getLogger("coptui.ssh")
-    old_level = log.level
-    log.setLevel(logging.INFO)
-    log.addHandler(handler)
-    try:
-        yield
-        await asyncio.wait_for(handler.seen.wait(), 10)
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(old_level)

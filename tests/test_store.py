@@ -91,7 +91,7 @@ def test_rows_are_written_in_the_forms_pydantic_dumps(sample_file: Path) -> None
         expected = item.model_dump(mode="json", exclude=side)
         for name in getattr(item, "WRITTEN_WHEN_SET", frozenset()) - side:
             expected.setdefault(name, type(item).model_fields[name].default)  # a column holds them
-        for field in ("session", "case", "strategy", "action"):
+        for field in ("session", "case", "strategy", "action", "practice"):
             if field in expected:
                 expected[f"{field}_id"] = expected.pop(field)
         if "picked" in expected:

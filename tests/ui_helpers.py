@@ -9,12 +9,12 @@ from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Markdown
 from textual.worker import WorkerCancelled
 
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.widgets.paged_list import PagedList, Ref
+from coptui.ui.widgets.story_view import StoryView
 
 
 async def workers_done(pilot: Pilot[None]) -> None:
@@ -85,8 +85,31 @@ def current(app: CoptuiApp) -> Ref | None:
 
 
 def detail(app: CoptuiApp) -> str:
-    """The detail pane's Markdown source."""
-    return browser(app).query_one("#detail-md", Markdown).source
+    """The words of the whole story the detail pane draws, from its top, with wrapping undone."""
+    return words(" ".join(line.text for line in browser(app).query_one("#detail", StoryView).lines))
+
+
+def detail_links(app: CoptuiApp) -> list[tuple[int, str]]:
+    """Each link the detail pane's story draws, from its top: (the line it is on, its click action)."""
+    found = []
+    for y, line in enumerate(browser(app).query_one("#detail", StoryView).lines):
+        for segment in line:
+            style = segment.style
+            if style is not None and style.meta.get("@click") and (y, style.meta["@click"]) not in found:
+                found.append((y, style.meta["@click"]))
+    return found
+
+
+async def click_link(pilot: Pilot[None], action: str) -> None:
+    """Click, with the mouse, where the screen draws the link whose click action is `action`."""
+    for y, strip in enumerate(pilot.app.screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            if segment.style is not None and segment.style.meta.get("@click") == action:
+                await pilot.click(offset=(x, y))
+                return
+            x += segment.cell_length
+    raise AssertionError(f"no link {action} on the screen")
 
 
 def screen_lines(app: App[None], region: Region | None = None) -> list[str]:

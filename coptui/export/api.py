@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from coptui.export.folder import FolderExport, repertoire_pages, write_pages
+from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import render_minutes
 from coptui.export.names import minutes_file_name
+from coptui.export.pages import streamed_pages
 from coptui.files import not_written, replace_file
+from coptui.formats import shows_participation
 from coptui.store import NotFound, Repertoire
 
 MinutesFormat = Literal["md", "html"]
@@ -40,7 +42,10 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
     index = RepertoireIndex(repertoire.session_slice(session_id))
-    text = render_minutes(index, session_id)
+    shown = shows_participation(index.sessions[session_id].format)
+    text = render_minutes(
+        index, session_id, participation=repertoire.participation(session_id) if shown else ()
+    )
     if fmt == "html":
         from coptui.export.html import render_html
 
@@ -68,5 +73,6 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
 
 
 def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
-    """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`)."""
-    return write_pages(repertoire_pages(RepertoireIndex(repertoire.dump())), folder)
+    """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`),
+    read a slice at a time (see `coptui.export.pages`)."""
+    return write_pages(streamed_pages(repertoire), folder)

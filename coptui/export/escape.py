@@ -1,6 +1,6 @@
-"""User text as Markdown that shows exactly that text: the one place export escapes Markdown.
+"""User text as Markdown that shows exactly that text: the one place coptui escapes Markdown.
 
-Every string a member typed reaches the Markdown through one of these functions, so
+Every string a member typed reaches Markdown through one of these functions, so
 that `*not*` stays asterisks, `[runbook]` is not a link, `<script>` is text, and a
 line starting `# ` or `- ` or `1. ` does not turn into a heading or a list.
 

@@ -1,4 +1,4 @@
-"""Small Markdown builders the pages share: links between pages, tables, labels and dates.
+"""Small Markdown builders the pages share: links between pages, tables and dates.
 
 Everything that takes user text escapes it here or in `escape`; a caller passes
 plain strings and gets Markdown back.
@@ -6,27 +6,12 @@ plain strings and gets Markdown back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
-from coptui.models import ActionStatus, Case, CaseStatus, Outcome, Session
-
-OUTCOME_LABELS = {
-    Outcome.WORKED: "worked",
-    Outcome.PARTLY: "partly worked",
-    Outcome.DID_NOT_WORK: "did not work",
-    Outcome.NOT_TRIED: "not tried",
-}
-CASE_STATUS_LABELS = {
-    CaseStatus.OPEN: "open",
-    CaseStatus.IN_TRIAL: "in trial",
-    CaseStatus.REPORTED: "reported",
-    CaseStatus.RESOLVED: "resolved",
-    CaseStatus.REOPENED: "reopened",
-}
-ACTION_STATUS_LABELS = {ActionStatus.OPEN: "open", ActionStatus.DONE: "done", ActionStatus.DROPPED: "dropped"}
+from coptui.models import Case, Session
 
 
 class _Built:
@@ -117,7 +102,7 @@ class PageLinks:
         return self._to("index.md", escape.link_text(text))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A pipe table; cells are Markdown already (escape user text with `escape.cell`)."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines.extend("| " + " | ".join(row) + " |" for row in rows)

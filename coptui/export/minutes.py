@@ -9,7 +9,9 @@ live session are marked interim.
 
 from __future__ import annotations
 
+import bisect
 import functools
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from coptui import __version__
@@ -17,9 +19,6 @@ from coptui.counts import plural
 from coptui.export import escape
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
-    ACTION_STATUS_LABELS,
-    CASE_STATUS_LABELS,
-    OUTCOME_LABELS,
     PageLinks,
     clock,
     duration,
@@ -28,6 +27,7 @@ from coptui.export.markdown import (
     long_date,
     table,
 )
+from coptui.export.participation import participation_section
 from coptui.models import (
     Action,
     ActionStatus,
@@ -40,6 +40,7 @@ from coptui.models import (
     Session,
     SessionStatus,
 )
+from coptui.store.participants import Participation
 
 _NOTE_INDENT = "  "
 
@@ -56,8 +57,19 @@ def _builtin_format_titles() -> dict[str, str]:
     return {f.name: f.title for f in builtin_formats()}
 
 
-def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | None = None) -> str:
-    """The minutes of session `session_id`, from an index holding at least its slice."""
+def render_minutes(
+    index: RepertoireIndex,
+    session_id: int,
+    links: PageLinks | None = None,
+    register: ActionRegister | None = None,
+    participation: Sequence[Participation] = (),
+) -> str:
+    """The minutes of session `session_id`, from an index holding at least its slice.
+
+    With a `register` (minutes written in the order sessions were held), the actions
+    carried forward are the register's; otherwise they are found in `index`. With
+    `participation` (from `Repertoire.participation`), a table of who contributed how much.
+    """
     session = index.sessions[session_id]
     links = links or PageLinks(index)
     blocks: list[str] = []
@@ -80,7 +92,8 @@ def render_minutes(index: RepertoireIndex, session_id: int, links: PageLinks | N
     blocks.extend(_cases(index, session, links))
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
-    blocks.extend(_carried_forward(index, session, links))
+    blocks.extend(_carried_forward(index, session, links) if register is None else register.blocks(session))
+    blocks.extend(participation_section(participation, links))
     blocks.append("---")
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "
@@ -138,7 +151,7 @@ def _matters_arising(index: RepertoireIndex, session: Session, links: PageLinks)
 
 
 def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -> str:
-    outcome = OUTCOME_LABELS[report.outcome]
+    outcome = report.outcome.label
     parts = [f"### {escape.heading(index.name(report.member))}: {outcome}"]
     action = index.actions.get(report.action or 0)
     about = []
@@ -258,7 +271,7 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
         )
     if case.topics:
         line.append(f"topics: {links.topics(case.topics)}")
-    line.append(f"status now: {CASE_STATUS_LABELS[case.status]}")
+    line.append(f"status now: {case.status.label}")
     if links.page is not None:
         line.append(links.case(case, "the case's page"))
     blocks.append(" · ".join(line))
@@ -317,7 +330,7 @@ def _action_rows(
             links.member(a.owner, cell=True),
             escape.cell(a.text),
             _due(a, session.date),
-            ACTION_STATUS_LABELS[a.status],
+            a.status.label,
             links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
         ]
         for a in actions
@@ -341,16 +354,60 @@ def _carried_forward(index: RepertoireIndex, session: Session, links: PageLinks)
 
     carried = sorted(
         (a for a in index.actions.values() if a.status is ActionStatus.OPEN and earlier(a)),
-        key=lambda a: (a.due or date.max, a.id or 0),
+        key=_register_order,
     )
-    blocks = ["## Open actions carried forward"]
-    if not carried:
-        blocks.append("No action agreed at an earlier session is still open.")
-        return blocks
     rows = _action_rows(index, carried, session, links)
     for row, action in zip(rows, carried, strict=True):
-        agreed = index.sessions[action.session or 0]
-        row[3] = f"{links.session(agreed, cell=True)} ({agreed.date})"
-    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], rows))
-    blocks.append(f"*{plural(len(carried), 'action')} still open when these minutes were written.*")
+        row[3] = _agreed_at(index.sessions[action.session or 0], links)
+    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows])
+
+
+def _register_order(action: Action) -> tuple[date, int]:
+    return (action.due or date.max, action.id or 0)
+
+
+def _agreed_at(session: Session, links: PageLinks) -> str:
+    return f"{links.session(session, cell=True)} ({session.date})"
+
+
+def _register_blocks(rows: list[str]) -> list[str]:
+    blocks = ["## Open actions carried forward"]
+    if not rows:
+        blocks.append("No action agreed at an earlier session is still open.")
+        return blocks
+    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], []) + "\n" + "\n".join(rows))
+    blocks.append(f"*{plural(len(rows), 'action')} still open when these minutes were written.*")
     return blocks
+
+
+class ActionRegister:
+    """The open actions carried forward into minutes written in the order sessions were held.
+
+    Each action's row is rendered once, when the minutes of the session that agreed it
+    are written, in its two forms: overdue or not. The rows stay in the register's
+    order (due date, then id), so the rows overdue at a later session come first.
+    """
+
+    def __init__(self) -> None:
+        self._order: list[tuple[date, int]] = []
+        self._rows: list[tuple[str, str]] = []  # (as due, as overdue)
+
+    def add(self, index: RepertoireIndex, session: Session, links: PageLinks) -> None:
+        """Carry forward the actions agreed at `session` that are open now."""
+        agreed = _agreed_at(session, links)
+        for action in index.actions_by_session.get(session.id or 0, []):
+            if action.status is not ActionStatus.OPEN:
+                continue
+            owner, text, _, _, case = _action_rows(index, [action], session, links)[0]
+            due = action.due.isoformat() if action.due else "—"
+            before, after = f"| {owner} | {text} | ", f" | {agreed} | {case} |"
+            overdue = f"{before}{due} **(overdue)**{after}" if action.due else f"{before}{due}{after}"
+            place = bisect.bisect(self._order, _register_order(action))
+            self._order.insert(place, _register_order(action))
+            self._rows.insert(place, (f"{before}{due}{after}", overdue))
+
+    def blocks(self, session: Session) -> list[str]:
+        """The register as it stood at `session`: every action added before it."""
+        overdue = bisect.bisect_left(self._order, (session.date, 0))
+        rows = [row[1] for row in self._rows[:overdue]] + [row[0] for row in self._rows[overdue:]]
+        return _register_blocks(rows)

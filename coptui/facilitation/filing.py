@@ -289,17 +289,22 @@ class EntryFiling(ABC):
         strategy = self._strategy_number(case, entry.strategy)
         if isinstance(strategy, EntryResult):
             return strategy
-        before = strategy.model_copy()
+        strategy_id = strategy.id or 0
+        # Undo changes only what this entry changed: participants' dots, revealed meanwhile, stay.
         if isinstance(entry, VoteEntry):
-            strategy.votes += entry.count
-            what = f"{entry.count} vote{'s' if entry.count > 1 else ''} for strategy {entry.strategy}"
-        else:
-            strategy.picked = not strategy.picked
-            what = f"{'the pick of' if strategy.picked else 'no pick for'} strategy {entry.strategy}"
+            count = entry.count
+            self.repertoire.add_votes(strategy_id, count)
+            what = f"{count} vote{'s' if count > 1 else ''} for strategy {entry.strategy}"
+            return self._remember(what, lambda: self.repertoire.add_votes(strategy_id, -count))
+        picked = strategy.picked
+        strategy.picked = not picked
         self.repertoire.update_strategy(strategy)
-        return self._remember(what, lambda: self._restore_strategy(before))
+        what = f"{'the pick of' if strategy.picked else 'no pick for'} strategy {entry.strategy}"
+        return self._remember(what, lambda: self._set_picked(strategy_id, picked))
 
-    def _restore_strategy(self, strategy: Strategy) -> None:
+    def _set_picked(self, strategy_id: int, picked: bool) -> None:
+        strategy = self.repertoire.strategy(strategy_id)
+        strategy.picked = picked
         self.repertoire.update_strategy(strategy)
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:

@@ -26,7 +26,7 @@ from coptui.facilitation.tags import (
 )
 from coptui.facilitation.timer import PhaseTimer
 from coptui.facilitation.view import EntryResult, SessionView
-from coptui.formats import SessionFormat
+from coptui.formats import SessionFormat, shows_participation
 from coptui.models import (
     Command,
     CommandKind,
@@ -208,7 +208,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
         with self._lock:
             saved = self.session.model_copy(deep=True), self._state.copy()
             try:
-                with self.repertoire.transaction():
+                with self.repertoire.settling_transaction():
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
                     message = result.message if isinstance(result, EntryResult) else "the session closed"
@@ -384,6 +384,8 @@ class LiveSession(EntryFiling, ParticipantsHost):
                     for p in self.session.phases
                 ),
                 abandoned=self.session.status is SessionStatus.ABANDONED,
+                participation=tuple(self.participation()) if shows_participation(self.session.format) else (),
+                member_names=dict(self.member_names),
             )
 
 

@@ -42,7 +42,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coptui.config import config_dir
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.focus import case_in_focus
@@ -75,8 +74,7 @@ from coptui.facilitation.tags import (
 from coptui.facilitation.taking_back import take_back
 from coptui.facilitation.timer import PhaseTimer, TimerAlert
 from coptui.facilitation.view import EntryResult
-from coptui.formats import SessionFormat, find_format
-from coptui.formats.errors import FormatError
+from coptui.formats import SessionFormat, format_settings
 from coptui.models import (
     Case,
     Command,
@@ -207,7 +205,7 @@ class Participant:
         """Carry out one journalled command and settle its journal row, in one transaction."""
         if command.id is None:
             raise ValueError("a command is carried out only once it is journalled")
-        with self._lock, self.repertoire.transaction():
+        with self._lock, self.repertoire.settling_transaction():
             result = self._carry_out(command)
             self.repertoire.settle_command(
                 command.id, filed=result.ok, message=result.message, at=self.clock.now()
@@ -504,14 +502,6 @@ def _no_session(repertoire: Repertoire, clock: Clock) -> str:
     return "No session is live just now; you can still report back on your own actions."
 
 
-def session_format(session: Session) -> SessionFormat | None:
-    """The format the session runs, for its settings; None if its file is gone since."""
-    try:
-        return find_format(session.format, config_dir())
-    except FormatError:
-        return None
-
-
 def dots_per_case(session: Session) -> int:
-    found = session_format(session)
+    found = format_settings(session.format)
     return DEFAULT_DOTS_PER_CASE if found is None else found.dots_per_case

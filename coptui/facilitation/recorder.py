@@ -40,8 +40,8 @@ Result = EntryResult | SessionSummary
 V_co = TypeVar("V_co", covariant=True)
 
 # The longest `press` waits for its command to be on disk before the screen draws on. It stops
-# waiting at once when the journal reports it cannot write; a lock held by another program
-# (the journal waits its turn for five seconds) shows the command as pending meanwhile.
+# waiting at once when the journal reports it cannot write (it gives up on a lock after as
+# long), so this bounds only a disk that is very slow to answer.
 DURABLE_WAIT_SECONDS = 2.0
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0

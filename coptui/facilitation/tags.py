@@ -204,7 +204,7 @@ _OUTCOMES = {
     "failed": Outcome.DID_NOT_WORK,
     "not_tried": Outcome.NOT_TRIED,
 }
-OUTCOME_WORDS = "worked, partly, did-not-work, not-tried"
+OUTCOME_WORDS = ", ".join(outcome.typed for outcome in Outcome)
 VALUE_WORDS = ", ".join(v.value for v in ValueCycle)
 TAGS = (
     "case",

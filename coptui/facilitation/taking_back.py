@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from coptui.models import ActionStatus, CaseStatus
-from coptui.store import Repertoire, StoreError
+from coptui.store import NotFound, Repertoire, StoreError
 from coptui.store.participants import ParticipantEntry
 
 Restore = Callable[[], int]  # files the item again; returns its new id
@@ -70,8 +70,18 @@ def _strategy(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
     if strategy.votes or strategy.picked or repertoire.dots_on_strategy(entry.item_id):
         raise StoreError(f"“{strategy.text}” has votes on it now; it stays")
     repertoire.delete_strategy(entry.item_id)
-    again = strategy.model_copy(update={"id": None})
-    return lambda: repertoire.add_strategy(again).id or 0
+
+    def restore() -> int:
+        # Its practice went with it if this was its only use: filed again, it starts one anew.
+        practice = strategy.practice
+        if practice is not None:
+            try:
+                repertoire.practice(practice)
+            except NotFound:
+                practice = None
+        return repertoire.add_strategy(strategy.model_copy(update={"id": None, "practice": practice})).id or 0
+
+    return restore
 
 
 def _vote(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:

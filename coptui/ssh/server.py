@@ -23,6 +23,7 @@ from coptui.ssh.authorized_keys import AuthorizedKeys, KeyGrant
 from coptui.ssh.doorway import Doorway, Progress
 from coptui.ssh.errors import ServeError
 from coptui.ssh.host_key import HostKey
+from coptui.ssh.launcher import BrowserLauncher, browser_arguments
 from coptui.ssh.log_line import shown
 from coptui.ssh.session import BrowserSession
 
@@ -46,6 +47,7 @@ class ServerSettings:
     max_strangers_per_address: int = 32  # ... and from one address (a whole class behind one NAT)
     key_check_interval: float = 2.0  # seconds between looks at the authorized_keys file
     hang_up_grace: float = 2.0  # seconds a client gets to hang up by itself once its one session is over
+    fork_server: bool = True  # fork browsers from a pre-imported process (False: spawn each one afresh)
     participants: bool = False  # a member's browser may join the live session and file as that member
 
 
@@ -261,6 +263,7 @@ class BrowserServer:
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self._key_watcher: asyncio.Task[None] | None = None
         self._closing = False
+        self.launcher = BrowserLauncher(browser_arguments(settings), fork_server=settings.fork_server)
 
     @property
     def max_members(self) -> int:
@@ -332,6 +335,7 @@ class BrowserServer:
                 f"cannot listen on {self.settings.host}:{self.settings.port}: {reason}"
             ) from error
         self._key_watcher = asyncio.create_task(self._watch_keys())
+        await self.launcher.start()
 
     def admit(self, session: BrowserSession) -> bool:
         if self._closing or len(self.sessions) >= self.settings.max_sessions:
@@ -375,3 +379,4 @@ class BrowserServer:
             await asyncio.wait_for(self._no_connections.wait(), SHUTDOWN_GRACE)
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        await self.launcher.close()

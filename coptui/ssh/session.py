@@ -10,62 +10,29 @@ closes the channel with its exit status, or with 0 and a note when the server en
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-import os
 import re
-import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import asyncssh
 
-from coptui.config import MEMBER_VARIABLE
 from coptui.ssh.authorized_keys import KeyGrant
+from coptui.ssh.launcher import DEFAULT_TERM, browser_environment
 from coptui.ssh.log_line import shown
 from coptui.ssh.terminal import RESTORE_TERMINAL, PtyProcess, TerminalSize
 
 if TYPE_CHECKING:
     from coptui.ssh.server import BrowserServer
 
-DEFAULT_TERM = "xterm-256color"
 TERMINAL_TYPE = re.compile(r"[A-Za-z0-9._+-]{1,64}")  # a terminfo name, nothing a shell or log could act on
 NO_PTY_MESSAGE = (
     b"coptui: this server only opens the repertoire browser, which needs a terminal; "
     b"connect with plain `ssh` (or `ssh -t`)\r\n"
 )
-# What the browser may inherit from the server's environment: where things are, the
-# language, and coptui's and Textual's own settings. Not the operator's terminal
-# (TERM, COLUMNS, TMUX...), agent socket or display.
-INHERITED_VARIABLES = frozenset(
-    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "NO_COLOR", "VIRTUAL_ENV"}
-)
-INHERITED_PREFIXES = ("LC_", "XDG_", "PYTHON", "COPTUI_", "TEXTUAL_")
 
 log = logging.getLogger("coptui.ssh")
-
-
-def browser_command(db_path: Path, *, participant: bool = False) -> list[str]:
-    """Whatever `coptui browse` becomes, this is what a member gets; a `participant` may join a session."""
-    command = [sys.executable, "-m", "coptui", "--db", str(db_path), "browse", "--read-only"]
-    return [*command, "--participant"] if participant else command
-
-
-def browser_environment(term: str, member: str | None, client_env: Mapping[str, str]) -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name in INHERITED_VARIABLES or name.startswith(INHERITED_PREFIXES)
-    }
-    env["TERM"] = term
-    env["PYTHONUTF8"] = "1"
-    env.pop(MEMBER_VARIABLE, None)  # named by the key alone, as sshd's environment= option would
-    if member:
-        env[MEMBER_VARIABLE] = member
-    colorterm = client_env.get("COLORTERM")
-    if colorterm in ("truecolor", "24bit"):
-        env["COLORTERM"] = colorterm
-    return env
 
 
 class BrowserSession(asyncssh.SSHServerSession[bytes]):
@@ -147,10 +114,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
     async def _start_child(self, process: PtyProcess, size: TerminalSize) -> None:
         env = browser_environment(self._term, self.grant.member, self._chan_environment())
         try:
-            participant = self._server.settings.participants and self.grant.member is not None
-            await process.start(
-                browser_command(self._server.settings.db_path, participant=participant), env, size
-            )
+            await process.start(functools.partial(self._server.launcher.launch, env), size)
         except Exception as error:  # whatever it was, the member must not be left hanging
             log.exception("%s: cannot start the browser", self.peer)
             self._finish(1, f"cannot start the browser ({error})")
@@ -222,7 +186,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
 
     def _send(self, data: bytes) -> None:
         if self._open and self._chan is not None:
-            self._chan.write(data)
+            try:
+                self._chan.write(data)
+            except BrokenPipeError:  # the client closed its end while the browser was still drawing
+                self._open = False
 
     def _child_exited(self, status: int) -> None:
         # Ended by the server (idle, shutdown, key removed): its status, not the signal's 143.

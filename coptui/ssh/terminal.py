@@ -15,8 +15,9 @@ import os
 import signal
 import struct
 import termios
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 RESTORE_TERMINAL = (
     b"\x1b[?2026l"  # end any synchronized update
@@ -49,15 +50,29 @@ def exit_status(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
+class Child(Protocol):
+    """A browser process started on a pty slave, which leads (or is about to lead) its own session."""
+
+    @property
+    def pid(self) -> int: ...
+
+    async def wait(self) -> int:
+        """Its return code once it has ended (and been reaped); negative if a signal killed it."""
+        ...
+
+
+Launch = Callable[[int], Awaitable[Child]]  # starts a browser on the pty slave it is given
+
+
 class PtyProcess:
-    """Runs `argv` on a fresh pty; output goes to `on_output`, the exit status to `on_exit`, once."""
+    """Runs a child on a fresh pty; output goes to `on_output`, the exit status to `on_exit`, once."""
 
     def __init__(self, on_output: Callable[[bytes], None], on_exit: Callable[[int], None]) -> None:
         self._on_output = on_output
         self._on_exit = on_exit
         self._loop = asyncio.get_running_loop()
         self._master: int | None = None
-        self._process: asyncio.subprocess.Process | None = None
+        self._process: Child | None = None
         self._to_child = bytearray()
         self._output_paused = False
         self._output_ended = False
@@ -70,7 +85,7 @@ class PtyProcess:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
-    async def start(self, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize) -> None:
+    async def start(self, launch: Launch, size: TerminalSize) -> None:
         master, slave = os.openpty()
         # The master is live at once, so input and resizes that arrive during the spawn reach the pty.
         os.set_blocking(master, False)
@@ -78,15 +93,7 @@ class PtyProcess:
         try:
             _make_quiet(slave)
             _set_size(master, size)
-            self._process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=dict(env),
-                start_new_session=True,
-                preexec_fn=_take_controlling_terminal,
-            )
+            self._process = await launch(slave)
         except BaseException:
             self._loop.remove_writer(master)
             self._master = None
@@ -132,9 +139,15 @@ class PtyProcess:
         self._timers.append(self._loop.call_later(KILL_AFTER, self._signal, signal.SIGKILL))
 
     def _signal(self, signum: int) -> None:
-        if self._process is not None and self._returncode is None:
+        if self._process is None or self._returncode is not None:
+            return
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:  # just forked: not yet the leader of its own group
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signum)
+                os.kill(self._process.pid, signum)
+        except PermissionError:
+            pass
 
     def _flush_input(self) -> None:
         if self._master is None:
@@ -172,7 +185,7 @@ class PtyProcess:
             self._loop.remove_reader(self._master)
         self._maybe_finish()
 
-    async def _watch_exit(self, process: asyncio.subprocess.Process) -> None:
+    async def _watch_exit(self, process: Child) -> None:
         self._returncode = await process.wait()
         # Output written just before exit may still be on its way through the pty.
         self._timers.append(self._loop.call_later(OUTPUT_GRACE, self._end_output))
@@ -203,6 +216,6 @@ def _set_size(fd: int, size: TerminalSize) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size.rows, size.columns, 0, 0))
 
 
-def _take_controlling_terminal() -> None:
+def take_controlling_terminal(fd: int = 0) -> None:
     """In the child, after setsid: the pty becomes its terminal, so it gets SIGWINCH and SIGHUP."""
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    fcntl.ioctl(fd, termios.TIOCSCTTY, 0)

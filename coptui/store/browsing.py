@@ -65,9 +65,9 @@ class BrowseFilter(BaseModel):
         if self.topic:
             parts.append(f"#{self.topic}")
         if self.status:
-            parts.append(self.status.value.replace("_", " "))
+            parts.append(self.status.label)
         if self.outcome:
-            parts.append(self.outcome.value.replace("_", " "))
+            parts.append(self.outcome.label)
         if self.member:
             parts.append(f"@{self.member}")
         if self.since or self.until:
@@ -168,7 +168,12 @@ class TrackRecord(BaseModel):
 
     def marks(self) -> str:
         """A compact form for a list row: ✓ worked ◐ partly ✗ did not work."""
-        return f"✓{self.worked} ◐{self.partly} ✗{self.did_not_work}"
+        tried = {
+            Outcome.WORKED: self.worked,
+            Outcome.PARTLY: self.partly,
+            Outcome.DID_NOT_WORK: self.did_not_work,
+        }
+        return " ".join(f"{outcome.mark}{count}" for outcome, count in tried.items())
 
 
 class StrategyRecord(BaseModel):

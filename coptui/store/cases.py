@@ -115,7 +115,8 @@ class CaseStore(StoreBase):
             raise NotFound("a strategy must be filed before it can be updated")
         with self.transaction():
             self._one("SELECT 1 FROM strategies WHERE id = ?", [strategy.id], f"strategy {strategy.id}")
-            self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id"}))
+            # Its practice changes only by merging and splitting practices.
+            self.db.table("strategies").update(strategy.id, to_row(strategy, exclude={"id", "practice"}))
         return strategy
 
     @guarded

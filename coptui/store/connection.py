@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from coptui.store import evidence
 from coptui.store.errors import (
     NewerSchema,
     NotARepertoire,
@@ -129,6 +130,7 @@ def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None 
         # Per connection: a commit is on disk before it returns.
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    evidence.ensure_sqrt(conn)
     conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     return conn
 

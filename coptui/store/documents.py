@@ -5,6 +5,7 @@ Reads for coptui.export are kept together here: a few queries each, never one pe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from coptui.models import (
     Case,
     Member,
     Note,
+    Practice,
     RepertoireDocument,
     ReportBack,
     Session,
@@ -20,9 +22,10 @@ from coptui.models import (
     Topic,
 )
 from coptui.store.base import guarded
-from coptui.store.cases import TOPIC_COLUMNS, CaseStore, topic_rows
+from coptui.store.cases import TOPIC_COLUMNS, topic_rows
 from coptui.store.community import CommunityStore
 from coptui.store.errors import NotFound, StoreError
+from coptui.store.practices import PracticeStore
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
     COLUMNS,
@@ -32,7 +35,7 @@ from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.sessions import ATTENDANCE_COLUMNS, PHASE_COLUMNS, SessionStore, attendance_rows, phase_rows
 
 
-class DocumentStore(CaseStore, SessionStore, CommunityStore):
+class DocumentStore(PracticeStore, SessionStore, CommunityStore):
     """The repertoire as an interchange document, in and out."""
 
     @guarded
@@ -54,6 +57,7 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
                 self._rows(f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY id")
             ),
             cases=self._cases_from_rows(self._rows(f"SELECT {COLUMNS[Case]} FROM cases ORDER BY id")),
+            practices=self._items(Practice, f"SELECT {COLUMNS[Practice]} FROM practices ORDER BY id"),
             strategies=self.strategies(),
             actions=self._items(Action, f"SELECT {COLUMNS[Action]} FROM actions ORDER BY id"),
             report_backs=self._items(
@@ -89,10 +93,12 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
                 TOPIC_COLUMNS,
                 (r for c in document.cases for r in topic_rows(c.id or 0, c.topics)),
             )
+            self._insert_items("practices", Practice, document.practices)
             self._insert_items("strategies", Strategy, document.strategies)
             self._insert_items("actions", Action, document.actions)
             self._insert_items("report_backs", ReportBack, document.report_backs)
             self._insert_items("notes", Note, document.notes)
+            self._practices_after_load()
 
     @guarded
     def session_slice(self, session_id: int) -> RepertoireDocument:
@@ -101,8 +107,8 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
         The session itself; its notes, the strategies and actions filed in it, and the
         report-backs given in it; the cases all of those are about (with every strategy
         of a case first presented here); the earlier actions reported on and the
-        strategies they tried; the sessions those cases and actions came from; and the
-        community, members and topics for names.
+        strategies they tried, with the practices those strategies are uses of; the sessions
+        those cases and actions came from; and the community, members and topics for names.
         """
         sessions = self._sessions_from_rows(
             self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
@@ -138,6 +144,7 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
             f"OR id IN ({','.join('?' * len(strategy_ids))}) ORDER BY id",
             [session_id, session_id, *strategy_ids],
         )
+        practice_ids = json.dumps(sorted({s.practice for s in strategies if s.practice is not None}))
         earlier = {r["session_id"] for r in case_rows} | {a.session for a in actions}
         earlier -= {None, session_id}
         other_sessions = self._sessions_from_rows(
@@ -153,6 +160,12 @@ class DocumentStore(CaseStore, SessionStore, CommunityStore):
             members=self.members(),
             sessions=sorted([*sessions, *other_sessions], key=lambda item: item.id or 0),
             cases=self._cases_from_rows(case_rows),
+            practices=self._items(
+                Practice,
+                f"SELECT {COLUMNS[Practice]} FROM practices WHERE id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY id",
+                [practice_ids],
+            ),
             strategies=strategies,
             actions=actions,
             report_backs=report_backs,

@@ -19,10 +19,12 @@ from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_er
 from coptui.store.rows import stamp
 from coptui.text import clean_text
 
-# As long as any write waits: with participants, a facilitator's key queues behind a roomful of
-# others' (thirty writing in the same second) rather than show as pending. A lock held longer
-# is reported, and the writer retries on its own.
-JOURNAL_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
+# The facilitator's keys: as long as the screen waits for a key to be on disk (the recorder's
+# DURABLE_WAIT_SECONDS), so a lock held longer shows as pending, with its reason, at once;
+# the writer retries on its own. Long enough to queue behind a roomful of participants.
+JOURNAL_BUSY_TIMEOUT_MS = 2000
+# A participant's keys wait their turn as long as any write does before showing as pending.
+PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 
 
 class CaptureJournal:
@@ -32,7 +34,8 @@ class CaptureJournal:
         self.path = path
         self.member = member  # a participant's handle; None for the facilitator's keys
         try:
-            self._conn = connect(path, busy_timeout_ms=JOURNAL_BUSY_TIMEOUT_MS)
+            waits = JOURNAL_BUSY_TIMEOUT_MS if member is None else PARTICIPANT_BUSY_TIMEOUT_MS
+            self._conn = connect(path, busy_timeout_ms=waits)
         except sqlite3.Error as error:
             raise describe_sqlite_error(error, path) from error
         self._lock = threading.Lock()

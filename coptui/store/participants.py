@@ -18,9 +18,6 @@ from coptui.models import PhaseKind, ReportBack, Session
 from coptui.store.base import StoreBase, guarded
 from coptui.store.rows import COLUMNS, stamp, timestamp
 
-# What a participant can file, as `participant_entries.kind` names it.
-ENTRY_KINDS = ("check_in", "note", "case", "case_detail", "strategy", "vote", "report_back")
-
 
 @dataclass(frozen=True)
 class Arrival:
@@ -325,13 +322,13 @@ class ParticipantStore(StoreBase):
 
     @guarded
     def participation(self, session_id: int) -> list[Participation]:
-        """Every attendee's contributions to a session, in attendance order, then anyone else's."""
-        self._one("SELECT 1 FROM sessions WHERE id = ?", [session_id], f"session {session_id}")
+        """Every attendee's contributions to a session, in attendance order, then anyone else's.
+
+        Three queries whatever the size: the minutes of every session show it.
+        """
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for sql, kind in _CONTRIBUTIONS:
-            for member, n in self.db.execute(sql, [session_id]).fetchall():
-                if member:
-                    counts[member][kind] += n
+        for member, kind, n in self.db.execute(_CONTRIBUTIONS, {"s": session_id}).fetchall():
+            counts[member][kind] = n
         speaking = self._speaking_seconds(session_id)
         attendees = [
             r[0]
@@ -363,34 +360,30 @@ class ParticipantStore(StoreBase):
         their own check-in: the same moments the session screen's speaking timer counts from.
         """
         seconds: dict[str, int] = defaultdict(int)
-        phases = self._rows(
-            "SELECT position, started_at FROM phase_runs "
-            "WHERE session_id = ? AND kind = ? AND started_at IS NOT NULL",
+        phase, since = None, None
+        for position, started, author, created in self.db.execute(
+            "SELECT p.position, p.started_at, n.author, n.created_at FROM notes n "
+            "JOIN phase_runs p ON p.session_id = n.session_id AND p.position = n.phase "
+            "WHERE n.session_id = ? AND n.kind = 'check_in' AND p.kind = ? AND p.started_at IS NOT NULL "
+            "ORDER BY p.position, n.created_at, n.id",
             [session_id, PhaseKind.CHECK_IN.value],
-        )
-        for phase in phases:
-            since = timestamp(phase["started_at"])
-            for row in self._rows(
-                "SELECT author, created_at FROM notes "
-                "WHERE session_id = ? AND phase = ? AND kind = 'check_in' ORDER BY created_at, id",
-                [session_id, phase["position"]],
-            ):
-                at = timestamp(row["created_at"])
-                if row["author"]:
-                    seconds[row["author"]] += max(0, int((at - since).total_seconds()))
-                since = max(since, at)
+        ):
+            if position != phase:
+                phase, since = position, timestamp(started)
+            at = timestamp(created)
+            assert since is not None
+            if author:
+                seconds[author] += max(0, int((at - since).total_seconds()))
+            since = max(since, at)
         return dict(seconds)
 
 
-# Each query gives (member, count) for one session.
-_CONTRIBUTIONS = (
-    (
-        "SELECT author, count(*) FROM notes WHERE session_id = ? AND kind = 'check_in' GROUP BY author",
-        "check_in",
-    ),
-    ("SELECT author, count(*) FROM notes WHERE session_id = ? AND kind = 'note' GROUP BY author", "note"),
-    ("SELECT presenter, count(*) FROM cases WHERE session_id = ? GROUP BY presenter", "case"),
-    ("SELECT proposer, count(*) FROM strategies WHERE session_id = ? GROUP BY proposer", "strategy"),
-    ("SELECT member, sum(dots) FROM private_votes WHERE session_id = ? GROUP BY member", "vote"),
-    ("SELECT member, count(*) FROM report_backs WHERE session_id = ? GROUP BY member", "report_back"),
-)
+# (member, kind, count) for session :s: what each member contributed, by kind.
+_CONTRIBUTIONS = """
+SELECT author, kind, count(*) FROM notes
+    WHERE session_id = :s AND kind IN ('check_in', 'note') AND author IS NOT NULL GROUP BY author, kind
+UNION ALL SELECT presenter, 'case', count(*) FROM cases WHERE session_id = :s GROUP BY presenter
+UNION ALL SELECT proposer, 'strategy', count(*) FROM strategies WHERE session_id = :s GROUP BY proposer
+UNION ALL SELECT member, 'vote', sum(dots) FROM private_votes WHERE session_id = :s GROUP BY member
+UNION ALL SELECT member, 'report_back', count(*) FROM report_backs WHERE session_id = :s GROUP BY member
+"""

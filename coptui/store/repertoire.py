@@ -9,6 +9,10 @@
   browse.py     the browser's lists, track records and search
   stories.py    the story of a case, strategy, member or session
   documents.py  the whole repertoire as a document: dump, load, a session's slice
+  practices.py  practices: strategies as their uses, ranked track records, similar cases
+  practice_curation.py  merging, renaming and splitting practices
+  export_reads.py  the repertoire a slice at a time, for a folder export
+  backup.py     a checked copy of the live file (SQLite's online backup)
   participants.py  what participants write beside the facilitator: arrivals, entries, private dots
 """
 
@@ -17,15 +21,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from coptui.models import Community
+from coptui.store.backup import BackupStore
 from coptui.store.connection import open_database, released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
+from coptui.store.export_reads import ExportReads
 from coptui.store.participants import ParticipantStore
+from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
 
-class Repertoire(StoryStore, UndoStore, DocumentStore, ParticipantStore):
+class Repertoire(
+    StoryStore, UndoStore, PracticeCurationStore, DocumentStore, ExportReads, BackupStore, ParticipantStore
+):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
     @classmethod

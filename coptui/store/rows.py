@@ -10,12 +10,12 @@ from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from coptui.models import Action, Case, Model, Note, ReportBack, Session, Strategy, in_utc
+from coptui.models import Action, Case, Model, Note, Practice, ReportBack, Session, Strategy, in_utc
 
 M = TypeVar("M", bound=Model)
 
 # Fields that refer to another item are stored as `<field>_id` columns.
-_REFERENCE_FIELDS = ("session", "case", "strategy", "action")
+_REFERENCE_FIELDS = ("session", "case", "strategy", "action", "practice")
 _FIELD_OF_COLUMN = {f"{field}_id": field for field in _REFERENCE_FIELDS}
 _COLUMN_OF_FIELD = {field: column for column, field in _FIELD_OF_COLUMN.items()}
 
@@ -162,7 +162,8 @@ COLUMNS: dict[type[Model], str] = {
         "id, session_id, presenter, title, context, question, status, opened_on, "
         "dots, discussed_at, extra_minutes"
     ),
-    Strategy: "id, case_id, session_id, proposer, text, votes, picked",
+    Strategy: "id, case_id, session_id, proposer, text, votes, picked, practice_id",
+    Practice: "id, name, created_on",
     Action: "id, case_id, strategy_id, session_id, owner, text, due, status",
     ReportBack: (
         "id, action_id, case_id, session_id, member, outcome, story, lesson, value_cycle, reported_on"

@@ -14,6 +14,8 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from coptui.store.evidence import evidence_sql
+
 # 'copt' in ASCII: marks a SQLite file as a coptui repertoire.
 APPLICATION_ID = 0x636F7074
 
@@ -320,6 +322,138 @@ def _case_dots(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN discussed_at TEXT")
     db.execute(
         "ALTER TABLE cases ADD COLUMN extra_minutes INTEGER NOT NULL DEFAULT 0 CHECK (extra_minutes >= 0)"
+    )
+
+
+def own_practice_for_each_strategy(db: Database) -> None:
+    """Each strategy not yet the use of a practice becomes the first use of a practice of its own.
+
+    Named by its text and dated by its session (or else its case), numbered after every
+    practice there is: by its strategy's id when there are none yet.
+    """
+    offset = db.execute("SELECT coalesce(max(id), 0) FROM practices").fetchone()[0]
+    db.execute(
+        "INSERT INTO practices (id, name, created_on) "
+        "SELECT s.id + :offset, s.text, coalesce(ss.date, c.opened_on) "
+        "FROM strategies s JOIN cases c ON c.id = s.case_id LEFT JOIN sessions ss ON ss.id = s.session_id "
+        "WHERE s.practice_id IS NULL ORDER BY s.id",
+        {"offset": offset},
+    )
+    db.execute(
+        "UPDATE strategies SET practice_id = id + :offset WHERE practice_id IS NULL", {"offset": offset}
+    )
+
+
+# A practice's track record, counted again from the report-backs on the actions taken under
+# its strategies, and its evidence score from that, for the practices `{practices}` selects.
+RECOUNT_PRACTICES = (
+    "UPDATE practices SET "
+    "worked = coalesce(t.worked, 0), partly = coalesce(t.partly, 0), "
+    "did_not_work = coalesce(t.did_not_work, 0), not_tried = coalesce(t.not_tried, 0) "
+    "FROM (SELECT p.id AS practice_id, "
+    "sum(r.outcome = 'worked') AS worked, sum(r.outcome = 'partly') AS partly, "
+    "sum(r.outcome = 'did_not_work') AS did_not_work, sum(r.outcome = 'not_tried') AS not_tried "
+    "FROM practices p LEFT JOIN strategies s ON s.practice_id = p.id "
+    "LEFT JOIN actions a ON a.strategy_id = s.id LEFT JOIN report_backs r ON r.action_id = a.id "
+    "WHERE p.id IN ({practices}) GROUP BY p.id) AS t "
+    "WHERE practices.id = t.practice_id; "
+    f"UPDATE practices SET evidence = {evidence_sql('worked', 'partly', 'did_not_work')} "
+    "WHERE id IN ({practices})"
+)
+
+
+def recount_practices(db: Database, practices: str) -> None:
+    """Count again the track records of the practices that the SQL `practices` selects."""
+    for statement in RECOUNT_PRACTICES.format(practices=practices).split("; "):
+        db.execute(statement)
+
+
+# The practice an action was taken under, for a trigger's `{action}` (new.action_id, …).
+_PRACTICE_OF_ACTION = (
+    "SELECT s.practice_id FROM actions a JOIN strategies s ON s.id = a.strategy_id WHERE a.id = {action}"
+)
+
+
+def _recount_trigger(name: str, event: str, practices: str) -> str:
+    return f"CREATE TRIGGER {name} AFTER {event} BEGIN {RECOUNT_PRACTICES.format(practices=practices)}; END"
+
+
+@_migration("0011_practices")
+def _practices(db: Database) -> None:
+    """Practices: a way of addressing a problem that can be tried more than once, its strategies its uses.
+
+    Every strategy there is becomes the first use of a practice of its own, named by its
+    text: nothing is merged that a person has not merged. Each practice keeps its track
+    record (every report-back on an action taken under any of its strategies) and its
+    evidence score (see `evidence_sql`), counted again by triggers whenever a
+    report-back, an action's strategy or a strategy's practice changes, so every writer
+    keeps them right and the ranked list reads from an index. A practice is searched by
+    its name through a search index of the form sqlite-utils and Datasette find.
+    """
+    db.execute(
+        """
+        CREATE TABLE practices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (name <> ''),
+            created_on TEXT NOT NULL,
+            worked INTEGER NOT NULL DEFAULT 0,
+            partly INTEGER NOT NULL DEFAULT 0,
+            did_not_work INTEGER NOT NULL DEFAULT 0,
+            not_tried INTEGER NOT NULL DEFAULT 0,
+            evidence REAL NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("ALTER TABLE strategies ADD COLUMN practice_id INTEGER REFERENCES practices(id)")
+    own_practice_for_each_strategy(db)
+    recount_practices(db, "SELECT id FROM practices")
+    db.execute("CREATE INDEX strategies_practice ON strategies(practice_id)")
+    db.execute(
+        "CREATE INDEX practices_ranked ON practices(evidence DESC, worked + partly + did_not_work DESC, id)"
+    )
+    of_action = _PRACTICE_OF_ACTION
+    triggers = [
+        ("report_backs_practice_ai", "INSERT ON report_backs", of_action.format(action="new.action_id")),
+        ("report_backs_practice_ad", "DELETE ON report_backs", of_action.format(action="old.action_id")),
+        (
+            "report_backs_practice_au",
+            "UPDATE OF outcome, action_id ON report_backs",
+            f"{of_action.format(action='old.action_id')} UNION {of_action.format(action='new.action_id')}",
+        ),
+        (
+            "actions_practice_au",
+            "UPDATE OF strategy_id ON actions",
+            "SELECT practice_id FROM strategies WHERE id IN (old.strategy_id, new.strategy_id)",
+        ),
+        ("strategies_practice_au", "UPDATE OF practice_id ON strategies", "old.practice_id, new.practice_id"),
+    ]
+    for name, event, practices in triggers:
+        db.execute(_recount_trigger(name, event, practices))
+    # A practice lives in its uses: the last one taken back (an undo) takes it too.
+    db.execute(
+        "CREATE TRIGGER strategies_practice_ad AFTER DELETE ON strategies "
+        "WHEN NOT EXISTS (SELECT 1 FROM strategies WHERE practice_id = old.practice_id) "
+        "BEGIN DELETE FROM practices WHERE id = old.practice_id; END"
+    )
+    # The form sqlite-utils' `enable_fts` makes, but the index is written again only when a
+    # name changes, not when a report-back recounts a practice's track record.
+    db.execute(
+        "CREATE VIRTUAL TABLE practices_fts USING FTS5 "
+        "(name, tokenize='porter unicode61', content=\"practices\")"
+    )
+    db.execute("INSERT INTO practices_fts (practices_fts) VALUES ('rebuild')")
+    db.execute(
+        "CREATE TRIGGER practices_ai AFTER INSERT ON practices BEGIN "
+        "INSERT INTO practices_fts (rowid, name) VALUES (new.id, new.name); END"
+    )
+    db.execute(
+        "CREATE TRIGGER practices_ad AFTER DELETE ON practices BEGIN "
+        "INSERT INTO practices_fts (practices_fts, rowid, name) VALUES ('delete', old.id, old.name); END"
+    )
+    db.execute(
+        "CREATE TRIGGER practices_au AFTER UPDATE OF name ON practices BEGIN "
+        "INSERT INTO practices_fts (practices_fts, rowid, name) VALUES ('delete', old.id, old.name); "
+        "INSERT INTO practices_fts (rowid, name) VALUES (new.id, new.name); END"
     )
 
 

@@ -3,8 +3,8 @@
 The store hands rows back as they are in the file, and another tool may have written
 escape sequences or control bytes there, so every piece of members' text is cleaned
 here as it becomes something drawable: `Text` for widgets, a cleaned `str` where a
-widget takes a plain string (an input's value, a border title, a toast), Markdown for
-the detail pane. No other UI module imports `coptui.text` or draws stored text raw;
+widget takes a plain string (an input's value, a border title, a toast, a part of a
+detail pane's story). No other UI module imports `coptui.text` or draws stored text raw;
 `tests/test_drawing_door.py` checks it.
 """
 
@@ -56,27 +56,3 @@ def highlighted(snippet: str, *, style: str = "reverse") -> Text:
     for i, part in enumerate(parts):
         text.append(strip_controls(part), style=style if i % 2 else "")
     return text
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md(value: object) -> str:
-    """User text for a Markdown pane: every ASCII punctuation mark escaped, so nothing in it
-    can start a heading, a list, a table, a link or HTML; line breaks kept as hard breaks."""
-    paragraphs = re.split(r"\n\s*\n", clean_text(str(value)))
-    return "\n\n".join(
-        "\\\n".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", line.strip()) for line in paragraph.split("\n"))
-        for paragraph in paragraphs
-        if paragraph.strip()
-    )
-
-
-def md_line(value: object) -> str:
-    """One-line user text (a title, a name) for Markdown."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", one_line(clean_text(str(value))))
-
-
-def md_link(label: str, href: str) -> str:
-    """A link whose label is user text: escaped like any other, its target ours."""
-    return f"[{md_line(label)}]({href})"

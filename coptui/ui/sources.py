@@ -12,15 +12,16 @@ from enum import StrEnum
 from rich.text import Text
 
 from coptui.counts import plural
-from coptui.models import Action, Case, Session
+from coptui.models import Action, Case, Session, SessionStatus
 from coptui.store import HitKind, Repertoire
 from coptui.store.browsing import BrowseFilter, StrategyRecord
 from coptui.ui import stories
+from coptui.ui.detail import Detail
 from coptui.ui.render import highlighted, plain
-from coptui.ui.stories import STATUS_WORDS, current_phase, member_line
+from coptui.ui.stories import current_phase, member_line
 from coptui.ui.widgets.paged_list import Ref, Row, RowSource, StaticRows
 
-# The detail pane renders Markdown widgets: it shows the best few, the list holds the rest.
+# A story is read by a person: the detail pane shows the best few, the list holds the rest.
 WORKED_IN_DETAIL = 25
 
 
@@ -97,9 +98,7 @@ class PagedRows:
 
 
 def case_row(case: Case) -> Row:
-    text = Text.assemble(
-        (f"{case.opened_on} ", "dim"), plain(case.title), (f"  {STATUS_WORDS[case.status]}", "dim")
-    )
+    text = Text.assemble((f"{case.opened_on} ", "dim"), plain(case.title), (f"  {case.status.marked}", "dim"))
     return Row(text, Ref("case", case.id or 0))
 
 
@@ -109,7 +108,7 @@ def strategy_row(record: StrategyRecord) -> Row:
 
 
 def session_row(session: Session) -> Row:
-    live = "● " if session.status.value == "live" else ""
+    live = "● " if session.status is SessionStatus.LIVE else ""
     return Row(
         Text.assemble((f"{session.date} #{session.id} ", "dim"), (live, "bold"), plain(session.title)),
         Ref("session", session.id or 0),
@@ -225,7 +224,7 @@ def live_rows(repertoire: Repertoire) -> list[Row]:
     return rows
 
 
-def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> stories.Detail:
+def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> Detail:
     """The detail pane's document for `ref` (or for the place itself when no row is chosen)."""
     if ref is None:
         if place.section is Section.WORKED:
@@ -265,8 +264,8 @@ def detail_for(repertoire: Repertoire, ref: Ref | None, place: Place) -> stories
     return stories.overview_detail(repertoire.overview())
 
 
-def _live_detail(repertoire: Repertoire) -> stories.Detail:
+def _live_detail(repertoire: Repertoire) -> Detail:
     story = repertoire.live_story()
     if story is None:
-        return stories.Detail(markdown="# No session is live\n\nThe banner shows when one starts.")
+        return stories.no_live_detail()
     return stories.live_detail(story)

@@ -1,19 +1,33 @@
-"""The detail pane's Markdown: each kind of item told as a short document, with its references.
+"""The detail pane's stories: each kind of item told as a short document, with its references.
 
-User text is escaped (`md`, `md_line`) so it shows as typed and can neither restyle
-the pane nor add links; the only links are ours, `coptui:kind/key`, and every
-one is also listed in `Detail.refs` so it can be followed from the keyboard.
+Each story is a `Detail` (coptui/ui/detail.py) of headings, paragraphs and list items,
+built from the store's story models; members' words go in as cleaned plain text
+(`plain_str`, `block_str`), so they show as typed and can neither restyle the pane nor
+add links. The only links are ours, `coptui:kind/key`, and every one is also listed in
+`Detail.refs` so it can be followed from the keyboard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+
+from textual.content import Content
 
 from coptui.counts import plural
 from coptui.export.markdown import clock, local, local_time
-from coptui.models import Action, Case, Member, Note, Outcome, PhaseRun, ReportBack, Session
+from coptui.models import (
+    Action,
+    ActionStatus,
+    Case,
+    Member,
+    Note,
+    Outcome,
+    PhaseRun,
+    ReportBack,
+    Session,
+    SessionStatus,
+)
 from coptui.store.browsing import (
     STORY_LIMIT,
     CaseStory,
@@ -24,57 +38,12 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
-from coptui.ui.render import md, md_line, md_link, plain_str
+from coptui.ui.detail import Detail, Part, em, key, strong
+from coptui.ui.render import block_str, plain_str
 from coptui.ui.widgets.paged_list import Ref
 
-OUTCOME_WORDS = {
-    Outcome.WORKED: "✓ worked",
-    Outcome.PARTLY: "◐ partly worked",
-    Outcome.DID_NOT_WORK: "✗ did not work",
-    Outcome.NOT_TRIED: "… not tried yet",
-}
-STATUS_WORDS = {
-    "open": "● open",
-    "in_trial": "◐ being tried",
-    "reported": "◑ reported",
-    "resolved": "✓ resolved",
-    "reopened": "○ reopened",
-}
-
-
-@dataclass
-class Detail:
-    """A detail pane's document and the references it names, in order."""
-
-    markdown: str = ""
-    refs: list[tuple[str, Ref]] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, line: str = "") -> None:
-        self.lines.append(line)
-
-    def link(self, label: str, ref: Ref, *, describe: str | None = None) -> str:
-        """A link to `ref`, remembered for the keyboard's reference list."""
-        if all(existing != ref for _, existing in self.refs):
-            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {plain_str(label, 60)}", ref))
-        return md_link(label, ref.href)
-
-    def member(self, handle: str) -> str:
-        return self.link(f"@{handle}", Ref("member", handle), describe=f"member: @{handle}")
-
-    def session(self, session_id: int | None, title: str = "") -> str:
-        if session_id is None:
-            return "outside a session"
-        return self.link(title or f"session {session_id}", Ref("session", session_id))
-
-    def case(self, case_id: int | None, title: str = "") -> str:
-        if case_id is None:
-            return "no case"
-        return self.link(title or f"case {case_id}", Ref("case", case_id))
-
-    def done(self) -> Detail:
-        self.markdown = "\n".join(self.lines)
-        return self
+# The legend of a track record's marks, in the order `TrackRecord.marks` gives them.
+RECORD_LEGEND = ", ".join(o.marked for o in (Outcome.WORKED, Outcome.PARTLY, Outcome.DID_NOT_WORK))
 
 
 def _held(session: Session) -> str:
@@ -91,219 +60,214 @@ def today() -> date:
     return date.today()
 
 
-def _due(action: Action) -> str:
+def _due(action: Action) -> Content:
     """' · due 2026-12-01', with the warning in words when it has gone by and the action is open."""
     if action.due is None:
-        return ""
-    return f" · due {action.due}" + (" · **⚠ overdue**" if action.overdue_on(today()) else "")
+        return Content()
+    overdue = Content.assemble(" · ", strong("⚠ overdue")) if action.overdue_on(today()) else ""
+    return Content.assemble(f" · due {action.due}", overdue)
 
 
-def _action_line(d: Detail, action: Action) -> str:
-    due = _due(action)
-    return (
-        f"- {d.link(f'action {action.id}', Ref('action', action.id or 0))} {d.member(action.owner)}: "
-        f"{md_line(action.text)}{due} · **{action.status.value}**"
+def _action_line(d: Detail, action: Action) -> Content:
+    return Content.assemble(
+        d.link(f"action {action.id}", Ref("action", action.id or 0)),
+        " ",
+        d.member(action.owner),
+        ": ",
+        plain_str(action.text),
+        _due(action),
+        " · ",
+        strong(action.status.label),
     )
 
 
 def _report_lines(d: Detail, report: ReportBack) -> None:
     cycle = f" · value: {report.value_cycle.value}" if report.value_cycle else ""
-    d.add(f"- **{OUTCOME_WORDS[report.outcome]}** — {d.member(report.member)}, {report.reported_on}{cycle}")
+    d.item(strong(report.outcome.marked), " — ", d.member(report.member), f", {report.reported_on}{cycle}")
     if report.story:
-        d.add(f"  - Story: {md_line(report.story)}")
+        d.item("Story: ", plain_str(report.story), depth=1)
     if report.lesson:
-        d.add(f"  - Lesson: {md_line(report.lesson)}")
+        d.item("Lesson: ", plain_str(report.lesson), depth=1)
 
 
-def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False) -> str:
+def _report_backs(d: Detail, reports: Sequence[ReportBack], *, empty: str) -> None:
+    for report in reports:
+        _report_lines(d, report)
+    if not reports:
+        d.paragraph(empty)
+
+
+def _strategy_line(d: Detail, record: StrategyRecord, *, with_case: bool = False) -> Content:
     strategy = record.strategy
     picked = " · picked" if strategy.picked else ""
-    case = f" — for {d.case(strategy.case, record.case_title)}" if with_case else ""
-    link = d.link(
-        f"strategy {strategy.id}",
-        Ref("strategy", strategy.id or 0),
-        describe=f"strategy: {plain_str(strategy.text, 60)}",
+    case: Part = Content.assemble(" — for ", d.case(strategy.case, record.case_title)) if with_case else ""
+    return Content.assemble(
+        strong(record.record.marks()),
+        " ",
+        plain_str(strategy.text),
+        " (",
+        d.member(strategy.proposer),
+        f", {plural(strategy.votes, 'vote')}{picked}; ",
+        _strategy_link(d, strategy.id or 0, strategy.text),
+        ") — ",
+        em(record.record.summary()),
+        case,
     )
-    return (
-        f"- **{record.record.marks()}** {md_line(strategy.text)} ({d.member(strategy.proposer)}, "
-        f"{plural(strategy.votes, 'vote')}{picked}; {link}) — *{record.record.summary()}*{case}"
+
+
+def _strategy_link(d: Detail, strategy_id: int, text: str) -> Content:
+    return d.link(
+        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {plain_str(text, 60)}"
     )
+
+
+def _note_line(d: Detail, note: Note) -> Content:
+    who: Part = d.member(note.author) if note.author else "the group"
+    return Content.assemble(f"{note.kind.value.replace('_', '-')} — ", who, ": ", plain_str(note.text))
+
+
+def _case_line(d: Detail, case: Case) -> Content:
+    """'2026-11-04 Alert fatigue at night · ● open': a case as a list names it."""
+    return Content.assemble(f"{case.opened_on} ", d.case(case.id, case.title), f" · {case.status.marked}")
+
+
+def _by_presenter(d: Detail, case: Case) -> Content:
+    return Content.assemble(d.case(case.id, case.title), " (", d.member(case.presenter), ")")
+
+
+def _text(d: Detail, heading: str, text: str) -> None:
+    """A heading and the member's text under it, line breaks kept; nothing when there is no text."""
+    if text:
+        d.heading(heading)
+        d.paragraph(block_str(text))
 
 
 def case_detail(story: CaseStory) -> Detail:
     d, case = Detail(), story.case
-    d.add(f"# {md_line(case.title)}")
-    d.add()
-    presenter = d.member(case.presenter)
-    topics = " ".join(
+    d.title(plain_str(case.title))
+    presenter = d.member(case.presenter)  # the first reference, before the topics
+    topics = [
         d.link(f"#{t.slug}", Ref("topic", t.slug), describe=f"topic: {plain_str(t.name)}")
         for t in story.topics
+    ]
+    d.paragraph(
+        "Brought by ",
+        presenter,
+        " (",
+        plain_str(story.presenter.name),
+        f") on {case.opened_on} · {case.status.marked}",
+        *((" · ", Content(" ").join(topics)) if topics else ()),
     )
-    d.add(
-        f"Brought by {presenter} ({md_line(story.presenter.name)}) on {case.opened_on}"
-        f" · {STATUS_WORDS[case.status]}" + (f" · {topics}" if topics else "")
-    )
-    d.add()
-    if case.context:
-        d.add("## Context")
-        d.add()
-        d.add(md(case.context))
-        d.add()
-    if case.question:
-        d.add("## Question")
-        d.add()
-        d.add(md(case.question))
-        d.add()
-    d.add("## Strategies proposed")
-    d.add()
-    d.add("\n".join(_strategy_line(d, r) for r in story.strategies) or "None yet.")
-    d.add()
+    _text(d, "Context", case.context)
+    _text(d, "Question", case.question)
+    d.heading("Strategies proposed")
+    d.items((_strategy_line(d, r) for r in story.strategies), empty="None yet.")
     _actions_and_report_backs(d, story.actions, story.report_backs, empty="None yet.")
-    d.add("## Sessions it passed through")
-    d.add()
-    d.add("\n".join(f"- {s.date} · {d.session(s.id, s.title)}" for s in story.sessions) or "None.")
+    d.heading("Sessions it passed through")
+    d.items(
+        (Content.assemble(f"{s.date} · ", d.session(s.id, s.title)) for s in story.sessions), empty="None."
+    )
     if story.notes:
-        d.add()
-        d.add("## Notes")
-        d.add()
-        d.add("\n".join(_note_line(d, n) for n in story.notes))
-    return d.done()
-
-
-def _note_line(d: Detail, note: Note) -> str:
-    who = d.member(note.author) if note.author else "the group"
-    return f"- {note.kind.value.replace('_', '-')} — {who}: {md_line(note.text)}"
+        d.heading("Notes")
+        d.items((_note_line(d, n) for n in story.notes), empty="")
+    return d
 
 
 def strategy_detail(story: StrategyStory) -> Detail:
     d, strategy = Detail(), story.strategy.strategy
-    d.add(f"# Strategy {strategy.id}")
-    d.add()
-    d.add(md(strategy.text))
-    d.add()
+    d.title(f"Strategy {strategy.id}")
+    d.paragraph(block_str(strategy.text))
     picked = " · picked" if strategy.picked else ""
-    d.add(f"- Proposed by {d.member(strategy.proposer)} · {plural(strategy.votes, 'vote')}{picked}")
-    d.add(f"- For {d.case(story.case.id, story.case.title)}")
-    session_title = story.session.title if story.session else ""
-    d.add(f"- In {d.session(strategy.session, session_title)}")
-    d.add()
-    d.add(f"**Track record:** {story.strategy.record.summary()}")
-    d.add()
-    d.add("## Actions taken")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in story.actions) or "None yet.")
-    d.add()
-    d.add("## What members reported")
-    d.add()
-    for report in story.report_backs:
-        _report_lines(d, report)
-    if not story.report_backs:
-        d.add("Nothing yet.")
-    return d.done()
+    d.item("Proposed by ", d.member(strategy.proposer), f" · {plural(strategy.votes, 'vote')}{picked}")
+    d.item("For ", d.case(story.case.id, story.case.title))
+    d.item("In ", d.session(strategy.session, story.session.title if story.session else ""))
+    d.paragraph(strong("Track record:"), f" {story.strategy.record.summary()}")
+    d.heading("Actions taken")
+    d.items((_action_line(d, a) for a in story.actions), empty="None yet.")
+    d.heading("What members reported")
+    _report_backs(d, story.report_backs, empty="Nothing yet.")
+    return d
 
 
 def member_detail(story: MemberStory) -> Detail:
     d, member = Detail(), story.member
-    d.add(f"# {md_line(member.name)}")
-    d.add()
-    org = f" · {md_line(member.organisation)}" if member.organisation else ""
+    d.title(plain_str(member.name))
+    organisation = f" · {plain_str(member.organisation)}" if member.organisation else ""
     attended = f"attended {plural(story.sessions_attended, 'session')}"
     left = f" · left the community on {member.left_on}" if member.left_on else ""
-    d.add(f"{md_line('@' + member.handle)} · {member.role.value}{org} · {attended}{left}")
-    d.add()
+    d.paragraph(f"@{plain_str(member.handle)} · {member.role.value}{organisation} · {attended}{left}")
     if any(len(items) >= STORY_LIMIT for items in (story.cases, story.strategies, story.actions)):
-        d.add(
-            f"*The latest {STORY_LIMIT} of each; f filters the lists by @{md_line(member.handle)} for all.*"
-        )
-        d.add()
-    d.add("## Cases brought")
-    d.add()
-    d.add(
-        "\n".join(f"- {c.opened_on} {d.case(c.id, c.title)} · {STATUS_WORDS[c.status]}" for c in story.cases)
-        or "None."
-    )
-    d.add()
-    d.add("## Open actions")
-    d.add()
-    open_actions = [a for a in story.actions if a.status.value == "open"]
-    d.add("\n".join(_action_line(d, a) for a in open_actions) or "None.")
-    d.add()
-    d.add("## Strategies proposed")
-    d.add()
-    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in story.strategies) or "None.")
-    d.add()
-    d.add("## Committed to")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in story.actions if a.status.value != "open") or "Nothing else.")
-    d.add()
-    d.add("## Reported back")
-    d.add()
-    for report in story.report_backs:
-        _report_lines(d, report)
-    if not story.report_backs:
-        d.add("Nothing yet.")
-    return d.done()
+        every = f"f filters the lists by @{plain_str(member.handle)} for all"
+        d.paragraph(em(f"The latest {STORY_LIMIT} of each; {every}."))
+    d.heading("Cases brought")
+    d.items((_case_line(d, c) for c in story.cases), empty="None.")
+    d.heading("Open actions")
+    open_actions = [a for a in story.actions if a.status is ActionStatus.OPEN]
+    d.items((_action_line(d, a) for a in open_actions), empty="None.")
+    d.heading("Strategies proposed")
+    d.items((_strategy_line(d, r, with_case=True) for r in story.strategies), empty="None.")
+    d.heading("Committed to")
+    done = [a for a in story.actions if a.status is not ActionStatus.OPEN]
+    d.items((_action_line(d, a) for a in done), empty="Nothing else.")
+    d.heading("Reported back")
+    _report_backs(d, story.report_backs, empty="Nothing yet.")
+    return d
+
+
+def _members(d: Detail, handles: Sequence[str]) -> Content:
+    return Content(", ").join(d.member(h) for h in handles)
 
 
 def session_detail(story: SessionStory, *, now: datetime | None = None) -> Detail:
     d, session = Detail(), story.session
-    d.add(f"# {md_line(session.title)}")
-    d.add()
-    d.add(
-        f"Session {session.id} · {session.date}{_held(session)} · format {md_line(session.format)}"
-        f" · facilitated by {d.member(session.facilitator)} · {session.status.value}"
+    d.title(plain_str(session.title))
+    d.paragraph(
+        f"Session {session.id} · {session.date}{_held(session)} · format {plain_str(session.format)}"
+        " · facilitated by ",
+        d.member(session.facilitator),
+        f" · {session.status.value}",
     )
-    d.add()
-    d.add("## Attendance")
-    d.add()
-    d.add(f"- attended: {', '.join(d.member(h) for h in session.attendees) or 'nobody recorded'}")
-    if session.apologies:
-        d.add(f"- apologies: {', '.join(d.member(h) for h in session.apologies)}")
-    if session.absent:
-        d.add(f"- absent: {', '.join(d.member(h) for h in session.absent)}")
-    for label, times in (("arrived late", session.arrived), ("left early", session.left)):
-        if times:
-            d.add(f"- {label}: {', '.join(d.member(h) for h in times)}")
+    d.heading("Attendance")
+    d.item("attended: ", _members(d, session.attendees) or "nobody recorded")
+    for label, handles in (
+        ("apologies", session.apologies),
+        ("absent", session.absent),
+        ("arrived late", list(session.arrived)),
+        ("left early", list(session.left)),
+    ):
+        if handles:
+            d.item(f"{label}: ", _members(d, handles))
     if session.next_meeting is not None:
-        d.add(f"- next meeting: {session.next_meeting}")
-    d.add()
-    d.add("## Phases")
-    d.add()
+        d.item(f"next meeting: {session.next_meeting}")
+    d.heading("Phases")
+    live = session.status is SessionStatus.LIVE
     for phase in session.phases:
-        mark = "▶" if session.status.value == "live" and phase.position == session.current_phase else "-"
+        now_on = "▶ " if live and phase.position == session.current_phase else ""
         timer = f" · {phase_clock(phase, now)}" if phase.started_at else ""
-        d.add(f"{mark} {md_line(phase.title)} ({phase.timebox_minutes} min){timer}")
-        d.add()
+        d.item(f"{now_on}{plain_str(phase.title)} ({phase.timebox_minutes} min){timer}")
     _session_outcomes(d, story)
-    return d.done()
+    return d
 
 
 def _session_outcomes(d: Detail, story: SessionStory) -> None:
-    d.add("## Cases")
-    d.add()
-    d.add("\n".join(f"- {d.case(c.id, c.title)} ({d.member(c.presenter)})" for c in story.cases) or "None.")
-    d.add()
-    d.add("## Strategies")
-    d.add()
-    d.add(
-        "\n".join(
-            f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} "
-            f"({d.member(s.proposer)}, {plural(s.votes, 'vote')})"
+    d.heading("Cases")
+    d.items((_by_presenter(d, c) for c in story.cases), empty="None.")
+    d.heading("Strategies")
+    d.items(
+        (
+            Content.assemble(
+                _strategy_link(d, s.id or 0, s.text),
+                f" {plain_str(s.text)} (",
+                d.member(s.proposer),
+                f", {plural(s.votes, 'vote')})",
+            )
             for s in story.strategies
-        )
-        or "None."
+        ),
+        empty="None.",
     )
-    d.add()
     _actions_and_report_backs(d, story.actions, story.report_backs, empty="None.")
-    d.add("## Notes")
-    d.add()
-    d.add("\n".join(_note_line(d, n) for n in story.notes) or "None.")
-
-
-def _strategy_link(d: Detail, strategy_id: int, text: str) -> str:
-    return d.link(
-        f"strategy {strategy_id}", Ref("strategy", strategy_id), describe=f"strategy: {plain_str(text, 60)}"
-    )
+    d.heading("Notes")
+    d.items((_note_line(d, n) for n in story.notes), empty="None.")
 
 
 def phase_elapsed(phase: PhaseRun, now: datetime | None = None) -> int:
@@ -331,17 +295,10 @@ def _actions_and_report_backs(
     d: Detail, actions: Sequence[Action], report_backs: Sequence[ReportBack], *, empty: str
 ) -> None:
     """The two sections a case's and a session's story share: what was committed, and what came of it."""
-    d.add("## Actions")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in actions) or empty)
-    d.add()
-    d.add("## Report-backs")
-    d.add()
-    for report in report_backs:
-        _report_lines(d, report)
-    if not report_backs:
-        d.add(empty)
-    d.add()
+    d.heading("Actions")
+    d.items((_action_line(d, a) for a in actions), empty=empty)
+    d.heading("Report-backs")
+    _report_backs(d, report_backs, empty=empty)
 
 
 def live_banner(session: Session, now: datetime | None = None) -> str:
@@ -355,17 +312,13 @@ def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
     """The live view: the phase and its timer, then what has been filed, newest first."""
     d, session = Detail(), story.session
     phase = current_phase(session)
-    d.add(f"# ● Live: {md_line(session.title)}")
-    d.add()
+    d.title(f"● Live: {plain_str(session.title)}")
     if phase is not None:
-        d.add(f"**{md_line(phase.title)}** · ⏱ {phase_clock(phase, now)}")
-        d.add()
+        d.paragraph(strong(plain_str(phase.title)), f" · ⏱ {phase_clock(phase, now)}")
         if phase.prompt:
-            d.add(f"*{md_line(phase.prompt)}*")
-            d.add()
-    attending = ", ".join(d.member(h) for h in session.attendees) or "nobody yet"
-    d.add(f"Facilitated by {d.member(session.facilitator)} · attending: {attending}")
-    d.add()
+            d.paragraph(em(block_str(phase.prompt)))
+    attending = _members(d, session.attendees) or "nobody yet"
+    d.paragraph("Facilitated by ", d.member(session.facilitator), " · attending: ", attending)
     sections = [
         ("Notes", [_note_line(d, n) for n in reversed(story.notes)]),
         ("Report-backs", [_report_line(d, r) for r in reversed(story.report_backs)]),
@@ -373,108 +326,93 @@ def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:
         (
             "Strategies",
             [
-                f"- {_strategy_link(d, s.id or 0, s.text)} {md_line(s.text)} ({d.member(s.proposer)})"
+                Content.assemble(
+                    _strategy_link(d, s.id or 0, s.text), f" {plain_str(s.text)} (", d.member(s.proposer), ")"
+                )
                 for s in reversed(story.strategies)
             ],
         ),
-        ("Cases", [f"- {d.case(c.id, c.title)} ({d.member(c.presenter)})" for c in reversed(story.cases)]),
+        ("Cases", [_by_presenter(d, c) for c in reversed(story.cases)]),
     ]
     filed = [(title, lines) for title, lines in sections if lines]
     if not filed:
-        d.add("Nothing filed yet; entries show here as the facilitator writes them.")
+        d.paragraph("Nothing filed yet; entries show here as the facilitator writes them.")
     for title, lines in filed:
-        d.add(f"## {title}")
-        d.add()
-        d.add("\n".join(lines))
-        d.add()
-    return d.done()
+        d.heading(title)
+        d.items(lines, empty="")
+    return d
 
 
-def _report_line(d: Detail, report: ReportBack) -> str:
-    said = md_line(report.story or report.lesson)
-    return f"- **{OUTCOME_WORDS[report.outcome]}** — {d.member(report.member)}: {said}"
+def no_live_detail() -> Detail:
+    d = Detail()
+    d.title("No session is live")
+    d.paragraph("The banner shows when one starts.")
+    return d
+
+
+def _report_line(d: Detail, report: ReportBack) -> Content:
+    said = plain_str(report.story or report.lesson)
+    return Content.assemble(strong(report.outcome.marked), " — ", d.member(report.member), f": {said}")
 
 
 def topic_detail(summary: TopicSummary, worked: list[StrategyRecord]) -> Detail:
     d, topic = Detail(), summary.topic
-    d.add(f"# {md_line(topic.name)}")
-    d.add()
+    d.title(plain_str(topic.name))
     cases = plural(summary.cases, "case")
-    d.add(f"{md_line('#' + topic.slug)} · {cases} · enter lists them, w shows what has worked")
-    d.add()
+    d.paragraph(f"#{plain_str(topic.slug)} · {cases} · enter lists them, w shows what has worked")
     if topic.description:
-        d.add(md(topic.description))
-        d.add()
-    d.add("## What has worked")
-    d.add()
-    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in worked) or "Nothing reported yet.")
-    return d.done()
+        d.paragraph(block_str(topic.description))
+    d.heading("What has worked")
+    d.items((_strategy_line(d, r, with_case=True) for r in worked), empty="Nothing reported yet.")
+    return d
 
 
 def worked_detail(scope: str, records: list[StrategyRecord]) -> Detail:
     d = Detail()
-    d.add(f"# What has worked {md_line(scope)}")
-    d.add()
-    d.add("Strategies members tried, best reported first: ✓ worked, ◐ partly, ✗ did not work.")
-    d.add()
-    d.add("\n".join(_strategy_line(d, r, with_case=True) for r in records) or "Nothing reported yet.")
-    return d.done()
+    d.title(f"What has worked {plain_str(scope)}")
+    d.paragraph(f"Strategies members tried, best reported first: {RECORD_LEGEND}.")
+    d.items((_strategy_line(d, r, with_case=True) for r in records), empty="Nothing reported yet.")
+    return d
 
 
 def action_detail(action: Action, case: Case | None, reports: list[ReportBack]) -> Detail:
     d = Detail()
-    d.add(f"# Action {action.id}")
-    d.add()
-    d.add(md(action.text))
-    d.add()
-    d.add(f"Owner {d.member(action.owner)} · status **{action.status.value}**" + _due(action))
-    d.add()
+    d.title(f"Action {action.id}")
+    d.paragraph(block_str(action.text))
+    d.paragraph("Owner ", d.member(action.owner), " · status ", strong(action.status.label), _due(action))
     if case is not None:
-        d.add(f"- For {d.case(case.id, case.title)}")
+        d.item("For ", d.case(case.id, case.title))
     if action.strategy is not None:
-        d.add(f"- Trying {d.link(f'strategy {action.strategy}', Ref('strategy', action.strategy))}")
-    d.add(f"- Agreed in {d.session(action.session)}")
-    d.add()
-    d.add("## Report-backs")
-    d.add()
-    for report in reports:
-        _report_lines(d, report)
-    if not reports:
-        d.add("None yet.")
-    return d.done()
+        d.item("Trying ", d.link(f"strategy {action.strategy}", Ref("strategy", action.strategy)))
+    d.item("Agreed in ", d.session(action.session))
+    d.heading("Report-backs")
+    _report_backs(d, reports, empty="None yet.")
+    return d
 
 
 def overview_detail(overview: Overview) -> Detail:
     d, community = Detail(), overview.community
-    d.add(f"# {md_line(community.name)}")
-    d.add()
+    d.title(plain_str(community.name))
     if community.domain:
-        d.add(md(community.domain))
-        d.add()
-    d.add(
+        d.paragraph(block_str(community.domain))
+    d.paragraph(
         f"{plural(overview.case_count, 'case')} · {plural(overview.member_count, 'member')} · "
         f"{plural(overview.session_count, 'session')} · {plural(overview.open_action_count, 'open action')}"
     )
-    d.add()
-    d.add("## Recent sessions")
-    d.add()
-    d.add("\n".join(f"- {s.date} {d.session(s.id, s.title)}" for s in overview.sessions) or "None yet.")
-    d.add()
-    d.add("## Open actions")
-    d.add()
-    d.add("\n".join(_action_line(d, a) for a in overview.actions) or "None.")
-    d.add()
-    d.add("## Latest cases")
-    d.add()
-    d.add(
-        "\n".join(
-            f"- {c.opened_on} {d.case(c.id, c.title)} · {STATUS_WORDS[c.status]}" for c in overview.cases
-        )
-        or "None yet."
+    d.heading("Recent sessions")
+    d.items(
+        (Content.assemble(f"{s.date} ", d.session(s.id, s.title)) for s in overview.sessions),
+        empty="None yet.",
     )
-    d.add()
-    d.add("Keys: `/` search · `f` filter · `w` what has worked · `g` go to a reference · `?` help")
-    return d.done()
+    d.heading("Open actions")
+    d.items((_action_line(d, a) for a in overview.actions), empty="None.")
+    d.heading("Latest cases")
+    d.items((_case_line(d, c) for c in overview.cases), empty="None yet.")
+    d.paragraph(
+        "Keys: ", key("/"), " search · ", key("f"), " filter · ", key("w"), " what has worked · ",
+        key("g"), " go to a reference · ", key("?"), " help",
+    )  # fmt: skip
+    return d
 
 
 def member_line(member: Member) -> str:

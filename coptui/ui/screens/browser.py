@@ -18,9 +18,9 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +28,7 @@ from coptui.models import Action, ActionStatus, Case, Member, ReportBack
 from coptui.store import StoreError
 from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.commands import BrowserCommands
+from coptui.ui.detail import Detail
 from coptui.ui.render import plain, plain_str
 from coptui.ui.sources import (
     NAVIGATOR,
@@ -38,9 +39,10 @@ from coptui.ui.sources import (
     search_rows,
     source_for,
 )
-from coptui.ui.stories import Detail, live_banner, live_detail
+from coptui.ui.stories import live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Ref, Row, StaticRows
+from coptui.ui.widgets.story_view import StoryView
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
@@ -139,6 +141,7 @@ class BrowserScreen(Screen[None]):
         self.forward_stack: list[Place] = []
         self.detail = Detail()
         self.detail_ref: Ref | None = None
+        self._keys_offered_for: str | None = None
         self.live_version: int | None = None
         self.live_story: SessionStory | None = None
         self._keep_detail = False
@@ -157,8 +160,7 @@ class BrowserScreen(Screen[None]):
                 *[Option(s.value, id=s.name) for s in [*NAVIGATOR, Section.LIVE]], id="navigator"
             )
             yield PagedList(id="list")
-            with VerticalScroll(id="detail"):
-                yield Markdown(id="detail-md", open_links=False)
+            yield StoryView(id="detail")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help
 
     def on_resize(self) -> None:
@@ -167,7 +169,7 @@ class BrowserScreen(Screen[None]):
     def on_mount(self) -> None:
         self.on_resize()
         self.query_one("#navigator", OptionList).border_title = "Browse"
-        self.query_one("#detail", VerticalScroll).border_title = "Detail"
+        self.query_one("#detail", StoryView).border_title = "Detail"
         self.query_one("#live-banner", Static).display = False
         self.show_masthead()
         self.show_place(self.place)
@@ -299,7 +301,7 @@ class BrowserScreen(Screen[None]):
         elif self.place.section in (Section.OVERVIEW, Section.SEARCH) and ref.kind in SECTION_OF:
             self.follow(ref)
         else:
-            self.query_one("#detail", VerticalScroll).focus()
+            self.query_one("#detail", StoryView).focus()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self, ref: Ref | None, place: Place) -> DetailLoaded:
@@ -309,12 +311,16 @@ class BrowserScreen(Screen[None]):
         if loaded.ref != self.detail_ref:
             return
         self.detail = loaded.detail
-        self.refresh_bindings()
-        await self.query_one("#detail-md", Markdown).update(loaded.detail.markdown)
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+        kind = None if loaded.ref is None else loaded.ref.kind
+        if kind != self._keys_offered_for:
+            # The edit keys offered depend on the kind of item shown; redrawing the footer for
+            # every story would cost more than drawing the story.
+            self._keys_offered_for = kind
+            self.refresh_bindings()
+        self.query_one("#detail", StoryView).show(loaded.detail)
 
-    @on(Markdown.LinkClicked)
-    def link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(StoryView.LinkClicked)
+    def link_clicked(self, event: StoryView.LinkClicked) -> None:
         ref = Ref.parse(event.href)
         if ref is not None:
             self.follow(ref)
@@ -480,9 +486,9 @@ class BrowserScreen(Screen[None]):
         banner.update(Text(live_banner(self.live_story.session), no_wrap=True, overflow="ellipsis"))
         if self.place.section is Section.LIVE:
             detail = live_detail(self.live_story)
-            if detail.markdown != self.detail.markdown:
+            if detail.text != self.detail.text:
                 self.detail = detail
-                self.query_one("#detail-md", Markdown).update(detail.markdown)
+                self.query_one("#detail", StoryView).show(detail)
 
     # -- editing (writable mode only) -------------------------------------------------------------
 

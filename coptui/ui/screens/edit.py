@@ -121,7 +121,7 @@ class EditCaseScreen(Form[Case]):
         yield CleanInput(plain_str(", ".join(self.case.topics)), id="topics")
         yield Label("Status")
         yield Select(
-            [(s.value.replace("_", " "), s.value) for s in CaseStatus],
+            [(s.label, s.value) for s in CaseStatus],
             value=self.case.status.value,
             allow_blank=False,
             id="status",
@@ -164,7 +164,7 @@ class ActionStatusScreen(Form[tuple[Action, ActionStatus]]):
     def form_fields(self) -> ComposeResult:
         yield Static(block(f"@{self.action_item.owner}: {self.action_item.text}"), classes="form-text")
         yield Select(
-            [(s.value, s.value) for s in ActionStatus],
+            [(s.label, s.value) for s in ActionStatus],
             value=self.action_item.status.value,
             allow_blank=False,
             id="status",
@@ -219,7 +219,7 @@ class ReportBackScreen(Form[ReportBack]):
 def outcome_fields() -> ComposeResult:
     """What a report-back says: the outcome, what happened, the lesson and the value created."""
     yield Label("Outcome")
-    yield Select([(o.value.replace("_", " "), o.value) for o in Outcome], id="outcome")
+    yield Select([(o.label, o.value) for o in Outcome], id="outcome")
     yield Label("What happened")
     yield CleanTextArea(id="story", soft_wrap=True)
     yield Label("Lesson")

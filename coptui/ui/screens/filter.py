@@ -37,8 +37,8 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
         with Vertical(id="filter-form", classes="form") as form:
             form.border_title = "Filter · F2 applies · escape cancels"
             with VerticalScroll(classes="form-fields", can_focus=False):
-                statuses = [(s.value.replace("_", " "), s.value) for s in CaseStatus]
-                outcomes = [(o.value.replace("_", " "), o.value) for o in Outcome]
+                statuses = [(s.label, s.value) for s in CaseStatus]
+                outcomes = [(o.label, o.value) for o in Outcome]
                 members = [(plain(f"@{m.handle} {m.name}"), m.handle) for m in self.members]
                 yield from _choice("Topic", [(plain(t.name), t.slug) for t in self.topics], f.topic, "topic")
                 yield from _choice("Case status", statuses, f.status and f.status.value, "status")

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Result
-from coptui.models import CommandKind, PhaseKind
+from coptui.models import CommandKind, Outcome, PhaseKind
 from coptui.store import StoreError
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
@@ -295,7 +295,7 @@ class SessionScreen(RecordingScreen):
         elif kind is PhaseKind.PROBLEM_SOLVING:
             box.placeholder = "#strategy @who text · #vote N · #pick N · #action @who due:… text"
         elif kind is PhaseKind.REPORT_BACK:
-            box.placeholder = "#report N worked|partly|did-not-work|not-tried story lesson: …"
+            box.placeholder = f"#report N {'|'.join(o.typed for o in Outcome)} story lesson: …"
         else:
             box.placeholder = "Type a note, or a tag (F1 lists them)"
 

@@ -7,6 +7,7 @@ from typing import Any
 from textual.screen import Screen
 
 from coptui.facilitation.dates import month_first
+from coptui.models import CaseStatus
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 
 # What a one-word footer label means in full, by binding id.
@@ -56,11 +57,14 @@ TAGS = [
     ("#undo", "take back the last entry (F8)"),
 ]
 CASE_STATUSES = [
-    ("open", "shared; nothing agreed to try yet"),
-    ("in trial", "someone has an action to try a strategy for it"),
-    ("reported", "someone reported back on what they tried"),
-    ("resolved", "a strategy worked and the presenter says it is solved"),
-    ("reopened", "it came back after all, and is open again"),
+    (status.label, meaning)
+    for status, meaning in (
+        (CaseStatus.OPEN, "shared; nothing agreed to try yet"),
+        (CaseStatus.IN_TRIAL, "someone has an action to try a strategy for it"),
+        (CaseStatus.REPORTED, "someone reported back on what they tried"),
+        (CaseStatus.RESOLVED, "a strategy worked and the presenter says it is solved"),
+        (CaseStatus.REOPENED, "it came back after all, and is open again"),
+    )
 ]
 
 

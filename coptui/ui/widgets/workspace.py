@@ -22,13 +22,6 @@ from coptui.ui.render import block, plain, plain_str
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
-OUTCOME_MARK = {
-    "worked": "✓ worked",
-    "partly": "◐ partly",
-    "did_not_work": "✗ did not work",
-    "not_tried": "… not tried",
-}
-
 
 class PhaseWorkspace(VerticalScroll):
     app: CoptuiApp
@@ -234,7 +227,7 @@ def cases_table(cases: Sequence[Case], focus: int | None) -> Table:
 def report_line(report: ReportBack) -> Text:
     line = Text("• ")
     line.append_text(plain(report.member, style="bold"))
-    line.append(f" {OUTCOME_MARK[report.outcome.value]} ")
+    line.append(f" {report.outcome.marked} ")
     line.append_text(plain(report.story, width=200))
     return line
 
@@ -290,7 +283,7 @@ def matter_lines(matter: MatterArising, today: date) -> Table:
     table.add_column(no_wrap=True, justify="right")
     what = Text.assemble(plain(action.owner, style="bold"), " · ", plain(action.text))
     if matter.report is not None:
-        status = Text(OUTCOME_MARK[matter.report.outcome.value], style="bold green")
+        status = Text(matter.report.outcome.marked, style="bold green")
     else:
         if action.due is not None and action.overdue_on(today):
             # Said in words too: colour alone is missed on a projector.

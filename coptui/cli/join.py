@@ -7,20 +7,18 @@ session live, the screen says so, and F2 still opens the member's own actions to
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    from coptui.cli import Context
+from coptui.cli import launch
+from coptui.cli.root import Context, fail, pass_context
 
 
 @click.command()
 @click.argument("member", required=False)
-@click.pass_obj
+@pass_context
 def join(obj: Context, member: str | None) -> None:
     """Join the live session as MEMBER (asked if not given): your check-in, cases, strategies, votes."""
-    from coptui.cli import _run_app, fail
     from coptui.ui.screens.participant import Joining
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -36,4 +34,4 @@ def join(obj: Context, member: str | None) -> None:
         if handle not in handles:
             fail(f"@{handle} is not a member of this community")
         joining = Joining(handle, "local")
-        _run_app(repertoire, joining, participant=joining)
+        launch.run_app(repertoire, joining, participant=joining)

@@ -1,0 +1,144 @@
+"""`coptui practices`: list practices by evidence, show one's story, and curate them.
+
+Merging, renaming and splitting each change the repertoire in one transaction and say
+what they changed; a refusal is one line on stderr, exit status 1, and nothing changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import click
+
+from coptui.counts import plural
+from coptui.store import Repertoire, StoreError
+from coptui.text import one_line
+
+if TYPE_CHECKING:
+    from coptui.cli.root import Context
+
+# Ids as SQLite stores them: a larger number names nothing.
+ITEM_ID = click.IntRange(1, 2**63 - 1)
+PAGE = 50
+
+
+@contextmanager
+def _opened(obj: Context, *, read_only: bool = False) -> Iterator[Repertoire]:
+    """The repertoire, with what the store refuses said in one line."""
+    try:
+        with obj.open(read_only=read_only) as repertoire:
+            yield repertoire
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def practices() -> None:
+    """Practices: ways of addressing a problem, each tried on one case or many.
+
+    They are ranked by evidence: the Wilson lower bound (95%) of the share of report-backs
+    that say it worked (partly counts half), so 9 worked out of 10 outranks 1 out of 1.
+    """
+
+
+@practices.command("list")
+@click.option("--limit", type=click.IntRange(1), default=PAGE, show_default=True, help="How many to list.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="How many of the best to skip.")
+@click.pass_obj
+def practices_list(obj: Context, limit: int, offset: int) -> None:
+    """Practices, best evidence first: id, evidence, track record, cases tried on, name."""
+    with _opened(obj, read_only=True) as repertoire:
+        found = repertoire.practices(limit=limit, offset=offset)
+        total = repertoire.count_practices()
+    if not found:
+        click.echo("No practices here; each strategy filed starts one.", err=True)
+        return
+    click.echo(f"{'id':>5}  {'evidence':>8}  {'record':<14}  {'cases':>5}  name")
+    for each in found:
+        click.echo(
+            f"{each.practice.id:>5}  {each.evidence:>8.2f}  {each.record.marks():<14}  {each.cases:>5}  "
+            f"{one_line(each.practice.name, 80)}"
+        )
+    shown = offset + len(found)
+    if shown < total:
+        click.echo(f"Listed {offset + 1}–{shown} of {total}; more with --offset {shown}", err=True)
+
+
+@practices.command("show")
+@click.argument("practice_id", metavar="N", type=ITEM_ID)
+@click.pass_obj
+def practices_show(obj: Context, practice_id: int) -> None:
+    """A practice's story: its record, every case it was used on, and what members reported."""
+    with _opened(obj, read_only=True) as repertoire:
+        story = repertoire.practice_story(practice_id)
+    found = story.practice
+    click.echo(f"Practice {practice_id}: {one_line(found.practice.name)}")
+    click.echo(f"First used {found.practice.created_on}; {plural(found.uses, 'use')}.")
+    click.echo(
+        f"Track record: {found.record.summary()}; tried on {plural(found.cases, 'case')}; "
+        f"evidence {found.evidence:.2f}."
+    )
+    click.echo("")
+    click.echo("Uses")
+    for use in story.uses:
+        session = (
+            f", {one_line(use.session_title or '', 40)} ({use.session_date})" if use.session_title else ""
+        )
+        status = use.case_status.value.replace("_", " ")
+        click.echo(
+            f"  strategy {use.strategy.id} · case {use.strategy.case} {one_line(use.case_title, 60)!r} "
+            f"({use.case_opened_on}, {status}{session}) · {use.record.marks()}"
+        )
+        if use.strategy.text != found.practice.name:
+            click.echo(f"    as: {one_line(use.strategy.text, 100)}")
+    if story.report_backs:
+        click.echo("")
+        click.echo("Report-backs")
+    for report in story.report_backs:
+        click.echo(f"  {report.reported_on} @{report.member}: {report.outcome.value.replace('_', ' ')}")
+        if report.story:
+            click.echo(f"    story: {one_line(report.story, 200)}")
+        if report.lesson:
+            click.echo(f"    lesson: {one_line(report.lesson, 200)}")
+
+
+@practices.command("merge")
+@click.argument("into", metavar="INTO", type=ITEM_ID)
+@click.argument("other", metavar="OTHER", type=ITEM_ID)
+@click.pass_obj
+def practices_merge(obj: Context, into: int, other: int) -> None:
+    """Make every use of practice OTHER a use of practice INTO; their track records combine.
+
+    OTHER is removed; `coptui practices split STRATEGY` takes a strategy back out.
+    """
+    with _opened(obj) as repertoire:
+        said = repertoire.merge_practices(into, other)
+    click.echo(said, err=True)
+
+
+@practices.command("rename")
+@click.argument("practice_id", metavar="N", type=ITEM_ID)
+@click.argument("name")
+@click.pass_obj
+def practices_rename(obj: Context, practice_id: int, name: str) -> None:
+    """Give practice N a new NAME; its uses and track record stay."""
+    with _opened(obj) as repertoire:
+        said = repertoire.rename_practice(practice_id, name)
+    click.echo(said, err=True)
+
+
+@practices.command("split")
+@click.argument("strategy_id", metavar="STRATEGY", type=ITEM_ID)
+@click.option("--name", help="The new practice's name (default: the strategy's text).")
+@click.pass_obj
+def practices_split(obj: Context, strategy_id: int, name: str | None) -> None:
+    """Make STRATEGY the only use of a new practice, taking what was reported on it along."""
+    with _opened(obj) as repertoire:
+        practice = repertoire.split_strategy(strategy_id, name=name)
+    click.echo(
+        f"Split strategy {strategy_id} off into a practice of its own: "
+        f"practice {practice.id} {one_line(practice.name, 60)!r}.",
+        err=True,
+    )

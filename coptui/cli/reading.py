@@ -1,0 +1,133 @@
+"""Commands for reading the repertoire: browse it, open a demo of it, search it from the shell."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from coptui.cli import launch
+from coptui.cli.root import Context, fail, pass_context
+from coptui.text import one_line, strip_controls
+
+if TYPE_CHECKING:
+    from coptui.models import Community
+    from coptui.store import Repertoire
+    from coptui.ui.screens.participant import Joining
+
+
+@click.command()
+@click.option("--read-only", is_flag=True, help="Open the file so that nothing can be changed (as over SSH).")
+@click.option(
+    "--participant",
+    is_flag=True,
+    help="The member COPTUI_MEMBER names may join the live session and file as themselves "
+    "(what `coptui serve --participants` runs).",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["default", "high-contrast"]),
+    default="default",
+    show_default=True,
+    help="Colours; NO_COLOR in the environment turns colour off.",
+)
+@pass_context
+def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None:
+    """Browse the repertoire: cases, strategies, what has worked, members, sessions.
+
+    With --read-only it is what `coptui serve` runs for each member.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
+        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    viewer = launch.signed_in_member()
+    with obj.open(read_only=read_only) as repertoire:
+        launch.run_app(
+            repertoire, theme=theme, viewer=viewer, participant=_joining(repertoire, viewer, participant)
+        )
+
+
+def _joining(repertoire: Repertoire, viewer: str | None, participant: bool) -> Joining | None:
+    """Who may join the live session from this browser: the signed-in member, if they are one."""
+    if not (participant and viewer) or viewer not in {m.handle for m in repertoire.members()}:
+        return None  # a key that names no member browses read-only, as without --participant
+    from coptui.ui.screens.participant import Joining
+
+    return Joining(viewer, "ssh")
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def demo(file: Path | None) -> None:
+    """Open the app on a fresh temporary copy of the demo community (or of FILE)."""
+    from coptui.demo import demo_document
+    from coptui.interchange import read_document
+
+    document = read_document(file) if file else demo_document()
+    with _temporary_repertoire(document.community) as repertoire:
+        repertoire.load(document)
+        launch.run_app(repertoire)
+
+
+@contextmanager
+def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
+    from coptui.store import Repertoire
+
+    with tempfile.TemporaryDirectory(prefix="coptui-demo-") as folder:
+        repertoire = Repertoire.create(Path(folder) / "demo.db", community)
+        try:
+            yield repertoire
+        finally:
+            repertoire.close()
+
+
+@click.command()
+@click.argument("query")
+@click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=20, show_default=True, help="Most results to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON lines.")
+@pass_context
+def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+    """Search cases, strategies, report-backs and notes."""
+    import json
+
+    from coptui.store import MATCH_END, MATCH_START
+
+    with obj.open(read_only=True) as repertoire:
+        hits = repertoire.search(query, limit=limit)
+    if as_json:
+        for hit in hits:
+            click.echo(
+                json.dumps(
+                    {**hit.model_dump(mode="json"), "snippet": hit.plain_snippet()}, ensure_ascii=False
+                )
+            )
+        return
+    if not hits:
+        click.echo(f"Nothing matches “{one_line(query, 60)}”.", err=True)
+        return
+    bold = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("", "")
+    for hit in hits:
+        snippet = _snippet_line(hit.snippet.replace(MATCH_END, MATCH_START).split(MATCH_START), bold)
+        label = hit.kind.value.replace("_", "-")
+        click.echo(f"{label:<11} {hit.id:>6}  {one_line(hit.title, 40):<40}  {snippet}")
+
+
+def _snippet_line(parts: list[str], bold: tuple[str, str], width: int = 160) -> str:
+    """A search snippet on one cleaned line of at most `width` characters, its matched words
+    (every other part) in bold: cleaned and cut part by part so no escape is cut in two."""
+    line, room = "", width
+    for i, part in enumerate(re.sub(r"\s+", " ", strip_controls(part)) for part in parts):
+        cut = part[:room]
+        line += f"{bold[0]}{cut}{bold[1]}" if i % 2 and cut else cut
+        room -= len(cut)
+        if len(cut) < len(part):
+            return line + "…"
+    return line

@@ -1,0 +1,433 @@
+"""What each page of an exported folder says, and every page of a repertoire made one slice at a time.
+
+A folder export reads the repertoire a slice at a time (`coptui.store.export_reads`):
+the pages of a run of sessions, cases, topics or members from a partial document
+that holds what those pages name, so memory stays the same whatever the size. The
+index page comes last, from an outline of every session and case in brief. Pages
+are the same as from the whole repertoire in memory (`repertoire_pages`), which a
+small repertoire, or a test, can still use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from coptui.counts import plural
+from coptui.export import escape, names
+from coptui.export.index import RepertoireIndex
+from coptui.export.markdown import (
+    PageLinks,
+    table,
+)
+from coptui.export.minutes import ActionRegister, render_minutes
+from coptui.models import (
+    ActionStatus,
+    Case,
+    CaseStatus,
+    Member,
+    NoteKind,
+    Outcome,
+    ReportBack,
+    Role,
+    Session,
+    Strategy,
+    Topic,
+)
+from coptui.store.export_reads import Outline, Totals
+
+if TYPE_CHECKING:
+    from coptui.store.export_reads import ExportReads
+
+INDEX = "index.md"
+
+
+def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
+    """Every page of the export from a whole repertoire in memory, with its path in the folder."""
+    doc = index.document
+    yield from _pages(
+        [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index)],
+        [index],
+        [([t.slug for t in doc.topics], index)],
+        [([m.handle for m in doc.members], index)],
+        lambda: _outline(index),
+    )
+
+
+def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
+    """Every page of the export, read from the store a slice at a time, the index page last."""
+
+    yield from _pages(
+        ((ids, RepertoireIndex(doc)) for ids, doc in reads.session_slices()),
+        (RepertoireIndex(doc) for doc in reads.case_slices()),
+        ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()),
+        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()),
+        reads.outline,
+    )
+
+
+def _pages(
+    session_runs: Iterable[tuple[list[int], RepertoireIndex]],
+    case_runs: Iterable[RepertoireIndex],
+    topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
+    member_runs: Iterable[tuple[list[str], RepertoireIndex]],
+    outline: Callable[[], Outline],
+) -> Iterator[tuple[str, str]]:
+    """The pages of each run in turn; each run's links are built once for all of its pages.
+
+    Minutes come in the order sessions were held, so that the action register of each
+    carries forward the rows of the sessions before it, each row rendered once.
+    """
+    register = ActionRegister()
+    for ids, index in session_runs:
+        links = PageLinks(index, INDEX)
+        for session_id in ids:
+            session = index.sessions[session_id]
+            path = names.session_path(session)
+            page_links = links.on(path)
+            yield path, render_minutes(index, session_id, page_links, register)
+            register.add(index, session, page_links)
+    for index in case_runs:
+        links = PageLinks(index, INDEX)
+        for case in index.document.cases:
+            path = names.case_path(case)
+            yield path, _case_page(index, case, links.on(path))
+    for slugs, index in topic_runs:
+        links = PageLinks(index, INDEX)
+        for slug in slugs:
+            path = names.topic_path(slug)
+            yield path, _topic_page(index, index.topics[slug], links.on(path))
+    for handles, index in member_runs:
+        links = PageLinks(index, INDEX)
+        for handle in handles:
+            path = names.member_path(handle)
+            yield path, _member_page(index, index.members[handle], links.on(path))
+    brief = outline()
+    yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX))
+
+
+def _footer(community: str) -> str:
+    from coptui import __version__
+
+    return f"---\n\n*Exported by coptui {__version__} from the repertoire of {escape.inline(community)}.*"
+
+
+def _index_page(outline: Outline, links: PageLinks) -> str:
+    """The community's page, from the outline's rows (see `ExportReads.outline`)."""
+    community, totals = outline.common.community, outline.totals
+    blocks = [f"# {escape.heading(community.name)}"]
+    if community.domain:
+        blocks.append(escape.block(community.domain))
+    blocks.append(
+        " · ".join(
+            [
+                plural(totals.sessions, "session"),
+                plural(totals.cases, "case"),
+                plural(totals.strategies, "strategy", "strategies"),
+                f"{plural(totals.actions, 'action')} ({len(outline.open_actions)} open)",
+                plural(totals.report_backs, "report-back"),
+                plural(len(outline.common.members), "member"),
+            ]
+        )
+    )
+    blocks.append("## Sessions")
+    blocks.append(
+        table(
+            ["Date", "Session", "Facilitator", "Cases"],
+            (
+                [
+                    day.isoformat(),
+                    links.session(_brief_session(i, title, day), cell=True),
+                    links.member(facilitator, cell=True),
+                    str(cases),
+                ]
+                for i, title, day, facilitator, cases in outline.sessions
+            ),
+        )
+        if outline.sessions
+        else "No sessions yet."
+    )
+    blocks.append("## Cases")
+    blocks.append(
+        table(_CASE_HEADERS, (_case_row(_brief_case(*line), links) for line in outline.cases))
+        if outline.cases
+        else "No cases yet."
+    )
+    blocks.append("## Open actions")
+    blocks.append(
+        table(
+            ["Owner", "Action", "Due", "Case"],
+            [
+                [
+                    links.member(owner, cell=True),
+                    escape.cell(text),
+                    due.isoformat() if due else "—",
+                    "—"
+                    if case_id is None or title is None
+                    else links.case(_brief_case(case_id, title), cell=True),
+                ]
+                for owner, text, due, case_id, title in outline.open_actions
+            ],
+        )
+        if outline.open_actions
+        else "No open actions."
+    )
+    blocks.append("## Topics")
+    blocks.append(
+        "\n".join(
+            f"- {links.topic(t.slug)} ({plural(outline.topic_cases.get(t.slug, 0), 'case')})"
+            + (f": {escape.inline(t.description)}" if t.description else "")
+            for t in sorted(outline.common.topics, key=lambda t: t.name.lower())
+        )
+        or "No topics yet."
+    )
+    blocks.append("## Members")
+    blocks.append(
+        "\n".join(
+            f"- {links.member(m.handle)}"
+            + (" (facilitator)" if m.role is Role.FACILITATOR else "")
+            + (f", {escape.inline(m.organisation)}" if m.organisation else "")
+            for m in sorted(outline.common.members, key=lambda m: m.name.lower())
+        )
+        or "No members yet."
+    )
+    blocks.append(_footer(community.name))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _brief_session(session_id: int, title: str, day: date) -> Session:
+    """A session as far as a link to its page needs it."""
+    return Session.trusted({"id": session_id, "title": title, "date": day})
+
+
+def _brief_case(
+    case_id: int,
+    title: str,
+    opened_on: date | None = None,
+    presenter: str | None = None,
+    status: CaseStatus | None = None,
+    topics: list[str] | None = None,
+) -> Case:
+    """A case as far as a link to its page (and a row of a case table) needs it."""
+    return Case.trusted(
+        {
+            "id": case_id,
+            "title": title,
+            "opened_on": opened_on,
+            "presenter": presenter,
+            "status": status,
+            "topics": topics,
+        }
+    )
+
+
+def _outline(index: RepertoireIndex) -> Outline:
+    """The index page's rows from a whole repertoire in memory, as the store gives them."""
+    doc = index.document
+    return Outline(
+        common=doc,
+        totals=Totals(
+            len(doc.sessions), len(doc.cases), len(doc.strategies), len(doc.actions), len(doc.report_backs)
+        ),
+        sessions=[
+            (s.id or 0, s.title, s.date, s.facilitator, len(index.cases_by_session.get(s.id or 0, [])))
+            for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0), reverse=True)
+        ],
+        cases=[
+            (c.id or 0, c.title, c.opened_on, c.presenter, c.status, c.topics)
+            for c in sorted(doc.cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
+        ],
+        open_actions=[
+            (a.owner, a.text, a.due, a.case, index.cases[a.case].title if a.case in index.cases else None)
+            for a in sorted(
+                (a for a in doc.actions if a.status is ActionStatus.OPEN),
+                key=lambda a: (a.due is None, a.due or 0, a.id or 0),
+            )
+        ],
+        topic_cases={slug: len(cases) for slug, cases in index.cases_by_topic.items()},
+    )
+
+
+_CASE_HEADERS = ["Opened", "Case", "Presented by", "Status", "Topics"]
+
+
+def _case_row(case: Case, links: PageLinks) -> list[str]:
+    return [
+        case.opened_on.isoformat(),
+        links.case(case, cell=True),
+        links.member(case.presenter, cell=True),
+        case.status.label,
+        links.topics(case.topics, cell=True),
+    ]
+
+
+def _case_table(
+    index: RepertoireIndex, cases: list[Case], links: PageLinks, *, presenter: bool = True
+) -> str:
+    """Cases newest first; a member's own page leaves out who presented them."""
+    ordered = sorted(cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
+    headers = list(_CASE_HEADERS)
+    rows = [_case_row(c, links) for c in ordered]
+    if not presenter:
+        headers.pop(2)
+        for row in rows:
+            row.pop(2)
+    return table(headers, rows)
+
+
+def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
+    """How often a strategy was tried, and with what outcomes: 'tried 2×: worked, partly worked'."""
+    reports: list[ReportBack] = []
+    for action in index.actions_by_strategy.get(strategy.id or 0, []):
+        reports.extend(index.report_backs_by_action.get(action.id or 0, []))
+    tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
+    if not tried:
+        return ""
+    return f" — tried {len(tried)}×: " + ", ".join(r.outcome.label for r in tried)
+
+
+def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
+    cid = case.id or 0
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(case.title)}"]
+    about = [f"Brought by {links.member(case.presenter)}"]
+    session = index.sessions.get(case.session or 0)
+    about.append(f"at {links.session(session)}, {case.opened_on}" if session else f"on {case.opened_on}")
+    line = " ".join(about) + f" · status: **{case.status.label}**"
+    if case.topics:
+        line += f" · topics: {links.topics(case.topics)}"
+    blocks.append(line)
+    if case.context:
+        blocks += ["## Context", escape.block(case.context)]
+    if case.question:
+        blocks += ["## Question", escape.block(case.question)]
+    strategies = index.strategies_by_case.get(cid, [])
+    blocks.append("## Strategies")
+    if strategies:
+        blocks.append(
+            "\n".join(
+                f"- {'**Picked:** ' if s.picked else ''}{escape.block(s.text, indent='  ')} "
+                f"*({links.member(s.proposer)}, {plural(s.votes, 'vote')}){_track_record(index, s)}*"
+                for s in strategies
+            )
+        )
+    else:
+        blocks.append("No strategies yet.")
+    actions = index.actions_by_case.get(cid, [])
+    if actions:
+        blocks.append("## Actions")
+        blocks.append(
+            table(
+                ["Owner", "Action", "Due", "Status"],
+                [
+                    [
+                        links.member(a.owner, cell=True),
+                        escape.cell(a.text),
+                        a.due.isoformat() if a.due else "—",
+                        a.status.label,
+                    ]
+                    for a in actions
+                ],
+            )
+        )
+    reports = index.report_backs_by_case.get(cid, [])
+    if reports:
+        blocks.append("## Report-backs")
+        for report in reports:
+            where = index.sessions.get(report.session or 0)
+            heading = f"### {escape.heading(index.name(report.member))}: {report.outcome.label}"
+            parts = [heading, f"{report.reported_on}" + (f", at {links.session(where)}" if where else "")]
+            action = index.actions.get(report.action or 0)
+            if action is not None:
+                parts.append(f"**Action:** {escape.block(action.text)}")
+            if report.story:
+                parts.append(escape.block(report.story))
+            if report.lesson:
+                parts.append(f"**Lesson:** {escape.block(report.lesson)}")
+            blocks.append("\n\n".join(parts))
+    notes = index.notes_by_case.get(cid, [])
+    if notes:
+        blocks.append("## Notes")
+        blocks.append(
+            "\n".join(
+                f"- {'**Decision:** ' if n.kind is NoteKind.DECISION else ''}"
+                f"{escape.block(n.text, indent='  ')}"
+                + (f" *({links.member(n.author)})*" if n.author else "")
+                for n in notes
+            )
+        )
+    blocks.append(_footer(index.community.name))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _topic_page(index: RepertoireIndex, topic: Topic, links: PageLinks) -> str:
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(topic.name)}"]
+    if topic.description:
+        blocks.append(escape.block(topic.description))
+    cases = index.cases_by_topic.get(topic.slug, [])
+    blocks.append(f"## Cases ({len(cases)})")
+    blocks.append(_case_table(index, cases, links) if cases else "No cases on this topic yet.")
+    blocks.append(_footer(index.community.name))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _member_page(index: RepertoireIndex, member: Member, links: PageLinks) -> str:
+    handle = member.handle
+    blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(member.name)}"]
+    about = [f"@{escape.inline(handle)}"]
+    if member.role is Role.FACILITATOR:
+        about.append("facilitator")
+    if member.organisation:
+        about.append(escape.inline(member.organisation))
+    blocks.append(" · ".join(about))
+    cases = index.cases_by_presenter.get(handle, [])
+    blocks.append(f"## Cases brought ({len(cases)})")
+    blocks.append(_case_table(index, cases, links, presenter=False) if cases else "None yet.")
+    actions = index.actions_by_owner.get(handle, [])
+    blocks.append(f"## Actions ({len(actions)})")
+    blocks.append(
+        table(
+            ["Action", "Due", "Status", "Case"],
+            [
+                [
+                    escape.cell(a.text),
+                    a.due.isoformat() if a.due else "—",
+                    a.status.label,
+                    links.case(index.cases[a.case], cell=True) if a.case in index.cases else "—",
+                ]
+                for a in actions
+            ],
+        )
+        if actions
+        else "None yet."
+    )
+    reports = index.report_backs_by_member.get(handle, [])
+    if reports:
+        blocks.append(f"## Report-backs ({len(reports)})")
+        blocks.append(
+            "\n".join(
+                f"- {r.reported_on}: {r.outcome.label}"
+                + (f", on {links.case(index.cases[r.case])}" if r.case in index.cases else "")
+                for r in reports
+            )
+        )
+    proposed = index.strategies_by_proposer.get(handle, [])
+    if proposed:
+        blocks.append(f"## Strategies proposed ({len(proposed)})")
+        blocks.append(
+            "\n".join(
+                f"- {escape.inline(s.text)} *("
+                + ", ".join(
+                    ([f"for {links.case(index.cases[s.case])}"] if s.case in index.cases else [])
+                    + [plural(s.votes, "vote")]
+                    + (["picked"] if s.picked else [])
+                )
+                + ")*"
+                for s in proposed
+            )
+        )
+    sessions = index.sessions_by_member.get(handle, [])
+    blocks.append(f"## Sessions attended ({len(sessions)})")
+    blocks.append("\n".join(f"- {s.date.isoformat()}: {links.session(s)}" for s in sessions) or "None yet.")
+    blocks.append(_footer(index.community.name))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,99 @@
+"""The folder export read a slice at a time writes the very bytes the export of the whole repertoire wrote.
+
+`fixtures/export_before/*.manifest` are the lists of pages, each with the SHA-256 of its
+bytes, that the export wrote before it was streamed (holding the whole repertoire in
+memory), for the demo community and for two repertoires of hostile text. The same
+repertoires exported now, in slices of every size down to one item, must list the
+same pages with the same hashes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from repertoire_templates import RepertoireTemplates, sample_document
+from test_export import hostile_document as hostile_fields
+from test_hostile_screen import hostile_document as hostile_corpus
+
+from coptui.export import export_repertoire
+from coptui.export.folder import MANIFEST
+from coptui.export.index import RepertoireIndex
+from coptui.export.pages import repertoire_pages, streamed_pages
+from coptui.models import RepertoireDocument
+from coptui.store import Repertoire, export_reads
+
+BEFORE = Path(__file__).parent / "fixtures" / "export_before"
+REPERTOIRES: dict[str, Callable[[], RepertoireDocument]] = {
+    "demo": sample_document,
+    "hostile": hostile_fields,
+    "hostile-corpus": hostile_corpus,
+}
+
+
+def opened(name: str, tmp_path: Path, templates: RepertoireTemplates) -> Repertoire:
+    return Repertoire.open(templates.copy(tmp_path / f"{name}.db", REPERTOIRES[name]), read_only=True)
+
+
+@pytest.mark.parametrize("name", REPERTOIRES)
+@pytest.mark.parametrize(
+    "slice_size", [1, 3, None], ids=["one-item-slices", "small-slices", "default-slices"]
+)
+def test_the_streamed_export_writes_the_bytes_written_before(
+    name: str,
+    slice_size: int | None,
+    tmp_path: Path,
+    repertoire_templates: RepertoireTemplates,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if slice_size is not None:
+        for constant in (
+            "CASES_PER_SLICE",
+            "SESSIONS_PER_SLICE",
+            "MEMBERS_PER_SLICE",
+            "CASES_PER_TOPIC_SLICE",
+        ):
+            monkeypatch.setattr(export_reads, constant, slice_size)
+    with opened(name, tmp_path, repertoire_templates) as repertoire:
+        export_repertoire(repertoire, tmp_path / "wiki")
+    assert (tmp_path / "wiki" / MANIFEST).read_text(encoding="utf-8") == (
+        BEFORE / f"{name}.manifest"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", REPERTOIRES)
+def test_pages_from_a_repertoire_in_memory_are_the_streamed_pages(
+    name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    with opened(name, tmp_path, repertoire_templates) as repertoire:
+        streamed = dict(streamed_pages(repertoire))
+        in_memory = dict(repertoire_pages(RepertoireIndex(repertoire.dump())))
+    assert streamed == in_memory
+
+
+def test_exporting_again_reads_no_page_the_last_export_recorded_unchanged(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "wiki"
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        first = export_repertoire(repertoire, folder)
+        # The pages were written a while before their list (as on any disk where a tick has passed).
+        for page in folder.rglob("*.md"):
+            os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns - 10**9))
+        changed = folder / "members" / "ana.md"
+        changed.write_bytes(changed.read_bytes().replace(b"Ana", b"Ada"))
+        read_back: list[str] = []
+        read_bytes = Path.read_bytes
+
+        def reading(path: Path) -> bytes:
+            read_back.append(path.relative_to(folder).as_posix())
+            return read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", reading)
+        again = export_repertoire(repertoire, folder)
+    assert (first.written, again.written) == (first.pages, 1)
+    assert read_back == ["members/ana.md"]
+    monkeypatch.undo()
+    assert b"Ada" not in changed.read_bytes()
