@@ -138,7 +138,7 @@ async def test_what_others_file_appears_and_the_phase_follows_the_facilitator(db
 
 
 async def poll_until(pilot: Pilot[None], condition: object, *, polls: int = 20) -> None:
-    """Run the screen's poll for others' writes, as its half-second interval would, until `condition()`."""
+    """Run the screen's poll for others' writes, as its quarter-second interval would, until `condition()`."""
     assert callable(condition)
     for _ in range(polls):
         if condition():

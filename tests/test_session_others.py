@@ -38,7 +38,7 @@ def drawn(app: App[None]) -> str:
 
 
 async def poll_until_shown(pilot: Pilot[None], text: str, *, polls: int = 20) -> None:
-    """Run the screen's poll for others' writes, as its half-second interval would, until `text` shows."""
+    """Run the screen's poll for others' writes, as its quarter-second interval would, until `text` shows."""
     for _ in range(polls):
         if text in drawn(pilot.app):
             return

@@ -5,7 +5,7 @@ Each screen starts a `Recorder` on its own engine (the facilitator's `LiveSessio
 member's `Participant`); the recorder's threads report through `ScreenReports`, which posts a
 message to the screen for each report and counts them, so anyone can tell when everything
 reported is on screen. Writes by other processes (participants, the facilitator) change the
-file's data version; a half-second poll reads the engine's view again when it moves.
+file's data version; a poll four times a second reads the engine's view again when it moves.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 # How often a screen looks for writes by other programs: what they file shows within a second.
-OTHERS_POLL_SECONDS = 0.5
+OTHERS_POLL_SECONDS = 0.25
 
 
 class Opened(Message):
