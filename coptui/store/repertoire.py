@@ -23,7 +23,7 @@ from pathlib import Path
 
 from coptui.models import Community
 from coptui.store.backup import BackupStore
-from coptui.store.connection import open_database
+from coptui.store.connection import open_database, released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
@@ -67,6 +67,7 @@ class Repertoire(
 
     def close(self) -> None:
         with self._lock:
+            released(self.path, self.db.conn)
             self.db.close()
 
     def __enter__(self) -> Repertoire:

@@ -22,6 +22,8 @@ LONGER = {
     "session_undo": "undo the last entry; its text comes back in the box to fix",
     "session_minutes": "save the minutes so far as Markdown, in the folder coptui started from",
     "session_abandon": "abandon the session (after asking, y): closed as abandoned, nothing deleted",
+    "session_reveal": "reveal the participants' private dots on the case in focus (F8 hides them again)",
+    "session_take_back": "take back the last entry a participant filed (F8 puts it back; Ctrl+P for others)",
     "session_page_up": "scroll the workspace up",
     "session_page_down": "scroll the workspace down",
     "quit": "quit; the session stays live and `coptui run` resumes it",
