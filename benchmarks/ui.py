@@ -29,9 +29,11 @@ from coptui.models import Note, Session, SessionStatus
 from coptui.store import Repertoire, browsing
 from coptui.store.search import MATCH_END, MATCH_START, fts_query
 from coptui.ui.app import CoptuiApp
+from coptui.ui.detail import Detail
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.sources import Section
 from coptui.ui.widgets.paged_list import PagedList
+from coptui.ui.widgets.story_view import StoryView
 
 SIZE = (120, 40)
 TYPED = "alert fatigue"
@@ -77,14 +79,15 @@ def search_as_you_type(db: Path, repeat: int) -> list[float]:
     async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> list[float]:
         screen = _browser(app)
         shown: dict[str, float] = {}
-        original = screen.show_search
+        paged_list = screen.query_one("#list", PagedList)
+        original = paged_list.load
 
-        def show_search(results: Any) -> None:
-            original(results)
-            if screen.place.search == results.place.search:
-                shown.setdefault(results.place.search, time.perf_counter())
+        def load(source: Any, **options: Any) -> None:  # in Search, only results the box still asks for
+            original(source, **options)
+            if screen.place.section is Section.SEARCH:
+                shown.setdefault(screen.place.search, time.perf_counter())
 
-        screen.show_search = show_search  # type: ignore[method-assign]
+        paged_list.load = load  # type: ignore[method-assign]
         samples: list[float] = []
         for _ in range(repeat):
             await pilot.press("slash")
@@ -142,13 +145,14 @@ def navigation(db: Path, presses: int) -> tuple[list[float], list[float], list[f
     async def drive(app: CoptuiApp, pilot: Pilot[Any]) -> tuple[list[float], list[float], list[float]]:
         screen = _browser(app)
         shown: dict[object, tuple[float, float]] = {}
-        original = screen.show_detail
+        story_view = screen.query_one("#detail", StoryView)
+        original = story_view.show
 
-        async def show_detail(loaded: Any) -> None:
-            await original(loaded)
-            shown.setdefault(loaded.ref, (time.perf_counter(), time.process_time()))
+        def show(detail: Detail) -> None:  # the screen hands the pane the story under the cursor
+            original(detail)
+            shown.setdefault(screen.detail_ref, (time.perf_counter(), time.process_time()))
 
-        screen.show_detail = show_detail  # type: ignore[method-assign]
+        story_view.show = show  # type: ignore[method-assign]
         screen.go_section(Section.CASES)
         paged_list = screen.query_one("#list", PagedList)
         moved: list[float] = []

@@ -198,6 +198,8 @@ class CommandKind(StrEnum):
     SHUFFLE = "shuffle"
     END = "end"
     ABANDON = "abandon"  # after the facilitator said yes to giving the session up
+    REVEAL_VOTES = "reveal_votes"  # participants' private dots on the case in focus
+    TAKE_BACK = "take_back"  # a participant's entry, whose id is the command's text
 
 
 class Command(BaseModel):

@@ -37,3 +37,24 @@ def test_the_quick_benchmarks_run_and_report_every_figure(tmp_path: Path) -> Non
         "import (JSON → new file)",
     ]
     assert (tmp_path / "cases-300.db").exists()
+
+
+def test_the_export_benchmark_runs_beside_its_floor(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(RUN.parent / "export.py"),
+            "--cases",
+            "100",
+            "--db",
+            str(tmp_path / "cases-100.db"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    runs = [
+        line.split(" | ")[0].removeprefix("| ") for line in done.stdout.splitlines() if line.startswith("| ")
+    ]
+    assert runs[2:] == ["export", "export again, nothing changed", "floor: the same files from plain Python"]

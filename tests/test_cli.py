@@ -205,9 +205,16 @@ def browse_as(db_path: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> tup
     """`coptui browse ARGV` with the app replaced: was the file read-only, and who is shown looking."""
     opened: list[tuple[bool, str | None]] = []
 
-    def fake_run(repertoire: Repertoire, *, theme: str | None = None, viewer: str | None = None) -> None:
+    def fake_run(
+        repertoire: Repertoire,
+        *,
+        theme: str | None = None,
+        viewer: str | None = None,
+        participant: object = None,
+    ) -> None:
         opened.append((repertoire.read_only, viewer))
         assert theme == "high-contrast"
+        assert participant is None, "joining is for --participant only"
 
     monkeypatch.setattr("coptui.cli.launch.run_app", fake_run)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # browse wants a terminal; pytest gives none

@@ -50,10 +50,7 @@ STORED = stored_text_fields()
 # Reads the check cannot tell from stored text, each with why it is not.
 NOT_STORED = {
     ("screens/browser.py", "s.name"): "a Section's name, coptui's own word",
-    ("screens/browser.py", "saved.message"): "coptui's own message, made from ids",
     ("screens/help.py", "binding.description"): "a key's description, coptui's own",
-    ("screens/session.py", "result.path"): "the minutes file coptui has just written",
-    ("screens/session.py", "event.worker.result.path"): "the minutes file coptui has just written",
     ("screens/start_session.py", "member.handle"): "a handle just typed and validated, or a choice's value",
 }
 

@@ -150,6 +150,7 @@ def test_minutes_have_the_parts_a_secretary_expects(repertoire: Repertoire) -> N
         (3, "Alert fatigue at night"),
         (2, "Actions"),
         (2, "Open actions carried forward"),
+        (2, "Participation"),
     ]
     shown, _ = visible(text)
     for expected in (
@@ -165,11 +166,26 @@ def test_minutes_have_the_parts_a_secretary_expects(repertoire: Repertoire) -> N
         "Minutes written by coptui",
     ):
         assert expected in shown
-    [actions] = page.tables
+    actions, participation = page.tables
     assert actions.header == ["Owner", "Action", "Due", "Status", "Case"]
     assert actions.rows == [
         ["Ben Okafor", "Try ticket routing for two weeks", "2026-10-15", "done", "Alert fatigue at night"],
         ["Ben Okafor", "Start a weekly alert review", "2026-12-01", "open", "Alert fatigue at night"],
+    ]
+    assert participation.header == [
+        "Member",
+        "Check-in",
+        "Cases",
+        "Strategies",
+        "Notes",
+        "Votes",
+        "Reports",
+        "Spoke",
+    ]
+    assert participation.rows == [
+        ["Ana Ruiz", "0", "0", "1", "0", "0", "0", "—"],
+        ["Ben Okafor", "1", "1", "0", "0", "0", "0", "—"],
+        ["Cho [lead] *ops*", "0", "0", "1", "0", "0", "0", "—"],
     ]
     assert page.links == [], "standalone minutes link nowhere"
 
@@ -178,10 +194,11 @@ def test_matters_arising_are_the_report_backs_given_at_the_session(repertoire: R
     text = minutes(repertoire, 2)
     page = parse(text)
     assert (3, "Ben Okafor: worked") in page.headings
-    assert [h for h in page.headings if h[0] == 2][-3:] == [
+    assert [h for h in page.headings if h[0] == 2][-4:] == [
         (2, "Decisions"),
         (2, "Actions"),
         (2, "Open actions carried forward"),
+        (2, "Participation"),
     ]
     shown, _ = visible(text)
     assert (
@@ -244,7 +261,7 @@ def test_hostile_text_stays_text_in_minutes(hostile: Repertoire) -> None:
     page = parse(text)
     assert page.headings[0] == (1, folded(HOSTILE["session"]))
     assert (3, folded(HOSTILE["case"])) in page.headings
-    [actions] = page.tables
+    actions, _ = page.tables
     assert [len(row) for row in actions.rows] == [5, 5]
     assert actions.rows[0][:2] == [folded(HOSTILE["member"]), folded(HOSTILE["action"])]
     assert actions.rows[0][4] == folded(HOSTILE["case"])
@@ -283,8 +300,9 @@ def test_minutes_read_in_a_few_queries_whatever_the_size(repertoire: Repertoire,
         statements = count_queries(opened)
         minutes(opened, session_id)
         counts.append(len(statements))
-    # The practices behind the strategies, with their track records across the repertoire: one more.
-    assert max(counts) <= 17, counts
+    # The practices behind the strategies, with their track records across the repertoire: one
+    # more; who contributed how much, for the participation table: three more.
+    assert max(counts) <= 20, counts
 
 
 def test_minutes_are_reproducible(demo: Repertoire) -> None:
@@ -581,6 +599,7 @@ def test_a_case_taken_up_again_shows_what_this_session_added(repertoire: Reperto
         (2, "Decisions"),
         (2, "Actions"),
         (2, "Open actions carried forward"),
+        (2, "Participation"),
     ]
     shown, _ = visible(minutes(repertoire, 2))
     assert "Presented by Ben Okafor · first brought to October clinic, 2026-10-01 ·" in shown

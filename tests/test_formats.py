@@ -334,7 +334,8 @@ BAD_FILES = [
     ),
     pytest.param(
         'title = "x"\ncolour = "blue"\n' + phase(),
-        "colour: unknown field (known fields: name, title, description, source, phases)",
+        "colour: unknown field (known fields: name, title, description, source, phases, "
+        "dots_per_case, participation_table)",
         id="extra-field",
     ),
     pytest.param(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 
 def run_python(*lines: str) -> None:
@@ -32,4 +35,47 @@ def test_browsing_starts_without_the_live_session_engine() -> None:
         "engine = ('coptui.facilitation', 'coptui.ui.screens.session')",
         "loaded = [m for m in sys.modules if m.startswith(engine)]",
         "assert not loaded, loaded",
+    )
+
+
+def test_the_command_line_imports_only_click_until_a_command_runs() -> None:
+    """Each command pays for the store, pydantic and the rest only when it runs and needs them."""
+    run_python(
+        "import sys",
+        "import coptui.cli",
+        "heavy = ('coptui.store', 'coptui.models', 'pydantic', 'sqlite_utils', 'textual', 'asyncssh')",
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))",
+        "assert not loaded, loaded",
+    )
+
+
+# Each runs `coptui` to the end in a fresh interpreter, then lists what it imported.
+DRAWS_NOTHING = {
+    "search": ["search", "tickets"],
+    "search --json": ["search", "tickets", "--json"],
+    "sessions": ["sessions"],
+    "members list": ["members", "list"],
+    "export json": ["export", "json"],
+    "export minutes": ["export", "minutes", "latest"],
+    "export repertoire": ["export", "repertoire", "{tmp}/wiki"],
+    "import": ["--db", "{tmp}/copy.db", "import", "{sample}"],
+    "schema": ["schema"],
+    "formats": ["formats"],
+}
+
+
+@pytest.mark.parametrize("argv", DRAWS_NOTHING.values(), ids=DRAWS_NOTHING.keys())
+def test_commands_that_draw_nothing_import_no_textual(
+    argv: list[str], db_path: Path, sample_file: Path, tmp_path: Path
+) -> None:
+    args = [a.format(tmp=tmp_path, sample=sample_file) for a in argv]
+    run_python(
+        "import sys",
+        "from coptui.cli import main",
+        "try:",
+        f"    main({['--db', str(db_path), *args]!r})",
+        "except SystemExit as done:",
+        "    assert done.code == 0, done.code",
+        "drawing = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'asyncssh'))",
+        "assert not drawing, drawing",
     )

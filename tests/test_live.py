@@ -268,7 +268,8 @@ def test_resume_picks_up_the_same_phase_timer_and_focus(repertoire: Repertoire, 
     resumed = LiveSession.resume(repertoire, clock)
     assert resumed.session_id == live.session_id and resumed.position == 1
     assert resumed.timer.paused and resumed.timer.elapsed_seconds == 4 * 60
-    assert resumed.view().focused_case.title == "Second"  # type: ignore[union-attr]
+    # The focus is kept in the file: the case the facilitator chose, not the last one brought.
+    assert resumed.view().focused_case.title == "First"  # type: ignore[union-attr]
 
 
 def test_resume_without_a_live_session(repertoire: Repertoire, clock: ManualClock) -> None:

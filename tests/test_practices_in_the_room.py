@@ -139,7 +139,7 @@ async def test_a_recurring_problem_brings_what_worked_into_the_room(
             assert similar, "the demo has earlier cases about alerting"
             await pilot.pause()
             shown = drawn(pilot)
-            assert "Seen before" in shown and "F10 opens their stories" in shown
+            assert "Seen before" in shown and "Ctrl+O opens their stories" in shown
             rows = 3 if size[1] < 30 else 5
             for found in similar[:rows]:
                 assert found.case.title[:18] in shown
@@ -157,9 +157,9 @@ async def test_a_recurring_problem_brings_what_worked_into_the_room(
             await pilot.pause()
             assert again[0].case.title[:18] in drawn(pilot)
 
-            # Half a line typed, F10: a past case's story over the session; the clock runs on.
+            # Half a line typed, Ctrl+O: a past case's story over the session; the clock runs on.
             await pilot.press(*"@ben we tried")
-            await pilot.press("f10")
+            await pilot.press("ctrl+o")
             await settle(pilot)
             assert isinstance(app.screen, PastCasesScreen)
             story = drawn(pilot)
@@ -183,8 +183,8 @@ async def test_a_recurring_problem_brings_what_worked_into_the_room(
             notes = repertoire.notes(session=live.session_id)
             assert [(n.text, n.author) for n in notes][-1] == ("we tried routing before", "ben")
 
-            # A line Entered with F10 straight after it is filed while the stories are open.
-            for key, character in [*((c, c) for c in "a quick one"), ("enter", "\r"), ("f10", None)]:
+            # A line Entered with Ctrl+O straight after it is filed while the stories are open.
+            for key, character in [*((c, c) for c in "a quick one"), ("enter", "\r"), ("ctrl+o", None)]:
                 app.post_message(events.Key("space" if key == " " else key, character))
             await settle(pilot)
             assert isinstance(app.screen, PastCasesScreen)

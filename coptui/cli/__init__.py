@@ -6,6 +6,7 @@ command goes in a module of its own and is added here with one `cli.add_command`
 
 from coptui.cli.backup import backup
 from coptui.cli.exporting import export, import_, schema
+from coptui.cli.join import join
 from coptui.cli.meetings import abandon, formats, run, sessions
 from coptui.cli.members import init, members
 from coptui.cli.practices import practices
@@ -21,6 +22,7 @@ cli.add_command(export)
 cli.add_command(formats)
 cli.add_command(import_)
 cli.add_command(init)
+cli.add_command(join)
 cli.add_command(members)
 cli.add_command(practices)
 cli.add_command(run)

@@ -9,15 +9,27 @@ from coptui import config
 if TYPE_CHECKING:
     from coptui.store import Repertoire
     from coptui.ui.app import Launch
+    from coptui.ui.screens.participant import Joining
 
 
 def run_app(
-    repertoire: Repertoire, launch: Launch = None, *, theme: str | None = None, viewer: str | None = None
+    repertoire: Repertoire,
+    launch: Launch = None,
+    *,
+    theme: str | None = None,
+    viewer: str | None = None,
+    participant: Joining | None = None,
 ) -> None:
     from coptui.ui.app import CoptuiApp
     from coptui.ui.themes import THEMES
 
-    CoptuiApp(repertoire, launch=launch, theme=THEMES.get(theme or "default"), viewer=viewer).run()
+    CoptuiApp(
+        repertoire,
+        launch=launch,
+        theme=THEMES.get(theme or "default"),
+        viewer=viewer,
+        participant=participant,
+    ).run()
 
 
 def signed_in_member() -> str | None:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from coptui.counts import plural
-from coptui.store import Repertoire, StoreError
 from coptui.text import one_line
 
 if TYPE_CHECKING:
     from coptui.cli.root import Context
+    from coptui.store import Repertoire
 
 # Ids as SQLite stores them: a larger number names nothing.
 ITEM_ID = click.IntRange(1, 2**63 - 1)
@@ -28,6 +28,8 @@ PAGE = 50
 @contextmanager
 def _opened(obj: Context, *, read_only: bool = False) -> Iterator[Repertoire]:
     """The repertoire, with what the store refuses said in one line."""
+    from coptui.store import StoreError
+
     try:
         with obj.open(read_only=read_only) as repertoire:
             yield repertoire

@@ -19,10 +19,17 @@ from coptui.text import one_line, strip_controls
 if TYPE_CHECKING:
     from coptui.models import Community
     from coptui.store import Repertoire
+    from coptui.ui.screens.participant import Joining
 
 
 @click.command()
 @click.option("--read-only", is_flag=True, help="Open the file so that nothing can be changed (as over SSH).")
+@click.option(
+    "--participant",
+    is_flag=True,
+    help="The member COPTUI_MEMBER names may join the live session and file as themselves "
+    "(what `coptui serve --participants` runs).",
+)
 @click.option(
     "--theme",
     type=click.Choice(["default", "high-contrast"]),
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
     help="Colours; NO_COLOR in the environment turns colour off.",
 )
 @pass_context
-def browse(obj: Context, read_only: bool, theme: str) -> None:
+def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None:
     """Browse the repertoire: cases, strategies, what has worked, members, sessions.
 
     With --read-only it is what `coptui serve` runs for each member.
@@ -39,8 +46,20 @@ def browse(obj: Context, read_only: bool, theme: str) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    viewer = launch.signed_in_member()
     with obj.open(read_only=read_only) as repertoire:
-        launch.run_app(repertoire, theme=theme, viewer=launch.signed_in_member())
+        launch.run_app(
+            repertoire, theme=theme, viewer=viewer, participant=_joining(repertoire, viewer, participant)
+        )
+
+
+def _joining(repertoire: Repertoire, viewer: str | None, participant: bool) -> Joining | None:
+    """Who may join the live session from this browser: the signed-in member, if they are one."""
+    if not (participant and viewer) or viewer not in {m.handle for m in repertoire.members()}:
+        return None  # a key that names no member browses read-only, as without --participant
+    from coptui.ui.screens.participant import Joining
+
+    return Joining(viewer, "ssh")
 
 
 @click.command()

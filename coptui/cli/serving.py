@@ -46,6 +46,12 @@ from coptui.cli.root import Context, fail, pass_context
     show_default=True,
     help="Seconds a client has to sign in, and then to open its browser.",
 )
+@click.option(
+    "--participants",
+    is_flag=True,
+    help="Members whose key names them may join the live session and file their own entries "
+    "(without it, SSH is read-only).",
+)
 @pass_context
 def serve(
     obj: Context,
@@ -56,6 +62,7 @@ def serve(
     max_sessions: int,
     idle_timeout: int,
     login_grace: int,
+    participants: bool,
 ) -> None:
     """Let members browse the repertoire read-only over SSH, signing in with their public keys."""
     import asyncio
@@ -68,8 +75,8 @@ def serve(
         serve_until_stopped,
     )
 
-    # Every member's browser opens the file read-only; find out now if that cannot work.
-    with obj.open(read_only=True) as repertoire:
+    # Browsers open the file read-only, and participants write to it: find out now if that cannot work.
+    with obj.open(read_only=not participants) as repertoire:
         community = repertoire.community().name
     settings = ServerSettings(
         db_path=obj.db_path.resolve(),
@@ -80,6 +87,7 @@ def serve(
         max_sessions=max_sessions,
         idle_timeout=idle_timeout,
         login_grace=login_grace,
+        participants=participants,
     )
     configure_logging()
     try:

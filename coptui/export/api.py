@@ -11,6 +11,7 @@ from coptui.export.minutes import render_minutes
 from coptui.export.names import minutes_file_name
 from coptui.export.pages import streamed_pages
 from coptui.files import not_written, replace_file
+from coptui.formats import shows_participation
 from coptui.store import NotFound, Repertoire
 
 MinutesFormat = Literal["md", "html"]
@@ -41,7 +42,10 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
     index = RepertoireIndex(*repertoire.with_practice_records(repertoire.session_slice(session_id)))
-    text = render_minutes(index, session_id)
+    shown = shows_participation(index.sessions[session_id].format)
+    text = render_minutes(
+        index, session_id, participation=repertoire.participation(session_id) if shown else ()
+    )
     if fmt == "html":
         from coptui.export.html import render_html
 

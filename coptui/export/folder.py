@@ -76,10 +76,8 @@ def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
     journal_path = folder / JOURNAL
     recorded = _read_list(folder / MANIFEST)
     listed_at = _modified(folder / MANIFEST)
-    before = dict(recorded)
     interrupted = journal_path.exists()
-    if interrupted:
-        before.update(_read_list(journal_path))
+    before = {**recorded, **_read_list(journal_path)} if interrupted else recorded
     exported: dict[str, str] = {}
     written = 0
     index_text: bytes | None = None

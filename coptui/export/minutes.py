@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from coptui import __version__
@@ -26,6 +27,7 @@ from coptui.export.markdown import (
     long_date,
     table,
 )
+from coptui.export.participation import participation_section
 from coptui.export.practices import strategy_practice
 from coptui.models import (
     Action,
@@ -39,6 +41,7 @@ from coptui.models import (
     Session,
     SessionStatus,
 )
+from coptui.store.participants import Participation
 
 _NOTE_INDENT = "  "
 
@@ -60,11 +63,13 @@ def render_minutes(
     session_id: int,
     links: PageLinks | None = None,
     register: ActionRegister | None = None,
+    participation: Sequence[Participation] = (),
 ) -> str:
     """The minutes of session `session_id`, from an index holding at least its slice.
 
     With a `register` (minutes written in the order sessions were held), the actions
-    carried forward are the register's; otherwise they are found in `index`.
+    carried forward are the register's; otherwise they are found in `index`. With
+    `participation` (from `Repertoire.participation`), a table of who contributed how much.
     """
     session = index.sessions[session_id]
     links = links or PageLinks(index)
@@ -89,6 +94,7 @@ def render_minutes(
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
     blocks.extend(_carried_forward(index, session, links) if register is None else register.blocks(session))
+    blocks.extend(participation_section(participation, links))
     blocks.append("---")
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "

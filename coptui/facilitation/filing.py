@@ -15,6 +15,7 @@ from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
 from coptui.facilitation.clock import Clock
 from coptui.facilitation.dates import spoken
+from coptui.facilitation.focus import case_in_focus
 from coptui.facilitation.matters import matters_arising
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import SpeakingOrder
@@ -73,7 +74,6 @@ class Undo:
 @dataclass
 class EngineState:
     undo: list[Undo] = field(default_factory=list)
-    focus: int | None = None  # a case id
     end_asked: bool = False  # the last command was F5 on the last phase
     typed: str = ""  # the line `enter` is filing now
 
@@ -107,6 +107,15 @@ class EntryFiling(ABC):
     @property
     def phase(self) -> PhaseRun:
         return self.session.phases[self.position]
+
+    @property
+    def _focus_id(self) -> int | None:
+        """The case in focus: kept in the file, so that participants' processes read it too."""
+        return case_in_focus(self.repertoire, self.session)
+
+    @_focus_id.setter
+    def _focus_id(self, case_id: int | None) -> None:
+        self.repertoire.set_focus_case(self.session_id, case_id)
 
     def _remember(self, description: str, revert: Callable[[], None]) -> EntryResult:
         self._state.undo.append(Undo(description, revert, self._state.typed))
@@ -155,9 +164,9 @@ class EntryFiling(ABC):
                 return self.undo()
 
     def _focused_case(self) -> Case | EntryResult:
-        if self._state.focus is None:
+        if (focus := self._focus_id) is None:
             return EntryResult(False, "no case in focus: file one with #case @handle title, or #focus N")
-        return self.repertoire.case(self._state.focus)
+        return self.repertoire.case(focus)
 
     def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
         kind = self.phase.kind
@@ -176,7 +185,7 @@ class EntryFiling(ABC):
                 author=author,
                 kind=note_kind,
                 text=entry.text,
-                case=self._state.focus if kind in _CASE_PHASES else None,
+                case=self._focus_id if kind in _CASE_PHASES else None,
                 created_at=self.clock.now(),
             )
         )
@@ -187,6 +196,7 @@ class EntryFiling(ABC):
         return self._remember(f"{what}{by}", lambda: self.repertoire.delete_note(note_id))
 
     def _file_case(self, entry: CaseEntry) -> EntryResult:
+        before = self._focus_id  # read first: until it is set, the last case brought is in focus
         case = self.repertoire.add_case(
             Case(
                 session=self.session_id,
@@ -196,12 +206,11 @@ class EntryFiling(ABC):
             )
         )
         assert case.id is not None
-        case_id, before = case.id, self._state.focus
-        self._state.focus = case_id
+        case_id = self._focus_id = case.id
 
         def revert() -> None:
+            self._focus_id = before
             self.repertoire.delete_case(case_id)
-            self._state.focus = before
 
         filed = self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
         if lean_coffee.is_lean_coffee(self.session):
@@ -242,7 +251,7 @@ class EntryFiling(ABC):
         if entry.case > len(cases):
             return EntryResult(False, f"{there_are(len(cases), 'case')}; pick one from 1 to {len(cases)}")
         case = cases[entry.case - 1]
-        self._state.focus = case.id
+        self._focus_id = case.id
         return EntryResult(True, f"case {entry.case} in focus: “{case.title}”")
 
     def _file_strategy(self, entry: StrategyEntry) -> EntryResult:
@@ -281,18 +290,20 @@ class EntryFiling(ABC):
         strategy = self._strategy_number(case, entry.strategy)
         if isinstance(strategy, EntryResult):
             return strategy
-        before = strategy.model_copy()
+        strategy_id = strategy.id or 0
+        # Undo changes only what this entry changed: participants' dots, revealed meanwhile, stay.
         if isinstance(entry, VoteEntry):
-            strategy.votes += entry.count
+            self.repertoire.add_votes(strategy_id, entry.count)
             what = f"{entry.count} vote{'s' if entry.count > 1 else ''} for strategy {entry.strategy}"
-        else:
-            strategy.picked = not strategy.picked
-            what = f"{'the pick of' if strategy.picked else 'no pick for'} strategy {entry.strategy}"
-        self.repertoire.update_strategy(strategy)
-        return self._remember(what, lambda: self._restore_strategy(before))
+            return self._remember(what, lambda: self.repertoire.add_votes(strategy_id, -entry.count))
+        self.repertoire.update_strategy(strategy.model_copy(update={"picked": not strategy.picked}))
+        what = f"{'no pick for' if strategy.picked else 'the pick of'} strategy {entry.strategy}"
+        return self._remember(what, lambda: self._set_picked(strategy_id, strategy.picked))
 
-    def _restore_strategy(self, strategy: Strategy) -> None:
-        self.repertoire.update_strategy(strategy)
+    def _set_picked(self, strategy_id: int, picked: bool) -> None:
+        self.repertoire.update_strategy(
+            self.repertoire.strategy(strategy_id).model_copy(update={"picked": picked})
+        )
 
     def _file_action(self, entry: ActionEntry) -> EntryResult:
         due = entry.due
@@ -303,7 +314,7 @@ class EntryFiling(ABC):
             due = resolved
         if due is not None and due < self._today():
             return EntryResult(False, f"due {spoken(due)} is in the past; give a date from today on")
-        case = None if self._state.focus is None else self.repertoire.case(self._state.focus)
+        case = None if (focus := self._focus_id) is None else self.repertoire.case(focus)
         strategy_id: int | None = None
         if entry.strategy is not None:
             if case is None:
@@ -547,15 +558,15 @@ class EntryFiling(ABC):
                 "no topic yet: bring one with #case @who title" if not cases else "every topic is discussed"
             )
             return EntryResult(False, said)
-        case, focus = topic.case, self._state.focus
+        case, focus = topic.case, self._focus_id
         before = case.model_copy()
         case.discussed_at = self.clock.now()
         self.repertoire.update_case(case)
-        self._state.focus = case.id
+        self._focus_id = case.id
 
         def revert() -> None:
             self._restore_case(before)
-            self._state.focus = focus
+            self._focus_id = focus
 
         self._remember(f"the start of topic {topic.number}", revert)
         dots = plural(case.dots, "dot")

@@ -14,9 +14,9 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from coptui.facilitation import lean_coffee
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.filing import EngineState, EntryFiling
+from coptui.facilitation.hosting import ParticipantsHost
 from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
@@ -26,7 +26,7 @@ from coptui.facilitation.tags import (
 )
 from coptui.facilitation.timer import PhaseTimer
 from coptui.facilitation.view import EntryResult, SessionView
-from coptui.formats import SessionFormat
+from coptui.formats import SessionFormat, shows_participation
 from coptui.models import (
     Command,
     CommandKind,
@@ -59,8 +59,10 @@ class SessionPlan:
     apologies: Sequence[str] = ()
 
 
-class LiveSession(EntryFiling):
+class LiveSession(EntryFiling, ParticipantsHost):
     """The engine behind the session screen: one live session of one repertoire."""
+
+    member: str | None = None  # the facilitator's journal rows name no member
 
     def __init__(self, repertoire: Repertoire, session: Session, clock: Clock | None = None) -> None:
         if session.id is None or session.current_phase is None:
@@ -74,11 +76,6 @@ class LiveSession(EntryFiling):
         self._revision = 0
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         self.community_name = repertoire.community().name  # read once, off the screen's thread
-        cases = repertoire.session_cases(self.session_id)
-        self._state.focus = cases[-1].id if cases else None
-        topic = lean_coffee.current_topic(cases) if lean_coffee.is_lean_coffee(session) else None
-        if topic is not None:  # resumed mid-discussion: the topic the group was on
-            self._state.focus = topic.case.id
 
     # -- starting and resuming ----------------------------------------------------
 
@@ -211,7 +208,7 @@ class LiveSession(EntryFiling):
         with self._lock:
             saved = self.session.model_copy(deep=True), self._state.copy()
             try:
-                with self.repertoire.transaction():
+                with self.repertoire.settling_transaction():
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
                     message = result.message if isinstance(result, EntryResult) else "the session closed"
@@ -255,6 +252,8 @@ class LiveSession(EntryFiling):
                 return self.end()
             case CommandKind.ABANDON:
                 return self.abandon()
+            case CommandKind.REVEAL_VOTES | CommandKind.TAKE_BACK:
+                return self._host(command)
 
     def _moved(self, moved: bool, otherwise: str = "") -> EntryResult:
         if not moved:
@@ -332,7 +331,8 @@ class LiveSession(EntryFiling):
             self._revision += 1
             cases = tuple(self.repertoire.session_cases(self.session_id))
             ids = [c.id for c in cases]
-            focus = ids.index(self._state.focus) if self._state.focus in ids else None
+            focus_id = self._focus_id
+            focus = ids.index(focus_id) if focus_id in ids else None
             strategies = (
                 tuple(self.repertoire.strategies(case=ids[focus])) if focus is not None and ids[focus] else ()
             )
@@ -355,6 +355,9 @@ class LiveSession(EntryFiling):
                 reports=reports,
                 speaking=self._speaking(),
                 revision=self._revision,
+                hidden_dots=self.hidden_dots(),
+                votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
+                not_yet_heard=tuple(self.not_yet_heard()),
             )
 
     def summary(self) -> SessionSummary:
@@ -382,6 +385,8 @@ class LiveSession(EntryFiling):
                     for p in self.session.phases
                 ),
                 abandoned=self.session.status is SessionStatus.ABANDONED,
+                participation=tuple(self.participation()) if shows_participation(self.session.format) else (),
+                member_names=dict(self.member_names),
             )
 
 

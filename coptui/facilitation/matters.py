@@ -21,9 +21,12 @@ class MatterArising:
 
 
 def matters_arising(repertoire: Repertoire, session: Session) -> list[MatterArising]:
-    """Open actions from before `session`, and those reported on in it, numbered in a stable order."""
+    """Open actions from before `session`, and those reported on in it or since the last meeting,
+    numbered in a stable order. A member may report back between meetings: their action shows
+    here as reported already."""
     assert session.id is not None
-    reports = {r.action: r for r in repertoire.report_backs(session=session.id) if r.action}
+    reports = {r.action: r for r in repertoire.reports_between_meetings(session) if r.action}
+    reports.update({r.action: r for r in repertoire.report_backs(session=session.id) if r.action})
     actions = [
         a
         for a in repertoire.actions()

@@ -15,6 +15,9 @@ the commands journalled but never carried out (the process was killed) are carri
 
 They are plain threads rather than Textual workers: the engine knows nothing of Textual, and
 they live as long as the session screen does. `RecorderListener` is how they report.
+
+The engine is the facilitator's `LiveSession` or a participant's `Participant`: anything that
+is a `JournalledEngine`. Each journal row names whose keys it holds, so each replays only its own.
 """
 
 from __future__ import annotations
@@ -25,20 +28,20 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from coptui.facilitation.live import LiveSession
 from coptui.facilitation.summary import SessionSummary
-from coptui.facilitation.view import EntryResult, SessionView
+from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
-from coptui.store import ReadOnlyRepertoire, RepertoireBusy, StoreError
+from coptui.store import ReadOnlyRepertoire, Repertoire, RepertoireBusy, StoreError
 from coptui.store.journal import CaptureJournal
 
 Result = EntryResult | SessionSummary
+V_co = TypeVar("V_co", covariant=True)
 
 # The longest `press` waits for its command to be on disk before the screen draws on. It stops
-# waiting at once when the journal reports it cannot write (it gives up on a lock within a
-# second), so this bounds only a disk that is very slow to answer.
+# waiting at once when the journal reports it cannot write (it gives up on a lock after as
+# long), so this bounds only a disk that is very slow to answer.
 DURABLE_WAIT_SECONDS = 2.0
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
@@ -64,33 +67,56 @@ class Pending:
     saved: bool = False
 
 
-class RecorderListener(Protocol):
+class JournalledEngine(Protocol[V_co]):
+    """What the recorder carries commands out through: one writer's side of a live session."""
+
+    @property
+    def repertoire(self) -> Repertoire: ...
+
+    @property
+    def session_id(self) -> int: ...
+
+    @property
+    def member(self) -> str | None:
+        """Whose journal rows it carries out: a participant's handle, None for the facilitator."""
+
+    def perform(self, command: Command) -> Result:
+        """Carry out one journalled command and settle its row, in one transaction."""
+
+    def view(self) -> V_co: ...
+
+
+E = TypeVar("E", bound=JournalledEngine[Any])
+E_contra = TypeVar("E_contra", contravariant=True)
+V = TypeVar("V")
+V_contra = TypeVar("V_contra", contravariant=True)
+
+
+class RecorderListener(Protocol[E_contra, V_contra]):
     """What the recorder reports, from its own threads: implementations must be thread-safe."""
 
-    def opened(
-        self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
-    ) -> None:
+    def opened(self, live: E_contra, view: V_contra, replayed: Sequence[tuple[Command, Result]]) -> None:
         """The session is open; `replayed` are the commands a killed process had left unfiled."""
 
     def open_failed(self, error: Exception) -> None: ...
 
     def carried_out(self, command: Command, result: Result) -> None: ...
 
-    def viewed(self, view: SessionView) -> None:
+    def viewed(self, view: V_contra) -> None:
         """The session as it stands after the commands carried out so far."""
 
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What is not yet filed, and why the journal or the filer is waiting, if it is."""
 
 
-class Recorder:
-    """Takes the facilitator's commands in order and sees each one journalled, then carried out."""
+class Recorder(Generic[E, V]):
+    """Takes one writer's commands in order and sees each one journalled, then carried out."""
 
     def __init__(
         self,
         journal: CaptureJournal,
-        open_live: Callable[[], LiveSession],
-        listener: RecorderListener,
+        open_live: Callable[[], E],
+        listener: RecorderListener[E, V],
         *,
         durable_wait: float = DURABLE_WAIT_SECONDS,
     ) -> None:
@@ -106,7 +132,7 @@ class Recorder:
         self._carried_upto = 0  # the journal id of the last command carried out
         self._journal_problem: str | None = None  # why the journal writer is retrying
         self._filer_problem: str | None = None  # why the filer is retrying
-        self._live: LiveSession | None = None
+        self._live: E | None = None
         self._filing = False  # the filer is carrying out commands or reading the session back
         self._stopping = False
         self._threads = [
@@ -258,16 +284,16 @@ class Recorder:
                 self.listener.carried_out(command, result)
             self._read_back(live)
 
-    def _journal_backlog(self, live: LiveSession) -> list[Command]:
-        """The session's journalled commands not yet carried out, oldest first."""
+    def _journal_backlog(self, live: E) -> list[Command]:
+        """This writer's journalled commands not yet carried out, oldest first."""
         while True:
             try:
-                return live.repertoire.unsettled_commands(live.session_id)
+                return live.repertoire.unsettled_commands(live.session_id, live.member)
             except StoreError as error:
                 if not self._wait_to_retry(RETRY_MOST_SECONDS, reason(error)):
                     return []
 
-    def _carry_out(self, live: LiveSession, command: Command) -> Result | None:
+    def _carry_out(self, live: E, command: Command) -> Result | None:
         """Carry out `command`, trying again while the file cannot be written; None when stopping."""
         delay = RETRY_FIRST_SECONDS
         while True:
@@ -288,7 +314,7 @@ class Recorder:
                 self._filer_problem = None
             return result
 
-    def _read_back(self, live: LiveSession) -> None:
+    def _read_back(self, live: E) -> None:
         try:
             view = live.view()
         except StoreError as error:

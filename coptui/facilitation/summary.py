@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coptui.models import PhaseKind
+from coptui.store.participants import Participation
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class SessionSummary:
     report_backs: int
     phases: tuple[PhaseSummary, ...]
     abandoned: bool = False
+    # Who contributed how much, each attendee in attendance order; empty if the format turns it off.
+    participation: tuple[Participation, ...] = ()
+    member_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> int:

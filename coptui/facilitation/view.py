@@ -33,6 +33,9 @@ class SessionView:
     reports: tuple[ReportBack, ...]  # filed this session with no action behind them
     speaking: SpeakingOrder
     revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
+    hidden_dots: int = 0  # participants' private dots on the case in focus, until revealed
+    votes_revealed: bool = False  # the case in focus's private dots are counted in its votes
+    not_yet_heard: tuple[str, ...] = ()  # attendees still here with nothing filed from them yet
 
     @property
     def phase(self) -> PhaseRun:

@@ -6,7 +6,9 @@ from coptui.formats.loader import (
     available_formats,
     builtin_formats,
     find_format,
+    format_settings,
     load_format_file,
+    shows_participation,
 )
 from coptui.formats.model import PhaseSpec, SessionFormat
 
@@ -18,5 +20,7 @@ __all__ = [
     "available_formats",
     "builtin_formats",
     "find_format",
+    "format_settings",
     "load_format_file",
+    "shows_participation",
 ]

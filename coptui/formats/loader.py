@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from coptui.formats.errors import FormatError, problems_from
-from coptui.formats.model import SessionFormat
+from coptui.formats.model import NAME_PATTERN, SessionFormat
 from coptui.models import Problem
 
 DEFAULT_FORMAT = "cop-meeting"
@@ -82,6 +82,25 @@ def find_format(name_or_path: str | Path, config_dir: Path | None = None) -> Ses
         else ""
     )
     raise FormatError(f"unknown session format {name_or_path!r} (known formats: {', '.join(known)}){where}")
+
+
+def format_settings(name: str) -> SessionFormat | None:
+    """The format a session ran, for its settings (dots per case, the participation table);
+    None when it can no longer be found or read, and the defaults apply."""
+    from coptui.config import config_dir
+
+    if not re.fullmatch(NAME_PATTERN, name):  # a name from the file, never a path to read
+        return None
+    try:
+        return find_format(name, config_dir())
+    except FormatError:
+        return None
+
+
+def shows_participation(name: str) -> bool:
+    """Whether a session of format `name` shows the participation table (unless its format says not)."""
+    settings = format_settings(name)
+    return settings is None or settings.participation_table
 
 
 def parse_format(data: bytes, source: str, stem: str) -> SessionFormat:

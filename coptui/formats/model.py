@@ -42,6 +42,13 @@ class SessionFormat(BaseModel):
     description: Text = ""
     source: Line = Field(default="", description="Where the method comes from.")
     phases: Annotated[list[PhaseSpec], Field(min_length=1)]
+    dots_per_case: Annotated[int, Field(ge=1, le=99, strict=True)] = Field(
+        default=3, description="How many private dot votes each participant has for each case's strategies."
+    )
+    participation_table: bool = Field(
+        default=True,
+        description="Whether the session summary and the minutes show who contributed how much.",
+    )
 
     @property
     def total_minutes(self) -> int:

@@ -51,8 +51,13 @@ log = logging.getLogger("coptui.ssh")
 
 
 def browser_arguments(settings: ServerSettings) -> list[str]:
-    """The `coptui` command line of every member's browser: serve's options reach the browser here."""
-    return ["--db", str(settings.db_path), "browse", "--read-only"]
+    """The `coptui` command line of every member's browser: serve's options reach the browser here.
+
+    With `participants`, a browser lets the member its key names (COPTUI_MEMBER) join the live
+    session; a key that names no member still only browses.
+    """
+    arguments = ["--db", str(settings.db_path), "browse", "--read-only"]
+    return [*arguments, "--participant"] if settings.participants else arguments
 
 
 def browser_command(arguments: Sequence[str]) -> list[str]:

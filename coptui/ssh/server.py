@@ -48,6 +48,7 @@ class ServerSettings:
     key_check_interval: float = 2.0  # seconds between looks at the authorized_keys file
     hang_up_grace: float = 2.0  # seconds a client gets to hang up by itself once its one session is over
     fork_server: bool = True  # fork browsers from a pre-imported process (False: spawn each one afresh)
+    participants: bool = False  # a member's browser may join the live session and file as that member
 
 
 class MemberConnection(asyncssh.SSHServer):

@@ -52,8 +52,9 @@ def banner(community: str, server: BrowserServer, host_key: HostKey) -> list[str
     # Listening everywhere: members reach the machine by its name.
     reachable = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
     target = f"-p {port} {reachable}" if port != 22 else reachable
+    how = "read-only, and members may join the live session," if server.settings.participants else "read-only"
     return [
-        f"coptui: serving the repertoire of {community} read-only on {host}:{port}",
+        f"coptui: serving the repertoire of {community} {how} on {host}:{port}",
         f"coptui: host key {host_key.fingerprint} (ED25519{made})",
         f"coptui: members connect with: ssh {target}",
     ]
@@ -77,13 +78,14 @@ async def serve_until_stopped(
     default_host_key: bool = False,
 ) -> None:
     server = await start_server(settings, default_host_key=default_host_key)
-    for line in banner(community, server, server.host_key):
-        announce(line)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    # SIGHUP too: the operator's terminal closing ends the browsers as cleanly as ctrl+c.
+    # SIGHUP too: the operator's terminal closing ends the browsers as cleanly as ctrl+c. Before
+    # the banner, so that a script stopping the server as soon as it has read it stops it cleanly.
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
+    for line in banner(community, server, server.host_key):
+        announce(line)
     await stop.wait()
     log.info("stopping: %d browsers open", len(server.sessions))
     await server.close()

@@ -27,9 +27,24 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
+# The repertoire files this process has open through SQLite, with the connections open on each.
+# Opening such a file with Python's own open() and closing it again would drop every lock the
+# process holds on it (POSIX locks belong to the process, not to a descriptor), so another process
+# could checkpoint and delete the WAL under those connections, which would then never see another
+# commit: a participant's browser opens a second, writable connection beside its read-only one.
+# The header is read only while no connection of this process has the file open.
+_OPEN_HERE: dict[Path, set[int]] = {}
+
+
+def released(path: Path, conn: sqlite3.Connection) -> None:
+    """`conn` on `path` is closed (or closing): the file is no longer open through it."""
+    _OPEN_HERE.get(path.resolve(), set()).discard(id(conn))
+
+
 def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
     """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
-    _check_file(path, create=create and not read_only)
+    open_here = _OPEN_HERE.setdefault(path.resolve(), set())
+    _check_file(path, create=create and not read_only, read_header=not open_here)
     if not read_only:
         _check_writable(path)
     try:
@@ -54,10 +69,11 @@ def open_database(path: Path, *, read_only: bool = False, create: bool = False) 
         if isinstance(error, sqlite3.Error):
             raise describe_sqlite_error(error, path) from error
         raise
+    open_here.add(id(db.conn))
     return db
 
 
-def _check_file(path: Path, *, create: bool) -> None:
+def _check_file(path: Path, *, create: bool, read_header: bool = True) -> None:
     if path.is_dir():
         raise NotARepertoire(f"{path} is a folder, not a repertoire file")
     if not path.exists():
@@ -68,6 +84,8 @@ def _check_file(path: Path, *, create: bool) -> None:
         raise RepertoireMissing(
             f"no repertoire at {path}; create one with `coptui init --name NAME` or `coptui import FILE`"
         )
+    if not read_header:  # this process has it open already: it was checked then
+        return
     try:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))

@@ -1,4 +1,4 @@
-"""The repertoire read for a folder export a slice at a time, so memory stays the same whatever its size.
+"""The repertoire read for a folder export a slice at a time, so that memory holds a slice, not the whole.
 
 Each slice is a partial document holding one run of pages' items and everything those
 pages name (for links, track records and names), each list in id order as `dump` gives

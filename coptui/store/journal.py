@@ -15,21 +15,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coptui.models import Command
-from coptui.store.connection import connect, describe_sqlite_error, immediate_transaction
+from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
 from coptui.text import clean_text
 
-# Short, so that a held lock shows as pending within a second; the writer retries on its own.
-JOURNAL_BUSY_TIMEOUT_MS = 1000
+# The facilitator's keys: as long as the screen waits for a key to be on disk (the recorder's
+# DURABLE_WAIT_SECONDS), so a lock held longer shows as pending, with its reason, at once;
+# the writer retries on its own. Long enough to queue behind a roomful of participants.
+JOURNAL_BUSY_TIMEOUT_MS = 2000
+# A participant's keys wait their turn as long as any write does before showing as pending.
+PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 
 
 class CaptureJournal:
     """Appends commands to one repertoire's `capture_journal`, each batch in one transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, member: str | None = None) -> None:
         self.path = path
+        self.member = member  # a participant's handle; None for the facilitator's keys
         try:
-            self._conn = connect(path, busy_timeout_ms=JOURNAL_BUSY_TIMEOUT_MS)
+            waits = JOURNAL_BUSY_TIMEOUT_MS if member is None else PARTICIPANT_BUSY_TIMEOUT_MS
+            self._conn = connect(path, busy_timeout_ms=waits)
         except sqlite3.Error as error:
             raise describe_sqlite_error(error, path) from error
         self._lock = threading.Lock()
@@ -40,9 +46,9 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             ids = [
                 self._conn.execute(
-                    "INSERT INTO capture_journal "
-                    "(session_id, command, text, pressed_at, journalled_at) VALUES (?, ?, ?, ?, ?)",
-                    [session_id, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
+                    "INSERT INTO capture_journal (session_id, member, command, text, pressed_at, "
+                    "journalled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [session_id, self.member, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
                 ).lastrowid
                 for c in commands
             ]

@@ -4,6 +4,7 @@ tried on, and what has worked for one case, from the cases most like it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from pydantic import BaseModel
 
@@ -28,15 +29,9 @@ class WorkedForCase(BaseModel):
 
 class PracticeBrowseStore(PracticeStore):
     @guarded
-    def practice_cases(self, practice_id: int) -> dict[int, Case]:
-        """The cases a practice was used on, by id: their context and question tell where it was tried."""
-        ids = [
-            row[0]
-            for row in self.db.execute(
-                "SELECT DISTINCT case_id FROM strategies WHERE practice_id = ?", [practice_id]
-            )
-        ]
-        return {case.id or 0: case for case in self._cases_by_id(json.dumps(ids))}
+    def cases_by_id(self, case_ids: Iterable[int]) -> dict[int, Case]:
+        """The cases of `case_ids` that exist, by id: where a practice was tried, with their context."""
+        return {case.id or 0: case for case in self._cases_by_id(json.dumps(sorted(set(case_ids))))}
 
     @guarded
     def what_worked_for_case(self, case_id: int, *, limit: int = 100) -> WorkedForCase:

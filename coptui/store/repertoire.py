@@ -14,6 +14,7 @@
   practice_browse.py  the cases a practice was tried on, what has worked for a case
   export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
+  participants.py  what participants write beside the facilitator: arrivals, entries, private dots
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from pathlib import Path
 
 from coptui.models import Community
 from coptui.store.backup import BackupStore
-from coptui.store.connection import open_database
+from coptui.store.connection import open_database, released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
+from coptui.store.participants import ParticipantStore
 from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
 from coptui.store.stories import StoryStore
@@ -40,6 +42,7 @@ class Repertoire(
     DocumentStore,
     ExportReads,
     BackupStore,
+    ParticipantStore,
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 
@@ -64,6 +67,7 @@ class Repertoire(
 
     def close(self) -> None:
         with self._lock:
+            released(self.path, self.db.conn)
             self.db.close()
 
     def __enter__(self) -> Repertoire:

@@ -466,6 +466,65 @@ def _practices(db: Database) -> None:
     )
 
 
+@_migration("0012_participants")
+def _participants(db: Database) -> None:
+    """Members taking part from their own terminals, writing into the same file as the facilitator.
+
+    Each journal row says whose keys it holds (NULL: the facilitator's), so that a process
+    replays only its own. The case in focus is kept with the session, so another process
+    reads it. Arrivals, what each participant filed (so the facilitator can take it back),
+    private dot votes and their reveal each have a table.
+    """
+    # One statement at a time: `executescript` would commit the migration's transaction first.
+    for statement in _PARTICIPANTS_SQL.split(";")[:-1]:
+        db.execute(statement)
+
+
+_PARTICIPANTS_SQL = """
+        ALTER TABLE capture_journal ADD COLUMN member TEXT;
+        ALTER TABLE sessions ADD COLUMN focus_case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL;
+        CREATE TABLE participant_arrivals (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            member TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            via TEXT NOT NULL CHECK (via IN ('ssh', 'local')),
+            joined_at TEXT NOT NULL
+        );
+        CREATE INDEX participant_arrivals_session ON participant_arrivals(session_id, id);
+        CREATE TABLE participant_entries (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE CASCADE,
+            member TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            kind TEXT NOT NULL CHECK (
+                kind IN ('check_in', 'note', 'case', 'case_detail', 'strategy', 'vote', 'report_back')
+            ),
+            item_id INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            undo TEXT NOT NULL DEFAULT '{}',
+            filed_at TEXT NOT NULL,
+            taken_back_at TEXT
+        );
+        CREATE INDEX participant_entries_session ON participant_entries(session_id, id);
+        CREATE TABLE private_votes (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            strategy_id INTEGER NOT NULL REFERENCES strategies(id) ON DELETE CASCADE,
+            member TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE,
+            dots INTEGER NOT NULL CHECK (dots > 0),
+            cast_at TEXT NOT NULL,
+            counted_at TEXT
+        );
+        CREATE INDEX private_votes_case ON private_votes(case_id, member);
+        CREATE INDEX private_votes_strategy ON private_votes(strategy_id);
+        CREATE TABLE vote_reveals (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            revealed_at TEXT NOT NULL
+        );
+"""
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

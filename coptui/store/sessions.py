@@ -139,14 +139,15 @@ class SessionStore(StoreBase):
             self.db.table("phase_runs").update((session_id, phase.position), to_row(phase))
 
     @guarded
-    def unsettled_commands(self, session_id: int) -> list[Command]:
-        """The journalled commands of a session not yet acted on, in the order they were given."""
+    def unsettled_commands(self, session_id: int, member: str | None = None) -> list[Command]:
+        """The journalled commands of a session not yet acted on, in the order they were given;
+        the facilitator's, or (with `member`) that participant's."""
         return [
             Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
             for row in self._rows(
                 "SELECT id, command, text, pressed_at FROM capture_journal "
-                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
-                [session_id],
+                "WHERE session_id = ? AND member IS ? AND settled_at IS NULL ORDER BY id",
+                [session_id, member],
             )
         ]
 

@@ -28,11 +28,12 @@ from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 # `coptui browse` (and every SSH member) starts without them.
 if TYPE_CHECKING:
     from coptui.facilitation import Clock, SessionPlan
+    from coptui.ui.screens.participant import Joining
     from coptui.ui.screens.start_session import StartAnswers
 
 # What the app opens on, above the home screen: the start screen with some answers given,
-# a session to start at once, or the live session to resume.
-Launch: TypeAlias = "StartAnswers | SessionPlan | Literal['resume'] | None"
+# a session to start at once, the live session to resume, or a member's participant screen.
+Launch: TypeAlias = "StartAnswers | SessionPlan | Joining | Literal['resume'] | None"
 
 # Textual's own palette commands that write a file (an SVG in the download folder):
 # never offered to a reader, who may be a member signed in over SSH on the server.
@@ -57,11 +58,13 @@ class CoptuiApp(App[None]):
         launch: Launch = None,
         theme: str | None = None,
         viewer: str | None = None,
+        participant: Joining | None = None,
     ) -> None:
         super().__init__()
         read_pastes_whole()
         self.repertoire = repertoire
         self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
+        self.participant = participant  # the member who may join the live session from here
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
@@ -87,11 +90,14 @@ class CoptuiApp(App[None]):
         if launch is None:
             return
         from coptui.facilitation import LiveSession, SessionPlan
+        from coptui.ui.screens.participant import Joining, ParticipantScreen
         from coptui.ui.screens.session import SessionScreen
         from coptui.ui.screens.start_session import StartSessionScreen
 
         if launch == "resume":
             self.resume_session()
+        elif isinstance(launch, Joining):
+            self.push_screen(ParticipantScreen(launch, leaving_exits=True))
         elif isinstance(launch, SessionPlan):
             self.push_screen(SessionScreen(lambda: LiveSession.start(self.repertoire, launch, self.clock)))
         else:

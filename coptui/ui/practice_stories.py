@@ -83,6 +83,8 @@ def practice_detail(story: PracticeStory, cases: dict[int, Case]) -> Detail:
     d.paragraph(strong("Track record:"), f" {found.record.summary()}")
     d.paragraph(em(RANKING))
     d.heading("Where it was tried")
+    if len(story.uses) < found.uses:
+        d.paragraph(em(f"The latest {len(story.uses)} of its {found.uses} uses; its record counts them all."))
     for use in story.uses:
         _use_lines(d, use, cases.get(use.strategy.case))
     if not story.uses:

@@ -149,7 +149,8 @@ def _practices(repertoire: Repertoire, place: Place) -> RowSource:
 
 
 def _practice_story(repertoire: Repertoire, key: Key) -> Detail:
-    return practice_detail(repertoire.practice_story(int(key)), repertoire.practice_cases(int(key)))
+    story = repertoire.practice_story(int(key))
+    return practice_detail(story, repertoire.cases_by_id(use.strategy.case for use in story.uses))
 
 
 def _worked_rows(repertoire: Repertoire, place: Place) -> RowSource:

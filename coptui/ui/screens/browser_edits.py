@@ -186,7 +186,7 @@ class BrowserEdits(Screen[None]):
             found.practice.id: found for found in [*alike, *best] if found.practice.id != practice_id
         }
         screen = PickScreen(
-            f"Merge practice {practice_id} into… (enter picks; or type its number)",
+            f"Merge practice {practice_id} into the practice picked (enter), or numbered:",
             [practice_choice(found) for found in candidates.values()],
             numbers=True,
         )
@@ -213,7 +213,7 @@ class BrowserEdits(Screen[None]):
         if len(uses) < 2:  # the store says why there is nothing to split
             self.split_strategy(uses[0].strategy.id if uses else 0)
             return
-        title = f"Split a strategy off practice {practice_id} into a practice of its own (enter picks)"
+        title = f"Split a strategy off practice {practice_id}, into a practice of its own:"
         self.app.push_screen(PickScreen(title, [use_choice(use) for use in uses]), self.split_strategy)
 
     def split_strategy(self, strategy_id: int | None) -> None:

@@ -196,14 +196,7 @@ class ReportBackScreen(Form[ReportBack]):
         yield Select(
             [(plain(f"@{m.handle} {m.name}"), m.handle) for m in self.members], value=owner, id="member"
         )
-        yield Label("Outcome")
-        yield Select([(o.label, o.value) for o in Outcome], id="outcome")
-        yield Label("What happened")
-        yield CleanTextArea(id="story", soft_wrap=True)
-        yield Label("Lesson")
-        yield CleanInput(id="lesson")
-        yield Label("Value created (optional)")
-        yield Select([(v.value, v.value) for v in ValueCycle], id="value_cycle")
+        yield from outcome_fields()
         yield Label("Reported on (YYYY-MM-DD)")
         yield CleanInput(date.today().isoformat(), id="reported_on")
 
@@ -221,3 +214,15 @@ class ReportBackScreen(Form[ReportBack]):
                 "reported_on": self.value("reported_on"),
             },
         )
+
+
+def outcome_fields() -> ComposeResult:
+    """What a report-back says: the outcome, what happened, the lesson and the value created."""
+    yield Label("Outcome")
+    yield Select([(o.label, o.value) for o in Outcome], id="outcome")
+    yield Label("What happened")
+    yield CleanTextArea(id="story", soft_wrap=True)
+    yield Label("Lesson")
+    yield CleanInput(id="lesson")
+    yield Label("Value created (optional)")
+    yield Select([(v.value, v.value) for v in ValueCycle], id="value_cycle")

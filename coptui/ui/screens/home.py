@@ -3,14 +3,18 @@
 The overview keeps what the home always showed — recent sessions, open actions
 and the latest cases — as its list, with the community's summary beside it.
 Commands that belong to the home rather than to browsing go here: starting a
-live session, and resuming the one that is live.
+live session, and resuming the one that is live; and for a member who may take part
+(`coptui serve --participants`), joining the live session and their own actions.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Input, Static
 
 from coptui.ui.screens.browser import BrowserScreen
+from coptui.ui.stories import live_banner
 
 
 class HomeScreen(BrowserScreen):
@@ -18,13 +22,52 @@ class HomeScreen(BrowserScreen):
         # Short for the footer at 80 columns; the tooltip is what help says.
         Binding("s", "start_session", "Start", id="home.start_session", tooltip="Start a session"),
         Binding("r", "resume_session", "Resume", id="home.resume_session", tooltip="Resume the live session"),
+        # Priority over the list's j (down) while a session is live and this member may join it.
+        Binding(
+            "j", "join", "Join", id="home.join", tooltip="Join the live session as yourself", priority=True
+        ),
+        Binding(
+            "m", "my_actions", "My actions", id="home.my_actions", tooltip="Report back on your own actions"
+        ),
     ]
+
+    _join_offered = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A read-only repertoire cannot run a session: the keys leave the footer and the help.
         if action in ("start_session", "resume_session") and self.app.repertoire.read_only:
             return False
+        # Joining and one's own actions are for a member who may take part, nobody else.
+        if action in ("join", "my_actions") and self.app.participant is None:
+            return False
+        if action == "join" and (self.live_story is None or isinstance(self.focused, Input)):
+            return False  # j moves down the list, or is typed into the search box
         return super().check_action(action, parameters)
+
+    def tick_live(self) -> None:
+        super().tick_live()
+        if self.app.participant is None:
+            return
+        if self._join_offered != (self.live_story is not None):
+            self._join_offered = self.live_story is not None
+            self.refresh_bindings()  # j joins while a session is live, and moves down the list otherwise
+        if self.live_story is not None:
+            banner = live_banner(self.live_story.session)
+            self.query_one("#live-banner", Static).update(
+                Text(f"A session is live: press j to join · {banner}", no_wrap=True, overflow="ellipsis")
+            )
+
+    def action_join(self) -> None:
+        from coptui.ui.screens.participant import ParticipantScreen
+
+        if self.app.participant is not None:
+            self.app.push_screen(ParticipantScreen(self.app.participant))
+
+    def action_my_actions(self) -> None:
+        from coptui.ui.screens.my_actions import MyActionsScreen
+
+        if self.app.participant is not None:
+            self.app.push_screen(MyActionsScreen(self.app.participant.member))
 
     def on_screen_resume(self) -> None:
         # Back from a session: read the live session afresh. The poll skips a read while the

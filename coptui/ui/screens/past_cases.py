@@ -1,4 +1,4 @@
-"""The stories of the cases seen before, opened over the live session without leaving it (F10).
+"""The stories of the cases seen before, opened over the live session without leaving it (Ctrl+O).
 
 The session goes on underneath: its recorder files every line already Entered, its timer
 runs (the title here counts down with it), and the capture box keeps what was typed in it.
@@ -34,7 +34,7 @@ class PastCasesScreen(ModalScreen[None]):
     app: CoptuiApp
 
     BINDINGS = [
-        Binding("escape,f10", "dismiss", "Back", id="past_cases.close", tooltip="back to the session"),
+        Binding("escape,ctrl+o", "dismiss", "Back", id="past_cases.close", tooltip="back to the session"),
         Binding("pageup", "scroll_story(-1)", "Scroll up", id="past_cases.page_up", show=False),
         Binding("pagedown", "scroll_story(1)", "Scroll down", id="past_cases.page_down", show=False),
     ]

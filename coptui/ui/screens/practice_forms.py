@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,12 +37,17 @@ class RenamePracticeScreen(Form[Practice]):
         return Practice.model_validate({**self.practice.model_dump(), "name": self.value("name")})
 
 
+# A choice on one line, cut with an ellipsis: a list of long names stays a list.
+ONE_LINE: dict[str, Any] = {"no_wrap": True, "overflow": "ellipsis"}
+
+
 def practice_choice(found: PracticeRecord) -> tuple[Text, int]:
     practice = found.practice
     label = Text.assemble(
         (f"{practice.id}  {found.record.marks()} ", "bold"),
         plain(practice.name),
         (f"  {plural(found.cases, 'case')}", "dim"),
+        **ONE_LINE,
     )
     return label, practice.id or 0
 
@@ -52,6 +59,7 @@ def use_choice(use: PracticeUse) -> tuple[Text, int]:
         plain(strategy.text, width=50),
         (" — for ", "dim"),
         plain(use.case_title),
+        **ONE_LINE,
     )
     return label, strategy.id or 0
 

@@ -6,9 +6,7 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,21 +17,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
-from coptui.facilitation.recorder import Pending, Recorder, Result
+from coptui.facilitation.recorder import Result
 from coptui.facilitation.tags import phase_hint
-from coptui.models import Command, CommandKind, PhaseKind
+from coptui.models import CommandKind, PhaseKind
 from coptui.store import StoreError
-from coptui.store.journal import CaptureJournal
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
 from coptui.ui.screens.past_cases import PastCasesScreen
+from coptui.ui.screens.recording import (
+    CarriedOut,
+    Opened,
+    OpenFailed,
+    RecordingScreen,
+    Viewed,
+)
 from coptui.ui.screens.session_commands import SessionCommands
 from coptui.ui.screens.session_help import SessionHelpScreen
+from coptui.ui.screens.session_room import Room, arrival_said, read_room, room_lines
 from coptui.ui.screens.session_summary import SessionSummaryScreen
 from coptui.ui.widgets.agenda import Agenda
 from coptui.ui.widgets.attendance import Attendance
@@ -56,7 +60,13 @@ class MinutesSaved(Message, bubble=False):
     path: Path
 
 
-class SessionScreen(Screen[None]):
+class RoomRead(Message):
+    def __init__(self, room: Room) -> None:
+        super().__init__()
+        self.room = room
+
+
+class SessionScreen(RecordingScreen):
     """Drives one live session; `open_live` starts or resumes it (in the recorder's filer thread).
 
     Every key that changes the session goes to the `Recorder` the moment it arrives, which
@@ -146,13 +156,22 @@ class SessionScreen(Screen[None]):
         ),
         Binding(
             "f10",
-            "seen_before",
-            "Seen",
-            id="session_seen_before",
+            "reveal_votes",
+            "Reveal",
+            id="session_reveal",
             key_display="F10",
+            show=False,
+            priority=True,
+            tooltip="reveal the participants' private dots on the case in focus (F8 hides them again)",
+        ),
+        Binding(
+            "ctrl+o",
+            "seen_before",
+            "Seen before",
+            id="session_seen_before",
             priority=True,
             show=False,  # the panel it opens names it; the footer is full at 80 columns
-            tooltip="the stories of the cases seen before, over the session; Escape comes back",
+            tooltip="open the stories of the cases seen before, over the session; Escape comes back",
         ),
         Binding(
             "f12",
@@ -172,24 +191,15 @@ class SessionScreen(Screen[None]):
             priority=True,
             tooltip="quit; the session stays live, and `coptui run` resumes it",
         ),
-        # Priority, or the capture box (a scrollable one-line Input) takes PgUp/PgDn and does nothing.
         Binding(
-            "pageup",
-            "scroll_workspace(-1)",
-            "Scroll up",
-            id="session_page_up",
+            "f11",
+            "take_back",
+            "Take back",
+            id="session_take_back",
+            key_display="F11",
             show=False,
             priority=True,
-            tooltip="scroll the workspace up",
-        ),
-        Binding(
-            "pagedown",
-            "scroll_workspace(1)",
-            "Scroll down",
-            id="session_page_down",
-            show=False,
-            priority=True,
-            tooltip="scroll the workspace down",
+            tooltip="take back the last entry a participant filed (F8 puts it back; Ctrl+P for others)",
         ),
     ]
 
@@ -208,11 +218,8 @@ class SessionScreen(Screen[None]):
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
         self.community = ""
-        self.recorder: Recorder | None = None
-        # The capture box's keystroke count as each command was pressed, oldest first: a line
-        # goes back into the box only if nothing was typed there since.
-        self._typing_at_press: deque[int] = deque()
-        self._reports = _Reports(self)
+        self.room: Room | None = None  # who joined from their own terminals, and what they filed
+        self._arrivals_seen: int | None = None  # the last arrival toasted
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -239,63 +246,24 @@ class SessionScreen(Screen[None]):
         capture.take_line = self.enter
         capture.focus()
         try:
-            journal = CaptureJournal(self.app.repertoire.path)
+            self.start_recording(None, self.open_live)
         except StoreError as error:
             self.app.report_error(error)
             self.dismiss(None)
             return
-        self.recorder = Recorder(journal, self.open_live, self._reports)
-        self.recorder.start()
         self.set_interval(1, self.tick)
 
-    def on_unmount(self) -> None:
-        if self.recorder is not None:
-            self.recorder.stop()
-
     @property
-    def unfiled(self) -> int:
-        """Keys pressed and not yet on disk: what quitting now would drop."""
-        return 0 if self.recorder is None else sum(1 for p in self.recorder.pending() if not p.saved)
-
-    @property
-    def settled(self) -> bool:
-        """Every key pressed has been filed and everything the recorder said is on screen."""
-        return self.recorder is not None and self.recorder.idle and self._reports.all_handled
+    def engine(self) -> LiveSession | None:
+        return self.live
 
     # -- what the recorder reports, as messages --------------------------------------------
 
-    class Opened(Message):
-        def __init__(
-            self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
-        ) -> None:
-            super().__init__()
-            self.live, self.view, self.replayed = live, view, replayed
-
-    class OpenFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
-    class CarriedOut(Message):
-        def __init__(self, command: Command, result: Result) -> None:
-            super().__init__()
-            self.command, self.result = command, result
-
-    class Viewed(Message):
-        def __init__(self, view: SessionView) -> None:
-            super().__init__()
-            self.view = view
-
-    class PendingChanged(Message):
-        def __init__(self, pending: Sequence[Pending], problem: str | None) -> None:
-            super().__init__()
-            self.pending, self.problem = pending, problem
-
     @on(Opened)
     def _opened(self, message: Opened) -> None:
-        self._reports.handled()
-        self.live, self.community = message.live, message.live.community_name
-        self.query_one(CaptureBox).set_handles(message.live.member_names)
+        self.reports.handled()
+        self.live, self.community = message.engine, message.engine.community_name
+        self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
         if self.resumed:
             phase = message.view.phase
@@ -308,47 +276,31 @@ class SessionScreen(Screen[None]):
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
-        self._reports.handled()
+        self.reports.handled()
         self.app.report_error(message.error)
         self.dismiss(None)
 
     @on(CarriedOut)
     def _carried_out(self, message: CarriedOut) -> None:
-        self._reports.handled()
+        self.reports.handled()
         command = message.command
-        typed_at = self._typing_at_press.popleft() if self._typing_at_press else None
-        # Nothing typed in the box, and no key pressed, since this command.
-        untouched = (
-            typed_at == self.query_one("#capture-input", CaptureInput).keystrokes
-            and not self._typing_at_press
-        )
+        untouched = self.untouched_since_press()
         self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "", untouched)
 
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
-        self._reports.handled()
+        self.reports.handled()
         scrolled = self.view is None or message.view.revision > self.view.revision
         self.show(message.view)
         if scrolled:
             # What was just filed is what the room wants to see.
             self.query_one(PhaseWorkspace).show_latest()
 
-    @on(PendingChanged)
-    def _pending_changed(self, message: PendingChanged) -> None:
-        self._reports.handled()
-        self.query_one(CaptureBox).show_pending(message.pending, message.problem)
-
     @work(thread=True, exclusive=True, group="minutes", exit_on_error=False)
     def save_minutes(self, session_id: int) -> MinutesSaved:
         from coptui.export import save_minutes
 
         return MinutesSaved(save_minutes(self.app.repertoire, session_id, self.minutes_folder))
-
-    def press(self, kind: CommandKind, text: str = "") -> None:
-        """Hand a command to the recorder, in order after every key before it."""
-        if self.recorder is not None:
-            self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
-            self.recorder.press(kind, text)
 
     def press_in_key_order(self, kind: CommandKind, text: str = "") -> None:
         """Press `kind` once the capture box has taken every key typed before it.
@@ -372,17 +324,7 @@ class SessionScreen(Screen[None]):
         if isinstance(outcome, SessionSummary):
             self.app.switch_screen(SessionSummaryScreen(outcome))
         elif isinstance(outcome, EntryResult):
-            message = outcome.message
-            box = self.query_one("#capture-input", Input)
-            # A line goes back into the box to be fixed only if the facilitator has not typed on:
-            # never into the middle of the next line.
-            give_back = typed if not outcome.ok else outcome.undone_text
-            if give_back and untouched and not box.value:
-                box.value = give_back
-                box.cursor_position = len(give_back)
-            elif not outcome.ok and typed:  # the facilitator has typed on: say what was refused
-                message = f"{message} — not filed: {plain_str(typed, 40)}"
-            self.query_one(CaptureBox).say(message, ok=outcome.ok)
+            self.say_entry_result(outcome, typed, untouched)
 
     # -- drawing -------------------------------------------------------------------
 
@@ -402,6 +344,23 @@ class SessionScreen(Screen[None]):
         self.query_one(PhaseWorkspace).show(view)
         self._placeholder(view)
         self.tick()
+        if self.live is not None:
+            self.read_room(self.live)
+
+    @work(thread=True, exclusive=True, group="room", exit_on_error=False)
+    def read_room(self, live: LiveSession) -> None:
+        self.post_message(RoomRead(read_room(live)))
+
+    @on(RoomRead)
+    def _room_read(self, message: RoomRead) -> None:
+        room = message.room
+        if self._arrivals_seen is not None:  # joined before this screen opened: no news
+            for arrival in room.arrivals:
+                if arrival.id > self._arrivals_seen:
+                    self.notify(arrival_said(arrival), title="Arrived", markup=False)
+        self._arrivals_seen = max([a.id for a in room.arrivals], default=0)
+        self.room = room
+        self.tick()
 
     def tick(self) -> None:
         if self.view is None:
@@ -411,7 +370,12 @@ class SessionScreen(Screen[None]):
         self.query_one(Countdown).show(timer)
         self._warn(view.phase.position, view.phase.title, timer.alert)
         round_phase = view.phase.kind is PhaseKind.CHECK_IN
-        self.query_one(Attendance).show(view.session, view.speaking, round_phase, self.app.clock.now())
+        participants = (
+            None if self.room is None else room_lines(self.room, view.not_yet_heard, view.hidden_dots)
+        )
+        self.query_one(Attendance).show(
+            view.session, view.speaking, round_phase, self.app.clock.now(), participants
+        )
 
     def _warn(self, position: int, title: str, alert: TimerAlert) -> None:
         """A toast once as each threshold is crossed: colour alone is easy to miss while talking."""
@@ -464,6 +428,17 @@ class SessionScreen(Screen[None]):
         if yes:
             self.press(CommandKind.ABANDON)
 
+    def action_reveal_votes(self) -> None:
+        self.press_in_key_order(CommandKind.REVEAL_VOTES)
+
+    def action_take_back(self, entry_id: int | None = None) -> None:
+        """Take back a participant's entry: the last one filed, unless told which."""
+        entries = () if self.room is None else self.room.entries
+        if entry_id is None and not entries:
+            self.query_one(CaptureBox).say("nothing a participant filed is left to take back", ok=False)
+            return
+        self.press_in_key_order(CommandKind.TAKE_BACK, str(entry_id or entries[-1].id))
+
     def action_previous_phase(self) -> None:
         self.press_in_key_order(CommandKind.PREVIOUS_PHASE)
 
@@ -504,7 +479,7 @@ class SessionScreen(Screen[None]):
 
     def action_seen_before(self) -> None:
         """The cases like the one in focus, their stories over the session (which runs on)."""
-        # After the keys typed before F10 have reached the box: they stay there, or are filed.
+        # After the keys typed before Ctrl+O have reached the box: they stay there, or are filed.
         self.query_one("#capture-input", CaptureInput).call_later(self._open_seen_before)
 
     def _open_seen_before(self) -> None:
@@ -515,56 +490,3 @@ class SessionScreen(Screen[None]):
             )
             return
         self.app.push_screen(PastCasesScreen(similar, self.view))
-
-    def action_scroll_workspace(self, pages: int) -> None:
-        workspace = self.query_one(PhaseWorkspace)
-        if pages < 0:
-            workspace.scroll_page_up()
-        else:
-            workspace.scroll_page_down()
-
-
-class _Reports:
-    """The recorder's listener: turns each report into a message to the screen, from any thread.
-
-    It counts what it posts and the screen counts what it has handled, so a test (or anything
-    else) can tell when everything reported is on screen.
-    """
-
-    def __init__(self, screen: SessionScreen) -> None:
-        self.screen = screen
-        self._lock = threading.Lock()
-        self._posted = 0
-        self._handled = 0
-
-    def _post(self, message: Message) -> None:
-        with self._lock:
-            self._posted += 1
-        if not self.screen.post_message(message):
-            self.handled()  # the screen has gone: nobody will handle it
-
-    def handled(self) -> None:
-        with self._lock:
-            self._handled += 1
-
-    @property
-    def all_handled(self) -> bool:
-        with self._lock:
-            return self._handled >= self._posted
-
-    def opened(
-        self, live: LiveSession, view: SessionView, replayed: Sequence[tuple[Command, Result]]
-    ) -> None:
-        self._post(SessionScreen.Opened(live, view, replayed))
-
-    def open_failed(self, error: Exception) -> None:
-        self._post(SessionScreen.OpenFailed(error))
-
-    def carried_out(self, command: Command, result: Result) -> None:
-        self._post(SessionScreen.CarriedOut(command, result))
-
-    def viewed(self, view: SessionView) -> None:
-        self._post(SessionScreen.Viewed(view))
-
-    def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
-        self._post(SessionScreen.PendingChanged(pending, problem))

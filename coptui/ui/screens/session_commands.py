@@ -65,6 +65,17 @@ def session_commands(screen: SessionScreen) -> list[tuple[str, Callable[[], None
         )
         for i, case in enumerate(view.cases, start=1)
     ]
+    if view.hidden_dots:
+        commands.append(("Reveal the votes on the case in focus", screen.action_reveal_votes, "F10"))
+    entries = () if screen.room is None else screen.room.entries
+    commands += [
+        (
+            f"Take back {plain_str(entry.description, 60)}",
+            partial(screen.action_take_back, entry.id),
+            "F11 takes back the last; F8 puts it back",
+        )
+        for entry in reversed(entries)
+    ]
     commands.append(("Shuffle the speaking order", screen.action_shuffle, "F3"))
     commands.append(("Undo the last entry", screen.action_undo, "F8"))
     commands.append(("Abandon the session", screen.action_abandon, "F12; asks first, deletes nothing"))

@@ -63,10 +63,40 @@ class SessionSummaryScreen(Screen[None]):
                 Text("Total", style="bold"), f"{s.timebox_minutes}:00", clock_face(s.total_seconds), ""
             )
             yield Static(table, id="summary-phases")
+            if s.participation:
+                yield Static(Text("Participation", style="bold"), id="summary-participation-title")
+                yield Static(_participation_table(s), id="summary-participation")
+                unheard = [p.member for p in s.participation if not p.heard]
+                if unheard:
+                    yield Static(Text.assemble("Not heard: ", *_names(s, unheard)), id="summary-not-heard")
         yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _participation_table(s: SessionSummary) -> Table:
+    """Each attendee's contributions by kind, and how long they spoke where the speaking timer ran."""
+    table = Table(expand=True, box=None, header_style="bold", pad_edge=False)
+    table.add_column("Member", ratio=1, overflow="ellipsis", no_wrap=True)
+    for heading in ("Check-in", "Cases", "Strategies", "Notes", "Votes", "Reports", "Spoke"):
+        table.add_column(heading, justify="right")
+    for p in s.participation:
+        counts = (p.check_ins, p.cases, p.strategies, p.notes, p.votes, p.reports)
+        spoke = "—" if p.speaking_seconds is None else clock_face(p.speaking_seconds)
+        table.add_row(
+            plain(s.member_names.get(p.member, p.member), style="" if p.heard else "dim"),
+            *(str(n) for n in counts),
+            spoke,
+        )
+    return table
+
+
+def _names(s: SessionSummary, handles: list[str]) -> list[Text]:
+    names: list[Text] = []
+    for i, handle in enumerate(handles):
+        names.extend([Text(", ") if i else Text(""), plain(s.member_names.get(handle, handle))])
+    return names
 
 
 def _plural(word: str) -> str:

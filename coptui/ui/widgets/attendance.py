@@ -13,7 +13,15 @@ from coptui.ui.render import plain
 
 
 class Attendance(Static):
-    def show(self, session: Session, speaking: SpeakingOrder, round_phase: bool, now: datetime) -> None:
+    def show(
+        self,
+        session: Session,
+        speaking: SpeakingOrder,
+        round_phase: bool,
+        now: datetime,
+        participants: Text | None = None,
+    ) -> None:
+        """The speaking round; `participants`: what to say of those who joined from their own terminals."""
         width = max(self.content_size.width, 20)
         text = Text()
         line = 0
@@ -48,5 +56,7 @@ class Attendance(Static):
         else:
             text.append("\nnot yet heard: ", style="dim")
             text.append_text(plain(" ".join(speaking.waiting), style="dim"))
+        if participants is not None:
+            text.append_text(participants)
         self.update(text)
         self.border_subtitle = f"{len(speaking.spoken)}/{len(speaking.order)} spoken"

@@ -31,6 +31,8 @@ KEY_NAMES = {
     CommandKind.SHUFFLE: "F3",
     CommandKind.END: "end",
     CommandKind.ABANDON: "F12",
+    CommandKind.REVEAL_VOTES: "F10",
+    CommandKind.TAKE_BACK: "F11",
 }
 
 

@@ -69,7 +69,7 @@ def seen_before(similar: list[SimilarCase], rows: int, *, wide: bool) -> Group:
     if not similar:
         heading.append("  nothing like it in the repertoire yet", style="dim not underline")
         return Group(heading)
-    heading.append("  F10 opens their stories", style="dim not underline")
+    heading.append("  Ctrl+O opens their stories", style="dim not underline")
     cases = Table.grid(expand=True, padding=(0, 1, 0, 0))
     cases.add_column(width=2, justify="right")
     cases.add_column(ratio=1, no_wrap=True, overflow="ellipsis")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from textual.widgets import Static
 
 from coptui.counts import plural
 from coptui.facilitation import MatterArising, SessionView, clock_face, lean_coffee
-from coptui.models import Case, Note, NoteKind, PhaseKind, Strategy
+from coptui.models import Case, Note, NoteKind, PhaseKind, ReportBack, Strategy
 from coptui.ui.render import block, plain, plain_str
 from coptui.ui.widgets.seen_before import SeenBefore
 
@@ -99,19 +100,7 @@ class PhaseWorkspace(VerticalScroll):
             parts.append(Text("\nNo case yet: #case @who title, then #context, #question, #topic.", "dim"))
         else:
             parts.append(heading("Cases"))
-            table = Table.grid(expand=True, padding=(0, 1, 0, 0))
-            table.add_column(width=3)
-            table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
-            table.add_column(no_wrap=True)
-            for i, case in enumerate(view.cases):
-                focused = i == view.focus
-                style = "bold" if focused else ""
-                table.add_row(
-                    Text(f"{'▶' if focused else ' '}{i + 1}", style=style),
-                    plain(case.title, style=style),
-                    plain(case.presenter, style="dim"),
-                )
-            parts.append(table)
+            parts.append(cases_table(view.cases, view.focus))
         if view.focused_case is not None:
             parts.extend(case_details(view.focused_case))
         parts.extend(phase_notes(view.notes))
@@ -220,12 +209,7 @@ class PhaseWorkspace(VerticalScroll):
             parts.append(matter_lines(matter, view.session.date))
         if view.reports:
             parts.append(heading("Other report-backs"))
-            for report in view.reports:
-                line = Text("• ")
-                line.append_text(plain(report.member, style="bold"))
-                line.append(f" {report.outcome.marked} ")
-                line.append_text(plain(report.story, width=200))
-                parts.append(line)
+            parts.extend(report_line(report) for report in view.reports)
         parts.extend(phase_notes(view.notes))
         return parts
 
@@ -246,6 +230,31 @@ def heading(title: str, hint: str = "") -> Text:
     if hint:
         text.append(f"  {hint}", style="dim not underline")
     return text
+
+
+def cases_table(cases: Sequence[Case], focus: int | None) -> Table:
+    """The session's cases, numbered, the one in focus (an index) marked."""
+    table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+    table.add_column(width=3)
+    table.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column(no_wrap=True)
+    for i, case in enumerate(cases):
+        focused = i == focus
+        style = "bold" if focused else ""
+        table.add_row(
+            Text(f"{'▶' if focused else ' '}{i + 1}", style=style),
+            plain(case.title, style=style),
+            plain(case.presenter, style="dim"),
+        )
+    return table
+
+
+def report_line(report: ReportBack) -> Text:
+    line = Text("• ")
+    line.append_text(plain(report.member, style="bold"))
+    line.append(f" {report.outcome.marked} ")
+    line.append_text(plain(report.story, width=200))
+    return line
 
 
 def case_details(case: Case) -> list[RenderableType]:

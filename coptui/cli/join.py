@@ -1,0 +1,37 @@
+"""`coptui join`: take part in the live session from this terminal, as a member who says who they are.
+
+Local trust, as at a shared laptop in the room: whoever runs it picks the member. With no
+session live, the screen says so, and F2 still opens the member's own actions to report on.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from coptui.cli import launch
+from coptui.cli.root import Context, fail, pass_context
+
+
+@click.command()
+@click.argument("member", required=False)
+@pass_context
+def join(obj: Context, member: str | None) -> None:
+    """Join the live session as MEMBER (asked if not given): your check-in, cases, strategies, votes."""
+    from coptui.ui.screens.participant import Joining
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        fail("join needs a terminal")
+    with obj.open() as repertoire:
+        handles = sorted(m.handle for m in repertoire.members())
+        if not handles:
+            fail("this community has no members yet; add one with `coptui members add`")
+        if member is None:
+            click.echo(f"Members: {', '.join(handles)}")
+            member = click.prompt("Which member are you?", prompt_suffix=" @")
+        handle = member.strip().lstrip("@").lower()
+        if handle not in handles:
+            fail(f"@{handle} is not a member of this community")
+        joining = Joining(handle, "local")
+        launch.run_app(repertoire, joining, participant=joining)

@@ -1,0 +1,507 @@
+"""A participant: a member taking part in the live session from their own terminal.
+
+The API the participant screen, `coptui join` and `coptui serve --participants` build on:
+
+    participant = Participant.join(repertoire, "sam", via="ssh")   # or raises ParticipationRefused
+    participant.enter("#strategy route low-urgency alerts to tickets")     # -> EntryResult
+    participant.perform(command)    # a journalled Command: the `Recorder` path, nothing lost
+    participant.view()              # -> ParticipantView: phase, prompt, timer, what is filed, dots left
+    participant.my_actions()        # -> list[MyAction]: their own open actions
+    participant.report_back(action_id, "worked", "story")                  # -> EntryResult
+    MemberActions(repertoire, "sam").report_back(...)                      # between meetings
+
+The keys of a participant go through `coptui.facilitation.recorder.Recorder` with a
+`CaptureJournal(path, member="sam")`: the journal rows carry the member, so the facilitator's
+resume never replays them and a participant's replays only theirs.
+
+What a participant may write, and nothing else; the rights are checked here, inside the
+transaction that files, against the session as it is in the file at that moment:
+
+- their own check-in (plain text in a check-in phase);
+- a case they present (`#case title`, in problem sharing), and its context, question, topics;
+- strategies for the case in focus, proposed by themselves (`#strategy text`, in problem solving);
+- their own dot votes (`#vote N [dots]`): private, `dots_per_case` a case (the session format's),
+  hidden from everyone, the facilitator included, until `LiveSession.reveal_votes()`;
+- notes authored by themselves (plain text in any phase);
+- report-backs on their own open actions (`#report N outcome story`, N from `my_actions()`),
+  at any time, also between meetings;
+- `#undo` of the last thing they filed.
+
+Everything else (phases, timers, attendance, the case in focus, filing as `@someone-else`,
+taking back what is not theirs, anything once the session is over) is refused with one line,
+and nothing is written. Every refusal and every entry is an `EntryResult`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from coptui.counts import plural
+from coptui.facilitation.clock import Clock, SystemClock
+from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.my_actions import MemberActions, MyAction
+from coptui.facilitation.tags import (
+    AbsentEntry,
+    ActionEntry,
+    ArrivedEntry,
+    CaseDetailEntry,
+    CaseEntry,
+    DecisionEntry,
+    DotEntry,
+    Entry,
+    EntryError,
+    FocusEntry,
+    LeftEntry,
+    NewcomerEntry,
+    NextMeetingEntry,
+    NextTopicEntry,
+    NoteEntry,
+    PickEntry,
+    ReportEntry,
+    ResolvedEntry,
+    StrategyEntry,
+    ThumbsEntry,
+    UndoEntry,
+    VoteEntry,
+    parse_entry,
+)
+from coptui.facilitation.taking_back import take_back
+from coptui.facilitation.timer import PhaseTimer, TimerAlert
+from coptui.facilitation.view import EntryResult
+from coptui.formats import SessionFormat, format_settings
+from coptui.models import (
+    Case,
+    Command,
+    CommandKind,
+    Note,
+    NoteKind,
+    PhaseKind,
+    PhaseRun,
+    ReportBack,
+    Session,
+    SessionStatus,
+    Strategy,
+    Topic,
+)
+from coptui.store import InvalidInput, Repertoire, StoreError
+
+VIAS = ("ssh", "local")
+DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
+
+# What only the facilitator does, as a participant is told when they try.
+_FACILITATOR_ENTRIES: dict[type, str] = {
+    DecisionEntry: "records decisions",
+    FocusEntry: "chooses the case in focus",
+    PickEntry: "records the presenter's pick",
+    ActionEntry: "records the actions agreed",
+    DotEntry: "records the dots on Lean Coffee topics",
+    NextTopicEntry: "moves on to the next topic",
+    ThumbsEntry: "records the thumbs vote",
+    ResolvedEntry: "records a case as resolved",
+    AbsentEntry: "keeps the attendance",
+    ArrivedEntry: "keeps the attendance",
+    LeftEntry: "keeps the attendance",
+    NewcomerEntry: "adds new members",
+    NextMeetingEntry: "sets the next meeting",
+}
+_FACILITATOR_COMMANDS: dict[CommandKind, str] = {
+    CommandKind.NEXT_PHASE: "moves through the phases",
+    CommandKind.PREVIOUS_PHASE: "moves through the phases",
+    CommandKind.JUMP: "moves through the phases",
+    CommandKind.PAUSE: "runs the timer",
+    CommandKind.EXTEND: "runs the timer",
+    CommandKind.SHUFFLE: "sets the speaking order",
+    CommandKind.END: "ends the session",
+    CommandKind.ABANDON: "ends the session",
+}
+# Tags whose first word is a member: a participant may leave it out, and means themselves.
+_SELF_TAG = re.compile(r"^#(case|strategy)(\s+)(?!@)", re.IGNORECASE)
+
+
+class ParticipationRefused(Exception):
+    """A member cannot join the live session; the message (one line) says why."""
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    """What a participant's screen shows, read in one go."""
+
+    member: str
+    member_names: dict[str, str]
+    session: Session
+    remaining_seconds: int  # the phase timer, read-only for a participant
+    paused: bool
+    alert: TimerAlert
+    cases: tuple[Case, ...]  # brought this session
+    focus: Case | None
+    strategies: tuple[Strategy, ...]  # of the case in focus; votes count private dots only once revealed
+    votes_revealed: bool
+    my_votes: dict[int, int]  # strategy id: this member's dots on it
+    dots_per_case: int
+    notes: tuple[Note, ...]  # of the current phase
+    reports: tuple[ReportBack, ...]  # given this session
+    my_actions: tuple[MyAction, ...]
+    closed: bool
+
+    @property
+    def phase(self) -> PhaseRun:
+        return self.session.phases[self.session.current_phase or 0]
+
+    @property
+    def prompt(self) -> str:
+        return self.phase.prompt
+
+    @property
+    def dots_left(self) -> int:
+        return max(0, self.dots_per_case - sum(self.my_votes.values())) if self.focus else 0
+
+
+class Participant:
+    """One member's side of the live session: what they may file, checked below any screen."""
+
+    def __init__(
+        self, repertoire: Repertoire, session: Session, member: str, clock: Clock | None = None
+    ) -> None:
+        assert session.id is not None
+        self.repertoire = repertoire
+        self.session_id: int = session.id
+        self.member = member
+        self.clock: Clock = clock or SystemClock()
+        self.member_names = {m.handle: m.name for m in repertoire.members()}
+        self.dots_per_case = dots_per_case(session)
+        self.actions = MemberActions(repertoire, member, self.clock)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def join(
+        cls, repertoire: Repertoire, handle: str, *, via: str, clock: Clock | None = None
+    ) -> Participant:
+        """Join the live session as `handle`; the arrival is filed for the facilitator to see."""
+        clock = clock or SystemClock()
+        if via not in VIAS:
+            raise ParticipationRefused(f"joining is over {' or '.join(VIAS)}, not {via!r}")
+        member = handle.strip().lstrip("@").lower()
+        if member not in {m.handle for m in repertoire.members()}:
+            raise ParticipationRefused(f"@{member} is not a member of this community")
+        session = repertoire.live_session()
+        if session is None:
+            raise ParticipationRefused(_no_session(repertoire, clock))
+        refusal = _not_attending(session, member)
+        if refusal is not None:
+            raise ParticipationRefused(refusal)
+        assert session.id is not None
+        repertoire.record_arrival(session.id, member, via, clock.now())
+        return cls(repertoire, session, member, clock)
+
+    # -- filing, as typed or as journalled -------------------------------------------------
+
+    def perform(self, command: Command) -> EntryResult:
+        """Carry out one journalled command and settle its journal row, in one transaction."""
+        if command.id is None:
+            raise ValueError("a command is carried out only once it is journalled")
+        with self._lock, self.repertoire.settling_transaction():
+            result = self._carry_out(command)
+            self.repertoire.settle_command(
+                command.id, filed=result.ok, message=result.message, at=self.clock.now()
+            )
+            return result
+
+    def _carry_out(self, command: Command) -> EntryResult:
+        match command.kind:
+            case CommandKind.ENTRY:
+                return self._enter(command.text)
+            case CommandKind.UNDO:
+                return self._undo()
+            case kind:
+                return EntryResult(
+                    False, f"only the facilitator {_FACILITATOR_COMMANDS.get(kind, 'does that')}"
+                )
+
+    def enter(self, text: str) -> EntryResult:
+        """File what was typed, or say why not; all of it in one transaction, nothing on a refusal."""
+        with self._lock, self.repertoire.transaction():
+            return self._enter(text)
+
+    def _enter(self, text: str) -> EntryResult:
+        session = self._session()
+        if isinstance(session, EntryResult):
+            return session
+        text = _SELF_TAG.sub(lambda m: f"#{m.group(1)}{m.group(2)}@{self.member} ", text.strip(), count=1)
+        entry = parse_entry(text, self.member_names, self._today())
+        if isinstance(entry, EntryError):
+            return EntryResult(False, entry.message)
+        if isinstance(entry, UndoEntry):
+            return self._undo()
+        refusal = self._refusal(entry, session)
+        if refusal is not None:
+            return EntryResult(False, refusal)
+        try:
+            with self.repertoire.transaction():  # a savepoint: a refusal part-way leaves nothing behind
+                return self._file(entry, session)
+        except InvalidInput as error:
+            return EntryResult(False, f"not filed: {error.problems[0]}")
+        except ValidationError as error:
+            return EntryResult(False, f"not filed: {error.errors()[0]['msg']}")
+
+    def _session(self) -> Session | EntryResult:
+        """The session as it stands in the file, or why this participant can file nothing in it."""
+        session = self.repertoire.session(self.session_id)
+        if session.status is not SessionStatus.LIVE:
+            ended = session.ended_at
+            when = f" at {ended.astimezone():%H:%M}" if ended else ""
+            return EntryResult(False, f"The session ended{when}.")
+        refusal = _not_attending(session, self.member)
+        return session if refusal is None else EntryResult(False, refusal)
+
+    def _refusal(self, entry: Entry, session: Session) -> str | None:
+        """Why this participant may not file `entry` now; None when they may."""
+        if type(entry) in _FACILITATOR_ENTRIES:
+            return f"only the facilitator {_FACILITATOR_ENTRIES[type(entry)]}"
+        someone = _named(entry)
+        if someone is not None and someone != self.member:
+            return f"you file as yourself (@{self.member}) only, not as @{someone}"
+        phase = session.phases[session.current_phase or 0]
+        match entry:
+            case CaseEntry() if phase.kind is not PhaseKind.PROBLEM_SHARING:
+                return f"cases are brought in problem sharing; this is {phase.title}"
+            case StrategyEntry() | VoteEntry() if phase.kind is not PhaseKind.PROBLEM_SOLVING:
+                return f"strategies are proposed and voted on in problem solving; this is {phase.title}"
+            case CaseDetailEntry():
+                case = self._focus(session)
+                if case is None or case.presenter != self.member:
+                    return "you add context, a question or topics to a case you present only"
+            case ReportEntry() if entry.matter is None:
+                return "report on one of your own actions: #report N outcome story (N from My actions)"
+            case ReportEntry() if entry.resolves_case:
+                return "only the facilitator records a case as resolved"
+        return None
+
+    def _file(self, entry: Entry, session: Session) -> EntryResult:
+        match entry:
+            case NoteEntry():
+                return self._file_note(entry, session)
+            case CaseEntry():
+                return self._file_case(entry, session)
+            case CaseDetailEntry():
+                return self._file_case_detail(entry, session)
+            case StrategyEntry():
+                return self._file_strategy(entry, session)
+            case VoteEntry():
+                return self._file_vote(entry, session)
+            case ReportEntry():
+                return self._file_report(entry, session)
+        return EntryResult(False, "a participant cannot file that")
+
+    def _filed(
+        self, kind: str, item_id: int | None, description: str, undo: dict[str, Any] | None = None
+    ) -> EntryResult:
+        self.repertoire.add_participant_entry(
+            self.session_id, self.member, kind, item_id or 0, description, self.clock.now(), undo
+        )
+        return EntryResult(True, f"filed {description}")
+
+    def _focus(self, session: Session) -> Case | None:
+        case_id = case_in_focus(self.repertoire, session)
+        return None if case_id is None else self.repertoire.case(case_id)
+
+    def _file_note(self, entry: NoteEntry, session: Session) -> EntryResult:
+        kind = session.phases[session.current_phase or 0].kind
+        check_in = kind is PhaseKind.CHECK_IN
+        focus = (
+            self._focus(session) if kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING) else None
+        )
+        note = self.repertoire.add_note(
+            Note(
+                session=self.session_id,
+                phase=session.current_phase or 0,
+                author=self.member,
+                kind=NoteKind.CHECK_IN if check_in else NoteKind.NOTE,
+                text=entry.text,
+                case=None if focus is None else focus.id,
+                created_at=self.clock.now(),
+            )
+        )
+        what = "a check-in" if check_in else "a note"
+        return self._filed("check_in" if check_in else "note", note.id, f"{what} from @{self.member}")
+
+    def _file_case(self, entry: CaseEntry, session: Session) -> EntryResult:
+        case = self.repertoire.add_case(
+            Case(session=self.session_id, presenter=self.member, title=entry.title, opened_on=self._today())
+        )
+        return self._filed("case", case.id, f"case “{entry.title}” by @{self.member}")
+
+    def _file_case_detail(self, entry: CaseDetailEntry, session: Session) -> EntryResult:
+        case = self._focus(session)
+        assert case is not None
+        field = entry.field
+        before = list(case.topics) if field == "topics" else getattr(case, field)
+        if field == "topics":
+            known = {t.slug for t in self.repertoire.topics()}
+            for slug in entry.topics:
+                if slug not in known:
+                    self.repertoire.add_topic(Topic(slug=slug, name=slug.replace("-", " ").capitalize()))
+            case.topics = list(dict.fromkeys([*case.topics, *entry.topics]))
+        else:
+            setattr(case, field, f"{before}\n\n{entry.text}" if before else entry.text)
+        self.repertoire.update_case(case)
+        after = list(case.topics) if field == "topics" else getattr(case, field)
+        what = "the topics" if field == "topics" else f"the {field}"
+        return self._filed(
+            "case_detail",
+            case.id,
+            f"{what} of “{case.title}”",
+            {"field": field, "before": before, "after": after},
+        )
+
+    def _file_strategy(self, entry: StrategyEntry, session: Session) -> EntryResult:
+        case = self._focus(session)
+        if case is None:
+            return EntryResult(False, "no case is in focus yet; the facilitator brings one into focus")
+        strategy = self.repertoire.add_strategy(
+            Strategy(case=case.id or 0, session=self.session_id, proposer=self.member, text=entry.text)
+        )
+        return self._filed("strategy", strategy.id, f"a strategy from @{self.member} for “{case.title}”")
+
+    def _file_vote(self, entry: VoteEntry, session: Session) -> EntryResult:
+        case = self._focus(session)
+        if case is None or case.id is None:
+            return EntryResult(False, "no case is in focus yet; the facilitator brings one into focus")
+        strategies = self.repertoire.strategies(case=case.id)
+        if not 1 <= entry.strategy <= len(strategies):
+            have = plural(len(strategies), "strategy", "strategies")
+            return EntryResult(False, f"“{case.title}” has {have}; vote for one of them by its number")
+        left = self.dots_per_case - self.repertoire.dots_cast(case.id, self.member)
+        if entry.count > left:
+            return EntryResult(False, f"you have {plural(left, 'dot')} left for “{case.title}”")
+        strategy = strategies[entry.strategy - 1]
+        assert strategy.id is not None
+        now = self.clock.now()
+        vote_id = self.repertoire.add_private_vote(
+            self.session_id, case.id, strategy.id, self.member, entry.count, now
+        )
+        undo = {
+            "session_id": self.session_id,
+            "case_id": case.id,
+            "strategy_id": strategy.id,
+            "dots": entry.count,
+        }
+        filed = self._filed(
+            "vote", vote_id, f"{plural(entry.count, 'dot')} on strategy {entry.strategy}", undo
+        )
+        hidden = (
+            ""
+            if self.repertoire.votes_revealed(case.id)
+            else ", hidden until the facilitator reveals the votes"
+        )
+        return EntryResult(True, f"{filed.message}{hidden}; {plural(left - entry.count, 'dot')} left")
+
+    def _file_report(self, entry: ReportEntry, session: Session) -> EntryResult:
+        mine = self.actions.my_actions()
+        number = entry.matter or 0
+        if not 1 <= number <= len(mine):
+            return EntryResult(
+                False, f"you have {plural(len(mine), 'open action')}; #report N takes one of them"
+            )
+        action = mine[number - 1].action
+        return self.actions.file_report(
+            action, entry.outcome, entry.story, entry.lesson, entry.value_cycle, self.session_id
+        )
+
+    def _undo(self) -> EntryResult:
+        session = self._session()
+        if isinstance(session, EntryResult):
+            return session
+        mine = self.repertoire.participant_entries(self.session_id, member=self.member)
+        if not mine:
+            return EntryResult(False, "nothing of yours to undo")
+        try:
+            with self.repertoire.transaction():
+                entry, _ = take_back(self.repertoire, mine[-1].id, self.clock.now())
+        except StoreError as error:
+            return EntryResult(False, f"could not undo {mine[-1].description}: {error}")
+        return EntryResult(True, f"undone: {entry.description}")
+
+    # -- own actions, in a session or between meetings -------------------------------------
+
+    def my_actions(self) -> list[MyAction]:
+        return self.actions.my_actions()
+
+    def report_back(self, action_id: int, outcome: str, text: str, *, lesson: str = "") -> EntryResult:
+        with self._lock:
+            return self.actions.report_back(action_id, outcome, text, lesson=lesson)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def view(self) -> ParticipantView:
+        with self._lock:
+            session = self.repertoire.session(self.session_id)
+            phase = session.phases[session.current_phase or 0]
+            timer = PhaseTimer(phase, self.clock)
+            cases = tuple(self.repertoire.session_cases(self.session_id))
+            focus_id = case_in_focus(self.repertoire, session)
+            focus = next((c for c in cases if c.id == focus_id), None)
+            return ParticipantView(
+                member=self.member,
+                member_names=dict(self.member_names),
+                session=session,
+                remaining_seconds=timer.remaining_seconds,
+                paused=timer.paused,
+                alert=timer.alert,
+                cases=cases,
+                focus=focus,
+                strategies=tuple(self.repertoire.strategies(case=focus_id)) if focus_id else (),
+                votes_revealed=bool(focus_id and self.repertoire.votes_revealed(focus_id)),
+                my_votes=self.repertoire.own_votes(focus_id, self.member) if focus_id else {},
+                dots_per_case=self.dots_per_case,
+                notes=tuple(
+                    n
+                    for n in self.repertoire.notes(session=self.session_id)
+                    if n.phase == session.current_phase
+                ),
+                reports=tuple(self.repertoire.report_backs(session=self.session_id)),
+                my_actions=tuple(self.actions.my_actions()),
+                closed=session.status is not SessionStatus.LIVE,
+            )
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone().date()
+
+
+def _named(entry: Entry) -> str | None:
+    """The member an entry is filed as, when it names one."""
+    match entry:
+        case NoteEntry(author=who) | CaseEntry(presenter=who) | StrategyEntry(proposer=who):
+            return who
+        case ReportEntry(member=who):
+            return who
+    return None
+
+
+def _not_attending(session: Session, member: str) -> str | None:
+    if member not in session.attendees:
+        return (
+            f"@{member} is not on today's attendance list; the facilitator can add you (#arrived @{member})"
+        )
+    left = session.left.get(member)
+    if left is not None:
+        return f"@{member} left the session at {left.astimezone():%H:%M}"
+    return None
+
+
+def _no_session(repertoire: Repertoire, clock: Clock) -> str:
+    latest = repertoire.latest_session()
+    ended = None if latest is None else latest.ended_at
+    if ended is not None and ended.astimezone().date() == clock.now().astimezone().date():
+        return f"The session ended at {ended.astimezone():%H:%M}."
+    return "No session is live just now; you can still report back on your own actions."
+
+
+def dots_per_case(session: Session) -> int:
+    found = format_settings(session.format)
+    return DEFAULT_DOTS_PER_CASE if found is None else found.dots_per_case

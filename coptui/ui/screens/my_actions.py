@@ -1,0 +1,160 @@
+"""My actions: a member's own open actions, and a form to report back on one, in a session or between.
+
+The list is read in a worker; a report-back is filed by `MemberActions` (which checks that the
+action is the member's own and still open) on a writable connection of its own, in one
+transaction, so it works from a read-only browser over `coptui serve --participants` too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from coptui.facilitation.my_actions import MemberActions, MyAction
+from coptui.facilitation.view import EntryResult
+from coptui.models import ReportBack
+from coptui.store import Repertoire
+from coptui.ui.render import block, plain
+from coptui.ui.screens.edit import Form, outcome_fields
+from coptui.ui.widgets.participant_workspace import my_action_line
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
+
+
+class OwnReportScreen(Form[ReportBack]):
+    """What happened when the member tried one of their own actions."""
+
+    TITLE_TEXT = "Report back"
+
+    def __init__(self, mine: MyAction, member: str) -> None:
+        super().__init__()
+        self.mine = mine
+        self.member = member
+
+    def form_fields(self) -> ComposeResult:
+        yield Static(Text.assemble("On your action: ", block(self.mine.action.text)), classes="form-text")
+        yield from outcome_fields()
+
+    def build(self) -> ReportBack:
+        return ReportBack.model_validate(
+            {
+                "action": self.mine.action.id,
+                "member": self.member,
+                "outcome": self.value("outcome"),
+                "story": self.value("story"),
+                "lesson": self.value("lesson"),
+                "value_cycle": self.value("value_cycle"),
+                "reported_on": date.today(),
+            }
+        )
+
+
+class MyActionsScreen(Screen[None]):
+    app: CoptuiApp
+
+    AUTO_FOCUS = "#my-actions-list"
+    BINDINGS = [
+        Binding("enter", "report", "Report back", id="my_actions.report", key_display="enter"),
+        Binding("escape", "back", "Back", id="my_actions.back"),
+    ]
+
+    class Read(Message):
+        def __init__(self, actions: list[MyAction]) -> None:
+            super().__init__()
+            self.actions = actions
+
+    class Reported(Message):
+        def __init__(self, result: EntryResult) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, member: str) -> None:
+        super().__init__()
+        self.member = member
+        self.actions: list[MyAction] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-masthead")
+        yield OptionList(id="my-actions-list")
+        yield Static(id="my-actions-message")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        masthead = Text.assemble(
+            ("coptui · ", "bold"), "My actions · ", plain(f"@{self.member}", style="bold")
+        )
+        self.query_one("#session-masthead", Static).update(masthead)
+        self.query_one("#my-actions-list").border_title = "Your open actions · enter reports back"
+        self.read_actions()
+
+    @work(thread=True, exclusive=True, group="my_actions", exit_on_error=False)
+    def read_actions(self) -> None:
+        self.post_message(self.Read(MemberActions(self.app.repertoire, self.member).my_actions()))
+
+    @on(Read)
+    def _read(self, message: Read) -> None:
+        self.actions = message.actions
+        listing = self.query_one("#my-actions-list", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        listing.add_options(Option(my_action_line(mine)) for mine in self.actions)
+        if self.actions:
+            listing.highlighted = min(highlighted or 0, len(self.actions) - 1)
+        else:
+            listing.add_option(Option("You have no open actions.", disabled=True))
+
+    def say(self, message: str, *, ok: bool) -> None:
+        mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
+        self.query_one("#my-actions-message", Static).update(
+            Text.assemble((mark, style), plain(message, width=300))
+        )
+
+    @on(OptionList.OptionSelected, "#my-actions-list")
+    def action_report(self) -> None:
+        at = self.query_one("#my-actions-list", OptionList).highlighted
+        if at is None or not 0 <= at < len(self.actions):
+            return
+        mine = self.actions[at]
+
+        def filed(report: ReportBack | None) -> None:
+            if report is not None:
+                self.report_back(mine, report)
+
+        self.app.push_screen(OwnReportScreen(mine, self.member), filed)
+
+    @work(thread=True, exclusive=True, group="my_actions_report", exit_on_error=False)
+    def report_back(self, mine: MyAction, report: ReportBack) -> None:
+        assert mine.action.id is not None
+        # The browser's connection may be read-only (over SSH): the member's own writes go on one of theirs.
+        with Repertoire.open(self.app.repertoire.path) as repertoire:
+            result = MemberActions(repertoire, self.member, self.app.clock).report_back(
+                mine.action.id,
+                report.outcome,
+                report.story,
+                lesson=report.lesson,
+                value_cycle=report.value_cycle,
+            )
+        self.post_message(self.Reported(result))
+
+    @on(Reported)
+    def _reported(self, message: Reported) -> None:
+        self.say(message.result.message, ok=message.result.ok)
+        self.read_actions()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.say(str(event.worker.error), ok=False)

@@ -1,0 +1,253 @@
+"""A participant's screen: a member taking part in the live session from their own terminal.
+
+It shows the phase, its prompt and timer (read-only), what has been filed in the phase (kept
+up to date as others write), and the member's own capture box. What they Enter goes through
+the `Recorder` like the facilitator's keys (journalled first, then filed), to the member's
+`Participant` engine, which decides what they may file; its refusals are said in one line
+under the box. Reached from the browser (`j`, over `coptui serve --participants`) or with
+`coptui join`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from coptui.counts import plural
+from coptui.facilitation import PhaseTimer
+from coptui.facilitation.participant import Participant, ParticipantView
+from coptui.facilitation.recorder import JournalledEngine
+from coptui.facilitation.view import EntryResult
+from coptui.models import CommandKind, PhaseKind
+from coptui.store import Repertoire, StoreError
+from coptui.ui.render import plain, plain_str
+from coptui.ui.screens.help import HelpScreen, key_rows, key_table
+from coptui.ui.screens.recording import CarriedOut, Opened, OpenFailed, RecordingScreen, Viewed
+from coptui.ui.widgets.capture import CaptureBox, CaptureInput
+from coptui.ui.widgets.countdown import Countdown
+from coptui.ui.widgets.participant_workspace import PLACEHOLDERS, ParticipantWorkspace
+
+Via = Literal["ssh", "local"]
+
+
+@dataclass(frozen=True)
+class Joining:
+    """Who may join the live session from this app, and how they came (said to the facilitator)."""
+
+    member: str
+    via: Via
+
+
+# What a participant may type, for the help page.
+PARTICIPANT_TAGS = [
+    ("text", "your check-in (in check-in), or a note from you"),
+    ("#case title", "a case you bring (problem sharing); it comes into focus"),
+    ("#context text", "what your case in focus is about"),
+    ("#question text", "what you ask about your case"),
+    ("#topic a b", "topics of your case"),
+    ("#strategy text", "a strategy for the case in focus (problem solving)"),
+    ("#vote N [dots]", "your dots on strategy N, hidden until the facilitator reveals them"),
+    ("#report N outcome story", "report on your open action N (outcomes: worked, partly, …)"),
+    ("#undo", "take back the last thing you filed (F8)"),
+]
+
+
+class ParticipantScreen(RecordingScreen):
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="participant.help", key_display="F1", priority=True),
+        Binding(
+            "f2", "my_actions", "My actions", id="participant.my_actions", key_display="F2", priority=True
+        ),
+        Binding("f8", "undo", "Undo mine", id="participant.undo", key_display="F8", priority=True),
+        Binding("f10", "leave", "Leave", id="participant.leave", key_display="F10", priority=True),
+    ]
+
+    def __init__(self, joining: Joining, *, leaving_exits: bool = False) -> None:
+        super().__init__()
+        self.joining = joining
+        self.leaving_exits = leaving_exits  # opened by `coptui join`: leaving ends it
+        self.participant: Participant | None = None
+        self.view: ParticipantView | None = None
+        self.refusal: str | None = None  # why this member could not join: said again at every Enter
+        self.community = ""
+        self._own_repertoire: Repertoire | None = None  # the engine's writable connection
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="session-masthead")
+        with Horizontal(id="session-main"):
+            with Vertical(id="session-side"):
+                yield Static(id="participant-phase")
+                yield Countdown(id="countdown")
+                yield Static(id="participant-you")
+            yield ParticipantWorkspace(id="workspace")
+        yield CaptureBox(id="capture")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Footer).compact = True
+        self.query_one("#participant-phase").border_title = "Now"
+        self.query_one("#participant-you").border_title = f"You · @{plain_str(self.joining.member)}"
+        self._draw_masthead()
+        capture = self.query_one("#capture-input", CaptureInput)
+        capture.take_line = self.enter
+        capture.placeholder = "joining…"
+        capture.focus()
+        try:
+            self.start_recording(self.joining.member, self.open_participant)
+        except StoreError as error:
+            self.refused(str(error))
+            return
+        self.set_interval(1, self.tick)
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._own_repertoire is not None:
+            self._own_repertoire.close()
+
+    def open_participant(self) -> JournalledEngine[ParticipantView]:
+        """Join as the member, on a connection of the engine's own (the browser's is read-only)."""
+        repertoire = Repertoire.open(self.app.repertoire.path)
+        try:
+            participant = Participant.join(
+                repertoire, self.joining.member, via=self.joining.via, clock=self.app.clock
+            )
+            self.community = repertoire.community().name
+        except BaseException:
+            repertoire.close()
+            raise
+        self._own_repertoire = repertoire
+        return participant
+
+    @property
+    def engine(self) -> Participant | None:
+        return self.participant
+
+    @property
+    def settled(self) -> bool:
+        # Refused: the recorder has stopped, and there is nothing more to file.
+        return self.reports.all_handled if self.refusal is not None else super().settled
+
+    # -- what the recorder reports -------------------------------------------------------
+
+    @on(Opened)
+    def _opened(self, message: Opened) -> None:
+        self.reports.handled()
+        self.participant = message.engine
+        self.query_one(CaptureBox).set_handles(message.engine.member_names)
+        self.show(message.view)
+        title = plain_str(message.view.session.title)
+        self.query_one(CaptureBox).say(f"joined “{title}” as @{self.joining.member}", ok=True)
+
+    @on(OpenFailed)
+    def _open_failed(self, message: OpenFailed) -> None:
+        self.reports.handled()
+        self.refused(str(message.error))
+
+    @on(CarriedOut)
+    def _carried_out(self, message: CarriedOut) -> None:
+        self.reports.handled()
+        command, result = message.command, message.result
+        untouched = self.untouched_since_press()
+        typed = command.text if command.kind is CommandKind.ENTRY else ""
+        if isinstance(result, EntryResult):  # a participant never ends the session
+            self.say_entry_result(result, typed, untouched)
+
+    @on(Viewed)
+    def _viewed(self, message: Viewed) -> None:
+        self.reports.handled()
+        self.show(message.view)
+        self.query_one(ParticipantWorkspace).scroll_end(animate=False)
+        # A read of others' writes may have crossed this one: read again, so the newest is drawn last.
+        self.others_seen(-1)
+        self.poll_others()
+
+    def refused(self, reason: str) -> None:
+        """This member cannot take part now: say why where they type, and keep saying it."""
+        self.refusal = reason
+        box = self.query_one("#capture-input", CaptureInput)
+        box.placeholder = "not joined: F2 My actions · F10 leave"
+        self.query_one(CaptureBox).say(reason, ok=False)
+        self.query_one("#workspace-body", Static).update(Text(reason, style="bold"))
+        self.query_one(ParticipantWorkspace).border_title = "Not joined"
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _draw_masthead(self) -> None:
+        masthead = Text.assemble(("coptui · ", "bold"))
+        if self.community:
+            masthead.append_text(plain(self.community, style="bold"))
+            masthead.append(" · ")
+        if self.view is not None:
+            masthead.append_text(plain(f"“{self.view.session.title}”"))
+            masthead.append(" · ")
+        masthead.append("you are ")
+        masthead.append_text(plain(f"@{self.joining.member}", style="bold"))
+        if self.view is not None and self.view.closed:
+            masthead.append(" · the session has ended", style="bold")
+        self.query_one("#session-masthead", Static).update(masthead)
+
+    def show(self, view: ParticipantView) -> None:
+        self.view = view
+        self._draw_masthead()
+        phase = view.phase
+        now = Text.assemble(plain(phase.title, style="bold"))
+        now.append(f"\nphase {phase.position + 1} of {len(view.session.phases)}", style="dim")
+        now.append("\nfacilitator ", style="dim")
+        now.append_text(plain(f"@{view.session.facilitator}", style="dim"))
+        self.query_one("#participant-phase", Static).update(now)
+        you = Text()
+        if phase.kind is PhaseKind.PROBLEM_SOLVING and view.focus is not None:
+            you.append(f"{plural(view.dots_left, 'dot')} of {view.dots_per_case} left\n")
+        you.append(plural(len(view.my_actions), "open action"))
+        you.append(" (F2)", style="dim")
+        self.query_one("#participant-you", Static).update(you)
+        self.query_one(ParticipantWorkspace).show(view)
+        box = self.query_one("#capture-input", CaptureInput)
+        box.placeholder = "the session has ended" if view.closed else PLACEHOLDERS[phase.kind]
+        self.tick()
+
+    def tick(self) -> None:
+        if self.view is not None:
+            self.query_one(Countdown).show(PhaseTimer(self.view.phase, self.app.clock))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def enter(self, text: str) -> None:
+        if self.refusal is not None:
+            self.query_one(CaptureBox).say(self.refusal, ok=False)
+        elif not text.strip():
+            self.query_one(CaptureBox).say("nothing to file: type your entry, or a tag (F1)", ok=False)
+        else:
+            self.press(CommandKind.ENTRY, text)
+
+    def action_undo(self) -> None:
+        if self.refusal is None:
+            self.query_one("#capture-input", CaptureInput).call_later(self.press, CommandKind.UNDO)
+
+    def action_my_actions(self) -> None:
+        from coptui.ui.screens.my_actions import MyActionsScreen
+
+        self.app.push_screen(MyActionsScreen(self.joining.member))
+
+    def action_leave(self) -> None:
+        """Back to the browser this member came from; `coptui join` ends."""
+        if self.leaving_exits:
+            self.app.exit()
+        else:
+            self.dismiss(None)
+
+    def action_help(self) -> None:
+        self.app.push_screen(
+            HelpScreen(
+                key_rows(self),
+                key_table(PARTICIPANT_TAGS, "What you can type"),
+                "You file as yourself only; the facilitator moves the phases and keeps the time.",
+            )
+        )
