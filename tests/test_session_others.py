@@ -159,7 +159,7 @@ async def test_private_dots_stay_hidden_until_f10_and_f8_hides_them_again(db_pat
                 " ".join(screen_lines(app))
             )
             assert "private dots hidden" not in drawn(app)
-            assert "Review monthly (ana) ●●" in drawn(app)
+            assert "Review monthly =3 untried (ana) ●●" in drawn(app)  # its practice, then the dots
             await pilot.press("f8")
             await settle(pilot)
             await poll_until_shown(pilot, "● 2 private dots hidden · F10 reveals")

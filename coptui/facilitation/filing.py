@@ -6,19 +6,15 @@ method files it in the repertoire and remembers how undo reverts it exactly.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import replace
 
 from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
-from coptui.facilitation.clock import Clock
 from coptui.facilitation.dates import spoken
-from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.matters import matters_arising
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
-from coptui.facilitation.speaking import SpeakingOrder
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
@@ -53,76 +49,16 @@ from coptui.models import (
     NoteKind,
     Outcome,
     PhaseKind,
-    PhaseRun,
     ReportBack,
-    Session,
     Strategy,
     Topic,
 )
-from coptui.store import Repertoire
 
 _CASE_PHASES = (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING)
 
 
-@dataclass
-class Undo:
-    description: str
-    revert: Callable[[], None]
-    typed: str = ""  # the line that filed it: undo hands it back to be fixed and entered again
-
-
-@dataclass
-class EngineState:
-    undo: list[Undo] = field(default_factory=list)
-    end_asked: bool = False  # the last command was F5 on the last phase
-    typed: str = ""  # the line `enter` is filing now
-
-    def copy(self) -> EngineState:
-        return replace(self, undo=list(self.undo))
-
-
-class EntryFiling(ABC):
-    """The filing half of the live session engine: one method per kind of entry.
-
-    `LiveSession` sets the attributes below as it opens and provides undo and the speaking order.
-    """
-
-    repertoire: Repertoire
-    session: Session
-    session_id: int
-    clock: Clock
-    member_names: dict[str, str]
-    _state: EngineState
-
-    @abstractmethod
-    def undo(self) -> EntryResult: ...
-
-    @abstractmethod
-    def _speaking(self) -> SpeakingOrder: ...
-
-    @property
-    def position(self) -> int:
-        return self.session.current_phase or 0
-
-    @property
-    def phase(self) -> PhaseRun:
-        return self.session.phases[self.position]
-
-    @property
-    def _focus_id(self) -> int | None:
-        """The case in focus: kept in the file, so that participants' processes read it too."""
-        return case_in_focus(self.repertoire, self.session)
-
-    @_focus_id.setter
-    def _focus_id(self, case_id: int | None) -> None:
-        self.repertoire.set_focus_case(self.session_id, case_id)
-
-    def _remember(self, description: str, revert: Callable[[], None]) -> EntryResult:
-        self._state.undo.append(Undo(description, revert, self._state.typed))
-        return EntryResult(True, f"filed {description}")
-
-    def _today(self) -> date:
-        return self.clock.now().astimezone().date()
+class EntryFiling(EngineBase):
+    """The filing half of the live session engine: one method per kind of entry."""
 
     def _file(self, entry: Entry) -> EntryResult:
         match entry:

@@ -8,30 +8,20 @@ the screen reads the session again (it polls `Repertoire.data_version()` to know
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 from coptui.counts import plural
-from coptui.facilitation.clock import Clock
-from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.taking_back import take_back
 from coptui.facilitation.view import EntryResult
-from coptui.models import Command, CommandKind, Session
-from coptui.store import Repertoire, StoreError
+from coptui.models import Command, CommandKind
+from coptui.store import StoreError
 from coptui.store.participants import Arrival, ParticipantEntry, Participation
 
 
-class ParticipantsHost:
+class ParticipantsHost(EngineBase):
     """What the facilitator's engine does about participants; mixed into `LiveSession`."""
 
-    repertoire: Repertoire
-    session: Session
-    session_id: int
-    clock: Clock
     _lock: threading.RLock
-    _remember: Callable[[str, Callable[[], None]], EntryResult]
-
-    def _case_in_focus(self) -> int | None:
-        return case_in_focus(self.repertoire, self.session)
 
     def _host(self, command: Command) -> EntryResult:
         """Carry out a journalled command of this side: inside `perform`'s transaction."""
@@ -46,7 +36,7 @@ class ParticipantsHost:
     def reveal_votes(self, case_id: int | None = None) -> EntryResult:
         """Show everyone the participants' private dots on a case (the one in focus unless told)."""
         with self._lock:
-            case_id = case_id or self._case_in_focus()
+            case_id = case_id or self._focus_id
             if case_id is None:
                 return EntryResult(False, "no case in focus: its votes are revealed once it is")
             case = self.repertoire.case(case_id)
@@ -92,7 +82,7 @@ class ParticipantsHost:
 
     def hidden_dots(self) -> int:
         """How many private dots are on the case in focus, not yet revealed: the count, never where."""
-        case_id = self._case_in_focus()
+        case_id = self._focus_id
         if case_id is None or self.repertoire.votes_revealed(case_id):
             return 0
         return self.repertoire.dots_cast(case_id)

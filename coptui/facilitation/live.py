@@ -15,7 +15,8 @@ from datetime import date
 from pydantic import ValidationError
 
 from coptui.facilitation.clock import Clock, SystemClock
-from coptui.facilitation.filing import EngineState, EntryFiling
+from coptui.facilitation.engine_base import EngineState
+from coptui.facilitation.filing import EntryFiling
 from coptui.facilitation.hosting import ParticipantsHost
 from coptui.facilitation.matters import MatterArising, matters_arising
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
