@@ -255,7 +255,7 @@ async def test_the_browser_offers_joining_to_a_member_only(db_path: Path) -> Non
             await pilot.press("question_mark")
             await settle(pilot)
             assert "Join the live session" not in drawn(app)
-            await pilot.press("escape", "j", "m")
+            await pilot.press("escape", "j", "y")
             await settle(pilot)
             assert isinstance(app.screen, BrowserScreen)
     with Repertoire.open(db_path) as repertoire:

@@ -26,8 +26,9 @@ class HomeScreen(BrowserScreen):
         Binding(
             "j", "join", "Join", id="home.join", tooltip="Join the live session as yourself", priority=True
         ),
+        # y, "your actions": m merges practices in the browser a writable home is.
         Binding(
-            "m", "my_actions", "My actions", id="home.my_actions", tooltip="Report back on your own actions"
+            "y", "my_actions", "My actions", id="home.my_actions", tooltip="Report back on your own actions"
         ),
     ]
 
