@@ -350,7 +350,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 focus=focus,
                 strategies=strategies,
                 practices=self.repertoire.practice_records(s.practice for s in strategies if s.practice),
-                actions=tuple(a for a in self.repertoire.actions() if a.session == self.session_id),
+                actions=tuple(self.repertoire.actions(session=self.session_id)),
                 notes=notes,
                 matters=tuple(self._matters()),
                 reports=reports,
@@ -373,7 +373,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 decisions=sum(1 for n in notes if n.kind is NoteKind.DECISION),
                 cases=len(cases),
                 strategies=sum(1 for s in strategies if s.session == self.session_id),
-                actions=sum(1 for a in self.repertoire.actions() if a.session == self.session_id),
+                actions=len(self.repertoire.actions(session=self.session_id)),
                 report_backs=len(self.repertoire.report_backs(session=self.session_id)),
                 phases=tuple(
                     PhaseSummary(

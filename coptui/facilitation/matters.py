@@ -27,11 +27,10 @@ def matters_arising(repertoire: Repertoire, session: Session) -> list[MatterAris
     assert session.id is not None
     reports = {r.action: r for r in repertoire.reports_between_meetings(session) if r.action}
     reports.update({r.action: r for r in repertoire.report_backs(session=session.id) if r.action})
-    actions = [
-        a
-        for a in repertoire.actions()
-        if a.session != session.id and (a.status is ActionStatus.OPEN or a.id in reports)
-    ]
+    # The open ones read by status (an index), the few reported on one by one.
+    found = {a.id: a for a in repertoire.actions(status=ActionStatus.OPEN)}
+    found.update((i, repertoire.action(i)) for i in reports if i not in found)
+    actions = [a for a in found.values() if a.session != session.id]
     # Those expected today first; marking someone absent must not renumber the list.
     expected = {*session.attendees, *session.absent}
     actions.sort(key=lambda a: (a.owner not in expected, a.owner, a.due or date.max, a.id or 0))

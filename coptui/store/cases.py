@@ -121,10 +121,20 @@ class CaseStore(StoreBase):
 
     @guarded
     def actions(
-        self, *, status: ActionStatus | None = None, owner: str | None = None, case: int | None = None
+        self,
+        *,
+        status: ActionStatus | None = None,
+        owner: str | None = None,
+        case: int | None = None,
+        session: int | None = None,
     ) -> list[Action]:
         clauses, params = [], []
-        for column, value in (("status", status), ("owner", owner), ("case_id", case)):
+        for column, value in (
+            ("status", status),
+            ("owner", owner),
+            ("case_id", case),
+            ("session_id", session),
+        ):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value.value if isinstance(value, ActionStatus) else value)
