@@ -154,6 +154,7 @@ class RecordingScreen(Screen[None]):
         self.recorder: Recorder[Any, Any] | None = None
         self.reports = ScreenReports(self)
         self._others_seen: int | None = None  # the file's data version when others' writes were last read
+        self._catching_up = False  # a scroll to the end of the workspace is on its way
         # The capture box's keystroke count as each command was pressed, oldest first: a line
         # goes back into the box only if nothing was typed there since.
         self._typing_at_press: deque[int] = deque()
@@ -214,10 +215,17 @@ class RecordingScreen(Screen[None]):
     def _others_wrote(self, message: OthersWrote) -> None:
         self.others_seen(message.version)
         workspace = self.query_one("#workspace", ScrollableContainer)
-        following = workspace.scroll_y >= workspace.max_scroll_y
+        # Keep up with what arrives, unless the reader has scrolled back. A scroll to the end
+        # still on its way (it waits for the layout) counts as being there: two reads in quick
+        # succession must not leave the second one behind.
+        following = self._catching_up or workspace.scroll_y >= workspace.max_scroll_y
         self.show(message.view)
-        if following:  # keep up with what arrives, unless the reader has scrolled back
-            workspace.scroll_end(animate=False)
+        if following:
+            self._catching_up = True
+            workspace.scroll_end(animate=False, on_complete=self._caught_up)
+
+    def _caught_up(self) -> None:
+        self._catching_up = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A busy or damaged file: said once (the app keeps repeats quiet), and the next poll tries again.
