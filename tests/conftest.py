@@ -37,7 +37,10 @@ from coptui.models import (
 from coptui.store import Repertoire
 
 # A busy machine makes examples slow to generate, which is no fault of the code under test.
-settings.register_profile("coptui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A budget in examples, never in time: a test may ask for more or fewer than the 100 here.
+settings.register_profile(
+    "coptui", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("coptui")
 
 WORKERS_PER_CORE = 2
