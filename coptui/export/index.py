@@ -1,6 +1,6 @@
 """A repertoire (or the slice of it one session needs) grouped once, so that pages are cheap to write.
 
-Exporters read a `RepertoireDocument` from the store in a few queries, then look
+Exporters read a `RepertoireDocument` (or an `ExportSlice` of rows) from the store in a few queries, then look
 everything up here in memory: never a query per item.
 """
 
@@ -10,19 +10,18 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from coptui.models import (
-    Action,
-    Case,
-    Member,
-    Note,
-    Practice,
-    RepertoireDocument,
-    ReportBack,
-    Session,
-    Strategy,
-    Topic,
-)
+from coptui.models import Member, Topic
 from coptui.store.browsing import TrackRecord
+from coptui.store.export_rows import (
+    ActionItem,
+    CaseItem,
+    Document,
+    NoteItem,
+    PracticeItem,
+    ReportBackItem,
+    SessionItem,
+    StrategyItem,
+)
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
@@ -40,24 +39,22 @@ def _group(items: Iterable[T], key: Callable[[T], K | None]) -> dict[K, list[T]]
 class RepertoireIndex:
     """Items by id and grouped by what they belong to; each list keeps the document's order."""
 
-    def __init__(
-        self, document: RepertoireDocument, practice_records: dict[int, TrackRecord] | None = None
-    ) -> None:
+    def __init__(self, document: Document, practice_records: dict[int, TrackRecord] | None = None) -> None:
         self.document = document
         self.community = document.community
         self.members: dict[str, Member] = {m.handle: m for m in document.members}
         self.topics: dict[str, Topic] = {t.slug: t for t in document.topics}
-        self.sessions: dict[int, Session] = {s.id: s for s in document.sessions if s.id is not None}
-        self.cases: dict[int, Case] = {c.id: c for c in document.cases if c.id is not None}
-        self.strategies: dict[int, Strategy] = {s.id: s for s in document.strategies if s.id is not None}
-        self.actions: dict[int, Action] = {a.id: a for a in document.actions if a.id is not None}
-        self.practices: dict[int, Practice] = {p.id: p for p in document.practices if p.id is not None}
+        self.sessions: dict[int, SessionItem] = {s.id: s for s in document.sessions if s.id is not None}
+        self.cases: dict[int, CaseItem] = {c.id: c for c in document.cases if c.id is not None}
+        self.strategies: dict[int, StrategyItem] = {s.id: s for s in document.strategies if s.id is not None}
+        self.actions: dict[int, ActionItem] = {a.id: a for a in document.actions if a.id is not None}
+        self.practices: dict[int, PracticeItem] = {p.id: p for p in document.practices if p.id is not None}
         # Given when the document is a slice of the repertoire (minutes), which holds only part of them.
         self._practice_records = practice_records
 
         self.cases_by_session = _group(document.cases, lambda c: c.session)
         self.cases_by_presenter = _group(document.cases, lambda c: c.presenter)
-        self.cases_by_topic: dict[str, list[Case]] = defaultdict(list)
+        self.cases_by_topic: dict[str, list[CaseItem]] = defaultdict(list)
         for case in document.cases:
             for slug in case.topics:
                 self.cases_by_topic[slug].append(case)
@@ -75,8 +72,8 @@ class RepertoireIndex:
         self.report_backs_by_member = _group(document.report_backs, lambda r: r.member)
         self.notes_by_session = _group(document.notes, lambda n: n.session)
         self.notes_by_case = _group(document.notes, lambda n: n.case)
-        self._session_cases: dict[int, list[Case]] = {}
-        self.sessions_by_member: dict[str, list[Session]] = defaultdict(list)
+        self._session_cases: dict[int, list[CaseItem]] = {}
+        self.sessions_by_member: dict[str, list[SessionItem]] = defaultdict(list)
         for session in document.sessions:
             for handle in session.attendees:
                 self.sessions_by_member[handle].append(session)
@@ -104,14 +101,14 @@ class RepertoireIndex:
         topic = self.topics.get(slug)
         return topic.name if topic else slug
 
-    def session_cases(self, session_id: int) -> list[Case]:
+    def session_cases(self, session_id: int) -> list[CaseItem]:
         """The cases a session's minutes cover: presented there, or worked on there again."""
         found = self._session_cases.get(session_id)
         if found is None:
             found = self._session_cases[session_id] = self._cases_of_session(session_id)
         return found
 
-    def _cases_of_session(self, session_id: int) -> list[Case]:
+    def _cases_of_session(self, session_id: int) -> list[CaseItem]:
         ids: dict[int, None] = {}
         for case in self.cases_by_session.get(session_id, []):
             ids[case.id or 0] = None
@@ -125,7 +122,7 @@ class RepertoireIndex:
                     ids[item.case] = None
         return [self.cases[i] for i in ids if i in self.cases]
 
-    def session_strategies(self, session_id: int, case: Case) -> list[Strategy]:
+    def session_strategies(self, session_id: int, case: CaseItem) -> list[StrategyItem]:
         """The strategies for `case` the session heard: all of them where it was first presented."""
         if case.session == session_id:
             return [
@@ -133,8 +130,8 @@ class RepertoireIndex:
             ]
         return [s for s in self.strategies_by_case.get(case.id or 0, []) if s.session == session_id]
 
-    def session_notes(self, session_id: int) -> list[Note]:
+    def session_notes(self, session_id: int) -> list[NoteItem]:
         return self.notes_by_session.get(session_id, [])
 
-    def session_report_backs(self, session_id: int) -> list[ReportBack]:
+    def session_report_backs(self, session_id: int) -> list[ReportBackItem]:
         return self.report_backs_by_session.get(session_id, [])
