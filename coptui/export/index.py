@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
+from functools import cached_property
+from operator import attrgetter
 from typing import TypeVar
 
 from coptui.models import Member, Topic
@@ -52,31 +54,89 @@ class RepertoireIndex:
         # Given when the document is a slice of the repertoire (minutes), which holds only part of them.
         self._practice_records = practice_records
 
-        self.cases_by_session = _group(document.cases, lambda c: c.session)
-        self.cases_by_presenter = _group(document.cases, lambda c: c.presenter)
-        self.cases_by_topic: dict[str, list[CaseItem]] = defaultdict(list)
-        for case in document.cases:
-            for slug in case.topics:
-                self.cases_by_topic[slug].append(case)
-        self.strategies_by_case = _group(document.strategies, lambda s: s.case)
-        self.strategies_by_session = _group(document.strategies, lambda s: s.session)
-        self.strategies_by_proposer = _group(document.strategies, lambda s: s.proposer)
-        self.strategies_by_practice = _group(document.strategies, lambda s: s.practice)
-        self.actions_by_case = _group(document.actions, lambda a: a.case)
-        self.actions_by_strategy = _group(document.actions, lambda a: a.strategy)
-        self.actions_by_session = _group(document.actions, lambda a: a.session)
-        self.actions_by_owner = _group(document.actions, lambda a: a.owner)
-        self.report_backs_by_case = _group(document.report_backs, lambda r: r.case)
-        self.report_backs_by_action = _group(document.report_backs, lambda r: r.action)
-        self.report_backs_by_session = _group(document.report_backs, lambda r: r.session)
-        self.report_backs_by_member = _group(document.report_backs, lambda r: r.member)
-        self.notes_by_session = _group(document.notes, lambda n: n.session)
-        self.notes_by_case = _group(document.notes, lambda n: n.case)
         self._session_cases: dict[int, list[CaseItem]] = {}
-        self.sessions_by_member: dict[str, list[SessionItem]] = defaultdict(list)
-        for session in document.sessions:
+
+    # Each grouping is made when a page first asks for it: a slice's pages use only some.
+
+    @cached_property
+    def cases_by_session(self) -> dict[int, list[CaseItem]]:
+        return _group(self.document.cases, attrgetter("session"))
+
+    @cached_property
+    def cases_by_presenter(self) -> dict[str, list[CaseItem]]:
+        return _group(self.document.cases, attrgetter("presenter"))
+
+    @cached_property
+    def strategies_by_case(self) -> dict[int, list[StrategyItem]]:
+        return _group(self.document.strategies, attrgetter("case"))
+
+    @cached_property
+    def strategies_by_session(self) -> dict[int, list[StrategyItem]]:
+        return _group(self.document.strategies, attrgetter("session"))
+
+    @cached_property
+    def strategies_by_proposer(self) -> dict[str, list[StrategyItem]]:
+        return _group(self.document.strategies, attrgetter("proposer"))
+
+    @cached_property
+    def strategies_by_practice(self) -> dict[int, list[StrategyItem]]:
+        return _group(self.document.strategies, attrgetter("practice"))
+
+    @cached_property
+    def actions_by_case(self) -> dict[int, list[ActionItem]]:
+        return _group(self.document.actions, attrgetter("case"))
+
+    @cached_property
+    def actions_by_strategy(self) -> dict[int, list[ActionItem]]:
+        return _group(self.document.actions, attrgetter("strategy"))
+
+    @cached_property
+    def actions_by_session(self) -> dict[int, list[ActionItem]]:
+        return _group(self.document.actions, attrgetter("session"))
+
+    @cached_property
+    def actions_by_owner(self) -> dict[str, list[ActionItem]]:
+        return _group(self.document.actions, attrgetter("owner"))
+
+    @cached_property
+    def report_backs_by_case(self) -> dict[int, list[ReportBackItem]]:
+        return _group(self.document.report_backs, attrgetter("case"))
+
+    @cached_property
+    def report_backs_by_action(self) -> dict[int, list[ReportBackItem]]:
+        return _group(self.document.report_backs, attrgetter("action"))
+
+    @cached_property
+    def report_backs_by_session(self) -> dict[int, list[ReportBackItem]]:
+        return _group(self.document.report_backs, attrgetter("session"))
+
+    @cached_property
+    def report_backs_by_member(self) -> dict[str, list[ReportBackItem]]:
+        return _group(self.document.report_backs, attrgetter("member"))
+
+    @cached_property
+    def notes_by_session(self) -> dict[int, list[NoteItem]]:
+        return _group(self.document.notes, attrgetter("session"))
+
+    @cached_property
+    def notes_by_case(self) -> dict[int, list[NoteItem]]:
+        return _group(self.document.notes, attrgetter("case"))
+
+    @cached_property
+    def cases_by_topic(self) -> dict[str, list[CaseItem]]:
+        groups: dict[str, list[CaseItem]] = defaultdict(list)
+        for case in self.document.cases:
+            for slug in case.topics:
+                groups[slug].append(case)
+        return groups
+
+    @cached_property
+    def sessions_by_member(self) -> dict[str, list[SessionItem]]:
+        groups: dict[str, list[SessionItem]] = defaultdict(list)
+        for session in self.document.sessions:
             for handle in session.attendees:
-                self.sessions_by_member[handle].append(session)
+                groups[handle].append(session)
+        return groups
 
     def practice_record(self, practice_id: int) -> TrackRecord:
         """What was reported whenever a practice was tried, on any case."""

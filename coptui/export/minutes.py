@@ -93,11 +93,12 @@ def render_minutes(
     blocks.extend(_carried_forward(index, session, links) if register is None else register.blocks(session))
     blocks.extend(participation_section(participation, links))
     blocks.append("---")
+    # The last block ends the file: one join makes the whole page (which may be large).
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "
-        f"{escape.inline(index.community.name)}.*"
+        f"{escape.inline(index.community.name)}.*\n"
     )
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks)
 
 
 def _particulars(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> str:
@@ -357,7 +358,7 @@ def _carried_forward(index: RepertoireIndex, session: SessionItem, links: PageLi
     rows = _action_rows(index, carried, session, links)
     for row, action in zip(rows, carried, strict=True):
         row[3] = _agreed_at(index.sessions[action.session or 0], links)
-    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows])
+    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows], [])
 
 
 def _register_order(action: ActionItem) -> tuple[date, int]:
@@ -368,14 +369,21 @@ def _agreed_at(session: SessionItem, links: PageLinks) -> str:
     return f"{links.session(session, cell=True)} ({session.date})"
 
 
-def _register_blocks(rows: list[str]) -> list[str]:
+def _register_blocks(overdue: list[str], due: list[str]) -> list[str]:
+    """The register's section: the rows of `overdue`, then those of `due` (each a table row already)."""
     blocks = ["## Open actions carried forward"]
-    if not rows:
+    if not overdue and not due:
         blocks.append("No action agreed at an earlier session is still open.")
         return blocks
-    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], []) + "\n" + "\n".join(rows))
-    blocks.append(f"*{plural(len(rows), 'action')} still open when these minutes were written.*")
+    # One join for the whole table: late in a long history it holds thousands of rows.
+    blocks.append("\n".join([_REGISTER_HEAD, *overdue, *due]))
+    blocks.append(
+        f"*{plural(len(overdue) + len(due), 'action')} still open when these minutes were written.*"
+    )
     return blocks
+
+
+_REGISTER_HEAD = table(["Owner", "Action", "Due", "Agreed at", "Case"], [])
 
 
 class ActionRegister:
@@ -388,7 +396,8 @@ class ActionRegister:
 
     def __init__(self) -> None:
         self._order: list[tuple[date, int]] = []
-        self._rows: list[tuple[str, str]] = []  # (as due, as overdue)
+        self._due: list[str] = []  # each row as it reads while not overdue
+        self._overdue: list[str] = []  # and once it is
 
     def add(self, index: RepertoireIndex, session: SessionItem, links: PageLinks) -> None:
         """Carry forward the actions agreed at `session` that are open now."""
@@ -402,10 +411,10 @@ class ActionRegister:
             overdue = f"{before}{due} **(overdue)**{after}" if action.due else f"{before}{due}{after}"
             place = bisect.bisect(self._order, _register_order(action))
             self._order.insert(place, _register_order(action))
-            self._rows.insert(place, (f"{before}{due}{after}", overdue))
+            self._due.insert(place, f"{before}{due}{after}")
+            self._overdue.insert(place, overdue)
 
     def blocks(self, session: SessionItem) -> list[str]:
         """The register as it stood at `session`: every action added before it."""
         overdue = bisect.bisect_left(self._order, (session.date, 0))
-        rows = [row[1] for row in self._rows[:overdue]] + [row[0] for row in self._rows[overdue:]]
-        return _register_blocks(rows)
+        return _register_blocks(self._overdue[:overdue], self._due[overdue:])

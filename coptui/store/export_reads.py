@@ -94,8 +94,8 @@ class ExportReads(PracticeExportReads, CommunityStore):
         rows = self.db.execute(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params).fetchall()
         return [read(row) for row in rows]
 
-    def _sessions(self, where: str, params: Params) -> list[SessionRow]:
-        """Sessions with their attendance and phases."""
+    def _sessions(self, where: str, params: Params, *, phases: bool = False) -> list[SessionRow]:
+        """Sessions with their attendance, and with their phases if asked (only minutes show them)."""
         sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
         if not sessions:
             return []
@@ -112,12 +112,13 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 session.arrived[member] = timestamp(arrived_at)
             if left_at:
                 session.left[member] = timestamp(left_at)
-        for row in self.db.execute(
-            f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
-            "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
-            ids,
-        ):
-            by_id[row[0]].phases.append(PhaseRow.read(row))
+        if phases:
+            for row in self.db.execute(
+                f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
+                "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
+                ids,
+            ):
+                by_id[row[0]].phases.append(PhaseRow.read(row))
         return sessions
 
     def _cases(self, where: str, params: Params) -> list[CaseRow]:
@@ -255,7 +256,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         earlier = {e for e in named if e is not None} - set(ids)
         return common.but(
             sessions=self._sessions(
-                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))]
+                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))], phases=True
             ),
             cases=cases,
             strategies=self._strategies(
