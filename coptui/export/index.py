@@ -55,6 +55,8 @@ class RepertoireIndex:
         self._practice_records = practice_records
 
         self._session_cases: dict[int, list[CaseItem]] = {}
+        # Markdown the pages of this index repeat, each made once (see `strategy_practice`).
+        self.fragments: dict[Hashable, str] = {}
 
     # Each grouping is made when a page first asks for it: a slice's pages use only some.
 

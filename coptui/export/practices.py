@@ -7,6 +7,7 @@ track record counts the report-backs of the whole repertoire as it was exported.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from coptui.counts import plural
@@ -35,10 +36,22 @@ def strategy_practice(index: RepertoireIndex, strategy: StrategyItem, links: Pag
     practice = index.practices.get(strategy.practice or 0)
     if practice is None:
         return ""
-    named = f"practice {practice.id}"
-    if one_line(practice.name) != one_line(strategy.text):
-        named += f" “{escape.inline(one_line(practice.name, NAME_IN_A_LINE))}”"
-    return f" · {_link(links, practice, named)}: {index.practice_record(practice.id or 0).summary()}"
+    name = _one_line(practice.name)
+    same = name == one_line(strategy.text)
+    # The same on every page of a folder: made once per practice (and per slice).
+    key = (practice.id, same, None if links.page is None else links.page.rpartition("/")[0])
+    found = index.fragments.get(key)
+    if found is None:
+        named = f"practice {practice.id}"
+        if not same:
+            named += f" “{escape.inline(one_line(practice.name, NAME_IN_A_LINE))}”"
+        record = index.practice_record(practice.id or 0).summary()
+        found = index.fragments[key] = f" · {_link(links, practice, named)}: {record}"
+    return found
+
+
+# A practice's name is compared with the text of each of its uses.
+_one_line = functools.lru_cache(maxsize=4096)(one_line)
 
 
 def practice_pages(index: RepertoireIndex, links: PageLinks) -> Iterator[tuple[str, str]]:
