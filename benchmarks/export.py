@@ -65,6 +65,8 @@ class Run:
 
 def measured(what: str, argv: list[str], env: dict[str, str] | None = None) -> Run:
     """Run `argv` to the end; its wall time, CPU and peak RSS (from the kernel's account of that child)."""
+    # Flush what earlier runs wrote and removed first, or the next run pays for it in system time.
+    os.sync()
     began = time.perf_counter()
     child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
