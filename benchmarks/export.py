@@ -63,12 +63,12 @@ class Run:
         )
 
 
-def measured(what: str, argv: list[str], env: dict[str, str] | None = None) -> Run:
+def measured(what: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run `argv` to the end; its wall time, CPU and peak RSS (from the kernel's account of that child)."""
     # Flush what earlier runs wrote and removed first, or the next run pays for it in system time.
     os.sync()
     began = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     took = time.perf_counter() - began
     if os.waitstatus_to_exitcode(status) != 0:
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout whose coptui to measure as well")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of runs; each run's fastest is shown")
     args = parser.parse_args()
-    db = args.db or HERE / "out" / f"cases-{args.cases}.db"
+    db = (args.db or HERE / "out" / f"cases-{args.cases}.db").resolve()
     if not db.exists():
         subprocess.run(
             [sys.executable, str(HERE / "generate.py"), "--cases", str(args.cases), "-o", str(db)], check=True
@@ -103,7 +103,9 @@ def main() -> None:
     tries: dict[str, list[Run]] = defaultdict(list)
 
     def measure(what: str, argv: list[str], env: dict[str, str] | None = None) -> None:
-        tries[what].append(measured(what, argv, env))
+        # Run from the empty work folder: `-m coptui` from a checkout's root would import the
+        # checkout's coptui ahead of the one `--before` names.
+        tries[what].append(measured(what, argv, env, cwd=work))
 
     try:
         # Each round runs everything once, so that a busy spell of the machine hits every run alike.
