@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 from textual.worker import Worker
 
@@ -135,6 +136,9 @@ class PagedList(ScrollView, can_focus=True):
         self._wanted_cursor = 0
         self._focus_ref: Ref | None = None
         self.default_empty = self.empty = empty
+        # Published as a key moves the cursor, before the list is redrawn: a subscriber that shows
+        # something for the new row at once (`immediate=True`) has it drawn in the same frame.
+        self.cursor_moved: Signal[Row] = Signal(self, "cursor_moved")
 
     # -- loading -----------------------------------------------------------
 
@@ -234,8 +238,13 @@ class PagedList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._request(new // PAGE_SIZE)
+        # The page the cursor is heading into, read while it is still half a page away.
+        self._request((new + (PAGE_SIZE // 2 if new >= old else -PAGE_SIZE // 2)) // PAGE_SIZE)
         self._scroll_to_cursor()
         self.refresh()
+        row = self.current
+        if row is not None and row.ref is not None:
+            self.cursor_moved.publish(row)
         self._announce()
 
     def _scroll_to_cursor(self) -> None:
