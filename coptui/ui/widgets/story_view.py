@@ -2,8 +2,7 @@
 
 A story is laid out once per width (each block wrapped, list items with a hanging
 indent) and only the lines in view are drawn, so showing the next case's story costs
-what wrapping its text costs, not a tree of widgets; the blocks in view are wrapped for
-the frame that shows them, the rest right after it. A click on a link posts
+what wrapping its text costs, not a tree of widgets. A click on a link posts
 `LinkClicked`; the screen decides where it leads.
 """
 
@@ -56,62 +55,37 @@ class StoryView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.detail = Detail()
         self._lines: list[Strip] | None = None
-        self._laid_out = 0  # how many of the story's blocks `_lines` holds
-        self._rest_due = False  # the rest of the story is to be laid out after the next frame
         self._laid_out_width = 0
         self._frame_lines: list[Strip] = []
         self._blank = Style()  # the pane's own style, for what lies beyond the story's lines
 
     def show(self, detail: Detail) -> None:
-        """Draw `detail` from its top: the blocks in view now, the rest once that frame is drawn."""
+        """Draw `detail` from its top."""
         self.detail = detail
-        self._lay_out(until=self.scrollable_content_region.height)
+        self._lay_out()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
     @property
     def lines(self) -> list[Strip]:
         """The story's lines as drawn at the pane's width, from the top."""
-        return self._lines_to(None)
-
-    def _lines_to(self, until: int | None) -> list[Strip]:
-        """The story's lines, laid out at the pane's width at least as far as line `until` (None: all)."""
         if self._lines is None or self._laid_out_width != self.scrollable_content_region.width:
-            self._lay_out(until)
-        elif self._laid_out < len(self.detail.blocks) and (until is None or len(self._lines) < until):
-            self._extend(until)
+            self._lay_out()
         assert self._lines is not None
         return self._lines
 
-    def _lay_out_rest(self) -> None:
-        self._rest_due = False
-        self._lines_to(None)
-
-    def _lay_out(self, until: int | None = None) -> None:
-        """Lay the story out from its top, as far as line `until` (None: to its end)."""
+    def _lay_out(self) -> None:
         self._blank = self.rich_style
-        self._lines, self._laid_out = [], 0
-        self._laid_out_width = self.scrollable_content_region.width
-        self._extend(until)
-
-    def _extend(self, until: int | None) -> None:
-        assert self._lines is not None
-        width = max(self._laid_out_width - GAP, 1)
-        blocks = self.detail.blocks
-        while self._laid_out < len(blocks) and (until is None or len(self._lines) < until):
-            block = blocks[self._laid_out]
-            if _spaced(blocks[self._laid_out - 1] if self._laid_out else None, block):
-                self._lines.append(Strip.blank(width, self._blank))
-            self._lines += self._block_lines(block, width)
-            self._laid_out += 1
-        # Until the rest is laid out, right after this frame, its height is estimated (a line per
-        # `width` characters) for the scrollbar.
-        rest = blocks[self._laid_out :]
-        if rest and not self._rest_due:
-            self._rest_due = True
-            self.call_after_refresh(self._lay_out_rest)
-        guess = sum(2 + len(block.content.plain) // max(width - INDENT, 1) for block in rest)
-        self._set_height(Size(width, len(self._lines) + guess))
+        width = max(self.scrollable_content_region.width - GAP, 1)
+        lines: list[Strip] = []
+        previous: Block | None = None
+        for block in self.detail.blocks:
+            if _spaced(previous, block):
+                lines.append(Strip.blank(width, self._blank))
+            lines += self._block_lines(block, width)
+            previous = block
+        self._lines, self._laid_out_width = lines, self.scrollable_content_region.width
+        self._set_height(Size(width, len(lines)))
 
     def _set_height(self, size: Size) -> None:
         """The story's size, without laying out the screen again unless the scrollbar comes or goes:
@@ -143,15 +117,14 @@ class StoryView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         if self._laid_out_width != self.scrollable_content_region.width:
-            self._lay_out(until=self.scroll_offset.y + self.scrollable_content_region.height)
+            self._lay_out()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines = None  # a new theme: lay the story out again in its colours
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Once a frame: the width is checked here, not for every line.
-        self._frame_lines = self._lines_to(self.scroll_offset.y + self.scrollable_content_region.height)
+        self._frame_lines = self.lines  # once a frame: the width is checked here, not for every line
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
