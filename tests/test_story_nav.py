@@ -3,6 +3,7 @@ changes, drawn whole whatever its height, and the list's next page read before i
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -96,3 +97,13 @@ async def test_the_next_page_is_read_before_the_cursor_reaches_it(tmp_path: Path
                 await pilot.press("pagedown")
                 await settle(pilot)
             assert paged.cursor < 100 and sorted(paged.pages) == [0, 1]
+
+
+async def test_the_browser_leaves_the_garbage_collector_as_it_found_it(db_path: Path) -> None:
+    before = gc.get_threshold(), gc.get_freeze_count()
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        async with CoptuiApp(repertoire).run_test(size=(80, 24)) as pilot:
+            await case_list(pilot)
+            # While it is up, what its first screen holds is left out of collections, which come less often.
+            assert gc.get_freeze_count() > before[1] and gc.get_threshold()[0] > before[0][0]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.store.browsing import BrowseFilter, SessionStory
+from coptui.ui.collector import settle_heap, unsettle_heap
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.detail import Detail
 from coptui.ui.practice_stories import RANKING
@@ -133,6 +134,7 @@ class BrowserScreen(BrowserEdits):
         # Stories of rows near the cursor, read ahead at this data version: the next key shows one at once.
         self._ahead: dict[Ref, Detail] = {}
         self._reading: set[Ref] = set()  # the stories being read ahead now
+        self._thresholds: tuple[int, int, int] | None = None  # the collector's, before this screen
         # One search runs at a time; what is typed meanwhile waits here, the latest only.
         self._searching = False
         self._search_waiting: Place | None = None
@@ -162,9 +164,17 @@ class BrowserScreen(BrowserEdits):
         self.show_masthead()
         self.show_place(self.place)
         self.query_one("#list", PagedList).cursor_moved.subscribe(self, self.cursor_moved, immediate=True)
+        self.call_after_refresh(self._settle_heap)
         self.set_interval(LIVE_POLL_SECONDS, self.poll_live)
         self.set_interval(1.0, self.tick_live)
         self.poll_live()
+
+    def _settle_heap(self) -> None:
+        self._thresholds = settle_heap()  # after the first frame: what it drew lives as long as the screen
+
+    def on_unmount(self) -> None:
+        if self._thresholds is not None:
+            unsettle_heap(self._thresholds)
 
     @reports_store_errors
     def show_masthead(self) -> None:
