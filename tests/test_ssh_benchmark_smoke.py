@@ -19,5 +19,5 @@ def test_the_ssh_benchmark_logs_members_in_with_openssh_and_reports_each_count()
     assert done.returncode == 0, done.stderr
     rows = [line.split(" | ") for line in done.stdout.splitlines() if line.startswith("| ")]
     assert [row[0] for row in rows[2:]] == ["| 1", "| 2"]
-    assert all(row[6].endswith(" MiB") and row[-2].endswith(" s") for row in rows[2:])  # USS, server CPU
+    assert all(row[8].endswith(" MiB") and row[-2].endswith(" s") for row in rows[2:])  # USS, server CPU
     assert "capacity: " in done.stdout
