@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Final, Literal, Self, cast
+from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -215,25 +215,6 @@ class Command(BaseModel):
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-
-    @classmethod
-    def trusted(cls, values: dict[str, Any]) -> Self:
-        """A model from values already valid and complete, every field in its order: nothing is checked.
-
-        For the bulk paths that make hundreds of thousands of models from data checked
-        before (the store reading its own rows, the benchmark generator). A copy of a
-        blank model with `values` put in (pydantic's `model_copy`, which validates
-        nothing) costs a third of what `model_construct` does, which walks the fields for
-        aliases and defaults on every call. The blank holds every field, in order, so
-        the copy keeps that order, the one a model is dumped in.
-        """
-        blank = _BLANKS.get(cls)
-        if blank is None:
-            blank = _BLANKS[cls] = cls.model_construct(**dict.fromkeys(cls.model_fields))
-        return cast(Self, blank.model_copy(update=values))
-
-
-_BLANKS: dict[type[Model], Model] = {}
 
 
 class NewFieldsModel(Model):
