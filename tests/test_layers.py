@@ -79,3 +79,19 @@ def test_commands_that_draw_nothing_import_no_textual(
         "drawing = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'asyncssh'))",
         "assert not drawing, drawing",
     )
+
+
+@pytest.mark.parametrize("argv", [["search", "tickets"], ["search", "tickets", "--json"]], ids=" ".join)
+def test_searching_from_the_shell_reads_the_file_with_sqlite3_alone(argv: list[str], db_path: Path) -> None:
+    """`coptui search` builds no models and opens no `Repertoire`: no pydantic, no sqlite-utils."""
+    run_python(
+        "import sys",
+        "from coptui.cli import main",
+        "try:",
+        f"    main({['--db', str(db_path), *argv]!r})",
+        "except SystemExit as done:",
+        "    assert done.code == 0, done.code",
+        "heavy = ('pydantic', 'pydantic_core', 'sqlite_utils', 'textual', 'coptui.models')",
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)",
+        "assert not loaded, loaded",
+    )
