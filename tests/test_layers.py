@@ -38,6 +38,17 @@ def test_browsing_starts_without_the_live_session_engine() -> None:
     )
 
 
+def test_browsing_starts_without_the_exporters_or_the_formats() -> None:
+    """The browser's stories use the export's dates, not its pages, minutes or session formats."""
+    run_python(
+        "import sys",
+        "import coptui.cli, coptui.cli.reading, coptui.ui.app",
+        "unused = ('coptui.export.api', 'coptui.export.pages', 'coptui.export.minutes', 'coptui.formats')",
+        "loaded = [m for m in sys.modules if m.startswith(unused)]",
+        "assert not loaded, loaded",
+    )
+
+
 def test_the_command_line_imports_only_click_until_a_command_runs() -> None:
     """Each command pays for the store, pydantic and the rest only when it runs and needs them."""
     run_python(

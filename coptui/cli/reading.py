@@ -45,8 +45,10 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
-    viewer = launch.signed_in_member()
-    with obj.open(read_only=read_only) as repertoire:
+    with launch.starting():
+        viewer = launch.signed_in_member()
+        repertoire = obj.open(read_only=read_only)
+    with repertoire:
         launch.run_app(
             repertoire, theme=theme, viewer=viewer, participant=_joining(repertoire, viewer, participant)
         )

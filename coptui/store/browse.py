@@ -36,7 +36,9 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         def count(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])
 
-        return browsing.Overview(
+        # Made of models already read and counts: nothing to check, and no validator to build
+        # for the first screen (the models' validators are built when first used).
+        return browsing.Overview.model_construct(
             community=self.community(),
             case_count=count("SELECT count(*) FROM cases"),
             member_count=count("SELECT count(*) FROM members"),
@@ -56,7 +58,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[Case]:
         """Cases under `filter`, newest first, one page at a time."""
-        where, params = self._case_where(filter or browsing.BrowseFilter())
+        where, params = self._case_where(filter or browsing.BrowseFilter.model_construct())
         columns = ", ".join(f"c.{column.strip()}" for column in COLUMNS[Case].split(","))
         rows = self._rows(
             f"SELECT {columns} FROM cases c WHERE {where} "
@@ -67,7 +69,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
 
     @guarded
     def count_browse_cases(self, filter: browsing.BrowseFilter | None = None) -> int:
-        where, params = self._case_where(filter or browsing.BrowseFilter())
+        where, params = self._case_where(filter or browsing.BrowseFilter.model_construct())
         return int(self.db.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
 
     def _track_records(self, strategy_ids: list[int]) -> dict[int, browsing.TrackRecord]:
@@ -115,7 +117,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[browsing.StrategyRecord]:
         """Strategies under `filter`, newest first, each with its track record."""
-        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         ids = [
             r[0]
             for r in self.db.execute(
@@ -128,7 +130,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
 
     @guarded
     def count_browse_strategies(self, filter: browsing.BrowseFilter | None = None) -> int:
-        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         return int(
             self.db.execute(
                 f"SELECT count(*) FROM strategies s JOIN cases c ON c.id = s.case_id "

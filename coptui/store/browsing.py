@@ -11,8 +11,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-
 from coptui.models import (
     Action,
     Case,
@@ -21,6 +19,7 @@ from coptui.models import (
     Member,
     Note,
     Outcome,
+    Record,
     ReportBack,
     Session,
     Strategy,
@@ -39,7 +38,7 @@ class SortOrder(StrEnum):
     RELEVANCE = "relevance"
 
 
-class BrowseFilter(BaseModel):
+class BrowseFilter(Record):
     """What narrows a list or a search; every field left empty matches everything.
 
     `member` is whoever wrote the item: a case's presenter, a strategy's proposer,
@@ -136,7 +135,7 @@ WHAT_HAS_WORKED_SQL = (
 )
 
 
-class TrackRecord(BaseModel):
+class TrackRecord(Record):
     """What members reported when they tried a strategy."""
 
     worked: int = 0
@@ -169,7 +168,7 @@ class TrackRecord(BaseModel):
         return " ".join(f"{outcome.mark}{count}" for outcome, count in tried.items())
 
 
-class StrategyRecord(BaseModel):
+class StrategyRecord(Record):
     """A strategy with the case it answered and its track record."""
 
     strategy: Strategy
@@ -177,12 +176,12 @@ class StrategyRecord(BaseModel):
     record: TrackRecord
 
 
-class TopicSummary(BaseModel):
+class TopicSummary(Record):
     topic: Topic
     cases: int
 
 
-class Overview(BaseModel):
+class Overview(Record):
     """The community at a glance: what the home screen showed before it became the browser."""
 
     community: Community
@@ -195,7 +194,7 @@ class Overview(BaseModel):
     cases: list[Case]
 
 
-class CaseStory(BaseModel):
+class CaseStory(Record):
     """A case's whole story: who brought it, what was proposed, tried and reported, and where."""
 
     case: Case
@@ -208,7 +207,7 @@ class CaseStory(BaseModel):
     notes: list[Note]
 
 
-class MemberStory(BaseModel):
+class MemberStory(Record):
     """What a member brought, proposed, committed to and reported."""
 
     member: Member
@@ -219,7 +218,7 @@ class MemberStory(BaseModel):
     sessions_attended: int
 
 
-class SessionStory(BaseModel):
+class SessionStory(Record):
     """A session: its format, attendance and phases, and everything filed in it."""
 
     session: Session
@@ -230,7 +229,7 @@ class SessionStory(BaseModel):
     notes: list[Note]
 
 
-class StrategyStory(BaseModel):
+class StrategyStory(Record):
     strategy: StrategyRecord
     case: Case
     session: Session | None = None
@@ -238,7 +237,7 @@ class StrategyStory(BaseModel):
     report_backs: list[ReportBack]
 
 
-class SearchHit(BaseModel):
+class SearchHit(Record):
     """A match of a search, as a model: one `search.Found`."""
 
     kind: HitKind
