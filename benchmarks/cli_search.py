@@ -88,8 +88,35 @@ def import_times(argv: list[str], env: dict[str, str] | None) -> dict[str, int]:
     return dict(totals)
 
 
-def medians_of(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
+def repertoire_file(db: Path | None, cases: int) -> Path:
+    """`db`, or benchmarks/out/cases-N.db, generated if missing."""
+    db = (db or HERE / "out" / f"cases-{cases}.db").resolve()
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--cases", str(cases), "-o", str(db)], check=True
+        )
+    return db
+
+
+def print_table(samples: dict[str, list[tuple[float, float]]], floor: str) -> None:
+    """Medians of (wall, CPU) samples of each run, and their ratios to the floor's."""
+    medians = {
+        what: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got))
+        for what, got in samples.items()
+    }
+    floor_wall, floor_cpu = medians[floor]
+    print("| run | wall | CPU | × floor (wall) | × floor (CPU) |")
+    print("| --- | --- | --- | --- | --- |")
+    for what, (wall, cpu) in medians.items():
+        ratios = f"{wall / floor_wall:.2f}× | {cpu / floor_cpu:.2f}×"
+        print(f"| {what} | {wall:,.0f} ms | {cpu:,.0f} ms | {ratios} |")
+
+
+def print_import_times(argv: list[str], what: str) -> None:
+    ranked = sorted(import_times(argv, None).items(), key=lambda item: -item[1])
+    print(f"\n{what} imports (-X importtime: each package's own modules, largest first):")
+    print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in ranked if micro >= 500))
 
 
 FLOOR = "floor: python -c, the same SQL"
@@ -105,12 +132,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout whose coptui to measure as well")
     parser.add_argument("--importtime", action="store_true", help="print what `coptui search` imports")
     args = parser.parse_args()
-    db = (args.db or HERE / "out" / f"cases-{args.cases}.db").resolve()
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--cases", str(args.cases), "-o", str(db)], check=True
-        )
+    db = repertoire_file(args.db, args.cases)
     command = ["--db", str(db), "search", args.text, "--limit", str(args.limit)]
     runs: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "coptui search": ([sys.executable, "-m", "coptui", *command], None),
@@ -126,19 +148,10 @@ def main() -> None:
     for _ in range(args.repeat):
         for what, (argv, env) in runs.items():
             samples[what].append(measured(argv, env))
-    medians = {what: medians_of(taken) for what, taken in samples.items()}
-    floor_wall, floor_cpu = medians[FLOOR]
     print(f"`coptui search {args.text}` on {db.name}, medians of {args.repeat}, alternating\n")
-    print("| run | wall | CPU | × floor (wall) | × floor (CPU) |")
-    print("| --- | --- | --- | --- | --- |")
-    for what, (wall, cpu) in medians.items():
-        ratios = f"{wall / floor_wall:.2f}× | {cpu / floor_cpu:.2f}×"
-        print(f"| {what} | {wall:,.0f} ms | {cpu:,.0f} ms | {ratios} |")
+    print_table(samples, FLOOR)
     if args.importtime:
-        argv, env = runs["coptui search"]
-        times = sorted(import_times(argv, env).items(), key=lambda item: -item[1])
-        print("\n`coptui search` imports (-X importtime: each package's own modules, largest first):")
-        print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in times if micro >= 500))
+        print_import_times(runs["coptui search"][0], "`coptui search`")
 
 
 if __name__ == "__main__":

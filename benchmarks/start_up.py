@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_search import compile_bytecode, import_times  # noqa: E402
+from cli_search import compile_bytecode, print_import_times, print_table, repertoire_file  # noqa: E402
 from run import FLOOR_APP, on_terminal, read_until  # noqa: E402
 
 FLOOR = "floor: the bare app"
@@ -50,12 +48,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout whose coptui to measure as well")
     parser.add_argument("--importtime", action="store_true", help="print what the first screen imports")
     args = parser.parse_args()
-    db = (args.db or HERE / "out" / f"cases-{args.cases}.db").resolve()
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--cases", str(args.cases), "-o", str(db)], check=True
-        )
+    db = repertoire_file(args.db, args.cases)
     floor_script = Path(tempfile.mkdtemp()) / "floor.py"
     floor_script.write_text(FLOOR_APP)
     browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
@@ -70,22 +63,10 @@ def main() -> None:
     for _ in range(args.rounds):
         for what, argv in runs.items():
             samples[what].append(first_screen(argv))
-    medians = {
-        what: (statistics.median(s[0] for s in got), statistics.median(s[1] for s in got))
-        for what, got in samples.items()
-    }
-    floor_wall, floor_cpu = medians[FLOOR]
     print(f"start-up to first screen on {db.name}, medians of {args.rounds} alternating rounds\n")
-    print("| run | wall | CPU | × floor (wall) | × floor (CPU) |")
-    print("| --- | --- | --- | --- | --- |")
-    for what, (wall, cpu) in medians.items():
-        ratios = f"{wall / floor_wall:.2f}× | {cpu / floor_cpu:.2f}×"
-        print(f"| {what} | {wall:,.0f} ms | {cpu:,.0f} ms | {ratios} |")
+    print_table(samples, FLOOR)
     if args.importtime:
-        times = import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], None)
-        ranked = sorted(times.items(), key=lambda item: -item[1])
-        print(f"\n`{FIRST_SCREEN_IMPORTS}` (-X importtime: each package's own modules, largest first):")
-        print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in ranked if micro >= 500))
+        print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
 
 
 if __name__ == "__main__":
