@@ -133,14 +133,17 @@ def main() -> None:
     parser.add_argument("--importtime", action="store_true", help="print what `coptui search` imports")
     args = parser.parse_args()
     db = repertoire_file(args.db, args.cases)
-    command = ["--db", str(db), "search", args.text, "--limit", str(args.limit)]
+    # The `coptui` script installed beside this Python, as a shell runs it; else `python -m coptui`.
+    script = Path(sys.executable).with_name("coptui")
+    coptui = [sys.executable, str(script)] if script.exists() else [sys.executable, "-m", "coptui"]
+    command = [*coptui, "--db", str(db), "search", args.text, "--limit", str(args.limit)]
     runs: dict[str, tuple[list[str], dict[str, str] | None]] = {
-        "coptui search": ([sys.executable, "-m", "coptui", *command], None),
+        "coptui search": (command, None),
         FLOOR: ([sys.executable, "-c", floor_script(db, args.text, args.limit)], None),
     }
     if args.before:
         earlier = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
-        runs["coptui search, before"] = ([sys.executable, "-m", "coptui", *command], earlier)
+        runs["coptui search, before"] = (command, earlier)
     compile_bytecode(args.before)
     for argv, env in runs.values():
         measured(argv, env)  # once unmeasured: bytecode compiled, files in the page cache
