@@ -25,6 +25,8 @@ from run import FLOOR_APP, on_terminal, read_until  # noqa: E402
 FLOOR = "floor: the bare app"
 # What `coptui browse` imports before it draws: the command line, its command, the app.
 FIRST_SCREEN_IMPORTS = "import coptui.cli, coptui.cli.reading, coptui.ui.app"
+# What the floor app imports: its first lines.
+FLOOR_IMPORTS = ";".join(FLOOR_APP.strip().splitlines()[:2])
 
 
 def cpu_ms(pid: int) -> float:
@@ -67,6 +69,7 @@ def main() -> None:
     print_table(samples, FLOOR)
     if args.importtime:
         print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
+        print_import_times([sys.executable, "-c", FLOOR_IMPORTS], "The floor app")
 
 
 if __name__ == "__main__":

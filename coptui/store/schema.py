@@ -531,7 +531,9 @@ if len(MIGRATION_NAMES) != SCHEMA_VERSION:
 def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
     """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
     conn = open_connection(path, read_only=read_only, create=create)
-    db = Database(conn)
+    # No sqlite-utils plugins: coptui's connections are its own, and looking for plugins
+    # scans every installed package's entry points at each start.
+    db = Database(conn, execute_plugins=False)
     if not read_only:
         with closed_on_failure(conn, path, read_only=False):
             if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
