@@ -203,10 +203,20 @@ class PhaseWorkspace(VerticalScroll):
 
     def _report_back(self, view: SessionView) -> list[RenderableType]:
         parts: list[RenderableType] = [heading("Matters arising")]
-        if not view.matters:
+        matters = view.matters
+        if matters is None or not matters.page:
             parts.append(Text("No open actions from earlier sessions.", "dim"))
-        for matter in view.matters:
-            parts.append(matter_lines(matter, view.session.date))
+        else:
+            parts.extend(matter_lines(matter, view.session.date) for matter in matters.page)
+            if matters.more:
+                first = len(matters.page) + 1
+                parts.append(
+                    Text(
+                        f"… {matters.more:,} more, numbered {first:,} to {matters.total:,} by owner: "
+                        "#report N takes any of them",
+                        "dim",
+                    )
+                )
         if view.reports:
             parts.append(heading("Other report-backs"))
             parts.extend(report_line(report) for report in view.reports)
