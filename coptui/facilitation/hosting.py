@@ -61,7 +61,6 @@ class ParticipantsHost(EngineBase):
                     entry, put_back = take_back(self.repertoire, entry_id, self.clock.now())
             except StoreError as error:
                 return EntryResult(False, f"not taken back: {error}")
-            self.matters.forget()
             self._remember(f"the taking back of {entry.description}", put_back)
             return EntryResult(True, f"taken back: {entry.description}")
 

@@ -294,7 +294,6 @@ class LiveSession(EntryFiling, ParticipantsHost):
             except StoreError as error:
                 return EntryResult(False, f"could not undo {last.description}: {error}")
             self._state.undo.pop()
-            self.matters.forget()
             return EntryResult(True, f"undone: {last.description}", undone_text=last.typed)
 
     # -- reading ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ phase does not read the matters again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from coptui.models import ReportBack, Session
 from coptui.store import Repertoire
@@ -43,8 +43,10 @@ def matters_reports(repertoire: Repertoire, session: Session) -> dict[int, Repor
 class MattersReader:
     """One live session's matters arising, read a page at a time and kept while they stand.
 
-    They are read again when what numbers them changes (who is expected, what was reported)
-    or when `forget` says something else may have (an undo, a phase change).
+    They are read again when what numbers them changes (who is expected: an arrival, a
+    newcomer, or the undoing of one) or when `forget` says something else may have (a phase
+    begun, a transaction undone); what was reported on them is read each time, and is all
+    that a report-back (or its undoing, or a take-back) changes.
     """
 
     def __init__(self, repertoire: Repertoire, page: int | None = None) -> None:
@@ -60,13 +62,19 @@ class MattersReader:
         assert session.id is not None
         reports = matters_reports(self.repertoire, session)
         expected = (*session.attendees, *session.absent)
-        key = (session.id, expected, tuple(sorted((a, r.id, r.outcome) for a, r in reports.items())))
+        key = (session.id, expected)
         if self._kept is None or self._kept[0] != key:
-            page = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
-            total = len(page)
+            read = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
+            total = len(read)
             if total == self.page_size:
                 total = self.repertoire.matters_count(session.id, reports)
-            self._kept = key, MattersArising(tuple(page), total)
+            self._kept = key, MattersArising(tuple(read), total)
+        kept = self._kept[1]
+        # A report-back (or its undoing) keeps its action in the list, where it was: only
+        # what the page says of it changes.
+        page = tuple(replace(m, report=reports.get(m.action.id or 0)) for m in kept.page)
+        if page != kept.page:
+            self._kept = key, MattersArising(page, kept.total)
         return self._kept[1]
 
     def number(self, session: Session, number: int) -> tuple[MatterArising | None, int]:
