@@ -493,4 +493,6 @@ class SessionScreen(RecordingScreen):
                 "no case seen before to open: share a case, or #focus one", ok=False
             )
             return
-        self.app.push_screen(PastCasesScreen(similar, self.view))
+        self.app.push_screen(
+            PastCasesScreen(similar, self.view, self.query_one("#capture-input", CaptureInput))
+        )
