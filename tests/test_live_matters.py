@@ -70,7 +70,7 @@ def test_a_page_is_listed_numbered_as_the_whole_list_and_report_takes_any_number
     live = paged
     order = in_meeting_order(repertoire, {"ana", "ben", "cho"})
     matters = live.view().matters
-    assert matters is not None and (len(matters.page), matters.total) == (3, len(order))
+    assert matters is not None and (len(matters.page), matters.total, matters.expected) == (3, len(order), 3)
     assert [(m.number, m.action.id) for m in matters.page] == list(enumerate(order[:3], start=1))
     assert live.enter("#report 6 worked Done at last").ok  # beyond the page
     (report,) = repertoire.report_backs(session=live.session_id)
@@ -152,7 +152,8 @@ async def test_the_screen_lists_a_page_and_says_how_to_reach_the_rest(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = words(" ".join(await scrolled_lines(pilot, app.screen.query_one("#workspace"))))
-        assert "… 5 more, numbered 3 to 7 by owner: #report N takes any of them" in text
+        more = "… 5 more, numbered 3 to 7 (1 of today's members' first, then by owner): #report N takes"
+        assert more in text
         assert "1 ben · Start a weekly alert" in text and "2 ben · ben 2 ⚠ overdue" in text
         assert "ben 20" not in text and "eve" not in text
 

@@ -25,6 +25,7 @@ class MattersArising:
 
     page: tuple[MatterArising, ...]
     total: int
+    expected: int  # of those, the matters of members expected today: numbered first
 
     @property
     def more(self) -> int:
@@ -65,16 +66,17 @@ class MattersReader:
         key = (session.id, expected)
         if self._kept is None or self._kept[0] != key:
             read = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
-            total = len(read)
-            if total == self.page_size:
-                total = self.repertoire.matters_count(session.id, reports)
-            self._kept = key, MattersArising(tuple(read), total)
+            if len(read) < self.page_size:
+                counted = len(read), sum(1 for m in read if m.action.owner in expected)
+            else:
+                counted = self.repertoire.matters_count(session.id, expected, reports)
+            self._kept = key, MattersArising(tuple(read), *counted)
         kept = self._kept[1]
         # A report-back (or its undoing) keeps its action in the list, where it was: only
         # what the page says of it changes.
         page = tuple(replace(m, report=reports.get(m.action.id or 0)) for m in kept.page)
         if page != kept.page:
-            self._kept = key, MattersArising(page, kept.total)
+            self._kept = key, replace(kept, page=page)
         return self._kept[1]
 
     def number(self, session: Session, number: int) -> tuple[MatterArising | None, int]:

@@ -49,17 +49,28 @@ _PAGE = (
     + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
     + f"ORDER BY {_ORDER.format(t='a.')}"
 )
-_COUNT = _LISTED + "SELECT count(*) FROM listed"
+_COUNT = (
+    _LISTED
+    + "SELECT count(*), coalesce(sum(owner IN (SELECT value FROM json_each(:expected))), 0) FROM listed"
+)
 
 
 class MattersStore(StoreBase):
     """The matters arising of a session, counted and read a page at a time."""
 
     @guarded
-    def matters_count(self, session_id: int, reported: Collection[int]) -> int:
-        """How many matters arise at the session; `reported`: actions reported on, open or not."""
-        params = {"session": session_id, "reported": json.dumps(sorted(reported))}
-        return int(self.db.execute(_COUNT, params).fetchone()[0])
+    def matters_count(
+        self, session_id: int, expected: Collection[str], reported: Collection[int]
+    ) -> tuple[int, int]:
+        """How many matters arise at the session, and how many of them are `expected` members';
+        `reported`: actions reported on, open or not."""
+        params = {
+            "session": session_id,
+            "reported": json.dumps(sorted(reported)),
+            "expected": json.dumps(sorted(expected)),
+        }
+        total, of_expected = self.db.execute(_COUNT, params).fetchone()
+        return int(total), int(of_expected)
 
     @guarded
     def matters_page(
