@@ -205,13 +205,14 @@ def bench_search_as_you_type(db: Path, repeat: int) -> Result:
 
 
 def bench_navigation(db: Path, presses: int) -> tuple[Result, Result, Result]:
-    to_cursor, to_story, story_cpu = ui.navigation(db, presses)
-    cursor = Result("list navigation (key to cursor moved)", to_cursor, target="≤ 16 ms p95")
-    cursor.met = Result._p95(to_cursor) <= 16
+    keys = ui.navigation(db, presses)
+    cursor = Result("list navigation (key to cursor moved)", keys.to_cursor, target="≤ 16 ms p95")
+    cursor.met = Result._p95(keys.to_cursor) <= 16
     floor, floor_cpu = ui.navigation_floor(ui.case_stories(db, min(presses, 100) + 1))
-    story = Result("list navigation (key to story shown)", to_story, floor=floor, target="≤ 16 ms p95")
-    story.met = Result._p95(to_story) <= 16
-    cpu = Result("list navigation (CPU from key to story)", story_cpu, floor=floor_cpu)
+    # Shown is drawn: the frame with the story's lines in it, after the key.
+    story = Result("list navigation (key to story shown)", keys.to_drawn, floor=floor, target="≤ 16 ms p95")
+    story.met = Result._p95(keys.to_drawn) <= 16
+    cpu = Result("list navigation (CPU from key to story)", keys.cpu, floor=floor_cpu)
     return cursor, story, cpu
 
 
