@@ -106,3 +106,15 @@ def test_searching_from_the_shell_reads_the_file_with_sqlite3_alone(argv: list[s
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)",
         "assert not loaded, loaded",
     )
+
+
+def test_the_export_package_names_its_functions_whatever_was_imported_first() -> None:
+    """`coptui.export` imports its exporters lazily, yet `minutes` stays the function even when
+    the submodule of that name was imported first (through `api`, or on its own)."""
+    run_python(
+        "import types",
+        "import coptui.export.api, coptui.export.minutes",
+        "from coptui.export import minutes",
+        "assert not isinstance(minutes, types.ModuleType), minutes",
+        "assert minutes is coptui.export.api.minutes",
+    )

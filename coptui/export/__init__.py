@@ -7,6 +7,8 @@ modules here (the browser's stories use `markdown`'s dates) does not import ever
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,8 +28,20 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from coptui.export import api
 
-    # All at once: importing `api` imports the submodule `minutes`, which Python names here
-    # too; the function of that name is the package's `minutes`. (Code that may run after
-    # `api` was imported directly takes `minutes` from `coptui.export.api`.)
     globals().update({public: getattr(api, public) for public in __all__})
     return globals()[name]
+
+
+class _Package(ModuleType):
+    """The package, whose `minutes` stays the function whatever is imported first.
+
+    Python names each submodule on its package as it is first imported, so importing
+    the submodule `minutes` (as `api` does) would make `coptui.export.minutes` that module.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if not (name in __all__ and isinstance(value, ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
