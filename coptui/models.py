@@ -208,6 +208,14 @@ class Record(BaseModel):
 
     model_config = ConfigDict(defer_build=True)
 
+    @classmethod
+    def build_every_validator(cls) -> None:
+        """Build now what `defer_build` leaves for first use, for this model and every one below it:
+        the SSH fork server does it once, so each forked browser shares the validators."""
+        cls.model_rebuild(force=True)
+        for model in cls.__subclasses__():
+            model.build_every_validator()
+
 
 class Command(Record):
     """One thing the facilitator did, as it reached the app; `id` once it is in the capture journal."""
