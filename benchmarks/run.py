@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import practices  # noqa: E402
 import ui  # noqa: E402
+from cli_search import compile_bytecode  # noqa: E402
 from generate import write as generate_repertoire  # noqa: E402
 
 from coptui.interchange import read_document, to_json  # noqa: E402
@@ -158,6 +159,7 @@ def bench_start_up(db: Path, repeat: int) -> tuple[Result, Result]:
     floor_script = Path(tempfile.mkdtemp()) / "floor.py"
     floor_script.write_text(FLOOR_APP)
     browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
+    compile_bytecode(None)  # as the floor's Textual is: installed with its bytecode
     samples, floor, rss = [], [], []
     for _ in range(repeat):
         with on_terminal(browse) as (pid, fd):

@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable, Static
 
 from coptui.models import Note, Session, SessionStatus
-from coptui.store import Repertoire, browsing
+from coptui.store import Repertoire, browsing, search
 from coptui.store.search import MATCH_END, MATCH_START, fts_query
 from coptui.ui.app import CoptuiApp
 from coptui.ui.detail import Detail
@@ -121,15 +121,15 @@ def search_floor(db: Path, repeat: int) -> list[float]:
         for i in range(1, len(TYPED) + 1):
             query = fts_query(TYPED[:i])
             began = time.perf_counter()
-            for kind in browsing.HIT_ORDER:
-                sql, params = browsing.hit_sql(kind, browsing.BrowseFilter())
+            for kind in search.HIT_ORDER:
+                sql, params = search.hit_sql(kind, browsing.BrowseFilter())
                 ids = [
                     row[0]
                     for row in connection.execute(sql, {**params, **marks, "query": query, "limit": 50})
                 ]
                 if ids:
                     connection.execute(
-                        browsing.snippet_sql(kind),
+                        search.snippet_sql(kind),
                         {**marks, "query": query, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)},
                     ).fetchall()
             samples.append((time.perf_counter() - began) * 1000)
