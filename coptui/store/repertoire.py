@@ -24,7 +24,7 @@ from pathlib import Path
 
 from coptui.models import Community
 from coptui.store.backup import BackupStore
-from coptui.store.connection import open_database, released
+from coptui.store.connection import released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
@@ -32,6 +32,7 @@ from coptui.store.matters import MattersStore
 from coptui.store.participants import ParticipantStore
 from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
+from coptui.store.schema import open_database
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
