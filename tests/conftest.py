@@ -5,6 +5,7 @@ Repertoire files are copied from templates built once a session (see `repertoire
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -36,8 +37,20 @@ from coptui.models import (
 from coptui.store import Repertoire
 
 # A busy machine makes examples slow to generate, which is no fault of the code under test.
-settings.register_profile("coptui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A budget in examples, never in time: a test may ask for more or fewer than the 100 here.
+settings.register_profile(
+    "coptui", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("coptui")
+
+WORKERS_PER_CORE = 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: WORKERS_PER_CORE workers per core the process may run on. Many tests spend
+    part of their time waiting (on a subprocess starting, a pty, an SSH handshake), and a
+    worker that waits leaves its core to the others."""
+    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
 
 
 @pytest.fixture(autouse=True, scope="session")
