@@ -15,6 +15,7 @@ from coptui.formats import DEFAULT_FORMAT, find_format
 from coptui.models import Action, ActionStatus, Member, Note, Outcome, ReportBack
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
+from coptui.ui.screens import recording
 from coptui.ui.screens.session import SessionScreen
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
@@ -159,8 +160,9 @@ async def test_the_screen_lists_a_page_and_says_how_to_reach_the_rest(
 
 
 async def test_the_poll_reads_the_session_again_for_others_writes_not_for_the_facilitators_own(
-    db_path: Path,
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(recording, "OTHERS_POLL_SECONDS", 3600)  # the test runs the poll itself
     with Repertoire.open(db_path) as repertoire:
         start(repertoire)
         app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
