@@ -202,7 +202,22 @@ class CommandKind(StrEnum):
     TAKE_BACK = "take_back"  # a participant's entry, whose id is the command's text
 
 
-class Command(BaseModel):
+class Record(BaseModel):
+    """The base of coptui's pydantic models: each one's validator is built when first used, not
+    on import, so a screen pays only for the models it validates (reading rows builds none)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def build_every_validator(cls) -> None:
+        """Build now what `defer_build` leaves for first use, for this model and every one below it:
+        the SSH fork server does it once, so each forked browser shares the validators."""
+        cls.model_rebuild(force=True)
+        for model in cls.__subclasses__():
+            model.build_every_validator()
+
+
+class Command(Record):
     """One thing the facilitator did, as it reached the app; `id` once it is in the capture journal."""
 
     model_config = ConfigDict(frozen=True)
@@ -213,7 +228,7 @@ class Command(BaseModel):
     id: ItemId | None = None
 
 
-class Model(BaseModel):
+class Model(Record):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
 
 
@@ -416,7 +431,7 @@ class ReportBack(Model):
     reported_on: date
 
 
-class Problem(BaseModel):
+class Problem(Record):
     """One thing wrong with an input, located by its path (`cases[3].presenter`)."""
 
     path: str

@@ -5,12 +5,14 @@ Repertoire files are copied from templates built once a session (see `repertoire
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import textual._wait
 from hypothesis import HealthCheck, settings
 from repertoire_templates import SAMPLE, RepertoireTemplates
 from textual.app import App
@@ -35,8 +37,34 @@ from coptui.models import (
 from coptui.store import Repertoire
 
 # A busy machine makes examples slow to generate, which is no fault of the code under test.
-settings.register_profile("coptui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A budget in examples, never in time: a test may ask for more or fewer than the 100 here.
+settings.register_profile(
+    "coptui", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("coptui")
+
+WORKERS_PER_CORE = 2
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: WORKERS_PER_CORE workers per core the process may run on. Many tests spend
+    part of their time waiting (on a subprocess starting, a pty, an SSH handshake), and a
+    worker that waits leaves its core to the others."""
+    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pilot_looks_for_idle_in_short_steps() -> Iterator[None]:
+    """Pilot waits after each key (twice) and in each `pause()` until the app looks idle,
+    sampling the process's CPU time in 20 ms sleeps: UI tests spent most of their time asleep
+    there (the whole session by keystrokes, 40 s of its 48). Sample every 2 ms, and call it
+    idle below a twentieth of that, Textual's own ratio. Textual has no public setting for
+    this; `textual>=8.2,<8.3` is pinned.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 500)
+        patch.setattr(textual._wait, "SLEEP_IDLE", 1 / 500 / 20)
+        yield
 
 
 @pytest.fixture(autouse=True)

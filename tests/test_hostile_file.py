@@ -190,10 +190,11 @@ class Walk:
 async def walk_the_browser(walk: Walk) -> None:
     app = walk.pilot.app
     assert isinstance(app, CoptuiApp)
-    for _ in range(50):  # the live poll (every 0.4 s) finds the live session
+    for _ in range(5):  # the live poll finds the live session: run it now, as its interval would
         if browser(app).live_story is not None:
             break
-        await walk.pilot.pause(0.1)
+        browser(app).poll_live()
+        await walk.settle()
     assert browser(app).live_story is not None
     await walk.check("overview with the live banner")
     for section in [*NAVIGATOR, Section.LIVE]:

@@ -23,7 +23,7 @@ from typing import Any
 
 F5 = "\x1b[15~"
 F6 = "\x1b[17~"
-DEADLINE_SECONDS = 30
+DEADLINE_SECONDS = 120  # a bound on waiting for a process on its terminal, for a machine with every core busy
 
 
 class TerminalRun:
