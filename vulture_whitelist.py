@@ -47,3 +47,7 @@ _.handle_data
 # Read by Python and pytest by name.
 __getattr__  # coptui/ssh/__init__.py: a module's lazy names (PEP 562)
 pytest_plugins  # tests/test_ssh_*.py: the fixtures in tests/sshfixtures.py
+_.__class__  # coptui/export/__init__.py: a module's own class, which Python consults for its names
+
+# A Textual ScrollBar reactive, set for the scrollbar to draw (coptui/ui/widgets/story_view.py).
+_.window_virtual_size

@@ -129,17 +129,15 @@ YEARS = 10
 
 
 def generate(cases: int, seed: int = 1) -> RepertoireDocument:
-    """A repertoire with `cases` cases; the generator is trusted, so its models are not validated."""
+    """A repertoire with `cases` cases; its models are not validated (the generator makes only valid ones)."""
     rng = random.Random(seed)
     members = [
-        Member.trusted(
-            {
-                "handle": f"m{i:05d}",
-                "name": f"Member {i}",
-                "role": Role.FACILITATOR if i % 25 == 0 else Role.MEMBER,
-                "organisation": f"Org {i % 40}",
-                "left_on": None,
-            }
+        Member.model_construct(
+            handle=f"m{i:05d}",
+            name=f"Member {i}",
+            role=Role.FACILITATOR if i % 25 == 0 else Role.MEMBER,
+            organisation=f"Org {i % 40}",
+            left_on=None,
         )
         for i in range(max(12, cases // 100))
     ]
@@ -170,42 +168,38 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
         for position, (kind, title, minutes) in enumerate(PHASES):
             ends = clock + timedelta(minutes=minutes + rng.randint(-2, 4))
             phases.append(
-                PhaseRun.trusted(
-                    {
-                        "position": position,
-                        "kind": kind,
-                        "title": title,
-                        "timebox_minutes": minutes,
-                        "prompt": "",
-                        "started_at": clock,
-                        "ended_at": ends,
-                        "paused_at": None,
-                        "paused_seconds": 0,
-                        "extra_minutes": 0,
-                    }
+                PhaseRun.model_construct(
+                    position=position,
+                    kind=kind,
+                    title=title,
+                    timebox_minutes=minutes,
+                    prompt="",
+                    started_at=clock,
+                    ended_at=ends,
+                    paused_at=None,
+                    paused_seconds=0,
+                    extra_minutes=0,
                 )
             )
             clock = ends
         sessions.append(
-            Session.trusted(
-                {
-                    "id": session_id,
-                    "title": f"Clinic {day:%B %Y} #{session_id}",
-                    "date": day,
-                    "format": "cop-meeting",
-                    "facilitator": attendees[0],
-                    "attendees": attendees,
-                    "apologies": [],
-                    "absent": [],
-                    "arrived": {},
-                    "left": {},
-                    "status": SessionStatus.CLOSED,
-                    "started_at": begins,
-                    "ended_at": clock,
-                    "current_phase": None,
-                    "phases": phases,
-                    "next_meeting": None,
-                }
+            Session.model_construct(
+                id=session_id,
+                title=f"Clinic {day:%B %Y} #{session_id}",
+                date=day,
+                format="cop-meeting",
+                facilitator=attendees[0],
+                attendees=attendees,
+                apologies=[],
+                absent=[],
+                arrived={},
+                left={},
+                status=SessionStatus.CLOSED,
+                started_at=begins,
+                ended_at=clock,
+                current_phase=None,
+                phases=phases,
+                next_meeting=None,
             )
         )
         for handle in attendees[:4]:
@@ -225,20 +219,18 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
             action = open_actions.popleft()
             outcome = rng.choice(OUTCOMES)
             report_backs.append(
-                ReportBack.trusted(
-                    {
-                        "id": len(report_backs) + 1,
-                        "action": action.id,
-                        "case": action.case,
-                        "session": session_id,
-                        "member": action.owner,
-                        "outcome": outcome,
-                        "story": f"Tried it on {rng.choice(SYSTEMS)}; it "
-                        f"{rng.choice(PROBLEMS).format(n=rng.randint(2, 40))} less often.",
-                        "lesson": rng.choice(LESSONS),
-                        "value_cycle": rng.choice(list(ValueCycle)),
-                        "reported_on": day,
-                    }
+                ReportBack.model_construct(
+                    id=len(report_backs) + 1,
+                    action=action.id,
+                    case=action.case,
+                    session=session_id,
+                    member=action.owner,
+                    outcome=outcome,
+                    story=f"Tried it on {rng.choice(SYSTEMS)}; it "
+                    f"{rng.choice(PROBLEMS).format(n=rng.randint(2, 40))} less often.",
+                    lesson=rng.choice(LESSONS),
+                    value_cycle=rng.choice(list(ValueCycle)),
+                    reported_on=day,
                 )
             )
             if outcome is not Outcome.NOT_TRIED:
@@ -254,22 +246,20 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
             presenter = rng.choice(attendees)
             system = rng.choice(SYSTEMS)
             problem = rng.choice(PROBLEMS).format(n=rng.randint(2, 40))
-            case = Case.trusted(
-                {
-                    "id": case_id,
-                    "session": session_id,
-                    "presenter": presenter,
-                    "title": f"{system.capitalize()} {problem}",
-                    "context": f"Since the last quarter {system} {problem}. We tried the usual fixes and "
-                    f"{rng.choice(LESSONS).lower()}",
-                    "question": f"How have others stopped {system} from this?",
-                    "topics": sorted(rng.sample(list(TOPICS), 2)),
-                    "status": CaseStatus.OPEN,
-                    "opened_on": day,
-                    "dots": 0,
-                    "discussed_at": None,
-                    "extra_minutes": 0,
-                }
+            case = Case.model_construct(
+                id=case_id,
+                session=session_id,
+                presenter=presenter,
+                title=f"{system.capitalize()} {problem}",
+                context=f"Since the last quarter {system} {problem}. We tried the usual fixes and "
+                f"{rng.choice(LESSONS).lower()}",
+                question=f"How have others stopped {system} from this?",
+                topics=sorted(rng.sample(list(TOPICS), 2)),
+                status=CaseStatus.OPEN,
+                opened_on=day,
+                dots=0,
+                discussed_at=None,
+                extra_minutes=0,
             )
             doc_cases.append(case)
             picked_strategy = None
@@ -278,36 +268,32 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
                 practice = None
                 if (case_id + k) % 3 == 0:
                     if text not in practices:
-                        practices[text] = Practice.trusted(
-                            {"id": len(practices) + 1, "name": text, "created_on": day}
+                        practices[text] = Practice.model_construct(
+                            id=len(practices) + 1, name=text, created_on=day
                         )
                     practice = practices[text].id
-                strategy = Strategy.trusted(
-                    {
-                        "id": len(strategies) + 1,
-                        "case": case_id,
-                        "session": session_id,
-                        "proposer": rng.choice(attendees),
-                        "text": text,
-                        "votes": rng.randint(0, 5),
-                        "picked": k == 0,
-                        "practice": practice,
-                    }
+                strategy = Strategy.model_construct(
+                    id=len(strategies) + 1,
+                    case=case_id,
+                    session=session_id,
+                    proposer=rng.choice(attendees),
+                    text=text,
+                    votes=rng.randint(0, 5),
+                    picked=k == 0,
+                    practice=practice,
                 )
                 strategies.append(strategy)
                 picked_strategy = picked_strategy or strategy
             assert picked_strategy is not None
-            action = Action.trusted(
-                {
-                    "id": len(actions) + 1,
-                    "case": case_id,
-                    "strategy": picked_strategy.id,
-                    "session": session_id,
-                    "owner": presenter,
-                    "text": f"{picked_strategy.text} for {system}",
-                    "due": day + timedelta(days=28),
-                    "status": ActionStatus.OPEN,
-                }
+            action = Action.model_construct(
+                id=len(actions) + 1,
+                case=case_id,
+                strategy=picked_strategy.id,
+                session=session_id,
+                owner=presenter,
+                text=f"{picked_strategy.text} for {system}",
+                due=day + timedelta(days=28),
+                status=ActionStatus.OPEN,
             )
             actions.append(action)
             open_actions.append(action)
@@ -339,7 +325,7 @@ def generate(cases: int, seed: int = 1) -> RepertoireDocument:
             )
     return RepertoireDocument.model_construct(
         community=Community(name="Benchmark Guild", domain="A generated repertoire for measuring coptui."),
-        topics=[Topic.trusted({"slug": s, "name": n, "description": ""}) for s, n in sorted(TOPICS.items())],
+        topics=[Topic.model_construct(slug=s, name=n, description="") for s, n in sorted(TOPICS.items())],
         members=members,
         sessions=sessions,
         cases=doc_cases,
@@ -361,17 +347,15 @@ def _note(
     at: datetime,
     case: int | None = None,
 ) -> Note:
-    return Note.trusted(
-        {
-            "id": len(notes) + 1,
-            "session": session,
-            "phase": phase,
-            "author": author,
-            "kind": kind,
-            "text": text,
-            "case": case,
-            "created_at": at,
-        }
+    return Note.model_construct(
+        id=len(notes) + 1,
+        session=session,
+        phase=phase,
+        author=author,
+        kind=kind,
+        text=text,
+        case=case,
+        created_at=at,
     )
 
 

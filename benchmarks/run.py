@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import practices  # noqa: E402
 import ui  # noqa: E402
+from cli_search import compile_bytecode  # noqa: E402
 from generate import write as generate_repertoire  # noqa: E402
 
 from coptui.interchange import read_document, to_json  # noqa: E402
@@ -158,6 +159,7 @@ def bench_start_up(db: Path, repeat: int) -> tuple[Result, Result]:
     floor_script = Path(tempfile.mkdtemp()) / "floor.py"
     floor_script.write_text(FLOOR_APP)
     browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
+    compile_bytecode(None)  # as the floor's Textual is: installed with its bytecode
     samples, floor, rss = [], [], []
     for _ in range(repeat):
         with on_terminal(browse) as (pid, fd):
@@ -203,13 +205,14 @@ def bench_search_as_you_type(db: Path, repeat: int) -> Result:
 
 
 def bench_navigation(db: Path, presses: int) -> tuple[Result, Result, Result]:
-    to_cursor, to_story, story_cpu = ui.navigation(db, presses)
-    cursor = Result("list navigation (key to cursor moved)", to_cursor, target="≤ 16 ms p95")
-    cursor.met = Result._p95(to_cursor) <= 16
+    keys = ui.navigation(db, presses)
+    cursor = Result("list navigation (key to cursor moved)", keys.to_cursor, target="≤ 16 ms p95")
+    cursor.met = Result._p95(keys.to_cursor) <= 16
     floor, floor_cpu = ui.navigation_floor(ui.case_stories(db, min(presses, 100) + 1))
-    story = Result("list navigation (key to story shown)", to_story, floor=floor, target="≤ 16 ms p95")
-    story.met = Result._p95(to_story) <= 16
-    cpu = Result("list navigation (CPU from key to story)", story_cpu, floor=floor_cpu)
+    # Shown is drawn: the frame with the story's lines in it, after the key.
+    story = Result("list navigation (key to story shown)", keys.to_drawn, floor=floor, target="≤ 16 ms p95")
+    story.met = Result._p95(keys.to_drawn) <= 16
+    cpu = Result("list navigation (CPU from key to story)", keys.cpu, floor=floor_cpu)
     return cursor, story, cpu
 
 

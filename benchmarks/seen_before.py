@@ -8,7 +8,9 @@ generated repertoire, through Textual's Pilot in this process. Each sample runs 
 Enter that ends the title to the moment the panel has drawn the cases most like it; the
 floor is the same Enter to the case itself drawn in the workspace (filed, and the session
 read back), which the lookup follows. The store's own `similar_cases` for each case is
-reported too. Timings are reported, never asserted.
+reported too. Then the session moves to its report-back phase, where the matters arising
+are listed, and reports back on as many (`#report N`): Enter to the matter drawn as
+reported. Timings are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ def titles(repeat: int) -> list[str]:
     return [f"{' '.join(rng.sample(WORDS, 4)).capitalize()} again, case {n}" for n in range(repeat)]
 
 
-async def share_cases(db: Path, repeat: int) -> tuple[list[float], list[float], list[float]]:
-    """Share `repeat` cases; for each: Enter to panel, Enter to case drawn, and the store's lookup."""
+async def share_cases(db: Path, repeat: int) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Share `repeat` cases; for each: Enter to panel, Enter to case drawn, and the store's lookup.
+    Then report back on as many matters arising."""
     with Repertoire.open(db) as repertoire:
         facilitator, *members = [m.handle for m in repertoire.members()[:5]]
         live = LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), facilitator, members))
@@ -110,7 +113,32 @@ async def share_cases(db: Path, repeat: int) -> tuple[list[float], list[float], 
                 store_began = time.perf_counter()
                 repertoire.similar_cases(case_id)
                 in_store.append((time.perf_counter() - store_began) * 1000)
-        return to_panel, to_case, in_store
+            reported = await report_back(pilot, workspace, repeat)
+        return to_panel, to_case, in_store, reported
+
+
+async def report_back(pilot: Any, workspace: PhaseWorkspace, repeat: int) -> list[float]:
+    """In the report-back phase: Enter on `#report N` to the matter drawn as reported."""
+    await pilot.press("f5", "f5")  # problem solving, then report-back
+    await _until(lambda: workspace.border_title is not None and "Report" in str(workspace.border_title))
+    drawn: dict[int, float] = {}
+    show = workspace.show
+
+    def shown_now(view: SessionView) -> None:
+        show(view)
+        for matter in view.matters.page if view.matters is not None else ():
+            if matter.report is not None:
+                drawn.setdefault(matter.number, time.perf_counter())
+
+    workspace.show = shown_now  # type: ignore[method-assign]
+    samples = []
+    for number in range(1, repeat + 1):
+        await pilot.press(*f"#report {number} worked Tried it, number {number}")
+        began = time.perf_counter()
+        await pilot.press("enter")
+        await _until(lambda n=number: n in drawn)  # type: ignore[misc]
+        samples.append((drawn[number] - began) * 1000)
+    return samples
 
 
 def p95(values: list[float]) -> float:
@@ -131,7 +159,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / source.name
         shutil.copyfile(source, db)  # the session writes: the generated file stays as it was
-        to_panel, to_case, in_store = asyncio.run(share_cases(db, args.repeat))
+        began = time.process_time()
+        to_panel, to_case, in_store, reported = asyncio.run(share_cases(db, args.repeat))
+        cpu = time.process_time() - began
     print(f"seen before · {args.cases:,} cases · {args.repeat} cases shared\n")
     print("| figure | median | p95 | target |\n|---|---|---|---|")
     after_case = [panel - case for panel, case in zip(to_panel, to_case, strict=True)]
@@ -140,8 +170,10 @@ def main() -> None:
         ("floor: Enter to the case on screen", to_case, ""),
         ("the panel after the case", after_case, ""),
         ("similar_cases in the store", in_store, "≤ 50 ms p95"),
+        ("report-back phase: Enter on #report N to it drawn", reported, ""),
     ):
         print(f"| {name} | {statistics.median(samples):,.1f} ms | {p95(samples):,.1f} ms | {target} |")
+    print(f"\nCPU time of the whole run (process_time): {cpu:,.1f} s")
 
 
 if __name__ == "__main__":

@@ -10,19 +10,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "coptui"
 MEMBER_VARIABLE = "COPTUI_MEMBER"
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("COPTUI_DATA_DIR") or platformdirs.user_data_path(APP_NAME))
+    if folder := os.environ.get("COPTUI_DATA_DIR"):
+        return Path(folder)
+    import platformdirs  # here, not above: a command given its file never needs it
+
+    return platformdirs.user_data_path(APP_NAME)
 
 
 def config_dir() -> Path:
     """Holds a community's own session formats, in `formats/*.toml`."""
-    return Path(os.environ.get("COPTUI_CONFIG_DIR") or platformdirs.user_config_path(APP_NAME))
+    if folder := os.environ.get("COPTUI_CONFIG_DIR"):
+        return Path(folder)
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
 
 
 def member_variable() -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Final, Literal, Self, cast
+from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -202,7 +202,22 @@ class CommandKind(StrEnum):
     TAKE_BACK = "take_back"  # a participant's entry, whose id is the command's text
 
 
-class Command(BaseModel):
+class Record(BaseModel):
+    """The base of coptui's pydantic models: each one's validator is built when first used, not
+    on import, so a screen pays only for the models it validates (reading rows builds none)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    @classmethod
+    def build_every_validator(cls) -> None:
+        """Build now what `defer_build` leaves for first use, for this model and every one below it:
+        the SSH fork server does it once, so each forked browser shares the validators."""
+        cls.model_rebuild(force=True)
+        for model in cls.__subclasses__():
+            model.build_every_validator()
+
+
+class Command(Record):
     """One thing the facilitator did, as it reached the app; `id` once it is in the capture journal."""
 
     model_config = ConfigDict(frozen=True)
@@ -213,27 +228,8 @@ class Command(BaseModel):
     id: ItemId | None = None
 
 
-class Model(BaseModel):
+class Model(Record):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
-
-    @classmethod
-    def trusted(cls, values: dict[str, Any]) -> Self:
-        """A model from values already valid and complete, every field in its order: nothing is checked.
-
-        For the bulk paths that make hundreds of thousands of models from data checked
-        before (the store reading its own rows, the benchmark generator). A copy of a
-        blank model with `values` put in (pydantic's `model_copy`, which validates
-        nothing) costs a third of what `model_construct` does, which walks the fields for
-        aliases and defaults on every call. The blank holds every field, in order, so
-        the copy keeps that order, the one a model is dumped in.
-        """
-        blank = _BLANKS.get(cls)
-        if blank is None:
-            blank = _BLANKS[cls] = cls.model_construct(**dict.fromkeys(cls.model_fields))
-        return cast(Self, blank.model_copy(update=values))
-
-
-_BLANKS: dict[type[Model], Model] = {}
 
 
 class NewFieldsModel(Model):
@@ -435,7 +431,7 @@ class ReportBack(Model):
     reported_on: date
 
 
-class Problem(BaseModel):
+class Problem(Record):
     """One thing wrong with an input, located by its path (`cases[3].presenter`)."""
 
     path: str

@@ -25,6 +25,8 @@ _ESCAPE_SEQUENCE = re.compile(
 
 def strip_controls(value: str) -> str:
     """Drop escape sequences, control characters but tab and newline, and bidi overrides."""
+    if _UNSAFE.search(value) is None:
+        return value  # most text: every escape sequence starts with a character `_UNSAFE` finds
     return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", value))
 
 

@@ -41,10 +41,12 @@ def parsed(command_line: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """`coptui ...` parsed as coptui would: the subcommand's name, the group's and its own options."""
     program, *argv = shlex.split(command_line)
     assert program.endswith("/coptui") or program == "coptui"
-    at = next(i for i, word in enumerate(argv) if word in cli.commands)
+    commands = cli.list_commands(click.Context(cli))
+    at = next(i for i, word in enumerate(argv) if word in commands)
     group = cli.make_context("coptui", argv[:at])
     name = argv[at]
-    command: click.Command = cli.commands[name]
+    command = cli.get_command(group, name)
+    assert command is not None
     return name, group.params, command.make_context(name, argv[at + 1 :], parent=group).params
 
 

@@ -38,6 +38,17 @@ def test_browsing_starts_without_the_live_session_engine() -> None:
     )
 
 
+def test_browsing_starts_without_the_exporters_or_the_formats() -> None:
+    """The browser's stories use the export's dates, not its pages, minutes or session formats."""
+    run_python(
+        "import sys",
+        "import coptui.cli, coptui.cli.reading, coptui.ui.app",
+        "unused = ('coptui.export.api', 'coptui.export.pages', 'coptui.export.minutes', 'coptui.formats')",
+        "loaded = [m for m in sys.modules if m.startswith(unused)]",
+        "assert not loaded, loaded",
+    )
+
+
 def test_the_command_line_imports_only_click_until_a_command_runs() -> None:
     """Each command pays for the store, pydantic and the rest only when it runs and needs them."""
     run_python(
@@ -78,4 +89,32 @@ def test_commands_that_draw_nothing_import_no_textual(
         "    assert done.code == 0, done.code",
         "drawing = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'asyncssh'))",
         "assert not drawing, drawing",
+    )
+
+
+@pytest.mark.parametrize("argv", [["search", "tickets"], ["search", "tickets", "--json"]], ids=" ".join)
+def test_searching_from_the_shell_reads_the_file_with_sqlite3_alone(argv: list[str], db_path: Path) -> None:
+    """`coptui search` builds no models and opens no `Repertoire`: no pydantic, no sqlite-utils."""
+    run_python(
+        "import sys",
+        "from coptui.cli import main",
+        "try:",
+        f"    main({['--db', str(db_path), *argv]!r})",
+        "except SystemExit as done:",
+        "    assert done.code == 0, done.code",
+        "heavy = ('pydantic', 'pydantic_core', 'sqlite_utils', 'textual', 'coptui.models')",
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)",
+        "assert not loaded, loaded",
+    )
+
+
+def test_the_export_package_names_its_functions_whatever_was_imported_first() -> None:
+    """`coptui.export` imports its exporters lazily, yet `minutes` stays the function even when
+    the submodule of that name was imported first (through `api`, or on its own)."""
+    run_python(
+        "import types",
+        "import coptui.export.api, coptui.export.minutes",
+        "from coptui.export import minutes",
+        "assert not isinstance(minutes, types.ModuleType), minutes",
+        "assert minutes is coptui.export.api.minutes",
     )

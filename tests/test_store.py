@@ -37,7 +37,7 @@ from coptui.store import (
     Repertoire,
     RepertoireMissing,
     StoreError,
-    browsing,
+    search,
 )
 from coptui.store.browsing import BrowseFilter
 from coptui.store.rows import from_row, to_row
@@ -225,7 +225,7 @@ def test_a_common_word_ranks_the_newest_matches_and_marks_each(
 ) -> None:
     for i in range(30):
         repertoire.add_note(Note(session=1, text=f"Pager storm number {i}", created_at=datetime.now(UTC)))
-    monkeypatch.setattr(browsing, "SEARCH_WINDOW", 10)
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 10)
     hits = [h for h in repertoire.browse_search("pager storm") if h.kind is HitKind.NOTE]
     newest = [n.id for n in repertoire.session_story(1).notes][-10:]
     assert len(hits) == len(newest) and {h.id for h in hits} == set(newest)

@@ -77,7 +77,7 @@ def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | N
 
     SESSION is its id, `latest` (the last one held) or `live`.
     """
-    from coptui.export import minutes, resolve_session, save_minutes
+    from coptui.export.api import minutes, resolve_session, save_minutes
 
     chosen = fmt or ("html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md")
     with obj.open(read_only=True) as repertoire:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,8 +45,10 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
         fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
-    viewer = launch.signed_in_member()
-    with obj.open(read_only=read_only) as repertoire:
+    with launch.starting():
+        viewer = launch.signed_in_member()
+        repertoire = obj.open(read_only=read_only)
+    with repertoire:
         launch.run_app(
             repertoire, theme=theme, viewer=viewer, participant=_joining(repertoire, viewer, participant)
         )
@@ -77,6 +78,8 @@ def demo(file: Path | None) -> None:
 
 @contextmanager
 def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
+    import tempfile
+
     from coptui.store import Repertoire
 
     with tempfile.TemporaryDirectory(prefix="coptui-demo-") as folder:
@@ -96,26 +99,26 @@ def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
 @pass_context
 def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
     """Search cases, strategies, report-backs and notes."""
-    import json
+    # Straight on the file with sqlite3: no Repertoire, so neither pydantic nor sqlite-utils to import.
+    from coptui.store import search as store_search
+    from coptui.store.connection import reading
 
-    from coptui.store import MATCH_END, MATCH_START
-
-    with obj.open(read_only=True) as repertoire:
-        hits = repertoire.search(query, limit=limit)
+    with reading(obj.db_path) as conn:
+        hits = store_search.best(store_search.find(conn, query, limit=limit), limit)
     if as_json:
+        import json
+
         for hit in hits:
-            click.echo(
-                json.dumps(
-                    {**hit.model_dump(mode="json"), "snippet": hit.plain_snippet()}, ensure_ascii=False
-                )
-            )
+            fields = {**hit._asdict(), "snippet": store_search.unmarked(hit.snippet)}
+            click.echo(json.dumps(fields, ensure_ascii=False))
         return
     if not hits:
         click.echo(f"Nothing matches “{one_line(query, 60)}”.", err=True)
         return
     bold = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("", "")
     for hit in hits:
-        snippet = _snippet_line(hit.snippet.replace(MATCH_END, MATCH_START).split(MATCH_START), bold)
+        marked = hit.snippet.replace(store_search.MATCH_END, store_search.MATCH_START)
+        snippet = _snippet_line(marked.split(store_search.MATCH_START), bold)
         label = hit.kind.value.replace("_", "-")
         click.echo(f"{label:<11} {hit.id:>6}  {one_line(hit.title, 40):<40}  {snippet}")
 

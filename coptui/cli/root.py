@@ -8,6 +8,7 @@ needs when it runs, so a command that draws nothing never loads Textual.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -44,11 +45,36 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name when one runs (or `--help` lists them all),
+    so that a command pays only for its own module (click's "lazily loading subcommands")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def add_lazy_commands(self, commands: dict[str, str]) -> None:
+        """Name each command's `module:attribute`."""
+        self.lazy_commands.update(commands)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module, name = self.lazy_commands[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+
 def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
-from coptui.models import Case, Session
+from coptui.store.export_rows import CaseItem, SessionItem
 
 
 class _Built:
@@ -67,7 +67,7 @@ class PageLinks:
     def members(self, handles: Sequence[str]) -> str:
         return ", ".join(self.member(h) for h in handles) if handles else "none"
 
-    def case(self, case: Case, text: str | None = None, *, cell: bool = False) -> str:
+    def case(self, case: CaseItem, text: str | None = None, *, cell: bool = False) -> str:
         escaped = escape.cell if cell else escape.link_text
         if text is not None:
             return self._to(names.case_path(case), escaped(text))
@@ -77,7 +77,7 @@ class PageLinks:
             found = built[case.id] = self._to(names.case_path(case), escaped(case.title))
         return found
 
-    def session(self, session: Session, *, cell: bool = False) -> str:
+    def session(self, session: SessionItem, *, cell: bool = False) -> str:
         built = self._built.sessions[cell]
         found = built.get(session.id)
         if found is None:

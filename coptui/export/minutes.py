@@ -29,17 +29,14 @@ from coptui.export.markdown import (
 )
 from coptui.export.participation import participation_section
 from coptui.export.practices import strategy_practice
-from coptui.models import (
-    Action,
-    ActionStatus,
-    Case,
-    Note,
-    NoteKind,
-    PhaseKind,
-    PhaseRun,
-    ReportBack,
-    Session,
-    SessionStatus,
+from coptui.models import ActionStatus, NoteKind, PhaseKind, SessionStatus
+from coptui.store.export_rows import (
+    ActionItem,
+    CaseItem,
+    NoteItem,
+    PhaseItem,
+    ReportBackItem,
+    SessionItem,
 )
 from coptui.store.participants import Participation
 
@@ -96,14 +93,15 @@ def render_minutes(
     blocks.extend(_carried_forward(index, session, links) if register is None else register.blocks(session))
     blocks.extend(participation_section(participation, links))
     blocks.append("---")
+    # The last block ends the file: one join makes the whole page (which may be large).
     blocks.append(
         f"*Minutes written by coptui {__version__} from the repertoire of "
-        f"{escape.inline(index.community.name)}.*"
+        f"{escape.inline(index.community.name)}.*\n"
     )
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join(blocks)
 
 
-def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> str:
+def _particulars(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> str:
     lines = []
     if session.started_at:
         end = session.ended_at
@@ -129,7 +127,7 @@ def _particulars(index: RepertoireIndex, session: Session, links: PageLinks) -> 
     return "\n".join(lines)
 
 
-def _interim_banner(session: Session) -> str:
+def _interim_banner(session: SessionItem) -> str:
     current = ""
     if session.current_phase is not None and session.current_phase < len(session.phases):
         current = f" (now: {escape.inline(session.phases[session.current_phase].title)})"
@@ -139,7 +137,7 @@ def _interim_banner(session: Session) -> str:
     )
 
 
-def _matters_arising(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _matters_arising(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     reports = index.session_report_backs(session.id or 0)
     blocks = ["## Matters arising"]
     if not reports:
@@ -151,7 +149,7 @@ def _matters_arising(index: RepertoireIndex, session: Session, links: PageLinks)
     return blocks
 
 
-def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -> str:
+def _report_back(index: RepertoireIndex, report: ReportBackItem, links: PageLinks) -> str:
     outcome = report.outcome.label
     parts = [f"### {escape.heading(index.name(report.member))}: {outcome}"]
     action = index.actions.get(report.action or 0)
@@ -177,9 +175,9 @@ def _report_back(index: RepertoireIndex, report: ReportBack, links: PageLinks) -
     return "\n\n".join(parts)
 
 
-def _phases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _phases(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     notes = index.session_notes(session.id or 0)
-    by_phase: dict[int | None, list[Note]] = {}
+    by_phase: dict[int | None, list[NoteItem]] = {}
     for note in notes:
         if note.case is None:
             by_phase.setdefault(note.phase, []).append(note)
@@ -202,7 +200,7 @@ def _phases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[
     return blocks
 
 
-def _phase_timing(session: Session, phase: PhaseRun) -> str:
+def _phase_timing(session: SessionItem, phase: PhaseItem) -> str:
     timebox = f"timebox {phase.timebox_minutes + phase.extra_minutes} min"
     if phase.extra_minutes:
         timebox += f", {phase.extra_minutes} added"
@@ -220,7 +218,7 @@ def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:
     return f"took {minutes} min" + (f" (paused {round(paused_seconds / 60)} min)" if paused_seconds else "")
 
 
-def _phase_body(index: RepertoireIndex, session: Session, phase: PhaseRun, links: PageLinks) -> str:
+def _phase_body(index: RepertoireIndex, session: SessionItem, phase: PhaseItem, links: PageLinks) -> str:
     sid = session.id or 0
     if phase.kind is PhaseKind.PROBLEM_SHARING:
         presented = index.cases_by_session.get(sid, [])
@@ -235,11 +233,11 @@ def _phase_body(index: RepertoireIndex, session: Session, phase: PhaseRun, links
     return ""
 
 
-def _note_list(index: RepertoireIndex, notes: list[Note], links: PageLinks) -> str:
+def _note_list(index: RepertoireIndex, notes: list[NoteItem], links: PageLinks) -> str:
     return "\n".join(_note_item(index, note, links) for note in notes)
 
 
-def _note_item(index: RepertoireIndex, note: Note, links: PageLinks) -> str:
+def _note_item(index: RepertoireIndex, note: NoteItem, links: PageLinks) -> str:
     text = escape.block(note.text, indent=_NOTE_INDENT)
     if note.kind is NoteKind.DECISION:
         by = f" *({links.member(note.author)})*" if note.author else ""
@@ -250,7 +248,7 @@ def _note_item(index: RepertoireIndex, note: Note, links: PageLinks) -> str:
     return f"- {text} *({links.member(note.author)})*"
 
 
-def _cases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _cases(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     sid = session.id or 0
     cases = index.session_cases(sid)
     if not cases:
@@ -261,7 +259,7 @@ def _cases(index: RepertoireIndex, session: Session, links: PageLinks) -> list[s
     return blocks
 
 
-def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks) -> list[str]:
+def _case(index: RepertoireIndex, session: SessionItem, case: CaseItem, links: PageLinks) -> list[str]:
     sid = session.id or 0
     blocks = [f"### {escape.heading(case.title)}"]
     line = [f"Presented by {links.member(case.presenter)}"]
@@ -297,7 +295,7 @@ def _case(index: RepertoireIndex, session: Session, case: Case, links: PageLinks
     return blocks
 
 
-def _decisions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _decisions(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     """Every decision again, in one list: what a reader of the minutes looks for first."""
     decisions = [n for n in index.session_notes(session.id or 0) if n.kind is NoteKind.DECISION]
     if not decisions:
@@ -310,7 +308,7 @@ def _decisions(index: RepertoireIndex, session: Session, links: PageLinks) -> li
     return ["## Decisions", "\n".join(items)]
 
 
-def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _actions(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     actions = index.actions_by_session.get(session.id or 0, [])
     blocks = ["## Actions"]
     if not actions:
@@ -323,7 +321,7 @@ def _actions(index: RepertoireIndex, session: Session, links: PageLinks) -> list
 
 
 def _action_rows(
-    index: RepertoireIndex, actions: list[Action], session: Session, links: PageLinks
+    index: RepertoireIndex, actions: list[ActionItem], session: SessionItem, links: PageLinks
 ) -> list[list[str]]:
     """Owner, action, due (overdue marked as of the meeting), status and case of each action."""
     return [
@@ -338,18 +336,18 @@ def _action_rows(
     ]
 
 
-def _due(action: Action, on: date) -> str:
+def _due(action: ActionItem, on: date) -> str:
     """The due date, marked in words when it had gone by on `on` with the action still open."""
     if action.due is None:
         return "—"
     return f"{action.due.isoformat()} **(overdue)**" if action.overdue_on(on) else action.due.isoformat()
 
 
-def _carried_forward(index: RepertoireIndex, session: Session, links: PageLinks) -> list[str]:
+def _carried_forward(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     """The action register after the meeting: everything agreed earlier that is still open."""
     sid = session.id or 0
 
-    def earlier(action: Action) -> bool:
+    def earlier(action: ActionItem) -> bool:
         agreed = index.sessions.get(action.session or 0)
         return agreed is not None and (agreed.date, agreed.id or 0) < (session.date, sid)
 
@@ -360,25 +358,32 @@ def _carried_forward(index: RepertoireIndex, session: Session, links: PageLinks)
     rows = _action_rows(index, carried, session, links)
     for row, action in zip(rows, carried, strict=True):
         row[3] = _agreed_at(index.sessions[action.session or 0], links)
-    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows])
+    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows], [])
 
 
-def _register_order(action: Action) -> tuple[date, int]:
+def _register_order(action: ActionItem) -> tuple[date, int]:
     return (action.due or date.max, action.id or 0)
 
 
-def _agreed_at(session: Session, links: PageLinks) -> str:
+def _agreed_at(session: SessionItem, links: PageLinks) -> str:
     return f"{links.session(session, cell=True)} ({session.date})"
 
 
-def _register_blocks(rows: list[str]) -> list[str]:
+def _register_blocks(overdue: list[str], due: list[str]) -> list[str]:
+    """The register's section: the rows of `overdue`, then those of `due` (each a table row already)."""
     blocks = ["## Open actions carried forward"]
-    if not rows:
+    if not overdue and not due:
         blocks.append("No action agreed at an earlier session is still open.")
         return blocks
-    blocks.append(table(["Owner", "Action", "Due", "Agreed at", "Case"], []) + "\n" + "\n".join(rows))
-    blocks.append(f"*{plural(len(rows), 'action')} still open when these minutes were written.*")
+    # One join for the whole table: late in a long history it holds thousands of rows.
+    blocks.append("\n".join([_REGISTER_HEAD, *overdue, *due]))
+    blocks.append(
+        f"*{plural(len(overdue) + len(due), 'action')} still open when these minutes were written.*"
+    )
     return blocks
+
+
+_REGISTER_HEAD = table(["Owner", "Action", "Due", "Agreed at", "Case"], [])
 
 
 class ActionRegister:
@@ -391,9 +396,10 @@ class ActionRegister:
 
     def __init__(self) -> None:
         self._order: list[tuple[date, int]] = []
-        self._rows: list[tuple[str, str]] = []  # (as due, as overdue)
+        self._due: list[str] = []  # each row as it reads while not overdue
+        self._overdue: list[str] = []  # and once it is
 
-    def add(self, index: RepertoireIndex, session: Session, links: PageLinks) -> None:
+    def add(self, index: RepertoireIndex, session: SessionItem, links: PageLinks) -> None:
         """Carry forward the actions agreed at `session` that are open now."""
         agreed = _agreed_at(session, links)
         for action in index.actions_by_session.get(session.id or 0, []):
@@ -405,10 +411,10 @@ class ActionRegister:
             overdue = f"{before}{due} **(overdue)**{after}" if action.due else f"{before}{due}{after}"
             place = bisect.bisect(self._order, _register_order(action))
             self._order.insert(place, _register_order(action))
-            self._rows.insert(place, (f"{before}{due}{after}", overdue))
+            self._due.insert(place, f"{before}{due}{after}")
+            self._overdue.insert(place, overdue)
 
-    def blocks(self, session: Session) -> list[str]:
+    def blocks(self, session: SessionItem) -> list[str]:
         """The register as it stood at `session`: every action added before it."""
         overdue = bisect.bisect_left(self._order, (session.date, 0))
-        rows = [row[1] for row in self._rows[:overdue]] + [row[0] for row in self._rows[overdue:]]
-        return _register_blocks(rows)
+        return _register_blocks(self._overdue[:overdue], self._due[overdue:])

@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 
-from coptui.models import Case, Practice, Session
+from coptui.store.export_rows import CaseItem, PracticeItem, SessionItem
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile("['\u2019]")
@@ -35,15 +35,15 @@ def _numbered(number: int, *parts: str) -> str:
     return "-".join([f"{number:04d}", *(p for p in parts if p)]) + ".md"
 
 
-def case_path(case: Case) -> str:
+def case_path(case: CaseItem) -> str:
     return "cases/" + _numbered(case.id or 0, slug(case.title))
 
 
-def practice_path(practice: Practice) -> str:
+def practice_path(practice: PracticeItem) -> str:
     return "practices/" + _numbered(practice.id or 0, slug(practice.name))
 
 
-def session_path(session: Session) -> str:
+def session_path(session: SessionItem) -> str:
     return "sessions/" + _numbered(session.id or 0, session.date.isoformat(), slug(session.title))
 
 
@@ -55,7 +55,7 @@ def topic_path(topic_slug: str) -> str:
     return f"topics/{topic_slug}.md"
 
 
-def minutes_file_name(session: Session, suffix: str) -> str:
+def minutes_file_name(session: SessionItem, suffix: str) -> str:
     """What saved minutes are called: `2026-11-04-pre-peak-clinic-minutes.md`."""
     return "-".join(p for p in (session.date.isoformat(), slug(session.title), "minutes") if p) + suffix
 

@@ -23,20 +23,9 @@ from coptui.export.markdown import (
 )
 from coptui.export.minutes import ActionRegister, render_minutes
 from coptui.export.practices import practice_pages, strategy_practice
-from coptui.models import (
-    ActionStatus,
-    Case,
-    CaseStatus,
-    Member,
-    NoteKind,
-    Outcome,
-    ReportBack,
-    Role,
-    Session,
-    Strategy,
-    Topic,
-)
+from coptui.models import ActionStatus, CaseStatus, Member, NoteKind, Outcome, Role, Topic
 from coptui.store.export_reads import Outline, Totals
+from coptui.store.export_rows import CaseItem, CaseRow, ReportBackItem, SessionRow, StrategyItem
 
 if TYPE_CHECKING:
     from coptui.store.export_reads import ExportReads
@@ -64,8 +53,8 @@ def streamed_pages(reads: ExportReads) -> Iterator[tuple[str, str]]:
         index = RepertoireIndex(practices)
         yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
-        ((ids, RepertoireIndex(*reads.with_practice_records(doc))) for ids, doc in reads.session_slices()),
-        (RepertoireIndex(*reads.with_practice_records(doc)) for doc in reads.case_slices()),
+        ((ids, RepertoireIndex(*reads.with_practices(part))) for ids, part in reads.session_slices()),
+        (RepertoireIndex(*reads.with_practices(part)) for part in reads.case_slices()),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()),
         ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()),
         reads.outline,
@@ -201,30 +190,21 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _brief_session(session_id: int, title: str, day: date) -> Session:
+def _brief_session(session_id: int, title: str, day: date) -> SessionRow:
     """A session as far as a link to its page needs it."""
-    return Session.trusted({"id": session_id, "title": title, "date": day})
+    return SessionRow(session_id, title, day)
 
 
 def _brief_case(
     case_id: int,
     title: str,
-    opened_on: date | None = None,
-    presenter: str | None = None,
-    status: CaseStatus | None = None,
+    opened_on: date = date.min,
+    presenter: str = "",
+    status: CaseStatus = CaseStatus.OPEN,
     topics: list[str] | None = None,
-) -> Case:
+) -> CaseRow:
     """A case as far as a link to its page (and a row of a case table) needs it."""
-    return Case.trusted(
-        {
-            "id": case_id,
-            "title": title,
-            "opened_on": opened_on,
-            "presenter": presenter,
-            "status": status,
-            "topics": topics,
-        }
-    )
+    return CaseRow(case_id, title, opened_on, presenter, status, topics or [])
 
 
 def _outline(index: RepertoireIndex) -> Outline:
@@ -257,7 +237,7 @@ def _outline(index: RepertoireIndex) -> Outline:
 _CASE_HEADERS = ["Opened", "Case", "Presented by", "Status", "Topics"]
 
 
-def _case_row(case: Case, links: PageLinks) -> list[str]:
+def _case_row(case: CaseItem, links: PageLinks) -> list[str]:
     return [
         case.opened_on.isoformat(),
         links.case(case, cell=True),
@@ -268,7 +248,7 @@ def _case_row(case: Case, links: PageLinks) -> list[str]:
 
 
 def _case_table(
-    index: RepertoireIndex, cases: list[Case], links: PageLinks, *, presenter: bool = True
+    index: RepertoireIndex, cases: list[CaseItem], links: PageLinks, *, presenter: bool = True
 ) -> str:
     """Cases newest first; a member's own page leaves out who presented them."""
     ordered = sorted(cases, key=lambda c: (c.opened_on, c.id or 0), reverse=True)
@@ -281,9 +261,9 @@ def _case_table(
     return table(headers, rows)
 
 
-def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
+def _track_record(index: RepertoireIndex, strategy: StrategyItem) -> str:
     """How often a strategy was tried, and with what outcomes: 'tried 2×: worked, partly worked'."""
-    reports: list[ReportBack] = []
+    reports: list[ReportBackItem] = []
     for action in index.actions_by_strategy.get(strategy.id or 0, []):
         reports.extend(index.report_backs_by_action.get(action.id or 0, []))
     tried = [r for r in reports if r.outcome is not Outcome.NOT_TRIED]
@@ -292,7 +272,7 @@ def _track_record(index: RepertoireIndex, strategy: Strategy) -> str:
     return f" — tried {len(tried)}×: " + ", ".join(r.outcome.label for r in tried)
 
 
-def _case_page(index: RepertoireIndex, case: Case, links: PageLinks) -> str:
+def _case_page(index: RepertoireIndex, case: CaseItem, links: PageLinks) -> str:
     cid = case.id or 0
     blocks = [links.index_page(f"← {index.community.name}"), f"# {escape.heading(case.title)}"]
     about = [f"Brought by {links.member(case.presenter)}"]

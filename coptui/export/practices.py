@@ -7,26 +7,27 @@ track record counts the report-backs of the whole repertoire as it was exported.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from coptui.counts import plural
 from coptui.export import escape, names
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import PageLinks, table
-from coptui.models import Practice, Strategy
+from coptui.store.export_rows import PracticeItem, StrategyItem
 from coptui.text import one_line
 
 # How much of a practice's name a strategy's line repeats; its page has the whole of it.
 NAME_IN_A_LINE = 80
 
 
-def _link(links: PageLinks, practice: Practice, text_md: str) -> str:
+def _link(links: PageLinks, practice: PracticeItem, text_md: str) -> str:
     if links.page is None:
         return text_md
     return f"[{text_md}]({names.relative(names.practice_path(practice), links.page)})"
 
 
-def strategy_practice(index: RepertoireIndex, strategy: Strategy, links: PageLinks) -> str:
+def strategy_practice(index: RepertoireIndex, strategy: StrategyItem, links: PageLinks) -> str:
     """' · practice 3 "Page on burn rate": tried 2 times: …' for a strategy's line; '' when it has none.
 
     The practice's name is left out where the strategy says the same; its track record
@@ -35,10 +36,22 @@ def strategy_practice(index: RepertoireIndex, strategy: Strategy, links: PageLin
     practice = index.practices.get(strategy.practice or 0)
     if practice is None:
         return ""
-    named = f"practice {practice.id}"
-    if one_line(practice.name) != one_line(strategy.text):
-        named += f" “{escape.inline(one_line(practice.name, NAME_IN_A_LINE))}”"
-    return f" · {_link(links, practice, named)}: {index.practice_record(practice.id or 0).summary()}"
+    name = _one_line(practice.name)
+    same = name == one_line(strategy.text)
+    # The same on every page of a folder: made once per practice (and per slice).
+    key = (practice.id, same, None if links.page is None else links.page.rpartition("/")[0])
+    found = index.fragments.get(key)
+    if found is None:
+        named = f"practice {practice.id}"
+        if not same:
+            named += f" “{escape.inline(one_line(practice.name, NAME_IN_A_LINE))}”"
+        record = index.practice_record(practice.id or 0).summary()
+        found = index.fragments[key] = f" · {_link(links, practice, named)}: {record}"
+    return found
+
+
+# A practice's name is compared with the text of each of its uses.
+_one_line = functools.lru_cache(maxsize=4096)(one_line)
 
 
 def practice_pages(index: RepertoireIndex, links: PageLinks) -> Iterator[tuple[str, str]]:
@@ -48,7 +61,7 @@ def practice_pages(index: RepertoireIndex, links: PageLinks) -> Iterator[tuple[s
         yield path, _practice_page(index, practice, links.on(path))
 
 
-def _practice_page(index: RepertoireIndex, practice: Practice, links: PageLinks) -> str:
+def _practice_page(index: RepertoireIndex, practice: PracticeItem, links: PageLinks) -> str:
     uses = index.strategies_by_practice.get(practice.id or 0, [])
     record = index.practice_record(practice.id or 0)
     cases = {s.case for s in uses if s.case in index.cases}

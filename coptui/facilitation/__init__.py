@@ -11,7 +11,7 @@ from coptui.facilitation.live import (
     SessionPlan,
     default_title,
 )
-from coptui.facilitation.matters import MatterArising, matters_arising
+from coptui.facilitation.matters import MatterArising, MattersArising
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
@@ -50,6 +50,7 @@ __all__ = [
     "LiveSession",
     "ManualClock",
     "MatterArising",
+    "MattersArising",
     "NoteEntry",
     "PhaseSummary",
     "PhaseTimer",
@@ -66,6 +67,5 @@ __all__ = [
     "VoteEntry",
     "clock_face",
     "default_title",
-    "matters_arising",
     "parse_entry",
 ]

@@ -13,6 +13,7 @@ from datetime import date
 
 from coptui.facilitation.clock import Clock
 from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.matters import MattersReader
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.facilitation.view import EntryResult
 from coptui.models import PhaseRun, Session
@@ -47,6 +48,7 @@ class EngineBase(ABC):
     session_id: int
     clock: Clock
     member_names: dict[str, str]
+    matters: MattersReader
     _state: EngineState
 
     @abstractmethod

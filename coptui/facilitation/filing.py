@@ -13,7 +13,6 @@ from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
 from coptui.facilitation.dates import spoken
 from coptui.facilitation.engine_base import EngineBase
-from coptui.facilitation.matters import matters_arising
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.tags import (
     AbsentEntry,
@@ -286,16 +285,13 @@ class EntryFiling(EngineBase):
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
         if entry.matter is not None:
-            matters = matters_arising(self.repertoire, self.session)
-            if not matters:
+            matter, total = self.matters.number(self.session, entry.matter)
+            if not total:
                 return EntryResult(
                     False, "there are no matters arising; report with #report @handle outcome story"
                 )
-            if entry.matter > len(matters):
-                return EntryResult(
-                    False, f"{there_are(len(matters), 'matter')} arising; pick one from 1 to {len(matters)}"
-                )
-            matter = matters[entry.matter - 1]
+            if matter is None:
+                return EntryResult(False, f"{there_are(total, 'matter')} arising; pick one from 1 to {total}")
             if matter.report is not None:
                 return EntryResult(False, f"matter {entry.matter} was reported already; #undo to change it")
             action = matter.action
@@ -412,12 +408,9 @@ class EntryFiling(EngineBase):
         return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
 
     def _file_resolved(self, entry: ResolvedEntry) -> EntryResult:
-        matters = matters_arising(self.repertoire, self.session)
-        if entry.matter > len(matters):
-            return EntryResult(
-                False, f"there are {len(matters)} matters arising; pick one from 1 to {len(matters)}"
-            )
-        matter = matters[entry.matter - 1]
+        matter, total = self.matters.number(self.session, entry.matter)
+        if matter is None:
+            return EntryResult(False, f"there are {total} matters arising; pick one from 1 to {total}")
         if matter.action.case is None:
             return EntryResult(False, f"matter {entry.matter} is about no case; there is nothing to resolve")
         case = self.repertoire.case(matter.action.case)

@@ -18,7 +18,7 @@ from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.engine_base import EngineState
 from coptui.facilitation.filing import EntryFiling
 from coptui.facilitation.hosting import ParticipantsHost
-from coptui.facilitation.matters import MatterArising, matters_arising
+from coptui.facilitation.matters import MatterArising, MattersReader
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
@@ -77,6 +77,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
         self._revision = 0
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         self.community_name = repertoire.community().name  # read once, off the screen's thread
+        self.matters = MattersReader(repertoire)
 
     # -- starting and resuming ----------------------------------------------------
 
@@ -157,6 +158,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
             self.session.current_phase = position
             PhaseTimer(self.phase, self.clock).start()
             self.repertoire.update_session(self.session)
+            self.matters.forget()  # a phase begun reads the matters afresh: others' edits show
             return True
 
     def toggle_pause(self) -> bool:
@@ -218,6 +220,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                     )
             except BaseException:
                 self.session, self._state = saved
+                self.matters.forget()  # it may have been read inside the transaction undone
                 raise
             return result
 
@@ -295,12 +298,10 @@ class LiveSession(EntryFiling, ParticipantsHost):
 
     # -- reading ------------------------------------------------------------------------
 
-    def _matters(self) -> list[MatterArising]:
-        return matters_arising(self.repertoire, self.session)
-
     def matters_arising(self) -> list[MatterArising]:
+        """The matters arising the session's screen lists (the first page of them), numbered."""
         with self._lock:
-            return self._matters()
+            return list(self.matters.shown(self.session).page)
 
     def _speaking(self) -> SpeakingOrder:
         phase = self.phase
@@ -330,6 +331,8 @@ class LiveSession(EntryFiling, ParticipantsHost):
     def view(self) -> SessionView:
         with self._lock:
             self._revision += 1
+            version = self.repertoire.data_version()
+            listed = self.phase.kind is PhaseKind.REPORT_BACK  # where the matters arising are listed
             cases = tuple(self.repertoire.session_cases(self.session_id))
             ids = [c.id for c in cases]
             focus_id = self._focus_id
@@ -352,13 +355,14 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 practices=self.repertoire.practice_records(s.practice for s in strategies if s.practice),
                 actions=tuple(self.repertoire.actions(session=self.session_id)),
                 notes=notes,
-                matters=tuple(self._matters()),
+                matters=self.matters.shown(self.session) if listed else None,
                 reports=reports,
                 speaking=self._speaking(),
                 revision=self._revision,
                 hidden_dots=self.hidden_dots(),
                 votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
                 not_yet_heard=tuple(self.not_yet_heard()),
+                data_version=version,
             )
 
     def summary(self) -> SessionSummary:

@@ -1,52 +1,96 @@
-"""Matters arising: the open actions from earlier sessions that the report-back goes through."""
+"""Matters arising: the open actions from earlier sessions that the report-back goes through.
+
+A repertoire may hold tens of thousands of them (every member's, not only today's): the session
+shows a page, numbered as the whole list is, and `#report N` finds any number in the store.
+What was read is kept until something that changes it is filed, so an entry in the report-back
+phase does not read the matters again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 
-from coptui.models import Action, ActionStatus, ReportBack, Session
+from coptui.models import ReportBack, Session
 from coptui.store import Repertoire
+from coptui.store.matters import MatterArising
+
+# The matters a session's screen lists: members expected today come first, and a community
+# rarely brings more than this to one meeting; the rest are counted, and reachable by number.
+MATTERS_PAGE = 60
 
 
 @dataclass(frozen=True)
-class MatterArising:
-    """An open action from an earlier session, to be reported on (or reported on this session)."""
+class MattersArising:
+    """The first page of the matters arising, and how many there are in all."""
 
-    number: int
-    action: Action
-    case_title: str | None
-    strategy_text: str | None
-    report: ReportBack | None = None
+    page: tuple[MatterArising, ...]
+    total: int
+    expected: int  # of those, the matters of members expected today: numbered first
+
+    @property
+    def more(self) -> int:
+        """How many are not on the page."""
+        return self.total - len(self.page)
 
 
-def matters_arising(repertoire: Repertoire, session: Session) -> list[MatterArising]:
-    """Open actions from before `session`, and those reported on in it or since the last meeting,
-    numbered in a stable order. A member may report back between meetings: their action shows
-    here as reported already."""
+def matters_reports(repertoire: Repertoire, session: Session) -> dict[int, ReportBack]:
+    """By action: report-backs given at `session`, or by members since the last meeting."""
     assert session.id is not None
     reports = {r.action: r for r in repertoire.reports_between_meetings(session) if r.action}
     reports.update({r.action: r for r in repertoire.report_backs(session=session.id) if r.action})
-    # The open ones read by status (an index), the few reported on one by one.
-    found = {a.id: a for a in repertoire.actions(status=ActionStatus.OPEN)}
-    found.update((i, repertoire.action(i)) for i in reports if i not in found)
-    actions = [a for a in found.values() if a.session != session.id]
-    # Those expected today first; marking someone absent must not renumber the list.
-    expected = {*session.attendees, *session.absent}
-    actions.sort(key=lambda a: (a.owner not in expected, a.owner, a.due or date.max, a.id or 0))
-    case_titles: dict[int, str] = {}
-    matters = []
-    for number, action in enumerate(actions, start=1):
-        if action.case is not None and action.case not in case_titles:
-            case_titles[action.case] = repertoire.case(action.case).title
-        strategy = None if action.strategy is None else repertoire.strategy(action.strategy).text
-        matters.append(
-            MatterArising(
-                number=number,
-                action=action,
-                case_title=None if action.case is None else case_titles[action.case],
-                strategy_text=strategy,
-                report=None if action.id is None else reports.get(action.id),
-            )
-        )
-    return matters
+    return reports
+
+
+class MattersReader:
+    """One live session's matters arising, read a page at a time and kept while they stand.
+
+    They are read again when what numbers them changes (who is expected: an arrival, a
+    newcomer, or the undoing of one) or when `forget` says something else may have (a phase
+    begun, a transaction undone); what was reported on them is read each time, and is all
+    that a report-back (or its undoing, or a take-back) changes.
+    """
+
+    def __init__(self, repertoire: Repertoire, page: int | None = None) -> None:
+        self.repertoire = repertoire
+        self.page_size = page or MATTERS_PAGE
+        self._kept: tuple[object, MattersArising] | None = None
+
+    def forget(self) -> None:
+        self._kept = None
+
+    def shown(self, session: Session) -> MattersArising:
+        """The page the screen lists: matters 1 to `page_size`."""
+        assert session.id is not None
+        reports = matters_reports(self.repertoire, session)
+        expected = (*session.attendees, *session.absent)
+        key = (session.id, expected)
+        if self._kept is None or self._kept[0] != key:
+            read = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
+            if len(read) < self.page_size:
+                counted = len(read), sum(1 for m in read if m.action.owner in expected)
+            else:
+                counted = self.repertoire.matters_count(session.id, expected, reports)
+            self._kept = key, MattersArising(tuple(read), *counted)
+        kept = self._kept[1]
+        # A report-back (or its undoing) keeps its action in the list, where it was: only
+        # what the page says of it changes.
+        page = tuple(replace(m, report=reports.get(m.action.id or 0)) for m in kept.page)
+        if page != kept.page:
+            self._kept = key, replace(kept, page=page)
+        return self._kept[1]
+
+    def number(self, session: Session, number: int) -> tuple[MatterArising | None, int]:
+        """Matter `number` as the screen numbers it (None if there is no such), and how many there are."""
+        shown = self.shown(session)
+        if 1 <= number <= len(shown.page):
+            return shown.page[number - 1], shown.total
+        if number < 1 or number > shown.total:
+            return None, shown.total
+        assert session.id is not None
+        expected = (*session.attendees, *session.absent)
+        reports = matters_reports(self.repertoire, session)
+        found = self.repertoire.matters_page(session.id, expected, reports, first=number, limit=1)
+        return (found[0] if found else None), shown.total
+
+
+__all__ = ["MATTERS_PAGE", "MatterArising", "MattersArising", "MattersReader"]

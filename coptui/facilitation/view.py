@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coptui.facilitation.matters import MatterArising
+from coptui.facilitation.matters import MattersArising
 from coptui.facilitation.speaking import SpeakingOrder
 from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session, Strategy
 from coptui.store.practice_records import PracticeRecord
@@ -29,13 +29,15 @@ class SessionView:
     practices: dict[int, PracticeRecord]  # the practices of those strategies, by id, with their records
     actions: tuple[Action, ...]  # filed this session
     notes: tuple[Note, ...]  # of the current phase
-    matters: tuple[MatterArising, ...]
+    matters: MattersArising | None  # in the report-back phase, where they are listed
     reports: tuple[ReportBack, ...]  # filed this session with no action behind them
     speaking: SpeakingOrder
     revision: int = 0  # rises with every view read, so a screen can drop one that arrives late
     hidden_dots: int = 0  # participants' private dots on the case in focus, until revealed
     votes_revealed: bool = False  # the case in focus's private dots are counted in its votes
     not_yet_heard: tuple[str, ...] = ()  # attendees still here with nothing filed from them yet
+    # The file's data version as the reads began: writes up to it (the journal's own) are in it.
+    data_version: int | None = None
 
     @property
     def phase(self) -> PhaseRun:

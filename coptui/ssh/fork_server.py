@@ -57,12 +57,14 @@ def preload() -> None:
     """Import everything a browser needs to draw its first screen (and the screens after it)."""
     import coptui.cli
     import coptui.ui
+    from coptui.models import Record
 
     for module in pkgutil.walk_packages(coptui.ui.__path__, "coptui.ui."):
         importlib.import_module(module.name)
     for name in RUNTIME_MODULES:
         importlib.import_module(name)
     cell_len("中")  # loads Rich's table of character widths
+    Record.build_every_validator()  # pydantic builds them on first use, in each browser otherwise
     del coptui.cli
 
 

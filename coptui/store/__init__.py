@@ -1,4 +1,13 @@
-"""The SQLite repertoire: the only code that speaks SQL. It never imports Textual."""
+"""The SQLite repertoire: the only code that speaks SQL. It never imports Textual.
+
+Importing the package costs nothing heavy: `Repertoire` and `SearchHit` (and with them
+pydantic, the models and sqlite-utils) are imported when first named, so that
+`coptui search` can use the search and the opening checks on a bare sqlite3 connection.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from coptui.store.errors import (
     InvalidInput,
@@ -10,8 +19,11 @@ from coptui.store.errors import (
     RepertoireMissing,
     StoreError,
 )
-from coptui.store.repertoire import Repertoire
-from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit
+from coptui.store.search import MATCH_END, MATCH_START, HitKind
+
+if TYPE_CHECKING:
+    from coptui.store.browsing import SearchHit
+    from coptui.store.repertoire import Repertoire
 
 __all__ = [
     "MATCH_END",
@@ -28,3 +40,15 @@ __all__ = [
     "SearchHit",
     "StoreError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Repertoire":
+        from coptui.store.repertoire import Repertoire
+
+        return Repertoire
+    if name == "SearchHit":
+        from coptui.store.browsing import SearchHit
+
+        return SearchHit
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,9 +6,7 @@ Result types and shared SQL fragments live in coptui/store/browsing.py.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from coptui.models import (
@@ -18,7 +16,7 @@ from coptui.models import (
     Strategy,
     Topic,
 )
-from coptui.store import browsing
+from coptui.store import browsing, search
 from coptui.store.base import guarded
 from coptui.store.cases import CaseStore
 from coptui.store.community import CommunityStore
@@ -26,7 +24,7 @@ from coptui.store.rows import (
     COLUMNS,
     from_row,
 )
-from coptui.store.search import MATCH_END, MATCH_START, SearchHit, fts_query
+from coptui.store.search import fts_query
 from coptui.store.sessions import SessionStore
 
 
@@ -38,7 +36,9 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         def count(sql: str) -> int:
             return int(self.db.execute(sql).fetchone()[0])
 
-        return browsing.Overview(
+        # Made of models already read and counts: nothing to check, and no validator to build
+        # for the first screen (the models' validators are built when first used).
+        return browsing.Overview.model_construct(
             community=self.community(),
             case_count=count("SELECT count(*) FROM cases"),
             member_count=count("SELECT count(*) FROM members"),
@@ -58,7 +58,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[Case]:
         """Cases under `filter`, newest first, one page at a time."""
-        where, params = self._case_where(filter or browsing.BrowseFilter())
+        where, params = self._case_where(filter or browsing.BrowseFilter.model_construct())
         columns = ", ".join(f"c.{column.strip()}" for column in COLUMNS[Case].split(","))
         rows = self._rows(
             f"SELECT {columns} FROM cases c WHERE {where} "
@@ -69,7 +69,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
 
     @guarded
     def count_browse_cases(self, filter: browsing.BrowseFilter | None = None) -> int:
-        where, params = self._case_where(filter or browsing.BrowseFilter())
+        where, params = self._case_where(filter or browsing.BrowseFilter.model_construct())
         return int(self.db.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
 
     def _track_records(self, strategy_ids: list[int]) -> dict[int, browsing.TrackRecord]:
@@ -117,7 +117,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         self, filter: browsing.BrowseFilter | None = None, *, limit: int = 100, offset: int = 0
     ) -> list[browsing.StrategyRecord]:
         """Strategies under `filter`, newest first, each with its track record."""
-        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         ids = [
             r[0]
             for r in self.db.execute(
@@ -130,7 +130,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
 
     @guarded
     def count_browse_strategies(self, filter: browsing.BrowseFilter | None = None) -> int:
-        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter())
+        clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         return int(
             self.db.execute(
                 f"SELECT count(*) FROM strategies s JOIN cases c ON c.id = s.case_id "
@@ -219,45 +219,17 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         return self._strategies_by_id(ids)
 
     @guarded
-    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
+    def search(self, text: str, *, limit: int = 50) -> list[browsing.SearchHit]:
         """The best `limit` matches for what was typed, across every kind of text, best first."""
-        hits: list[SearchHit] = [*self.browse_search(text, limit=limit)]
-        hits.sort(key=lambda hit: hit.rank)
-        return hits[:limit]
+        return [_hit(found) for found in search.best(search.find(self.db.conn, text, limit=limit), limit)]
 
     @guarded
     def browse_search(
         self, text: str, filter: browsing.BrowseFilter | None = None, *, limit: int = 50
     ) -> list[browsing.DatedHit]:
         """Up to `limit` matches of each kind under `filter`, grouped by kind (cases first)."""
-        query = fts_query(text)
-        if query is None:
-            return []
-        filter = filter or browsing.BrowseFilter()
-        hits: list[browsing.DatedHit] = []
-        marks = {"query": query, "start": MATCH_START, "end": MATCH_END}
-        for kind in browsing.HIT_ORDER:
-            sql, params = browsing.hit_sql(kind, filter)
-            rows = self._rows(sql, {**params, **marks, "limit": limit})
-            if not rows:
-                continue
-            ids = [row["id"] for row in rows]
-            snippets = dict(
-                self.db.execute(
-                    browsing.snippet_sql(kind),
-                    {**marks, "low": min(ids), "high": max(ids), "ids": json.dumps(ids)},
-                ).fetchall()
-            )
-            for row in rows:
-                on = row.pop("on_date")
-                hits.append(
-                    browsing.DatedHit(
-                        kind=kind,
-                        case=row.pop("case_id"),
-                        session=row.pop("session_id"),
-                        on=date.fromisoformat(on[:10]) if on else None,
-                        snippet=snippets.get(row["id"], ""),
-                        **row,
-                    )
-                )
-        return hits
+        return [_hit(found) for found in search.find(self.db.conn, text, filter, limit=limit)]
+
+
+def _hit(found: search.Found) -> browsing.DatedHit:
+    return browsing.DatedHit(**found._asdict())

@@ -11,8 +11,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel
-
 from coptui.models import (
     Action,
     Case,
@@ -21,12 +19,13 @@ from coptui.models import (
     Member,
     Note,
     Outcome,
+    Record,
     ReportBack,
     Session,
     Strategy,
     Topic,
 )
-from coptui.store.search import HitKind, SearchHit
+from coptui.store.search import STRATEGY_OUTCOME, HitKind, unmarked
 
 # How many items of each kind a member's story carries at most, newest first: a story is
 # read by a person, and a member of a 100,000-case repertoire may have brought thousands
@@ -39,7 +38,7 @@ class SortOrder(StrEnum):
     RELEVANCE = "relevance"
 
 
-class BrowseFilter(BaseModel):
+class BrowseFilter(Record):
     """What narrows a list or a search; every field left empty matches everything.
 
     `member` is whoever wrote the item: a case's presenter, a strategy's proposer,
@@ -113,13 +112,6 @@ def where(clauses: list[str]) -> str:
     return " AND ".join(clauses) or "1"
 
 
-# A strategy's own outcomes: the report-backs on the actions taken to try it.
-STRATEGY_OUTCOME = (
-    "s.id IN (SELECT a.strategy_id FROM actions a JOIN report_backs r ON r.action_id = a.id "
-    "WHERE r.outcome = :f_outcome)"
-)
-
-
 def strategy_filter(filter: BrowseFilter) -> tuple[list[str], dict[str, Any]]:
     """Conditions on strategies (alias `s`, their case `c`): dated by the case they answer."""
     return filter.clauses(case="s.case_id", member="s.proposer", on="c.opened_on", outcome=STRATEGY_OUTCOME)
@@ -143,7 +135,7 @@ WHAT_HAS_WORKED_SQL = (
 )
 
 
-class TrackRecord(BaseModel):
+class TrackRecord(Record):
     """What members reported when they tried a strategy."""
 
     worked: int = 0
@@ -176,7 +168,7 @@ class TrackRecord(BaseModel):
         return " ".join(f"{outcome.mark}{count}" for outcome, count in tried.items())
 
 
-class StrategyRecord(BaseModel):
+class StrategyRecord(Record):
     """A strategy with the case it answered and its track record."""
 
     strategy: Strategy
@@ -184,12 +176,12 @@ class StrategyRecord(BaseModel):
     record: TrackRecord
 
 
-class TopicSummary(BaseModel):
+class TopicSummary(Record):
     topic: Topic
     cases: int
 
 
-class Overview(BaseModel):
+class Overview(Record):
     """The community at a glance: what the home screen showed before it became the browser."""
 
     community: Community
@@ -202,7 +194,7 @@ class Overview(BaseModel):
     cases: list[Case]
 
 
-class CaseStory(BaseModel):
+class CaseStory(Record):
     """A case's whole story: who brought it, what was proposed, tried and reported, and where."""
 
     case: Case
@@ -215,7 +207,7 @@ class CaseStory(BaseModel):
     notes: list[Note]
 
 
-class MemberStory(BaseModel):
+class MemberStory(Record):
     """What a member brought, proposed, committed to and reported."""
 
     member: Member
@@ -226,7 +218,7 @@ class MemberStory(BaseModel):
     sessions_attended: int
 
 
-class SessionStory(BaseModel):
+class SessionStory(Record):
     """A session: its format, attendance and phases, and everything filed in it."""
 
     session: Session
@@ -237,7 +229,7 @@ class SessionStory(BaseModel):
     notes: list[Note]
 
 
-class StrategyStory(BaseModel):
+class StrategyStory(Record):
     strategy: StrategyRecord
     case: Case
     session: Session | None = None
@@ -245,104 +237,23 @@ class StrategyStory(BaseModel):
     report_backs: list[ReportBack]
 
 
+class SearchHit(Record):
+    """A match of a search, as a model: one `search.Found`."""
+
+    kind: HitKind
+    id: int
+    case: int | None
+    session: int | None
+    title: str
+    snippet: str
+    rank: float
+
+    def plain_snippet(self) -> str:
+        return unmarked(self.snippet)
+
+
 class DatedHit(SearchHit):
     """A search hit with the date of what it found (a case's opening, a report-back's day, …)."""
 
     on: date | None = None
     author: str | None = None
-
-
-HIT_ORDER = (HitKind.CASE, HitKind.STRATEGY, HitKind.REPORT_BACK, HitKind.NOTE)
-# How many of the newest matches of each kind a search scores for relevance.
-SEARCH_WINDOW = 500
-
-# Per kind: the FROM clause, the expressions naming its id, case, session, title, date,
-# author and (when it has one) its own outcome condition.
-_HIT_SOURCES: dict[HitKind, dict[str, str | None]] = {
-    HitKind.CASE: {
-        "fts": "cases_fts",
-        "from": "cases_fts JOIN cases c ON c.id = cases_fts.rowid",
-        "id": "c.id",
-        "case": "c.id",
-        "session": "c.session_id",
-        "title": "c.title",
-        "on": "c.opened_on",
-        "author": "c.presenter",
-        "outcome": None,
-    },
-    HitKind.STRATEGY: {
-        "fts": "strategies_fts",
-        "from": "strategies_fts JOIN strategies s ON s.id = strategies_fts.rowid "
-        "JOIN cases c ON c.id = s.case_id",
-        "id": "s.id",
-        "case": "s.case_id",
-        "session": "s.session_id",
-        "title": "c.title",
-        "on": "c.opened_on",
-        "author": "s.proposer",
-        "outcome": STRATEGY_OUTCOME,
-    },
-    HitKind.REPORT_BACK: {
-        "fts": "report_backs_fts",
-        "from": "report_backs_fts JOIN report_backs r ON r.id = report_backs_fts.rowid "
-        "LEFT JOIN cases c ON c.id = r.case_id",
-        "id": "r.id",
-        "case": "r.case_id",
-        "session": "r.session_id",
-        "title": "coalesce(c.title, 'Report-back')",
-        "on": "r.reported_on",
-        "author": "r.member",
-        "outcome": "r.outcome = :f_outcome",
-    },
-    HitKind.NOTE: {
-        "fts": "notes_fts",
-        "from": "notes_fts JOIN notes n ON n.id = notes_fts.rowid JOIN sessions ss ON ss.id = n.session_id",
-        "id": "n.id",
-        "case": "n.case_id",
-        "session": "n.session_id",
-        "title": "ss.title",
-        "on": "ss.date",
-        "author": "n.author",
-        "outcome": None,
-    },
-}
-
-
-def hit_sql(kind: HitKind, filter: BrowseFilter) -> tuple[str, dict[str, Any]]:
-    """One kind's filtered search: the newest :window matches, ordered by relevance or newest first.
-
-    Ranking every match of a common word ("a", "alert") on a large repertoire means
-    scoring hundreds of thousands of rows for each keystroke. FTS5 hands matches over
-    newest first at no cost, so only the latest :window are scored and sorted.
-    """
-    source = _HIT_SOURCES[kind]
-    clauses, params = filter.clauses(
-        case=source["case"], member=source["author"], on=source["on"], outcome=source["outcome"]
-    )
-    fts = source["fts"]
-    order = "on_date DESC, rank, id" if filter.sort is SortOrder.DATE else "rank, id"
-    sql = (
-        f"SELECT * FROM ("
-        f"SELECT {source['id']} AS id, {source['case']} AS case_id, {source['session']} AS session_id, "
-        f"{source['title']} AS title, {fts}.rank AS rank, {source['on']} AS on_date, "
-        f"{source['author']} AS author "
-        f"FROM {source['from']} WHERE {fts} MATCH :query AND {where(clauses)} "
-        f"ORDER BY {fts}.rowid DESC LIMIT :window"
-        f") ORDER BY {order} LIMIT :limit"
-    )
-    return sql, {**params, "window": SEARCH_WINDOW}
-
-
-def snippet_sql(kind: HitKind) -> str:
-    """The snippets of the hits chosen, in one pass over the matches between the lowest and highest id.
-
-    Made once the best are chosen, never for every match of a common word; and in one
-    query, since each MATCH of a long prefix ("alert*") merges every word it starts.
-    The `+` keeps SQLite from handing FTS5 the ids one by one, a MATCH for each.
-    """
-    fts = _HIT_SOURCES[kind]["fts"]
-    return (
-        f"SELECT rowid AS id, snippet({fts}, -1, :start, :end, '…', 16) AS snippet FROM {fts} "
-        f"WHERE {fts} MATCH :query AND rowid BETWEEN :low AND :high "
-        "AND +rowid IN (SELECT value FROM json_each(:ids))"
-    )

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from coptui.store import evidence
 from coptui.store.errors import (
     NewerSchema,
@@ -21,7 +19,11 @@ from coptui.store.errors import (
     RepertoireMissing,
     StoreError,
 )
-from coptui.store.schema import APPLICATION_ID, SCHEMA_VERSION, upgrade
+
+# 'copt' in ASCII: marks a SQLite file as a coptui repertoire.
+APPLICATION_ID = 0x636F7074
+# How many migrations this coptui has (`schema.MIGRATION_NAMES`): files it writes are at this version.
+SCHEMA_VERSION = 12
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -41,8 +43,13 @@ def released(path: Path, conn: sqlite3.Connection) -> None:
     _OPEN_HERE.get(path.resolve(), set()).discard(id(conn))
 
 
-def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
-    """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
+def open_connection(path: Path, *, read_only: bool = False, create: bool = False) -> sqlite3.Connection:
+    """Open (or, with `create`, make) the repertoire at `path`, checked to be coptui's.
+
+    A file of a newer schema is refused; an older one too when read-only. Opened for writing,
+    it may still need upgrading to this coptui's schema (`schema.open_database` does that).
+    Free of sqlite-utils and pydantic: `coptui search` reads through it alone.
+    """
     open_here = _OPEN_HERE.setdefault(path.resolve(), set())
     _check_file(path, create=create and not read_only, read_header=not open_here)
     if not read_only:
@@ -51,15 +58,27 @@ def open_database(path: Path, *, read_only: bool = False, create: bool = False) 
         conn = connect(path, read_only=read_only)
     except sqlite3.Error as error:
         raise describe_sqlite_error(error, path) from error
-    db = Database(conn)
-    try:
-        _check_identity(db, path)
+    with closed_on_failure(conn, path, read_only=read_only):
+        version = _check_identity(conn, path)
+        if read_only and version < SCHEMA_VERSION:
+            raise ReadOnlyRepertoire(
+                f"{path} uses an older schema ({version}); open it once without --read-only to upgrade it"
+            )
         if not read_only:
             # Only once the file is known to be ours: switching to WAL rewrites its header.
-            db.conn.execute("PRAGMA journal_mode = WAL")
-        _migrate(db, path, read_only)
+            conn.execute("PRAGMA journal_mode = WAL")
+    open_here.add(id(conn))
+    return conn
+
+
+@contextmanager
+def closed_on_failure(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> Iterator[None]:
+    """Close `conn` if the block fails while opening, with the failure told in the store's words."""
+    try:
+        yield
     except BaseException as error:
-        db.close()
+        released(path, conn)
+        conn.close()
         if read_only and isinstance(error, sqlite3.OperationalError) and "readonly" in str(error):
             # A WAL file's readers need its -shm index, which SQLite makes beside the file.
             raise StoreError(
@@ -69,8 +88,20 @@ def open_database(path: Path, *, read_only: bool = False, create: bool = False) 
         if isinstance(error, sqlite3.Error):
             raise describe_sqlite_error(error, path) from error
         raise
-    open_here.add(id(db.conn))
-    return db
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to the repertoire at `path` for the block, SQLite's errors told
+    in the store's words: what a command that only reads needs, without the `Repertoire`."""
+    conn = open_connection(path, read_only=True)
+    try:
+        yield conn
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(error, path) from error
+    finally:
+        released(path, conn)
+        conn.close()
 
 
 def _check_file(path: Path, *, create: bool, read_header: bool = True) -> None:
@@ -116,7 +147,7 @@ def _check_writable(path: Path) -> None:
 
 
 def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None = None) -> sqlite3.Connection:
-    """A connection with coptui's settings; `open_database` checks the file before it uses one."""
+    """A connection with coptui's settings; `open_connection` checks the file before it uses one."""
     if busy_timeout_ms is None:
         busy_timeout_ms = BUSY_TIMEOUT_MS
     timeout = busy_timeout_ms / 1000
@@ -160,12 +191,13 @@ def immediate_transaction(conn: sqlite3.Connection, path: Path) -> Iterator[None
         raise
 
 
-def _check_identity(db: Database, path: Path) -> None:
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+def _check_identity(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, once it is known to be a repertoire this coptui can read."""
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     # Reading the schema now (the header alone is not enough) refuses a damaged file at once,
     # rather than on the first query a screen makes.
-    tables = db.table_names()
+    tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     if application_id not in (0, APPLICATION_ID) or (application_id == 0 and tables):
         raise NotARepertoire(f"{path} is a SQLite database, but not a coptui repertoire")
     if version > SCHEMA_VERSION:
@@ -173,16 +205,7 @@ def _check_identity(db: Database, path: Path) -> None:
             f"{path} was written by a newer coptui (schema {version}, this one knows {SCHEMA_VERSION}); "
             "upgrade coptui to open it"
         )
-
-
-def _migrate(db: Database, path: Path, read_only: bool) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version < SCHEMA_VERSION:
-        if read_only:
-            raise ReadOnlyRepertoire(
-                f"{path} uses an older schema ({version}); open it once without --read-only to upgrade it"
-            )
-        upgrade(db)
+    return version
 
 
 def describe_sqlite_error(error: sqlite3.Error, path: Path) -> StoreError:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from coptui.models import Problem
+if TYPE_CHECKING:
+    from coptui.models import Problem
 
 
 class StoreError(Exception):

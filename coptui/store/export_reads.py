@@ -1,36 +1,41 @@
 """The repertoire read for a folder export a slice at a time, so that memory holds a slice, not the whole.
 
-Each slice is a partial document holding one run of pages' items and everything those
-pages name (for links, track records and names), each list in id order as `dump` gives
-it, so a page made from a slice is the page made from the whole repertoire. A slice
-costs a few queries, never one per item.
+Each slice holds one run of pages' items and everything those pages name (for links,
+track records and names), each list in id order as `dump` gives it, so a page made
+from a slice is the page made from the whole repertoire. Items are light rows
+(`coptui.store.export_rows`), not models. A slice costs a few queries, never one per item.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from coptui.models import (
-    Action,
-    ActionStatus,
-    Case,
-    CaseStatus,
-    Member,
-    Note,
-    RepertoireDocument,
-    ReportBack,
-    Session,
-    Strategy,
-    Topic,
-)
+from coptui.models import ActionStatus, CaseStatus, Member, Topic
 from coptui.store.base import guarded
+from coptui.store.browsing import TrackRecord
 from coptui.store.community import CommunityStore
+from coptui.store.export_rows import (
+    ActionRow,
+    CaseRow,
+    Document,
+    ExportSlice,
+    NoteRow,
+    PhaseRow,
+    PracticeRow,
+    ReportBackRow,
+    SessionRow,
+    StrategyRow,
+)
 from coptui.store.practice_export import PRACTICES_PER_SLICE, PracticeExportReads
-from coptui.store.rows import COLUMNS
-from coptui.store.sessions import SessionStore
+from coptui.store.rows import timestamp
+
+R = TypeVar("R")
+Params = Sequence[Any] | dict[str, Any]
+# Which of a session's lists an attendance row's presence puts the member in.
+_PRESENCE = {"attended": "attendees", "apologies": "apologies", "absent": "absent"}
 
 # Pages per slice: enough that the queries of a slice are a small part of its cost.
 CASES_PER_SLICE = 500
@@ -62,7 +67,7 @@ class Outline(NamedTuple):
     """What the index page lists: every session and case in brief, newest first; the open
     actions, soonest due first; how many cases each topic has; and how many of each kind."""
 
-    common: RepertoireDocument  # the community, its topics and members
+    common: Document  # the community, its topics and members
     totals: Totals
     sessions: list[SessionLine]
     cases: list[CaseLine]
@@ -70,31 +75,76 @@ class Outline(NamedTuple):
     topic_cases: dict[str, int]
 
 
-class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
-    """Slices of the repertoire for the pages of a folder export."""
-
-    def _slice(self, common: RepertoireDocument, **lists: Sequence[Any]) -> RepertoireDocument:
-        """A partial document: the given lists, with the community, topics and members of `common`."""
-        return common.model_copy(update={kind: list(items) for kind, items in lists.items()})
+class ExportReads(PracticeExportReads, CommunityStore):
+    """Slices of the repertoire for the pages of a folder export, as rows (see `export_rows`)."""
 
     @guarded
-    def _common(self) -> RepertoireDocument:
+    def _common(self) -> ExportSlice:
         """What every page names: the community, its topics and its members, read once per run of slices."""
-        return RepertoireDocument.model_construct(
+        return ExportSlice(
             community=self.community(),
             topics=self._items(Topic, "SELECT * FROM topics ORDER BY slug"),
             members=self._items(Member, "SELECT * FROM members ORDER BY handle"),
         )
 
-    def _sessions(self, where: str, params: Sequence[Any] | dict[str, Any]) -> list[Session]:
-        return self._sessions_from_rows(
-            self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE {where} ORDER BY id", params)
-        )
+    def _read(
+        self, read: Callable[[Sequence[Any]], R], columns: str, table: str, where: str, params: Params
+    ) -> list[R]:
+        """Rows of `table` that match `where`, in id order, each made by `read`."""
+        rows = self.db.execute(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params).fetchall()
+        return [read(row) for row in rows]
 
-    def _cases(self, where: str, params: Sequence[Any] | dict[str, Any]) -> list[Case]:
-        return self._cases_from_rows(
-            self._rows(f"SELECT {COLUMNS[Case]} FROM cases WHERE {where} ORDER BY id", params)
-        )
+    def _sessions(self, where: str, params: Params, *, phases: bool = False) -> list[SessionRow]:
+        """Sessions with their attendance, and with their phases if asked (only minutes show them)."""
+        sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
+        if not sessions:
+            return []
+        by_id = {s.id: s for s in sessions}
+        ids = [json.dumps(list(by_id))]
+        for session_id, member, presence, arrived_at, left_at in self.db.execute(
+            "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
+            ids,
+        ):
+            session = by_id[session_id]
+            getattr(session, _PRESENCE[presence]).append(member)
+            if arrived_at:
+                session.arrived[member] = timestamp(arrived_at)
+            if left_at:
+                session.left[member] = timestamp(left_at)
+        if phases:
+            for row in self.db.execute(
+                f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
+                "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
+                ids,
+            ):
+                by_id[row[0]].phases.append(PhaseRow.read(row))
+        return sessions
+
+    def _cases(self, where: str, params: Params) -> list[CaseRow]:
+        """Cases with their topics."""
+        cases = self._read(CaseRow.read, CaseRow.COLUMNS, "cases", where, params)
+        if cases:
+            by_id = {c.id: c for c in cases}
+            for case_id, topic in self.db.execute(
+                "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY case_id, position",
+                [json.dumps(list(by_id))],
+            ):
+                by_id[case_id].topics.append(topic)
+        return cases
+
+    def _strategies(self, where: str, params: Params) -> list[StrategyRow]:
+        return self._read(StrategyRow.read, StrategyRow.COLUMNS, "strategies", where, params)
+
+    def _actions(self, where: str, params: Params) -> list[ActionRow]:
+        return self._read(ActionRow.read, ActionRow.COLUMNS, "actions", where, params)
+
+    def _report_backs(self, where: str, params: Params) -> list[ReportBackRow]:
+        return self._read(ReportBackRow.read, ReportBackRow.COLUMNS, "report_backs", where, params)
+
+    def _notes(self, where: str, params: Params) -> list[NoteRow]:
+        return self._read(NoteRow.read, NoteRow.COLUMNS, "notes", where, params)
 
     @guarded
     def _case_ids(self, after: int, limit: int) -> list[int]:
@@ -103,7 +153,7 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             for r in self.db.execute("SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
         ]
 
-    def case_slices(self, size: int | None = None) -> Iterator[RepertoireDocument]:
+    def case_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
         """The cases in runs of `size`, each with what its page shows: strategies and their track
         records, actions, report-backs, notes, and the sessions it names."""
         common, after = self._common(), 0
@@ -112,38 +162,22 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             yield self._case_slice(common, ids[0], ids[-1])
 
     @guarded
-    def _case_slice(self, common: RepertoireDocument, first: int, last: int) -> RepertoireDocument:
+    def _case_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:
         span = {"first": first, "last": last}
         strategies_here = "SELECT id FROM strategies WHERE case_id BETWEEN :first AND :last"
         tried_here = f"SELECT id FROM actions WHERE strategy_id IN ({strategies_here})"
-        return self._slice(
-            common,
+        return common.but(
             cases=self._cases("id BETWEEN :first AND :last", span),
-            strategies=self._items(
-                Strategy,
-                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE case_id BETWEEN :first AND :last "
-                "ORDER BY id",
+            strategies=self._strategies("case_id BETWEEN :first AND :last", span),
+            actions=self._actions(
+                f"case_id BETWEEN :first AND :last OR id IN ({tried_here}) "
+                "OR id IN (SELECT action_id FROM report_backs WHERE case_id BETWEEN :first AND :last)",
                 span,
             ),
-            actions=self._items(
-                Action,
-                f"SELECT {COLUMNS[Action]} FROM actions WHERE case_id BETWEEN :first AND :last "
-                f"OR id IN ({tried_here}) "
-                "OR id IN (SELECT action_id FROM report_backs WHERE case_id BETWEEN :first AND :last) "
-                "ORDER BY id",
-                span,
+            report_backs=self._report_backs(
+                f"case_id BETWEEN :first AND :last OR action_id IN ({tried_here})", span
             ),
-            report_backs=self._items(
-                ReportBack,
-                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE case_id BETWEEN :first AND :last "
-                f"OR action_id IN ({tried_here}) ORDER BY id",
-                span,
-            ),
-            notes=self._items(
-                Note,
-                f"SELECT {COLUMNS[Note]} FROM notes WHERE case_id BETWEEN :first AND :last ORDER BY id",
-                span,
-            ),
+            notes=self._notes("case_id BETWEEN :first AND :last", span),
             sessions=self._sessions(
                 "id IN (SELECT session_id FROM cases WHERE id BETWEEN :first AND :last) "
                 "OR id IN (SELECT session_id FROM report_backs WHERE case_id BETWEEN :first AND :last)",
@@ -151,12 +185,35 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             ),
         )
 
-    def practice_slices(self, size: int | None = None) -> Iterator[RepertoireDocument]:
+    def practice_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
         """The practices in runs of `size`, each with its uses, their cases and what was reported."""
         common, after = self._common(), 0
         while ids := self._practice_ids(after, size or PRACTICES_PER_SLICE):
             after = ids[-1]
             yield self._practice_slice(common, ids[0], ids[-1])
+
+    @guarded
+    def _practice_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:
+        """Practices `first` to `last`, every use of them, the cases those answer, and what was reported."""
+        span = {"first": first, "last": last}
+        uses = "SELECT id FROM strategies WHERE practice_id BETWEEN :first AND :last"
+        tried = f"SELECT id FROM actions WHERE strategy_id IN ({uses})"
+        return common.but(
+            practices=self._read(
+                PracticeRow.read, PracticeRow.COLUMNS, "practices", "id BETWEEN :first AND :last", span
+            ),
+            strategies=self._strategies("practice_id BETWEEN :first AND :last", span),
+            cases=self._cases(f"id IN (SELECT case_id FROM strategies WHERE id IN ({uses}))", span),
+            actions=self._actions(f"id IN ({tried})", span),
+            report_backs=self._report_backs(f"action_id IN ({tried})", span),
+        )
+
+    @guarded
+    def with_practices(self, part: ExportSlice) -> tuple[ExportSlice, dict[int, TrackRecord]]:
+        """The slice with the practices its strategies use, and their track records."""
+        ids = sorted({s.practice for s in part.strategies if s.practice is not None})
+        found = self._practice_records(ids)
+        return part.but(practices=[PracticeRow.read(c) for c, _ in found]), {c[0]: r for c, r in found}
 
     @guarded
     def _session_run(self, after: tuple[str, int], limit: int) -> list[tuple[str, int]]:
@@ -168,9 +225,7 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             )
         ]
 
-    def session_slices(
-        self, size: int = SESSIONS_PER_SLICE
-    ) -> Iterator[tuple[list[int], RepertoireDocument]]:
+    def session_slices(self, size: int = SESSIONS_PER_SLICE) -> Iterator[tuple[list[int], ExportSlice]]:
         """The sessions in the order they were held, in runs of `size`: each run's ids in that order,
         and what their minutes name (as `session_slice` gives it for one session, but for the action
         register of actions carried forward, which the exporter keeps as it goes)."""
@@ -181,13 +236,11 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             yield ids, self._session_slice(common, ids)
 
     @guarded
-    def _session_slice(self, common: RepertoireDocument, ids: list[int]) -> RepertoireDocument:
+    def _session_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
         here = "(SELECT value FROM json_each(:ids))"
         s = {"ids": json.dumps(ids)}
-        actions = self._items(
-            Action,
-            f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id IN {here} "
-            f"OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here}) ORDER BY id",
+        actions = self._actions(
+            f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here})",
             s,
         )
         cases = self._cases(
@@ -201,28 +254,19 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
         tried = json.dumps([a.strategy for a in actions if a.strategy is not None])
         named = {c.session for c in cases} | {a.session for a in actions}
         earlier = {e for e in named if e is not None} - set(ids)
-        return self._slice(
-            common,
+        return common.but(
             sessions=self._sessions(
-                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))]
+                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))], phases=True
             ),
             cases=cases,
-            strategies=self._items(
-                Strategy,
-                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE session_id IN {here} "
-                f"OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
-                "OR id IN (SELECT value FROM json_each(:tried)) ORDER BY id",
+            strategies=self._strategies(
+                f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
+                "OR id IN (SELECT value FROM json_each(:tried))",
                 {**s, "tried": tried},
             ),
             actions=actions,
-            report_backs=self._items(
-                ReportBack,
-                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id IN {here} ORDER BY id",
-                s,
-            ),
-            notes=self._items(
-                Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id IN {here} ORDER BY id", s
-            ),
+            report_backs=self._report_backs(f"session_id IN {here}", s),
+            notes=self._notes(f"session_id IN {here}", s),
         )
 
     @guarded
@@ -240,21 +284,19 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             held += cases
         return [run for run in runs if run]
 
-    def topic_slices(
-        self, most: int = CASES_PER_TOPIC_SLICE
-    ) -> Iterator[tuple[list[str], RepertoireDocument]]:
+    def topic_slices(self, most: int = CASES_PER_TOPIC_SLICE) -> Iterator[tuple[list[str], ExportSlice]]:
         """The topics in runs, each with the cases on its topics."""
         common = self._common()
         for run in self._topic_runs(most or CASES_PER_TOPIC_SLICE):
             yield run, self._topic_slice(common, run)
 
     @guarded
-    def _topic_slice(self, common: RepertoireDocument, slugs: list[str]) -> RepertoireDocument:
-        return self._slice(
-            common,
+    def _topic_slice(self, common: ExportSlice, slugs: list[str]) -> ExportSlice:
+        return common.but(
             cases=self._cases(
-                "id IN (SELECT case_id FROM case_topics WHERE topic IN (SELECT value FROM json_each(?)))",
-                [json.dumps(slugs)],
+                "id IN (SELECT case_id FROM case_topics "
+                "WHERE topic IN (SELECT value FROM json_each(:slugs)))",
+                {"slugs": json.dumps(slugs)},
             ),
         )
 
@@ -267,7 +309,7 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             )
         ]
 
-    def member_slices(self, size: int | None = None) -> Iterator[tuple[list[str], RepertoireDocument]]:
+    def member_slices(self, size: int | None = None) -> Iterator[tuple[list[str], ExportSlice]]:
         """The members in runs of `size`, with what their pages list: cases brought, actions,
         report-backs, strategies proposed and sessions attended, and the cases those name."""
         common, after = self._common(), ""
@@ -276,11 +318,10 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
             yield handles, self._member_slice(common, handles)
 
     @guarded
-    def _member_slice(self, common: RepertoireDocument, handles: list[str]) -> RepertoireDocument:
+    def _member_slice(self, common: ExportSlice, handles: list[str]) -> ExportSlice:
         these = "(SELECT value FROM json_each(:handles))"
         h = {"handles": json.dumps(handles)}
-        return self._slice(
-            common,
+        return common.but(
             cases=self._cases(
                 f"presenter IN {these} "
                 f"OR id IN (SELECT case_id FROM actions WHERE owner IN {these}) "
@@ -288,22 +329,12 @@ class ExportReads(PracticeExportReads, SessionStore, CommunityStore):
                 f"OR id IN (SELECT case_id FROM strategies WHERE proposer IN {these})",
                 h,
             ),
-            actions=self._items(
-                Action, f"SELECT {COLUMNS[Action]} FROM actions WHERE owner IN {these} ORDER BY id", h
-            ),
-            report_backs=self._items(
-                ReportBack,
-                f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE member IN {these} ORDER BY id",
-                h,
-            ),
-            strategies=self._items(
-                Strategy,
-                f"SELECT {COLUMNS[Strategy]} FROM strategies WHERE proposer IN {these} ORDER BY id",
-                h,
-            ),
+            actions=self._actions(f"owner IN {these}", h),
+            report_backs=self._report_backs(f"member IN {these}", h),
+            strategies=self._strategies(f"proposer IN {these}", h),
             sessions=self._sessions(
-                f"id IN (SELECT session_id FROM attendance WHERE presence = 'attended' "
-                f"AND member IN {these})",
+                f"id IN (SELECT session_id FROM attendance "
+                f"WHERE presence = 'attended' AND member IN {these})",
                 h,
             ),
         )

@@ -301,9 +301,10 @@ class ParticipantStore(StoreBase):
         """Report-backs members gave on their actions with no session live, after the session
         before `session` began and before `session` did."""
         previous = self.db.execute(
+            # A row value, so the date index is walked back from the session (an OR reads them all).
             "SELECT started_at FROM sessions WHERE status <> 'planned' AND id <> ? "
-            "AND (date < ? OR (date = ? AND id < ?)) ORDER BY date DESC, id DESC LIMIT 1",
-            [session.id or 0, session.date.isoformat(), session.date.isoformat(), session.id or 0],
+            "AND (date, id) < (?, ?) ORDER BY date DESC, id DESC LIMIT 1",
+            [session.id or 0, session.date.isoformat(), session.id or 0],
         ).fetchone()
         columns = ", ".join(f"r.{column.strip()}" for column in COLUMNS[ReportBack].split(","))
         return self._items(

@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from pydantic import BaseModel
-
-from coptui.models import Case
+from coptui.models import Case, Record
 from coptui.store.base import guarded
 from coptui.store.practice_records import PracticeRecord, SimilarCase
 from coptui.store.practices import PracticeStore
@@ -17,7 +15,7 @@ from coptui.store.practices import PracticeStore
 SIMILAR_CONSULTED = 5
 
 
-class WorkedForCase(BaseModel):
+class WorkedForCase(Record):
     """What has worked for a case: the cases most like it, and the practices that helped there."""
 
     case: Case

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
-
-from coptui.models import Case, CaseStatus, Practice, ReportBack, Strategy
+from coptui.models import Case, CaseStatus, Practice, Record, ReportBack, Strategy
 from coptui.store.browsing import TrackRecord
 
 
-class PracticeRecord(BaseModel):
+class PracticeRecord(Record):
     """A practice with its track record across every case it was used on, and its evidence score."""
 
     practice: Practice
@@ -20,7 +18,7 @@ class PracticeRecord(BaseModel):
     evidence: float  # see `coptui.store.evidence`
 
 
-class PracticeUse(BaseModel):
+class PracticeUse(Record):
     """One strategy that used a practice: the case it answered, the session it was proposed in."""
 
     strategy: Strategy
@@ -32,7 +30,7 @@ class PracticeUse(BaseModel):
     session_date: date | None = None
 
 
-class PracticeStory(BaseModel):
+class PracticeStory(Record):
     """A practice: its record, each use of it, and what was reported whenever it was tried."""
 
     practice: PracticeRecord
@@ -40,7 +38,7 @@ class PracticeStory(BaseModel):
     report_backs: list[ReportBack]
 
 
-class SimilarCase(BaseModel):
+class SimilarCase(Record):
     """A case seen before that resembles another: what was tried on it and the practices that helped."""
 
     case: Case

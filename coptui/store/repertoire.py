@@ -15,6 +15,7 @@
   export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
   participants.py  what participants write beside the facilitator: arrivals, entries, private dots
+  matters.py    a session's matters arising, a numbered page at a time
 """
 
 from __future__ import annotations
@@ -23,13 +24,15 @@ from pathlib import Path
 
 from coptui.models import Community
 from coptui.store.backup import BackupStore
-from coptui.store.connection import open_database, released
+from coptui.store.connection import released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
 from coptui.store.export_reads import ExportReads
+from coptui.store.matters import MattersStore
 from coptui.store.participants import ParticipantStore
 from coptui.store.practice_browse import PracticeBrowseStore
 from coptui.store.practice_curation import PracticeCurationStore
+from coptui.store.schema import open_database
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
@@ -43,6 +46,7 @@ class Repertoire(
     ExportReads,
     BackupStore,
     ParticipantStore,
+    MattersStore,
 ):
     """One community's repertoire, opened for writing or (with `read_only`) for browsing only."""
 

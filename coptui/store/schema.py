@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from coptui.store.connection import APPLICATION_ID, SCHEMA_VERSION, closed_on_failure, open_connection
 from coptui.store.evidence import evidence_sql
-
-# 'copt' in ASCII: marks a SQLite file as a coptui repertoire.
-APPLICATION_ID = 0x636F7074
 
 migrations = Migrations("coptui")
 MIGRATION_NAMES: list[str] = []
@@ -525,7 +524,21 @@ _PARTICIPANTS_SQL = """
 """
 
 
-SCHEMA_VERSION = len(MIGRATION_NAMES)
+if len(MIGRATION_NAMES) != SCHEMA_VERSION:
+    raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
+
+
+def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
+    """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
+    conn = open_connection(path, read_only=read_only, create=create)
+    # No sqlite-utils plugins: coptui's connections are its own, and looking for plugins
+    # scans every installed package's entry points at each start.
+    db = Database(conn, execute_plugins=False)
+    if not read_only:
+        with closed_on_failure(conn, path, read_only=False):
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                upgrade(db)
+    return db
 
 
 def upgrade(db: Database) -> None:

@@ -58,7 +58,8 @@ class Place:
     """Where the browser is: a section, what narrows it, and the row the cursor is on."""
 
     section: Section = Section.OVERVIEW
-    filter: BrowseFilter = field(default_factory=BrowseFilter)
+    # The empty filter, valid as it is: the first screen builds no validator for it.
+    filter: BrowseFilter = field(default_factory=BrowseFilter.model_construct)
     search: str = ""
     topic: str | None = None
     case: int | None = None  # what has worked for this case

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.store.browsing import BrowseFilter, SessionStory
+from coptui.ui.collector import settle_heap, unsettle_heap
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.detail import Detail
 from coptui.ui.practice_stories import RANKING
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 LIVE_POLL_SECONDS = 0.4
+# The rows around the cursor whose stories are read before it gets there.
+AHEAD = (1, 2, 3, -1)
 
 
 # What the browser's workers return: each is posted to the browser when its worker is done.
@@ -57,6 +60,14 @@ LIVE_POLL_SECONDS = 0.4
 class DetailLoaded(Message, bubble=False):
     ref: Ref | None
     detail: Detail
+
+
+@dataclass(eq=False)
+class StoriesAhead(Message, bubble=False):
+    """The stories of the rows around the cursor, read before the cursor reaches them."""
+
+    version: int | None
+    details: dict[Ref, Detail]
 
 
 @dataclass(eq=False)
@@ -120,6 +131,10 @@ class BrowserScreen(BrowserEdits):
         self.live_version: int | None = None
         self.live_story: SessionStory | None = None
         self._keep_detail = False
+        # Stories of rows near the cursor, read ahead at this data version: the next key shows one at once.
+        self._ahead: dict[Ref, Detail] = {}
+        self._reading: set[Ref] = set()  # the stories being read ahead now
+        self._thresholds: tuple[int, int, int] | None = None  # the collector's, before this screen
         # One search runs at a time; what is typed meanwhile waits here, the latest only.
         self._searching = False
         self._search_waiting: Place | None = None
@@ -148,9 +163,18 @@ class BrowserScreen(BrowserEdits):
         self.query_one("#live-banner", Static).display = False
         self.show_masthead()
         self.show_place(self.place)
+        self.query_one("#list", PagedList).cursor_moved.subscribe(self, self.cursor_moved, immediate=True)
+        self.call_after_refresh(self._settle_heap)
         self.set_interval(LIVE_POLL_SECONDS, self.poll_live)
         self.set_interval(1.0, self.tick_live)
         self.poll_live()
+
+    def _settle_heap(self) -> None:
+        self._thresholds = settle_heap()  # after the first frame: what it drew lives as long as the screen
+
+    def on_unmount(self) -> None:
+        if self._thresholds is not None:
+            unsettle_heap(self._thresholds)
 
     @reports_store_errors
     def show_masthead(self) -> None:
@@ -249,6 +273,12 @@ class BrowserScreen(BrowserEdits):
 
     # -- list and detail ---------------------------------------------------------------
 
+    def cursor_moved(self, row: Row) -> None:
+        """As a key moves the list's cursor: a story read ahead is shown in the frame that moves it."""
+        paged_list = self.query_one("#list", PagedList)
+        if row.ref is not None and row.ref in self._ahead:
+            self.row_highlighted(PagedList.Highlighted(paged_list, row))
+
     @on(PagedList.Highlighted, "#list")
     def row_highlighted(self, event: PagedList.Highlighted) -> None:
         if event.row is not event.paged_list.current:
@@ -259,7 +289,13 @@ class BrowserScreen(BrowserEdits):
         self.place = replace(self.place, cursor=event.paged_list.cursor)
         if ref != self.detail_ref:
             self.detail_ref = ref
-            self.load_detail(ref, self.place)
+            ready = self._ahead.get(ref) if ref is not None else None
+            if ready is None:
+                self.load_detail(ref, self.place)
+            else:
+                self.show_detail(DetailLoaded(ref, ready))
+        # After the frame: read ahead while the member reads, not while the story is drawn.
+        self.call_after_refresh(self.read_around, event.paged_list)
 
     @on(PagedList.Selected, "#list")
     def row_selected(self, event: PagedList.Selected) -> None:
@@ -277,7 +313,7 @@ class BrowserScreen(BrowserEdits):
         return DetailLoaded(ref, detail_for(self.app.repertoire, ref, place))
 
     @on(DetailLoaded)
-    async def show_detail(self, loaded: DetailLoaded) -> None:
+    def show_detail(self, loaded: DetailLoaded) -> None:
         if loaded.ref != self.detail_ref:
             return
         self.detail = loaded.detail
@@ -288,6 +324,28 @@ class BrowserScreen(BrowserEdits):
             self._keys_offered_for = kind
             self.refresh_bindings()
         self.query_one("#detail", StoryView).show(loaded.detail)
+
+    def read_around(self, paged_list: PagedList) -> None:
+        """Read the stories of the rows next to the cursor that are not read yet, the way it moves
+        most (down) first: a key then shows its story in the frame that moves the cursor."""
+        near = [paged_list.row(paged_list.cursor + step) for step in AHEAD]
+        refs = [row.ref for row in near if row is not None and row.ref is not None]
+        wanted = [ref for ref in refs if ref.kind is not RefKind.LIVE]
+        self._ahead = {ref: self._ahead[ref] for ref in wanted if ref in self._ahead}
+        missing = [ref for ref in wanted if ref not in self._ahead]
+        if missing and not set(missing) <= self._reading:
+            self._reading = set(missing)
+            self.read_ahead(missing, self.place, self.live_version)
+
+    @work(thread=True, exclusive=True, group="ahead", exit_on_error=False)
+    def read_ahead(self, refs: list[Ref], place: Place, version: int | None) -> StoriesAhead:
+        return StoriesAhead(version, {ref: detail_for(self.app.repertoire, ref, place) for ref in refs})
+
+    @on(StoriesAhead)
+    def stories_read(self, read: StoriesAhead) -> None:
+        self._reading = set()
+        if read.version == self.live_version:  # else the file changed since: read again when needed
+            self._ahead.update(read.details)
 
     @on(StoryView.LinkClicked)
     def link_clicked(self, event: StoryView.LinkClicked) -> None:
@@ -450,6 +508,7 @@ class BrowserScreen(BrowserEdits):
         self.live_version = check.version
         if not check.changed:
             return
+        self._ahead.clear()  # stories read before this version may tell an older story
         self.live_story = check.story
         self.tick_live()
         if self.place.section is Section.LIVE:
@@ -486,6 +545,7 @@ class BrowserScreen(BrowserEdits):
     def after_write(self, saved: Saved) -> None:
         self.notify(saved.said, markup=False)  # long enough to read what a merge or a split changed
         place = self._current()
+        self._ahead.clear()
         self.show_place(replace(place, focus=saved.focus or self.detail_ref))
 
     # -- results of workers ----------------------------------------------------------------------

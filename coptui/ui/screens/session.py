@@ -290,6 +290,10 @@ class SessionScreen(RecordingScreen):
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
         self.reports.handled()
+        if message.view.data_version is not None:
+            # The journal's own writes move the file's version too: this read has them already,
+            # so the poll reads again only for what others write after it.
+            self.others_seen(message.view.data_version)
         scrolled = self.view is None or message.view.revision > self.view.revision
         self.show(message.view)
         if scrolled:
@@ -489,4 +493,6 @@ class SessionScreen(RecordingScreen):
                 "no case seen before to open: share a case, or #focus one", ok=False
             )
             return
-        self.app.push_screen(PastCasesScreen(similar, self.view))
+        self.app.push_screen(
+            PastCasesScreen(similar, self.view, self.query_one("#capture-input", CaptureInput))
+        )

@@ -110,6 +110,20 @@ class CaptureInput(CleanInput):
             return
         await super()._on_key(event)
 
+    async def type_key(self, key: str, character: str | None) -> None:
+        """A key typed while a screen is open over the session (Ctrl+O's stories), as if typed here.
+
+        Called in this box's queue (`call_later`), so it keeps its place among the keys before
+        it. It must never be posted to the box as a Key event: a key the box leaves alone
+        (Backspace is a binding, resolved at the App for the screen on top) would bubble to the
+        App as a new key, go to the screen on top, be handed back here, and so on without end.
+        """
+        if key == "backspace":
+            self.keystrokes += 1
+            self.action_delete_left()
+        else:
+            await self._on_key(events.Key(key, character))
+
     def _submit(self, text: str) -> None:
         self.history.add(text)
         if self.take_line is not None:

@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 from textual.worker import Worker
 
@@ -88,7 +89,8 @@ class PagedList(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"paged-list--cursor", "paged-list--heading", "paged-list--loading"}
 
-    cursor: reactive[int] = reactive(0, init=False)
+    # Not repainted as a whole: a move redraws the two rows it changes (or the list, if it scrolls).
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor is on a row; `initial` when it was put there by loading, not by a key."""
@@ -135,6 +137,13 @@ class PagedList(ScrollView, can_focus=True):
         self._wanted_cursor = 0
         self._focus_ref: Ref | None = None
         self.default_empty = self.empty = empty
+        # Rows as drawn, by index and whether the cursor is on it: a list scrolled by a line
+        # draws one new row, not every row in view. Valid for `_drawn_as` (width and style).
+        self._drawn: dict[tuple[int, bool], Strip] = {}
+        self._drawn_as: tuple[int, Style] | None = None
+        # Published as a key moves the cursor, before the list is redrawn: a subscriber that shows
+        # something for the new row at once (`immediate=True`) has it drawn in the same frame.
+        self.cursor_moved: Signal[Row] = Signal(self, "cursor_moved")
 
     # -- loading -----------------------------------------------------------
 
@@ -150,6 +159,7 @@ class PagedList(ScrollView, can_focus=True):
         self._pending = set()
         self._wanted_cursor = max(cursor, 0)
         self._focus_ref = focus
+        self._drawn.clear()
         self.virtual_size = Size(self.size.width, 0)
         self.refresh()
         self._fetch(self._generation, source, self._wanted_cursor // PAGE_SIZE, count=True)
@@ -178,6 +188,7 @@ class PagedList(ScrollView, can_focus=True):
             return
         self._pending.discard(result.number)
         self.pages[result.number] = result.rows
+        self._drawn.clear()
         if result.total is not None:
             self.total = result.total
             self.virtual_size = Size(self.size.width, result.total)
@@ -234,8 +245,18 @@ class PagedList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._request(new // PAGE_SIZE)
+        # The page the cursor is heading into, read while it is still half a page away.
+        self._request((new + (PAGE_SIZE // 2 if new >= old else -PAGE_SIZE // 2)) // PAGE_SIZE)
+        top = self.scroll_offset.y
         self._scroll_to_cursor()
-        self.refresh()
+        if self.scroll_offset.y == top:
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
+        row = self.current
+        if row is not None and row.ref is not None:
+            self.cursor_moved.publish(row)
         self._announce()
 
     def _scroll_to_cursor(self) -> None:
@@ -280,12 +301,22 @@ class PagedList(ScrollView, can_focus=True):
         if row is None:
             self._request(index // PAGE_SIZE)
             return self._strip(Text("…"), width, base + self.get_component_rich_style("paged-list--loading"))
-        style = base
-        if row.ref is None:
-            style += self.get_component_rich_style("paged-list--heading")
-        if index == self.cursor:
-            style += self.get_component_rich_style("paged-list--cursor")
-        return self._strip(row.text, width, style)
+        if self._drawn_as != (width, base) or len(self._drawn) > 4 * PAGE_SIZE:
+            self._drawn.clear()
+            self._drawn_as = (width, base)
+        key = (index, index == self.cursor)
+        if key not in self._drawn:
+            style = base
+            if row.ref is None:
+                style += self.get_component_rich_style("paged-list--heading")
+            if index == self.cursor:
+                style += self.get_component_rich_style("paged-list--cursor")
+            self._drawn[key] = self._strip(row.text, width, style)
+        return self._drawn[key]
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn.clear()  # a new theme: draw the rows again in its colours
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         line = text.copy()

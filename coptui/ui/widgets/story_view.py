@@ -85,7 +85,18 @@ class StoryView(ScrollView, can_focus=True):
             lines += self._block_lines(block, width)
             previous = block
         self._lines, self._laid_out_width = lines, self.scrollable_content_region.width
-        self.virtual_size = Size(width, len(lines))
+        self._set_height(Size(width, len(lines)))
+
+    def _set_height(self, size: Size) -> None:
+        """The story's size, without laying out the screen again unless the scrollbar comes or goes:
+        the pane's own size does not depend on the story's, so only its scrollbar needs telling."""
+        view = self.scrollable_content_region.height
+        if (size.height > view) != (self.virtual_size.height > view):
+            self.virtual_size = size
+            return
+        self.set_reactive(StoryView.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
 
     def _block_lines(self, block: Block, width: int) -> list[Strip]:
         base = self.visual_style

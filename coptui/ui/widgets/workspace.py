@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from coptui.counts import plural
-from coptui.facilitation import MatterArising, SessionView, clock_face, lean_coffee
+from coptui.facilitation import MatterArising, MattersArising, SessionView, clock_face, lean_coffee
 from coptui.models import Case, Note, NoteKind, PhaseKind, ReportBack, Strategy
 from coptui.ui.render import block, plain, plain_str
 from coptui.ui.widgets.seen_before import SeenBefore
@@ -203,15 +203,28 @@ class PhaseWorkspace(VerticalScroll):
 
     def _report_back(self, view: SessionView) -> list[RenderableType]:
         parts: list[RenderableType] = [heading("Matters arising")]
-        if not view.matters:
+        matters = view.matters
+        if matters is None or not matters.page:
             parts.append(Text("No open actions from earlier sessions.", "dim"))
-        for matter in view.matters:
-            parts.append(matter_lines(matter, view.session.date))
+        else:
+            parts.extend(matter_lines(matter, view.session.date) for matter in matters.page)
+            if matters.more:
+                parts.append(Text(more_matters(matters), "dim"))
         if view.reports:
             parts.append(heading("Other report-backs"))
             parts.extend(report_line(report) for report in view.reports)
         parts.extend(phase_notes(view.notes))
         return parts
+
+
+def more_matters(matters: MattersArising) -> str:
+    """The matters arising past the page: how many, which numbers, and how to reach them."""
+    first, here = len(matters.page) + 1, matters.expected - len(matters.page)
+    whose = f"{here:,} of today's members' first, then " if here > 0 else ""
+    return (
+        f"… {matters.more:,} more, numbered {first:,} to {matters.total:,} ({whose}by owner): "
+        "#report N takes any of them"
+    )
 
 
 def practice_record(view: SessionView, strategy: Strategy) -> Text:

@@ -1,0 +1,76 @@
+"""Start-up to first screen against the floor app: `python benchmarks/start_up.py --cases 2000`.
+
+`coptui browse --read-only` and the floor app of `run.py` (a bare Textual app composing the
+same widgets) on pseudo-terminals, in alternating rounds, each until the community's name is
+drawn: the medians of that wall time and of the CPU the process had spent by then (from
+/proc), and their ratios to the floor's. `--before DIR` runs the coptui found in DIR (a
+checkout of an earlier commit) in the same rounds; `--importtime` prints what the first
+screen imports, by top-level package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from cli_search import compile_bytecode, print_import_times, print_table, repertoire_file  # noqa: E402
+from run import FLOOR_APP, on_terminal, read_until  # noqa: E402
+
+FLOOR = "floor: the bare app"
+# What `coptui browse` imports before it draws: the command line, its command, the app.
+FIRST_SCREEN_IMPORTS = "import coptui.cli, coptui.cli.reading, coptui.ui.app"
+# What the floor app imports: its first lines.
+FLOOR_IMPORTS = ";".join(FLOOR_APP.strip().splitlines()[:2])
+
+
+def cpu_ms(pid: int) -> float:
+    """The CPU time (user + system) process `pid` has spent so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def first_screen(argv: list[str]) -> tuple[float, float]:
+    """Wall time until "Benchmark Guild" is drawn, and the CPU spent by then, in ms."""
+    with on_terminal(argv) as (pid, fd):
+        wall = read_until(fd, b"Benchmark Guild") * 1000
+        return wall, cpu_ms(pid)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--db", type=Path, help="default: benchmarks/out/cases-N.db, generated if missing")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--before", type=Path, help="a checkout whose coptui to measure as well")
+    parser.add_argument("--importtime", action="store_true", help="print what the first screen imports")
+    args = parser.parse_args()
+    db = repertoire_file(args.db, args.cases)
+    floor_script = Path(tempfile.mkdtemp()) / "floor.py"
+    floor_script.write_text(FLOOR_APP)
+    browse = [sys.executable, "-m", "coptui", "--db", str(db), "browse", "--read-only"]
+    runs = {"coptui browse --read-only": browse, FLOOR: [sys.executable, str(floor_script)]}
+    if args.before:
+        runs["coptui browse --read-only, before"] = ["env", f"PYTHONPATH={args.before.resolve()}", *browse]
+    compile_bytecode(args.before)
+    os.chdir("/")  # not the checkout, whose coptui would shadow the one under test
+    for argv in runs.values():
+        first_screen(argv)  # once unmeasured: bytecode compiled, files in the page cache
+    samples: dict[str, list[tuple[float, float]]] = {what: [] for what in runs}
+    for _ in range(args.rounds):
+        for what, argv in runs.items():
+            samples[what].append(first_screen(argv))
+    print(f"start-up to first screen on {db.name}, medians of {args.rounds} alternating rounds\n")
+    print_table(samples, FLOOR)
+    if args.importtime:
+        print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
+        print_import_times([sys.executable, "-c", FLOOR_IMPORTS], "The floor app")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The light rows a folder export reads hold what the models of the same items hold.
+
+The export reads rows (`coptui.store.export_rows`), not models; the pages take either.
+Each field a row carries must equal the model's field of the same name, for every item
+of every slice, or a page made from a slice would differ from one made from models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from repertoire_templates import RepertoireTemplates, sample_document
+from test_export import hostile_document as hostile_fields
+from test_hostile_screen import hostile_document as hostile_corpus
+
+from coptui.store import Repertoire
+from coptui.store.export_rows import ExportSlice
+
+KINDS = ("sessions", "cases", "strategies", "actions", "report_backs", "notes", "practices")
+
+
+def assert_same_fields(row: Any, model: Any, where: str) -> None:
+    for field in dataclasses.fields(row):
+        value, expected = getattr(row, field.name), getattr(model, field.name)
+        if field.name == "phases":
+            if value:  # read for minutes only
+                assert len(value) == len(expected), where
+                for phase_row, phase in zip(value, expected, strict=True):
+                    assert_same_fields(phase_row, phase, f"{where}.phases[{phase.position}]")
+            continue
+        assert value == expected, f"{where}.{field.name}: {value!r} != {expected!r}"
+        assert type(value) is type(expected), f"{where}.{field.name}: {type(value)} != {type(expected)}"
+
+
+@pytest.mark.parametrize("document", [sample_document, hostile_fields, hostile_corpus])
+def test_every_row_of_every_slice_equals_its_model(
+    document: Any, tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    path = repertoire_templates.copy(tmp_path / "repertoire.db", document)
+    with Repertoire.open(path, read_only=True) as repertoire:
+        whole = repertoire.dump()
+        models = {kind: {item.id: item for item in getattr(whole, kind)} for kind in KINDS}
+        slices: list[ExportSlice] = [
+            *repertoire.practice_slices(),
+            *(part for _, part in repertoire.session_slices()),
+            *repertoire.case_slices(),
+            *(part for _, part in repertoire.topic_slices()),
+            *(part for _, part in repertoire.member_slices()),
+        ]
+        slices = [*slices, *(repertoire.with_practices(part)[0] for part in slices)]
+    checked = 0
+    for part in slices:
+        for kind in KINDS:
+            for row in getattr(part, kind):
+                assert_same_fields(row, models[kind][row.id], f"{kind}[{row.id}]")
+                checked += 1
+    assert checked > len(models["cases"])
+    assert any(session.phases for part in slices for session in part.sessions)
