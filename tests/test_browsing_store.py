@@ -105,7 +105,7 @@ def test_filtered_search_groups_by_kind_and_sorts(guild: Repertoire) -> None:
     worked = guild.browse_search("alert", BrowseFilter(outcome=Outcome.DID_NOT_WORK))
     assert worked and all(h.kind != HitKind.REPORT_BACK or h.id in (5, 11, 22) for h in worked)
     since = guild.browse_search("alert", BrowseFilter(since=date(2026, 11, 1)))
-    assert since and all(h.on and h.on >= date(2026, 11, 1) for h in since)
+    assert since and all(h.on and h.on >= "2026-11-01" for h in since)  # ISO dates
     status = guild.browse_search("alert", BrowseFilter(status=CaseStatus.RESOLVED))
     assert status and all(guild.case(h.case or 0).status is CaseStatus.RESOLVED for h in status)
 

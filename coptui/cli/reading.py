@@ -109,7 +109,7 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
         import json
 
         for hit in hits:
-            fields = {**hit._asdict(), "snippet": store_search.unmarked(hit.snippet)}
+            fields = {**hit._asdict(), "snippet": hit.plain_snippet()}
             click.echo(json.dumps(fields, ensure_ascii=False))
         return
     if not hits:

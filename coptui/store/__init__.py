@@ -1,8 +1,8 @@
 """The SQLite repertoire: the only code that speaks SQL. It never imports Textual.
 
-Importing the package costs nothing heavy: `Repertoire` and `SearchHit` (and with them
-pydantic, the models and sqlite-utils) are imported when first named, so that
-`coptui search` can use the search and the opening checks on a bare sqlite3 connection.
+Importing the package costs nothing heavy: `Repertoire` (and with it pydantic, the models
+and sqlite-utils) is imported when first named, so that `coptui search` can use the search and the opening
+checks on a bare sqlite3 connection.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from coptui.store.errors import (
     RepertoireMissing,
     StoreError,
 )
-from coptui.store.search import MATCH_END, MATCH_START, HitKind
+from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit
 
 if TYPE_CHECKING:
-    from coptui.store.browsing import SearchHit
     from coptui.store.repertoire import Repertoire
 
 __all__ = [
@@ -47,8 +46,4 @@ def __getattr__(name: str) -> Any:
         from coptui.store.repertoire import Repertoire
 
         return Repertoire
-    if name == "SearchHit":
-        from coptui.store.browsing import SearchHit
-
-        return SearchHit
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,7 +24,7 @@ from coptui.store.rows import (
     COLUMNS,
     from_row,
 )
-from coptui.store.search import fts_query
+from coptui.store.search import SearchHit, fts_query
 from coptui.store.sessions import SessionStore
 
 
@@ -219,17 +219,13 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         return self._strategies_by_id(ids)
 
     @guarded
-    def search(self, text: str, *, limit: int = 50) -> list[browsing.SearchHit]:
+    def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
         """The best `limit` matches for what was typed, across every kind of text, best first."""
-        return [_hit(found) for found in search.best(search.find(self.db.conn, text, limit=limit), limit)]
+        return search.best(search.find(self.db.conn, text, limit=limit), limit)
 
     @guarded
     def browse_search(
         self, text: str, filter: browsing.BrowseFilter | None = None, *, limit: int = 50
-    ) -> list[browsing.DatedHit]:
+    ) -> list[SearchHit]:
         """Up to `limit` matches of each kind under `filter`, grouped by kind (cases first)."""
-        return [_hit(found) for found in search.find(self.db.conn, text, filter, limit=limit)]
-
-
-def _hit(found: search.Found) -> browsing.DatedHit:
-    return browsing.DatedHit(**found._asdict())
+        return search.find(self.db.conn, text, filter, limit=limit)

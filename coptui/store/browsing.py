@@ -25,7 +25,7 @@ from coptui.models import (
     Strategy,
     Topic,
 )
-from coptui.store.search import STRATEGY_OUTCOME, HitKind, unmarked
+from coptui.store.search import STRATEGY_OUTCOME
 
 # How many items of each kind a member's story carries at most, newest first: a story is
 # read by a person, and a member of a 100,000-case repertoire may have brought thousands
@@ -235,25 +235,3 @@ class StrategyStory(Record):
     session: Session | None = None
     actions: list[Action]
     report_backs: list[ReportBack]
-
-
-class SearchHit(Record):
-    """A match of a search, as a model: one `search.Found`."""
-
-    kind: HitKind
-    id: int
-    case: int | None
-    session: int | None
-    title: str
-    snippet: str
-    rank: float
-
-    def plain_snippet(self) -> str:
-        return unmarked(self.snippet)
-
-
-class DatedHit(SearchHit):
-    """A search hit with the date of what it found (a case's opening, a report-back's day, …)."""
-
-    on: date | None = None
-    author: str | None = None

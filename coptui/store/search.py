@@ -175,9 +175,9 @@ def snippet_sql(kind: HitKind) -> str:
     )
 
 
-class Found(NamedTuple):
-    """One match as read: `on` is the date of what it found (ISO, or None), `author` who wrote it.
-    The fields are a `SearchHit`'s, in its order."""
+class SearchHit(NamedTuple):
+    """One match: `on` is the date of what it found (ISO, or None), `author` who wrote it, and
+    `snippet` the matched words between `MATCH_START` and `MATCH_END`."""
 
     kind: HitKind
     id: int
@@ -189,10 +189,13 @@ class Found(NamedTuple):
     on: str | None
     author: str | None
 
+    def plain_snippet(self) -> str:
+        return unmarked(self.snippet)
+
 
 def find(
     conn: sqlite3.Connection, text: str, filter: Narrowing | None = None, *, limit: int = 50
-) -> list[Found]:
+) -> list[SearchHit]:
     """Up to `limit` matches of each kind under `filter`, grouped by kind (cases first).
 
     Nothing if nothing searchable was typed. SQLite's errors pass through as they are.
@@ -200,7 +203,7 @@ def find(
     query = fts_query(text)
     if query is None:
         return []
-    found: list[Found] = []
+    found: list[SearchHit] = []
     marks = {"query": query, "start": MATCH_START, "end": MATCH_END}
     for kind in HIT_ORDER:
         sql, params = hit_sql(kind, filter)
@@ -215,10 +218,10 @@ def find(
         )
         for id, case, session, title, rank, on, author in rows:
             day = on[:10] if on else None
-            found.append(Found(kind, id, case, session, title, snippets.get(id, ""), rank, day, author))
+            found.append(SearchHit(kind, id, case, session, title, snippets.get(id, ""), rank, day, author))
     return found
 
 
-def best(found: list[Found], limit: int) -> list[Found]:
+def best(found: list[SearchHit], limit: int) -> list[SearchHit]:
     """The best `limit` matches across every kind, best first."""
     return sorted(found, key=lambda hit: hit.rank)[:limit]
