@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
@@ -384,6 +385,26 @@ async def test_keys_act_in_the_order_pressed_however_fast(db_path: Path) -> None
         assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Collaborative")
         notes = [(n.text, n.phase) for n in repertoire.notes(session=3)]
         assert notes == [("in check-in", 0), ("right after F5", 1), ("in solving", 2)]
+
+
+def type_burst(app: CoptuiApp, keys: list[str]) -> None:
+    """Keys as a terminal delivers a burst: every one posted to the app before any is handled
+    (Pilot's `press` waits for the app to settle after each key, which hides what order they
+    are carried out in)."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_editing_keys_in_a_burst_act_where_they_were_pressed(db_path: Path) -> None:
+    """Backspace, Ctrl+U, ← and Ctrl+W are Input bindings, which Textual resolves after the key
+    has bubbled up to the app, behind the keys typed after it; the capture box carries them
+    out in key order, so a correction typed at speed corrects what was typed before it."""
+    async with resumed_session(db_path) as (app, pilot, repertoire):
+        type_burst(app, [*"a typo", "ctrl+u", *"@ben fixd", "backspace", *"ed", "enter"])
+        type_burst(app, [*"@ana one two", "ctrl+w", *"three", "left", "left", *"XY", "enter"])
+        await settle(pilot)
+        assert [n.text for n in repertoire.notes(session=3)] == ["fixed", "one thrXYee"]
+        assert "✓ filed a check-in from @ana" in words(" ".join(screen_lines(app)))
 
 
 async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from rich.text import Text
@@ -59,13 +60,24 @@ class TagSuggester(Suggester):
         return None
 
 
+@cache
+def _editing_keys(box: type[Input]) -> dict[str, str]:
+    """Each key an Input (or a box derived from it) binds, and its action; a subclass's first."""
+    keys: dict[str, str] = {}
+    for cls in reversed(box.__mro__[: box.__mro__.index(Input) + 1]):
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            keys.update(dict.fromkeys(binding.key.split(","), binding.action))
+    return keys
+
+
 class CaptureInput(CleanInput):
     """An Input that takes its line and empties itself the moment Enter arrives.
 
-    Textual resolves a focused Input's Enter binding only after the key has bubbled up to
-    the App, so in a burst of typing (a fast typist, a paste, a slow machine) the next
-    line's first keys land in the box before it is submitted, and two entries run
-    together. Handling Enter here, in key order, keeps every line whole.
+    Textual resolves a focused Input's bindings (Enter, Backspace, Ctrl+U, the arrows…) only
+    after the key has bubbled up to the App, behind the keys that followed it. So in a burst
+    of typing (a fast typist, a paste, a slow machine) the next line's first keys land in
+    the box before Enter submits it, and a Backspace or Ctrl+U typed mid-word deletes what
+    was typed after it. Every key the box binds is carried out here instead, in key order.
 
     With `take_line` set, the line goes to it at once rather than in a `Submitted` message:
     a message would be handled after a key already queued behind Enter (F5), and the entry
@@ -108,6 +120,13 @@ class CaptureInput(CleanInput):
             text, self.value = self.value, ""
             self._submit(text)
             return
+        bound = _editing_keys(type(self))
+        action = next((bound[key] for key in event.aliases if key in bound), None)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
+            return
         await super()._on_key(event)
 
     async def type_key(self, key: str, character: str | None) -> None:
@@ -115,14 +134,10 @@ class CaptureInput(CleanInput):
 
         Called in this box's queue (`call_later`), so it keeps its place among the keys before
         it. It must never be posted to the box as a Key event: a key the box leaves alone
-        (Backspace is a binding, resolved at the App for the screen on top) would bubble to the
-        App as a new key, go to the screen on top, be handed back here, and so on without end.
+        would bubble to the App as a new key, go to the screen on top, be handed back here, and
+        so on without end.
         """
-        if key == "backspace":
-            self.keystrokes += 1
-            self.action_delete_left()
-        else:
-            await self._on_key(events.Key(key, character))
+        await self._on_key(events.Key(key, character))
 
     def _submit(self, text: str) -> None:
         self.history.add(text)
