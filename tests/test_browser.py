@@ -21,6 +21,7 @@ from ui_helpers import (
     screen_lines,
     scrolled_lines,
     settle,
+    type_burst,
     words,
 )
 
@@ -130,6 +131,20 @@ async def test_enter_on_a_topic_lists_every_case_about_it(read_only: Repertoire)
         assert browser(app).place.filter.topic == "on-call"
         assert refs(app) == [Ref("case", 2), Ref("case", 1)]
         assert browser(app).query_one("#list", PagedList).border_subtitle == "#on-call"
+
+
+async def test_a_correction_typed_at_speed_in_the_search_box_corrects_what_came_before(
+    read_only: Repertoire,
+) -> None:
+    app = CoptuiApp(read_only)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        # Backspaces, Home (Ctrl+A) and Delete typed among the letters act where they were typed.
+        type_burst(app, [*"runbok", "backspace", "backspace", *"ook", "ctrl+a", "delete", "r"])
+        await settle(pilot)
+        assert screen_lines(app)[1].strip() == "runbook"
+        assert "Search: runbook" in " ".join(screen_lines(app))
 
 
 async def test_search_as_you_type_groups_hits_and_marks_the_words(read_only: Repertoire) -> None:

@@ -9,11 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
-from ui_helpers import screen_lines, settle, words
+from ui_helpers import screen_lines, settle, type_burst, words
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -385,14 +384,6 @@ async def test_keys_act_in_the_order_pressed_however_fast(db_path: Path) -> None
         assert str(app.screen.query_one(PhaseWorkspace).border_title).startswith("Collaborative")
         notes = [(n.text, n.phase) for n in repertoire.notes(session=3)]
         assert notes == [("in check-in", 0), ("right after F5", 1), ("in solving", 2)]
-
-
-def type_burst(app: CoptuiApp, keys: list[str]) -> None:
-    """Keys as a terminal delivers a burst: every one posted to the app before any is handled
-    (Pilot's `press` waits for the app to settle after each key, which hides what order they
-    are carried out in)."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 async def test_editing_keys_in_a_burst_act_where_they_were_pressed(db_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from textual import events
 from textual.app import App
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -63,6 +64,14 @@ async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *
         browser(pilot.app).poll_live()
         await settle(pilot)
     assert condition()
+
+
+def type_burst(app: App[None], keys: list[str]) -> None:
+    """Keys as a terminal delivers a burst: every one posted to the app before any is handled
+    (Pilot's `press` waits for the app to settle after each key, which hides what order they
+    are carried out in)."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 def browser(app: App[None]) -> BrowserScreen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
 from typing import Any
 
 from rich.text import Text
@@ -60,24 +59,13 @@ class TagSuggester(Suggester):
         return None
 
 
-@cache
-def _editing_keys(box: type[Input]) -> dict[str, str]:
-    """Each key an Input (or a box derived from it) binds, and its action; a subclass's first."""
-    keys: dict[str, str] = {}
-    for cls in reversed(box.__mro__[: box.__mro__.index(Input) + 1]):
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
-            keys.update(dict.fromkeys(binding.key.split(","), binding.action))
-    return keys
-
-
 class CaptureInput(CleanInput):
     """An Input that takes its line and empties itself the moment Enter arrives.
 
-    Textual resolves a focused Input's bindings (Enter, Backspace, Ctrl+U, the arrows…) only
-    after the key has bubbled up to the App, behind the keys that followed it. So in a burst
-    of typing (a fast typist, a paste, a slow machine) the next line's first keys land in
-    the box before Enter submits it, and a Backspace or Ctrl+U typed mid-word deletes what
-    was typed after it. Every key the box binds is carried out here instead, in key order.
+    Like every key the box binds (see `CleanInput`), Enter is carried out in key order, so in
+    a burst of typing (a fast typist, a paste, a slow machine) the next line's first keys
+    never land in the box before the line is taken, and a Tab takes its suggestion before an
+    Enter typed straight after it.
 
     With `take_line` set, the line goes to it at once rather than in a `Submitted` message:
     a message would be handled after a key already queued behind Enter (F5), and the entry
@@ -107,25 +95,11 @@ class CaptureInput(CleanInput):
 
     async def _on_key(self, event: events.Key) -> None:
         self.keystrokes += 1
-        # Taken here, in key order, like Enter: a Tab that a binding resolved later would
-        # take its suggestion after an Enter typed straight after it.
-        if event.key == "tab" or (event.key == "right" and self.cursor_at_end):
-            event.stop()
-            event.prevent_default()
-            self.action_take_suggestion()
-            return
         if event.key == "enter":
             event.stop()
             event.prevent_default()
             text, self.value = self.value, ""
             self._submit(text)
-            return
-        bound = _editing_keys(type(self))
-        action = next((bound[key] for key in event.aliases if key in bound), None)
-        if action is not None:
-            event.stop()
-            event.prevent_default()
-            await self.run_action(action)
             return
         await super()._on_key(event)
 

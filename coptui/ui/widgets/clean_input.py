@@ -1,4 +1,5 @@
-"""Input boxes that hold only what the store would keep, however the text arrives.
+"""Input boxes that hold only what the store would keep, however the text arrives, and that
+carry out the keys typed into them in the order they were pressed.
 
 What is typed, pasted or set is cleaned as it enters (`render.input_line`/`input_text`),
 so the terminal never echoes an escape sequence, a C1 control, DEL or a bidi override
@@ -10,8 +11,10 @@ zero-width joiner typed inside 🧑‍⚕️ files the same as one pasted.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import EditResult, Location
 
@@ -28,8 +31,24 @@ def kept_format_character(character: str | None) -> bool:
     )
 
 
+@cache
+def editing_keys(box: type[Input]) -> dict[str, str]:
+    """Each key an Input (or a box derived from it) binds, and its action; a subclass's first."""
+    keys: dict[str, str] = {}
+    for cls in reversed(box.__mro__[: box.__mro__.index(Input) + 1]):
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            keys.update(dict.fromkeys(binding.key.split(","), binding.action))
+    return keys
+
+
 class CleanInput(Input):
-    """A one-line input box: typed, pasted and set text cleaned; a multi-line paste joined by spaces."""
+    """A one-line input box: typed, pasted and set text cleaned; a multi-line paste joined by spaces.
+
+    Textual resolves a focused Input's bindings (Backspace, Ctrl+U, the arrows, Enter…) only
+    once the key has bubbled up to the App, behind the keys typed after it: in a burst of
+    typing (a fast typist, a slow machine) a Backspace or Ctrl+U typed mid-word deleted what
+    came after it. Every key the box binds is carried out here instead, in key order.
+    """
 
     def validate_value(self, value: str) -> str:
         return input_line(value)
@@ -50,6 +69,13 @@ class CleanInput(Input):
             event.stop()
             event.prevent_default()
             self.replace(event.character or "", *self.selection)
+            return
+        bound = editing_keys(type(self))
+        action = next((bound[key] for key in event.aliases if key in bound), None)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
             return
         await super()._on_key(event)
 
