@@ -3,7 +3,7 @@ what they see of others, and their own actions between meetings."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Select, Static, TextArea
-from ui_helpers import screen_lines, settle, words
+from ui_helpers import polled_until, screen_lines, settle, words
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -137,15 +137,9 @@ async def test_what_others_file_appears_and_the_phase_follows_the_facilitator(db
         ]
 
 
-async def poll_until(pilot: Pilot[None], condition: object, *, polls: int = 20) -> None:
-    """Run the screen's poll for others' writes, as its quarter-second interval would, until `condition()`."""
-    assert callable(condition)
-    for _ in range(polls):
-        if condition():
-            return
-        participant_screen(pilot.app).poll_others()
-        await settle(pilot)
-    assert condition()
+async def poll_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 20) -> None:
+    """Run the screen's poll for others' writes (every quarter second in the app) until `condition()`."""
+    await polled_until(pilot, lambda: participant_screen(pilot.app).poll_others(), condition, polls=polls)
 
 
 async def test_votes_are_the_members_own_dots_until_revealed(db_path: Path) -> None:

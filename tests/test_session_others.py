@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from ui_helpers import actions_on_screen, screen_lines, settle, words
+from ui_helpers import actions_on_screen, polled_until, screen_lines, settle, words
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.participant import Participant
@@ -39,13 +39,10 @@ def drawn(app: App[None]) -> str:
 
 
 async def poll_until_shown(pilot: Pilot[None], text: str, *, polls: int = 20) -> None:
-    """Run the screen's poll for others' writes, as its quarter-second interval would, until `text` shows."""
-    for _ in range(polls):
-        if text in drawn(pilot.app):
-            return
-        session_screen(pilot.app).poll_others()
-        await settle(pilot)
-    assert text in drawn(pilot.app)
+    """Run the screen's poll for others' writes (every quarter second in the app) until `text` shows."""
+    await polled_until(
+        pilot, lambda: session_screen(pilot.app).poll_others(), lambda: text in drawn(pilot.app), polls=polls
+    )
 
 
 def started(db_path: Path) -> ManualClock:

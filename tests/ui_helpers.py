@@ -52,8 +52,10 @@ async def settle(pilot: Pilot[None]) -> None:
     await workers_done(pilot)
 
 
-async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 5) -> None:
-    """Run the browser's live poll now, as its 0.4 s interval would, until `condition` holds.
+async def polled_until(
+    pilot: Pilot[None], poll: Callable[[], object], condition: Callable[[], object], *, polls: int
+) -> None:
+    """Run a screen's `poll` now, as its interval would, until `condition` holds (at most `polls` times).
 
     Driving the poll rather than waiting for the interval keeps the test independent of
     how fast a busy machine gets round to it.
@@ -61,9 +63,14 @@ async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *
     for _ in range(polls):
         if condition():
             return
-        browser(pilot.app).poll_live()
+        poll()
         await settle(pilot)
     assert condition()
+
+
+async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 5) -> None:
+    """Run the browser's live poll (every 0.4 s in the app) until `condition` holds."""
+    await polled_until(pilot, lambda: browser(pilot.app).poll_live(), condition, polls=polls)
 
 
 def type_burst(app: App[None], keys: list[str]) -> None:
