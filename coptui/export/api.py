@@ -7,7 +7,7 @@ from typing import Literal
 
 from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
-from coptui.export.minutes import render_minutes
+from coptui.export.minutes import REGISTER_SHOWN, render_minutes
 from coptui.export.names import minutes_file_name
 from coptui.export.pages import streamed_pages
 from coptui.files import not_written, replace_file
@@ -41,10 +41,14 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    index = RepertoireIndex(*repertoire.with_practice_records(repertoire.session_slice(session_id)))
+    slice_ = repertoire.session_slice(session_id, carried=REGISTER_SHOWN)
+    index = RepertoireIndex(*repertoire.with_practice_records(slice_))
     shown = shows_participation(index.sessions[session_id].format)
     text = render_minutes(
-        index, session_id, participation=repertoire.participation(session_id) if shown else ()
+        index,
+        session_id,
+        participation=repertoire.participation(session_id) if shown else (),
+        carried=repertoire.carried_forward(session_id),
     )
     if fmt == "html":
         from coptui.export.html import render_html

@@ -71,7 +71,7 @@ def _pages(
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
     Minutes come in the order sessions were held, so that the action register of each
-    carries forward the rows of the sessions before it, each row rendered once.
+    carries forward the actions of the sessions before it (see `ActionRegister`).
     """
     register = ActionRegister()
     for ids, index in session_runs:
