@@ -69,7 +69,7 @@ def test_pages_from_a_repertoire_in_memory_are_the_streamed_pages(
     name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates
 ) -> None:
     with opened(name, tmp_path, repertoire_templates) as repertoire:
-        streamed = dict(streamed_pages(repertoire))
+        streamed = dict(streamed_pages(repertoire.export_reads()))
         in_memory = dict(repertoire_pages(RepertoireIndex(repertoire.dump())))
     assert streamed == in_memory
 

@@ -44,11 +44,14 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
 class StoreBase:
     """The connection every part of the store shares, and the few ways they all use it."""
 
-    def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
+    def __init__(
+        self, db: Database, path: Path, *, read_only: bool, lock: threading.RLock | None = None
+    ) -> None:
+        """`lock` is given when this store shares another's connection, so that both take turns."""
         self.db = db
         self.path = path
         self.read_only = read_only
-        self._lock = threading.RLock()
+        self._lock = lock or threading.RLock()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -12,22 +12,25 @@
   practices.py  practices: strategies as their uses, ranked track records, similar cases
   practice_curation.py  merging, renaming and splitting practices
   practice_browse.py  the cases a practice was tried on, what has worked for a case
-  export_reads.py  the repertoire a slice at a time, for a folder export
   backup.py     a checked copy of the live file (SQLite's online backup)
   participants.py  what participants write beside the facilitator: arrivals, entries, private dots
   matters.py    a session's matters arising, a numbered page at a time
+
+The reads of a folder export and of minutes (export_reads.py, practice_export.py) are an
+object of their own over the same connection (`Repertoire.export_reads`): browsing never
+exports, and every browser's start would otherwise import the export's row types.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coptui.models import Community
 from coptui.store.backup import BackupStore
 from coptui.store.connection import released
 from coptui.store.documents import DocumentStore
 from coptui.store.errors import StoreError
-from coptui.store.export_reads import ExportReads
 from coptui.store.matters import MattersStore
 from coptui.store.participants import ParticipantStore
 from coptui.store.practice_browse import PracticeBrowseStore
@@ -36,6 +39,9 @@ from coptui.store.schema import open_database
 from coptui.store.stories import StoryStore
 from coptui.store.undo import UndoStore
 
+if TYPE_CHECKING:
+    from coptui.store.export_reads import ExportReads
+
 
 class Repertoire(
     StoryStore,
@@ -43,7 +49,6 @@ class Repertoire(
     PracticeCurationStore,
     PracticeBrowseStore,
     DocumentStore,
-    ExportReads,
     BackupStore,
     ParticipantStore,
     MattersStore,
@@ -68,6 +73,12 @@ class Repertoire(
             raise StoreError(f"{path} already holds the repertoire of a community")
         repertoire.set_community(community)
         return repertoire
+
+    def export_reads(self) -> ExportReads:
+        """What minutes and a folder export read, over this repertoire's connection and lock."""
+        from coptui.store.export_reads import ExportReads
+
+        return ExportReads(self.db, self.path, read_only=self.read_only, lock=self._lock)
 
     def close(self) -> None:
         with self._lock:
