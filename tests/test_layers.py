@@ -50,7 +50,8 @@ def test_browsing_starts_without_the_exporters_or_the_formats() -> None:
 
 
 # What a browser that has drawn its home and read its lists must not have imported: what only
-# a folder export or minutes use, and what only writing uses (the migrations, sqlite-utils).
+# a folder export or minutes use, what only writing uses (the migrations, sqlite-utils), and
+# the edit forms' multi-line box.
 NOT_ON_THE_FIRST_SCREEN = (
     "coptui.export",
     "coptui.store.export_reads",
@@ -58,6 +59,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "coptui.store.practice_export",
     "coptui.store.schema",
     "sqlite_utils",
+    "textual.widgets._text_area",
 )
 
 
