@@ -5,13 +5,14 @@ same widgets) on pseudo-terminals, in alternating rounds, each until the communi
 drawn: the medians of that wall time and of the CPU the process had spent by then (from
 /proc), and their ratios to the floor's. `--before DIR` runs the coptui found in DIR (a
 checkout of an earlier commit) in the same rounds; `--importtime` prints what the first
-screen imports, by top-level package.
+screen imports, by top-level package (for the checkout too), and which coptui modules.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -42,6 +43,15 @@ def first_screen(argv: list[str]) -> tuple[float, float]:
         return wall, cpu_ms(pid)
 
 
+def coptui_modules(env: dict[str, str] | None = None) -> list[str]:
+    """The coptui modules `FIRST_SCREEN_IMPORTS` loads, without the package's name in front."""
+    listing = f"{FIRST_SCREEN_IMPORTS}; import sys; print(*sorted(m for m in sys.modules if 'coptui.' in m))"
+    done = subprocess.run(
+        [sys.executable, "-c", listing], env=env, cwd="/", capture_output=True, text=True, check=True
+    )
+    return [name.removeprefix("coptui.") for name in done.stdout.split()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
@@ -69,6 +79,11 @@ def main() -> None:
     print_table(samples, FLOOR)
     if args.importtime:
         print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
+        print(f"\nIts coptui modules: {', '.join(coptui_modules())}")
+        if args.before:
+            earlier = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
+            print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], "Before, it", earlier)
+            print(f"\nIts coptui modules before: {', '.join(coptui_modules(earlier))}")
         print_import_times([sys.executable, "-c", FLOOR_IMPORTS], "The floor app")
 
 
