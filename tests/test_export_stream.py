@@ -10,6 +10,7 @@ same pages with the same hashes.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,3 +99,19 @@ def test_exporting_again_reads_no_page_the_last_export_recorded_unchanged(
     assert read_back == ["members/ana.md"]
     monkeypatch.undo()
     assert b"Ada" not in changed.read_bytes()
+
+
+def test_the_exports_reads_take_turns_with_the_repertoire_on_its_one_connection(
+    repertoire: Repertoire,
+) -> None:
+    """Minutes and the folder export read through the repertoire's connection and its lock,
+    so a read of theirs never runs inside another thread's write on the same connection."""
+    reads = repertoire.export_reads()
+    assert reads.conn is repertoire.conn
+    taken: list[bool] = []
+    with repertoire.transaction():  # holds the repertoire's lock in this thread
+        other = threading.Thread(target=lambda: taken.append(reads._lock.acquire(blocking=False)))
+        other.start()
+        other.join()
+    assert taken == [False]
+    assert reads.outline().totals.cases == len(repertoire.dump().cases)
