@@ -44,7 +44,7 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
     slice_ = repertoire.session_slice(session_id, carried=REGISTER_SHOWN)
-    index = RepertoireIndex(*repertoire.with_practice_records(slice_))
+    index = RepertoireIndex(*repertoire.export_reads().with_practice_records(slice_))
     shown = shows_participation(index.sessions[session_id].format)
     text = render_minutes(
         index,
@@ -85,14 +85,15 @@ TWO_PROCESSES_FROM = 1000
 def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`),
     read a slice at a time (see `coptui.export.pages`); a large one on two cores."""
+    reads = repertoire.export_reads()
     if repertoire.count_browse_cases() < TWO_PROCESSES_FROM:
-        return write_pages(streamed_pages(repertoire), folder)
+        return write_pages(streamed_pages(reads), folder)
     return write_pages(
-        streamed_pages(repertoire, half=0), folder, beside=functools.partial(_half_pages, repertoire.path, 1)
+        streamed_pages(reads, half=0), folder, beside=functools.partial(_half_pages, repertoire.path, 1)
     )
 
 
 def _half_pages(path: Path, half: Literal[0, 1]) -> Iterator[tuple[str, str]]:
     """Half the pages of the repertoire at `path`, read in a process of their own."""
     with Repertoire.open(path, read_only=True) as repertoire:
-        yield from streamed_pages(repertoire, half)
+        yield from streamed_pages(repertoire.export_reads(), half)
