@@ -49,23 +49,23 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
 def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Iterator[tuple[str, str]]:
     """Every page of the export, read from the store a slice at a time, the index page last.
 
-    With `half`, only that half of the pages, the two about equal work: 0 the minutes,
-    topics, members, index and a third of the cases; 1 the practices and the other cases
-    (which, as the most pages, cost the most to write).
+    With `half`, only that half of the pages, the two about equal work (making and writing
+    them) at every size: 0 the minutes, topics, index and two thirds of the cases; 1 the
+    practices (the most pages), members and the other cases.
     """
     first, second = half != 1, half != 0
     if second:
         for practices in reads.practice_slices():
             index = RepertoireIndex(practices)
             yield from practice_pages(index, PageLinks(index, INDEX))
-    cases = reads.case_slices() if half is None else reads.case_slices(mine=[(0,), (1, 2)][half], every=3)
+    cases = reads.case_slices() if half is None else reads.case_slices(mine=[(0, 1), (2,)][half], every=3)
     yield from _pages(
         ((ids, RepertoireIndex(*reads.with_practices(part))) for ids, part in reads.session_slices())
         if first
         else (),
         (RepertoireIndex(*reads.with_practices(part)) for part in cases),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()) if first else (),
-        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if first else (),
+        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if second else (),
         reads.outline if first else None,
     )
 
