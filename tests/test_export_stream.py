@@ -10,6 +10,7 @@ same pages with the same hashes.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def test_pages_from_a_repertoire_in_memory_are_the_streamed_pages(
     name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates
 ) -> None:
     with opened(name, tmp_path, repertoire_templates) as repertoire:
-        streamed = dict(streamed_pages(repertoire))
+        streamed = dict(streamed_pages(repertoire.export_reads()))
         in_memory = dict(repertoire_pages(RepertoireIndex(repertoire.dump())))
     assert streamed == in_memory
 
@@ -98,3 +99,19 @@ def test_exporting_again_reads_no_page_the_last_export_recorded_unchanged(
     assert read_back == ["members/ana.md"]
     monkeypatch.undo()
     assert b"Ada" not in changed.read_bytes()
+
+
+def test_the_exports_reads_take_turns_with_the_repertoire_on_its_one_connection(
+    repertoire: Repertoire,
+) -> None:
+    """Minutes and the folder export read through the repertoire's connection and its lock,
+    so a read of theirs never runs inside another thread's write on the same connection."""
+    reads = repertoire.export_reads()
+    assert reads.conn is repertoire.conn
+    taken: list[bool] = []
+    with repertoire.transaction():  # holds the repertoire's lock in this thread
+        other = threading.Thread(target=lambda: taken.append(reads._lock.acquire(blocking=False)))
+        other.start()
+        other.join()
+    assert taken == [False]
+    assert reads.outline().totals.cases == len(repertoire.dump().cases)

@@ -41,7 +41,8 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    index = RepertoireIndex(*repertoire.with_practice_records(repertoire.session_slice(session_id)))
+    reads = repertoire.export_reads()
+    index = RepertoireIndex(*reads.with_practice_records(repertoire.session_slice(session_id)))
     shown = shows_participation(index.sessions[session_id].format)
     text = render_minutes(
         index, session_id, participation=repertoire.participation(session_id) if shown else ()
@@ -75,4 +76,4 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
 def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`),
     read a slice at a time (see `coptui.export.pages`)."""
-    return write_pages(streamed_pages(repertoire), folder)
+    return write_pages(streamed_pages(repertoire.export_reads()), folder)

@@ -114,21 +114,6 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def clock(moment: datetime) -> str:
-    return f"{moment.hour:02d}:{moment.minute:02d}"  # strftime is slow, and this runs for every phase
-
-
-def local(moment: datetime) -> datetime:
-    """A stored (UTC) moment in the local time zone of the machine showing it."""
-    return moment.astimezone()
-
-
-def local_time(moment: datetime) -> str:
-    """'18:02 CET': the local time of day, its zone named."""
-    here = local(moment)
-    return f"{clock(here)} {here.tzname()}"
-
-
 def duration(start: datetime, end: datetime) -> str:
     minutes = round((end - start).total_seconds() / 60)
     hours, rest = divmod(minutes, 60)

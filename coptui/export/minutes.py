@@ -20,10 +20,7 @@ from coptui.export import escape
 from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
     PageLinks,
-    clock,
     duration,
-    local,
-    local_time,
     long_date,
     table,
 )
@@ -39,6 +36,7 @@ from coptui.store.export_rows import (
     SessionItem,
 )
 from coptui.store.participants import Participation
+from coptui.times import clock, local, local_time
 
 _NOTE_INDENT = "  "
 

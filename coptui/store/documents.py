@@ -30,7 +30,6 @@ from coptui.store.rows import (
     COLUMNS,
     SESSION_SIDE_FIELDS,
 )
-from coptui.store.schema import SEARCHED_COLUMNS
 from coptui.store.sessions import ATTENDANCE_COLUMNS, PHASE_COLUMNS, SessionStore, attendance_rows, phase_rows
 
 
@@ -167,18 +166,20 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
     @contextmanager
     def _search_index_rebuilt_after(self) -> Iterator[None]:
         """For bulk loads: index the text once at the end rather than row by row through triggers."""
+        from coptui.store.schema import SEARCHED_COLUMNS  # with the migrations: loaded to write, not to read
+
         triggers = self._rows(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
             f"({', '.join('?' * len(SEARCHED_COLUMNS))})",
             list(SEARCHED_COLUMNS),
         )
         for trigger in triggers:
-            self.db.execute(f"DROP TRIGGER {trigger['name']}")
+            self.conn.execute(f"DROP TRIGGER {trigger['name']}")
         yield
         for table in SEARCHED_COLUMNS:
             self.db.table(table).rebuild_fts()
         for trigger in triggers:
-            self.db.execute(trigger["sql"])
+            self.conn.execute(trigger["sql"])
 
 
 # The actions agreed at sessions held before session :s (on date :d) that are open now.
