@@ -160,3 +160,20 @@ def test_minutes_list_the_open_actions_due_first_and_point_to_the_rest(
     index = (tmp_path / "out" / "index.md").read_text()
     register = index.split("\n## Open actions\n")[1].split("\n## ")[0]
     assert all(f"| {text} |" in register for _, _, text in still_open)
+
+
+def test_minutes_do_not_call_time_spent_in_another_phase_a_pause(
+    repertoire: Repertoire,
+) -> None:
+    clock = ManualClock(START)
+    live = LiveSession.start(
+        repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Revisited"), clock
+    )
+    clock.advance(minutes=2)
+    assert live.next_phase()
+    clock.advance(minutes=4)  # in problem sharing; check-in's timer is not running
+    assert live.jump_to(0)
+    clock.advance(minutes=1)
+    live.end()
+    check_in = minutes(repertoire, live.session_id, "md").split("## 1. Check-in")[1].split("\n\n## ")[0]
+    assert "took 3 min (4 min paused or in other phases)" in check_in

@@ -219,7 +219,9 @@ def _phase_timing(session: SessionItem, phase: PhaseItem) -> str:
 
 def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:
     minutes = round(((end - start).total_seconds() - paused_seconds) / 60)
-    return f"took {minutes} min" + (f" (paused {round(paused_seconds / 60)} min)" if paused_seconds else "")
+    # The timer stops while it is paused and while the session is in another phase (F2 away and back).
+    away = f" ({round(paused_seconds / 60)} min paused or in other phases)" if paused_seconds else ""
+    return f"took {minutes} min{away}"
 
 
 def _phase_body(index: RepertoireIndex, session: SessionItem, phase: PhaseItem, links: PageLinks) -> str:
