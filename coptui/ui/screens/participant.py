@@ -6,6 +6,9 @@ the `Recorder` like the facilitator's keys (journalled first, then filed), to th
 `Participant` engine, which decides what they may file; its refusals are said in one line
 under the box. Reached from the browser (`j`, over `coptui serve --participants`) or with
 `coptui join`.
+
+A member who cannot join yet (no session live, not on its attendance list) sees what the
+screen is waiting for; it looks again whenever the file changes, and joins by itself.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from coptui.counts import plural
 from coptui.facilitation import PhaseTimer
-from coptui.facilitation.participant import Participant, ParticipantView
+from coptui.facilitation.participant import Participant, ParticipantView, ParticipationRefused
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind
@@ -36,6 +41,9 @@ from coptui.ui.widgets.participant_workspace import PLACEHOLDERS, ParticipantWor
 
 Via = Literal["ssh", "local"]
 
+# How often a member waiting to join looks whether they may now: a read only when the file has changed.
+JOIN_POLL_SECONDS = 0.5
+
 
 @dataclass(frozen=True)
 class Joining:
@@ -43,6 +51,14 @@ class Joining:
 
     member: str
     via: Via
+
+
+class JoinChecked(Message):
+    """Whether the member may join now, read at the file's data version `version`; None: they may."""
+
+    def __init__(self, version: int, refused: ParticipationRefused | None) -> None:
+        super().__init__()
+        self.version, self.refused = version, refused
 
 
 # What a participant may type, for the help page.
@@ -76,6 +92,10 @@ class ParticipantScreen(RecordingScreen):
         self.participant: Participant | None = None
         self.view: ParticipantView | None = None
         self.refusal: str | None = None  # why this member could not join: said again at every Enter
+        self.waiting_for: str | None = None  # what would let them in, while the screen looks for it
+        self._rejoining = False  # a join after waiting is under way
+        self._join_seen: int | None = None  # the file's data version when joining was last checked
+        self._join_poll: Timer | None = None
         self.community = ""
         self._own_repertoire: Repertoire | None = None  # the engine's writable connection
 
@@ -132,23 +152,74 @@ class ParticipantScreen(RecordingScreen):
     @property
     def settled(self) -> bool:
         # Refused: the recorder has stopped, and there is nothing more to file.
-        return self.reports.all_handled if self.refusal is not None else super().settled
+        if self.refusal is not None and not self._rejoining:
+            return self.reports.all_handled
+        return super().settled
 
     # -- what the recorder reports -------------------------------------------------------
 
     @on(Opened)
     def _opened(self, message: Opened) -> None:
         self.reports.handled()
+        self.refusal = self.waiting_for = None
+        self._rejoining = False
+        if self._join_poll is not None:
+            self._join_poll.pause()
         self.participant = message.engine
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
-        title = plain_str(message.view.session.title)
-        self.query_one(CaptureBox).say(f"joined “{title}” as @{self.joining.member}", ok=True)
+        view = message.view
+        title, member = plain_str(view.session.title), plain_str(self.joining.member)
+        said = f"joined “{title}” as @{member} — {plain_str(view.phase.title)}"
+        if self.query_one("#capture-input", CaptureInput).value.strip():
+            said += "; Enter files your line"
+        self.query_one(CaptureBox).say(said, ok=True)
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
         self.reports.handled()
-        self.refused(str(message.error))
+        self._rejoining = False
+        error = message.error
+        self.refused(str(error), error.waiting_for if isinstance(error, ParticipationRefused) else None)
+
+    # -- waiting to join --------------------------------------------------------------------
+
+    def poll_join(self) -> None:
+        if self.waiting_for is not None and not self._rejoining:
+            self.check_join(self._join_seen)
+
+    @work(thread=True, exclusive=True, group="join", exit_on_error=False)
+    def check_join(self, seen: int | None) -> None:
+        """Whether the member may join now, read again only when another connection has committed."""
+        repertoire = self.app.repertoire
+        version = repertoire.data_version()
+        if version != seen:
+            self.post_message(
+                JoinChecked(version, Participant.may_join(repertoire, self.joining.member, self.app.clock))
+            )
+
+    @on(JoinChecked)
+    def _join_checked(self, message: JoinChecked) -> None:
+        self._join_seen = message.version
+        refused = message.refused
+        if self.waiting_for is None or self._rejoining:
+            return
+        if refused is None:
+            self.join_now()
+        elif (str(refused), refused.waiting_for) != (self.refusal, self.waiting_for):
+            self.refused(str(refused), refused.waiting_for)
+
+    def join_now(self) -> None:
+        """Join as at the start, on a recorder of its own: the first one stopped when joining was refused."""
+        self._rejoining = True
+        self.query_one("#capture-input", CaptureInput).placeholder = "joining…"
+        if self.recorder is not None:
+            self.recorder.stop()
+        try:
+            self.start_recording(self.joining.member, self.open_participant)
+        except StoreError as error:
+            self._rejoining = False
+            self.refused(str(error))
 
     @on(CarriedOut)
     def _carried_out(self, message: CarriedOut) -> None:
@@ -168,14 +239,28 @@ class ParticipantScreen(RecordingScreen):
         self.others_seen(-1)
         self.poll_others()
 
-    def refused(self, reason: str) -> None:
-        """This member cannot take part now: say why where they type, and keep saying it."""
-        self.refusal = reason
+    def refused(self, reason: str, waiting_for: str | None = None) -> None:
+        """This member cannot take part now: say why where they type, and keep saying it.
+
+        With `waiting_for`, say what would let them in, and look for it until it happens.
+        """
+        self.refusal, self.waiting_for = reason, waiting_for
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = "not joined: F2 My actions · F10 leave"
+        box.placeholder = waiting_for or "not joined: F2 My actions · F10 leave"
         self.query_one(CaptureBox).say(reason, ok=False)
-        self.query_one("#workspace-body", Static).update(Text(reason, style="bold"))
-        self.query_one(ParticipantWorkspace).border_title = "Not joined"
+        self.query_one("#participant-phase", Static).update(Text("not joined yet", style="dim"))
+        body = Text(reason, style="bold")
+        if waiting_for is not None:
+            body.append(f"\n\n{waiting_for}\n", style="bold yellow")
+            body.append("This screen joins by itself when it can. Meanwhile F2 lists your own actions.")
+        self.query_one("#workspace-body", Static).update(body)
+        self.query_one(ParticipantWorkspace).border_title = "Not joined yet" if waiting_for else "Not joined"
+        if waiting_for is None:
+            return
+        if self._join_poll is None:
+            self._join_poll = self.set_interval(JOIN_POLL_SECONDS, self.poll_join)
+        else:
+            self._join_poll.resume()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -220,7 +305,13 @@ class ParticipantScreen(RecordingScreen):
     # -- actions ------------------------------------------------------------------------------
 
     def enter(self, text: str) -> None:
-        if self.refusal is not None:
+        if self.refusal is not None and text.strip():
+            # Not filed, and not dropped: the line waits in the box, to be Entered once joined.
+            box = self.query_one("#capture-input", CaptureInput)
+            box.value, box.cursor_position = text, len(text)
+            said = "not joined yet: the line stays here; Enter files it once you have joined"
+            self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
+        elif self.refusal is not None:
             self.query_one(CaptureBox).say(self.refusal, ok=False)
         elif not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type your entry, or a tag (F1)", ok=False)
