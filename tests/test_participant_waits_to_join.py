@@ -24,7 +24,7 @@ WAITING_FOR_A_SESSION = "waiting for a session to start…"
 
 
 async def poll_join_until(pilot: Pilot[None], said: str) -> None:
-    """Run the waiting screen's poll (twice a second in the app) until the line under the box says `said`."""
+    """Run the waiting screen's poll (four times a second in the app) until the line under the box says `said`."""
     await polled_until(
         pilot, lambda: participant_screen(pilot.app).poll_join(), lambda: said in message(pilot.app), polls=20
     )

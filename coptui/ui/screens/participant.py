@@ -42,7 +42,7 @@ from coptui.ui.widgets.participant_workspace import PLACEHOLDERS, ParticipantWor
 Via = Literal["ssh", "local"]
 
 # How often a member waiting to join looks whether they may now: a read only when the file has changed.
-JOIN_POLL_SECONDS = 0.5
+JOIN_POLL_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
