@@ -118,8 +118,8 @@ def print_table(samples: dict[str, list[tuple[float, float]]], floor: str) -> No
         print(f"| {what} | {wall:,.0f} ms | {cpu:,.0f} ms | {ratios} |")
 
 
-def print_import_times(argv: list[str], what: str) -> None:
-    ranked = sorted(import_times(argv, None).items(), key=lambda item: -item[1])
+def print_import_times(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    ranked = sorted(import_times(argv, env).items(), key=lambda item: -item[1])
     print(f"\n{what} imports (-X importtime: each package's own modules, largest first):")
     print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in ranked if micro >= 500))
 

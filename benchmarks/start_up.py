@@ -5,13 +5,15 @@ same widgets) on pseudo-terminals, in alternating rounds, each until the communi
 drawn: the medians of that wall time and of the CPU the process had spent by then (from
 /proc), and their ratios to the floor's. `--before DIR` runs the coptui found in DIR (a
 checkout of an earlier commit) in the same rounds; `--importtime` prints what the first
-screen imports, by top-level package.
+screen imports, by top-level package (for the checkout too), and which coptui modules, and
+the imports alone timed to the microsecond of CPU (`python -c` of them, the child's rusage).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +21,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cli_search import compile_bytecode, print_import_times, print_table, repertoire_file  # noqa: E402
+from cli_search import (  # noqa: E402
+    compile_bytecode,
+    measured,
+    print_import_times,
+    print_table,
+    repertoire_file,
+)
 from run import FLOOR_APP, on_terminal, read_until  # noqa: E402
 
 FLOOR = "floor: the bare app"
@@ -40,6 +48,33 @@ def first_screen(argv: list[str]) -> tuple[float, float]:
     with on_terminal(argv) as (pid, fd):
         wall = read_until(fd, b"Benchmark Guild") * 1000
         return wall, cpu_ms(pid)
+
+
+def coptui_modules(env: dict[str, str] | None = None) -> list[str]:
+    """The coptui modules `FIRST_SCREEN_IMPORTS` loads, without the package's name in front."""
+    listing = f"{FIRST_SCREEN_IMPORTS}; import sys; print(*sorted(m for m in sys.modules if 'coptui.' in m))"
+    done = subprocess.run(
+        [sys.executable, "-c", listing], env=env, cwd="/", capture_output=True, text=True, check=True
+    )
+    return [name.removeprefix("coptui.") for name in done.stdout.split()]
+
+
+def print_import_cpu(rounds: int, before: Path | None) -> None:
+    """The first screen's imports and the floor's, alone, in alternating rounds: finer CPU
+    figures than the ticks of /proc, for the part of start-up that imports."""
+    first_screen = [sys.executable, "-c", FIRST_SCREEN_IMPORTS]
+    runs: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "coptui's imports": (first_screen, None),
+        "floor's imports": ([sys.executable, "-c", FLOOR_IMPORTS], None),
+    }
+    if before:
+        runs["coptui's imports, before"] = (first_screen, {**os.environ, "PYTHONPATH": str(before)})
+    samples: dict[str, list[tuple[float, float]]] = {what: [] for what in runs}
+    for _ in range(rounds):
+        for what, (argv, env) in runs.items():
+            samples[what].append(measured(argv, env))
+    print(f"\nThe imports alone, medians of {rounds} alternating rounds\n")
+    print_table(samples, "floor's imports")
 
 
 def main() -> None:
@@ -69,7 +104,13 @@ def main() -> None:
     print_table(samples, FLOOR)
     if args.importtime:
         print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
+        print(f"\nIts coptui modules: {', '.join(coptui_modules())}")
+        if args.before:
+            earlier = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
+            print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], "Before, it", earlier)
+            print(f"\nIts coptui modules before: {', '.join(coptui_modules(earlier))}")
         print_import_times([sys.executable, "-c", FLOOR_IMPORTS], "The floor app")
+        print_import_cpu(args.rounds, args.before and args.before.resolve())
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ same pages with the same hashes.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from repertoire_templates import RepertoireTemplates, sample_document
 from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
-from coptui.export import export_repertoire
-from coptui.export.folder import MANIFEST
+from coptui.export import api, export_repertoire
+from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.pages import repertoire_pages, streamed_pages
 from coptui.models import RepertoireDocument
@@ -65,11 +66,41 @@ def test_the_streamed_export_writes_the_bytes_written_before(
 
 
 @pytest.mark.parametrize("name", REPERTOIRES)
+def test_two_processes_write_the_bytes_one_process_writes(
+    name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "TWO_PROCESSES_FROM", 0)
+    with opened(name, tmp_path, repertoire_templates) as repertoire:
+        done = export_repertoire(repertoire, tmp_path / "wiki")
+        again = export_repertoire(repertoire, tmp_path / "wiki")
+    assert (tmp_path / "wiki" / MANIFEST).read_text(encoding="utf-8") == (
+        BEFORE / f"{name}.manifest"
+    ).read_text(encoding="utf-8")
+    assert done.written == done.pages == len(list((tmp_path / "wiki").rglob("*.md")))
+    assert (again.pages, again.written) == (done.pages, 0)
+    assert not (tmp_path / "wiki" / JOURNAL).exists()
+
+
+def test_the_two_halves_are_every_page_once(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_reads, "CASES_PER_SLICE", 1)  # runs of one case, shared between the halves
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        reads = repertoire.export_reads()
+        whole = list(streamed_pages(reads))
+        halves = [list(streamed_pages(reads, half)) for half in (0, 1)]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
+    assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
+    assert halves[0][-1][0] == "index.md"
+
+
+@pytest.mark.parametrize("name", REPERTOIRES)
 def test_pages_from_a_repertoire_in_memory_are_the_streamed_pages(
     name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates
 ) -> None:
     with opened(name, tmp_path, repertoire_templates) as repertoire:
-        streamed = dict(streamed_pages(repertoire))
+        streamed = dict(streamed_pages(repertoire.export_reads()))
         in_memory = dict(repertoire_pages(RepertoireIndex(repertoire.dump())))
     assert streamed == in_memory
 
@@ -98,3 +129,19 @@ def test_exporting_again_reads_no_page_the_last_export_recorded_unchanged(
     assert read_back == ["members/ana.md"]
     monkeypatch.undo()
     assert b"Ada" not in changed.read_bytes()
+
+
+def test_the_exports_reads_take_turns_with_the_repertoire_on_its_one_connection(
+    repertoire: Repertoire,
+) -> None:
+    """Minutes and the folder export read through the repertoire's connection and its lock,
+    so a read of theirs never runs inside another thread's write on the same connection."""
+    reads = repertoire.export_reads()
+    assert reads.conn is repertoire.conn
+    taken: list[bool] = []
+    with repertoire.transaction():  # holds the repertoire's lock in this thread
+        other = threading.Thread(target=lambda: taken.append(reads._lock.acquire(blocking=False)))
+        other.start()
+        other.join()
+    assert taken == [False]
+    assert reads.outline().totals.cases == len(repertoire.dump().cases)

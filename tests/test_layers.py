@@ -49,6 +49,43 @@ def test_browsing_starts_without_the_exporters_or_the_formats() -> None:
     )
 
 
+# What a browser that has drawn its home and read its lists must not have imported: what only
+# a folder export or minutes use, what only writing uses (the migrations, sqlite-utils), and
+# the edit forms' multi-line box.
+NOT_ON_THE_FIRST_SCREEN = (
+    "coptui.export",
+    "coptui.store.export_reads",
+    "coptui.store.export_rows",
+    "coptui.store.practice_export",
+    "coptui.store.schema",
+    "sqlite_utils",
+    "textual.widgets._text_area",
+)
+
+
+def test_the_first_screen_imports_no_exporter_and_no_writer(db_path: Path) -> None:
+    """Opened as `coptui browse --read-only` (and every member over SSH) opens it, drawn, its lists
+    and story read."""
+    run_python(
+        "import asyncio, sys",
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})",
+        "from pathlib import Path",
+        "from coptui.store import Repertoire",
+        "from coptui.ui.app import CoptuiApp",
+        "from ui_helpers import screen_lines, settle",
+        "async def first_screen():",
+        f"    with Repertoire.open(Path({str(db_path)!r}), read_only=True) as repertoire:",
+        "        app = CoptuiApp(repertoire)",
+        "        async with app.run_test(size=(120, 40)) as pilot:",
+        "            await settle(pilot)",
+        "            return '\\n'.join(screen_lines(app))",
+        "drawn = asyncio.run(first_screen())",
+        "assert 'SRE Guild' in drawn and 'Latest cases' in drawn, drawn",
+        f"loaded = sorted(m for m in sys.modules if m.startswith({NOT_ON_THE_FIRST_SCREEN!r}))",
+        "assert not loaded, loaded",
+    )
+
+
 def test_the_command_line_imports_only_click_until_a_command_runs() -> None:
     """Each command pays for the store, pydantic and the rest only when it runs and needs them."""
     run_python(

@@ -98,8 +98,9 @@ class PageLinks:
     def topics(self, slugs: Sequence[str], *, cell: bool = False) -> str:
         return ", ".join(self.topic(s, cell=cell) for s in slugs)
 
-    def index_page(self, text: str) -> str:
-        return self._to("index.md", escape.link_text(text))
+    def index_page(self, text: str, section: str = "") -> str:
+        """A link to the community page, or to the section whose heading's anchor is `section`."""
+        return self._to(f"index.md#{section}" if section else "index.md", escape.link_text(text))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -112,21 +113,6 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def long_date(day: date) -> str:
     """'Wednesday 4 November 2026': how minutes date a meeting."""
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def clock(moment: datetime) -> str:
-    return f"{moment.hour:02d}:{moment.minute:02d}"  # strftime is slow, and this runs for every phase
-
-
-def local(moment: datetime) -> datetime:
-    """A stored (UTC) moment in the local time zone of the machine showing it."""
-    return moment.astimezone()
-
-
-def local_time(moment: datetime) -> str:
-    """'18:02 CET': the local time of day, its zone named."""
-    here = local(moment)
-    return f"{clock(here)} {here.tzname()}"
 
 
 def duration(start: datetime, end: datetime) -> str:

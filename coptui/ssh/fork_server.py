@@ -49,6 +49,7 @@ RUNTIME_MODULES = (
     "textual.pilot",
     "concurrent.futures.thread",
     "pydantic.type_adapter",
+    "coptui.store.schema",  # and sqlite-utils: a participant's browser opens a writable connection
 )
 MESSAGE_SIZE = 1 << 20  # the largest request: a member's environment, as JSON
 

@@ -31,7 +31,7 @@ class BackupStore(StoreBase):
         temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(4)}.tmp")
         try:
             with contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as copy:
-                self.db.conn.backup(copy)
+                self.conn.backup(copy)
                 problems = [row[0] for row in copy.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 raise FileNotWritten(0, f"the copy fails its check ({problems[0]}); nothing was written")

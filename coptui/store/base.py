@@ -3,6 +3,10 @@
 Every write is its own transaction and is committed before the method returns,
 so a crash loses nothing that a method call has filed. One connection serves
 the whole process (UI workers run in threads), guarded by a lock.
+
+Reads are plain SQL on the sqlite3 connection; sqlite-utils (`StoreBase.db`) is loaded
+on first use, by what it is for: migrations, table updates, the search index and
+savepoints. A browser that only reads (every member over SSH) never imports it.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from coptui.models import Model, Problem
 from coptui.store.connection import describe_sqlite_error, immediate_transaction
 from coptui.store.errors import InvalidInput, NotFound
 from coptui.store.rows import M, reader, row_writer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,22 +49,32 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
 class StoreBase:
     """The connection every part of the store shares, and the few ways they all use it."""
 
-    def __init__(self, db: Database, path: Path, *, read_only: bool) -> None:
-        self.db = db
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, *, read_only: bool, lock: threading.RLock | None = None
+    ) -> None:
+        """`lock` is given when this store shares another's connection, so that both take turns."""
+        self.conn = conn
         self.path = path
         self.read_only = read_only
-        self._lock = threading.RLock()
+        self._lock = lock or threading.RLock()
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection, made when first used (see the module's note)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction that waits for other writers (see `immediate_transaction`);
         nested, it is a savepoint of the one around it."""
         with self._lock:
-            if self.db.conn.in_transaction:
+            if self.conn.in_transaction:
                 with self.db.atomic():
                     yield
             else:
-                with immediate_transaction(self.db.conn, self.path):
+                with immediate_transaction(self.conn, self.path):
                     yield
 
     @contextmanager
@@ -72,39 +87,39 @@ class StoreBase:
         One flush a key instead of two: a roomful of participants queue for the lock half as long.
         """
         with self._lock:
-            if self.db.conn.in_transaction:
+            if self.conn.in_transaction:
                 with self.transaction():
                     yield
                 return
-            self.db.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
             try:
                 with self.transaction():
                     yield
             finally:
-                self.db.conn.execute("PRAGMA synchronous = FULL")
+                self.conn.execute("PRAGMA synchronous = FULL")
 
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll for live updates."""
         with self._lock:
-            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         # Not `Database.query`: since sqlite-utils 4 it wraps every read in a savepoint,
         # three statements where one does.
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def _items(self, model: type[M], sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[M]:
         """Rows of one kind as models, straight from the cursor: the path of large reads."""
-        cursor = self.db.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
         read = reader(model, tuple(d[0] for d in cursor.description))
         return [read(row) for row in cursor.fetchall()]
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and return its new id."""
         return int(
-            self.db.execute(
+            self.conn.execute(
                 f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             ).lastrowid
@@ -131,7 +146,7 @@ class StoreBase:
 
     def _insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """The bulk path: one prepared INSERT for every row, each row the values of `columns`."""
-        self.db.conn.executemany(
+        self.conn.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
 
@@ -145,4 +160,4 @@ class StoreBase:
     def _delete(self, table: str, item_id: int, what: str) -> None:
         with self.transaction():
             self._one(f"SELECT 1 FROM {table} WHERE id = ?", [item_id], what)
-            self.db.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", [item_id])

@@ -34,7 +34,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
     @guarded
     def overview(self) -> browsing.Overview:
         def count(sql: str) -> int:
-            return int(self.db.execute(sql).fetchone()[0])
+            return int(self.conn.execute(sql).fetchone()[0])
 
         # Made of models already read and counts: nothing to check, and no validator to build
         # for the first screen (the models' validators are built when first used).
@@ -70,14 +70,14 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
     @guarded
     def count_browse_cases(self, filter: browsing.BrowseFilter | None = None) -> int:
         where, params = self._case_where(filter or browsing.BrowseFilter.model_construct())
-        return int(self.db.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
+        return int(self.conn.execute(f"SELECT count(*) FROM cases c WHERE {where}", params).fetchone()[0])
 
     def _track_records(self, strategy_ids: list[int]) -> dict[int, browsing.TrackRecord]:
         """What was reported on each strategy, from the actions taken to try it."""
         records: dict[int, browsing.TrackRecord] = defaultdict(browsing.TrackRecord)
         for chunk in range(0, len(strategy_ids), 500):
             ids = strategy_ids[chunk : chunk + 500]
-            for strategy_id, outcome, count in self.db.execute(
+            for strategy_id, outcome, count in self.conn.execute(
                 browsing.TRACK_RECORD_SQL.format(marks=",".join("?" * len(ids))), ids
             ).fetchall():
                 setattr(records[strategy_id], outcome, count)
@@ -120,7 +120,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         ids = [
             r[0]
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 f"SELECT s.id FROM strategies s JOIN cases c ON c.id = s.case_id "
                 f"WHERE {browsing.where(clauses)} ORDER BY s.id DESC LIMIT :limit OFFSET :offset",
                 {**params, "limit": limit, "offset": offset},
@@ -132,7 +132,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
     def count_browse_strategies(self, filter: browsing.BrowseFilter | None = None) -> int:
         clauses, params = browsing.strategy_filter(filter or browsing.BrowseFilter.model_construct())
         return int(
-            self.db.execute(
+            self.conn.execute(
                 f"SELECT count(*) FROM strategies s JOIN cases c ON c.id = s.case_id "
                 f"WHERE {browsing.where(clauses)}",
                 params,
@@ -172,7 +172,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
         self, *, status: ActionStatus | None = ActionStatus.OPEN, member: str | None = None
     ) -> int:
         where, params = self._action_where(status, member)
-        return int(self.db.execute(f"SELECT count(*) FROM actions WHERE {where}", params).fetchone()[0])
+        return int(self.conn.execute(f"SELECT count(*) FROM actions WHERE {where}", params).fetchone()[0])
 
     @guarded
     def topic_summaries(self) -> list[browsing.TopicSummary]:
@@ -212,7 +212,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
             params["query"] = query
         ids = [
             r[0]
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 browsing.WHAT_HAS_WORKED_SQL.format(where=browsing.where(clauses)), params
             )
         ]
@@ -221,11 +221,11 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
     @guarded
     def search(self, text: str, *, limit: int = 50) -> list[SearchHit]:
         """The best `limit` matches for what was typed, across every kind of text, best first."""
-        return search.best(search.find(self.db.conn, text, limit=limit), limit)
+        return search.best(search.find(self.conn, text, limit=limit), limit)
 
     @guarded
     def browse_search(
         self, text: str, filter: browsing.BrowseFilter | None = None, *, limit: int = 50
     ) -> list[SearchHit]:
         """Up to `limit` matches of each kind under `filter`, grouped by kind (cases first)."""
-        return search.find(self.db.conn, text, filter, limit=limit)
+        return search.find(self.conn, text, filter, limit=limit)

@@ -76,7 +76,7 @@ class CaseStore(StoreBase):
                 + [(f"topics[{i}]", "topics", t, "topic") for i, t in enumerate(case.topics)]
             )
             self.db.table("cases").update(case.id, to_row(case, exclude=CASE_SIDE_FIELDS | {"id"}))
-            self.db.execute("DELETE FROM case_topics WHERE case_id = ?", [case.id])
+            self.conn.execute("DELETE FROM case_topics WHERE case_id = ?", [case.id])
             self._write_case_topics(case.id, case.topics)
         return case
 
@@ -166,7 +166,7 @@ class CaseStore(StoreBase):
             )
             action_id = self._insert("actions", to_row(action, exclude={"id"}))
             if action.case is not None:
-                self.db.execute(
+                self.conn.execute(
                     "UPDATE cases SET status = 'in_trial' WHERE id = ? AND status IN ('open', 'reopened')",
                     [action.case],
                 )
@@ -238,7 +238,7 @@ class CaseStore(StoreBase):
                     self.db.table("actions").update(action_id, {"status": ActionStatus.DONE.value})
             report_id = self._insert("report_backs", to_row(report, exclude={"id"}))
             if case_id is not None and report.outcome is not Outcome.NOT_TRIED:
-                self.db.execute(
+                self.conn.execute(
                     "UPDATE cases SET status = 'reported' "
                     "WHERE id = ? AND status IN ('open', 'in_trial', 'reopened')",
                     [case_id],

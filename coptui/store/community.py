@@ -87,6 +87,6 @@ class CommunityStore(StoreBase):
         with self.db.atomic():
             self._one("SELECT 1 FROM members WHERE handle = ?", [handle], f"member @{handle}")
             try:
-                self.db.execute("DELETE FROM members WHERE handle = ?", [handle])
+                self.conn.execute("DELETE FROM members WHERE handle = ?", [handle])
             except sqlite3.IntegrityError:
                 raise StoreError(f"@{handle} is named in what was filed since, so stays a member") from None

@@ -161,6 +161,9 @@ def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None 
         # Per connection: a commit is on disk before it returns.
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Triggers that a trigger's write sets off run too (a practice's recount after a use moves),
+    # as sqlite-utils sets up every connection it wraps: the store's reads and writes need not wrap it.
+    conn.execute("PRAGMA recursive_triggers = ON")
     evidence.ensure_sqrt(conn)
     conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
     return conn

@@ -8,8 +8,9 @@ from a slice is the page made from the whole repertoire. Items are light rows
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
@@ -91,7 +92,9 @@ class ExportReads(PracticeExportReads, CommunityStore):
         self, read: Callable[[Sequence[Any]], R], columns: str, table: str, where: str, params: Params
     ) -> list[R]:
         """Rows of `table` that match `where`, in id order, each made by `read`."""
-        rows = self.db.execute(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params).fetchall()
+        rows = self.conn.execute(
+            f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params
+        ).fetchall()
         return [read(row) for row in rows]
 
     def _sessions(self, where: str, params: Params, *, phases: bool = False) -> list[SessionRow]:
@@ -101,7 +104,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
             return []
         by_id = {s.id: s for s in sessions}
         ids = [json.dumps(list(by_id))]
-        for session_id, member, presence, arrived_at, left_at in self.db.execute(
+        for session_id, member, presence, arrived_at, left_at in self.conn.execute(
             "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
             "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
             ids,
@@ -113,7 +116,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
             if left_at:
                 session.left[member] = timestamp(left_at)
         if phases:
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
                 "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
                 ids,
@@ -126,7 +129,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         cases = self._read(CaseRow.read, CaseRow.COLUMNS, "cases", where, params)
         if cases:
             by_id = {c.id: c for c in cases}
-            for case_id, topic in self.db.execute(
+            for case_id, topic in self.conn.execute(
                 "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?)) "
                 "ORDER BY case_id, position",
                 [json.dumps(list(by_id))],
@@ -150,16 +153,25 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _case_ids(self, after: int, limit: int) -> list[int]:
         return [
             r[0]
-            for r in self.db.execute("SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", [after, limit])
+            for r in self.conn.execute(
+                "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", [after, limit]
+            )
         ]
 
-    def case_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
+    def case_slices(
+        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
+    ) -> Iterator[ExportSlice]:
         """The cases in runs of `size`, each with what its page shows: strategies and their track
-        records, actions, report-backs, notes, and the sessions it names."""
+        records, actions, report-backs, notes, and the sessions it names. Of every `every` runs,
+        only those whose place among them is in `mine` (for processes exporting together)."""
         common, after = self._common(), 0
-        while ids := self._case_ids(after, size or CASES_PER_SLICE):
+        for run in itertools.count():
+            ids = self._case_ids(after, size or CASES_PER_SLICE)
+            if not ids:
+                return
             after = ids[-1]
-            yield self._case_slice(common, ids[0], ids[-1])
+            if run % every in mine:
+                yield self._case_slice(common, ids[0], ids[-1])
 
     @guarded
     def _case_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:
@@ -219,7 +231,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _session_run(self, after: tuple[str, int], limit: int) -> list[tuple[str, int]]:
         return [
             (r[0], r[1])
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 "SELECT date, id FROM sessions WHERE (date, id) > (?, ?) ORDER BY date, id LIMIT ?",
                 [*after, limit],
             )
@@ -274,7 +286,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         """The topics in runs holding at most `most` cases between them (a larger topic runs alone)."""
         runs: list[list[str]] = [[]]
         held = 0
-        for slug, cases in self.db.execute(
+        for slug, cases in self.conn.execute(
             "SELECT slug, (SELECT count(*) FROM case_topics WHERE topic = slug) FROM topics ORDER BY slug"
         ):
             if runs[-1] and held + cases > most:
@@ -304,7 +316,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _handles(self, after: str, limit: int) -> list[str]:
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 "SELECT handle FROM members WHERE handle > ? ORDER BY handle LIMIT ?", [after, limit]
             )
         ]
@@ -344,7 +356,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         """The index page's rows, read as tuples."""
         sessions: list[SessionLine] = [
             (i, title, date.fromisoformat(day), by, cases)
-            for i, title, day, by, cases in self.db.execute(
+            for i, title, day, by, cases in self.conn.execute(
                 "SELECT id, title, date, facilitator, "
                 "(SELECT count(*) FROM cases WHERE session_id = sessions.id) "
                 "FROM sessions ORDER BY date DESC, id DESC"
@@ -352,7 +364,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         ]
         cases: list[CaseLine] = [
             (i, title, date.fromisoformat(opened_on), presenter, CaseStatus(status), json.loads(topics))
-            for i, title, opened_on, presenter, status, topics in self.db.execute(
+            for i, title, opened_on, presenter, status, topics in self.conn.execute(
                 "SELECT id, title, opened_on, presenter, status, (SELECT json_group_array(topic) FROM "
                 "(SELECT topic FROM case_topics WHERE case_id = cases.id ORDER BY position)) "
                 "FROM cases ORDER BY opened_on DESC, id DESC"
@@ -360,7 +372,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
         ]
         open_actions: list[OpenActionLine] = [
             (owner, text, date.fromisoformat(due) if due else None, case_id, title)
-            for owner, text, due, case_id, title in self.db.execute(
+            for owner, text, due, case_id, title in self.conn.execute(
                 "SELECT owner, text, due, cases.id, cases.title FROM actions "
                 "LEFT JOIN cases ON cases.id = actions.case_id WHERE actions.status = ? "
                 "ORDER BY due IS NULL, due, actions.id",
@@ -368,7 +380,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
             )
         ]
         counts = (
-            self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("strategies", "actions", "report_backs")
         )
         return Outline(
@@ -378,6 +390,6 @@ class ExportReads(PracticeExportReads, CommunityStore):
             cases=cases,
             open_actions=open_actions,
             topic_cases=dict(
-                self.db.execute("SELECT topic, count(*) FROM case_topics GROUP BY topic").fetchall()
+                self.conn.execute("SELECT topic, count(*) FROM case_topics GROUP BY topic").fetchall()
             ),
         )

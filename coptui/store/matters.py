@@ -69,7 +69,7 @@ class MattersStore(StoreBase):
             "reported": json.dumps(sorted(reported)),
             "expected": json.dumps(sorted(expected)),
         }
-        total, of_expected = self.db.execute(_COUNT, params).fetchone()
+        total, of_expected = self.conn.execute(_COUNT, params).fetchone()
         return int(total), int(of_expected)
 
     @guarded
@@ -91,7 +91,7 @@ class MattersStore(StoreBase):
             "limit": limit,
             "offset": max(0, first - 1),
         }
-        cursor = self.db.execute(_PAGE, params)
+        cursor = self.conn.execute(_PAGE, params)
         width = len(COLUMNS[Action].split(","))
         read = reader(Action, tuple(d[0] for d in cursor.description[:width]))
         matters = []

@@ -106,13 +106,13 @@ class ParticipantStore(StoreBase):
     @guarded
     def focus_case(self, session_id: int) -> int | None:
         """The case in focus as the facilitator last set it; None if never set (or it was removed)."""
-        row = self.db.execute("SELECT focus_case_id FROM sessions WHERE id = ?", [session_id]).fetchone()
+        row = self.conn.execute("SELECT focus_case_id FROM sessions WHERE id = ?", [session_id]).fetchone()
         return None if row is None else row[0]
 
     @guarded
     def set_focus_case(self, session_id: int, case_id: int | None) -> None:
         with self.transaction():
-            self.db.execute("UPDATE sessions SET focus_case_id = ? WHERE id = ?", [case_id, session_id])
+            self.conn.execute("UPDATE sessions SET focus_case_id = ? WHERE id = ?", [case_id, session_id])
 
     # -- what participants filed ------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class ParticipantStore(StoreBase):
     def set_entry_taken_back(self, entry_id: int, at: datetime | None, item_id: int | None = None) -> None:
         """Mark an entry taken back (`at`), or standing again (None), filed again as `item_id`."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE participant_entries SET taken_back_at = ?, item_id = coalesce(?, item_id) "
                 "WHERE id = ?",
                 [None if at is None else stamp(at), item_id, entry_id],
@@ -207,7 +207,7 @@ class ParticipantStore(StoreBase):
             )
             if row["counted_at"]:
                 self._add_votes(row["strategy_id"], -row["dots"])
-            self.db.execute("DELETE FROM private_votes WHERE id = ?", [vote_id])
+            self.conn.execute("DELETE FROM private_votes WHERE id = ?", [vote_id])
 
     @guarded
     def dots_cast(self, case_id: int, member: str | None = None) -> int:
@@ -217,12 +217,12 @@ class ParticipantStore(StoreBase):
         if member is not None:
             sql += " AND member = ?"
             params.append(member)
-        return int(self.db.execute(sql, params).fetchone()[0])
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     @guarded
     def dots_on_strategy(self, strategy_id: int) -> int:
         return int(
-            self.db.execute(
+            self.conn.execute(
                 "SELECT coalesce(sum(dots), 0) FROM private_votes WHERE strategy_id = ?", [strategy_id]
             ).fetchone()[0]
         )
@@ -231,7 +231,7 @@ class ParticipantStore(StoreBase):
     def own_votes(self, case_id: int, member: str) -> dict[int, int]:
         """One member's dots on each strategy of a case: theirs to see, before the reveal too."""
         return dict(
-            self.db.execute(
+            self.conn.execute(
                 "SELECT strategy_id, sum(dots) FROM private_votes WHERE case_id = ? AND member = ? "
                 "GROUP BY strategy_id",
                 [case_id, member],
@@ -258,7 +258,7 @@ class ParticipantStore(StoreBase):
             )
             for row in hidden:
                 self._add_votes(row["strategy_id"], row["dots"])
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE private_votes SET counted_at = ? WHERE case_id = ? AND counted_at IS NULL",
                 [stamp(at), case_id],
             )
@@ -278,11 +278,11 @@ class ParticipantStore(StoreBase):
                 [case_id, reveal["revealed_at"]],
             ):
                 self._add_votes(row["strategy_id"], -row["dots"])
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE private_votes SET counted_at = NULL WHERE case_id = ? AND counted_at = ?",
                 [case_id, reveal["revealed_at"]],
             )
-            self.db.execute("DELETE FROM vote_reveals WHERE case_id = ?", [case_id])
+            self.conn.execute("DELETE FROM vote_reveals WHERE case_id = ?", [case_id])
 
     @guarded
     def add_votes(self, strategy_id: int, count: int) -> None:
@@ -292,7 +292,9 @@ class ParticipantStore(StoreBase):
             self._add_votes(strategy_id, count)
 
     def _add_votes(self, strategy_id: int, count: int) -> None:
-        self.db.execute("UPDATE strategies SET votes = max(0, votes + ?) WHERE id = ?", [count, strategy_id])
+        self.conn.execute(
+            "UPDATE strategies SET votes = max(0, votes + ?) WHERE id = ?", [count, strategy_id]
+        )
 
     # -- report-backs given between meetings ----------------------------------------------------
 
@@ -300,7 +302,7 @@ class ParticipantStore(StoreBase):
     def reports_between_meetings(self, session: Session) -> list[ReportBack]:
         """Report-backs members gave on their actions with no session live, after the session
         before `session` began and before `session` did."""
-        previous = self.db.execute(
+        previous = self.conn.execute(
             # A row value, so the date index is walked back from the session (an OR reads them all).
             "SELECT started_at FROM sessions WHERE status <> 'planned' AND id <> ? "
             "AND (date, id) < (?, ?) ORDER BY date DESC, id DESC LIMIT 1",
@@ -328,12 +330,12 @@ class ParticipantStore(StoreBase):
         Three queries whatever the size: the minutes of every session show it.
         """
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for member, kind, n in self.db.execute(_CONTRIBUTIONS, {"s": session_id}).fetchall():
+        for member, kind, n in self.conn.execute(_CONTRIBUTIONS, {"s": session_id}).fetchall():
             counts[member][kind] = n
         speaking = self._speaking_seconds(session_id)
         attendees = [
             r[0]
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 "SELECT member FROM attendance WHERE session_id = ? AND presence = 'attended' "
                 "ORDER BY position",
                 [session_id],
@@ -362,7 +364,7 @@ class ParticipantStore(StoreBase):
         """
         seconds: dict[str, int] = defaultdict(int)
         phase, since = None, None
-        for position, started, author, created in self.db.execute(
+        for position, started, author, created in self.conn.execute(
             "SELECT p.position, p.started_at, n.author, n.created_at FROM notes n "
             "JOIN phase_runs p ON p.session_id = n.session_id AND p.position = n.phase "
             "WHERE n.session_id = ? AND n.kind = 'check_in' AND p.kind = ? AND p.started_at IS NOT NULL "

@@ -39,7 +39,7 @@ class PracticeBrowseStore(PracticeStore):
         helped = {record.practice.id or 0 for found in similar for record in found.practices}
         helped.update(
             row[0]
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT DISTINCT s.practice_id FROM case_topics t "
                 "JOIN report_backs r ON r.case_id = t.case_id AND r.outcome IN ('worked', 'partly') "
                 "JOIN actions a ON a.id = r.action_id JOIN strategies s ON s.id = a.strategy_id "

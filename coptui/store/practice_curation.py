@@ -29,7 +29,7 @@ class PracticeCurationStore(PracticeStore):
         if not live:
             return
         for practice in practices:
-            used = self.db.execute(
+            used = self.conn.execute(
                 "SELECT 1 FROM strategies WHERE practice_id = :practice AND (session_id = :live "
                 "OR case_id IN (SELECT id FROM cases WHERE session_id = :live)) LIMIT 1",
                 {"practice": practice.id, "live": live[0]["id"]},
@@ -55,14 +55,14 @@ class PracticeCurationStore(PracticeStore):
             if into == other:
                 raise StoreError(f"Cannot merge {_named(kept)} into itself.")
             self._refuse_if_live([kept, merged], "merge")
-            moved = self.db.execute(
+            moved = self.conn.execute(
                 "UPDATE strategies SET practice_id = ? WHERE practice_id = ?", [into, other]
             ).rowcount
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE practices SET created_on = min(created_on, ?) WHERE id = ?",
                 [merged.created_on.isoformat(), into],
             )
-            self.db.execute("DELETE FROM practices WHERE id = ?", [other])
+            self.conn.execute("DELETE FROM practices WHERE id = ?", [other])
             record = self._record_line(into)
         return (
             f"Merged {_named(merged)} into {_named(kept)}: {plural(moved, 'strategy', 'strategies')} "
@@ -77,7 +77,7 @@ class PracticeCurationStore(PracticeStore):
             practice = self.practice(practice_id)
             if not cleaned:
                 raise StoreError(f"Cannot rename {_named(practice)}: the new name is empty.")
-            self.db.execute("UPDATE practices SET name = ? WHERE id = ?", [cleaned, practice_id])
+            self.conn.execute("UPDATE practices SET name = ? WHERE id = ?", [cleaned, practice_id])
         old, new = one_line(practice.name, 60), one_line(cleaned, 60)
         return f"Renamed practice {practice_id} from {old!r} to {new!r}."
 
@@ -113,5 +113,5 @@ class PracticeCurationStore(PracticeStore):
             new_id = self._insert(
                 "practices", {"name": cleaned or row["text"], "created_on": row["first_used"]}
             )
-            self.db.execute("UPDATE strategies SET practice_id = ? WHERE id = ?", [new_id, strategy_id])
+            self.conn.execute("UPDATE strategies SET practice_id = ? WHERE id = ?", [new_id, strategy_id])
             return self.practice(new_id)

@@ -41,7 +41,7 @@ class PracticeExportReads(PracticeStore):
                 practice,
                 TrackRecord(worked=worked, partly=partly, did_not_work=did_not_work, not_tried=untried),
             )
-            for *practice, worked, partly, did_not_work, untried in self.db.execute(
+            for *practice, worked, partly, did_not_work, untried in self.conn.execute(
                 f"SELECT {COLUMNS[Practice]}, worked, partly, did_not_work, not_tried FROM practices "
                 "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
                 [json.dumps(ids)],
@@ -52,7 +52,7 @@ class PracticeExportReads(PracticeStore):
     def _practice_ids(self, after: int, limit: int) -> list[int]:
         return [
             r[0]
-            for r in self.db.execute(
+            for r in self.conn.execute(
                 "SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT ?", [after, limit]
             )
         ]

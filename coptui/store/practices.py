@@ -22,7 +22,6 @@ from coptui.store.cases import CaseStore
 from coptui.store.errors import NotFound
 from coptui.store.practice_records import PracticeRecord, PracticeStory, PracticeUse, SimilarCase
 from coptui.store.rows import COLUMNS, from_row, reader
-from coptui.store.schema import own_practice_for_each_strategy, recount_practices
 from coptui.text import strip_controls
 
 # How much alike two cases are: bm25 over their words, each column weighted (a shared
@@ -89,23 +88,25 @@ class PracticeStore(CaseStore):
         """File a strategy as a use of its practice: a new one, named by its text, when it names none."""
         with self.transaction():
             if strategy.practice is not None:
-                if not self.db.execute(
+                if not self.conn.execute(
                     "SELECT 1 FROM practices WHERE id = ?", [strategy.practice]
                 ).fetchone():
                     raise no_practice(strategy.practice)
                 return super().add_strategy(strategy)
             filed = super().add_strategy(strategy)
-            first_used = self.db.execute(
+            first_used = self.conn.execute(
                 "SELECT coalesce(ss.date, c.opened_on) FROM strategies s JOIN cases c ON c.id = s.case_id "
                 "LEFT JOIN sessions ss ON ss.id = s.session_id WHERE s.id = ?",
                 [filed.id],
             ).fetchone()[0]
             practice_id = self._insert("practices", {"name": filed.text, "created_on": first_used})
-            self.db.execute("UPDATE strategies SET practice_id = ? WHERE id = ?", [practice_id, filed.id])
+            self.conn.execute("UPDATE strategies SET practice_id = ? WHERE id = ?", [practice_id, filed.id])
         return filed.model_copy(update={"practice": practice_id})
 
     def _practices_after_load(self) -> None:
         """After a bulk load: a practice for every strategy without one, and every record counted."""
+        from coptui.store.schema import own_practice_for_each_strategy, recount_practices  # the migrations'
+
         own_practice_for_each_strategy(self.db)
         recount_practices(self.db, "SELECT id FROM practices")
 
@@ -120,7 +121,7 @@ class PracticeStore(CaseStore):
 
     @guarded
     def count_practices(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM practices").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM practices").fetchone()[0])
 
     @guarded
     def practices(self, *, limit: int | None = None, offset: int = 0) -> list[PracticeRecord]:
@@ -194,7 +195,7 @@ class PracticeStore(CaseStore):
             for row in rows
         ]
         report_columns = ", ".join(f"r.{column}" for column in COLUMNS[ReportBack].split(", "))
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             f"SELECT {report_columns} FROM report_backs r JOIN actions a ON a.id = r.action_id "
             "JOIN strategies s ON s.id = a.strategy_id WHERE s.practice_id = ? "
             "ORDER BY r.reported_on DESC, r.id DESC LIMIT ?",
@@ -211,7 +212,7 @@ class PracticeStore(CaseStore):
         records: dict[int, TrackRecord] = defaultdict(TrackRecord)
         for chunk in range(0, len(strategy_ids), 500):
             ids = strategy_ids[chunk : chunk + 500]
-            for strategy_id, outcome, count in self.db.execute(
+            for strategy_id, outcome, count in self.conn.execute(
                 TRACK_RECORD_SQL.format(marks=",".join("?" * len(ids))), ids
             ).fetchall():
                 setattr(records[strategy_id], outcome, count)
@@ -251,7 +252,7 @@ class PracticeStore(CaseStore):
             raise NotFound(f"There is no case {case_id}.")
         topics = [
             row[0]
-            for row in self.db.execute(
+            for row in self.conn.execute(
                 "SELECT topic FROM case_topics WHERE case_id = ? ORDER BY position", [case_id]
             )
         ]
@@ -278,7 +279,7 @@ class PracticeStore(CaseStore):
         words = search_words(f"{title}\n{question}\n{context}")[:MAX_SIMILAR_WORDS]
         if words:
             weights = ", ".join(str(weight) for weight in TEXT_WEIGHTS.values())
-            for case_id, score in self.db.execute(
+            for case_id, score in self.conn.execute(
                 f"SELECT rowid, -bm25(cases_fts, {weights}) FROM cases_fts WHERE cases_fts MATCH ? "
                 "ORDER BY rowid DESC LIMIT ?",
                 [_any_of(words), SIMILAR_WINDOW],
@@ -301,7 +302,7 @@ class PracticeStore(CaseStore):
             return {}
         topic_list = json.dumps(sorted(set(topics)))
         shared = dict(
-            self.db.execute(
+            self.conn.execute(
                 "SELECT c.value, count(*) FROM json_each(:cases) AS c "
                 "JOIN case_topics t ON t.case_id = c.value "
                 "WHERE t.topic IN (SELECT value FROM json_each(:topics)) GROUP BY c.value",
@@ -312,7 +313,7 @@ class PracticeStore(CaseStore):
         for topic in json.loads(topic_list):
             on_topics.update(
                 row[0]
-                for row in self.db.execute(
+                for row in self.conn.execute(
                     "SELECT case_id FROM case_topics WHERE topic = ? ORDER BY case_id DESC LIMIT ?",
                     [topic, SIMILAR_WINDOW],
                 )
@@ -327,14 +328,14 @@ class PracticeStore(CaseStore):
         ids = json.dumps(case_ids)
         cases = {case.id: case for case in self._cases_by_id(ids)}
         records: dict[int, TrackRecord] = defaultdict(TrackRecord)
-        for case_id, outcome, count in self.db.execute(
+        for case_id, outcome, count in self.conn.execute(
             "SELECT case_id, outcome, count(*) FROM report_backs "
             "WHERE case_id IN (SELECT value FROM json_each(?)) GROUP BY case_id, outcome",
             [ids],
         ):
             setattr(records[case_id], outcome, count)
         helped: dict[int, list[int]] = defaultdict(list)
-        for case_id, practice_id in self.db.execute(
+        for case_id, practice_id in self.conn.execute(
             "SELECT DISTINCT r.case_id, s.practice_id "
             "FROM report_backs r JOIN actions a ON a.id = r.action_id "
             "JOIN strategies s ON s.id = a.strategy_id "

@@ -8,6 +8,7 @@ and refused before anything touches it.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -528,17 +529,15 @@ if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 
 
-def open_database(path: Path, *, read_only: bool = False, create: bool = False) -> Database:
-    """Open (or, with `create`, make) the repertoire at `path`, upgraded to this coptui's schema."""
-    conn = open_connection(path, read_only=read_only, create=create)
-    # No sqlite-utils plugins: coptui's connections are its own, and looking for plugins
-    # scans every installed package's entry points at each start.
-    db = Database(conn, execute_plugins=False)
-    if not read_only:
-        with closed_on_failure(conn, path, read_only=False):
-            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                upgrade(db)
-    return db
+def open_database(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """Open (or, with `create`, make) the repertoire at `path` for writing, at this coptui's schema."""
+    conn = open_connection(path, create=create)
+    with closed_on_failure(conn, path, read_only=False):
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            # No sqlite-utils plugins: coptui's connections are its own, and looking for plugins
+            # scans every installed package's entry points at each start.
+            upgrade(Database(conn, execute_plugins=False))
+    return conn
 
 
 def upgrade(db: Database) -> None:

@@ -97,7 +97,7 @@ class SessionStore(StoreBase):
 
     @guarded
     def count_sessions(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM sessions").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM sessions").fetchone()[0])
 
     @guarded
     def add_session(self, session: Session) -> Session:
@@ -127,8 +127,8 @@ class SessionStore(StoreBase):
             self.db.table("sessions").update(
                 session.id, to_row(session, exclude=SESSION_SIDE_FIELDS | {"id"})
             )
-            self.db.execute("DELETE FROM attendance WHERE session_id = ?", [session.id])
-            self.db.execute("DELETE FROM phase_runs WHERE session_id = ?", [session.id])
+            self.conn.execute("DELETE FROM attendance WHERE session_id = ?", [session.id])
+            self.conn.execute("DELETE FROM phase_runs WHERE session_id = ?", [session.id])
             self._write_session_sides(session.id, session)
         return session
 
@@ -155,7 +155,7 @@ class SessionStore(StoreBase):
     def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:
         """Record what became of a journalled command; inside the transaction that acted on it."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE capture_journal SET settled_at = ?, filed = ?, message = ? WHERE id = ?",
                 [stamp(at), int(filed), message, command_id],
             )

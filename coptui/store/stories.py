@@ -105,7 +105,7 @@ class StoryStore(BrowseStore):
                 )
             ],
             sessions_attended=int(
-                self.db.execute(
+                self.conn.execute(
                     "SELECT count(*) FROM attendance WHERE member = ? AND presence = 'attended'", [handle]
                 ).fetchone()[0]
             ),

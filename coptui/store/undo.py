@@ -47,4 +47,4 @@ class UndoStore(CaseStore):
     def set_case_status(self, case_id: int, status: CaseStatus) -> None:
         with self.transaction():
             self._one("SELECT 1 FROM cases WHERE id = ?", [case_id], f"case {case_id}")
-            self.db.execute("UPDATE cases SET status = ? WHERE id = ?", [status.value, case_id])
+            self.conn.execute("UPDATE cases SET status = ? WHERE id = ?", [status.value, case_id])

@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime
 from textual.content import Content
 
 from coptui.counts import plural
-from coptui.export.markdown import clock, local, local_time
 from coptui.models import (
     Action,
     ActionStatus,
@@ -38,6 +37,7 @@ from coptui.store.browsing import (
     StrategyStory,
     TopicSummary,
 )
+from coptui.times import clock, local, local_time
 from coptui.ui.detail import Detail, Part, em, key, strong
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import block_str, plain_str

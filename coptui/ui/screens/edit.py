@@ -31,7 +31,8 @@ from coptui.models import (
 )
 from coptui.ui.render import block, block_str, plain, plain_str
 from coptui.ui.screens.forms import make_compact
-from coptui.ui.widgets.clean_input import CleanInput, CleanTextArea
+from coptui.ui.widgets.clean_input import CleanInput
+from coptui.ui.widgets.clean_text_area import CleanTextArea
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

@@ -15,8 +15,7 @@ from functools import cache
 
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Input, TextArea
-from textual.widgets.text_area import EditResult, Location
+from textual.widgets import Input
 
 from coptui.ui.render import input_line, input_text
 
@@ -85,23 +84,3 @@ class CleanInput(Input):
         event.prevent_default()  # Input's own handler would paste the first line again
         if event.text:
             self.replace(" ".join(event.text.splitlines()), *self.selection)
-
-
-class CleanTextArea(TextArea):
-    """A text area whose typed and pasted text is cleaned as it enters, line breaks kept."""
-
-    def _replace_via_keyboard(self, insert: str, start: Location, end: Location) -> EditResult | None:
-        return super()._replace_via_keyboard(input_text(insert), start, end)
-
-    def check_consume_key(self, key: str, character: str | None = None) -> bool:
-        return super().check_consume_key(key, character) or (
-            not self.read_only and kept_format_character(character)
-        )
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.read_only and kept_format_character(event.character):
-            event.stop()
-            event.prevent_default()
-            self._replace_via_keyboard(event.character or "", *self.selection)
-            return
-        await super()._on_key(event)
