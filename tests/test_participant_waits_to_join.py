@@ -24,7 +24,7 @@ WAITING_FOR_A_SESSION = "waiting for a session to start…"
 
 
 async def poll_join_until(pilot: Pilot[None], said: str) -> None:
-    """Run the waiting screen's poll (four times a second in the app) until the line under the box says `said`."""
+    """Run the waiting screen's poll (four times a second in the app) until the message says `said`."""
     await polled_until(
         pilot, lambda: participant_screen(pilot.app).poll_join(), lambda: said in message(pilot.app), polls=20
     )
@@ -38,7 +38,7 @@ async def type_waiting_line(pilot: Pilot[None], text: str) -> None:
     """A line Entered before joining: not filed, and not gone either."""
     await pilot.press(*text, "enter")
     await settle(pilot)
-    assert "not joined yet: the line stays here; Enter files it once you have joined" in message(pilot.app)
+    assert "not joined yet: the line waits here; Enter files it once you have joined" in message(pilot.app)
     assert box(pilot) == text
 
 
@@ -119,3 +119,18 @@ async def test_the_screen_says_each_thing_it_waits_for_in_turn(db_path: Path) ->
         await settle(pilot)
         assert "filed a check-in from @gus" in message(app)
     assert check_ins(db_path) == [("gus", NoteKind.CHECK_IN, "here now")]
+
+
+async def test_a_line_typed_on_while_waiting_starts_afresh_and_the_first_is_kept_for_up(
+    db_path: Path,
+) -> None:
+    async with joined(db_path, live=False) as (_, pilot, clock):
+        await type_waiting_line(pilot, "first try")
+        await type_waiting_line(pilot, "second try")  # typed over the first, not glued onto it
+        start_live(db_path, clock)
+        await poll_join_until(pilot, "joined “December clinic” as @ben — Check-in")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("up", "up")
+        assert box(pilot) == "first try"
+    assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "second try")]

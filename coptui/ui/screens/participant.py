@@ -306,10 +306,10 @@ class ParticipantScreen(RecordingScreen):
 
     def enter(self, text: str) -> None:
         if self.refusal is not None and text.strip():
-            # Not filed, and not dropped: the line waits in the box, to be Entered once joined.
-            box = self.query_one("#capture-input", CaptureInput)
-            box.value, box.cursor_position = text, len(text)
-            said = "not joined yet: the line stays here; Enter files it once you have joined"
+            # Not filed, and not dropped: the line waits in the box, to be Entered once joined;
+            # given back selected like any refused line, so typing on starts a fresh one.
+            self.query_one("#capture-input", CaptureInput).give_back(text)
+            said = "not joined yet: the line waits here; Enter files it once you have joined"
             self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
         elif self.refusal is not None:
             self.query_one(CaptureBox).say(self.refusal, ok=False)
