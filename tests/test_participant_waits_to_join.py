@@ -15,7 +15,8 @@ from test_participant_screen import START, drawn, joined, message, participant_s
 from textual.pilot import Pilot
 from ui_helpers import polled_until, settle
 
-from coptui.facilitation import LiveSession, ManualClock
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
 from coptui.models import Member, NoteKind
 from coptui.store import Repertoire
 from coptui.ui.widgets.capture import CaptureInput
@@ -134,3 +135,35 @@ async def test_a_line_typed_on_while_waiting_starts_afresh_and_the_first_is_kept
         await pilot.press("up", "up")
         assert box(pilot) == "first try"
     assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "second try")]
+
+
+async def test_when_the_session_ends_the_screen_joins_the_next_one(db_path: Path) -> None:
+    """A session abandoned for a fresh start (the wrong format, say): members follow it."""
+    async with joined(db_path) as (app, pilot, clock):
+        with Repertoire.open(db_path) as facilitator:
+            LiveSession.resume(facilitator, clock).end()
+        await polled_until(
+            pilot,
+            lambda: participant_screen(app).poll_others(),
+            lambda: "the session has ended" in drawn(app),
+            polls=20,
+        )
+        assert f"the session has ended · {WAITING_FOR_A_SESSION}" in message(app)
+        await pilot.press(*"still here?", "enter")
+        await settle(pilot)
+        assert "The session ended at 17:00." in message(app) and box(pilot) == "still here?"
+        with Repertoire.open(db_path) as facilitator:
+            LiveSession.start(
+                facilitator,
+                SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="December clinic, again"),
+                clock,
+            )
+        await poll_join_until(pilot, "joined “December clinic, again” as @ben — Check-in")
+        assert "the session has ended" not in drawn(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "filed a check-in from @ben" in message(app)
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.notes(session=3) == []
+        assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "still here?")]
+        assert [a.member for a in repertoire.arrivals(4)] == ["ben"]

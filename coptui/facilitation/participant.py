@@ -93,6 +93,7 @@ from coptui.models import (
 from coptui.store import InvalidInput, Repertoire, StoreError
 
 VIAS = ("ssh", "local")
+WAITING_FOR_A_SESSION = "waiting for a session to start…"
 DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
 
 # What only the facilitator does, as a participant is told when they try.
@@ -506,7 +507,7 @@ def _session_to_join(repertoire: Repertoire, member: str, clock: Clock) -> Sessi
         raise ParticipationRefused(f"@{member} is not a member of this community")
     session = repertoire.live_session()
     if session is None:
-        raise ParticipationRefused(_no_session(repertoire, clock), "waiting for a session to start…")
+        raise ParticipationRefused(_no_session(repertoire, clock), WAITING_FOR_A_SESSION)
     refusal = _not_attending(session, member)
     if refusal is None:
         return session

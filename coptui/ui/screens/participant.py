@@ -7,8 +7,9 @@ the `Recorder` like the facilitator's keys (journalled first, then filed), to th
 under the box. Reached from the browser (`j`, over `coptui serve --participants`) or with
 `coptui join`.
 
-A member who cannot join yet (no session live, not on its attendance list) sees what the
-screen is waiting for; it looks again whenever the file changes, and joins by itself.
+A member who cannot join yet (no session live, not on its attendance list), or whose
+session has ended, sees what the screen is waiting for; it looks again whenever the file
+changes, and joins by itself (the next session, too).
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from textual.widgets import Footer, Static
 
 from coptui.counts import plural
 from coptui.facilitation import PhaseTimer
-from coptui.facilitation.participant import Participant, ParticipantView, ParticipationRefused
+from coptui.facilitation.participant import (
+    WAITING_FOR_A_SESSION,
+    Participant,
+    ParticipantView,
+    ParticipationRefused,
+)
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind
@@ -98,6 +104,7 @@ class ParticipantScreen(RecordingScreen):
         self._join_poll: Timer | None = None
         self.community = ""
         self._own_repertoire: Repertoire | None = None  # the engine's writable connection
+        self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -128,8 +135,9 @@ class ParticipantScreen(RecordingScreen):
 
     def on_unmount(self) -> None:
         super().on_unmount()
-        if self._own_repertoire is not None:
-            self._own_repertoire.close()
+        for repertoire in [*self._retired, self._own_repertoire]:
+            if repertoire is not None:
+                repertoire.close()
 
     def open_participant(self) -> JournalledEngine[ParticipantView]:
         """Join as the member, on a connection of the engine's own (the browser's is read-only)."""
@@ -200,21 +208,28 @@ class ParticipantScreen(RecordingScreen):
 
     @on(JoinChecked)
     def _join_checked(self, message: JoinChecked) -> None:
-        self._join_seen = message.version
-        refused = message.refused
         if self.waiting_for is None or self._rejoining:
             return
+        refused = message.refused
+        if refused is None and self.refusal is None and not self.settled:
+            return  # keys Entered in the session that ended are still on their way: look again
+        self._join_seen = message.version
         if refused is None:
             self.join_now()
-        elif (str(refused), refused.waiting_for) != (self.refusal, self.waiting_for):
+        elif refused.waiting_for != self.waiting_for or (self.refusal and str(refused) != self.refusal):
             self.refused(str(refused), refused.waiting_for)
 
     def join_now(self) -> None:
-        """Join as at the start, on a recorder of its own: the first one stopped when joining was refused."""
+        """Join as at the start, on a recorder of its own: the one before stopped when joining was
+        refused, or has nothing more to file in the session that ended."""
         self._rejoining = True
         self.query_one("#capture-input", CaptureInput).placeholder = "joining…"
         if self.recorder is not None:
             self.recorder.stop()
+        if self._own_repertoire is not None:  # a read of the old session may still be on its way
+            self._retired.append(self._own_repertoire)
+            self._own_repertoire = None
+        self.participant = None
         try:
             self.start_recording(self.joining.member, self.open_participant)
         except StoreError as error:
@@ -255,8 +270,12 @@ class ParticipantScreen(RecordingScreen):
             body.append("This screen joins by itself when it can. Meanwhile F2 lists your own actions.")
         self.query_one("#workspace-body", Static).update(body)
         self.query_one(ParticipantWorkspace).border_title = "Not joined yet" if waiting_for else "Not joined"
-        if waiting_for is None:
-            return
+        if waiting_for is not None:
+            self.wait_to_join(waiting_for)
+
+    def wait_to_join(self, waiting_for: str) -> None:
+        """Look for a chance to join whenever the file changes, until one comes."""
+        self.waiting_for = waiting_for
         if self._join_poll is None:
             self._join_poll = self.set_interval(JOIN_POLL_SECONDS, self.poll_join)
         else:
@@ -279,6 +298,8 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#session-masthead", Static).update(masthead)
 
     def show(self, view: ParticipantView) -> None:
+        if self.participant is None or view.session.id != self.participant.session_id:
+            return  # a read of a session this screen has left, arriving late
         self.view = view
         self._draw_masthead()
         phase = view.phase
@@ -295,8 +316,13 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#participant-you", Static).update(you)
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = "the session has ended" if view.closed else PLACEHOLDERS[phase.kind]
+        box.placeholder = (
+            f"the session has ended · {WAITING_FOR_A_SESSION}" if view.closed else PLACEHOLDERS[phase.kind]
+        )
         self.tick()
+        if view.closed and self.waiting_for is None:
+            self.query_one(CaptureBox).say(f"the session has ended · {WAITING_FOR_A_SESSION}", ok=False)
+            self.wait_to_join(WAITING_FOR_A_SESSION)
 
     def tick(self) -> None:
         if self.view is not None:
