@@ -260,6 +260,8 @@ class ParticipantScreen(RecordingScreen):
         With `waiting_for`, say what would let them in, and look for it until it happens.
         """
         self.refusal, self.waiting_for = reason, waiting_for
+        self.view = None  # a session that ended is no longer drawn as this member's
+        self._draw_masthead()
         box = self.query_one("#capture-input", CaptureInput)
         box.placeholder = waiting_for or "not joined: F2 My actions · F10 leave"
         self.query_one(CaptureBox).say(reason, ok=False)
@@ -269,7 +271,9 @@ class ParticipantScreen(RecordingScreen):
             body.append(f"\n\n{waiting_for}\n", style="bold yellow")
             body.append("This screen joins by itself when it can. Meanwhile F2 lists your own actions.")
         self.query_one("#workspace-body", Static).update(body)
-        self.query_one(ParticipantWorkspace).border_title = "Not joined yet" if waiting_for else "Not joined"
+        workspace = self.query_one(ParticipantWorkspace)
+        workspace.border_title = "Not joined yet" if waiting_for else "Not joined"
+        workspace.border_subtitle = ""
         if waiting_for is not None:
             self.wait_to_join(waiting_for)
 
