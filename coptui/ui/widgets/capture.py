@@ -38,13 +38,18 @@ KEY_NAMES = {
 
 
 class TagSuggester(Suggester):
-    """Completes the word being typed: `#st` to `#strategy`, `@be` to `@ben` (→ accepts)."""
+    """Completes the word being typed: `#st` to `#strategy `, `@be` to `@ben ` (→ or Tab accepts),
+    with the space after it, so the next word typed is not glued on."""
 
     def __init__(self, handles: Iterable[str] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.handles = sorted(handles)
 
     async def get_suggestion(self, value: str) -> str | None:
+        return self.completed(value)
+
+    def completed(self, value: str) -> str | None:
+        """`value` with its last word completed, or None when there is nothing to complete."""
         head, _, word = value.rpartition(" ")
         if len(word) < 2:
             return None
@@ -56,7 +61,7 @@ class TagSuggester(Suggester):
             return None
         for choice in choices:
             if choice.startswith(word.lower()) and choice != word:
-                return f"{head} {choice}" if head else choice
+                return f"{head} {choice} " if head else f"{choice} "
         return None
 
 
@@ -183,6 +188,12 @@ class CaptureInput(CleanInput):
         before = self.value
         self.action_cursor_right()
         if self.value != before or not self.cursor_at_end:
+            return
+        # Typed in a burst, Tab can come before the suggestion (worked out in a task) is shown.
+        completed = self.suggester.completed(self.value) if isinstance(self.suggester, TagSuggester) else None
+        if completed is not None:
+            self.value = completed
+            self.cursor_position = len(completed)
             return
         hints = self.screen.query(PracticeHints)
         offered = hints.first().offered if hints else None
