@@ -97,9 +97,7 @@ async def test_tab_in_the_capture_box_takes_the_suggestion_before_the_keys_after
         app = CoptuiApp(repertoire, clock=clock, launch="resume")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press(*"#case @b")
-            await settle(pilot)
-            type_burst(app, ["tab", *" Pager storms", "enter"])
+            type_burst(app, [*"#case @b", "tab", *"Pager storms", "enter"])
             await settle(pilot)
             assert "filed case “Pager storms” by @ben" in words(" ".join(screen_lines(app)))
             assert app.focused is app.screen.query_one("#capture-input")
