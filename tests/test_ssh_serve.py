@@ -175,12 +175,23 @@ def test_serve_says_when_the_port_is_taken(
     assert err.splitlines()[-1] == f"coptui: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
-def test_browse_without_a_terminal_says_so(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_browse_without_a_terminal_says_so(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What `ssh host ls` meets under sshd's ForceCommand: one line, not a browser left running."""
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 51000 192.0.2.1 22")
     code, out, err = run(capsys, "--db", str(db_path), "browse", "--read-only")
     assert (code, out) == (1, "")
     assert (
         err == "coptui: browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command\n"
+    )
+    # On this machine, with its output piped: no talk of ssh.
+    monkeypatch.delenv("SSH_CONNECTION")
+    code, out, err = run(capsys, "--db", str(db_path), "browse", "--read-only")
+    assert (code, out, err) == (
+        1,
+        "",
+        "coptui: browse needs a terminal: run it in one, without redirecting its input or output\n",
     )
 
 
