@@ -576,3 +576,11 @@ def test_a_report_back_between_meetings_is_not_a_matter_arising_twice(
     clock.advance(minutes=60 * 24 * 28)
     second = LiveSession.start(repertoire, plan, clock)
     assert second.matters_arising() == []
+
+
+def test_a_participant_of_an_abandoned_session_is_told_it_was_abandoned(
+    live: LiveSession, ben: Participant, clock: ManualClock
+) -> None:
+    clock.advance(minutes=12)
+    live.abandon()
+    assert ben.enter("late check-in").message == "The session was abandoned at 17:12."

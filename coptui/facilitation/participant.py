@@ -267,9 +267,7 @@ class Participant:
         """The session as it stands in the file, or why this participant can file nothing in it."""
         session = self.repertoire.session(self.session_id)
         if session.status is not SessionStatus.LIVE:
-            ended = session.ended_at
-            when = f" at {ended.astimezone():%H:%M}" if ended else ""
-            return EntryResult(False, f"The session ended{when}.")
+            return EntryResult(False, _closed(session))
         refusal = _not_attending(session, self.member)
         return session if refusal is None else EntryResult(False, refusal)
 
@@ -530,9 +528,21 @@ def _not_attending(session: Session, member: str) -> str | None:
 def _no_session(repertoire: Repertoire, clock: Clock) -> str:
     latest = repertoire.latest_session()
     ended = None if latest is None else latest.ended_at
-    if ended is not None and ended.astimezone().date() == clock.now().astimezone().date():
-        return f"The session ended at {ended.astimezone():%H:%M}."
+    if (
+        latest is not None
+        and ended is not None
+        and ended.astimezone().date() == clock.now().astimezone().date()
+    ):
+        return _closed(latest)
     return "No session is live just now; you can still report back on your own actions."
+
+
+def _closed(session: Session) -> str:
+    """How a session that is no longer live closed, and when."""
+    ended = session.ended_at
+    when = f" at {ended.astimezone():%H:%M}" if ended else ""
+    how = "was abandoned" if session.status is SessionStatus.ABANDONED else "ended"
+    return f"The session {how}{when}."
 
 
 def dots_per_case(session: Session) -> int:
