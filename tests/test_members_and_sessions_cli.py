@@ -200,6 +200,24 @@ async def test_the_start_screen_no_longer_offers_who_left(writable: Repertoire) 
         assert "ben Ben Okafor" in attendees and "cho" not in attendees
 
 
+async def test_a_ticked_box_reads_as_ticked_without_colour(writable: Repertoire) -> None:
+    from coptui.ui.screens.start_session import StartAnswers
+
+    app = CoptuiApp(writable, launch=StartAnswers(None, "", "ana", ("ben",), ()))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        region = app.screen.query_one("#start-attendees").region
+        strips = app.screen._compositor.render_strips()  # Textual has no public "the screen's styles"
+        boxes: dict[str, bool] = {}
+        for y in range(region.y, region.bottom):
+            row = "".join(segment.text for segment in strips[y])[region.x : region.right]
+            for handle in (h for h in ("ana", "ben", "cho") if f" {h} " in row):
+                style = next(seg.style for seg in strips[y] if seg.text == "X" and seg.style is not None)
+                boxes[handle] = bool(style and style.reverse and style.bold)
+        # Attributes, not colours: what a monochrome terminal (or NO_COLOR) still shows.
+        assert boxes == {"ana": True, "ben": True, "cho": False}
+
+
 def test_every_new_field_travels_through_export_and_import(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
