@@ -51,3 +51,6 @@ _.__class__  # coptui/export/__init__.py: a module's own class, which Python con
 
 # A Textual ScrollBar reactive, set for the scrollbar to draw (coptui/ui/widgets/story_view.py).
 _.window_virtual_size
+
+# Imported by a script a test runs in a process of its own (tests/test_export_folder_safety.py).
+endless_pages  # tests/killing.py

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from killing import kill_when_it_says
+from killing import gone, kill_when_it_says
 from test_export import assert_links_resolve
 
 from coptui.cli import main
@@ -172,3 +173,37 @@ def test_a_killed_export_leaves_an_index_that_tells_the_truth_and_the_next_expor
     assert not (wiki / JOURNAL).exists()
     assert "Platform Guild" in (wiki / "index.md").read_text(encoding="utf-8")
     assert assert_links_resolve(wiki) > 0
+
+
+KILLED_WHILE_BOTH_WRITE = """
+import functools, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])  # where the second process finds its pages
+from killing import endless_pages
+from coptui.export.folder import write_pages
+
+folder, pid_file = Path(sys.argv[1]), Path(sys.argv[2])
+
+def first_pages():
+    while not pid_file.exists():  # the second process has begun writing
+        time.sleep(0.01)
+    print("both writing", flush=True)
+    sys.stdin.read()  # the test kills this process here
+    yield from ()
+
+write_pages(first_pages(), folder, beside=functools.partial(endless_pages, str(pid_file)))
+"""
+
+
+def test_the_second_process_of_a_killed_export_stops_too(tmp_path: Path) -> None:
+    """A second process left writing after the first was killed would race the next export."""
+    pid_file = tmp_path / "second.pid"
+    wiki, tests = tmp_path / "wiki", Path(__file__).parent
+    kill_when_it_says("both writing", KILLED_WHILE_BOTH_WRITE, str(wiki), str(pid_file), str(tests))
+    second = int(pid_file.read_text(encoding="utf-8"))
+    for _ in range(6000):  # it stops at its next page; a busy machine may take a while to get there
+        if gone(second):
+            break
+        time.sleep(0.01)
+    assert gone(second), "the second process is still writing"
+    assert (wiki / JOURNAL).exists(), "the folder says the export was interrupted"

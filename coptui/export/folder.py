@@ -31,6 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO
 
@@ -155,27 +156,56 @@ class _Target:
 
 
 def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], journal: IO[str]) -> _Written:
-    """Write `pages` here while a process of its own writes what `beside` gives; what both wrote."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    """Write `pages` here while a process of its own writes what `beside` gives; what both wrote.
+
+    If this process fails, the other is stopped; if this one is killed, the other stops at
+    its next page. Either way the journal says the export was interrupted, and the next
+    export completes it.
+    """
     from multiprocessing import get_context
 
     # A new interpreter, not a fork: nothing of this process (its connection, its threads) is shared.
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        other = pool.submit(_write_beside, target, beside)
+    spawn = get_context("spawn")
+    receiving, sending = spawn.Pipe(duplex=False)
+    other = spawn.Process(
+        target=_write_beside, args=(target, beside, sending, os.getpid()), name="coptui export", daemon=True
+    )
+    other.start()
+    sending.close()  # the other process holds the only sending end: its end is this one's EOF
+    try:
         done = target.write(pages, journal)
         try:
-            done.add(other.result())
-        except BrokenProcessPool as error:
-            stopped = f"the export's second process stopped before it was done ({error})"
-            raise FileNotWritten(errno.EIO, stopped, str(target.folder)) from error
-    return done
+            theirs, error = receiving.recv()
+        except EOFError:
+            stopped = f"the export's second process stopped before it was done (exit code {other.exitcode})"
+            raise FileNotWritten(errno.EIO, stopped, str(target.folder)) from None
+        if error is not None:
+            raise error
+        done.add(theirs)
+        return done
+    finally:
+        if other.is_alive() and other.exitcode is None:
+            other.terminate()
+        other.join()
+        receiving.close()
 
 
-def _write_beside(target: _Target, pages: Callable[[], Pages]) -> _Written:
-    """In the second process: write what `pages` gives, listing each page in the same journal."""
-    with _journal(target.folder / JOURNAL) as journal:
-        return target.write(pages(), journal)
+def _write_beside(target: _Target, pages: Callable[[], Pages], sending: Connection, parent: int) -> None:
+    """In the second process: write what `pages` gives, listing each page in the same journal, and
+    send back what was written (or what stopped it). Stops at once if the first process is gone."""
+    try:
+        with _journal(target.folder / JOURNAL) as journal:
+            sending.send((target.write(_while_alive(pages(), parent), journal), None))
+    except Exception as error:  # said by the first process, as if it had met it itself
+        sending.send((None, error))
+
+
+def _while_alive(pages: Pages, parent: int) -> Pages:
+    """`pages`, up to the moment process `parent` is gone (its children pass to another parent)."""
+    for page in pages:
+        if os.getppid() != parent:
+            raise SystemExit(1)
+        yield page
 
 
 def _scan(folder: Path) -> set[str]:
