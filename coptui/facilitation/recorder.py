@@ -2,16 +2,19 @@
 
 Two threads, so that neither waits on the other's slow part:
 
-- the journal writer makes each command durable, in the order given, with a short immediate
-  transaction on a connection of its own. When it cannot (a lock held by another program, a
-  full disk, a read-only file), the commands stay pending, in view, and it tries again on its
-  own until they are written;
+- the journal writer makes each command durable, in the order given: first a copy beside the
+  file (the side journal, which needs no lock of SQLite's), then a row of the capture journal,
+  in a short immediate transaction on a connection of its own. When it cannot journal them (a
+  lock held by another program, a full disk, a read-only file), the commands stay pending, in
+  view, safe beside the file, and it tries again on its own until they are journalled;
 - the filer carries out journalled commands one at a time, in journal order, through the
   engine (`LiveSession.perform`, which settles each in the transaction that files it), then
   reads the session back for the screen.
 
-A command given while the session is still opening waits for it. When a session is resumed,
-the commands journalled but never carried out (the process was killed) are carried out first.
+A command given while the session is still opening is kept beside the file and waits for it.
+When a session is resumed, what a killed process had kept beside the file and not journalled is
+journalled, then the commands journalled but never carried out are carried out first, in order.
+The facilitator's recorder also claims the session, so that it has one facilitator screen.
 
 They are plain threads rather than Textual workers: the engine knows nothing of Textual, and
 they live as long as the session screen does. `RecorderListener` is how they report.
@@ -23,10 +26,12 @@ is a `JournalledEngine`. Each journal row names whose keys it holds, so each rep
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -47,6 +52,13 @@ RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
 
 
+def os_reason(error: OSError) -> str:
+    """Why the copy beside the file cannot be written, in a few words."""
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    return f"no copy beside the file: {error.strerror or error}"
+
+
 def reason(error: StoreError) -> str:
     """Why the file cannot be written just now, in a few words for the pending line."""
     if isinstance(error, RepertoireBusy):
@@ -60,7 +72,8 @@ def reason(error: StoreError) -> str:
 
 @dataclass(frozen=True)
 class Pending:
-    """A command given and not yet carried out; `saved` once it is in the journal."""
+    """A command given and not yet carried out; `saved` once it is on disk (kept beside the file,
+    or journalled), so that quitting or a crash would not lose it."""
 
     command: Command
     seq: int
@@ -125,10 +138,12 @@ class Recorder(Generic[E, V]):
         self.listener = listener
         self.durable_wait = durable_wait
         self._changed = threading.Condition()
-        self._unsaved: deque[Pending] = deque()
-        self._saved: deque[Pending] = deque()
+        self._unsaved: deque[Pending] = deque()  # not yet journalled: kept beside the file (saved) first
+        self._saved: deque[Pending] = deque()  # journalled, not yet carried out
+        self._orphans: list[Pending] = []  # what a killed process kept beside the file, while not journalled
         self._seq = 0
-        self._saved_seq = 0
+        self._saved_seq = 0  # every command up to this one is on disk
+        self._keep_problem: str | None = None  # why the copy beside the file failed
         self._carried_upto = 0  # the journal id of the last command carried out
         self._journal_problem: str | None = None  # why the journal writer is retrying
         self._filer_problem: str | None = None  # why the filer is retrying
@@ -161,16 +176,16 @@ class Recorder(Generic[E, V]):
         Waits a moment for the journal so that, on any machine, what the screen draws next
         is already safe; when the journal cannot write now, the command stays pending.
         """
-        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC))
+        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), key=uuid.uuid4().hex)
         with self._changed:
             self._seq += 1
             seq = self._seq
-            backlog = bool(self._unsaved)
+            backlog = self._saved_seq < self._seq - 1
             self._unsaved.append(Pending(command, seq))
             self._changed.notify_all()
-            if not backlog and self._live is not None:
+            if not backlog:
                 self._changed.wait_for(
-                    lambda: self._saved_seq >= seq or self._journal_problem is not None,
+                    lambda: self._saved_seq >= seq or self._keep_problem is not None,
                     timeout=self.durable_wait,
                 )
             saved = self._saved_seq >= seq
@@ -189,11 +204,11 @@ class Recorder(Generic[E, V]):
             return not (self._unsaved or self._saved or self._filing) and self._live is not None
 
     def _pending(self) -> list[Pending]:
-        return [*self._saved, *self._unsaved]
+        return [*self._orphans, *self._saved, *self._unsaved]
 
     @property
     def _problem(self) -> str | None:
-        return self._journal_problem or self._filer_problem
+        return self._journal_problem or self._keep_problem or self._filer_problem
 
     def _report_pending(self) -> None:
         with self._changed:
@@ -218,12 +233,25 @@ class Recorder(Generic[E, V]):
         delay = RETRY_FIRST_SECONDS
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._stopping or (self._unsaved and self._live is not None))
-                if self._stopping or self._live is None:
+                self._changed.wait_for(
+                    lambda: (
+                        self._stopping
+                        or self._saved_seq < self._seq
+                        or bool(self._unsaved and self._live is not None)
+                    )
+                )
+                if self._stopping:
                     return
-                batch, session_id = list(self._unsaved), self._live.session_id
+                batch, live = list(self._unsaved), self._live
+            self._keep(batch, None if live is None else live.session_id)
+            if live is None:  # kept, or not: either way the journal waits for the session
+                if self._keep_problem is not None:
+                    if not self._wait_to_retry(delay, self._keep_problem, journal=True):
+                        return
+                    delay = min(delay * 2, RETRY_MOST_SECONDS)
+                continue
             try:
-                saved = self.journal.append(session_id, [p.command for p in batch])
+                saved = self.journal.append(live.session_id, [p.command for p in batch])
             except StoreError as error:
                 if not self._wait_to_retry(delay, reason(error), journal=True):
                     return
@@ -239,16 +267,42 @@ class Recorder(Generic[E, V]):
                     for p, command in zip(batch, saved, strict=True)
                     if (command.id or 0) > self._carried_upto
                 )
-                self._saved_seq = batch[-1].seq
-                self._journal_problem = None
+                self._saved_seq = max(self._saved_seq, batch[-1].seq)
+                self._journal_problem = self._keep_problem = None
                 self._changed.notify_all()
+            # What is left unjournalled was given since the batch, so nothing beside the file needs keeping.
+            with contextlib.suppress(OSError):
+                self.journal.side.empty()
             self._report_pending()
+
+    def _keep(self, batch: list[Pending], session_id: int | None) -> None:
+        """Keep beside the file what of `batch` is not on disk yet; the problem is noted if it cannot be."""
+        unkept = [p for p in batch if not p.saved]
+        if not unkept:
+            return
+        try:
+            self.journal.keep(session_id, [p.command for p in unkept])
+        except OSError as error:
+            with self._changed:
+                self._keep_problem = os_reason(error)
+                self._changed.notify_all()
+            return
+        with self._changed:
+            # `batch` is the oldest of `_unsaved`, in order: only the writer takes from it.
+            for i in range(len(batch) - len(unkept), len(batch)):
+                self._unsaved[i] = replace(self._unsaved[i], saved=True)
+            self._saved_seq = max(self._saved_seq, batch[-1].seq)
+            self._keep_problem = None
+            self._changed.notify_all()
 
     # -- the filer ----------------------------------------------------------------------------
 
     def _file(self) -> None:
         try:
             live = self.open_live()
+            self.journal.claim(live.session_id)
+            if not self._adopt_orphans(live):
+                return
             replayed: list[tuple[Command, Result]] = []
             for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
@@ -283,6 +337,29 @@ class Recorder(Generic[E, V]):
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
             self._read_back(live)
+
+    def _adopt_orphans(self, live: E) -> bool:
+        """Journal what processes of this writer that have gone kept beside the file and did not
+        journal, before the backlog is carried out; False when the recorder is stopping."""
+        orphans = self.journal.take_orphans()
+        if not orphans:
+            return True
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            try:
+                self.journal.adopt(orphans, live.session_id)
+            except StoreError as error:
+                with self._changed:
+                    self._orphans = [Pending(k.command, 0, saved=True) for k in orphans.commands]
+                if not self._wait_to_retry(delay, reason(error), journal=True):
+                    orphans.release(delete=False)
+                    return False
+                delay = min(delay * 2, RETRY_MOST_SECONDS)
+                continue
+            with self._changed:
+                self._orphans = []
+                self._journal_problem = None
+            return True
 
     def _journal_backlog(self, live: E) -> list[Command]:
         """This writer's journalled commands not yet carried out, oldest first."""
