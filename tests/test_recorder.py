@@ -366,3 +366,50 @@ def test_what_a_killed_process_kept_beside_the_file_is_journalled_once_and_carri
         ], "each once"
     assert not kept.exists()
     assert not side_journal.side_folder(db_path).exists()
+
+
+def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
+    opened: Repertoire, db_path: Path
+) -> None:
+    live = start_live(db_path)(opened)
+    kill_when_it_says(
+        "kept",
+        """
+        import sys
+        from datetime import UTC, datetime
+        from pathlib import Path
+        from coptui.models import Command, CommandKind
+        from coptui.store.journal import CaptureJournal
+
+        journal = CaptureJournal(Path(sys.argv[1]))
+        now = datetime.now(UTC)
+        line = Command(kind=CommandKind.ENTRY, text="kept under the lock", pressed_at=now, key="k")
+        journal.keep(int(sys.argv[2]), [line])
+        print("kept", flush=True)
+        sys.stdin.read()
+        """,
+        str(db_path),
+        str(live.session_id),
+    )
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    reports = Reports()
+    recorder = Recorder(
+        CaptureJournal(db_path), lambda: LiveSession.resume(opened, ManualClock(START)), reports
+    )
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        recorder.start()
+        reports.wait(
+            lambda: (
+                [p.command.text for p in reports.pending] == ["kept under the lock"]
+                and any("another program" in p for p in reports.problems)
+            ),
+            "the kept line to show as pending, and why",
+        )
+        holder.execute("ROLLBACK")
+        reports.wait(lambda: reports.opened_live is not None and reports.pending == [], "the session to open")
+    finally:
+        holder.close()
+        recorder.stop()
+    assert [c.text for c, _ in reports.replayed] == ["kept under the lock"]
+    assert notes(db_path) == [("kept under the lock", 0)]

@@ -356,9 +356,11 @@ class Recorder(Generic[E, V]):
                     return False
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
                 continue
-            with self._changed:
-                self._orphans = []
-                self._journal_problem = None
+            if self._orphans:
+                with self._changed:
+                    self._orphans = []
+                    self._journal_problem = None
+                self._report_pending()
             return True
 
     def _journal_backlog(self, live: E) -> list[Command]:
