@@ -138,6 +138,7 @@ class Recorder(Generic[E, V]):
         self.listener = listener
         self.durable_wait = durable_wait
         self._changed = threading.Condition()
+        self._keeping = threading.Lock()  # one copy beside the file at a time, in the order given
         self._unsaved: deque[Pending] = deque()  # not yet journalled: kept beside the file (saved) first
         self._saved: deque[Pending] = deque()  # journalled, not yet carried out
         self._orphans: list[Pending] = []  # what a killed process kept beside the file, while not journalled
@@ -173,21 +174,25 @@ class Recorder(Generic[E, V]):
     def press(self, kind: CommandKind, text: str = "") -> bool:
         """Take one command, in order after every one before it; True once it is on disk.
 
-        Waits a moment for the journal so that, on any machine, what the screen draws next
-        is already safe; when the journal cannot write now, the command stays pending.
+        It is kept beside the file here, on the caller's thread, so that what the screen draws
+        next is already safe whatever another program does with the file's lock. When it cannot
+        be (a full disk), this waits a moment for the journal instead; failing that, the command
+        stays pending, in view, and is kept or journalled as soon as it can be.
         """
         command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), key=uuid.uuid4().hex)
         with self._changed:
             self._seq += 1
             seq = self._seq
-            backlog = self._saved_seq < self._seq - 1
             self._unsaved.append(Pending(command, seq))
             self._changed.notify_all()
-            if not backlog:
-                self._changed.wait_for(
-                    lambda: self._saved_seq >= seq or self._keep_problem is not None,
-                    timeout=self.durable_wait,
-                )
+        if not self._keep_unkept():
+            with self._changed:
+                if self._live is not None:
+                    self._changed.wait_for(
+                        lambda: self._saved_seq >= seq or self._journal_problem is not None,
+                        timeout=self.durable_wait,
+                    )
+        with self._changed:
             saved = self._saved_seq >= seq
         if not saved:
             self._report_pending()
@@ -243,7 +248,7 @@ class Recorder(Generic[E, V]):
                 if self._stopping:
                     return
                 batch, live = list(self._unsaved), self._live
-            self._keep(batch, None if live is None else live.session_id)
+            self._keep_unkept()
             if live is None:  # kept, or not: either way the journal waits for the session
                 if self._keep_problem is not None:
                     if not self._wait_to_retry(delay, self._keep_problem, journal=True):
@@ -275,25 +280,31 @@ class Recorder(Generic[E, V]):
                 self.journal.side.empty()
             self._report_pending()
 
-    def _keep(self, batch: list[Pending], session_id: int | None) -> None:
-        """Keep beside the file what of `batch` is not on disk yet; the problem is noted if it cannot be."""
-        unkept = [p for p in batch if not p.saved]
-        if not unkept:
-            return
-        try:
-            self.journal.keep(session_id, [p.command for p in unkept])
-        except OSError as error:
+    def _keep_unkept(self) -> bool:
+        """Keep beside the file, in order, what is given and not on disk yet; False, with the
+        problem noted, when it cannot be."""
+        with self._keeping:
             with self._changed:
-                self._keep_problem = os_reason(error)
+                unkept = [p for p in self._unsaved if not p.saved]
+                session_id = None if self._live is None else self._live.session_id
+            if not unkept:
+                return True
+            try:
+                self.journal.keep(session_id, [p.command for p in unkept])
+            except OSError as error:
+                with self._changed:
+                    self._keep_problem = os_reason(error)
+                    self._changed.notify_all()
+                return False
+            with self._changed:
+                kept = {p.seq for p in unkept}  # the writer may have journalled some meanwhile
+                for i, p in enumerate(self._unsaved):
+                    if p.seq in kept:
+                        self._unsaved[i] = replace(p, saved=True)
+                self._saved_seq = max(self._saved_seq, unkept[-1].seq)
+                self._keep_problem = None
                 self._changed.notify_all()
-            return
-        with self._changed:
-            # `batch` is the oldest of `_unsaved`, in order: only the writer takes from it.
-            for i in range(len(batch) - len(unkept), len(batch)):
-                self._unsaved[i] = replace(self._unsaved[i], saved=True)
-            self._saved_seq = max(self._saved_seq, batch[-1].seq)
-            self._keep_problem = None
-            self._changed.notify_all()
+            return True
 
     # -- the filer ----------------------------------------------------------------------------
 
