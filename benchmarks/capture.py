@@ -254,7 +254,9 @@ def kills_under_a_lock(db: Path, count: int, per_kill: int) -> dict[str, object]
         "Enter → kept beside the file, max": f"{max(kept_ms):.1f} ms" if kept_ms else "n/a",
         "lost (Entered, not filed after resume)": len(set(typed) - set(filed)),
         "filed twice": len(filed) - len(set(filed)),
-        "filed out of order": int([t for t in filed if t in set(typed)] != typed),
+        "filed out of order": int(
+            [t for t in filed if t in set(typed)] != [t for t in typed if t in set(filed)]
+        ),
     }
 
 
