@@ -11,13 +11,21 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from test_resume_after_kill import F5, TerminalRun, query
+from ui_helpers import settle
 
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.store import Repertoire
 from coptui.store.side_journal import side_folder
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.home import HomeScreen
 
 DEADLINE_SECONDS = 120
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
 
 def kept_beside(db: Path) -> int:
@@ -123,3 +131,55 @@ def test_a_second_run_of_a_live_session_is_refused_until_the_first_is_gone(db_pa
         )
     finally:
         resumed.kill()
+
+
+async def test_the_home_screen_will_not_resume_a_session_another_coptui_runs(db_path: Path) -> None:
+    """`r` on the home screen while another process runs the session: it says who, and stays home."""
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(
+            repertoire,
+            SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="Lock clinic"),
+            ManualClock(START),
+        )
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_SESSION, str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline() == "held\n"
+        with Repertoire.open(db_path) as repertoire:
+            before = repertoire.live_session()
+            app = CoptuiApp(repertoire, clock=ManualClock(START))
+            async with app.run_test(size=(80, 24)) as pilot:
+                await settle(pilot)
+                await pilot.press("r")
+                refusal = f"this session is being run in another coptui (pid {other.pid})"
+                for _ in range(2000):  # the recorder's thread opens the session, and is refused
+                    said = [n.message for n in app._notifications]
+                    if said:
+                        break
+                    await pilot.pause()
+                assert len(said) == 1 and said[0].startswith(refusal), said
+                await settle(pilot)
+                assert isinstance(app.screen, HomeScreen)
+            assert repertoire.live_session() == before
+    finally:
+        other.kill()
+        other.wait(timeout=DEADLINE_SECONDS)
+
+
+HOLD_THE_SESSION = """
+import sys
+from pathlib import Path
+from coptui.store import Repertoire
+from coptui.store.session_claim import SessionClaim
+
+path = Path(sys.argv[1])
+with Repertoire.open(path, read_only=True) as repertoire:
+    live = repertoire.live_session()
+claim = SessionClaim(path, live.id)
+print("held", flush=True)
+sys.stdin.read()
+"""

@@ -275,10 +275,18 @@ class Recorder(Generic[E, V]):
                 self._saved_seq = max(self._saved_seq, batch[-1].seq)
                 self._journal_problem = self._keep_problem = None
                 self._changed.notify_all()
-            # What is left unjournalled was given since the batch, so nothing beside the file needs keeping.
-            with contextlib.suppress(OSError):
-                self.journal.side.empty()
+            self._empty_side_journal()
             self._report_pending()
+
+    def _empty_side_journal(self) -> None:
+        """Let the copy beside the file go back to nothing if all it holds is journalled: not while
+        a command kept since the batch (on the pressing thread) is still to be journalled."""
+        with self._keeping:
+            with self._changed:
+                waiting = any(p.saved for p in self._unsaved)
+            if not waiting:
+                with contextlib.suppress(OSError):
+                    self.journal.side.empty()
 
     def _keep_unkept(self) -> bool:
         """Keep beside the file, in order, what is given and not on disk yet; False, with the
