@@ -254,7 +254,8 @@ def test_a_participants_lines_kept_beside_the_file_are_filed_when_they_join_agai
         journal = CaptureJournal(Path(sys.argv[1]), member="cho")
         now = datetime.now(UTC)
         lines = [
-            Command(kind=CommandKind.ENTRY, text=f"#strategy Kept {n}", pressed_at=now, key=n) for n in "12"
+            Command(kind=CommandKind.ENTRY, text=f"#strategy Kept {n}", pressed_at=now, record_key=n)
+            for n in "12"
         ]
         journal.keep(int(sys.argv[2]), lines)
         print("kept", flush=True)

@@ -323,7 +323,7 @@ def test_what_a_killed_process_kept_beside_the_file_is_journalled_once_and_carri
 ) -> None:
     live = start_live(db_path)(opened)
     pressed = [
-        Command(kind=kind, text=text, pressed_at=START, key=f"key-{n}")
+        Command(kind=kind, text=text, pressed_at=START, record_key=f"key-{n}")
         for n, (kind, text) in enumerate(
             [
                 (CommandKind.ENTRY, "typed while opening"),
@@ -362,7 +362,7 @@ def test_what_a_killed_process_kept_beside_the_file_is_journalled_once_and_carri
     assert notes(db_path) == [("typed while opening", 0), ("journalled before the kill", 0), ("kept only", 1)]
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT record_key FROM capture_journal ORDER BY id").fetchall() == [
-            (c.key,) for c in pressed
+            (c.record_key,) for c in pressed
         ], "each once"
     assert not kept.exists()
     assert not side_journal.side_folder(db_path).exists()
@@ -383,7 +383,7 @@ def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
 
         journal = CaptureJournal(Path(sys.argv[1]))
         now = datetime.now(UTC)
-        line = Command(kind=CommandKind.ENTRY, text="kept under the lock", pressed_at=now, key="k")
+        line = Command(kind=CommandKind.ENTRY, text="kept under the lock", pressed_at=now, record_key="k")
         journal.keep(int(sys.argv[2]), [line])
         print("kept", flush=True)
         sys.stdin.read()

@@ -179,7 +179,7 @@ class Recorder(Generic[E, V]):
         be (a full disk), this waits a moment for the journal instead; failing that, the command
         stays pending, in view, and is kept or journalled as soon as it can be.
         """
-        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), key=uuid.uuid4().hex)
+        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), record_key=uuid.uuid4().hex)
         with self._changed:
             self._seq += 1
             seq = self._seq

@@ -93,7 +93,15 @@ class CaptureJournal:
 
     def _row(self, session_id: int, command: Command, now: str) -> list[object]:
         c = command
-        return [session_id, self.member, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now, c.key]
+        return [
+            session_id,
+            self.member,
+            c.kind.value,
+            clean_text(c.text),
+            stamp(c.pressed_at),
+            now,
+            c.record_key,
+        ]
 
     def close(self) -> None:
         """Close the connection, and the side journal: what it holds not yet journalled stays for
