@@ -3,19 +3,23 @@
     python benchmarks/capture.py                 # quiet machine
     python benchmarks/capture.py --load          # one CPU-burning process per core
     python benchmarks/capture.py --kills 100 --load
+    python benchmarks/capture.py --locked-kills 10 --locked-only
 
 `coptui run` runs on a pseudo-terminal as a facilitator's would. "Enter → durable" is the time
 from writing Enter to the terminal until the entry's row is in the capture journal, seen
 through a second connection: what a kill at that moment would keep. The kill run types
 entries and phase keys, kills the process at a random moment, resumes, and counts entries
 lost (Entered and drawn as taken, yet not journalled), filed in the wrong phase, or filed
-twice. Figures are reported, never asserted; the suite's own kill test asserts the counts.
+twice. The locked kill run holds the file's write lock (as a `sqlite3` shell in a transaction
+would) while entries are Entered, kills the app with the lock still held, and counts entries
+lost after a resume. Figures are reported, never asserted; the suite's kill tests assert the counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import multiprocessing
 import os
 import random
@@ -210,6 +214,65 @@ def kills(db: Path, count: int, seed: int) -> dict[str, int]:
     }
 
 
+def kills_under_a_lock(db: Path, count: int, per_kill: int) -> dict[str, object]:
+    """Hold the file's write lock, Enter `per_kill` entries, SIGKILL the app with the lock still
+    held, let the lock go; `count` times, then resume once and count what was filed."""
+    with on_terminal(start_args(db), 80, 24) as (_, fd):
+        read_until(fd, b"check-in")
+    typed: list[str] = []
+    kept_ms: list[float] = []
+    for kill in range(count):
+        holder = sqlite3.connect(db, isolation_level=None)
+        with on_terminal([*COPTUI, "--db", str(db), "run", "--resume"], 80, 24) as (_, fd):
+            read_until(fd, b"resumed at")
+            holder.execute("BEGIN IMMEDIATE")
+            for n in range(per_kill):
+                text = f"locked k{kill}n{n}"
+                began = time.perf_counter()
+                os.write(fd, f"{text}\r".encode())
+                if wait_for_kept(db, text):
+                    kept_ms.append((time.perf_counter() - began) * 1000)
+                typed.append(text)
+            read_until(fd, b"not filed yet")
+        holder.execute("ROLLBACK")  # only now: the app was killed with the lock held
+        holder.close()
+    with on_terminal([*COPTUI, "--db", str(db), "run", "--resume"], 80, 24) as (_, fd):
+        read_until(fd, b"resumed at", timeout=60)
+        drain(fd, 1.0)
+    conn = sqlite3.connect(db)
+    filed = [
+        t
+        for (t,) in conn.execute(
+            "SELECT text FROM notes WHERE session_id = (SELECT max(id) FROM sessions) ORDER BY id"
+        )
+    ]
+    conn.close()
+    return {
+        "kills with the lock held": count,
+        "entries Entered under the lock": len(typed),
+        "Enter → kept beside the file, median": f"{statistics.median(kept_ms):.1f} ms" if kept_ms else "n/a",
+        "Enter → kept beside the file, max": f"{max(kept_ms):.1f} ms" if kept_ms else "n/a",
+        "lost (Entered, not filed after resume)": len(set(typed) - set(filed)),
+        "filed twice": len(filed) - len(set(filed)),
+        "filed out of order": int(
+            [t for t in filed if t in set(typed)] != [t for t in typed if t in set(filed)]
+        ),
+    }
+
+
+def wait_for_kept(db: Path, text: str, timeout: float = 5.0) -> bool:
+    """Wait until `text` is in a side journal beside `db`; False if it is not within `timeout`
+    (a coptui without one: its pending line is then all there is)."""
+    folder = db.with_name(f"{db.name}-capture")
+    needle = json.dumps(text).encode()
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        if any(needle in p.read_bytes() for p in folder.glob("*.jsonl")):
+            return True
+        time.sleep(0.0005)
+    return False
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -222,8 +285,19 @@ def main() -> None:
     parser.add_argument("--bursts", type=int, default=10)
     parser.add_argument("--kills", type=int, default=0, help="also kill the app this many times")
     parser.add_argument("--seed", type=int, default=20261130)
+    parser.add_argument(
+        "--locked-kills", type=int, default=0, help="kill the app this many times while a lock is held"
+    )
+    parser.add_argument("--locked-only", action="store_true", help="skip Enter → durable")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, loaded(options.load):
+        if options.locked_kills:
+            (Path(folder) / "locked").mkdir()
+            locked_db = fresh_repertoire(Path(folder) / "locked")
+            for name, value in kills_under_a_lock(locked_db, options.locked_kills, 3).items():
+                print(f"{name}: {value}")
+            if options.locked_only:
+                return
         db = fresh_repertoire(Path(folder))
         singles, bursts = durability(db, options.entries, options.bursts)
         print(f"machine: {os.cpu_count()} cores, {'every core busy' if options.load else 'quiet'}")

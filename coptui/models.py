@@ -226,6 +226,7 @@ class Command(Record):
     text: str = ""
     pressed_at: Timestamp
     id: ItemId | None = None
+    record_key: str | None = None  # unique to this command: its copy beside the file is journalled once
 
 
 class Model(Record):

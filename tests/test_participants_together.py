@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from killing import kill_when_it_says
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.participant import Participant
@@ -16,6 +17,7 @@ from coptui.formats import DEFAULT_FORMAT, find_format
 from coptui.models import CommandKind, Member
 from coptui.store import Repertoire
 from coptui.store.journal import CaptureJournal
+from coptui.store.side_journal import side_folder
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 SOLVING = 2
@@ -233,3 +235,55 @@ def test_a_facilitator_and_thirty_participants_writing_at_once_lose_nothing(
     assert len(repertoire.strategies(case=live.view().cases[0].id or 0)) == 1 + len(crowd)
     assert repertoire.dots_cast(live.view().cases[0].id or 0) == len(crowd)
     assert repertoire.unsettled_commands(live.session_id) == []
+
+
+def test_a_participants_lines_kept_beside_the_file_are_filed_when_they_join_again(
+    db_path: Path, repertoire: Repertoire, live: LiveSession, clock: ManualClock
+) -> None:
+    """Cho's process dies with two lines kept beside the file, not journalled (another program
+    held the lock): the facilitator's resume leaves them to Cho, whose next join files them."""
+    kill_when_it_says(
+        "kept",
+        """
+        import sys
+        from datetime import UTC, datetime
+        from pathlib import Path
+        from coptui.models import Command, CommandKind
+        from coptui.store.journal import CaptureJournal
+
+        journal = CaptureJournal(Path(sys.argv[1]), member="cho")
+        now = datetime.now(UTC)
+        lines = [
+            Command(kind=CommandKind.ENTRY, text=f"#strategy Kept {n}", pressed_at=now, record_key=n)
+            for n in "12"
+        ]
+        journal.keep(int(sys.argv[2]), lines)
+        print("kept", flush=True)
+        sys.stdin.read()
+        """,
+        str(db_path),
+        str(live.session_id),
+    )
+    facilitator = Listener()
+    resumed = Recorder(CaptureJournal(db_path), lambda: LiveSession.resume(repertoire, clock), facilitator)
+    resumed.start()
+    try:
+        facilitator.wait(lambda: facilitator.joined, "the facilitator's session to resume")
+    finally:
+        resumed.stop()
+    (kept,) = side_folder(db_path).glob("*.jsonl")
+    case = live.view().cases[0].id or 0
+    before = [s.text for s in repertoire.strategies(case=case)]
+    assert "Kept 1" not in before, "the facilitator's resume files only the facilitator's keys"
+
+    recorder, listener, opened = participant_recorder(db_path, "cho", clock)
+    try:
+        listener.wait(lambda: listener.joined, "Cho to join again")
+    finally:
+        recorder.stop()
+        opened.close()
+    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)][len(before) :] == [
+        ("Kept 1", "cho"),
+        ("Kept 2", "cho"),
+    ]
+    assert not kept.exists()

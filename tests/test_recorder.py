@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -10,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from killing import kill_when_it_says
+from pydantic import TypeAdapter
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind, SessionStatus
-from coptui.store import Repertoire
+from coptui.store import Repertoire, side_journal
 from coptui.store import journal as store_journal
 from coptui.store.journal import CaptureJournal
 
@@ -130,7 +134,9 @@ def test_a_held_lock_keeps_entries_pending_in_view_then_files_them_in_order(
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     try:
         holder.execute("BEGIN EXCLUSIVE")
-        assert not recorder.press(CommandKind.ENTRY, "while locked 1")
+        assert recorder.press(CommandKind.ENTRY, "while locked 1"), (
+            "on disk beside the file, if not journalled"
+        )
         recorder.press(CommandKind.NEXT_PHASE)
         recorder.press(CommandKind.ENTRY, "while locked 2")
         reports.wait(lambda: any("another program" in p for p in reports.problems), "the lock to be reported")
@@ -153,9 +159,18 @@ def test_a_held_lock_keeps_entries_pending_in_view_then_files_them_in_order(
 
 @pytest.fixture
 def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """The journal's file can grow by no page while `full(True)`; `full(False)` frees the space."""
+    """The journal's file can grow by no page, nor the side journal by a byte, while `full(True)`;
+    `full(False)` frees the space."""
     made: list[sqlite3.Connection] = []
     real_connect = store_journal.connect
+    real_write = os.write
+    space = threading.Event()
+    space.set()
+
+    def write(fd: int, data: bytes) -> int:
+        if not space.is_set():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
 
     def connect(path: Path, **options: Any) -> sqlite3.Connection:
         conn = real_connect(path, **options)
@@ -163,11 +178,16 @@ def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
         return conn
 
     def full(yes: bool) -> None:
+        if yes:
+            space.clear()
+        else:
+            space.set()
         for conn in made:
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {pages if yes else 1_000_000}")
 
     monkeypatch.setattr(store_journal, "connect", connect)
+    monkeypatch.setattr(side_journal.os, "write", write)
     return full
 
 
@@ -178,7 +198,9 @@ def test_a_full_disk_keeps_entries_pending_and_files_them_when_space_returns(
     long_entry = "a long note " * 2000  # needs new pages, which the full disk cannot give
     try:
         small_disk(True)
-        assert not recorder.press(CommandKind.ENTRY, long_entry)
+        assert not recorder.press(CommandKind.ENTRY, long_entry), (
+            "neither journalled nor kept beside the file"
+        )
         recorder.press(CommandKind.ENTRY, "short, typed after it")
         reports.wait(lambda: any("full" in p for p in reports.problems), "the full disk to be reported")
         assert notes(db_path) == []
@@ -294,3 +316,100 @@ def test_a_command_the_engine_cannot_carry_out_is_refused_and_the_rest_go_on(
             ("jump", 0),
             ("entry", 1),
         ]
+
+
+def test_what_a_killed_process_kept_beside_the_file_is_journalled_once_and_carried_out_in_order(
+    opened: Repertoire, db_path: Path
+) -> None:
+    live = start_live(db_path)(opened)
+    pressed = [
+        Command(kind=kind, text=text, pressed_at=START, record_key=f"key-{n}")
+        for n, (kind, text) in enumerate(
+            [
+                (CommandKind.ENTRY, "typed while opening"),
+                (CommandKind.ENTRY, "journalled before the kill"),
+                (CommandKind.NEXT_PHASE, ""),
+                (CommandKind.ENTRY, "kept only"),
+            ]
+        )
+    ]
+    kill_when_it_says(
+        "kept",
+        """
+        import sys
+        from pathlib import Path
+        from pydantic import TypeAdapter
+        from coptui.models import Command
+        from coptui.store.journal import CaptureJournal
+
+        pressed = TypeAdapter(list[Command]).validate_json(sys.argv[3])
+        journal = CaptureJournal(Path(sys.argv[1]))
+        journal.keep(None, pressed[:1])
+        journal.keep(int(sys.argv[2]), pressed[1:])
+        journal.append(int(sys.argv[2]), pressed[:2])  # journalled; the copy is not emptied yet
+        print("kept", flush=True)
+        sys.stdin.read()
+        """,
+        str(db_path),
+        str(live.session_id),
+        TypeAdapter(list[Command]).dump_json(pressed).decode(),
+    )
+    (kept,) = side_journal.side_folder(db_path).glob("*.jsonl")
+
+    recorder, reports = recorder_for(opened, lambda: LiveSession.resume(opened, ManualClock(START)))
+    recorder.stop()
+    assert [c.text for c, _ in reports.replayed] == [c.text for c in pressed]
+    assert notes(db_path) == [("typed while opening", 0), ("journalled before the kill", 0), ("kept only", 1)]
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT record_key FROM capture_journal ORDER BY id").fetchall() == [
+            (c.record_key,) for c in pressed
+        ], "each once"
+    assert not kept.exists()
+    assert not side_journal.side_folder(db_path).exists()
+
+
+def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
+    opened: Repertoire, db_path: Path
+) -> None:
+    live = start_live(db_path)(opened)
+    kill_when_it_says(
+        "kept",
+        """
+        import sys
+        from datetime import UTC, datetime
+        from pathlib import Path
+        from coptui.models import Command, CommandKind
+        from coptui.store.journal import CaptureJournal
+
+        journal = CaptureJournal(Path(sys.argv[1]))
+        now = datetime.now(UTC)
+        line = Command(kind=CommandKind.ENTRY, text="kept under the lock", pressed_at=now, record_key="k")
+        journal.keep(int(sys.argv[2]), [line])
+        print("kept", flush=True)
+        sys.stdin.read()
+        """,
+        str(db_path),
+        str(live.session_id),
+    )
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    reports = Reports()
+    recorder = Recorder(
+        CaptureJournal(db_path), lambda: LiveSession.resume(opened, ManualClock(START)), reports
+    )
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        recorder.start()
+        reports.wait(
+            lambda: (
+                [p.command.text for p in reports.pending] == ["kept under the lock"]
+                and any("another program" in p for p in reports.problems)
+            ),
+            "the kept line to show as pending, and why",
+        )
+        holder.execute("ROLLBACK")
+        reports.wait(lambda: reports.opened_live is not None and reports.pending == [], "the session to open")
+    finally:
+        holder.close()
+        recorder.stop()
+    assert [c.text for c, _ in reports.replayed] == ["kept under the lock"]
+    assert notes(db_path) == [("kept under the lock", 0)]

@@ -18,6 +18,7 @@ from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPl
 from coptui.formats import find_format
 from coptui.models import ActionStatus, CaseStatus, NoteKind, Outcome, SessionStatus
 from coptui.store import Repertoire
+from coptui.store.side_journal import side_folder
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.screens.session import SessionScreen
@@ -418,16 +419,34 @@ async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path
         holder = sqlite3.connect(db_path, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
-            await pilot.press(*"held [lock]", "enter", *"second", "enter")
-            screen = app.screen
-            assert isinstance(screen, SessionScreen)
-            for _ in range(6000):  # the journal gives up on the lock after a second and says so
-                if any("another program is writing" in line for line in screen_lines(app)):
-                    break
-                await pilot.pause(0.01)
-            pending = words(" ".join(screen_lines(app)))
-            assert "⧗ not filed yet" in pending and "“held [lock]” · “second”" in pending
-            assert [n.text for n in repertoire.notes(session=3)] == []
+            await press_while_locked(app, pilot, repertoire)
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            assert not app.is_running, (
+                "what waits is safe beside the file: quitting drops nothing, and asks nothing"
+            )
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        assert [n.text for n in repertoire.notes(session=3)] == []
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "2 lines Entered before it closed, carried out now" in words(" ".join(screen_lines(app)))
+            assert not any("not filed yet" in line for line in screen_lines(app))
+        assert [n.text for n in repertoire.notes(session=3)] == ["held [lock]", "second"]
+
+
+async def test_entries_that_nothing_could_keep_are_filed_when_the_lock_goes_and_quitting_asks_first(
+    db_path: Path,
+) -> None:
+    async with resumed_session(db_path) as (app, pilot, repertoire):
+        side_folder(db_path).write_text("a file where the side journal's folder would go")
+        holder = sqlite3.connect(db_path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            await press_while_locked(app, pilot, repertoire)
             await pilot.press("ctrl+c")
             await pilot.pause()
             assert app.is_running, "quitting would drop what is not filed: it asks first"
@@ -439,6 +458,19 @@ async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path
         await settle(pilot)
         assert not any("not filed yet" in line for line in screen_lines(app))
         assert [n.text for n in repertoire.notes(session=3)] == ["held [lock]", "second"]
+
+
+async def press_while_locked(app: CoptuiApp, pilot: Pilot[None], repertoire: Repertoire) -> None:
+    """Enter two lines while another program holds the lock; they wait in view, not filed."""
+    await pilot.press(*"held [lock]", "enter", *"second", "enter")
+    assert isinstance(app.screen, SessionScreen)
+    for _ in range(6000):  # the journal gives up on the lock after a second and says so
+        if any("another program is writing" in line for line in screen_lines(app)):
+            break
+        await pilot.pause(0.01)
+    pending = words(" ".join(screen_lines(app)))
+    assert "⧗ not filed yet" in pending and "“held [lock]” · “second”" in pending
+    assert [n.text for n in repertoire.notes(session=3)] == []
 
 
 async def test_hostile_text_typed_into_the_capture_box_is_filed_and_shown_as_typed(db_path: Path) -> None:

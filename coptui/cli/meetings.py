@@ -15,6 +15,7 @@ from coptui.text import one_line
 if TYPE_CHECKING:
     from coptui.models import Session
     from coptui.store import Repertoire
+    from coptui.store.session_claim import SessionClaim
     from coptui.ui.app import Launch
 
 
@@ -59,20 +60,21 @@ def run(
     with obj.open() as repertoire:
         live = repertoire.live_session()
         if live is not None:
-            if not resume:
-                phase = one_line(live.phases[live.current_phase or 0].title, 60) if live.phases else "?"
-                title = one_line(live.title, 60)
-                click.echo(f"{title!r} is live (since {live.date}, now in {phase}).", err=True)
-                if not sys.stdin.isatty():
-                    fail(
-                        "a session is live already; resume it: `coptui run --resume`, "
-                        "or give it up: `coptui abandon`"
-                    )
-                if not click.confirm("Resume it?", default=True, err=True):
-                    if _confirm_abandon(repertoire, live):
-                        return
-                    fail("the session is still live; resume it with `coptui run --resume`")
-            launch.run_app(repertoire, "resume")
+            with _one_facilitator(repertoire, live):
+                if not resume:
+                    phase = one_line(live.phases[live.current_phase or 0].title, 60) if live.phases else "?"
+                    title = one_line(live.title, 60)
+                    click.echo(f"{title!r} is live (since {live.date}, now in {phase}).", err=True)
+                    if not sys.stdin.isatty():
+                        fail(
+                            "a session is live already; resume it: `coptui run --resume`, "
+                            "or give it up: `coptui abandon`"
+                        )
+                    if not click.confirm("Resume it?", default=True, err=True):
+                        if _confirm_abandon(repertoire, live):
+                            return
+                        fail("the session is still live; resume it with `coptui run --resume`")
+                launch.run_app(repertoire, "resume")
             _say_if_still_live(repertoire)
             return
         if resume:
@@ -131,14 +133,27 @@ def _abandon_live(obj: Context, *, yes: bool) -> None:
         live = repertoire.live_session()
         if live is None:
             fail("no session is live; there is nothing to abandon")
-        if yes:
-            _abandon(repertoire, live)
-            return
-        if not sys.stdin.isatty():
-            fail("abandoning asks for confirmation; run it in a terminal, or `coptui abandon --yes`")
-        click.echo(f"{live.title!r} is live (session {live.id}, since {live.date}).", err=True)
-        if not _confirm_abandon(repertoire, live):
-            fail("nothing changed; the session is still live")
+        with _one_facilitator(repertoire, live):
+            _ask_and_abandon(repertoire, live, yes=yes)
+
+
+def _ask_and_abandon(repertoire: Repertoire, live: Session, *, yes: bool) -> None:
+    if yes:
+        _abandon(repertoire, live)
+        return
+    if not sys.stdin.isatty():
+        fail("abandoning asks for confirmation; run it in a terminal, or `coptui abandon --yes`")
+    click.echo(f"{live.title!r} is live (session {live.id}, since {live.date}).", err=True)
+    if not _confirm_abandon(repertoire, live):
+        fail("nothing changed; the session is still live")
+
+
+def _one_facilitator(repertoire: Repertoire, live: Session) -> SessionClaim:
+    """This process runs the live session's facilitator screen (or ends the session) until the
+    block ends; refused while another coptui runs it."""
+    from coptui.store.session_claim import SessionClaim
+
+    return SessionClaim(repertoire.path, live.id or 0, one_line(live.title, 60))
 
 
 def _confirm_abandon(repertoire: Repertoire, live: Session) -> bool:

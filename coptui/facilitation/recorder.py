@@ -2,16 +2,19 @@
 
 Two threads, so that neither waits on the other's slow part:
 
-- the journal writer makes each command durable, in the order given, with a short immediate
-  transaction on a connection of its own. When it cannot (a lock held by another program, a
-  full disk, a read-only file), the commands stay pending, in view, and it tries again on its
-  own until they are written;
+- the journal writer makes each command durable, in the order given: first a copy beside the
+  file (the side journal, which needs no lock of SQLite's), then a row of the capture journal,
+  in a short immediate transaction on a connection of its own. When it cannot journal them (a
+  lock held by another program, a full disk, a read-only file), the commands stay pending, in
+  view, safe beside the file, and it tries again on its own until they are journalled;
 - the filer carries out journalled commands one at a time, in journal order, through the
   engine (`LiveSession.perform`, which settles each in the transaction that files it), then
   reads the session back for the screen.
 
-A command given while the session is still opening waits for it. When a session is resumed,
-the commands journalled but never carried out (the process was killed) are carried out first.
+A command given while the session is still opening is kept beside the file and waits for it.
+When a session is resumed, what a killed process had kept beside the file and not journalled is
+journalled, then the commands journalled but never carried out are carried out first, in order.
+The facilitator's recorder also claims the session, so that it has one facilitator screen.
 
 They are plain threads rather than Textual workers: the engine knows nothing of Textual, and
 they live as long as the session screen does. `RecorderListener` is how they report.
@@ -23,10 +26,12 @@ is a `JournalledEngine`. Each journal row names whose keys it holds, so each rep
 from __future__ import annotations
 
 import contextlib
+import errno
 import threading
+import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -47,6 +52,13 @@ RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
 
 
+def os_reason(error: OSError) -> str:
+    """Why the copy beside the file cannot be written, in a few words."""
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    return f"no copy beside the file: {error.strerror or error}"
+
+
 def reason(error: StoreError) -> str:
     """Why the file cannot be written just now, in a few words for the pending line."""
     if isinstance(error, RepertoireBusy):
@@ -60,7 +72,8 @@ def reason(error: StoreError) -> str:
 
 @dataclass(frozen=True)
 class Pending:
-    """A command given and not yet carried out; `saved` once it is in the journal."""
+    """A command given and not yet carried out; `saved` once it is on disk (kept beside the file,
+    or journalled), so that quitting or a crash would not lose it."""
 
     command: Command
     seq: int
@@ -125,10 +138,13 @@ class Recorder(Generic[E, V]):
         self.listener = listener
         self.durable_wait = durable_wait
         self._changed = threading.Condition()
-        self._unsaved: deque[Pending] = deque()
-        self._saved: deque[Pending] = deque()
+        self._keeping = threading.Lock()  # one copy beside the file at a time, in the order given
+        self._unsaved: deque[Pending] = deque()  # not yet journalled: kept beside the file (saved) first
+        self._saved: deque[Pending] = deque()  # journalled, not yet carried out
+        self._orphans: list[Pending] = []  # what a killed process kept beside the file, while not journalled
         self._seq = 0
-        self._saved_seq = 0
+        self._saved_seq = 0  # every command up to this one is on disk
+        self._keep_problem: str | None = None  # why the copy beside the file failed
         self._carried_upto = 0  # the journal id of the last command carried out
         self._journal_problem: str | None = None  # why the journal writer is retrying
         self._filer_problem: str | None = None  # why the filer is retrying
@@ -158,21 +174,25 @@ class Recorder(Generic[E, V]):
     def press(self, kind: CommandKind, text: str = "") -> bool:
         """Take one command, in order after every one before it; True once it is on disk.
 
-        Waits a moment for the journal so that, on any machine, what the screen draws next
-        is already safe; when the journal cannot write now, the command stays pending.
+        It is kept beside the file here, on the caller's thread, so that what the screen draws
+        next is already safe whatever another program does with the file's lock. When it cannot
+        be (a full disk), this waits a moment for the journal instead; failing that, the command
+        stays pending, in view, and is kept or journalled as soon as it can be.
         """
-        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC))
+        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), record_key=uuid.uuid4().hex)
         with self._changed:
             self._seq += 1
             seq = self._seq
-            backlog = bool(self._unsaved)
             self._unsaved.append(Pending(command, seq))
             self._changed.notify_all()
-            if not backlog and self._live is not None:
-                self._changed.wait_for(
-                    lambda: self._saved_seq >= seq or self._journal_problem is not None,
-                    timeout=self.durable_wait,
-                )
+        if not self._keep_unkept():
+            with self._changed:
+                if self._live is not None:
+                    self._changed.wait_for(
+                        lambda: self._saved_seq >= seq or self._journal_problem is not None,
+                        timeout=self.durable_wait,
+                    )
+        with self._changed:
             saved = self._saved_seq >= seq
         if not saved:
             self._report_pending()
@@ -189,11 +209,11 @@ class Recorder(Generic[E, V]):
             return not (self._unsaved or self._saved or self._filing) and self._live is not None
 
     def _pending(self) -> list[Pending]:
-        return [*self._saved, *self._unsaved]
+        return [*self._orphans, *self._saved, *self._unsaved]
 
     @property
     def _problem(self) -> str | None:
-        return self._journal_problem or self._filer_problem
+        return self._journal_problem or self._keep_problem or self._filer_problem
 
     def _report_pending(self) -> None:
         with self._changed:
@@ -218,12 +238,25 @@ class Recorder(Generic[E, V]):
         delay = RETRY_FIRST_SECONDS
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._stopping or (self._unsaved and self._live is not None))
-                if self._stopping or self._live is None:
+                self._changed.wait_for(
+                    lambda: (
+                        self._stopping
+                        or self._saved_seq < self._seq
+                        or bool(self._unsaved and self._live is not None)
+                    )
+                )
+                if self._stopping:
                     return
-                batch, session_id = list(self._unsaved), self._live.session_id
+                batch, live = list(self._unsaved), self._live
+            self._keep_unkept()
+            if live is None:  # kept, or not: either way the journal waits for the session
+                if self._keep_problem is not None:
+                    if not self._wait_to_retry(delay, self._keep_problem, journal=True):
+                        return
+                    delay = min(delay * 2, RETRY_MOST_SECONDS)
+                continue
             try:
-                saved = self.journal.append(session_id, [p.command for p in batch])
+                saved = self.journal.append(live.session_id, [p.command for p in batch])
             except StoreError as error:
                 if not self._wait_to_retry(delay, reason(error), journal=True):
                     return
@@ -239,16 +272,56 @@ class Recorder(Generic[E, V]):
                     for p, command in zip(batch, saved, strict=True)
                     if (command.id or 0) > self._carried_upto
                 )
-                self._saved_seq = batch[-1].seq
-                self._journal_problem = None
+                self._saved_seq = max(self._saved_seq, batch[-1].seq)
+                self._journal_problem = self._keep_problem = None
                 self._changed.notify_all()
+            self._empty_side_journal()
             self._report_pending()
+
+    def _empty_side_journal(self) -> None:
+        """Let the copy beside the file go back to nothing if all it holds is journalled: not while
+        a command kept since the batch (on the pressing thread) is still to be journalled."""
+        with self._keeping:
+            with self._changed:
+                waiting = any(p.saved for p in self._unsaved)
+            if not waiting:
+                with contextlib.suppress(OSError):
+                    self.journal.side.empty()
+
+    def _keep_unkept(self) -> bool:
+        """Keep beside the file, in order, what is given and not on disk yet; False, with the
+        problem noted, when it cannot be."""
+        with self._keeping:
+            with self._changed:
+                unkept = [p for p in self._unsaved if not p.saved]
+                session_id = None if self._live is None else self._live.session_id
+            if not unkept:
+                return True
+            try:
+                self.journal.keep(session_id, [p.command for p in unkept])
+            except OSError as error:
+                with self._changed:
+                    self._keep_problem = os_reason(error)
+                    self._changed.notify_all()
+                return False
+            with self._changed:
+                kept = {p.seq for p in unkept}  # the writer may have journalled some meanwhile
+                for i, p in enumerate(self._unsaved):
+                    if p.seq in kept:
+                        self._unsaved[i] = replace(p, saved=True)
+                self._saved_seq = max(self._saved_seq, unkept[-1].seq)
+                self._keep_problem = None
+                self._changed.notify_all()
+            return True
 
     # -- the filer ----------------------------------------------------------------------------
 
     def _file(self) -> None:
         try:
             live = self.open_live()
+            self.journal.claim(live.session_id)
+            if not self._adopt_orphans(live):
+                return
             replayed: list[tuple[Command, Result]] = []
             for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
@@ -283,6 +356,31 @@ class Recorder(Generic[E, V]):
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
             self._read_back(live)
+
+    def _adopt_orphans(self, live: E) -> bool:
+        """Journal what processes of this writer that have gone kept beside the file and did not
+        journal, before the backlog is carried out; False when the recorder is stopping."""
+        orphans = self.journal.take_orphans()
+        if not orphans:
+            return True
+        delay = RETRY_FIRST_SECONDS
+        while True:
+            try:
+                self.journal.adopt(orphans, live.session_id)
+            except StoreError as error:
+                with self._changed:
+                    self._orphans = [Pending(k.command, 0, saved=True) for k in orphans.commands]
+                if not self._wait_to_retry(delay, reason(error), journal=True):
+                    orphans.release(delete=False)
+                    return False
+                delay = min(delay * 2, RETRY_MOST_SECONDS)
+                continue
+            if self._orphans:
+                with self._changed:
+                    self._orphans = []
+                    self._journal_problem = None
+                self._report_pending()
+            return True
 
     def _journal_backlog(self, live: E) -> list[Command]:
         """This writer's journalled commands not yet carried out, oldest first."""

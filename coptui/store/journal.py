@@ -4,6 +4,10 @@ The journal has a connection of its own, so that writing a command never waits b
 engine or the screen reading through the repertoire's; it only has to make the raw command
 durable, quickly and in order. What the command means (parsing, checks, the items it files)
 comes after, and `Repertoire.settle_command` closes its row in the same transaction.
+
+Before a command is journalled it is kept beside the file (`side_journal`), which needs no
+lock of SQLite's: a command Entered while another program holds the write lock outlives the
+process, and the next recorder of the same writer journals it (`take_orphans`, `adopt`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from coptui.models import Command
 from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
+from coptui.store.session_claim import SessionClaim
+from coptui.store.side_journal import Orphans, SideJournal, take_orphans
 from coptui.text import clean_text
 
 # The facilitator's keys: as long as the screen waits for a key to be on disk (the recorder's
@@ -25,6 +31,7 @@ from coptui.text import clean_text
 JOURNAL_BUSY_TIMEOUT_MS = 2000
 # A participant's keys wait their turn as long as any write does before showing as pending.
 PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
+COLUMNS = "(session_id, member, command, text, pressed_at, journalled_at, record_key)"
 
 
 class CaptureJournal:
@@ -39,6 +46,37 @@ class CaptureJournal:
         except sqlite3.Error as error:
             raise describe_sqlite_error(error, path) from error
         self._lock = threading.Lock()
+        self.side = SideJournal(path, member)
+        self._claim: SessionClaim | None = None
+
+    def claim(self, session_id: int) -> None:
+        """The facilitator's journal runs the session's one facilitator screen until it closes;
+        `SessionTaken` when another process does."""
+        if self.member is None and self._claim is None:
+            self._claim = SessionClaim(self.path, session_id)
+
+    def keep(self, session_id: int | None, commands: Sequence[Command]) -> None:
+        """Keep `commands` beside the file, on disk; OSError when they cannot be (a full disk)."""
+        self.side.keep(session_id, commands)
+
+    def take_orphans(self) -> Orphans:
+        """What this writer's processes that have gone kept beside the file and may not have journalled."""
+        return take_orphans(self.path, self.member)
+
+    def adopt(self, orphans: Orphans, session_id: int) -> None:
+        """Journal the orphans' commands the journal lacks, in order (those given while the session
+        was opening into `session_id`), then delete their files."""
+        now = stamp(datetime.now(UTC))
+        with self._lock, immediate_transaction(self._conn, self.path):
+            for kept in orphans.commands:
+                target = session_id if kept.session_id is None else kept.session_id
+                # A session deleted since has taken its journal with it.
+                self._conn.execute(
+                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ? "
+                    "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)",
+                    [*self._row(target, kept.command, now), target],
+                )
+        orphans.release(delete=True)
 
     def append(self, session_id: int, commands: Sequence[Command]) -> list[Command]:
         """Write `commands` in order and return them with their journal ids; all or none are written."""
@@ -46,14 +84,30 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             ids = [
                 self._conn.execute(
-                    "INSERT INTO capture_journal (session_id, member, command, text, pressed_at, "
-                    "journalled_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    [session_id, self.member, c.kind.value, clean_text(c.text), stamp(c.pressed_at), now],
+                    f"INSERT INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    self._row(session_id, c, now),
                 ).lastrowid
                 for c in commands
             ]
         return [c.model_copy(update={"id": i}) for c, i in zip(commands, ids, strict=True)]
 
+    def _row(self, session_id: int, command: Command, now: str) -> list[object]:
+        c = command
+        return [
+            session_id,
+            self.member,
+            c.kind.value,
+            clean_text(c.text),
+            stamp(c.pressed_at),
+            now,
+            c.record_key,
+        ]
+
     def close(self) -> None:
+        """Close the connection, and the side journal: what it holds not yet journalled stays for
+        the next recorder of this writer."""
         with self._lock:
             self._conn.close()
+        self.side.close()
+        if self._claim is not None:
+            self._claim.release()

@@ -525,6 +525,17 @@ _PARTICIPANTS_SQL = """
 """
 
 
+@_migration("0013_capture_journal_keys")
+def _capture_journal_keys(db: Database) -> None:
+    """Each journalled command keeps the key of its copy in the side journal beside the file
+    (`store/side_journal.py`), unique, so a copy taken over after a crash is journalled once."""
+    db.execute("ALTER TABLE capture_journal ADD COLUMN record_key TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX capture_journal_record_key ON capture_journal(record_key) "
+        "WHERE record_key IS NOT NULL"
+    )
+
+
 if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 

@@ -1,0 +1,198 @@
+"""A copy of each command beside the repertoire, on disk before the capture journal is tried.
+
+The capture journal needs the file's write lock, and another program may hold that for as long
+as it likes (a `sqlite3` shell in a transaction, a backup, an import). What is Entered meanwhile
+must outlive the process all the same, so each command is first appended to a side journal: the
+folder `<file>-capture` beside the repertoire holds one file per recording process, a JSON line
+per command, flushed to disk before the screen moves on. Appending needs no lock but the file's.
+
+Each process holds an exclusive `flock` on its own file while it lives, and the OS drops it when
+the process dies, however it dies. A file that nobody holds is an orphan: the next recorder of the
+same writer (the facilitator, or that member) takes it, journals what the capture journal lacks
+(each command carries a key the journal keeps unique, so nothing is journalled twice) and deletes
+it. A process empties its own file whenever everything in it is journalled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import secrets
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from coptui.models import Command
+
+SUFFIX = ".jsonl"
+OPENING_SUFFIX = ".opening"  # a file not yet locked by its owner: never an orphan
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
+
+
+class KeptCommand(BaseModel):
+    """One line of a side journal: a command, whose keys it is, and the session it was given in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int | None  # None: given while the session was still opening
+    member: str | None  # a participant's handle; None for the facilitator's keys
+    command: Command
+
+
+def side_folder(repertoire: Path) -> Path:
+    return repertoire.with_name(f"{repertoire.name}-capture")
+
+
+class SideJournal:
+    """One recording process's side journal: appended to, emptied once journalled, gone when closed empty."""
+
+    def __init__(self, repertoire: Path, member: str | None) -> None:
+        self.folder = side_folder(repertoire)
+        self.member = member
+        self.path: Path | None = None
+        self._fd: int | None = None
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def keep(self, session_id: int | None, commands: Sequence[Command]) -> None:
+        """Append `commands` in order and flush them to disk: all of them, or none (then OSError)."""
+        lines = (KeptCommand(session_id=session_id, member=self.member, command=c) for c in commands)
+        data = b"".join(line.model_dump_json().encode() + b"\n" for line in lines)
+        with self._lock:
+            fd = self._open()
+            try:
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                os.fsync(fd)
+            except OSError:
+                # A torn line would glue itself to the next one: cut back to the last whole line.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._size)
+                raise
+            self._size += len(data)
+
+    def empty(self) -> None:
+        """Everything kept so far is in the capture journal: let the file go back to nothing."""
+        with self._lock:
+            if self._fd is not None and self._size:
+                os.ftruncate(self._fd, 0)
+                self._size = 0
+
+    def close(self) -> None:
+        """Let the file go: deleted if empty, else left for the next recorder of this writer to take."""
+        with self._lock:
+            if self._fd is not None:
+                if not self._size and self.path is not None:
+                    with contextlib.suppress(OSError):
+                        self.path.unlink()
+                os.close(self._fd)
+                self._fd = None
+        with contextlib.suppress(OSError):  # only when no other process keeps a file there
+            self.folder.rmdir()
+
+    def _open(self) -> int:
+        """This process's own file, made on first use and locked before anyone can take it for an orphan."""
+        if self._fd is not None:
+            return self._fd
+        name = f"{os.getpid()}-{secrets.token_hex(6)}"
+        for _ in range(3):  # another process may remove the empty folder between mkdir and open
+            self.folder.mkdir(exist_ok=True)
+            opening = self.folder / f"{name}{OPENING_SUFFIX}"
+            try:
+                fd = os.open(opening, NEW_FILE, 0o666)
+            except FileNotFoundError:
+                continue
+            break
+        else:
+            raise OSError(errno.ENOENT, f"cannot make a file in {self.folder}")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.path = self.folder / f"{name}{SUFFIX}"
+            opening.rename(self.path)
+            _flush_folder(self.folder)
+        except OSError:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                opening.unlink()
+            raise
+        self._fd = fd
+        return fd
+
+
+@dataclass
+class Orphans:
+    """Side journals left by processes that have gone, held (locked) by this one until released."""
+
+    commands: list[KeptCommand]
+    _files: list[tuple[Path, int]]
+
+    def __bool__(self) -> bool:
+        return bool(self._files)
+
+    def release(self, *, delete: bool) -> None:
+        """Let the files go; `delete` once every command in them is in the capture journal."""
+        for path, fd in self._files:
+            if delete:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            os.close(fd)
+        self._files = []
+
+
+def take_orphans(repertoire: Path, member: str | None) -> Orphans:
+    """The side journals of `member`'s keys whose processes have gone, oldest first, locked by this one.
+
+    A file is `member`'s when its lines are; a line cut short by a crash (or a full disk) is skipped.
+    """
+    folder = side_folder(repertoire)
+    try:
+        paths = sorted(folder.glob(f"*{SUFFIX}"))
+    except OSError:
+        return Orphans([], [])
+    taken: list[tuple[list[KeptCommand], Path, int]] = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            if not _lock_orphan(fd):
+                os.close(fd)
+                continue
+            kept = list(_read(fd))
+            if kept and all(k.member == member for k in kept):
+                taken.append((kept, path, fd))
+            elif not kept:
+                path.unlink()
+                os.close(fd)
+            else:
+                os.close(fd)
+    taken.sort(key=lambda t: t[0][0].command.pressed_at)
+    return Orphans([k for kept, _, _ in taken for k in kept], [(path, fd) for _, path, fd in taken])
+
+
+def _lock_orphan(fd: int) -> bool:
+    """Lock the file open on `fd` if no living process holds it and nobody has deleted it meanwhile."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return os.fstat(fd).st_nlink > 0
+
+
+def _read(fd: int) -> Iterator[KeptCommand]:
+    with os.fdopen(os.dup(fd), "rb") as file:
+        for line in file:
+            with contextlib.suppress(ValidationError):
+                yield KeptCommand.model_validate_json(line)
+
+
+def _flush_folder(folder: Path) -> None:
+    """The new file's name is on disk too, not only its contents."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
