@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 LIVE_POLL_SECONDS = 0.4
+# What `Repertoire.write_mark` returns: it moves whenever anything is written to the file.
+WriteMark = tuple[int, int]
 # The rows around the cursor whose stories are read before it gets there.
 AHEAD = (1, 2, 3, -1)
 
@@ -66,7 +68,7 @@ class DetailLoaded(Message, bubble=False):
 class StoriesAhead(Message, bubble=False):
     """The stories of the rows around the cursor, read before the cursor reaches them."""
 
-    version: int | None
+    version: WriteMark | None
     details: dict[Ref, Detail]
 
 
@@ -78,9 +80,10 @@ class SearchResults(Message, bubble=False):
 
 @dataclass(eq=False)
 class LiveCheck(Message, bubble=False):
-    version: int
+    version: WriteMark
     changed: bool
     story: SessionStory | None
+    returning: bool  # started since the browser came back to the front
 
 
 class BrowserScreen(BrowserEdits):
@@ -128,8 +131,13 @@ class BrowserScreen(BrowserEdits):
         self.detail = Detail()
         self.detail_ref: Ref | None = None
         self._keys_offered_for: str | None = None
-        self.live_version: int | None = None
+        self.live_version: WriteMark | None = None
         self.live_story: SessionStory | None = None
+        # Something was written while another screen was in front (a session, a member's
+        # report-back): the panes are read again when the browser is back in front.
+        self._stale = False
+        self._shown = False  # has been in front before
+        self._returning = False
         self._keep_detail = False
         # Stories of rows near the cursor, read ahead at this data version: the next key shows one at once.
         self._ahead: dict[Ref, Detail] = {}
@@ -338,7 +346,7 @@ class BrowserScreen(BrowserEdits):
             self.read_ahead(missing, self.place, self.live_version)
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False)
-    def read_ahead(self, refs: list[Ref], place: Place, version: int | None) -> StoriesAhead:
+    def read_ahead(self, refs: list[Ref], place: Place, version: WriteMark | None) -> StoriesAhead:
         return StoriesAhead(version, {ref: detail_for(self.app.repertoire, ref, place) for ref in refs})
 
     @on(StoriesAhead)
@@ -493,28 +501,50 @@ class BrowserScreen(BrowserEdits):
     # -- live follow --------------------------------------------------------------------------
 
     def poll_live(self) -> None:
-        self.check_live(self.live_version)
+        self.check_live(self.live_version, returning=self._returning)
+
+    def on_screen_resume(self) -> None:
+        # Back in front (from a session, a form, a dialog): whatever was written meanwhile,
+        # by this app or another, shows; the check says whether anything was. Not when
+        # first shown, the panes are being read then (a screen pushed over this one that
+        # early, as `coptui run` does, does not suspend it: it is never left, only covered).
+        if not self._shown:
+            self._shown = True
+            return
+        self._returning = True
+        self.check_live(self.live_version, returning=True)
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
-    def check_live(self, seen: int | None) -> LiveCheck:
+    def check_live(self, seen: WriteMark | None, *, returning: bool = False) -> LiveCheck:
         repertoire = self.app.repertoire
-        version = repertoire.data_version()
+        version = repertoire.write_mark()
         if version == seen:
-            return LiveCheck(version, False, None)
-        return LiveCheck(version, True, repertoire.live_story())
+            return LiveCheck(version, False, None, returning)
+        return LiveCheck(version, True, repertoire.live_story(), returning)
 
     @on(LiveCheck)
     def show_live(self, check: LiveCheck) -> None:
         self.live_version = check.version
-        if not check.changed:
-            return
-        self._ahead.clear()  # stories read before this version may tell an older story
-        self.live_story = check.story
-        self.tick_live()
-        if self.place.section is Section.LIVE:
+        if check.changed:
+            self._stale = self._stale or not self.is_active  # covered, if only by a dialog
+            self._ahead.clear()  # stories read before this version may tell an older story
+            self.live_story = check.story
+            self.tick_live()
+        if check.returning and self._returning:
+            self._returning = False
+            if self._stale or check.changed:
+                self.read_again()
+        elif check.changed and self.place.section is Section.LIVE:
             self.query_one("#list", PagedList).load(
                 source_for(self.app.repertoire, self.place), cursor=self.place.cursor
             )
+
+    def read_again(self) -> None:
+        """The panes as they are now in the file, the cursor where it was."""
+        self._stale = False
+        self._ahead.clear()
+        self.detail_ref = None  # the story under the cursor is read again too
+        self.show_place(replace(self._current(), focus=self.place.focus))
 
     def tick_live(self) -> None:
         banner = self.query_one("#live-banner", Static)
