@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from coptui.models import FORMAT_VERSION, Problem, RepertoireDocument
+from coptui.models import FORMAT_VERSION, RepertoireDocument
+from coptui.problems import validation_problems
 from coptui.store.errors import InvalidInput, StoreError
 
 # The largest file `coptui import` reads: a repertoire of 100,000 cases is about 600 MB.
@@ -95,28 +96,3 @@ def parse_document(data: Any, source: str) -> RepertoireDocument:
         raise InvalidInput(f"{source} was not imported", validation_problems(error)) from None
     except RecursionError:
         raise InterchangeError(f"{source}: nested too deeply to be a coptui repertoire file") from None
-
-
-def validation_problems(error: ValidationError) -> list[Problem]:
-    """pydantic's errors as problems with JSON paths (`cases[3].presenter`) and plain messages."""
-    problems: list[Problem] = []
-    for detail in error.errors(include_url=False):
-        if detail["type"] == "broken_reference":
-            problems.extend(Problem.model_validate(p) for p in detail["ctx"]["problems"])
-            continue
-        problems.append(Problem(path=Problem.path_of(detail["loc"]), message=_message(detail)))
-    return problems
-
-
-def _message(detail: Any) -> str:
-    kind = detail["type"]
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of the format"
-    if kind in ("string_too_short", "too_short") and detail.get("input") is not None:
-        return "must not be empty"
-    message = str(detail["msg"])
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    return message[0].lower() + message[1:] if message else kind

@@ -240,7 +240,7 @@ async def test_the_filter_form_validates_and_applies(read_only: Repertoire) -> N
         await pilot.press("f2")
         await pilot.pause()
         assert app.screen is form
-        assert "since" in str(form.query_one("#filter-error").render())
+        assert "From: must be a date" in str(form.query_one("#filter-error").render())
         form.query_one("#since", Input).value = "2026-09-01"
         await pilot.press("f2")
         await settle(pilot)
@@ -406,7 +406,9 @@ async def test_editing_a_case_commits_at_once(writable: Repertoire) -> None:
         form.query_one("#title", Input).value = ""
         await pilot.press("f2")
         await pilot.pause()
-        assert app.screen is form and "title" in str(form.query_one("#form-error").render())
+        assert app.screen is form and "Title: must not be empty" in str(
+            form.query_one("#form-error").render()
+        )
         form.query_one("#title", Input).value = "Runbooks [nobody] *reads* |ever| 📚"
         form.query_one("#topics", Input).value = "on-call, nonsense"
         await pilot.press("f2")
@@ -444,7 +446,7 @@ async def test_changing_an_action_and_reporting_back(writable: Repertoire) -> No
         assert isinstance(form, ReportBackScreen)
         await pilot.press("f2")
         await pilot.pause()
-        assert "outcome" in str(form.query_one("#form-error").render())
+        assert "Outcome: must be" in str(form.query_one("#form-error").render())
         form.query_one("#outcome", Select).value = "partly"
         form.query_one("#story", TextArea).text = "Held two reviews, then on-call got busy."
         form.query_one("#reported_on", Input).value = "2026-12-10"

@@ -3,13 +3,11 @@ written: a session just held, a report-back filed by a member, a write by anothe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_helpers import screen_lines, settle
+from ui_helpers import browsing, screen_lines, settle
 
 from coptui.facilitation import ManualClock, SessionPlan
 from coptui.formats import find_format
@@ -65,19 +63,10 @@ async def test_after_a_session_the_overview_shows_it_its_case_and_the_action_rep
             assert "LIVE" not in screen, screen
 
 
-@asynccontextmanager
-async def home_app(db_path: Path) -> AsyncIterator[tuple[HomeScreen, Pilot[None]]]:
-    """The app on the home screen at 80x24, its panes read."""
-    with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, HomeScreen)
-            yield app.screen, pilot
-
-
 async def test_back_from_help_after_another_program_wrote_the_overview_shows_it(db_path: Path) -> None:
-    async with home_app(db_path) as (home, pilot):
+    async with browsing(db_path) as (app, pilot):
+        home = app.screen
+        assert isinstance(home, HomeScreen)
         assert "Open actions (1)" in drawn(home.app)
         await key(pilot, "question_mark")
         assert isinstance(home.app.screen, HelpScreen)
@@ -92,7 +81,9 @@ async def test_back_from_help_after_another_program_wrote_the_overview_shows_it(
 
 
 async def test_coming_back_to_the_front_with_nothing_written_reads_nothing_again(db_path: Path) -> None:
-    async with home_app(db_path) as (home, pilot):
+    async with browsing(db_path) as (app, pilot):
+        home = app.screen
+        assert isinstance(home, HomeScreen)
         read: list[object] = []
         home.show_place = read.append  # type: ignore[method-assign,assignment]
         await key(pilot, "question_mark")

@@ -50,8 +50,8 @@ def test_an_id_too_large_to_store_is_refused(
         data["notes"][0]["phase"] = 2**64
 
     err = refused(capsys, tmp_path, changed(document, huge_ids))
-    assert "cases[0].id: input should be less than or equal to 9223372036854775807" in err
-    assert "notes[0].phase: input should be less than or equal to 9223372036854775807" in err
+    assert "cases[0].id: must be less than or equal to 9223372036854775807" in err
+    assert "notes[0].phase: must be less than or equal to 9223372036854775807" in err
 
 
 @pytest.mark.parametrize("depth", [600, 100_000])
@@ -61,7 +61,7 @@ def test_deeply_nested_json_is_refused(
     nested = "[" * depth + "]" * depth
     content = f'{{"format": "coptui-repertoire", "community": {{"name": {nested}}}}}'.encode()
     err = refused(capsys, tmp_path, content)
-    assert "community.name: input should be a valid string" in err or "nested too deeply" in err
+    assert "community.name: must be a valid string" in err or "nested too deeply" in err
 
 
 def test_an_endless_input_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

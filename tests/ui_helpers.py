@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from textual import events
 from textual.app import App
@@ -12,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.worker import WorkerCancelled
 
+from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.widgets.paged_list import PagedList, Ref
@@ -71,6 +74,18 @@ async def polled_until(
 async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 5) -> None:
     """Run the browser's live poll (every 0.4 s in the app) until `condition` holds."""
     await polled_until(pilot, lambda: browser(pilot.app).poll_live(), condition, polls=polls)
+
+
+@asynccontextmanager
+async def browsing(
+    db_path: Path, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[CoptuiApp, Pilot[None]]]:
+    """The app on the repertoire at `db_path`, writable, its home screen drawn and its panes read."""
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            yield app, pilot
 
 
 def type_burst(app: App[None], keys: list[str]) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Select
 from coptui.models import CaseStatus, Member, Outcome, Topic
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.render import plain
-from coptui.ui.screens.forms import make_compact
+from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
 
 
@@ -76,9 +76,8 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
         try:
             return BrowseFilter.model_validate(values)
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
-            self.query_one("#filter-error", Label).update(plain(f"{where}: {problem['msg']}", width=200))
+            message = form_problem(error, {"since": "From", "until": "To"})
+            self.query_one("#filter-error", Label).update(message)
             return None
 
     def action_apply(self) -> None:
