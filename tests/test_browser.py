@@ -387,7 +387,7 @@ async def test_command_palette_offers_the_screens_commands(read_only: Repertoire
         await settle(pilot)
         provider = BrowserCommands(browser(app))
         names = [name for name, _, _ in provider.commands()]
-        assert {"Go to Cases", "Search", "Filter", "What has worked", "Back", "Forward"} <= set(names)
+        assert {"Go to Cases", "Search", "Filter", "What worked", "Back", "Forward", "Live"} <= set(names)
         assert "Edit case" not in names  # read-only
         dict((n, c) for n, _, c in provider.commands())["High-contrast theme"]()
         assert app.theme == "coptui-high-contrast"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -180,3 +181,17 @@ def actions_on_screen(app: App[None]) -> set[str]:
 def words(text: str) -> str:
     """Text as a screen shows it once wrapping is undone: runs of white space as one space."""
     return " ".join(text.split())
+
+
+async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
+    """Open the palette and read its list once `count` commands have arrived (or a bound passed)."""
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    for _ in range(100):  # each provider answers in the background, in no set order
+        await pilot.pause()
+        listings = pilot.app.screen.query(CommandList)
+        if listings and listings.first().option_count >= count:
+            break
+    assert isinstance(pilot.app.screen, CommandPalette)
+    drawn = await scrolled_lines(pilot, pilot.app.screen.query_one(CommandList))
+    return [line.strip() for line in drawn if line.strip()]

@@ -101,19 +101,38 @@ class BrowserScreen(BrowserEdits):
         Binding("slash", "search", "Search", id="browser.search", priority=True),
         Binding("f", "filter", "Filter", id="browser.filter"),
         Binding("w", "what_worked", "What worked", id="browser.what_worked"),
-        Binding("g", "references", "Go to", id="browser.references"),
+        # The tooltips say at more length what the footer says: help and the command palette show them.
+        Binding("g", "references", "Go to", id="browser.references", tooltip="Go to a reference"),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="browser.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", id="browser.forward", show=False),
         Binding("l", "live", "Live", id="browser.live"),
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
-        Binding("a", "action_status", "Action status", id="browser.action_status"),
+        Binding(
+            "a",
+            "action_status",
+            "Action status",
+            id="browser.action_status",
+            tooltip="Action status: open, done or dropped",
+        ),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
         Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
         Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
-        Binding("e", "rename_practice", "Rename", id="browser.rename_practice"),
-        Binding("m", "merge_practice", "Merge into…", id="browser.merge_practice"),
-        Binding("u", "split_strategy", "Split off", id="browser.split_strategy"),
+        Binding("e", "rename_practice", "Rename", id="browser.rename_practice", tooltip="Rename practice"),
+        Binding(
+            "m",
+            "merge_practice",
+            "Merge into…",
+            id="browser.merge_practice",
+            tooltip="Merge into another practice",
+        ),
+        Binding(
+            "u",
+            "split_strategy",
+            "Split off",
+            id="browser.split_strategy",
+            tooltip="Split off into a practice of its own",
+        ),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
