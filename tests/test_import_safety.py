@@ -106,7 +106,9 @@ def test_every_problem_is_reported_up_to_ten(
     document: RepertoireDocument, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     def twelve_problems(data: dict[str, Any]) -> None:
-        data["members"] = [dict(data["members"][0], handle=f"m{i}", bogus=1) for i in range(12)]
+        # Every member keeps its handle, so that nothing refers to one the file lacks.
+        extra = [dict(data["members"][0], handle=f"m{i}") for i in range(12 - len(data["members"]))]
+        data["members"] = [dict(member, bogus=1) for member in data["members"] + extra]
 
     err = refused(capsys, tmp_path, changed(document, twelve_problems))
     assert "in.json was not imported: 12 problems: members[0].bogus: is not a field of the format; " in err
