@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import rows, screen_lines, settle, words
 
-from coptui.export import minutes
+from coptui.export import export_repertoire, minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.tags import is_relative_date, relative_date
 from coptui.formats import find_format
@@ -113,3 +113,67 @@ async def test_the_browser_marks_overdue_actions(db_path: Path, monkeypatch: pyt
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             assert "2026-12-01 ⚠ overdue @ben Start a weekly alert review" in rows(app)
+
+
+def _carried_rows(page: str) -> tuple[list[str], str]:
+    """The register's table rows on a page of minutes, and the line under the table."""
+    section = page.split("## Open actions carried forward")[1].split("\n\n## ")[0].split("\n\n---")[0]
+    table, _, after = section.strip().partition("\n\n")
+    return [line for line in table.splitlines()[2:]], after
+
+
+def test_minutes_list_the_open_actions_due_first_and_point_to_the_rest(
+    live: LiveSession, repertoire: Repertoire, tmp_path: Path
+) -> None:
+    for day in range(30, 0, -1):  # entered latest due first: the register orders them itself
+        assert live.enter(f"#action @cho due:2027-01-{day:02d} Step {day}").ok
+    live.end()
+    january = LiveSession.start(
+        repertoire,
+        SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="January clinic"),
+        ManualClock(datetime(2027, 1, 14, 17, 0, tzinfo=UTC)),
+    )
+    january.end()
+    still_open = sorted(
+        (a.due or date.max, a.id or 0, a.text)
+        for a in repertoire.actions()
+        if a.status.value == "open" and a.session != january.session_id
+    )
+    assert len(still_open) > 25
+
+    rows, after = _carried_rows(minutes(repertoire, january.session_id, "md"))
+    assert [row.split(" | ")[1] for row in rows] == [text for _, _, text in still_open[:25]]
+    assert "| Step 13 | 2027-01-13 **(overdue)** |" in "\n".join(rows)
+    assert "| Step 14 | 2027-01-14 |" in "\n".join(rows)  # due on the day of the meeting: not overdue
+    assert after == (
+        f"*{len(still_open)} actions still open when these minutes were written; the 25 due first "
+        "are listed here. The browser's Open actions pane lists them all.*"
+    )
+
+    export_repertoire(repertoire, tmp_path / "out")
+    page = next((tmp_path / "out").rglob("*january-clinic*.md")).read_text()
+    folder_rows, folder_after = _carried_rows(page)
+    assert [row.split(" | ")[1] for row in folder_rows] == [text for _, _, text in still_open[:25]]
+    assert folder_after.endswith(
+        "The community page lists them all under [Open actions](../index.md#open-actions).*"
+    )
+    index = (tmp_path / "out" / "index.md").read_text()
+    register = index.split("\n## Open actions\n")[1].split("\n## ")[0]
+    assert all(f"| {text} |" in register for _, _, text in still_open)
+
+
+def test_minutes_do_not_call_time_spent_in_another_phase_a_pause(
+    repertoire: Repertoire,
+) -> None:
+    clock = ManualClock(START)
+    live = LiveSession.start(
+        repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Revisited"), clock
+    )
+    clock.advance(minutes=2)
+    assert live.next_phase()
+    clock.advance(minutes=4)  # in problem sharing; check-in's timer is not running
+    assert live.jump_to(0)
+    clock.advance(minutes=1)
+    live.end()
+    check_in = minutes(repertoire, live.session_id, "md").split("## 1. Check-in")[1].split("\n\n## ")[0]
+    assert "took 3 min (4 min paused or in other phases)" in check_in

@@ -47,7 +47,7 @@ def test_the_presenter_says_so_in_the_report_back(live: LiveSession, repertoire:
     assert not refused.ok and "the outcome worked" in refused.message
     assert repertoire.report_backs(session=live.session_id) == []
     result = live.enter("#report 1 worked Review caught the noisy ones case:resolved")
-    assert result.ok and "the case resolved" in result.message
+    assert result.ok and result.message.endswith("from @ben (worked); its case is resolved")
     assert repertoire.case(1).status is CaseStatus.RESOLVED
     (report,) = repertoire.report_backs(session=live.session_id)
     assert report.story == "Review caught the noisy ones"

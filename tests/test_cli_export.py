@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import runpy
 from pathlib import Path
 
 import pytest
 from markdown_check import parse
 
 from coptui.cli import main
+from coptui.export import api
+from coptui.export.folder import JOURNAL
+from coptui.store import Repertoire
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -129,3 +133,26 @@ def test_export_with_nothing_to_export_is_a_usage_error(capsys: pytest.CaptureFi
     assert err == (
         "coptui: export what? json, minutes SESSION or repertoire DIR (see `coptui export --help`)\n"
     )
+
+
+def test_what_stops_the_second_process_of_an_export_is_said_as_from_the_first(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wiki = tmp_path / "wiki"
+    assert run(capsys, "--db", str(db_path), "export", "repertoire", str(wiki))[0] == 0
+    # A folder where the second process (practices) would write a page; the index says nothing new.
+    index = (wiki / "index.md").read_bytes()
+    [page] = sorted((wiki / "practices").glob("*.md"))[:1]
+    page.unlink()
+    page.mkdir()
+    with Repertoire.open(db_path) as repertoire:
+        repertoire.set_community(repertoire.community().model_copy(update={"name": "Platform Guild"}))
+    monkeypatch.setattr(api, "TWO_PROCESSES_FROM", 0)
+    code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(wiki))
+    assert (code, err) == (1, f"coptui: cannot write {page}: Is a directory\n")
+    assert (wiki / "index.md").read_bytes() == index and (wiki / JOURNAL).exists()
+
+
+def test_a_second_process_importing_coptui_as_its_main_module_runs_nothing() -> None:
+    # A spawned process of an export started with `python -m coptui` imports it under this name.
+    runpy.run_module("coptui.__main__", run_name="__mp_main__")

@@ -19,8 +19,8 @@ from repertoire_templates import RepertoireTemplates, sample_document
 from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
-from coptui.export import export_repertoire
-from coptui.export.folder import MANIFEST
+from coptui.export import api, export_repertoire
+from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.pages import repertoire_pages, streamed_pages
 from coptui.models import RepertoireDocument
@@ -63,6 +63,36 @@ def test_the_streamed_export_writes_the_bytes_written_before(
     assert (tmp_path / "wiki" / MANIFEST).read_text(encoding="utf-8") == (
         BEFORE / f"{name}.manifest"
     ).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", REPERTOIRES)
+def test_two_processes_write_the_bytes_one_process_writes(
+    name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "TWO_PROCESSES_FROM", 0)
+    with opened(name, tmp_path, repertoire_templates) as repertoire:
+        done = export_repertoire(repertoire, tmp_path / "wiki")
+        again = export_repertoire(repertoire, tmp_path / "wiki")
+    assert (tmp_path / "wiki" / MANIFEST).read_text(encoding="utf-8") == (
+        BEFORE / f"{name}.manifest"
+    ).read_text(encoding="utf-8")
+    assert done.written == done.pages == len(list((tmp_path / "wiki").rglob("*.md")))
+    assert (again.pages, again.written) == (done.pages, 0)
+    assert not (tmp_path / "wiki" / JOURNAL).exists()
+
+
+def test_the_two_halves_are_every_page_once(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_reads, "CASES_PER_SLICE", 1)  # runs of one case, shared between the halves
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        reads = repertoire.export_reads()
+        whole = list(streamed_pages(reads))
+        halves = [list(streamed_pages(reads, half)) for half in (0, 1)]
+    assert sorted(halves[0] + halves[1]) == sorted(whole)
+    assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
+    assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
+    assert halves[0][-1][0] == "index.md"
 
 
 @pytest.mark.parametrize("name", REPERTOIRES)

@@ -117,6 +117,14 @@ def test_shuffled_order_is_kept_with_the_session(repertoire: Repertoire, clock: 
     assert LiveSession.resume(repertoire, clock).speaking_order().order == tuple(order)
 
 
+def test_who_has_left_is_out_of_a_shuffled_order(repertoire: Repertoire, clock: ManualClock) -> None:
+    live = start(repertoire, clock)
+    assert live.enter("#left @ben").ok
+    assert live.shuffle_order() == ["cho", "ana"], "the only other order of those here"
+    assert "ben" not in live.speaking_order().order
+    assert repertoire.session(live.session_id).attendees[-1] == "ben", "still on the attendance list"
+
+
 def test_cases_strategies_votes_and_actions(repertoire: Repertoire, clock: ManualClock) -> None:
     live = start(repertoire, clock)
     live.next_phase()

@@ -271,7 +271,9 @@ async def test_correcting_mistakes_in_the_capture_box(db_path: Path, monkeypatch
                 "outcomes: worked, partly, did-not-work, not-tried"
             )
             assert usage in drawn(app, "#capture-message")
-            assert len(screen_lines(app, app.screen.query_one("#capture-message").region)) == 2
+            # With how to go on from the refused line given back, it is all there, in three lines.
+            lines = screen_lines(app, app.screen.query_one("#capture-message").region)
+            assert len(lines) == 3 and words(" ".join(lines)).endswith("to fix it; ↑ brings it back")
         notes = repertoire.notes(session=3)
         assert [(n.author, n.text) for n in notes] == [("ana", "Glad to be here"), ("cho", "Tired of pages")]
         (action,) = [a for a in repertoire.actions() if a.session == 3]

@@ -96,3 +96,32 @@ def test_a_second_run_while_live_says_so(
     assert launches == []
     code, _ = run(capsys, "--db", str(db_path), "run", "--resume")
     assert (code, launches) == (0, ["resume"])
+
+
+def test_leaving_the_app_with_the_session_live_says_how_to_go_on(
+    db_path: Path, launches: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="Night [shift]")
+        LiveSession.start(repertoire, plan, ManualClock(datetime(2026, 12, 3, 17, tzinfo=UTC)))
+    # The app closes (q, Ctrl+C, a closed terminal) with the session still live.
+    code, err = run(capsys, "--db", str(db_path), "run", "--resume")
+    assert code == 0
+    assert err == (
+        "coptui: 'Night [shift]' is still live, with everything filed so far; "
+        "`coptui run --resume` goes on with it, `coptui abandon` gives it up\n"
+    )
+
+
+def test_a_session_ended_in_the_app_leaves_nothing_to_say(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="Ends")
+        LiveSession.start(repertoire, plan, ManualClock(datetime(2026, 12, 3, 17, tzinfo=UTC)))
+
+    def the_session_ends_in_the_app(repertoire: Repertoire, launch: object = None) -> None:
+        LiveSession.resume(repertoire).end()
+
+    monkeypatch.setattr(launch, "run_app", the_session_ends_in_the_app)
+    assert run(capsys, "--db", str(db_path), "run", "--resume") == (0, "")

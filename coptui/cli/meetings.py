@@ -73,6 +73,7 @@ def run(
                         return
                     fail("the session is still live; resume it with `coptui run --resume`")
             launch.run_app(repertoire, "resume")
+            _say_if_still_live(repertoire)
             return
         if resume:
             fail("no session is live to resume; start one with `coptui run`")
@@ -100,6 +101,18 @@ def run(
         else:
             plan = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
         launch.run_app(repertoire, plan)
+        _say_if_still_live(repertoire)
+
+
+def _say_if_still_live(repertoire: Repertoire) -> None:
+    """After the app closes: a session left live (quit, Ctrl+C, a closed terminal) is kept; how to go on."""
+    live = repertoire.live_session()
+    if live is not None:
+        click.echo(
+            f"coptui: {one_line(live.title, 60)!r} is still live, with everything filed so far; "
+            "`coptui run --resume` goes on with it, `coptui abandon` gives it up",
+            err=True,
+        )
 
 
 @click.command()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
-from coptui.export.minutes import render_minutes
+from coptui.export.minutes import REGISTER_SHOWN, render_minutes
 from coptui.export.names import minutes_file_name
 from coptui.export.pages import streamed_pages
 from coptui.files import not_written, replace_file
@@ -41,11 +43,14 @@ def resolve_session(repertoire: Repertoire, which: str) -> int:
 
 def minutes(repertoire: Repertoire, session_id: int, fmt: MinutesFormat = "md") -> str:
     """The minutes of one session as Markdown, or as a self-contained HTML page."""
-    reads = repertoire.export_reads()
-    index = RepertoireIndex(*reads.with_practice_records(repertoire.session_slice(session_id)))
+    slice_ = repertoire.session_slice(session_id, carried=REGISTER_SHOWN)
+    index = RepertoireIndex(*repertoire.export_reads().with_practice_records(slice_))
     shown = shows_participation(index.sessions[session_id].format)
     text = render_minutes(
-        index, session_id, participation=repertoire.participation(session_id) if shown else ()
+        index,
+        session_id,
+        participation=repertoire.participation(session_id) if shown else (),
+        carried=repertoire.carried_forward(session_id),
     )
     if fmt == "html":
         from coptui.export.html import render_html
@@ -73,7 +78,22 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
     return path
 
 
+# From this many cases on, a second process makes half the pages of a folder export.
+TWO_PROCESSES_FROM = 1000
+
+
 def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     """The whole repertoire as a folder of linked Markdown pages (see `coptui.export.folder`),
-    read a slice at a time (see `coptui.export.pages`)."""
-    return write_pages(streamed_pages(repertoire.export_reads()), folder)
+    read a slice at a time (see `coptui.export.pages`); a large one on two cores."""
+    reads = repertoire.export_reads()
+    if repertoire.count_browse_cases() < TWO_PROCESSES_FROM:
+        return write_pages(streamed_pages(reads), folder)
+    return write_pages(
+        streamed_pages(reads, half=0), folder, beside=functools.partial(_half_pages, repertoire.path, 1)
+    )
+
+
+def _half_pages(path: Path, half: Literal[0, 1]) -> Iterator[tuple[str, str]]:
+    """Half the pages of the repertoire at `path`, read in a process of their own."""
+    with Repertoire.open(path, read_only=True) as repertoire:
+        yield from streamed_pages(repertoire.export_reads(), half)

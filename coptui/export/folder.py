@@ -28,7 +28,7 @@ import errno
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +61,10 @@ class UnsafeFolder(FileNotWritten):
     """A folder the export refuses to write into: a symbolic link where it would write."""
 
 
-def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
+Pages = Iterable[tuple[str, str]]
+
+
+def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | None = None) -> FolderExport:
     """Write `pages` into `folder`, rewriting only what changed and removing what an earlier export left.
 
     Each page is written whole (a temporary file renamed over it), the index last, so an
@@ -69,40 +72,110 @@ def write_pages(pages: Iterable[tuple[str, str]], folder: Path) -> FolderExport:
     written so far are listed in a journal, from which the next export repairs the folder.
     Nothing is written through a symbolic link or outside the folder, and a page is removed
     only if this export's list says it wrote it and it is unchanged since.
+
+    With `beside` (a picklable function giving the other pages), a process of its own
+    writes those pages in the same way while this one writes `pages`: a large export
+    makes its pages on two cores.
     """
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
-    existing = _scan(folder)
     journal_path = folder / JOURNAL
     recorded = _read_list(folder / MANIFEST)
-    listed_at = _modified(folder / MANIFEST)
     interrupted = journal_path.exists()
     before = {**recorded, **_read_list(journal_path)} if interrupted else recorded
-    exported: dict[str, str] = {}
-    written = 0
-    index_text: bytes | None = None
+    target = _Target(folder, _scan(folder), recorded, _modified(folder / MANIFEST))
     with _journal(journal_path) as journal:
-        for relative_path, text in pages:
-            data = text.encode("utf-8")
-            digest = exported[relative_path] = _digest(data)
-            if relative_path == INDEX:
-                index_text = data  # written last: it may name only pages already there
-                continue
-            as_recorded = recorded.get(relative_path) == digest
-            if _write_if_changed(folder, relative_path, data, existing, as_recorded, listed_at):
-                written += 1
-            journal.write(f"{exported[relative_path]}  {relative_path}\n")
-            journal.flush()
-        if index_text is not None:
-            as_recorded = recorded.get(INDEX) == exported[INDEX]
-            if _write_if_changed(folder, INDEX, index_text, existing, as_recorded, listed_at, sync=True):
-                written += 1
-        removed, kept = _remove_stale(folder, before, exported)
-        replace_file(folder / MANIFEST, "".join(f"{h}  {p}\n" for p, h in sorted(exported.items())).encode())
+        if beside is None:
+            done = target.write(pages, journal)
+        else:
+            done = _written_beside(target, pages, beside, journal)
+        index = done.index  # written last: it may name only pages already there
+        if index is not None and target.write_if_changed(INDEX, index, done.exported[INDEX], sync=True):
+            done.written += 1
+        removed, kept = _remove_stale(folder, before, done.exported)
+        replace_file(
+            folder / MANIFEST, "".join(f"{h}  {p}\n" for p, h in sorted(done.exported.items())).encode()
+        )
     journal_path.unlink()
     return FolderExport(
-        folder=folder, pages=len(exported), written=written, removed=removed, kept=kept, repaired=interrupted
+        folder=folder,
+        pages=len(done.exported),
+        written=done.written,
+        removed=removed,
+        kept=kept,
+        repaired=interrupted,
     )
+
+
+@dataclass
+class _Written:
+    """What one process wrote: the hash of every page it made, how many it wrote, and the index held back."""
+
+    exported: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    index: bytes | None = None
+
+    def add(self, other: _Written) -> None:
+        self.exported.update(other.exported)
+        self.written += other.written
+        self.index = self.index if other.index is None else other.index
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The folder an export writes into, as it was found: what is there, and what the last export recorded."""
+
+    folder: Path
+    existing: set[str]
+    recorded: dict[str, str | None]
+    listed_at: int | None  # when the last export's list was written
+
+    def write(self, pages: Pages, journal: IO[str]) -> _Written:
+        """Write each page that changed, listing it in the journal; the index is held back, not written."""
+        done = _Written()
+        for relative_path, text in pages:
+            data = text.encode("utf-8")
+            digest = done.exported[relative_path] = _digest(data)
+            if relative_path == INDEX:
+                done.index = data
+                continue
+            if self.write_if_changed(relative_path, data, digest):
+                done.written += 1
+            journal.write(f"{digest}  {relative_path}\n")
+            journal.flush()
+        return done
+
+    def write_if_changed(self, relative_path: str, data: bytes, digest: str, *, sync: bool = False) -> bool:
+        target = self.folder / relative_path
+        as_recorded = self.recorded.get(relative_path) == digest
+        if relative_path in self.existing and _unchanged(target, data, as_recorded, self.listed_at):
+            return False
+        replace_file(target, data, sync=sync)
+        return True
+
+
+def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], journal: IO[str]) -> _Written:
+    """Write `pages` here while a process of its own writes what `beside` gives; what both wrote."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    # A new interpreter, not a fork: nothing of this process (its connection, its threads) is shared.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        other = pool.submit(_write_beside, target, beside)
+        done = target.write(pages, journal)
+        try:
+            done.add(other.result())
+        except BrokenProcessPool as error:
+            stopped = f"the export's second process stopped before it was done ({error})"
+            raise FileNotWritten(errno.EIO, stopped, str(target.folder)) from error
+    return done
+
+
+def _write_beside(target: _Target, pages: Callable[[], Pages]) -> _Written:
+    """In the second process: write what `pages` gives, listing each page in the same journal."""
+    with _journal(target.folder / JOURNAL) as journal:
+        return target.write(pages(), journal)
 
 
 def _scan(folder: Path) -> set[str]:
@@ -154,23 +227,6 @@ def _journal(path: Path) -> Iterator[IO[str]]:
         raise not_written(error, path) from error
     with os.fdopen(descriptor, "w", encoding="utf-8") as journal:
         yield journal
-
-
-def _write_if_changed(
-    folder: Path,
-    relative_path: str,
-    data: bytes,
-    existing: set[str],
-    as_recorded: bool,
-    listed_at: int | None,
-    *,
-    sync: bool = False,
-) -> bool:
-    target = folder / relative_path
-    if relative_path in existing and _unchanged(target, data, as_recorded, listed_at):
-        return False
-    replace_file(target, data, sync=sync)
-    return True
 
 
 def _unchanged(target: Path, data: bytes, as_recorded: bool, listed_at: int | None) -> bool:

@@ -98,8 +98,9 @@ class PageLinks:
     def topics(self, slugs: Sequence[str], *, cell: bool = False) -> str:
         return ", ".join(self.topic(s, cell=cell) for s in slugs)
 
-    def index_page(self, text: str) -> str:
-        return self._to("index.md", escape.link_text(text))
+    def index_page(self, text: str, section: str = "") -> str:
+        """A link to the community page, or to the section whose heading's anchor is `section`."""
+        return self._to(f"index.md#{section}" if section else "index.md", escape.link_text(text))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -59,11 +59,13 @@ def render_minutes(
     links: PageLinks | None = None,
     register: ActionRegister | None = None,
     participation: Sequence[Participation] = (),
+    carried: int | None = None,
 ) -> str:
     """The minutes of session `session_id`, from an index holding at least its slice.
 
     With a `register` (minutes written in the order sessions were held), the actions
-    carried forward are the register's; otherwise they are found in `index`. With
+    carried forward are the register's; otherwise they are found in `index`, and
+    `carried` counts them when the index holds only those listed. With
     `participation` (from `Repertoire.participation`), a table of who contributed how much.
     """
     session = index.sessions[session_id]
@@ -88,7 +90,11 @@ def render_minutes(
     blocks.extend(_cases(index, session, links))
     blocks.extend(_decisions(index, session, links))
     blocks.extend(_actions(index, session, links))
-    blocks.extend(_carried_forward(index, session, links) if register is None else register.blocks(session))
+    blocks.extend(
+        _carried_forward(index, session, links, carried)
+        if register is None
+        else register.blocks(session, links)
+    )
     blocks.extend(participation_section(participation, links))
     blocks.append("---")
     # The last block ends the file: one join makes the whole page (which may be large).
@@ -213,7 +219,9 @@ def _phase_timing(session: SessionItem, phase: PhaseItem) -> str:
 
 def _taken(start: datetime, end: datetime, paused_seconds: int) -> str:
     minutes = round(((end - start).total_seconds() - paused_seconds) / 60)
-    return f"took {minutes} min" + (f" (paused {round(paused_seconds / 60)} min)" if paused_seconds else "")
+    # The timer stops while it is paused and while the session is in another phase (F2 away and back).
+    away = f" ({round(paused_seconds / 60)} min paused or in other phases)" if paused_seconds else ""
+    return f"took {minutes} min{away}"
 
 
 def _phase_body(index: RepertoireIndex, session: SessionItem, phase: PhaseItem, links: PageLinks) -> str:
@@ -341,43 +349,70 @@ def _due(action: ActionItem, on: date) -> str:
     return f"{action.due.isoformat()} **(overdue)**" if action.overdue_on(on) else action.due.isoformat()
 
 
-def _carried_forward(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
-    """The action register after the meeting: everything agreed earlier that is still open."""
+REGISTER_SHOWN = 25
+"""How many open actions carried forward the minutes list: those due first. The rest are
+counted and pointed to (the community page of a folder lists every open action), so the
+minutes of a long history stay a page a group reads, and an export stays the size of its history."""
+
+
+def _carried_forward(
+    index: RepertoireIndex, session: SessionItem, links: PageLinks, carried: int | None
+) -> list[str]:
+    """The action register after the meeting: what was agreed earlier and is still open, due first.
+
+    `carried` is how many there are in all, when `index` holds only those due first
+    (as `Repertoire.session_slice` reads them); otherwise they are counted in `index`.
+    """
     sid = session.id or 0
 
     def earlier(action: ActionItem) -> bool:
         agreed = index.sessions.get(action.session or 0)
         return agreed is not None and (agreed.date, agreed.id or 0) < (session.date, sid)
 
-    carried = sorted(
+    open_earlier = sorted(
         (a for a in index.actions.values() if a.status is ActionStatus.OPEN and earlier(a)),
         key=_register_order,
     )
-    rows = _action_rows(index, carried, session, links)
-    for row, action in zip(rows, carried, strict=True):
-        row[3] = _agreed_at(index.sessions[action.session or 0], links)
-    return _register_blocks(["| " + " | ".join(row) + " |" for row in rows], [])
+    rows = [
+        _carried_row(index, a, index.sessions[a.session or 0], links)[a.overdue_on(session.date)]
+        for a in open_earlier[:REGISTER_SHOWN]
+    ]
+    return _register_blocks(rows, len(open_earlier) if carried is None else carried, links)
 
 
 def _register_order(action: ActionItem) -> tuple[date, int]:
     return (action.due or date.max, action.id or 0)
 
 
-def _agreed_at(session: SessionItem, links: PageLinks) -> str:
-    return f"{links.session(session, cell=True)} ({session.date})"
+def _carried_row(
+    index: RepertoireIndex, action: ActionItem, agreed: SessionItem, links: PageLinks
+) -> tuple[str, str]:
+    """An action's row of the register in its two forms: as it reads while not overdue, and once it is."""
+    owner, text, _, _, case = _action_rows(index, [action], agreed, links)[0]
+    due = action.due.isoformat() if action.due else "—"
+    before = f"| {owner} | {text} | "
+    after = f" | {links.session(agreed, cell=True)} ({agreed.date}) | {case} |"
+    overdue = f"{before}{due} **(overdue)**{after}" if action.due else f"{before}{due}{after}"
+    return f"{before}{due}{after}", overdue
 
 
-def _register_blocks(overdue: list[str], due: list[str]) -> list[str]:
-    """The register's section: the rows of `overdue`, then those of `due` (each a table row already)."""
+def _register_blocks(rows: list[str], total: int, links: PageLinks) -> list[str]:
+    """The register's section: the `rows` shown (each a table row already) of the `total` still open."""
     blocks = ["## Open actions carried forward"]
-    if not overdue and not due:
+    if not total:
         blocks.append("No action agreed at an earlier session is still open.")
         return blocks
-    # One join for the whole table: late in a long history it holds thousands of rows.
-    blocks.append("\n".join([_REGISTER_HEAD, *overdue, *due]))
-    blocks.append(
-        f"*{plural(len(overdue) + len(due), 'action')} still open when these minutes were written.*"
+    blocks.append("\n".join([_REGISTER_HEAD, *rows]))
+    still = f"{plural(total, 'action')} still open when these minutes were written"
+    if total <= len(rows):
+        blocks.append(f"*{still}.*")
+        return blocks
+    where = (
+        "The browser's Open actions pane lists them all."
+        if links.page is None
+        else f"The community page lists them all under {links.index_page('Open actions', 'open-actions')}."
     )
+    blocks.append(f"*{still}; the {len(rows)} due first are listed here. {where}*")
     return blocks
 
 
@@ -387,32 +422,27 @@ _REGISTER_HEAD = table(["Owner", "Action", "Due", "Agreed at", "Case"], [])
 class ActionRegister:
     """The open actions carried forward into minutes written in the order sessions were held.
 
-    Each action's row is rendered once, when the minutes of the session that agreed it
-    are written, in its two forms: overdue or not. The rows stay in the register's
-    order (due date, then id), so the rows overdue at a later session come first.
+    Only the `REGISTER_SHOWN` due first are kept, each rendered once in both its forms
+    (overdue or not), in the register's order (due date, then id); the rest are counted.
     """
 
     def __init__(self) -> None:
-        self._order: list[tuple[date, int]] = []
-        self._due: list[str] = []  # each row as it reads while not overdue
-        self._overdue: list[str] = []  # and once it is
+        self._first: list[tuple[tuple[date, int], str, str]] = []  # (order, row, row once overdue)
+        self._count = 0
 
     def add(self, index: RepertoireIndex, session: SessionItem, links: PageLinks) -> None:
         """Carry forward the actions agreed at `session` that are open now."""
-        agreed = _agreed_at(session, links)
         for action in index.actions_by_session.get(session.id or 0, []):
             if action.status is not ActionStatus.OPEN:
                 continue
-            owner, text, _, _, case = _action_rows(index, [action], session, links)[0]
-            due = action.due.isoformat() if action.due else "—"
-            before, after = f"| {owner} | {text} | ", f" | {agreed} | {case} |"
-            overdue = f"{before}{due} **(overdue)**{after}" if action.due else f"{before}{due}{after}"
-            place = bisect.bisect(self._order, _register_order(action))
-            self._order.insert(place, _register_order(action))
-            self._due.insert(place, f"{before}{due}{after}")
-            self._overdue.insert(place, overdue)
+            self._count += 1
+            order = _register_order(action)
+            if len(self._first) < REGISTER_SHOWN or order < self._first[-1][0]:
+                bisect.insort(self._first, (order, *_carried_row(index, action, session, links)))
+                del self._first[REGISTER_SHOWN:]
 
-    def blocks(self, session: SessionItem) -> list[str]:
-        """The register as it stood at `session`: every action added before it."""
-        overdue = bisect.bisect_left(self._order, (session.date, 0))
-        return _register_blocks(self._overdue[:overdue], self._due[overdue:])
+    def blocks(self, session: SessionItem, links: PageLinks) -> list[str]:
+        """The register as it stood at `session`: the actions added before it."""
+        overdue_before = (session.date, 0)
+        rows = [overdue if order < overdue_before else due for order, due, overdue in self._first]
+        return _register_blocks(rows, self._count, links)

@@ -328,9 +328,10 @@ class EntryFiling(EngineBase):
         if entry.resolves_case and case is not None and case.id is not None:
             self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
+        what += f" from @{member} ({entry.outcome.label})"
         if entry.resolves_case:
-            what += ", the case resolved"
-        return self._remember(f"{what} from @{member} ({entry.outcome.label})", revert)
+            what += "; its case is resolved"
+        return self._remember(what, revert)
 
     def _file_absent(self, entry: AbsentEntry) -> EntryResult:
         session = self.session

@@ -174,11 +174,14 @@ class LiveSession(EntryFiling, ParticipantsHost):
             self.repertoire.update_phase(self.session_id, self.phase)
 
     def shuffle_order(self) -> list[str]:
-        """Go round in a new random order; the order is kept with the attendance, so it survives resume."""
+        """Go round those still here in a new random order; the order is kept with the attendance,
+        so it survives resume. Who has left keeps their place on the list, after everyone here."""
         with self._lock:
-            self.session.attendees = shuffled(self.session.attendees)
+            gone = set(self.session.left)
+            here = shuffled([h for h in self.session.attendees if h not in gone])
+            self.session.attendees = here + [h for h in self.session.attendees if h in gone]
             self.repertoire.update_session(self.session)
-            return list(self.session.attendees)
+            return here
 
     def end(self) -> SessionSummary:
         """Close the session: the current phase's timer stops and the summary is read back."""

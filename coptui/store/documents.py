@@ -99,7 +99,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             self._practices_after_load()
 
     @guarded
-    def session_slice(self, session_id: int) -> RepertoireDocument:
+    def session_slice(self, session_id: int, *, carried: int = -1) -> RepertoireDocument:
         """Everything the minutes of one session mention, as a partial (unvalidated) document.
 
         The session itself; its notes, the strategies and actions filed in it, and the
@@ -107,13 +107,15 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         of a case first presented here); the earlier actions reported on and the
         strategies they tried; the sessions those cases and actions came from; and the
         community, members and topics for names (`with_practice_records` adds the practices).
+        Of the actions carried forward (agreed earlier, open now) it reads the `carried` due
+        first, or all of them; `carried_forward` counts them.
         """
         sessions = self._sessions_from_rows(
             self._rows(f"SELECT {COLUMNS[Session]} FROM sessions WHERE id = ?", [session_id])
         )
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
-        s = {"s": session_id, "d": sessions[0].date.isoformat()}
+        s = {"s": session_id, "carried": carried}
         notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
         report_backs = self._items(
             ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
@@ -163,6 +165,11 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             notes=notes,
         )
 
+    @guarded
+    def carried_forward(self, session_id: int) -> int:
+        """How many actions agreed before session `session_id` (by date, then id) are open now."""
+        return int(self.conn.execute(f"SELECT count(*) {_OPEN_EARLIER}", {"s": session_id}).fetchone()[0])
+
     @contextmanager
     def _search_index_rebuilt_after(self) -> Iterator[None]:
         """For bulk loads: index the text once at the end rather than row by row through triggers."""
@@ -182,8 +189,10 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             self.conn.execute(trigger["sql"])
 
 
-# The actions agreed at sessions held before session :s (on date :d) that are open now.
-_CARRIED_FORWARD = (
-    "SELECT id FROM actions WHERE status = 'open' AND session_id IN "
-    "(SELECT id FROM sessions WHERE date < :d OR (date = :d AND id < :s))"
+# The actions agreed at sessions held before session :s (by date, then id) that are open now.
+_OPEN_EARLIER = (
+    "FROM actions WHERE status = 'open' AND session_id IN (SELECT id FROM sessions WHERE "
+    "(date, id) < ((SELECT date FROM sessions WHERE id = :s), :s))"
 )
+# ... the first :carried of them (all when negative) in the register's order: due date, undated last.
+_CARRIED_FORWARD = f"SELECT id {_OPEN_EARLIER} ORDER BY due IS NULL, due, id LIMIT :carried"

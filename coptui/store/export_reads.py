@@ -8,8 +8,9 @@ from a slice is the page made from the whole repertoire. Items are light rows
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
@@ -157,13 +158,20 @@ class ExportReads(PracticeExportReads, CommunityStore):
             )
         ]
 
-    def case_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
+    def case_slices(
+        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
+    ) -> Iterator[ExportSlice]:
         """The cases in runs of `size`, each with what its page shows: strategies and their track
-        records, actions, report-backs, notes, and the sessions it names."""
+        records, actions, report-backs, notes, and the sessions it names. Of every `every` runs,
+        only those whose place among them is in `mine` (for processes exporting together)."""
         common, after = self._common(), 0
-        while ids := self._case_ids(after, size or CASES_PER_SLICE):
+        for run in itertools.count():
+            ids = self._case_ids(after, size or CASES_PER_SLICE)
+            if not ids:
+                return
             after = ids[-1]
-            yield self._case_slice(common, ids[0], ids[-1])
+            if run % every in mine:
+                yield self._case_slice(common, ids[0], ids[-1])
 
     @guarded
     def _case_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:

@@ -252,14 +252,19 @@ class RecordingScreen(Screen[None]):
         """Say what became of an entry; `untouched`: nothing was typed in the box since it was pressed."""
         message = outcome.message
         box = self.query_one("#capture-input", CaptureInput)
-        # A line goes back into the box to be fixed only if nobody has typed on: never into the
-        # middle of the next line.
-        give_back = typed if not outcome.ok else outcome.undone_text
-        if give_back and untouched and not box.value:
-            box.value = give_back
-            box.cursor_position = len(give_back)
-        elif not outcome.ok and typed:  # typing has gone on: say what was refused
-            message = f"{message} — not filed: {plain_str(typed, 40)}"
+        refused = typed if not outcome.ok else ""
+        if refused:
+            box.history.bring_forward(refused)
+        # A line goes back into the box only if nobody has typed on: never into the middle of
+        # the next line. A refused one comes back selected, so typing on starts a fresh line.
+        if untouched and not box.value and refused:
+            box.give_back(refused)
+            message = f"{message} · type over it, or ← → to fix it; ↑ brings it back"
+        elif untouched and not box.value and outcome.undone_text:
+            box.value = outcome.undone_text
+            box.cursor_position = len(outcome.undone_text)
+        elif refused:  # typing has gone on: say what was refused
+            message = f"{message} — not filed: {plain_str(refused, 40)} (↑ brings it back)"
         self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     @on(PendingChanged)

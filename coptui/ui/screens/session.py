@@ -6,7 +6,7 @@ A thin layer over `LiveSession`: every change runs in a thread worker that calls
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,10 +20,11 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker
 
+from coptui.counts import plural
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Result
 from coptui.facilitation.tags import phase_hint
-from coptui.models import CommandKind, PhaseKind
+from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import DeliberateConfirmDialog, JumpDialog
@@ -58,6 +59,16 @@ class MinutesSaved(Message, bubble=False):
     """The minutes so far, written: posted to the screen when the worker is done."""
 
     path: Path
+
+
+def carried_out_on_resume(replayed: Sequence[tuple[Command, Result]]) -> str:
+    """What a killed program had journalled and not filed, in the words of how it was given:
+    lines Entered, keys pressed."""
+    lines = sum(1 for command, _ in replayed if command.kind is CommandKind.ENTRY)
+    keys = len(replayed) - lines
+    given = [f"{plural(lines, 'line')} Entered"] if lines else []
+    given += [f"{plural(keys, 'key')} pressed"] if keys else []
+    return f"{' and '.join(given)} before it closed, carried out now"
 
 
 class RoomRead(Message):
@@ -268,10 +279,8 @@ class SessionScreen(RecordingScreen):
         if self.resumed:
             phase = message.view.phase
             said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
-            if refiled := len(message.replayed):
-                said += (
-                    f"; {refiled} key{'s' if refiled > 1 else ''} pressed before it closed, carried out now"
-                )
+            if message.replayed:
+                said += f"; {carried_out_on_resume(message.replayed)}"
             self.query_one(CaptureBox).say(said, ok=True)
 
     @on(OpenFailed)

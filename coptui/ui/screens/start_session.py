@@ -34,6 +34,9 @@ from coptui.ui.worker_results import post_result
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
+# The new member box's example: a handle no sample or demo community has, so it reads as new.
+NEW_MEMBER_EXAMPLE = "rio Rio Tanaka"
+
 
 @dataclass(frozen=True)
 class StartAnswers:
@@ -101,7 +104,7 @@ class StartSessionScreen(Screen[None]):
                 yield Label("Facilitator")
                 yield Select[str]([], id="start-facilitator", allow_blank=True, prompt="who facilitates?")
                 yield Label("New member: handle name, Enter")
-                yield CleanInput(id="start-new-member", placeholder="kit Kit Ng")
+                yield CleanInput(id="start-new-member", placeholder=NEW_MEMBER_EXAMPLE)
                 yield Button("Start (F5)", id="start-button", variant="primary")
             yield SelectionList[str](id="start-attendees")
             yield SelectionList[str](id="start-apologies")
@@ -224,7 +227,7 @@ class StartSessionScreen(Screen[None]):
     def new_member(self, event: Input.Submitted) -> None:
         handle, _, name = event.value.strip().partition(" ")
         if not handle:
-            self.say("type a handle and a name, as in: kit Kit Ng")
+            self.say(f"type a handle and a name, as in: {NEW_MEMBER_EXAMPLE}")
             return
         try:
             member = Member(handle=handle, name=name.strip() or handle.lstrip("@"))

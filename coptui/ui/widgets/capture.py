@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS, reusing
@@ -37,13 +38,18 @@ KEY_NAMES = {
 
 
 class TagSuggester(Suggester):
-    """Completes the word being typed: `#st` to `#strategy`, `@be` to `@ben` (→ accepts)."""
+    """Completes the word being typed: `#st` to `#strategy `, `@be` to `@ben ` (→ or Tab accepts),
+    with the space after it, so the next word typed is not glued on."""
 
     def __init__(self, handles: Iterable[str] = ()) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.handles = sorted(handles)
 
     async def get_suggestion(self, value: str) -> str | None:
+        return self.completed(value)
+
+    def completed(self, value: str) -> str | None:
+        """`value` with its last word completed, or None when there is nothing to complete."""
         head, _, word = value.rpartition(" ")
         if len(word) < 2:
             return None
@@ -55,7 +61,7 @@ class TagSuggester(Suggester):
             return None
         for choice in choices:
             if choice.startswith(word.lower()) and choice != word:
-                return f"{head} {choice}" if head else choice
+                return f"{head} {choice} " if head else f"{choice} "
         return None
 
 
@@ -90,6 +96,7 @@ class CaptureInput(CleanInput):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.history = LineHistory()
+        self._given_back = ""  # the refused line last given back, while it is in the box untouched
 
     keystrokes = 0  # keys and pastes taken so far: whether anything was typed since a moment
 
@@ -148,11 +155,45 @@ class CaptureInput(CleanInput):
             self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
 
+    def give_back(self, line: str) -> None:
+        """A refused line back into the box, selected: the next character typed starts a fresh
+        line instead of being glued onto it, while ← → Home End Backspace start fixing it."""
+        self.value = self._given_back = line
+        self.selection = Selection(0, len(line))
+
+    @property
+    def holding_given_back(self) -> bool:
+        """The refused line is in the box, still whole and selected as it was given back."""
+        return bool(self.value) and self.value == self._given_back and self.selection == (0, len(self.value))
+
+    def action_delete_left(self) -> None:
+        # Backspace on a given-back line fixes its end, as it would have before it was selected.
+        if self.holding_given_back:
+            self.cursor_position = len(self.value)
+        super().action_delete_left()
+
+    def action_delete_left_all(self) -> None:
+        """Ctrl+U: readline's kill to the start of the line; at the start, where that kills
+        nothing, the whole line, so Home then Ctrl+U empties the box."""
+        if self.selection.is_empty and self.cursor_position == 0:
+            self.value = ""
+        else:
+            super().action_delete_left_all()
+
     def action_take_suggestion(self) -> None:
         """Tab or → at the end of the line: the suggested #tag or @handle, else the practice offered."""
+        if not self.selection.is_empty:  # a selection first goes: the cursor to its end
+            self.action_cursor_right()
+            return
         before = self.value
         self.action_cursor_right()
         if self.value != before or not self.cursor_at_end:
+            return
+        # Typed in a burst, Tab can come before the suggestion (worked out in a task) is shown.
+        completed = self.suggester.completed(self.value) if isinstance(self.suggester, TagSuggester) else None
+        if completed is not None:
+            self.value = completed
+            self.cursor_position = len(completed)
             return
         hints = self.screen.query(PracticeHints)
         offered = hints.first().offered if hints else None
@@ -181,6 +222,12 @@ class LineHistory:
         self._at = None
         if line.strip() and (not self.lines or self.lines[-1] != line):
             self.lines = [*self.lines, line][-self.limit :]
+
+    def bring_forward(self, line: str) -> None:
+        """`line` becomes the latest, so ↑ brings it first: a refused line, entered before the
+        lines filed since. Left where it is while the history is being walked."""
+        if self._at is None and line.strip():
+            self.lines = [*(kept for kept in self.lines if kept != line), line][-self.limit :]
 
     def recall(self, step: int, current: str) -> str | None:
         """The line `step` away (-1 earlier, 1 later), or None when there is nowhere to go."""
