@@ -117,7 +117,7 @@ class BrowserScreen(BrowserEdits):
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
         Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
-        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
+        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes"),
         Binding("e", "rename_practice", "Rename", id="browser.rename_practice", tooltip="Rename practice"),
         Binding(
             "m",

@@ -18,6 +18,9 @@ from coptui.ui.render import plain
 from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
 
+# Fewer rows than this, and the form drops the space above each label.
+SHORT = 30
+
 
 class FilterScreen(ModalScreen[BrowseFilter | None]):
     BINDINGS = [
@@ -65,6 +68,10 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
 
     def on_mount(self) -> None:
         make_compact(self)
+
+    def on_resize(self) -> None:
+        # On a short terminal (80x24) the labels sit on their fields: the whole form shows unscrolled.
+        self.set_class(self.size.height < SHORT, "-short")
 
     def chosen(self) -> BrowseFilter | None:
         values: dict[str, object] = {}
