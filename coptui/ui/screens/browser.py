@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -520,7 +521,15 @@ class BrowserScreen(BrowserEdits):
     # -- live follow --------------------------------------------------------------------------
 
     def poll_live(self) -> None:
+        if self.covered():
+            return  # no reads beside a live session's screen: coming back to the front checks
         self.check_live(self.live_version, returning=self._returning)
+
+    def covered(self) -> bool:
+        """Whether a screen of its own (a live session, a member's) is in front, not only a dialog."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        return any(not isinstance(screen, ModalScreen) for screen in above)
 
     def on_screen_resume(self) -> None:
         # Back in front (from a session, a form, a dialog): whatever was written meanwhile,
