@@ -173,7 +173,7 @@ async def test_joining_after_the_session_ended_says_so_where_they_type(db_path: 
     async with joined(db_path, live=False) as (app, pilot, _):
         assert "The session ended at 17:00." in message(app)
         await type_line(pilot, "Am I late?")
-        assert "The session ended at 17:00." in message(app)
+        assert "not joined yet" in message(app) and "The session ended at 17:00." in drawn(app)
     with Repertoire.open(db_path) as repertoire:
         assert repertoire.notes(session=3) == []
 

@@ -109,6 +109,31 @@ def test_joining_with_no_session_live_or_after_it_ended_is_refused(
         Participant.join(repertoire, "ben", via="ssh", clock=clock)
 
 
+def test_may_join_says_what_would_let_a_member_in_and_writes_nothing(
+    db_path: Path, repertoire: Repertoire, clock: ManualClock
+) -> None:
+    """What a waiting participant screen reads on every change: through a read-only connection too."""
+    with Repertoire.open(db_path, read_only=True) as reader:
+
+        def waiting_for(handle: str) -> str | None:
+            refused = Participant.may_join(reader, handle, clock)
+            return "may join" if refused is None else refused.waiting_for
+
+        assert waiting_for("ben") == "waiting for a session to start…"
+        plan = SessionPlan(session_format=find_format(DEFAULT_FORMAT), facilitator="ana", attendees=["ben"])
+        live = LiveSession.start(repertoire, plan, clock)
+        assert waiting_for("ben") == "may join"
+        assert waiting_for("cho") == "waiting for the facilitator to add you: #arrived @cho"
+        assert live.enter("#arrived @cho").ok
+        assert waiting_for("cho") == "may join"
+        assert live.enter("#left @cho").ok
+        assert waiting_for("cho") == "waiting for the facilitator to undo #left @cho"
+        assert waiting_for("zed") is None, "a stranger waits for nothing: nothing done elsewhere lets them in"
+        live.end()
+        assert waiting_for("ben") == "waiting for a session to start…"
+    assert repertoire.arrivals(repertoire.latest_session().id or 0) == []  # type: ignore[union-attr]
+
+
 def test_joining_by_an_unknown_route_is_refused(repertoire: Repertoire, live: LiveSession) -> None:
     with pytest.raises(ParticipationRefused, match="joining is over ssh or local"):
         Participant.join(repertoire, "ben", via="telnet")
@@ -551,3 +576,11 @@ def test_a_report_back_between_meetings_is_not_a_matter_arising_twice(
     clock.advance(minutes=60 * 24 * 28)
     second = LiveSession.start(repertoire, plan, clock)
     assert second.matters_arising() == []
+
+
+def test_a_participant_of_an_abandoned_session_is_told_it_was_abandoned(
+    live: LiveSession, ben: Participant, clock: ManualClock
+) -> None:
+    clock.advance(minutes=12)
+    live.abandon()
+    assert ben.enter("late check-in").message == "The session was abandoned at 17:12."

@@ -114,8 +114,8 @@ async def test_the_log_shows_what_clients_send_only_escaped(db_path: Path, tmp_p
             with pytest.raises(asyncssh.ChannelOpenError):
                 await conn.open_connection(f"intranet{forged}", 80)
         async with connect(served.port, member) as conn:
-            with pytest.raises(asyncssh.ChannelOpenError):
-                await conn.create_process(f"ls{forged}")
+            refused = await conn.run(f"ls{forged}")
+            assert refused.exit_status == 1 and "runs no commands" in str(refused.stderr)
         reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
         writer.write(f"SSH-2.0-evil{forged[1:]}\r\n".encode())
         await reader.readline()  # the server's version; then it reads ours
@@ -175,12 +175,23 @@ def test_serve_says_when_the_port_is_taken(
     assert err.splitlines()[-1] == f"coptui: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
-def test_browse_without_a_terminal_says_so(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_browse_without_a_terminal_says_so(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What `ssh host ls` meets under sshd's ForceCommand: one line, not a browser left running."""
+    monkeypatch.setenv("SSH_CONNECTION", "192.0.2.7 51000 192.0.2.1 22")
     code, out, err = run(capsys, "--db", str(db_path), "browse", "--read-only")
     assert (code, out) == (1, "")
     assert (
         err == "coptui: browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command\n"
+    )
+    # On this machine, with its output piped: no talk of ssh.
+    monkeypatch.delenv("SSH_CONNECTION")
+    code, out, err = run(capsys, "--db", str(db_path), "browse", "--read-only")
+    assert (code, out, err) == (
+        1,
+        "",
+        "coptui: browse needs a terminal: run it in one, without redirecting its input or output\n",
     )
 
 

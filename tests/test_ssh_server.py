@@ -143,13 +143,14 @@ async def test_passwords_and_keyboard_interactive_are_refused(server: BrowserSer
             pass
 
 
-async def test_commands_are_refused(server: BrowserServer, member_key: asyncssh.SSHKey) -> None:
-    async with connect(server.port, member_key) as conn:
-        with pytest.raises(asyncssh.ChannelOpenError):
-            await conn.create_process("cat /etc/passwd")
-    async with connect(server.port, member_key) as conn:
-        with pytest.raises(asyncssh.ChannelOpenError):
-            await conn.create_process("ls", term_type="xterm", term_size=(80, 24))
+async def test_commands_are_refused_with_a_reason_the_client_shows(
+    server: BrowserServer, member_key: asyncssh.SSHKey
+) -> None:
+    for terminal in ({}, {"term_type": "xterm", "term_size": (80, 24)}):
+        async with connect(server.port, member_key) as conn:
+            done = await conn.run("cat /etc/passwd", **terminal)  # type: ignore[arg-type]
+        assert done.exit_status == 1 and not done.stdout
+        assert "this server runs no commands" in str(done.stderr)
     assert not server.sessions
 
 

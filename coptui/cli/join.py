@@ -1,7 +1,8 @@
 """`coptui join`: take part in the live session from this terminal, as a member who says who they are.
 
 Local trust, as at a shared laptop in the room: whoever runs it picks the member. With no
-session live, the screen says so, and F2 still opens the member's own actions to report on.
+session live (or the member not on its attendance list yet), the screen says what it waits
+for and joins by itself when it can; F2 still opens the member's own actions to report on.
 """
 
 from __future__ import annotations

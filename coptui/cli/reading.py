@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -43,8 +44,9 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
     With --read-only it is what `coptui serve` runs for each member.
     """
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        # Under sshd's ForceCommand, `ssh host ls` arrives here without a terminal.
-        fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+        if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
+            fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+        fail("browse needs a terminal: run it in one, without redirecting its input or output")
     with launch.starting():
         viewer = launch.signed_in_member()
         repertoire = obj.open(read_only=read_only)

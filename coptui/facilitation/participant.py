@@ -3,6 +3,7 @@
 The API the participant screen, `coptui join` and `coptui serve --participants` build on:
 
     participant = Participant.join(repertoire, "sam", via="ssh")   # or raises ParticipationRefused
+    Participant.may_join(repertoire, "sam")   # -> None, or the ParticipationRefused join would raise now
     participant.enter("#strategy route low-urgency alerts to tickets")     # -> EntryResult
     participant.perform(command)    # a journalled Command: the `Recorder` path, nothing lost
     participant.view()              # -> ParticipantView: phase, prompt, timer, what is filed, dots left
@@ -92,6 +93,7 @@ from coptui.models import (
 from coptui.store import InvalidInput, Repertoire, StoreError
 
 VIAS = ("ssh", "local")
+WAITING_FOR_A_SESSION = "waiting for a session to start…"
 DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
 
 # What only the facilitator does, as a participant is told when they try.
@@ -125,7 +127,15 @@ _SELF_TAG = re.compile(r"^#(case|strategy)(\s+)(?!@)", re.IGNORECASE)
 
 
 class ParticipationRefused(Exception):
-    """A member cannot join the live session; the message (one line) says why."""
+    """A member cannot join the live session; the message (one line) says why.
+
+    `waiting_for` says, in a few words, what would let them in (a session starting, the
+    facilitator's `#arrived`), when something done elsewhere may; None when nothing will.
+    """
+
+    def __init__(self, reason: str, waiting_for: str | None = None) -> None:
+        super().__init__(reason)
+        self.waiting_for = waiting_for
 
 
 @dataclass(frozen=True)
@@ -186,18 +196,22 @@ class Participant:
         clock = clock or SystemClock()
         if via not in VIAS:
             raise ParticipationRefused(f"joining is over {' or '.join(VIAS)}, not {via!r}")
-        member = handle.strip().lstrip("@").lower()
-        if member not in {m.handle for m in repertoire.members()}:
-            raise ParticipationRefused(f"@{member} is not a member of this community")
-        session = repertoire.live_session()
-        if session is None:
-            raise ParticipationRefused(_no_session(repertoire, clock))
-        refusal = _not_attending(session, member)
-        if refusal is not None:
-            raise ParticipationRefused(refusal)
+        member = _handle(handle)
+        session = _session_to_join(repertoire, member, clock)
         assert session.id is not None
         repertoire.record_arrival(session.id, member, via, clock.now())
         return cls(repertoire, session, member, clock)
+
+    @staticmethod
+    def may_join(
+        repertoire: Repertoire, handle: str, clock: Clock | None = None
+    ) -> ParticipationRefused | None:
+        """Why `handle` could not join just now, or None when they could; it only reads."""
+        try:
+            _session_to_join(repertoire, _handle(handle), clock or SystemClock())
+        except ParticipationRefused as refused:
+            return refused
+        return None
 
     # -- filing, as typed or as journalled -------------------------------------------------
 
@@ -253,9 +267,7 @@ class Participant:
         """The session as it stands in the file, or why this participant can file nothing in it."""
         session = self.repertoire.session(self.session_id)
         if session.status is not SessionStatus.LIVE:
-            ended = session.ended_at
-            when = f" at {ended.astimezone():%H:%M}" if ended else ""
-            return EntryResult(False, f"The session ended{when}.")
+            return EntryResult(False, _closed(session))
         refusal = _not_attending(session, self.member)
         return session if refusal is None else EntryResult(False, refusal)
 
@@ -483,6 +495,25 @@ def _named(entry: Entry) -> str | None:
     return None
 
 
+def _handle(handle: str) -> str:
+    return handle.strip().lstrip("@").lower()
+
+
+def _session_to_join(repertoire: Repertoire, member: str, clock: Clock) -> Session:
+    """The live session `member` may join now; else ParticipationRefused says why, and what would."""
+    if member not in {m.handle for m in repertoire.members()}:
+        raise ParticipationRefused(f"@{member} is not a member of this community")
+    session = repertoire.live_session()
+    if session is None:
+        raise ParticipationRefused(_no_session(repertoire, clock), WAITING_FOR_A_SESSION)
+    refusal = _not_attending(session, member)
+    if refusal is None:
+        return session
+    if member in session.left:
+        raise ParticipationRefused(refusal, f"waiting for the facilitator to undo #left @{member}")
+    raise ParticipationRefused(refusal, f"waiting for the facilitator to add you: #arrived @{member}")
+
+
 def _not_attending(session: Session, member: str) -> str | None:
     if member not in session.attendees:
         return (
@@ -497,9 +528,21 @@ def _not_attending(session: Session, member: str) -> str | None:
 def _no_session(repertoire: Repertoire, clock: Clock) -> str:
     latest = repertoire.latest_session()
     ended = None if latest is None else latest.ended_at
-    if ended is not None and ended.astimezone().date() == clock.now().astimezone().date():
-        return f"The session ended at {ended.astimezone():%H:%M}."
+    if (
+        latest is not None
+        and ended is not None
+        and ended.astimezone().date() == clock.now().astimezone().date()
+    ):
+        return _closed(latest)
     return "No session is live just now; you can still report back on your own actions."
+
+
+def _closed(session: Session) -> str:
+    """How a session that is no longer live closed, and when."""
+    ended = session.ended_at
+    when = f" at {ended.astimezone():%H:%M}" if ended else ""
+    how = "was abandoned" if session.status is SessionStatus.ABANDONED else "ended"
+    return f"The session {how}{when}."
 
 
 def dots_per_case(session: Session) -> int:

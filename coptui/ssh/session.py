@@ -31,6 +31,10 @@ NO_PTY_MESSAGE = (
     b"coptui: this server only opens the repertoire browser, which needs a terminal; "
     b"connect with plain `ssh` (or `ssh -t`)\r\n"
 )
+NO_COMMAND_MESSAGE = (
+    b"coptui: this server runs no commands; it only opens the repertoire browser: "
+    b"connect with plain `ssh`, without a command\r\n"
+)
 
 log = logging.getLogger("coptui.ssh")
 
@@ -55,6 +59,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._starter: asyncio.Task[None] | None = None
+        self._asked_to_run = False  # a command was asked for: it is said no to, not run
 
     @property
     def pid(self) -> int | None:
@@ -81,8 +86,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         return True
 
     def exec_requested(self, command: str) -> bool:
+        # Accepted only so that the client shows why (`ssh host ls`): nothing is ever run.
         log.info("%s: refused a command for %s: %s", self.peer, self.grant.who, shown(command))
-        return False
+        self._asked_to_run = True
+        return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
         log.info("%s: refused subsystem %s for %s", self.peer, shown(subsystem), self.grant.who)
@@ -93,6 +100,10 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
 
     def session_started(self) -> None:
         assert self._chan is not None
+        if self._asked_to_run:
+            self._chan.write_stderr(NO_COMMAND_MESSAGE)
+            self._chan.exit(1)
+            return
         if self._size is None:
             log.info("%s: refused a session without a terminal for %s", self.peer, self.grant.who)
             self._chan.write(NO_PTY_MESSAGE)

@@ -245,9 +245,10 @@ class PracticeStore(CaseStore):
         return self._records(rows)
 
     @guarded
-    def similar_cases(self, case_id: int, *, limit: int = 5) -> list[SimilarCase]:
-        """Other cases most like case `case_id` (see `similar_to_text`)."""
-        rows = self._rows("SELECT title, context, question FROM cases WHERE id = ?", [case_id])
+    def similar_cases(self, case_id: int, *, limit: int = 5, earlier_only: bool = False) -> list[SimilarCase]:
+        """Other cases most like case `case_id` (see `similar_to_text`); with `earlier_only`, none
+        brought in the same session (in a meeting, those are its agenda, not past experience)."""
+        rows = self._rows("SELECT title, context, question, session_id FROM cases WHERE id = ?", [case_id])
         if not rows:
             raise NotFound(f"There is no case {case_id}.")
         topics = [
@@ -256,7 +257,16 @@ class PracticeStore(CaseStore):
                 "SELECT topic FROM case_topics WHERE case_id = ? ORDER BY position", [case_id]
             )
         ]
-        return self.similar_to_text(**rows[0], topics=topics, exclude=case_id, limit=limit)
+        title, context, question, session_id = rows[0].values()
+        return self.similar_to_text(
+            title,
+            topics,
+            context=context,
+            question=question,
+            exclude=case_id,
+            exclude_session=session_id if earlier_only else None,
+            limit=limit,
+        )
 
     @guarded
     def similar_to_text(
@@ -267,6 +277,7 @@ class PracticeStore(CaseStore):
         context: str = "",
         question: str = "",
         exclude: int | None = None,
+        exclude_session: int | None = None,
         limit: int = 5,
     ) -> list[SimilarCase]:
         """Cases most like one with this title, context, question and topics, most alike first.
@@ -289,6 +300,12 @@ class PracticeStore(CaseStore):
         for case_id, count in shared.items():
             relevance[case_id] = relevance.get(case_id, 0.0) + TOPIC_BOOST * count
         relevance.pop(exclude or 0, None)
+        if exclude_session is not None and relevance:
+            for (same_session,) in self.conn.execute(
+                "SELECT id FROM cases WHERE session_id = ? AND id IN (SELECT value FROM json_each(?))",
+                [exclude_session, json.dumps(list(relevance))],
+            ):
+                relevance.pop(same_session)
         # Most alike first; of two as alike, the newer.
         best = [
             case_id for case_id, _ in heapq.nlargest(limit, relevance.items(), key=lambda item: item[::-1])

@@ -48,6 +48,28 @@ class CoptuiApp(App[None]):
         Binding("q", "quit", "Quit", id="quit_q"),
         # Screens with help of their own (the browser, the session) bind F1 themselves.
         Binding("f1", "help", "Help", id="help", key_display="F1"),
+        # Tab moves focus the moment it is read, before the keys behind it are handed to the
+        # field in focus: as Textual's screen binding it would wait its turn in the field it
+        # leaves, and the letters typed after it would land there. A field that takes Tab itself
+        # (the capture box's suggestion) says so in `check_consume_key`, which drops this binding.
+        Binding(
+            "tab",
+            "focus_next",
+            "Next field",
+            id="focus_next",
+            show=False,
+            priority=True,
+            tooltip="Next pane or field",
+        ),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            id="focus_previous",
+            show=False,
+            priority=True,
+            tooltip="Previous pane or field",
+        ),
     ]
 
     def __init__(

@@ -44,7 +44,12 @@ def key_rows(screen: Screen[Any], longer: dict[str, str] | None = None) -> list[
     in_footer: set[tuple[int, str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
-        if focused is not None and focused.check_consume_key(key, key_to_character(key)):
+        # A key the focused widget binds itself (the capture box's Tab) is its own, not typing.
+        if (
+            focused is not None
+            and node is not focused
+            and focused.check_consume_key(key, key_to_character(key))
+        ):
             continue
         if key.startswith("super+"):
             continue  # Textual's; most terminals never send the super key

@@ -6,6 +6,10 @@ the `Recorder` like the facilitator's keys (journalled first, then filed), to th
 `Participant` engine, which decides what they may file; its refusals are said in one line
 under the box. Reached from the browser (`j`, over `coptui serve --participants`) or with
 `coptui join`.
+
+A member who cannot join yet (no session live, not on its attendance list), or whose
+session has ended, sees what the screen is waiting for; it looks again whenever the file
+changes, and joins by itself (the next session, too).
 """
 
 from __future__ import annotations
@@ -14,15 +18,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from coptui.counts import plural
 from coptui.facilitation import PhaseTimer
-from coptui.facilitation.participant import Participant, ParticipantView
+from coptui.facilitation.participant import (
+    WAITING_FOR_A_SESSION,
+    Participant,
+    ParticipantView,
+    ParticipationRefused,
+)
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind
@@ -36,6 +47,9 @@ from coptui.ui.widgets.participant_workspace import PLACEHOLDERS, ParticipantWor
 
 Via = Literal["ssh", "local"]
 
+# How often a member waiting to join looks whether they may now: a read only when the file has changed.
+JOIN_POLL_SECONDS = 0.25
+
 
 @dataclass(frozen=True)
 class Joining:
@@ -43,6 +57,14 @@ class Joining:
 
     member: str
     via: Via
+
+
+class JoinChecked(Message):
+    """Whether the member may join now, read at the file's data version `version`; None: they may."""
+
+    def __init__(self, version: int, refused: ParticipationRefused | None) -> None:
+        super().__init__()
+        self.version, self.refused = version, refused
 
 
 # What a participant may type, for the help page.
@@ -76,8 +98,13 @@ class ParticipantScreen(RecordingScreen):
         self.participant: Participant | None = None
         self.view: ParticipantView | None = None
         self.refusal: str | None = None  # why this member could not join: said again at every Enter
+        self.waiting_for: str | None = None  # what would let them in, while the screen looks for it
+        self._rejoining = False  # a join after waiting is under way
+        self._join_seen: int | None = None  # the file's data version when joining was last checked
+        self._join_poll: Timer | None = None
         self.community = ""
         self._own_repertoire: Repertoire | None = None  # the engine's writable connection
+        self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -108,8 +135,9 @@ class ParticipantScreen(RecordingScreen):
 
     def on_unmount(self) -> None:
         super().on_unmount()
-        if self._own_repertoire is not None:
-            self._own_repertoire.close()
+        for repertoire in [*self._retired, self._own_repertoire]:
+            if repertoire is not None:
+                repertoire.close()
 
     def open_participant(self) -> JournalledEngine[ParticipantView]:
         """Join as the member, on a connection of the engine's own (the browser's is read-only)."""
@@ -132,23 +160,81 @@ class ParticipantScreen(RecordingScreen):
     @property
     def settled(self) -> bool:
         # Refused: the recorder has stopped, and there is nothing more to file.
-        return self.reports.all_handled if self.refusal is not None else super().settled
+        if self.refusal is not None and not self._rejoining:
+            return self.reports.all_handled
+        return super().settled
 
     # -- what the recorder reports -------------------------------------------------------
 
     @on(Opened)
     def _opened(self, message: Opened) -> None:
         self.reports.handled()
+        self.refusal = self.waiting_for = None
+        self._rejoining = False
+        if self._join_poll is not None:
+            self._join_poll.pause()
         self.participant = message.engine
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
-        title = plain_str(message.view.session.title)
-        self.query_one(CaptureBox).say(f"joined “{title}” as @{self.joining.member}", ok=True)
+        view = message.view
+        title, member = plain_str(view.session.title), plain_str(self.joining.member)
+        said = f"joined “{title}” as @{member} — {plain_str(view.phase.title)}"
+        if self.query_one("#capture-input", CaptureInput).value.strip():
+            said += "; Enter files your line"
+        self.query_one(CaptureBox).say(said, ok=True)
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
         self.reports.handled()
-        self.refused(str(message.error))
+        self._rejoining = False
+        error = message.error
+        self.refused(str(error), error.waiting_for if isinstance(error, ParticipationRefused) else None)
+
+    # -- waiting to join --------------------------------------------------------------------
+
+    def poll_join(self) -> None:
+        if self.waiting_for is not None and not self._rejoining:
+            self.check_join(self._join_seen)
+
+    @work(thread=True, exclusive=True, group="join", exit_on_error=False)
+    def check_join(self, seen: int | None) -> None:
+        """Whether the member may join now, read again only when another connection has committed."""
+        repertoire = self.app.repertoire
+        version = repertoire.data_version()
+        if version != seen:
+            self.post_message(
+                JoinChecked(version, Participant.may_join(repertoire, self.joining.member, self.app.clock))
+            )
+
+    @on(JoinChecked)
+    def _join_checked(self, message: JoinChecked) -> None:
+        if self.waiting_for is None or self._rejoining:
+            return
+        refused = message.refused
+        if refused is None and self.refusal is None and not self.settled:
+            return  # keys Entered in the session that ended are still on their way: look again
+        self._join_seen = message.version
+        if refused is None:
+            self.join_now()
+        elif refused.waiting_for != self.waiting_for or (self.refusal and str(refused) != self.refusal):
+            self.refused(str(refused), refused.waiting_for)
+
+    def join_now(self) -> None:
+        """Join as at the start, on a recorder of its own: the one before stopped when joining was
+        refused, or has nothing more to file in the session that ended."""
+        self._rejoining = True
+        self.query_one("#capture-input", CaptureInput).placeholder = "joining…"
+        if self.recorder is not None:
+            self.recorder.stop()
+        if self._own_repertoire is not None:  # a read of the old session may still be on its way
+            self._retired.append(self._own_repertoire)
+            self._own_repertoire = None
+        self.participant = None
+        try:
+            self.start_recording(self.joining.member, self.open_participant)
+        except StoreError as error:
+            self._rejoining = False
+            self.refused(str(error))
 
     @on(CarriedOut)
     def _carried_out(self, message: CarriedOut) -> None:
@@ -168,14 +254,36 @@ class ParticipantScreen(RecordingScreen):
         self.others_seen(-1)
         self.poll_others()
 
-    def refused(self, reason: str) -> None:
-        """This member cannot take part now: say why where they type, and keep saying it."""
-        self.refusal = reason
+    def refused(self, reason: str, waiting_for: str | None = None) -> None:
+        """This member cannot take part now: say why where they type, and keep saying it.
+
+        With `waiting_for`, say what would let them in, and look for it until it happens.
+        """
+        self.refusal, self.waiting_for = reason, waiting_for
+        self.view = None  # a session that ended is no longer drawn as this member's
+        self._draw_masthead()
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = "not joined: F2 My actions · F10 leave"
+        box.placeholder = waiting_for or "not joined: F2 My actions · F10 leave"
         self.query_one(CaptureBox).say(reason, ok=False)
-        self.query_one("#workspace-body", Static).update(Text(reason, style="bold"))
-        self.query_one(ParticipantWorkspace).border_title = "Not joined"
+        self.query_one("#participant-phase", Static).update(Text("not joined yet", style="dim"))
+        body = Text(reason, style="bold")
+        if waiting_for is not None:
+            body.append(f"\n\n{waiting_for}\n", style="bold yellow")
+            body.append("This screen joins by itself when it can. Meanwhile F2 lists your own actions.")
+        self.query_one("#workspace-body", Static).update(body)
+        workspace = self.query_one(ParticipantWorkspace)
+        workspace.border_title = "Not joined yet" if waiting_for else "Not joined"
+        workspace.border_subtitle = ""
+        if waiting_for is not None:
+            self.wait_to_join(waiting_for)
+
+    def wait_to_join(self, waiting_for: str) -> None:
+        """Look for a chance to join whenever the file changes, until one comes."""
+        self.waiting_for = waiting_for
+        if self._join_poll is None:
+            self._join_poll = self.set_interval(JOIN_POLL_SECONDS, self.poll_join)
+        else:
+            self._join_poll.resume()
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -194,6 +302,8 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#session-masthead", Static).update(masthead)
 
     def show(self, view: ParticipantView) -> None:
+        if self.participant is None or view.session.id != self.participant.session_id:
+            return  # a read of a session this screen has left, arriving late
         self.view = view
         self._draw_masthead()
         phase = view.phase
@@ -210,8 +320,13 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#participant-you", Static).update(you)
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = "the session has ended" if view.closed else PLACEHOLDERS[phase.kind]
+        box.placeholder = (
+            f"the session has ended · {WAITING_FOR_A_SESSION}" if view.closed else PLACEHOLDERS[phase.kind]
+        )
         self.tick()
+        if view.closed and self.waiting_for is None:
+            self.query_one(CaptureBox).say(f"the session has ended · {WAITING_FOR_A_SESSION}", ok=False)
+            self.wait_to_join(WAITING_FOR_A_SESSION)
 
     def tick(self) -> None:
         if self.view is not None:
@@ -220,7 +335,13 @@ class ParticipantScreen(RecordingScreen):
     # -- actions ------------------------------------------------------------------------------
 
     def enter(self, text: str) -> None:
-        if self.refusal is not None:
+        if self.refusal is not None and text.strip():
+            # Not filed, and not dropped: the line waits in the box, to be Entered once joined;
+            # given back selected like any refused line, so typing on starts a fresh one.
+            self.query_one("#capture-input", CaptureInput).give_back(text)
+            said = "not joined yet: the line waits here; Enter files it once you have joined"
+            self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
+        elif self.refusal is not None:
             self.query_one(CaptureBox).say(self.refusal, ok=False)
         elif not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type your entry, or a tag (F1)", ok=False)

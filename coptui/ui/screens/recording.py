@@ -162,12 +162,15 @@ class RecordingScreen(Screen[None]):
     def start_recording(self, member: str | None, open_engine: Callable[[], JournalledEngine[Any]]) -> None:
         """Start the recorder on `open_engine`'s engine, journalling as `member` (None: the facilitator).
 
-        Raises `StoreError` when the journal cannot be opened.
+        Called again once a recorder has stopped (a participant joining after waiting), it
+        starts a new one. Raises `StoreError` when the journal cannot be opened.
         """
+        first = self.recorder is None
         journal = CaptureJournal(self.app.repertoire.path, member=member)
         self.recorder = Recorder(journal, open_engine, self.reports)
         self.recorder.start()
-        self.set_interval(OTHERS_POLL_SECONDS, self.poll_others)
+        if first:
+            self.set_interval(OTHERS_POLL_SECONDS, self.poll_others)
 
     def on_unmount(self) -> None:
         if self.recorder is not None:

@@ -30,6 +30,10 @@ def kept_format_character(character: str | None) -> bool:
     )
 
 
+# The keys that move focus from field to field, unless the field in focus binds them itself.
+FOCUS_KEYS = ("tab", "shift+tab")
+
+
 @cache
 def editing_keys(box: type[Input]) -> dict[str, str]:
     """Each key an Input (or a box derived from it) binds, and its action; a subclass's first."""
@@ -61,7 +65,13 @@ class CleanInput(Input):
         super().replace(input_line(text), start, end)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        return super().check_consume_key(key, character) or kept_format_character(character)
+        # A box that binds Tab itself (the capture box takes a suggestion with it) keeps it:
+        # the app's Tab, which moves focus, then leaves the box alone.
+        return (
+            super().check_consume_key(key, character)
+            or kept_format_character(character)
+            or (key in FOCUS_KEYS and key in editing_keys(type(self)))
+        )
 
     async def _on_key(self, event: events.Key) -> None:
         if kept_format_character(event.character):

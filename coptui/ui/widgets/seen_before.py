@@ -42,7 +42,8 @@ class SeenBefore(Lookup[_Asked, list[SimilarCase]]):
         self.ask(None if case is None else asked_about(case))
 
     def look_up(self, question: _Asked) -> list[SimilarCase]:
-        return self.app.repertoire.similar_cases(question[0], limit=SIMILAR_CASES)
+        # The other cases of this meeting are its agenda, not what the group has seen before.
+        return self.app.repertoire.similar_cases(question[0], limit=SIMILAR_CASES, earlier_only=True)
 
     def forget(self) -> None:
         super().forget()

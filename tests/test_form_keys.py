@@ -1,0 +1,154 @@
+"""Keys typed in a burst in a form (a fast typist, keys batched over SSH) go to the field that
+had focus when each was pressed: the letters after a Tab to the field Tab moved to."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+from ui_helpers import browser, screen_lines, settle, type_burst, words
+
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.models import Outcome
+from coptui.store import Repertoire
+from coptui.store.browsing import BrowseFilter
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.edit import ReportBackScreen
+from coptui.ui.screens.filter import FilterScreen
+from coptui.ui.screens.member_form import MemberScreen
+from coptui.ui.screens.my_actions import OwnReportScreen
+from coptui.ui.screens.participant import Joining
+from coptui.ui.screens.start_session import StartSessionScreen
+from coptui.ui.widgets.paged_list import Ref
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+async def open_form(pilot: Pilot[None], key: str, form: type[Screen[Any]]) -> None:
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, form), " ".join(screen_lines(pilot.app))
+
+
+def drawn(app: CoptuiApp, selector: str) -> str:
+    """What the screen shows where the field `selector` is drawn."""
+    return " ".join(screen_lines(app, app.screen.query_one(selector).content_region)).strip()
+
+
+async def test_letters_after_tab_go_to_the_next_field_and_are_saved_there(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "plus", MemberScreen)
+        type_burst(app, [*"abc", "tab", *"def"])
+        await settle(pilot)
+        assert drawn(app, "#handle") == "abc"
+        assert drawn(app, "#name") == "def"
+        assert app.focused is app.screen.query_one("#name", Input)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, MemberScreen), " ".join(screen_lines(app))
+    assert repertoire.member("abc").name == "def"
+
+
+async def test_shift_tab_in_a_burst_goes_back_before_the_letters_after_it(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "plus", MemberScreen)
+        type_burst(app, [*"abc", "tab", "tab", *"org", "shift+tab", *"def", "f2"])
+        await settle(pilot)
+        assert not isinstance(app.screen, MemberScreen), " ".join(screen_lines(app))
+    member = repertoire.member("abc")
+    assert (member.name, member.organisation) == ("def", "org")
+
+
+async def test_a_report_back_typed_in_one_burst_past_its_selects(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        browser(app).follow(Ref("action", 2))
+        await open_form(pilot, "n", ReportBackScreen)
+        for key in ("tab", "enter", "down", "down", "enter"):  # the outcome, from its menu: partly
+            await pilot.press(key)
+            await settle(pilot)
+        # From the outcome on, one burst: past the value select (Tab Tab) to the date, then F2.
+        type_burst(app, ["tab", *"Held two", "tab", *"Be brief", "tab", "tab", *"2026-12-10"])
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()  # the fields scroll to the one in focus
+        assert drawn(app, "#story") == "Held two"
+        assert drawn(app, "#lesson") == "Be brief"
+        assert drawn(app, "#reported_on") == "2026-12-10"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, ReportBackScreen), " ".join(screen_lines(app))
+    (report,) = repertoire.action_report_backs(2)
+    assert (report.outcome, report.story, report.lesson) == (Outcome.PARTLY, "Held two", "Be brief")
+
+
+async def test_tab_in_the_capture_box_takes_the_suggestion_before_the_keys_after_it(db_path: Path) -> None:
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"]), clock)
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            type_burst(app, [*"#case @b", "tab", *"Pager storms", "enter"])
+            await settle(pilot)
+            assert "filed case “Pager storms” by @ben" in words(" ".join(screen_lines(app)))
+            assert app.focused is app.screen.query_one("#capture-input")
+        live = repertoire.live_session()
+        assert live is not None and live.id is not None
+        filed = [(c.title, c.presenter) for c in repertoire.session_cases(live.id)]
+    assert filed == [("Pager storms", "ben")]
+
+
+async def test_the_start_screen_in_one_burst_past_its_selects(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "s", StartSessionScreen)
+        # From the format: the title, then past the facilitator to a new member.
+        type_burst(app, ["tab", *"December clinic", "tab", "tab", *"dev Dev Patel"])
+        await settle(pilot)
+        assert drawn(app, "#start-title") == "December clinic"
+        assert drawn(app, "#start-new-member") == "dev Dev Patel"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Add @dev (Dev Patel) to the community?" in words(" ".join(screen_lines(app)))
+
+
+async def test_the_filter_dialog_in_one_burst_past_its_selects(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "f", FilterScreen)
+        # From the topic, past status, outcome and member, to the dates.
+        type_burst(app, ["tab", "tab", "tab", "tab", *"2026-09-01", "tab", *"2026-10-31"])
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        assert (drawn(app, "#since"), drawn(app, "#until")) == ("2026-09-01", "2026-10-31")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert browser(app).place.filter == BrowseFilter(since=date(2026, 9, 1), until=date(2026, 10, 31))
+
+
+async def test_the_participants_report_back_in_one_burst(db_path: Path) -> None:
+    joining = Joining("ben", "local")
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch=joining, participant=joining)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f2")
+            await settle(pilot)
+            await open_form(pilot, "enter", OwnReportScreen)
+            for key in ("enter", "down", "enter"):  # the outcome, from its menu: worked
+                await pilot.press(key)
+                await settle(pilot)
+            type_burst(app, ["tab", *"We ran it", "tab", *"lesson here", "f2"])
+            await settle(pilot)
+            assert not isinstance(app.screen, OwnReportScreen), " ".join(screen_lines(app))
+        (report,) = repertoire.action_report_backs(2)
+    assert (report.outcome, report.story, report.lesson) == (Outcome.WORKED, "We ran it", "lesson here")
