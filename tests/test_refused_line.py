@@ -54,9 +54,30 @@ async def test_lines_typed_on_after_a_refused_one_are_filed_each_alone(db_path: 
         await settle(pilot)
         assert box_empty(app), "nothing glued"
         assert message(app).startswith("✓ filed a check-in from @cho")
+        # The refused line stays in view under the box, whatever was said since.
+        assert "✗ 1 line not filed: “@zed hi” · ↑ brings it back" in "\n".join(screen_lines(app))
         await pilot.press("up")
         assert box_line(app) == "@zed hi", "↑ brings the refused line back first"
+        await pilot.pause()
+        assert "not filed: “@zed hi”" not in "\n".join(screen_lines(app)), "in the box again"
     assert filed_notes(db_path) == [("ben", "fine [ok]"), ("cho", "*well*")]
+
+
+async def test_a_refused_line_typed_over_stays_in_view_until_it_is_filed(db_path: Path) -> None:
+    async with facilitating(db_path) as (app, pilot):
+        await pilot.press(*"@zed hi", "enter")
+        await settle(pilot)
+        assert selected_on_screen(app) == "@zed hi"
+        await pilot.press(*"@ben fine", "enter")  # typed over the refused line, not glued to it
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        assert "✗ 1 line not filed: “@zed hi” · ↑ brings it back" in shown
+        await pilot.press("up", "up")
+        assert box_line(app) == "@zed hi"
+        await pilot.press("home", "delete", "delete", "delete", "delete", *"@cho", "enter")
+        await settle(pilot)
+        assert "not filed" not in "\n".join(screen_lines(app))
+    assert filed_notes(db_path) == [("ben", "fine"), ("cho", "hi")]
 
 
 async def test_a_refused_line_comes_back_selected_and_typing_replaces_it(db_path: Path) -> None:

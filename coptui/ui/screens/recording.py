@@ -258,6 +258,8 @@ class RecordingScreen(Screen[None]):
         refused = typed if not outcome.ok else ""
         if refused:
             box.history.bring_forward(refused)
+        else:
+            box.take_from_aside(typed)  # set aside earlier, entered again and filed now
         # A line goes back into the box only if nobody has typed on: never into the middle of
         # the next line. A refused one comes back selected, so typing on starts a fresh line.
         if untouched and not box.value and refused:
@@ -266,8 +268,9 @@ class RecordingScreen(Screen[None]):
         elif untouched and not box.value and outcome.undone_text:
             box.value = outcome.undone_text
             box.cursor_position = len(outcome.undone_text)
-        elif refused:  # typing has gone on: say what was refused
+        elif refused:  # typing has gone on: say what was refused, and keep it in view
             message = f"{message} — not filed: {plain_str(refused, 40)} (↑ brings it back)"
+            box.put_aside(refused)
         self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     @on(PendingChanged)

@@ -10,10 +10,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
+from coptui.counts import plural
 from coptui.facilitation.recorder import Pending
 from coptui.facilitation.tags import TAGS, reusing
 from coptui.models import CommandKind
@@ -93,10 +95,32 @@ class CaptureInput(CleanInput):
         ),
     ]
 
+    class SetAside(Message):
+        """The refused lines out of the box and not filed changed (see `set_aside`)."""
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.history = LineHistory()
         self._given_back = ""  # the refused line last given back, while it is in the box untouched
+        # Refused lines no longer in the box: typed over, or refused after typing went on.
+        # Shown under the box until ↑ brings one back or it is filed, so none goes unseen.
+        self.set_aside: list[str] = []
+
+    def put_aside(self, line: str) -> None:
+        if line.strip() and line not in self.set_aside:
+            self.set_aside.append(line)
+            self.post_message(self.SetAside())
+
+    def take_from_aside(self, line: str) -> None:
+        if line in self.set_aside:
+            self.set_aside.remove(line)
+            self.post_message(self.SetAside())
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # A given-back line typed over (or cleared) leaves the box: it is set aside, in view.
+        if self.holding_given_back and sorted((start, end)) == [0, len(self.value)]:
+            self.put_aside(self.value)
+        super().replace(text, start, end)
 
     keystrokes = 0  # keys and pastes taken so far: whether anything was typed since a moment
 
@@ -207,6 +231,7 @@ class CaptureInput(CleanInput):
         if line is not None:
             self.value = line
             self.cursor_position = len(line)
+            self.take_from_aside(line)  # in the box again: fixed and entered from there
 
 
 class LineHistory:
@@ -252,7 +277,20 @@ class CaptureBox(Vertical):
         )
         yield PracticeHints(id="capture-hints")
         yield Static(id="capture-pending")
+        yield Static(id="capture-aside")
         yield Static(id="capture-message")
+
+    @on(CaptureInput.SetAside)
+    def _set_aside(self) -> None:
+        aside = self.query_one(CaptureInput).set_aside
+        line = self.query_one("#capture-aside", Static)
+        line.display = bool(aside)
+        if aside:
+            them = "them" if len(aside) > 1 else "it"
+            shown = Text(f"✗ {plural(len(aside), 'line')} not filed: ", style="bold red")
+            shown.append_text(plain(" · ".join(f"“{plain_str(text, 50)}”" for text in aside[-3:])))
+            shown.append(f" · ↑ brings {them} back", style="bold")
+            line.update(shown)
 
     @on(Input.Changed, "#capture-input")
     def _typed(self, event: Input.Changed) -> None:
