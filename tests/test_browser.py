@@ -108,7 +108,7 @@ async def test_navigator_moves_the_list_and_the_detail_follows_the_cursor(read_o
         assert "tried once: 1 worked" in story
         assert "✓ worked" in story and "Pages dropped from forty to nine a week." in story
         for section, first in [
-            (Section.STRATEGIES, "✓0 ◐0 ✗0 Weekly alert review with on-call"),
+            (Section.STRATEGIES, "– Weekly alert review with on-call"),
             (Section.SESSIONS, "2026-11-05 #2 November clinic"),
             (Section.MEMBERS, "@ana Ana Ruiz · Ledgerly"),
             (Section.TOPICS, "Alerting  1 case"),
