@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from coptui.models import FORMAT_VERSION, Problem, RepertoireDocument
+from coptui.problems import validation_problems
 from coptui.store.errors import InvalidInput, StoreError
 
 # The largest file `coptui import` reads: a repertoire of 100,000 cases is about 600 MB.
@@ -92,31 +94,70 @@ def parse_document(data: Any, source: str) -> RepertoireDocument:
     try:
         return RepertoireDocument.model_validate(data)
     except ValidationError as error:
-        raise InvalidInput(f"{source} was not imported", validation_problems(error)) from None
+        problems = validation_problems(error)
+        problems += _references_beside(data, problems)
+        raise InvalidInput(f"{source} was not imported", sorted(problems, key=_in_file_order)) from None
     except RecursionError:
         raise InterchangeError(f"{source}: nested too deeply to be a coptui repertoire file") from None
 
 
-def validation_problems(error: ValidationError) -> list[Problem]:
-    """pydantic's errors as problems with JSON paths (`cases[3].presenter`) and plain messages."""
-    problems: list[Problem] = []
-    for detail in error.errors(include_url=False):
-        if detail["type"] == "broken_reference":
-            problems.extend(Problem.model_validate(p) for p in detail["ctx"]["problems"])
-            continue
-        problems.append(Problem(path=Problem.path_of(detail["loc"]), message=_message(detail)))
-    return problems
+def _references_beside(data: dict[str, Any], said: list[Problem]) -> list[Problem]:
+    """The references that point at nothing, in a file with a field that is wrong too.
+
+    pydantic checks references only once every field is valid, so a file with both kinds of
+    mistake would be mended one kind per try. Here each item with a wrong field stands in
+    with its values as written, so the ids and handles it holds still count as known, and a
+    reference problem already said as a field problem is left out. Items too broken to
+    stand in (not an object, a field missing) leave their field problems to say it.
+    """
+    sections: dict[str, Any] = {}
+    for name, field in RepertoireDocument.model_fields.items():
+        item = get_args(field.annotation)
+        if isinstance(data.get(name), list) and item and isinstance(item[0], type):
+            sections[name] = [_as_written(item[0], value) for value in data[name]]
+    try:
+        found = RepertoireDocument.model_construct(**sections).reference_problems()
+    except (TypeError, AttributeError, ValueError):
+        return []
+    paths = {problem.path for problem in said}
+    # A wrong handle or id leaves unknown what was meant: what refers to its kind is not judged.
+    keys = [re.fullmatch(r"(\w+)\[\d+\]\.(?:handle|slug|id)", path) for path in paths]
+    unsure = {_KIND_OF.get(key[1]) for key in keys if key is not None}
+    return [
+        problem
+        for problem in found
+        if problem.path not in paths
+        and not any(problem.message.endswith(f"is not a known {kind}") for kind in unsure)
+    ]
 
 
-def _message(detail: Any) -> str:
-    kind = detail["type"]
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a field of the format"
-    if kind in ("string_too_short", "too_short") and detail.get("input") is not None:
-        return "must not be empty"
-    message = str(detail["msg"])
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    return message[0].lower() + message[1:] if message else kind
+def _as_written(model: type[BaseModel], value: Any) -> BaseModel:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        if not isinstance(value, dict):
+            raise TypeError("not an object") from None
+        return model.model_construct(**{k: v for k, v in value.items() if k in model.model_fields})
+
+
+_SECTIONS = list(RepertoireDocument.model_fields)
+# The kind of item each section holds, as a broken reference names it.
+_KIND_OF = {
+    "members": "member",
+    "topics": "topic",
+    "sessions": "session",
+    "cases": "case",
+    "practices": "practice",
+    "strategies": "strategy",
+    "actions": "action",
+    "report_backs": "report-back",
+    "notes": "note",
+}
+
+
+def _in_file_order(problem: Problem) -> tuple[int, int]:
+    """Problems in the order of the file: by section (as the format lists them), then item."""
+    found = re.match(r"(\w+)(?:\[(\d+)\])?", problem.path)
+    if found is None or found[1] not in _SECTIONS:
+        return (-1, 0)
+    return (_SECTIONS.index(found[1]), int(found[2] or 0))

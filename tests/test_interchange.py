@@ -77,14 +77,9 @@ def test_practices_are_checked_like_every_reference(document: RepertoireDocument
     data["strategies"][1]["practice"] = 9
     data["practices"][1]["id"] = 1
     data["practices"].append({"id": 3, "name": " ", "created_on": "2026-10-01"})
-    with pytest.raises(InvalidInput) as raised:
-        read_document(write(tmp_path, data))
-    assert [str(p) for p in raised.value.problems] == ["practices[2].name: must not be empty"]
-    data["practices"].pop()
-    with pytest.raises(InvalidInput) as raised:
-        read_document(write(tmp_path, data))
-    assert [str(p) for p in raised.value.problems] == [
+    assert refused(tmp_path, data)[0] == [
         "practices[1].id: 1 is used twice",
+        "practices[2].name: must not be empty",
         "strategies[1].practice: 9 is not a known practice",
     ]
 
@@ -99,6 +94,13 @@ def write(tmp_path: Path, data: object) -> Path:
     file = tmp_path / "in.json"
     file.write_text(json.dumps(data), encoding="utf-8")
     return file
+
+
+def refused(tmp_path: Path, data: object) -> tuple[list[str], str]:
+    """Each problem that refuses `data` as a file to import, and the one line that says them."""
+    with pytest.raises(InvalidInput) as raised:
+        read_document(write(tmp_path, data))
+    return [str(p) for p in raised.value.problems], str(raised.value)
 
 
 def test_problems_are_located_by_json_path_and_counted(document: RepertoireDocument, tmp_path: Path) -> None:
@@ -122,9 +124,7 @@ def test_broken_references_are_each_reported(document: RepertoireDocument, tmp_p
     data = document.model_dump(mode="json")
     data["cases"][0]["presenter"] = "zed"
     data["actions"][1]["owner"] = "yan"
-    with pytest.raises(InvalidInput) as raised:
-        read_document(write(tmp_path, data))
-    assert [str(p) for p in raised.value.problems] == [
+    assert refused(tmp_path, data)[0] == [
         "cases[0].presenter: 'zed' is not a known member",
         "actions[1].owner: 'yan' is not a known member",
     ]
@@ -153,3 +153,22 @@ def test_unreadable_files_get_a_clear_message(tmp_path: Path, content: bytes, ex
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"nope\.json: no such file"):
         read_document(tmp_path / "nope.json")
+
+
+def test_a_file_with_wrong_fields_and_broken_references_names_both_in_one_go(
+    sample_file: Path, tmp_path: Path
+) -> None:
+    data = json.loads(sample_file.read_text(encoding="utf-8"))
+    data["notes"][0]["created_at"] = 12345  # the README's example
+    data["cases"][3]["presenter"] = "zed"
+    data["members"][0]["role"] = "boss"  # ana's record is wrong, but ana is still a member
+    data["cases"][5]["presenter"] = 12  # wrong as a field: said once, not again as a reference
+    problems, message = refused(tmp_path, data)
+    assert problems == [
+        "members[0].role: must be 'facilitator' or 'member'",
+        "cases[3].presenter: 'zed' is not a known member",
+        "cases[5].presenter: must be a valid string",
+        "notes[0].created_at: must be written as a date or time (like 2026-11-05T17:40:00Z), "
+        "not the number 12345",
+    ]
+    assert message.startswith(f"{tmp_path / 'in.json'} was not imported: 4 problems: members[0]")

@@ -54,6 +54,6 @@ def test_search_prints_a_short_line_per_hit_however_long_the_text(
 def test_a_huge_title_is_refused_in_characters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "--db", str(tmp_path / "g.db"), "init", "--name", "x" * 100_000)
     assert (code, out) == (1, "")
-    assert err == "coptui: --name: string should have at most 300 characters\n"
+    assert err == "coptui: --name: must be at most 300 characters\n"
     with pytest.raises(ValueError, match="at most 300 characters"):
         Case(presenter="ana", title="x" * 100_000, opened_on=date(2026, 11, 20))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.command import CommandList, CommandPalette
-from textual.pilot import Pilot
-from ui_helpers import scrolled_lines, settle
+from ui_helpers import open_palette
 
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
@@ -25,10 +23,11 @@ READ_ONLY_COMMANDS = [
     "Go to Live session",
     "Search",
     "Filter",
-    "What has worked",
-    "Follow a reference",
+    "What worked",
+    "Go to a reference",
     "Back",
     "Forward",
+    "Live",
     "Help",
     "High-contrast theme",
     "Keys",
@@ -36,20 +35,6 @@ READ_ONLY_COMMANDS = [
     "Quit",
     "Theme",
 ]
-
-
-async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
-    """Open the palette and read its list once `count` commands have arrived (or a bound passed)."""
-    await settle(pilot)
-    await pilot.press("ctrl+p")
-    for _ in range(100):  # each provider answers in the background, in no set order
-        await pilot.pause()
-        listings = pilot.app.screen.query(CommandList)
-        if listings and listings.first().option_count >= count:
-            break
-    assert isinstance(pilot.app.screen, CommandPalette)
-    drawn = await scrolled_lines(pilot, pilot.app.screen.query_one(CommandList))
-    return [line.strip() for line in drawn if line.strip()]
 
 
 async def test_a_reader_is_offered_no_command_that_writes(db_path: Path, tmp_path: Path) -> None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.command import CommandList, CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.worker import WorkerCancelled
 
+from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.browser import BrowserScreen
 from coptui.ui.widgets.paged_list import PagedList, Ref
@@ -71,6 +75,18 @@ async def polled_until(
 async def poll_live_until(pilot: Pilot[None], condition: Callable[[], object], *, polls: int = 5) -> None:
     """Run the browser's live poll (every 0.4 s in the app) until `condition` holds."""
     await polled_until(pilot, lambda: browser(pilot.app).poll_live(), condition, polls=polls)
+
+
+@asynccontextmanager
+async def browsing(
+    db_path: Path, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[CoptuiApp, Pilot[None]]]:
+    """The app on the repertoire at `db_path`, writable, its home screen drawn and its panes read."""
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            yield app, pilot
 
 
 def type_burst(app: App[None], keys: list[str]) -> None:
@@ -165,3 +181,17 @@ def actions_on_screen(app: App[None]) -> set[str]:
 def words(text: str) -> str:
     """Text as a screen shows it once wrapping is undone: runs of white space as one space."""
     return " ".join(text.split())
+
+
+async def open_palette(pilot: Pilot[None], count: int) -> list[str]:
+    """Open the palette and read its list once `count` commands have arrived (or a bound passed)."""
+    await settle(pilot)
+    await pilot.press("ctrl+p")
+    for _ in range(100):  # each provider answers in the background, in no set order
+        await pilot.pause()
+        listings = pilot.app.screen.query(CommandList)
+        if listings and listings.first().option_count >= count:
+            break
+    assert isinstance(pilot.app.screen, CommandPalette)
+    drawn = await scrolled_lines(pilot, pilot.app.screen.query_one(CommandList))
+    return [line.strip() for line in drawn if line.strip()]

@@ -97,14 +97,14 @@ def validated(model: type[V], values: dict[str, Any], *, prefix: str = "--") -> 
     """The model, or one line naming the option (or argument, with `prefix` "") that is wrong."""
     from pydantic import ValidationError
 
-    from coptui.interchange import validation_problems
+    from coptui.problems import not_a_handle, validation_problems
 
     try:
         return model.model_validate(values)
     except ValidationError as error:
         problem = validation_problems(error)[0]
         if problem.path == "handle":
-            fail(f"{values['handle']!r} cannot be a handle: use lower-case letters, digits, '.', '_' or '-'")
+            fail(not_a_handle(values["handle"]))  # as typed, before it is lower-cased
         fail(f"{prefix}{problem.path}: {problem.message}")
 
 

@@ -103,6 +103,12 @@ class StoreBase:
         with self._lock:
             return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def write_mark(self) -> tuple[int, int]:
+        """Changes when anything is written to the file, by this connection too (which
+        `data_version` never counts): a screen compares two to know whether to read again."""
+        with self._lock:
+            return self.data_version(), self.conn.total_changes
+
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         # Not `Database.query`: since sqlite-utils 4 it wraps every read in a savepoint,
         # three statements where one does.

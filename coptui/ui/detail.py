@@ -88,7 +88,8 @@ class Detail:
     def link(self, label: str, ref: Ref, *, describe: str | None = None) -> Content:
         """A link to `ref` labelled with `label` (cleaned), remembered for the keyboard's reference list."""
         if all(existing != ref for _, existing in self.refs):
-            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {plain_str(label, 60)}", ref))
+            # Whole: the reference list cuts each to its width, once.
+            self.refs.append((describe or f"{ref.kind.replace('_', '-')}: {plain_str(label, 300)}", ref))
         # The action's argument is ours: `href` quotes the key, so no quote in it ends the string.
         return Content.styled(plain_str(label), Style.from_meta({"@click": f"link({ref.href!r})"}))
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from coptui.counts import plural
 from coptui.models import Action, Case, Member, Session, SessionStatus
 from coptui.store import HitKind, Repertoire
-from coptui.store.browsing import BrowseFilter, StrategyRecord, TopicSummary
+from coptui.store.browsing import BrowseFilter, StrategyRecord, TopicSummary, TrackRecord
 from coptui.store.practice_records import PracticeRecord
 from coptui.ui import stories
 from coptui.ui.refs import Ref, RefKind
@@ -44,14 +44,20 @@ def case_row(case: Case) -> Row:
     return Row(text, Ref(RefKind.CASE, case.id or 0))
 
 
+def _record(record: TrackRecord) -> tuple[str, str]:
+    """The track record leading a row: '✓2 ◐1 ✗0 ', or a dash for what nobody has tried yet
+    (nine characters of zeros would leave a narrow list little room for the name)."""
+    return (f"{record.marks()} ", "bold") if record.tried else ("– ", "dim")
+
+
 def strategy_row(record: StrategyRecord) -> Row:
-    text = Text.assemble((f"{record.record.marks()} ", "bold"), plain(record.strategy.text))
+    text = Text.assemble(_record(record.record), plain(record.strategy.text))
     return Row(text, Ref(RefKind.STRATEGY, record.strategy.id or 0))
 
 
 def practice_row(found: PracticeRecord) -> Row:
     text = Text.assemble(
-        (f"{found.record.marks()} ", "bold"),
+        _record(found.record),
         plain(found.practice.name),
         (f"  {plural(found.cases, 'case')}", "dim"),
     )

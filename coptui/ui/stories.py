@@ -70,7 +70,12 @@ def _due(action: Action) -> Content:
 
 def _action_line(d: Detail, action: Action) -> Content:
     return Content.assemble(
-        d.link(f"action {action.id}", Ref(RefKind.ACTION, action.id or 0)),
+        # Listed to follow by what it is, not by its number alone.
+        d.link(
+            f"action {action.id}",
+            Ref(RefKind.ACTION, action.id or 0),
+            describe=f"action {action.id}: {plain_str(action.text, 300)}",
+        ),
         " ",
         d.member(action.owner),
         ": ",

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
 
 LIVE_POLL_SECONDS = 0.4
+# What `Repertoire.write_mark` returns: it moves whenever anything is written to the file.
+WriteMark = tuple[int, int]
 # The rows around the cursor whose stories are read before it gets there.
 AHEAD = (1, 2, 3, -1)
 
@@ -66,7 +69,7 @@ class DetailLoaded(Message, bubble=False):
 class StoriesAhead(Message, bubble=False):
     """The stories of the rows around the cursor, read before the cursor reaches them."""
 
-    version: int | None
+    version: WriteMark | None
     details: dict[Ref, Detail]
 
 
@@ -78,9 +81,10 @@ class SearchResults(Message, bubble=False):
 
 @dataclass(eq=False)
 class LiveCheck(Message, bubble=False):
-    version: int
+    version: WriteMark
     changed: bool
     story: SessionStory | None
+    returning: bool  # started since the browser came back to the front
 
 
 class BrowserScreen(BrowserEdits):
@@ -98,19 +102,38 @@ class BrowserScreen(BrowserEdits):
         Binding("slash", "search", "Search", id="browser.search", priority=True),
         Binding("f", "filter", "Filter", id="browser.filter"),
         Binding("w", "what_worked", "What worked", id="browser.what_worked"),
-        Binding("g", "references", "Go to", id="browser.references"),
+        # The tooltips say at more length what the footer says: help and the command palette show them.
+        Binding("g", "references", "Go to", id="browser.references", tooltip="Go to a reference"),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="browser.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", id="browser.forward", show=False),
         Binding("l", "live", "Live", id="browser.live"),
         Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
-        Binding("a", "action_status", "Action status", id="browser.action_status"),
+        Binding(
+            "a",
+            "action_status",
+            "Action status",
+            id="browser.action_status",
+            tooltip="Action status: open, done or dropped",
+        ),
         Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
         Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
         Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
-        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes", show=False),
-        Binding("e", "rename_practice", "Rename", id="browser.rename_practice"),
-        Binding("m", "merge_practice", "Merge into…", id="browser.merge_practice"),
-        Binding("u", "split_strategy", "Split off", id="browser.split_strategy"),
+        Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes"),
+        Binding("e", "rename_practice", "Rename", id="browser.rename_practice", tooltip="Rename practice"),
+        Binding(
+            "m",
+            "merge_practice",
+            "Merge into…",
+            id="browser.merge_practice",
+            tooltip="Merge into another practice",
+        ),
+        Binding(
+            "u",
+            "split_strategy",
+            "Split off",
+            id="browser.split_strategy",
+            tooltip="Split off into a practice of its own",
+        ),
         # Priority, like `/`: the keys typed after enter or escape in the search box go to the list.
         Binding(
             "enter", "submit_search", "Go to results", id="browser.submit_search", show=False, priority=True
@@ -128,8 +151,13 @@ class BrowserScreen(BrowserEdits):
         self.detail = Detail()
         self.detail_ref: Ref | None = None
         self._keys_offered_for: str | None = None
-        self.live_version: int | None = None
+        self.live_version: WriteMark | None = None
         self.live_story: SessionStory | None = None
+        # Something was written while another screen was in front (a session, a member's
+        # report-back): the panes are read again when the browser is back in front.
+        self._stale = False
+        self._shown = False  # has been in front before
+        self._returning = False
         self._keep_detail = False
         # Stories of rows near the cursor, read ahead at this data version: the next key shows one at once.
         self._ahead: dict[Ref, Detail] = {}
@@ -338,7 +366,7 @@ class BrowserScreen(BrowserEdits):
             self.read_ahead(missing, self.place, self.live_version)
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False)
-    def read_ahead(self, refs: list[Ref], place: Place, version: int | None) -> StoriesAhead:
+    def read_ahead(self, refs: list[Ref], place: Place, version: WriteMark | None) -> StoriesAhead:
         return StoriesAhead(version, {ref: detail_for(self.app.repertoire, ref, place) for ref in refs})
 
     @on(StoriesAhead)
@@ -493,28 +521,58 @@ class BrowserScreen(BrowserEdits):
     # -- live follow --------------------------------------------------------------------------
 
     def poll_live(self) -> None:
-        self.check_live(self.live_version)
+        if self.covered():
+            return  # no reads beside a live session's screen: coming back to the front checks
+        self.check_live(self.live_version, returning=self._returning)
+
+    def covered(self) -> bool:
+        """Whether a screen of its own (a live session, a member's) is in front, not only a dialog."""
+        stack = self.app.screen_stack
+        above = stack[stack.index(self) + 1 :] if self in stack else []
+        return any(not isinstance(screen, ModalScreen) for screen in above)
+
+    def on_screen_resume(self) -> None:
+        # Back in front (from a session, a form, a dialog): whatever was written meanwhile,
+        # by this app or another, shows; the check says whether anything was. Not when
+        # first shown, the panes are being read then (a screen pushed over this one that
+        # early, as `coptui run` does, does not suspend it: it is never left, only covered).
+        if not self._shown:
+            self._shown = True
+            return
+        self._returning = True
+        self.check_live(self.live_version, returning=True)
 
     @work(thread=True, exclusive=True, group="live", exit_on_error=False)
-    def check_live(self, seen: int | None) -> LiveCheck:
+    def check_live(self, seen: WriteMark | None, *, returning: bool = False) -> LiveCheck:
         repertoire = self.app.repertoire
-        version = repertoire.data_version()
+        version = repertoire.write_mark()
         if version == seen:
-            return LiveCheck(version, False, None)
-        return LiveCheck(version, True, repertoire.live_story())
+            return LiveCheck(version, False, None, returning)
+        return LiveCheck(version, True, repertoire.live_story(), returning)
 
     @on(LiveCheck)
     def show_live(self, check: LiveCheck) -> None:
         self.live_version = check.version
-        if not check.changed:
-            return
-        self._ahead.clear()  # stories read before this version may tell an older story
-        self.live_story = check.story
-        self.tick_live()
-        if self.place.section is Section.LIVE:
+        if check.changed:
+            self._stale = self._stale or not self.is_active  # covered, if only by a dialog
+            self._ahead.clear()  # stories read before this version may tell an older story
+            self.live_story = check.story
+            self.tick_live()
+        if check.returning and self._returning:
+            self._returning = False
+            if self._stale or check.changed:
+                self.read_again()
+        elif check.changed and self.place.section is Section.LIVE:
             self.query_one("#list", PagedList).load(
                 source_for(self.app.repertoire, self.place), cursor=self.place.cursor
             )
+
+    def read_again(self) -> None:
+        """The panes as they are now in the file, the cursor where it was."""
+        self._stale = False
+        self._ahead.clear()
+        self.detail_ref = None  # the story under the cursor is read again too
+        self.show_place(replace(self._current(), focus=self.place.focus))
 
     def tick_live(self) -> None:
         banner = self.query_one("#live-banner", Static)

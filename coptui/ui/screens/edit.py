@@ -30,7 +30,7 @@ from coptui.models import (
     ValueCycle,
 )
 from coptui.ui.render import block, block_str, plain, plain_str
-from coptui.ui.screens.forms import make_compact
+from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.clean_text_area import CleanTextArea
 
@@ -46,6 +46,8 @@ class Form(ModalScreen[T | None], Generic[T]):
         Binding("f2", "save", "Save", id="form.save"),
     ]
     TITLE_TEXT = ""
+    # The fields whose label is not their model field's name, so a problem names what is on screen.
+    LABELS: dict[str, str] = {}
 
     def form_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -80,10 +82,8 @@ class Form(ModalScreen[T | None], Generic[T]):
         try:
             built = self.build()
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
-            message = f"{where}: {problem['msg']}" if where else problem["msg"]
-            self.query_one("#form-error", Label).update(plain(message, width=200, style="bold"))
+            message = form_problem(error, self.LABELS)
+            self.query_one("#form-error", Label).update(message)
             return
         self.dismiss(built)
 
@@ -178,6 +178,7 @@ class ActionStatusScreen(Form[tuple[Action, ActionStatus]]):
 
 class ReportBackScreen(Form[ReportBack]):
     TITLE_TEXT = "Report back"
+    LABELS = {"member": "Who reports", "story": "What happened", "value_cycle": "Value created"}
 
     def __init__(self, members: list[Member], *, action: Action | None, case: int | None) -> None:
         super().__init__()

@@ -15,8 +15,11 @@ from textual.widgets import Button, Input, Label, Select
 from coptui.models import CaseStatus, Member, Outcome, Topic
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.render import plain
-from coptui.ui.screens.forms import make_compact
+from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
+
+# Fewer rows than this, and the form drops the space above each label.
+SHORT = 30
 
 
 class FilterScreen(ModalScreen[BrowseFilter | None]):
@@ -66,6 +69,10 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
     def on_mount(self) -> None:
         make_compact(self)
 
+    def on_resize(self) -> None:
+        # On a short terminal (80x24) the labels sit on their fields: the whole form shows unscrolled.
+        self.set_class(self.size.height < SHORT, "-short")
+
     def chosen(self) -> BrowseFilter | None:
         values: dict[str, object] = {}
         for name in ("topic", "status", "outcome", "member", "sort"):
@@ -76,9 +83,8 @@ class FilterScreen(ModalScreen[BrowseFilter | None]):
         try:
             return BrowseFilter.model_validate(values)
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"])
-            self.query_one("#filter-error", Label).update(plain(f"{where}: {problem['msg']}", width=200))
+            message = form_problem(error, {"since": "From", "until": "To"})
+            self.query_one("#filter-error", Label).update(message)
             return None
 
     def action_apply(self) -> None:

@@ -51,6 +51,8 @@ def key_rows(screen: Screen[Any], longer: dict[str, str] | None = None) -> list[
             and focused.check_consume_key(key, key_to_character(key))
         ):
             continue
+        if key.startswith("super+"):
+            continue  # Textual's; most terminals never send the super key
         ours = binding.id is not None
         if not ours and isinstance(node, Widget) and not isinstance(node, Screen):
             continue

@@ -70,12 +70,6 @@ class HomeScreen(BrowserScreen):
         if self.app.participant is not None:
             self.app.push_screen(MyActionsScreen(self.app.participant.member))
 
-    def on_screen_resume(self) -> None:
-        # Back from a session: read the live session afresh. The poll skips a read while the
-        # file's data version stands still, and SQLite moves that version only for commits
-        # made by other connections, never for this app's own (the session it just ended).
-        self.check_live(None)
-
     def action_start_session(self) -> None:
         if self.app.repertoire.read_only:
             self.notify("This repertoire is open read-only: sessions cannot be run from here.")

@@ -28,12 +28,13 @@ class MemberScreen(Form[Member]):
     def form_fields(self) -> ComposeResult:
         member = self.member
         if member is None:
-            yield Label("Handle (lower-case, as in kit)")
-            yield CleanInput(id="handle", placeholder="kit")
+            # A handle no member of the demo community has, so the example is never mistaken for one.
+            yield Label("Handle (lower-case, as in sam)")
+            yield CleanInput(id="handle", placeholder="sam")
         else:
             yield Label(plain(f"@{member.handle} keeps this handle; what they filed stays theirs", width=200))
         yield Label("Name, as shown")
-        yield CleanInput(plain_str(member.name) if member else "", id="name", placeholder="Kit Ng")
+        yield CleanInput(plain_str(member.name) if member else "", id="name", placeholder="Sam Osei")
         yield Label("Organisation")
         yield CleanInput(plain_str(member.organisation) if member else "", id="organisation")
         yield Label("Role")
