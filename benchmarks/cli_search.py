@@ -94,13 +94,17 @@ def import_times(argv: list[str], env: dict[str, str] | None, runs: int = 5) -> 
 
 
 def repertoire_file(db: Path | None, cases: int) -> Path:
-    """`db`, or benchmarks/out/cases-N.db, generated if missing."""
+    """`db`, or benchmarks/out/cases-N.db, generated if missing, and upgraded if an older coptui
+    made it (the runs open it read-only, which refuses an older schema)."""
+    from coptui.store import Repertoire
+
     db = (db or HERE / "out" / f"cases-{cases}.db").resolve()
     if not db.exists():
         db.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [sys.executable, str(HERE / "generate.py"), "--cases", str(cases), "-o", str(db)], check=True
         )
+    Repertoire.open(db).close()
     return db
 
 
