@@ -157,11 +157,12 @@ async def test_the_home_screen_will_not_resume_a_session_another_coptui_runs(db_
                 await pilot.press("r")
                 refusal = f"this session is being run in another coptui (pid {other.pid})"
                 for _ in range(2000):  # the recorder's thread opens the session, and is refused
-                    said = [n.message for n in app._notifications]
+                    said = [(n.title, n.message) for n in app._notifications]
                     if said:
                         break
                     await pilot.pause()
-                assert len(said) == 1 and said[0].startswith(refusal), said
+                assert len(said) == 1 and said[0][1].startswith(refusal), said
+                assert said[0][0] == "Open in another coptui", "a refusal, not a fault"
                 await settle(pilot)
                 assert isinstance(app.screen, HomeScreen)
             assert repertoire.live_session() == before

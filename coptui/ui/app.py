@@ -174,4 +174,8 @@ class CoptuiApp(App[None]):
         if self._errors_shown.get(message, 0.0) > now:
             return
         self._errors_shown[message] = now + self.NOTIFICATION_TIMEOUT
-        self.notify(message, title="Something went wrong", severity="error", markup=False)
+        from coptui.store.session_claim import SessionTaken
+
+        # Another screen running the session is no fault: it is said as the refusal it is.
+        title = "Open in another coptui" if isinstance(error, SessionTaken) else "Something went wrong"
+        self.notify(message, title=title, severity="error", markup=False)
