@@ -78,7 +78,7 @@ async def test_with_participants_a_key_naming_nobody_is_not_offered_the_session(
             await screen.wait_for(b"LIVE")  # the live banner is drawn: a member would be offered j here
             screen.process.stdin.write(b"j?")  # j does not join; help lists every key that works here
             await screen.wait_for(b"escape closes")
-            assert b"press j to join" not in screen.received
+            assert b"j joins" not in screen.received
             assert b"Join the live session" not in screen.received
             screen.process.stdin.write(b"\x03")
             await screen.read_to_end()
@@ -146,7 +146,7 @@ async def test_a_member_joins_over_ssh_and_files_a_check_in_the_facilitator_sees
         authorize(keys_file, ben, member="ben")
         async with connect(server.port, ben) as conn:
             screen = await Screen.open(conn, 100, 30)
-            await screen.wait_for(b"press j to join")
+            await screen.wait_for(b"j joins")
             screen.process.stdin.write(b"j")
             await screen.wait_for(b"joined")
             screen.process.stdin.write("Glad [to] be *here* 🎉\r".encode())
@@ -155,7 +155,7 @@ async def test_a_member_joins_over_ssh_and_files_a_check_in_the_facilitator_sees
             assert [(n.author, n.text) for n in notes] == [("ben", "Glad [to] be *here* 🎉")]
             assert [(a.member, a.via) for a in live.arrivals_since(0)] == [("ben", "ssh")]
             screen.process.stdin.write(b"\x1b[21~")  # F10: leave, back to the browser
-            await screen.wait_for(b"press j to join")
+            await screen.wait_for(b"j joins")
             screen.process.stdin.write(b"\x03")
             await screen.read_to_end()
     await asyncio.wait_for(server.sessions_ended(), 30)

@@ -55,7 +55,7 @@ class HomeScreen(BrowserScreen):
         if self.live_story is not None:
             banner = live_banner(self.live_story.session)
             self.query_one("#live-banner", Static).update(
-                Text(f"A session is live: press j to join · {banner}", no_wrap=True, overflow="ellipsis")
+                Text(f"j joins · {banner}", no_wrap=True, overflow="ellipsis")
             )
 
     def action_join(self) -> None:
