@@ -203,16 +203,20 @@ def test_the_cli_lists_shows_and_curates(db_path: Path) -> None:
             "there is nothing to split it from.",
         ),
         (["split", "9"], 1, "coptui: There is no strategy 9."),
-        (["show", "seven"], 2, "coptui: Invalid value for 'N': 'seven' is not a valid integer range."),
+        (
+            ["show", "seven"],
+            2,
+            "coptui: Invalid value for 'N': 'seven' is not a number the lists show (1, 2, 3 …)",
+        ),
         (
             ["merge", "1", "0"],
             2,
-            "coptui: Invalid value for 'OTHER': 0 is not in the range 1<=x<=9223372036854775807.",
+            "coptui: Invalid value for 'OTHER': '0' is not a number the lists show (1, 2, 3 …)",
         ),
         (
             ["show", str(2**70)],
             2,
-            "coptui: Invalid value for 'N': 1180591620717411303424 is not in the range",
+            "coptui: Invalid value for 'N': '1180591620717411303424' is not a number the lists show",
         ),
         (["list", "--limit", "0"], 2, "coptui: Invalid value for '--limit': 0 is not in the range x>=1."),
     ],

@@ -20,8 +20,20 @@ if TYPE_CHECKING:
     from coptui.cli.root import Context
     from coptui.store import Repertoire
 
-# Ids as SQLite stores them: a larger number names nothing.
-ITEM_ID = click.IntRange(1, 2**63 - 1)
+
+class ItemNumber(click.ParamType):
+    """A practice's or a strategy's number, as the lists show it (SQLite's ids: 1 up to 2**63 - 1)."""
+
+    name = "number"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) < 2**63:
+            self.fail(f"{text!r} is not a number the lists show (1, 2, 3 …)", param, ctx)
+        return int(text)
+
+
+ITEM_ID = ItemNumber()
 PAGE = 50
 
 
