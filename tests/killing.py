@@ -29,7 +29,9 @@ def kill_when_it_says(line: str, script: str, *args: str) -> None:
 def endless_pages(pid_file: str) -> Iterator[tuple[str, str]]:
     """Pages for the second process of an export that never run out: it writes its pid to
     `pid_file` first, then makes page after page (over the same ten files) until stopped."""
-    Path(pid_file).write_text(str(os.getpid()), encoding="utf-8")
+    # Whole or not at all: the first process goes on as soon as the file is there.
+    Path(f"{pid_file}.part").write_text(str(os.getpid()), encoding="utf-8")
+    os.replace(f"{pid_file}.part", pid_file)
     for n in itertools.count():
         yield f"cases/{n % 10:04d}-page.md", f"page {n}\n"
 
