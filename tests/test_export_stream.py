@@ -56,6 +56,7 @@ def test_the_streamed_export_writes_the_bytes_written_before(
             "MEMBERS_PER_SLICE",
             "CASES_PER_TOPIC_SLICE",
             "PRACTICES_PER_SLICE",
+            "USES_PER_PRACTICE_SLICE",
         ):
             monkeypatch.setattr(export_reads, constant, slice_size)
     with opened(name, tmp_path, repertoire_templates) as repertoire:
@@ -93,6 +94,26 @@ def test_the_two_halves_are_every_page_once(
     assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
     assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
     assert halves[0][-1][0] == "index.md"
+
+
+def test_practices_run_in_slices_bounded_by_their_uses(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        uses = dict(
+            repertoire.conn.execute(
+                "SELECT practice_id, count(*) FROM strategies WHERE practice_id IS NOT NULL GROUP BY 1"
+            ).fetchall()
+        )
+        reads = repertoire.export_reads()
+        runs = reads._practice_runs(500, 2)
+        practices = [p for (p,) in repertoire.conn.execute("SELECT id FROM practices ORDER BY id")]
+    assert max(uses.values()) > 2, "the demo has a practice used more than twice"
+    # Every practice once, in order; a run holds at most 2 uses, or one practice used more often.
+    assert [p for first, last in runs for p in practices if first <= p <= last] == practices
+    for first, last in runs:
+        held = [uses.get(p, 0) for p in practices if first <= p <= last]
+        assert sum(held) <= 2 or len(held) == 1, (first, last, held)
 
 
 @pytest.mark.parametrize("name", REPERTOIRES)

@@ -43,6 +43,7 @@ CASES_PER_SLICE = 500
 SESSIONS_PER_SLICE = 200
 MEMBERS_PER_SLICE = 20
 CASES_PER_TOPIC_SLICE = 5000
+USES_PER_PRACTICE_SLICE = 5000
 
 
 class Totals(NamedTuple):
@@ -198,11 +199,36 @@ class ExportReads(PracticeExportReads, CommunityStore):
         )
 
     def practice_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
-        """The practices in runs of `size`, each with its uses, their cases and what was reported."""
-        common, after = self._common(), 0
-        while ids := self._practice_ids(after, size or PRACTICES_PER_SLICE):
-            after = ids[-1]
-            yield self._practice_slice(common, ids[0], ids[-1])
+        """The practices in runs of at most `size`, each with its uses, their cases and what was reported."""
+        common = self._common()
+        for first, last in self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE):
+            yield self._practice_slice(common, first, last)
+
+    @guarded
+    def _practice_runs(self, most: int, most_uses: int) -> list[tuple[int, int]]:
+        """The practices in id order, in runs (first id, last id) of at most `most` practices whose
+        uses add up to at most `most_uses`; a practice used more often runs alone. The practices
+        a repertoire has longest are the most used: a run of a fixed count would hold a third of
+        every strategy."""
+        uses = dict(
+            self.conn.execute(
+                "SELECT practice_id, count(*) FROM strategies "
+                "WHERE practice_id IS NOT NULL GROUP BY practice_id"
+            ).fetchall()
+        )
+        runs: list[tuple[int, int]] = []
+        count, held = 0, 0
+        for (practice,) in self.conn.execute("SELECT id FROM practices ORDER BY id").fetchall():
+            used = uses.get(practice, 0)
+            if count and (count == most or held + used > most_uses):
+                count = 0
+            if not count:
+                runs.append((practice, practice))
+                held = 0
+            runs[-1] = (runs[-1][0], practice)
+            count += 1
+            held += used
+        return runs
 
     @guarded
     def _practice_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:

@@ -47,12 +47,3 @@ class PracticeExportReads(PracticeStore):
                 [json.dumps(ids)],
             )
         ]
-
-    @guarded
-    def _practice_ids(self, after: int, limit: int) -> list[int]:
-        return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT id FROM practices WHERE id > ? ORDER BY id LIMIT ?", [after, limit]
-            )
-        ]
