@@ -56,6 +56,35 @@ async def test_letters_after_tab_go_to_the_next_field_and_are_saved_there(repert
     assert repertoire.member("abc").name == "def"
 
 
+async def test_letters_typed_with_the_key_that_opens_a_form_go_into_the_form(repertoire: Repertoire) -> None:
+    """`+ x y z tab u v w` in one burst: the form opens as `+` is read, and the letters behind it
+    wait for its first field instead of landing on the browser behind it (x exports minutes)."""
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_burst(app, ["plus", *"xyz", "tab", *"uvw"])
+        await settle(pilot)
+        assert isinstance(app.screen, MemberScreen), " ".join(screen_lines(app))
+        assert drawn(app, "#handle") == "xyz"
+        assert drawn(app, "#name") == "uvw"
+        await pilot.press("f2")
+        await settle(pilot)
+    assert repertoire.member("xyz").name == "uvw"
+
+
+async def test_a_line_typed_with_r_goes_into_the_resumed_session(repertoire: Repertoire) -> None:
+    plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="December clinic")
+    live = LiveSession.start(repertoire, plan, ManualClock(START))
+    app = CoptuiApp(repertoire, clock=ManualClock(START))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        type_burst(app, ["r", *"hello [there]", "enter"])
+        await settle(pilot)
+        assert "ana hello [there]" in words(" ".join(screen_lines(app)))
+    notes = repertoire.notes(session=live.session_id)
+    assert [(n.author, n.text) for n in notes] == [("ana", "hello [there]")]
+
+
 async def test_shift_tab_in_a_burst_goes_back_before_the_letters_after_it(repertoire: Repertoire) -> None:
     app = CoptuiApp(repertoire)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -91,6 +92,10 @@ class CoptuiApp(App[None]):
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
         self._quit_asked = False
+        # Keys read while the screen in front is still opening wait here (see `on_event`).
+        self._keys_waiting: list[events.Key] = []
+        self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
+        self._keys_waiting_for: Screen[Any] | None = None
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -102,6 +107,37 @@ class CoptuiApp(App[None]):
 
             self._clock = SystemClock()
         return self._clock
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys read while a screen just opened is still making itself wait for it.
+
+        A key that opens a form (a priority binding) pushes it as the key is read; the keys
+        behind it would otherwise be handed on before the form has a field in focus, and be
+        lost. They wait, in order, until the screen in front has handled what opened it (its
+        focus is set by then), and are then handled, ahead of any key read since.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen is not self._screen_ready:
+            self._keys_waiting.append(event)
+            self._ask_when_open(self.screen)
+            return
+        await super().on_event(event)
+
+    def _ask_when_open(self, screen: Screen[Any]) -> None:
+        """Have `screen` say, through this app's queue, once it has handled what is queued for it."""
+        if self._keys_waiting_for is not screen:
+            self._keys_waiting_for = screen
+            screen.call_later(self.call_later, self._opened, screen)
+
+    async def _opened(self, screen: Screen[Any]) -> None:
+        if screen is not self.screen:
+            if self._keys_waiting:  # it closed meanwhile: the screen in front now is asked
+                self._ask_when_open(self.screen)
+            return
+        self._screen_ready, self._keys_waiting_for = screen, None
+        while self._keys_waiting and self.screen is self._screen_ready:
+            await super().on_event(self._keys_waiting.pop(0))
+        if self._keys_waiting:  # a key among them opened another screen: the rest wait for it
+            self._ask_when_open(self.screen)
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.

@@ -100,14 +100,18 @@ class BrowserScreen(BrowserEdits):
         # A priority binding acts as the app routes the key, so the keys typed right after `/`
         # (in one burst, or queued while the app starts under load) are routed to the box.
         Binding("slash", "search", "Search", id="browser.search", priority=True),
-        Binding("f", "filter", "Filter", id="browser.filter"),
+        # Keys that open a screen act as the app reads them (priority), like `/`: the keys typed
+        # right behind them wait for the screen they open (see `CoptuiApp.on_event`).
+        Binding("f", "filter", "Filter", id="browser.filter", priority=True),
         Binding("w", "what_worked", "What worked", id="browser.what_worked"),
         # The tooltips say at more length what the footer says: help and the command palette show them.
-        Binding("g", "references", "Go to", id="browser.references", tooltip="Go to a reference"),
+        Binding(
+            "g", "references", "Go to", id="browser.references", tooltip="Go to a reference", priority=True
+        ),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="browser.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", id="browser.forward", show=False),
         Binding("l", "live", "Live", id="browser.live"),
-        Binding("e", "edit_case", "Edit case", id="browser.edit_case"),
+        Binding("e", "edit_case", "Edit case", id="browser.edit_case", priority=True),
         Binding(
             "a",
             "action_status",
@@ -115,11 +119,18 @@ class BrowserScreen(BrowserEdits):
             id="browser.action_status",
             tooltip="Action status: open, done or dropped",
         ),
-        Binding("n", "add_report_back", "Report back", id="browser.add_report_back"),
-        Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False),
-        Binding("plus", "add_member", "Add member", id="browser.add_member", show=False),
+        Binding("n", "add_report_back", "Report back", id="browser.add_report_back", priority=True),
+        Binding("e", "edit_member", "Edit member", id="browser.edit_member", show=False, priority=True),
+        Binding("plus", "add_member", "Add member", id="browser.add_member", show=False, priority=True),
         Binding("x", "export_minutes", "Export minutes", id="browser.export_minutes"),
-        Binding("e", "rename_practice", "Rename", id="browser.rename_practice", tooltip="Rename practice"),
+        Binding(
+            "e",
+            "rename_practice",
+            "Rename",
+            id="browser.rename_practice",
+            tooltip="Rename practice",
+            priority=True,
+        ),
         Binding(
             "m",
             "merge_practice",

@@ -20,8 +20,18 @@ from coptui.ui.stories import live_banner
 class HomeScreen(BrowserScreen):
     BINDINGS = [
         # Short for the footer at 80 columns; the tooltip is what help says.
-        Binding("s", "start_session", "Start", id="home.start_session", tooltip="Start a session"),
-        Binding("r", "resume_session", "Resume", id="home.resume_session", tooltip="Resume the live session"),
+        # Priority, as the browser's keys that open a screen: the keys typed behind them go to it.
+        Binding(
+            "s", "start_session", "Start", id="home.start_session", tooltip="Start a session", priority=True
+        ),
+        Binding(
+            "r",
+            "resume_session",
+            "Resume",
+            id="home.resume_session",
+            tooltip="Resume the live session",
+            priority=True,
+        ),
         # Priority over the list's j (down) while a session is live and this member may join it.
         Binding(
             "j", "join", "Join", id="home.join", tooltip="Join the live session as yourself", priority=True
