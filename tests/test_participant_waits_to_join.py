@@ -167,3 +167,24 @@ async def test_when_the_session_ends_the_screen_joins_the_next_one(db_path: Path
         assert repertoire.notes(session=3) == []
         assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "still here?")]
         assert [a.member for a in repertoire.arrivals(4)] == ["ben"]
+
+
+async def test_a_member_marked_as_left_waits_until_the_facilitator_takes_it_back(db_path: Path) -> None:
+    with Repertoire.open(db_path) as facilitator:
+        async with joined(db_path) as (app, pilot, clock):
+            live = LiveSession.resume(facilitator, clock)
+            assert live.enter("#left @ben").ok
+            await polled_until(
+                pilot,
+                lambda: participant_screen(app).poll_others(),
+                lambda: "@ben left the session at 17:00" in message(app),
+                polls=20,
+            )
+            assert "waiting for the facilitator to undo #left @ben" in drawn(app)
+            await type_waiting_line(pilot, "back from the phone call")
+            assert live.undo().ok  # the #left was a slip
+            await poll_join_until(pilot, "joined “December clinic” as @ben — Check-in")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "filed a check-in from @ben" in message(app)
+    assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "back from the phone call")]

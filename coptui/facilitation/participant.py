@@ -506,12 +506,21 @@ def _session_to_join(repertoire: Repertoire, member: str, clock: Clock) -> Sessi
     session = repertoire.live_session()
     if session is None:
         raise ParticipationRefused(_no_session(repertoire, clock), WAITING_FOR_A_SESSION)
+    refused = attendance_refusal(session, member)
+    if refused is not None:
+        raise refused
+    return session
+
+
+def attendance_refusal(session: Session, member: str) -> ParticipationRefused | None:
+    """Why `member` cannot take part in `session` as it stands (not on its list, or marked as
+    left), with what would let them; None when they can."""
     refusal = _not_attending(session, member)
     if refusal is None:
-        return session
+        return None
     if member in session.left:
-        raise ParticipationRefused(refusal, f"waiting for the facilitator to undo #left @{member}")
-    raise ParticipationRefused(refusal, f"waiting for the facilitator to add you: #arrived @{member}")
+        return ParticipationRefused(refusal, f"waiting for the facilitator to undo #left @{member}")
+    return ParticipationRefused(refusal, f"waiting for the facilitator to add you: #arrived @{member}")
 
 
 def _not_attending(session: Session, member: str) -> str | None:

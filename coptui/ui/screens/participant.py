@@ -33,6 +33,7 @@ from coptui.facilitation.participant import (
     Participant,
     ParticipantView,
     ParticipationRefused,
+    attendance_refusal,
 )
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
@@ -327,6 +328,11 @@ class ParticipantScreen(RecordingScreen):
         if view.closed and self.waiting_for is None:
             self.query_one(CaptureBox).say(f"the session has ended · {WAITING_FOR_A_SESSION}", ok=False)
             self.wait_to_join(WAITING_FOR_A_SESSION)
+        refused = None if view.closed else attendance_refusal(view.session, self.participant.member)
+        if refused is not None and self.waiting_for is None:
+            # Marked as left by the facilitator: not joined now, and what they type waits, as
+            # before joining, until the facilitator takes it back.
+            self.refused(str(refused), refused.waiting_for)
 
     def tick(self) -> None:
         if self.view is not None:
