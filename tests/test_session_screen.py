@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from test_session_others import facilitating
 from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Static
@@ -328,18 +329,14 @@ async def test_the_capture_box_completes_tags_and_handles() -> None:
 
 
 async def test_tab_completes_a_tag_and_a_handle_with_the_space_after_them(db_path: Path) -> None:
-    clock = ManualClock(START)
-    start_live(db_path, clock)
+    async with facilitating(db_path) as (app, pilot):
+        # In one burst: Tab comes before the suggestion could be shown.
+        type_burst(app, [*"#ca", "tab", *"@b", "tab", *"Fast typed title", "enter"])
+        await settle(pilot)
+        assert "Fast typed title" in words("\n".join(screen_lines(app)))
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=clock, launch="resume")
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            # In one burst: Tab comes before the suggestion could be shown.
-            type_burst(app, [*"#ca", "tab", *"@b", "tab", *"Fast typed title", "enter"])
-            await settle(pilot)
-            assert "Fast typed title" in words("\n".join(screen_lines(app)))
         [case] = [c for c in repertoire.dump().cases if c.session == 3]
-        assert (case.presenter, case.title) == ("ben", "Fast typed title")
+    assert (case.presenter, case.title) == ("ben", "Fast typed title")
 
 
 async def test_f9_saves_interim_minutes_and_says_where(
