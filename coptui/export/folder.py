@@ -177,6 +177,7 @@ def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], 
         try:
             theirs, error = receiving.recv()
         except EOFError:
+            other.join()  # it has ended: its exit code says how
             stopped = f"the export's second process stopped before it was done (exit code {other.exitcode})"
             raise FileNotWritten(errno.EIO, stopped, str(target.folder)) from None
         if error is not None:
@@ -184,7 +185,7 @@ def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], 
         done.add(theirs)
         return done
     finally:
-        if other.is_alive() and other.exitcode is None:
+        if other.is_alive():  # this process failed first
             other.terminate()
         other.join()
         receiving.close()

@@ -109,7 +109,7 @@ class CoptuiApp(App[None]):
         return self._clock
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys read while a screen just opened is still making itself wait for it.
+        """Keys read while the screen in front is still opening wait for it.
 
         A key that opens a form (a priority binding) pushes it as the key is read; the keys
         behind it would otherwise be handed on before the form has a field in focus, and be
