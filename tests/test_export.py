@@ -19,7 +19,7 @@ from coptui.export import export_repertoire, minutes, resolve_session, save_minu
 from coptui.export.folder import MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import render_minutes
-from coptui.export.pages import repertoire_pages
+from coptui.export.pages import repertoire_pages, whole
 from coptui.models import (
     Note,
     PhaseKind,
@@ -571,7 +571,7 @@ def test_any_text_keeps_minutes_and_pages_whole(
     shown, _ = visible(render_minutes(index, 1))
     assert f"{folded(name)}: {folded(note)}" in shown and folded(strategy) in shown
 
-    pages = dict(repertoire_pages(index))
+    pages = {path: whole(text) for path, text in repertoire_pages(index)}
     for path, text in pages.items():
         for target in parse(text).links:
             assert posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) in pages, (
