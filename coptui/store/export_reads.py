@@ -98,25 +98,24 @@ class ExportReads(PracticeExportReads, CommunityStore):
         ).fetchall()
         return [read(row) for row in rows]
 
-    def _sessions(self, where: str, params: Params, *, phases: bool = False) -> list[SessionRow]:
-        """Sessions with their attendance, and with their phases if asked (only minutes show them)."""
+    def _sessions(
+        self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
+    ) -> list[SessionRow]:
+        """Sessions; for `minutes`, with their phases and everyone's attendance.
+
+        Other pages link to sessions without saying who came, but a member's page lists the
+        sessions they attended: `attendance_of` reads only those members' attendance. (A session
+        has as many attendance rows as members came: reading them all for every slice was much
+        of the cost of the pages of cases and members.)
+        """
         sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
         if not sessions:
             return []
         by_id = {s.id: s for s in sessions}
         ids = [json.dumps(list(by_id))]
-        for session_id, member, presence, arrived_at, left_at in self.conn.execute(
-            "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
-            "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
-            ids,
-        ):
-            session = by_id[session_id]
-            getattr(session, _PRESENCE[presence]).append(member)
-            if arrived_at:
-                session.arrived[member] = timestamp(arrived_at)
-            if left_at:
-                session.left[member] = timestamp(left_at)
-        if phases:
+        if minutes or attendance_of:
+            self._attendance(by_id, ids[0], None if minutes else attendance_of)
+        if minutes:
             for row in self.conn.execute(
                 f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
                 "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
@@ -124,6 +123,28 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ):
                 by_id[row[0]].phases.append(PhaseRow.read(row))
         return sessions
+
+    def _attendance(self, by_id: dict[int, SessionRow], ids: str, members: Sequence[str] | None) -> None:
+        """Fill in who attended sessions `ids`, sent apologies or was absent: everyone, or `members`."""
+        # Some members' attendance is found through the members' index; rows of sessions not read are skipped.
+        which = (
+            "session_id IN (SELECT value FROM json_each(?))"
+            if members is None
+            else "member IN (SELECT value FROM json_each(?))"
+        )
+        for session_id, member, presence, arrived_at, left_at in self.conn.execute(
+            "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            f"WHERE {which} ORDER BY session_id, position",
+            [ids if members is None else json.dumps(members)],
+        ):
+            session = by_id.get(session_id)
+            if session is None:
+                continue
+            getattr(session, _PRESENCE[presence]).append(member)
+            if arrived_at:
+                session.arrived[member] = timestamp(arrived_at)
+            if left_at:
+                session.left[member] = timestamp(left_at)
 
     def _cases(self, where: str, params: Params) -> list[CaseRow]:
         """Cases with their topics."""
@@ -294,7 +315,9 @@ class ExportReads(PracticeExportReads, CommunityStore):
         earlier = {e for e in named if e is not None} - set(ids)
         return common.but(
             sessions=self._sessions(
-                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))], phases=True
+                "id IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted({*ids, *earlier}))],
+                minutes=True,
             ),
             cases=cases,
             strategies=self._strategies(
@@ -349,7 +372,8 @@ class ExportReads(PracticeExportReads, CommunityStore):
 
     def member_slices(self, size: int | None = None) -> Iterator[tuple[list[str], ExportSlice]]:
         """The members in runs of `size`, with what their pages list: cases brought, actions,
-        report-backs, strategies proposed and sessions attended, and the cases those name."""
+        report-backs, strategies proposed and sessions attended (holding the attendance of
+        the run's members only), and the cases those name."""
         common, after = self._common(), ""
         while handles := self._handles(after, size or MEMBERS_PER_SLICE):
             after = handles[-1]
@@ -374,6 +398,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 f"id IN (SELECT session_id FROM attendance "
                 f"WHERE presence = 'attended' AND member IN {these})",
                 h,
+                attendance_of=handles,
             ),
         )
 
