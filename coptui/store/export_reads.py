@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
@@ -75,6 +75,11 @@ class Outline(NamedTuple):
     cases: list[CaseLine]
     open_actions: list[OpenActionLine]
     topic_cases: dict[str, int]
+
+
+def _ids(ids: Iterable[int | None]) -> str:
+    """Ids as a JSON list for `json_each`, leaving out None."""
+    return json.dumps(sorted(i for i in ids if i is not None))
 
 
 class ExportReads(PracticeExportReads, CommunityStore):
@@ -302,17 +307,25 @@ class ExportReads(PracticeExportReads, CommunityStore):
             f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here})",
             s,
         )
-        cases = self._cases(
-            f"session_id IN {here} "
-            f"OR id IN (SELECT case_id FROM notes WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM strategies WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM actions WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM report_backs WHERE session_id IN {here})",
-            s,
+        strategies = self._strategies(
+            f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
+            "OR id IN (SELECT value FROM json_each(:tried))",
+            {**s, "tried": _ids(a.strategy for a in actions)},
         )
-        tried = json.dumps([a.strategy for a in actions if a.strategy is not None])
-        named = {c.session for c in cases} | {a.session for a in actions}
-        earlier = {e for e in named if e is not None} - set(ids)
+        report_backs = self._report_backs(f"session_id IN {here}", s)
+        notes = self._notes(f"session_id IN {here}", s)
+        # The cases worked on at these sessions, from the rows filed at them (as for a member's slice).
+        held = set(ids)
+        named = {n.case for n in notes}
+        named.update(r.case for r in report_backs)
+        named.update(st.case for st in strategies if st.session in held)
+        named.update(a.case for a in actions if a.session in held)
+        cases = self._cases(
+            f"session_id IN {here} OR id IN (SELECT value FROM json_each(:named))",
+            {**s, "named": _ids(named)},
+        )
+        sessions_named = {c.session for c in cases} | {a.session for a in actions}
+        earlier = {e for e in sessions_named if e is not None} - held
         return common.but(
             sessions=self._sessions(
                 "id IN (SELECT value FROM json_each(?))",
@@ -320,14 +333,10 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 minutes=True,
             ),
             cases=cases,
-            strategies=self._strategies(
-                f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
-                "OR id IN (SELECT value FROM json_each(:tried))",
-                {**s, "tried": tried},
-            ),
+            strategies=strategies,
             actions=actions,
-            report_backs=self._report_backs(f"session_id IN {here}", s),
-            notes=self._notes(f"session_id IN {here}", s),
+            report_backs=report_backs,
+            notes=notes,
         )
 
     @guarded
@@ -383,17 +392,19 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _member_slice(self, common: ExportSlice, handles: list[str]) -> ExportSlice:
         these = "(SELECT value FROM json_each(:handles))"
         h = {"handles": json.dumps(handles)}
+        actions = self._actions(f"owner IN {these}", h)
+        report_backs = self._report_backs(f"member IN {these}", h)
+        strategies = self._strategies(f"proposer IN {these}", h)
+        # The cases these rows name, from the rows: finding them again in SQL cost as much as reading them.
+        named = {a.case for a in actions} | {r.case for r in report_backs} | {s.case for s in strategies}
         return common.but(
             cases=self._cases(
-                f"presenter IN {these} "
-                f"OR id IN (SELECT case_id FROM actions WHERE owner IN {these}) "
-                f"OR id IN (SELECT case_id FROM report_backs WHERE member IN {these}) "
-                f"OR id IN (SELECT case_id FROM strategies WHERE proposer IN {these})",
-                h,
+                f"presenter IN {these} OR id IN (SELECT value FROM json_each(:named))",
+                {**h, "named": _ids(named)},
             ),
-            actions=self._actions(f"owner IN {these}", h),
-            report_backs=self._report_backs(f"member IN {these}", h),
-            strategies=self._strategies(f"proposer IN {these}", h),
+            actions=actions,
+            report_backs=report_backs,
+            strategies=strategies,
             sessions=self._sessions(
                 f"id IN (SELECT session_id FROM attendance "
                 f"WHERE presence = 'attended' AND member IN {these})",
