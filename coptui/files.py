@@ -13,6 +13,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import NoReturn
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
@@ -31,33 +32,81 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
     `sync=False` skips flushing the file to disk, for the thousands of pages of a folder:
     a killed process still leaves the file whole; a power cut may not.
     """
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        mode = stat.S_IMODE(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        mode = None
-    try:
-        # O_EXCL: never opens something already there (a planted link), and the umask applies.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-    except OSError as error:
-        raise not_written(error, path) from error
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
+    staged = StagedFile(path)
+    staged.write(data)
+    staged.commit(sync=sync)
+
+
+class StagedFile:
+    """A file's new contents written under a temporary name beside it, then put in its place whole.
+
+    For contents too large to hold at once: `write` them in parts, then `commit`, or
+    `discard` to leave the file as it was. Until then, the old file is untouched.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = 0
+        self._temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            # O_EXCL: never opens something already there (a planted link), and the umask applies.
+            descriptor = os.open(self._temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        except OSError as error:
+            raise not_written(error, path) from error
+        self._file = os.fdopen(descriptor, "wb")
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._file.write(data)
+        except BaseException as error:
+            self._fail(error)
+        self.size += len(data)
+
+    def matches(self) -> bool:
+        """Whether the file at the path already holds exactly what was written here."""
+        try:
+            if self.path.stat().st_size != self.size:
+                return False
+            self._file.flush()
+            with open(self.path, "rb") as old, open(self._temporary, "rb") as new:
+                while block := new.read(1 << 20):
+                    if old.read(len(block)) != block:
+                        return False
+                return True
+        except OSError:
+            return False
+
+    def commit(self, *, sync: bool = True) -> None:
+        """Put what was written at the path; with `sync`, on disk before this returns."""
+        try:
+            mode = stat.S_IMODE(os.lstat(self.path).st_mode)
+        except FileNotFoundError:
+            mode = None
+        try:
+            self._file.flush()
             if sync:
-                os.fsync(file.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise not_written(error, path, existed=mode is not None) from error
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    if sync:
-        sync_folder(path.parent)
+                os.fsync(self._file.fileno())
+            self._file.close()
+            if mode is not None:
+                os.chmod(self._temporary, mode)
+            os.replace(self._temporary, self.path)
+        except BaseException as error:
+            self._fail(error, existed=mode is not None)
+        if sync:
+            sync_folder(self.path.parent)
+
+    def discard(self) -> None:
+        """Leave the file as it was, and nothing of what was written here."""
+        self._file.close()
+        self._temporary.unlink(missing_ok=True)
+
+    def _fail(self, error: BaseException, *, existed: bool | None = None) -> NoReturn:
+        self.discard()
+        if isinstance(error, OSError):
+            if existed is None:
+                existed = self.path.exists()
+            raise not_written(error, self.path, existed=existed) from error
+        raise error
 
 
 def sync_folder(folder: Path) -> None:

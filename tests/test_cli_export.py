@@ -151,6 +151,7 @@ def test_what_stops_the_second_process_of_an_export_is_said_as_from_the_first(
     code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(wiki))
     assert (code, err) == (1, f"coptui: cannot write {page}: Is a directory\n")
     assert (wiki / "index.md").read_bytes() == index and (wiki / JOURNAL).exists()
+    assert not list(wiki.glob(".*.tmp")), "the new index, made while the second process wrote, is gone"
 
 
 def test_a_second_process_importing_coptui_as_its_main_module_runs_nothing() -> None:

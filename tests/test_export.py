@@ -19,7 +19,7 @@ from coptui.export import export_repertoire, minutes, resolve_session, save_minu
 from coptui.export.folder import MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import render_minutes
-from coptui.export.pages import repertoire_pages
+from coptui.export.pages import repertoire_pages, whole
 from coptui.models import (
     Note,
     PhaseKind,
@@ -495,6 +495,8 @@ def test_an_empty_repertoire_exports(tmp_path: Path) -> None:
         ("会議", ""),
         ("x" * 100, "x" * 60),
         ("word " * 30, ("word-" * 12).rstrip("-")),
+        # Text another tool wrote: the name has the words shown, not an escape sequence's letters.
+        ("Evil \x1b[31mRED\x1b[0m \x1b]0;title\x07bell", "evil-red-bell"),
     ],
 )
 def test_slugs_are_ascii_and_short(title: str, expected: str) -> None:
@@ -571,7 +573,7 @@ def test_any_text_keeps_minutes_and_pages_whole(
     shown, _ = visible(render_minutes(index, 1))
     assert f"{folded(name)}: {folded(note)}" in shown and folded(strategy) in shown
 
-    pages = dict(repertoire_pages(index))
+    pages = {path: whole(text) for path, text in repertoire_pages(index)}
     for path, text in pages.items():
         for target in parse(text).links:
             assert posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) in pages, (

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from test_export import assert_links_resolve
 
 from coptui.cli import main
 from coptui.export import export_repertoire
-from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder
+from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder, write_pages
 from coptui.store import Repertoire
 
 PRECIOUS = "someone else's file\n"
@@ -207,3 +209,28 @@ def test_the_second_process_of_a_killed_export_stops_too(tmp_path: Path) -> None
         time.sleep(0.01)
     assert gone(second), "the second process is still writing"
     assert (wiki / JOURNAL).exists(), "the folder says the export was interrupted"
+
+
+def test_pages_two_interrupted_exports_wrote_are_removed_by_the_next_whole_one(tmp_path: Path) -> None:
+    wiki, kept, gone_case = tmp_path / "wiki", ("cases/0001-kept.md", "kept\n"), "cases/0002-gone.md"
+    write_pages([kept, ("index.md", "# Index\n")], wiki)
+
+    def interrupted(text: str) -> Iterator[tuple[str, str]]:
+        yield kept
+        yield gone_case, text
+        raise KeyboardInterrupt  # as a user's Ctrl+C, before the index
+
+    for text in ("first try\n", "second try, longer\n"):  # the second export rewrites the page
+        with pytest.raises(KeyboardInterrupt):
+            write_pages(interrupted(text), wiki)
+    assert (wiki / gone_case).read_text(encoding="utf-8") == "second try, longer\n"
+
+    done = write_pages([kept, ("index.md", "# Index\n")], wiki)
+    assert (done.repaired, done.removed, done.kept) == (True, 1, [])
+    assert not (wiki / gone_case).exists() and not (wiki / JOURNAL).exists()
+    listed = [line.split("  ") for line in (wiki / MANIFEST).read_text(encoding="utf-8").splitlines()]
+    assert listed == [[sha256(b"kept\n"), "cases/0001-kept.md"], [sha256(b"# Index\n"), "index.md"]]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

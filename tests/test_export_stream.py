@@ -24,7 +24,7 @@ from test_hostile_screen import hostile_document as hostile_corpus
 from coptui.export import api, export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
-from coptui.export.pages import repertoire_pages, streamed_pages
+from coptui.export.pages import repertoire_pages, streamed_pages, whole
 from coptui.models import RepertoireDocument
 from coptui.store import Repertoire, export_reads
 
@@ -90,9 +90,9 @@ def test_the_two_halves_are_every_page_once(
     monkeypatch.setattr(export_reads, "CASES_PER_SLICE", 1)  # runs of one case, shared between the halves
     with opened("demo", tmp_path, repertoire_templates) as repertoire:
         reads = repertoire.export_reads()
-        whole = list(streamed_pages(reads))
-        halves = [list(streamed_pages(reads, half)) for half in (0, 1)]
-    assert sorted(halves[0] + halves[1]) == sorted(whole)
+        every = [(path, whole(text)) for path, text in streamed_pages(reads)]
+        halves = [[(path, whole(text)) for path, text in streamed_pages(reads, half)] for half in (0, 1)]
+    assert sorted(halves[0] + halves[1]) == sorted(every)
     assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
     assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
     assert halves[0][-1][0] == "index.md"
@@ -138,8 +138,8 @@ def test_pages_from_a_repertoire_in_memory_are_the_streamed_pages(
     name: str, tmp_path: Path, repertoire_templates: RepertoireTemplates
 ) -> None:
     with opened(name, tmp_path, repertoire_templates) as repertoire:
-        streamed = dict(streamed_pages(repertoire.export_reads()))
-        in_memory = dict(repertoire_pages(RepertoireIndex(repertoire.dump())))
+        streamed = {path: whole(text) for path, text in streamed_pages(repertoire.export_reads())}
+        in_memory = {path: whole(text) for path, text in repertoire_pages(RepertoireIndex(repertoire.dump()))}
     assert streamed == in_memory
 
 

@@ -11,7 +11,7 @@ from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import REGISTER_SHOWN, render_minutes
 from coptui.export.names import minutes_file_name
-from coptui.export.pages import streamed_pages
+from coptui.export.pages import PageText, streamed_pages
 from coptui.files import not_written, replace_file
 from coptui.formats import shows_participation
 from coptui.store import NotFound, Repertoire
@@ -93,7 +93,7 @@ def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     )
 
 
-def _half_pages(path: Path, half: Literal[0, 1]) -> Iterator[tuple[str, str]]:
+def _half_pages(path: Path, half: Literal[0, 1]) -> Iterator[tuple[str, PageText]]:
     """Half the pages of the repertoire at `path`, read in a process of their own."""
     with Repertoire.open(path, read_only=True) as repertoire:
         yield from streamed_pages(repertoire.export_reads(), half)

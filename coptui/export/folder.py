@@ -24,10 +24,14 @@ would write), and writes each page whole, the index last.
 
 from __future__ import annotations
 
+import bisect
 import errno
+import functools
 import hashlib
 import os
 import re
+import secrets
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,14 +39,15 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO
 
-from coptui.export.pages import INDEX
-from coptui.files import FileNotWritten, not_written, replace_file
+from coptui.export.pages import INDEX, PageText
+from coptui.files import FileNotWritten, StagedFile, not_written, replace_file
 
 MANIFEST = ".coptui-export"
 # The pages written so far by an export under way; left behind, it marks an interrupted one.
 JOURNAL = ".coptui-export.journal"
 # What an export may have written: only such names are ever removed from a folder.
 SUBFOLDERS = ("cases", "sessions", "topics", "members", "practices")
+_HASH = re.compile(r"[0-9a-f]{64}")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 
@@ -62,7 +67,9 @@ class UnsafeFolder(FileNotWritten):
     """A folder the export refuses to write into: a symbolic link where it would write."""
 
 
-Pages = Iterable[tuple[str, str]]
+Pages = Iterable[tuple[str, PageText]]
+# Begins each export's part of the journal: what comes before it an interrupted export wrote.
+_RUN = "# export"
 
 
 def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | None = None) -> FolderExport:
@@ -72,7 +79,9 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     interrupted export leaves the earlier index with every page it links to; the pages
     written so far are listed in a journal, from which the next export repairs the folder.
     Nothing is written through a symbolic link or outside the folder, and a page is removed
-    only if this export's list says it wrote it and it is unchanged since.
+    only if this export's list says it wrote it and it is unchanged since. What the export
+    keeps of each page while it runs is on disk (the journal), so memory stays the same
+    whatever the size.
 
     With `beside` (a picklable function giving the other pages), a process of its own
     writes those pages in the same way while this one writes `pages`: a large export
@@ -80,27 +89,32 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     """
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
+    _refuse_links(folder)
     journal_path = folder / JOURNAL
-    recorded = _read_list(folder / MANIFEST)
-    interrupted = journal_path.exists()
-    before = {**recorded, **_read_list(journal_path)} if interrupted else recorded
-    target = _Target(folder, _scan(folder), recorded, _modified(folder / MANIFEST))
+    run = f"{_RUN} {secrets.token_hex(8)}\n"
+    target = _Target(folder, _modified(folder / MANIFEST))
     with _journal(journal_path) as journal:
+        interrupted = os.fstat(journal.fileno()).st_size > 0
+        journal.write(run)
+        journal.flush()  # before the second process lists its first page
         if beside is None:
             done = target.write(pages, journal)
         else:
             done = _written_beside(target, pages, beside, journal)
-        index = done.index  # written last: it may name only pages already there
-        if index is not None and target.write_if_changed(INDEX, index, done.exported[INDEX], sync=True):
-            done.written += 1
-        removed, kept = _remove_stale(folder, before, done.exported)
-        replace_file(
-            folder / MANIFEST, "".join(f"{h}  {p}\n" for p, h in sorted(done.exported.items())).encode()
-        )
+        if done.index is not None:  # written last: it may name only pages already there
+            if done.index.unchanged:
+                done.index.staged.discard()
+            else:
+                done.index.staged.commit(sync=True)
+                done.written += 1
+            journal.write(f"{done.index.digest}  {INDEX}\n")
+    exported = _this_run(journal_path, run)
+    removed, kept = _remove_stale(folder, _listed_before(folder, run), exported)
+    replace_file(folder / MANIFEST, "".join(_manifest_line(line) for line in exported).encode())
     journal_path.unlink()
     return FolderExport(
         folder=folder,
-        pages=len(done.exported),
+        pages=done.pages,
         written=done.written,
         removed=removed,
         kept=kept,
@@ -108,51 +122,82 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     )
 
 
+@dataclass(frozen=True)
+class _StagedIndex:
+    """The index page, written beside its place until every page it names is there."""
+
+    staged: StagedFile
+    digest: str
+    unchanged: bool  # the page there already says the same
+
+
 @dataclass
 class _Written:
-    """What one process wrote: the hash of every page it made, how many it wrote, and the index held back."""
+    """What one process wrote: how many pages it made and wrote, and the index, held back."""
 
-    exported: dict[str, str] = field(default_factory=dict)
+    pages: int = 0
     written: int = 0
-    index: bytes | None = None
+    index: _StagedIndex | None = None
 
     def add(self, other: _Written) -> None:
-        self.exported.update(other.exported)
+        self.pages += other.pages
         self.written += other.written
-        self.index = self.index if other.index is None else other.index
+
+    def drop(self) -> None:
+        """Leave the index as it was: the export did not finish."""
+        if self.index is not None:
+            self.index.staged.discard()
 
 
 @dataclass(frozen=True)
 class _Target:
-    """The folder an export writes into, as it was found: what is there, and what the last export recorded."""
+    """The folder an export writes into, and when the last export's list was written there."""
 
     folder: Path
-    existing: set[str]
-    recorded: dict[str, str | None]
-    listed_at: int | None  # when the last export's list was written
+    listed_at: int | None
 
     def write(self, pages: Pages, journal: IO[str]) -> _Written:
-        """Write each page that changed, listing it in the journal; the index is held back, not written."""
+        """Write each page that changed, listing it in the journal; the index is staged, not put in place."""
         done = _Written()
-        for relative_path, text in pages:
-            data = text.encode("utf-8")
-            digest = done.exported[relative_path] = _digest(data)
-            if relative_path == INDEX:
-                done.index = data
-                continue
-            if self.write_if_changed(relative_path, data, digest):
-                done.written += 1
-            journal.write(f"{digest}  {relative_path}\n")
-            journal.flush()
+        recorded = _Recorded(_listed(self.folder / MANIFEST))
+        try:
+            for relative_path, text in pages:
+                done.pages += 1
+                target = self.folder / relative_path
+                if relative_path == INDEX:
+                    done.index = self._stage(target, text, recorded)
+                    continue
+                assert isinstance(text, str), "only the index page comes in parts"
+                data = text.encode("utf-8")
+                digest = _digest(data)
+                as_recorded = recorded.has(relative_path, digest)
+                reads_back = functools.partial(_holds, target, data)
+                if not _unchanged(target, len(data), reads_back, as_recorded, self.listed_at):
+                    replace_file(target, data, sync=False)
+                    done.written += 1
+                journal.write(f"{digest}  {relative_path}\n")
+                journal.flush()
+        except BaseException:
+            done.drop()
+            raise
         return done
 
-    def write_if_changed(self, relative_path: str, data: bytes, digest: str, *, sync: bool = False) -> bool:
-        target = self.folder / relative_path
-        as_recorded = self.recorded.get(relative_path) == digest
-        if relative_path in self.existing and _unchanged(target, data, as_recorded, self.listed_at):
-            return False
-        replace_file(target, data, sync=sync)
-        return True
+    def _stage(self, target: Path, text: PageText, recorded: _Recorded) -> _StagedIndex:
+        """The index page written beside `target` a part at a time, its hash, and whether it changed."""
+        staged, digest = StagedFile(target), hashlib.sha256()
+        try:
+            for part in [text] if isinstance(text, str) else text:
+                data = part.encode("utf-8")
+                staged.write(data)
+                digest.update(data)
+        except BaseException:
+            staged.discard()
+            raise
+        hexdigest = digest.hexdigest()
+        as_recorded = recorded.has(INDEX, hexdigest)
+        return _StagedIndex(
+            staged, hexdigest, _unchanged(target, staged.size, staged.matches, as_recorded, self.listed_at)
+        )
 
 
 def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], journal: IO[str]) -> _Written:
@@ -177,10 +222,12 @@ def _written_beside(target: _Target, pages: Pages, beside: Callable[[], Pages], 
         try:
             theirs, error = receiving.recv()
         except EOFError:
+            done.drop()
             other.join()  # it has ended: its exit code says how
             stopped = f"the export's second process stopped before it was done (exit code {other.exitcode})"
             raise FileNotWritten(errno.EIO, stopped, str(target.folder)) from None
         if error is not None:
+            done.drop()
             raise error
         done.add(theirs)
         return done
@@ -209,22 +256,18 @@ def _while_alive(pages: Pages, parent: int) -> Pages:
         yield page
 
 
-def _scan(folder: Path) -> set[str]:
-    """The names in the export's folders; refuses a symbolic link where the export would write or remove."""
+def _refuse_links(folder: Path) -> None:
+    """Refuses a symbolic link where the export would write or remove; makes the export's folders."""
     for name in (INDEX, MANIFEST, JOURNAL, *SUBFOLDERS):
         if (folder / name).is_symlink():
             _refuse(folder / name)
-    existing: set[str] = set()
-    for sub in ("", *SUBFOLDERS):
+    for sub in SUBFOLDERS:
         where = folder / sub
         where.mkdir(exist_ok=True)
         with os.scandir(where) as entries:
             for entry in entries:
-                relative = f"{sub}/{entry.name}" if sub else entry.name
-                if sub and entry.is_symlink() and entry.name.endswith(".md"):
+                if entry.name.endswith(".md") and entry.is_symlink():
                     _refuse(where / entry.name)
-                existing.add(relative)
-    return existing
 
 
 def _refuse(link: Path) -> None:
@@ -236,18 +279,64 @@ def _refuse(link: Path) -> None:
     )
 
 
-def _read_list(path: Path) -> dict[str, str | None]:
-    """The pages an earlier export wrote, each with the hash of what it wrote (None from old lists)."""
+def _listed(path: Path, *, until: str | None = None) -> Iterator[tuple[str, str | None]]:
+    """The pages a list names (the last export's, or the journal up to the line `until`), each
+    with the hash of what was written (None from old lists)."""
     if not path.is_file():
-        return {}
-    listed: dict[str, str | None] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        digest, _, name = line.partition("  ")
-        if name and re.fullmatch(r"[0-9a-f]{64}", digest):
-            listed[name] = digest
-        elif line:
-            listed[line] = None
-    return listed
+        return
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            if line == until:
+                return
+            line = line.rstrip("\n")
+            digest, _, name = line.partition("  ")
+            if name and _HASH.fullmatch(digest):
+                yield name, digest
+            elif line and not line.startswith(_RUN):
+                yield line, None
+
+
+class _Recorded:
+    """The hash the last export recorded for each page, in 16 bytes a page whatever the size: a
+    number made from the page's path (sorted, to be found by bisection) and the first 8 bytes of
+    its hash. Two paths sharing a number at worst cost reading a page back."""
+
+    def __init__(self, listed: Iterable[tuple[str, str | None]]) -> None:
+        keys, hashes = array("q"), array("Q")
+        for path, digest in listed:
+            if digest is not None:
+                keys.append(hash(path))
+                hashes.append(int(digest[:16], 16))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = array("q", (keys[i] for i in order))
+        self._hashes = array("Q", (hashes[i] for i in order))
+
+    def has(self, path: str, digest: str) -> bool:
+        """Whether the last export recorded the page at `path` with this hash."""
+        key = hash(path)
+        at = bisect.bisect_left(self._keys, key)
+        return at < len(self._keys) and self._keys[at] == key and self._hashes[at] == int(digest[:16], 16)
+
+
+def _this_run(journal: Path, run: str) -> list[str]:
+    """The pages this export wrote, from its part of the journal: 'path  hash' lines, in path order."""
+    lines: list[str] = []
+    with journal.open(encoding="utf-8") as listed:
+        for line in listed:
+            if line == run:
+                break
+        for line in listed:
+            digest, _, name = line.rstrip("\n").partition("  ")
+            lines.append(f"{name}  {digest}")
+    lines.sort()
+    return lines
+
+
+def _listed_before(folder: Path, run: str) -> Iterator[tuple[str, str | None]]:
+    """What earlier exports wrote: the pages of interrupted ones (from the journal), and the last
+    complete one's list."""
+    yield from _listed(folder / JOURNAL, until=run)
+    yield from _listed(folder / MANIFEST)
 
 
 @contextmanager
@@ -260,18 +349,24 @@ def _journal(path: Path) -> Iterator[IO[str]]:
         yield journal
 
 
-def _unchanged(target: Path, data: bytes, as_recorded: bool, listed_at: int | None) -> bool:
-    """`target` holds `data` already. The last export's list vouches for a page it recorded with
-    the same hash, if nothing has touched the file since the list was written; any other page
-    is read back, and only when its size matches."""
+def _unchanged(
+    target: Path, size: int, same: Callable[[], bool], as_recorded: bool, listed_at: int | None
+) -> bool:
+    """`target` holds what was made (`size` bytes; `same` reads it back to compare). The last
+    export's list vouches for a page it recorded with the same hash, if nothing has touched the
+    file since the list was written; any other page is read back, and only when its size matches."""
     try:
         status = target.stat()
     except FileNotFoundError:
         return False
-    if status.st_size != len(data):
+    if status.st_size != size:
         return False
     if as_recorded and listed_at is not None and status.st_mtime_ns < listed_at:
         return True
+    return same()
+
+
+def _holds(target: Path, data: bytes) -> bool:
     return target.read_bytes() == data
 
 
@@ -283,23 +378,26 @@ def _modified(path: Path) -> int | None:
 
 
 def _remove_stale(
-    folder: Path, before: dict[str, str | None], exported: dict[str, str]
+    folder: Path, before: Iterable[tuple[str, str | None]], exported: list[str]
 ) -> tuple[int, list[str]]:
-    """Remove the pages an earlier export wrote and this one did not, if nobody has changed them since.
+    """Remove the pages earlier exports wrote and this one did not (`exported`: 'path  hash' lines
+    in order), if nobody has changed them since an export wrote them.
 
     Returns how many were removed, and the ones kept because they changed (or an old list
     gave no way to tell).
     """
+    stale: dict[str, set[str | None]] = {}
+    for relative_path, digest in before:
+        at = bisect.bisect_left(exported, f"{relative_path}  ")
+        if at == len(exported) or not exported[at].startswith(f"{relative_path}  "):
+            stale.setdefault(relative_path, set()).add(digest)
     removed, kept = 0, []
-    for relative_path in sorted(set(before) - set(exported)):
+    for relative_path in sorted(stale):
         target = folder / relative_path
         if not _EXPORTED_NAME.match(relative_path) or target.parent.resolve() != folder / target.parent.name:
             continue
         try:
-            unchanged = (
-                not target.is_symlink()
-                and hashlib.sha256(target.read_bytes()).hexdigest() == before[relative_path]
-            )
+            unchanged = not target.is_symlink() and _digest(target.read_bytes()) in stale[relative_path]
         except FileNotFoundError:
             continue
         if unchanged:
@@ -308,6 +406,12 @@ def _remove_stale(
         else:
             kept.append(relative_path)
     return removed, kept
+
+
+def _manifest_line(exported: str) -> str:
+    """A 'path  hash' line as the list says it: 'hash  path', as `sha256sum --check` reads it."""
+    name, _, digest = exported.rpartition("  ")
+    return f"{digest}  {name}\n"
 
 
 def _digest(data: bytes) -> str:

@@ -6,7 +6,7 @@ plain strings and gets Markdown back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from coptui.export import escape, names
@@ -105,9 +105,15 @@ class PageLinks:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A pipe table; cells are Markdown already (escape user text with `escape.cell`)."""
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows)
-    return "\n".join(lines)
+    return "\n".join(table_lines(headers, rows))
+
+
+def table_lines(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The lines of a pipe table, made as they are read: for a table too long to hold whole."""
+    yield "| " + " | ".join(headers) + " |"
+    yield "|" + "|".join("---" for _ in headers) + "|"
+    for row in rows:
+        yield "| " + " | ".join(row) + " |"
 
 
 def long_date(day: date) -> str:

@@ -11,6 +11,7 @@ small repertoire, or a test, can still use.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,6 +23,7 @@ from coptui.export.index import RepertoireIndex
 from coptui.export.markdown import (
     PageLinks,
     table,
+    table_lines,
 )
 from coptui.export.minutes import ActionRegister, render_minutes
 from coptui.export.practices import practice_pages, strategy_practice
@@ -33,9 +35,16 @@ if TYPE_CHECKING:
     from coptui.store.export_reads import ExportReads
 
 INDEX = "index.md"
+# A page's text: whole, or (the community's page, which lists every case) in parts.
+PageText = str | Iterable[str]
 
 
-def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
+def whole(text: PageText) -> str:
+    """A page's text in one string, if it came in parts."""
+    return text if isinstance(text, str) else "".join(text)
+
+
+def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, PageText]]:
     """Every page of the export from a whole repertoire in memory, with its path in the folder."""
     doc = index.document
     yield from practice_pages(index, PageLinks(index, INDEX))
@@ -48,7 +57,7 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, str]]:
     )
 
 
-def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Iterator[tuple[str, str]]:
+def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Iterator[tuple[str, PageText]]:
     """Every page of the export, read from the store a slice at a time, the index page last.
 
     With `half`, only that half of the pages, the two about equal work (making and writing
@@ -59,7 +68,7 @@ def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Ite
         yield from _streamed(reads, half)
 
 
-def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[str, str]]:
+def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[str, PageText]]:
     first, second = half != 1, half != 0
     if second:
         for practices in reads.practice_slices():
@@ -107,7 +116,7 @@ def _pages(
     topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
     member_runs: Iterable[tuple[list[str], RepertoireIndex]],
     outline: Callable[[], Outline] | None,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, PageText]]:
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
     Minutes come in the order sessions were held, so that the action register of each
@@ -148,10 +157,11 @@ def _footer(community: str) -> str:
     return f"---\n\n*Exported by coptui {__version__} from the repertoire of {escape.inline(community)}.*"
 
 
-def _index_page(outline: Outline, links: PageLinks) -> str:
-    """The community's page, from the outline's rows (see `ExportReads.outline`)."""
+def _index_page(outline: Outline, links: PageLinks) -> Iterator[str]:
+    """The community's page, from the outline's rows (see `ExportReads.outline`), a part at a
+    time: at 100,000 cases its tables run to tens of megabytes, never held whole."""
     community, totals = outline.common.community, outline.totals
-    blocks = [f"# {escape.heading(community.name)}"]
+    blocks: list[str | Iterator[str]] = [f"# {escape.heading(community.name)}"]
     if community.domain:
         blocks.append(escape.block(community.domain))
     blocks.append(
@@ -160,7 +170,7 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
                 plural(totals.sessions, "session"),
                 plural(totals.cases, "case"),
                 plural(totals.strategies, "strategy", "strategies"),
-                f"{plural(totals.actions, 'action')} ({len(outline.open_actions)} open)",
+                f"{plural(totals.actions, 'action')} ({totals.open_actions} open)",
                 plural(totals.report_backs, "report-back"),
                 plural(len(outline.common.members), "member"),
             ]
@@ -168,7 +178,7 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
     )
     blocks.append("## Sessions")
     blocks.append(
-        table(
+        _table_or(
             ["Date", "Session", "Facilitator", "Cases"],
             (
                 [
@@ -179,21 +189,20 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
                 ]
                 for i, title, day, facilitator, cases in outline.sessions
             ),
+            "No sessions yet.",
         )
-        if outline.sessions
-        else "No sessions yet."
     )
     blocks.append("## Cases")
     blocks.append(
-        table(_CASE_HEADERS, (_case_row(_brief_case(*line), links) for line in outline.cases))
-        if outline.cases
-        else "No cases yet."
+        _table_or(
+            _CASE_HEADERS, (_case_row(_brief_case(*line), links) for line in outline.cases), "No cases yet."
+        )
     )
     blocks.append("## Open actions")
     blocks.append(
-        table(
+        _table_or(
             ["Owner", "Action", "Due", "Case"],
-            [
+            (
                 [
                     links.member(owner, cell=True),
                     escape.cell(text),
@@ -203,10 +212,9 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
                     else links.case(_brief_case(case_id, title), cell=True),
                 ]
                 for owner, text, due, case_id, title in outline.open_actions
-            ],
+            ),
+            "No open actions.",
         )
-        if outline.open_actions
-        else "No open actions."
     )
     blocks.append("## Topics")
     blocks.append(
@@ -228,7 +236,23 @@ def _index_page(outline: Outline, links: PageLinks) -> str:
         or "No members yet."
     )
     blocks.append(_footer(community.name))
-    return "\n\n".join(blocks) + "\n"
+    for at, block in enumerate(blocks):
+        if at:
+            yield "\n\n"
+        if isinstance(block, str):
+            yield block
+        else:  # a table's lines, a thousand at a time
+            yield "\n".join(itertools.islice(block, 1000))
+            while lines := list(itertools.islice(block, 1000)):
+                yield "\n" + "\n".join(lines)
+    yield "\n"
+
+
+def _table_or(headers: list[str], rows: Iterable[list[str]], empty: str) -> str | Iterator[str]:
+    """A table's lines as they are read, or `empty` when there are no rows."""
+    rows = iter(rows)
+    first = next(rows, None)
+    return empty if first is None else table_lines(headers, itertools.chain([first], rows))
 
 
 def _brief_session(session_id: int, title: str, day: date) -> SessionRow:
@@ -254,7 +278,12 @@ def _outline(index: RepertoireIndex) -> Outline:
     return Outline(
         common=doc,
         totals=Totals(
-            len(doc.sessions), len(doc.cases), len(doc.strategies), len(doc.actions), len(doc.report_backs)
+            len(doc.sessions),
+            len(doc.cases),
+            len(doc.strategies),
+            len(doc.actions),
+            len(doc.report_backs),
+            sum(a.status is ActionStatus.OPEN for a in doc.actions),
         ),
         sessions=[
             (s.id or 0, s.title, s.date, s.facilitator, len(index.cases_by_session.get(s.id or 0, [])))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
@@ -54,6 +55,7 @@ class Totals(NamedTuple):
     strategies: int
     actions: int
     report_backs: int
+    open_actions: int
 
 
 # Rows of the index page's tables, as plain tuples: at 100,000 cases, models would not fit.
@@ -67,13 +69,14 @@ OpenActionLine = tuple[str, str, date | None, int | None, str | None]
 
 class Outline(NamedTuple):
     """What the index page lists: every session and case in brief, newest first; the open
-    actions, soonest due first; how many cases each topic has; and how many of each kind."""
+    actions, soonest due first; how many cases each topic has; and how many of each kind.
+    The three lists are read as the page is written, a batch of rows at a time."""
 
     common: Document  # the community, its topics and members
     totals: Totals
-    sessions: list[SessionLine]
-    cases: list[CaseLine]
-    open_actions: list[OpenActionLine]
+    sessions: Iterable[SessionLine]
+    cases: Iterable[CaseLine]
+    open_actions: Iterable[OpenActionLine]
     topic_cases: dict[str, int]
 
 
@@ -413,45 +416,68 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ),
         )
 
-    @guarded
     def outline(self) -> Outline:
-        """The index page's rows, read as tuples."""
-        sessions: list[SessionLine] = [
+        """The index page's rows, as tuples read a batch at a time while the page is written."""
+        sessions = (
             (i, title, date.fromisoformat(day), by, cases)
-            for i, title, day, by, cases in self.conn.execute(
+            for i, title, day, by, cases in self._in_batches(
                 "SELECT id, title, date, facilitator, "
                 "(SELECT count(*) FROM cases WHERE session_id = sessions.id) "
                 "FROM sessions ORDER BY date DESC, id DESC"
             )
-        ]
-        cases: list[CaseLine] = [
+        )
+        cases = (
             (i, title, date.fromisoformat(opened_on), presenter, CaseStatus(status), json.loads(topics))
-            for i, title, opened_on, presenter, status, topics in self.conn.execute(
+            for i, title, opened_on, presenter, status, topics in self._in_batches(
                 "SELECT id, title, opened_on, presenter, status, (SELECT json_group_array(topic) FROM "
                 "(SELECT topic FROM case_topics WHERE case_id = cases.id ORDER BY position)) "
                 "FROM cases ORDER BY opened_on DESC, id DESC"
             )
-        ]
-        open_actions: list[OpenActionLine] = [
+        )
+        open_actions = (
             (owner, text, date.fromisoformat(due) if due else None, case_id, title)
-            for owner, text, due, case_id, title in self.conn.execute(
+            for owner, text, due, case_id, title in self._in_batches(
                 "SELECT owner, text, due, cases.id, cases.title FROM actions "
                 "LEFT JOIN cases ON cases.id = actions.case_id WHERE actions.status = ? "
                 "ORDER BY due IS NULL, due, actions.id",
                 [ActionStatus.OPEN.value],
             )
-        ]
-        counts = (
-            self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("strategies", "actions", "report_backs")
         )
         return Outline(
             common=self._common(),
-            totals=Totals(len(sessions), len(cases), *counts),
+            totals=self._totals(),
             sessions=sessions,
             cases=cases,
             open_actions=open_actions,
-            topic_cases=dict(
-                self.conn.execute("SELECT topic, count(*) FROM case_topics GROUP BY topic").fetchall()
-            ),
+            topic_cases=self._topic_cases(),
         )
+
+    @guarded
+    def _totals(self) -> Totals:
+        return Totals(
+            *self.conn.execute(
+                "SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM cases), "
+                "(SELECT count(*) FROM strategies), (SELECT count(*) FROM actions), "
+                "(SELECT count(*) FROM report_backs), (SELECT count(*) FROM actions WHERE status = ?)",
+                [ActionStatus.OPEN.value],
+            ).fetchone()
+        )
+
+    @guarded
+    def _topic_cases(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT topic, count(*) FROM case_topics GROUP BY topic").fetchall())
+
+    def _in_batches(self, sql: str, params: Params = ()) -> Iterator[Sequence[Any]]:
+        """The rows of a query, fetched a batch at a time, each batch under the connection's guard:
+        a list as long as the repertoire (every case, for the index page) is never held whole."""
+        cursor = self._cursor(sql, params)
+        while batch := self._batch(cursor):
+            yield from batch
+
+    @guarded
+    def _cursor(self, sql: str, params: Params) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    @guarded
+    def _batch(self, cursor: sqlite3.Cursor) -> list[Any]:
+        return cursor.fetchmany(1000)
