@@ -42,7 +42,7 @@ from coptui.ui.sources import (
     search_rows,
     source_for,
 )
-from coptui.ui.stories import live_banner, live_detail
+from coptui.ui.stories import MARKS_LEGEND, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
 from coptui.ui.widgets.story_view import StoryView
@@ -530,7 +530,7 @@ class BrowserScreen(FooterFits, BrowserEdits):
                 "strategies off into a practice of its own again (u on a strategy splits that one). " + note
             )
         worked = "w on a case shows what has worked for the cases most like it, in words and in topics."
-        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}"))
+        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}", MARKS_LEGEND))
 
     # -- live follow --------------------------------------------------------------------------
 
