@@ -220,6 +220,9 @@ class Participant:
         if command.id is None:
             raise ValueError("a command is carried out only once it is journalled")
         with self._lock, self.repertoire.settling_transaction():
+            settled = self.repertoire.settled_result(command.id)
+            if settled is not None:  # carried out by another process (the facilitator's, for one gone)
+                return EntryResult(*settled)
             result = self._carry_out(command)
             self.repertoire.settle_command(
                 command.id, filed=result.ok, message=result.message, at=self.clock.now()

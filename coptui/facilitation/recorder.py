@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from coptui.facilitation.left_behind import FiledForMember
 from coptui.facilitation.summary import SessionSummary
 from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
@@ -50,6 +51,8 @@ V_co = TypeVar("V_co", covariant=True)
 DURABLE_WAIT_SECONDS = 2.0
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
+# How often the facilitator's recorder looks for lines a participant's gone process left unfiled.
+LEFT_BEHIND_SECONDS = 1.0
 
 
 def os_reason(error: OSError) -> str:
@@ -121,6 +124,9 @@ class RecorderListener(Protocol[E_contra, V_contra]):
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What is not yet filed, and why the journal or the filer is waiting, if it is."""
 
+    def filed_left_behind(self, filed: Sequence[FiledForMember]) -> None:
+        """Lines participants' gone processes had left unfiled, now carried out (`left_behind`)."""
+
 
 class Recorder(Generic[E, V]):
     """Takes one writer's commands in order and sees each one journalled, then carried out."""
@@ -132,8 +138,12 @@ class Recorder(Generic[E, V]):
         listener: RecorderListener[E, V],
         *,
         durable_wait: float = DURABLE_WAIT_SECONDS,
+        left_behind: Callable[[E], Sequence[FiledForMember]] | None = None,
     ) -> None:
+        """`left_behind`, for the facilitator's recorder: files what participants' gone processes
+        left unfiled (`LeftBehind.file`), before each batch of commands and every few moments."""
         self.journal = journal
+        self.left_behind = left_behind
         self.open_live = open_live
         self.listener = listener
         self.durable_wait = durable_wait
@@ -339,13 +349,17 @@ class Recorder(Generic[E, V]):
             self._live = live
             self._changed.notify_all()
         self.listener.opened(live, view, replayed)
+        sweep = None if self.left_behind is None else LEFT_BEHIND_SECONDS
         while True:
             with self._changed:
                 self._filing = False
-                self._changed.wait_for(lambda: self._stopping or bool(self._saved))
+                self._changed.wait_for(lambda: self._stopping or bool(self._saved), timeout=sweep)
                 if self._stopping:
                     return
                 self._filing = True
+                waiting = {p.command.id for p in self._saved}
+            if self._file_left_behind(live) and not waiting:
+                self._read_back(live)
             for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
                 if result is None:
@@ -355,7 +369,23 @@ class Recorder(Generic[E, V]):
                     while self._saved and (self._saved[0].command.id or 0) <= self._carried_upto:
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
-            self._read_back(live)
+            with self._changed:  # any the backlog lacked, another process carried out meanwhile
+                self._saved = deque(p for p in self._saved if p.command.id not in waiting)
+            if waiting:
+                self._read_back(live)
+
+    def _file_left_behind(self, live: E) -> bool:
+        """File what participants' gone processes left; True when there was something. When the
+        file cannot be written, the next look tries again."""
+        if self.left_behind is None:
+            return False
+        try:
+            filed = self.left_behind(live)
+        except StoreError:
+            return False
+        if filed:
+            self.listener.filed_left_behind(filed)
+        return bool(filed)
 
     def _adopt_orphans(self, live: E) -> bool:
         """Journal what processes of this writer that have gone kept beside the file and did not
@@ -401,6 +431,8 @@ class Recorder(Generic[E, V]):
                 if not self._wait_to_retry(delay, reason(error)):
                     return None
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
+                # A member's screen may have gone meanwhile: its lines go first (before an end).
+                self._file_left_behind(live)
                 continue
             except Exception as error:  # a fault of coptui's own: say so, and never jam the queue behind it
                 result = EntryResult(False, f"not filed ({type(error).__name__}: {error})")
