@@ -286,8 +286,8 @@ class RecordingScreen(Screen[None]):
             box.give_back(refused)
             message = f"{message} · type over it, or ← → to fix it; ↑ brings it back"
         elif untouched and not box.value and outcome.undone_text:
-            box.value = outcome.undone_text
-            box.cursor_position = len(outcome.undone_text)
+            box.give_back(outcome.undone_text)  # selected, as a refused line: typing on replaces it
+            message = f"{message} · back in the box: type over it, or ← → to fix it"
         elif refused:  # typing has gone on: say what was refused, and keep it in view
             message = f"{message} — not filed: {plain_str(refused, 40)} (↑ brings it back)"
             box.put_aside(refused)
