@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from test_kill_under_lock import coptui, kept_beside
 from test_resume_after_kill import TerminalRun, query
+from textual.pilot import Pilot
 from ui_helpers import screen_lines, settle
 
 from coptui.facilitation import LiveSession, SessionPlan
@@ -42,6 +43,16 @@ def write_lock(db: Path) -> Iterator[sqlite3.Connection]:
 
 def notes(db: Path, session_id: int) -> list[tuple[str, str]]:
     return query(db, "SELECT author, text FROM notes WHERE session_id = ? ORDER BY id", session_id)
+
+
+async def drawn_until(pilot: Pilot[None], *shown: str, gone: str = "") -> None:
+    """Wait until the screen draws every one of `shown`, and not `gone`."""
+    for _ in range(POLLS):
+        drawn = "\n".join(screen_lines(pilot.app))
+        if all(s in drawn for s in shown) and not (gone and gone in drawn):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"never drawn: {shown}, without {gone!r}: {drawn}")
 
 
 def all_it_said(run: TerminalRun) -> str:
@@ -139,3 +150,41 @@ def test_closing_the_screen_with_lines_waiting_says_so_and_abandon_files_them_fi
     assert query(
         db, "SELECT count(*) FROM capture_journal WHERE session_id = ? AND settled_at IS NULL", session_id
     ) == [(0,)]
+
+
+async def test_resuming_under_a_held_lock_draws_the_session_and_lists_every_line_waiting(
+    db_path: Path,
+) -> None:
+    """Lines left by a killed screen wait for the lock: the session is drawn as it stands
+    meanwhile (a read does not wait for a writer), with them and any new line listed; once the
+    lock goes, all are filed in order."""
+    db = db_path
+    session_id = start_session(db)
+    with ExitStack() as lock:
+        lock.enter_context(write_lock(db))
+        run = TerminalRun("--db", str(db), "run", "--resume")
+        try:
+            run.wait_for("the resumed screen", lambda: b"resumed at" in run.output)
+            run.type("left line A\r")
+            run.type("left line B\r")
+            run.wait_for("the lines kept beside the file", lambda: kept_beside(db) == 2)
+        finally:
+            run.kill()
+        with Repertoire.open(db) as repertoire:
+            app = CoptuiApp(repertoire, launch="resume")
+            async with app.run_test(size=(80, 24)) as pilot:
+                await drawn_until(pilot, "Problem sharing", "left line B")
+                drawn = "\n".join(screen_lines(app))
+                assert "Lock clinic" in drawn and "Go round the room" in drawn and "ben" in drawn, drawn
+                assert "not filed yet (retrying: another program is writing to the file)" in drawn
+                await pilot.press(*"typed on the drawn screen", "enter")
+                await drawn_until(pilot, "“typed on the drawn screen”")
+                assert notes(db, session_id) == []
+                lock.close()
+                await drawn_until(pilot, "typed on the drawn screen", "left line A", gone="not filed yet")
+                await settle(pilot)
+                assert [text for _, text in notes(db, session_id)] == [
+                    "left line A",
+                    "left line B",
+                    "typed on the drawn screen",
+                ]

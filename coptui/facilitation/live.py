@@ -369,6 +369,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
                 not_yet_heard=tuple(self.not_yet_heard()),
                 data_version=version,
+                community=self.community_name,
             )
 
     def summary(self) -> SessionSummary:

@@ -160,6 +160,7 @@ class Recorder(Generic[E, V]):
         self._filer_problem: str | None = None  # why the filer is retrying
         self._live: E | None = None
         self._filing = False  # the filer is carrying out commands or reading the session back
+        self._shown_opening = False  # the session was drawn while it waited to open
         self._stopping = False
         self._threads = [
             threading.Thread(target=self._write_journal, name="coptui-journal", daemon=True),
@@ -204,7 +205,8 @@ class Recorder(Generic[E, V]):
                     )
         with self._changed:
             saved = self._saved_seq >= seq
-        if not saved:
+            opening = self._live is None  # it waits for the session: in view until it is filed
+        if not saved or opening:
             self._report_pending()
         return saved
 
@@ -400,6 +402,7 @@ class Recorder(Generic[E, V]):
             except StoreError as error:
                 with self._changed:
                     self._orphans = [Pending(k.command, 0, saved=True) for k in orphans.commands]
+                self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error), journal=True):
                     orphans.release(delete=False)
                     return False
@@ -411,6 +414,16 @@ class Recorder(Generic[E, V]):
                     self._journal_problem = None
                 self._report_pending()
             return True
+
+    def _show_while_opening(self, live: E) -> None:
+        """While what was left unfiled waits for the file's lock, the session as it stands
+        (reads do not wait for a writer): the screen is not left blank meanwhile."""
+        with self._changed:
+            if self._live is not None or self._shown_opening:
+                return
+            self._shown_opening = True
+        with contextlib.suppress(StoreError):
+            self.listener.viewed(live.view())
 
     def _journal_backlog(self, live: E) -> list[Command]:
         """This writer's journalled commands not yet carried out, oldest first."""
@@ -428,6 +441,7 @@ class Recorder(Generic[E, V]):
             try:
                 result = live.perform(command)
             except StoreError as error:
+                self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error)):
                     return None
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
