@@ -234,3 +234,12 @@ def test_pages_two_interrupted_exports_wrote_are_removed_by_the_next_whole_one(t
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_journal_that_is_not_text_is_repaired_like_any_interrupted_export(tmp_path: Path) -> None:
+    wiki = tmp_path / "wiki"
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    (wiki / JOURNAL).write_bytes(b"\xff\xfe not text\n" + sha256(b"x").encode() + b"  cases/0009-\xff.md\n")
+    done = write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    assert done.repaired and not (wiki / JOURNAL).exists()
+    assert (wiki / MANIFEST).read_text(encoding="utf-8").count("\n") == 2

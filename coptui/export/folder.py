@@ -321,7 +321,7 @@ class _Recorded:
 def _this_run(journal: Path, run: str) -> list[str]:
     """The pages this export wrote, from its part of the journal: 'path  hash' lines, in path order."""
     lines: list[str] = []
-    with journal.open(encoding="utf-8") as listed:
+    with journal.open(encoding="utf-8", errors="replace") as listed:
         for line in listed:
             if line == run:
                 break
