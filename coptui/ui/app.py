@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 # a session to start at once, the live session to resume, or a member's participant screen.
 Launch: TypeAlias = "StartAnswers | SessionPlan | Joining | Literal['resume'] | None"
 
+# The longest keys wait for a screen that holds them (`hold_keys`): then they go where they would have.
+KEYS_HELD_AT_MOST = 5.0
+
 # Textual's own palette commands that write a file (an SVG in the download folder):
 # never offered to a reader, who may be a member signed in over SSH on the server.
 WRITING_SYSTEM_COMMANDS = {"Screenshot"}
@@ -96,6 +99,7 @@ class CoptuiApp(App[None]):
         self._keys_waiting: list[events.Key] = []
         self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
         self._keys_waiting_for: Screen[Any] | None = None
+        self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -133,10 +137,27 @@ class CoptuiApp(App[None]):
             if self._keys_waiting:  # it closed meanwhile: the screen in front now is asked
                 self._ask_when_open(self.screen)
             return
+        if screen is self._holding:
+            return  # `release_keys` asks again
         self._screen_ready, self._keys_waiting_for = screen, None
         while self._keys_waiting and self.screen is self._screen_ready:
             await super().on_event(self._keys_waiting.pop(0))
         if self._keys_waiting:  # a key among them opened another screen: the rest wait for it
+            self._ask_when_open(self.screen)
+
+    def hold_keys(self, screen: Screen[Any]) -> None:
+        """The keys read after the one `screen` is handling wait, in order, until it calls
+        `release_keys` (a search's results are in the list), or for `KEYS_HELD_AT_MOST` at most."""
+        self._holding = screen
+        if self._screen_ready is screen:
+            self._screen_ready = None
+        self.set_timer(KEYS_HELD_AT_MOST, lambda: self.release_keys(screen))
+
+    def release_keys(self, screen: Screen[Any]) -> None:
+        if self._holding is not screen:
+            return
+        self._holding = self._keys_waiting_for = None
+        if self._keys_waiting:
             self._ask_when_open(self.screen)
 
     def get_default_screen(self) -> HomeScreen:

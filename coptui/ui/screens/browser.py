@@ -42,7 +42,7 @@ from coptui.ui.sources import (
 )
 from coptui.ui.stories import live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
-from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
+from coptui.ui.widgets.paged_list import PagedList, Row, RowSource, StaticRows
 from coptui.ui.widgets.story_view import StoryView
 from coptui.ui.worker_results import post_result
 
@@ -177,6 +177,9 @@ class BrowserScreen(BrowserEdits):
         # One search runs at a time; what is typed meanwhile waits here, the latest only.
         self._searching = False
         self._search_waiting: Place | None = None
+        # The results an enter in the search box waits for, once asked for (see `action_submit_search`).
+        self._results_awaited: StaticRows | None = None
+        self._awaiting_results = False
 
     # -- layout ------------------------------------------------------------------
 
@@ -203,6 +206,7 @@ class BrowserScreen(BrowserEdits):
         self.show_masthead()
         self.show_place(self.place)
         self.query_one("#list", PagedList).cursor_moved.subscribe(self, self.cursor_moved, immediate=True)
+        self.query_one("#list", PagedList).loaded.subscribe(self, self.list_loaded)
         self.call_after_refresh(self._settle_heap)
         self.set_interval(LIVE_POLL_SECONDS, self.poll_live)
         self.set_interval(1.0, self.tick_live)
@@ -405,12 +409,37 @@ class BrowserScreen(BrowserEdits):
         self.set_focus(self.query_one("#list", PagedList))
 
     def action_submit_search(self) -> None:
-        self.search_for(self.query_one("#search", Input).value)
+        """Show the results, and hand them the keys typed after enter, however fast they came.
+
+        The letters before enter may still be on their way to the box (enter is a priority
+        binding, read as it comes): the search runs once they are in. The keys after enter wait
+        until its results are in the list, or they would move through the rows shown before.
+        """
+        self.app.hold_keys(self)
+        self.query_one("#search", Input).call_later(self._submit_typed)
+
+    def _submit_typed(self) -> None:
         self.set_focus(self.query_one("#list", PagedList))
+        text = self.query_one("#search", Input).value.strip()
+        if not text:
+            self.search_for(text)
+            self.app.release_keys(self)
+            return
+        # Searched again even if typing searched it already: its results arrive as a new load.
+        self._awaiting_results = True
+        place = Place(section=Section.SEARCH, search=text, filter=self.place.filter)
+        self.go(place, remember=self.place.section is not Section.SEARCH)
+
+    def list_loaded(self, source: RowSource | None = None) -> None:
+        """The results are in (or, with no `source`, will not come): the keys after enter go to them."""
+        if self._awaiting_results and source in (None, self._results_awaited):
+            self._awaiting_results = False
+            self.app.release_keys(self)
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:
-        self.search_for(event.value)
+        if event.value == event.input.value:  # not one overtaken by a key behind it
+            self.search_for(event.value)
 
     def search_for(self, text: str) -> None:
         text = text.strip()
@@ -464,8 +493,9 @@ class BrowserScreen(BrowserEdits):
         paged_list.border_title = Text.assemble(
             results.place.title(), f" ({sum(r.ref is not None for r in rows)})"
         )
+        self._results_awaited = StaticRows(lambda: rows)
         paged_list.load(
-            StaticRows(lambda: rows), cursor=results.place.cursor, empty=self._empty_message(results.place)
+            self._results_awaited, cursor=results.place.cursor, empty=self._empty_message(results.place)
         )
 
     # -- filters and what has worked ----------------------------------------------------
@@ -621,11 +651,13 @@ class BrowserScreen(BrowserEdits):
 
     @on(PagedList.Failed, "#list")
     def list_failed(self, event: PagedList.Failed) -> None:
+        self.list_loaded()
         self.app.report_error(event.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = post_result(self, event)
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
+            self.list_loaded()
         if error is not None:
             self.app.report_error(error)
