@@ -120,6 +120,10 @@ class CoptuiApp(App[None]):
         lost. They wait, in order, until the screen in front has handled what opened it (its
         focus is set by then), and are then handled, ahead of any key read since.
         """
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            # Enter typed while the app is still starting reaches it as a newline (the terminal
+            # turns \r into \n until the app takes it over): it is Enter, as in a shell.
+            event = events.Key("enter", "\r")
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen is not self._screen_ready:
             self._keys_waiting.append(event)
             self._ask_when_open(self.screen)
