@@ -247,3 +247,16 @@ async def test_a_members_report_back_waits_for_a_busy_file_and_is_filed(db_path:
             await settle(pilot)
         (report,) = repertoire.action_report_backs(2)
     assert (report.outcome, report.story, report.lesson) == (Outcome.WORKED, "Ran it [x] *y*", "lesson typed")
+
+
+async def test_a_busy_file_is_never_called_something_going_wrong(db_path: Path) -> None:
+    """A write made outside a form (merging practices) while another program writes: said as such."""
+    async with browsing(db_path) as (app, pilot):
+        browser(app).follow(Ref("practice", 2))
+        await settle(pilot)
+        with write_lock_held(db_path):
+            browser(app).merge_practice(2, 1)
+            await until(pilot, lambda: app._notifications)
+        (toast,) = app._notifications
+        assert toast.title == "The file is busy"
+        assert toast.message.endswith("busy: another program is writing to it; wait a moment and try again")

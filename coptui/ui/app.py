@@ -235,8 +235,13 @@ class CoptuiApp(App[None]):
         if self._errors_shown.get(message, 0.0) > now:
             return
         self._errors_shown[message] = now + self.NOTIFICATION_TIMEOUT
+        from coptui.store import RepertoireBusy
         from coptui.store.session_claim import SessionTaken
 
-        # Another screen running the session is no fault: it is said as the refusal it is.
-        title = "Open in another coptui" if isinstance(error, SessionTaken) else "Something went wrong"
+        # Another screen running the session, or another program writing, is no fault: said as what it is.
+        title = "Something went wrong"
+        if isinstance(error, SessionTaken):
+            title = "Open in another coptui"
+        elif isinstance(error, RepertoireBusy):
+            title = "The file is busy"
         self.notify(message, title=title, severity="error", markup=False)
