@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 from ui_helpers import browser, browsing, screen_lines, settle, type_burst, words
 
 from coptui.facilitation import ManualClock
@@ -260,3 +261,16 @@ async def test_a_busy_file_is_never_called_something_going_wrong(db_path: Path) 
         (toast,) = app._notifications
         assert toast.title == "The file is busy"
         assert toast.message.endswith("busy: another program is writing to it; wait a moment and try again")
+
+
+async def test_a_case_with_an_open_action_stays_in_trial_and_the_save_says_so(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        repertoire.add_action(Action(case=2, owner="cho", text="do the thing"))
+    async with browsing(db_path) as (app, pilot):
+        form = await edit_case_2(app, pilot)
+        form.query_one("#status", Select).value = CaseStatus.OPEN.value
+        await pilot.press("f2")
+        await settle(pilot)
+        assert toasts(app)[-1] == "Saved case 2; it stays in trial: it has an open action."
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.case(2).status is CaseStatus.IN_TRIAL
