@@ -188,3 +188,37 @@ async def test_a_member_marked_as_left_waits_until_the_facilitator_takes_it_back
             await settle(pilot)
             assert "filed a check-in from @ben" in message(app)
     assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "back from the phone call")]
+
+
+async def test_the_next_session_starts_with_an_empty_box_and_no_lines_of_the_last(db_path: Path) -> None:
+    """Refused lines of a session that ended are neither in the box, nor listed, nor brought
+    back by ↑ in the next one, where they could be filed by mistake."""
+    async with joined(db_path) as (app, pilot, clock):
+        await pilot.press(*"@cho pretending", "enter")
+        await settle(pilot)
+        await pilot.press(*"#vote 2 5", "enter")  # typed over the refused line: it is set aside
+        await settle(pilot)
+        assert "✗ 1 line not filed: “@cho pretending”" in drawn(app) and box(pilot) == "#vote 2 5"
+        with Repertoire.open(db_path) as facilitator:
+            LiveSession.resume(facilitator, clock).abandon()
+        await polled_until(
+            pilot,
+            lambda: participant_screen(app).poll_others(),
+            lambda: "the session was abandoned" in drawn(app),
+            polls=20,
+        )
+        assert f"the session was abandoned · {WAITING_FOR_A_SESSION}" in message(app)
+        with Repertoire.open(db_path) as facilitator:
+            LiveSession.start(
+                facilitator,
+                SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="December clinic, again"),
+                clock,
+            )
+        await poll_join_until(pilot, "joined “December clinic, again” as @ben — Check-in")
+        assert "not filed" not in drawn(app) and "Enter files your line" not in message(app)
+        assert box(pilot) == ""
+        await pilot.press("up")
+        assert box(pilot) == "", "↑ brings back no line of the session before"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert check_ins(db_path) == []

@@ -149,3 +149,34 @@ def test_a_refused_line_brought_forward_is_the_first_one_up() -> None:
     history.bring_forward("refused")
     assert [history.recall(-1, "draft") for _ in range(4)] == ["refused", "c", "b", "a"]
     assert history.recall(1, "") == "b"
+
+
+async def test_an_undone_line_comes_back_selected_and_typing_replaces_it(db_path: Path) -> None:
+    """F8 gives the undone line back as a refused one: typing on starts afresh, not glued to it."""
+    async with facilitating(db_path) as (app, pilot):
+        await pilot.press(*"@cho Undo me [x]", "enter")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert box_line(app) == "@cho Undo me [x]" and selected_on_screen(app) == "@cho Undo me [x]"
+        assert message(app).startswith("✓ undone: a check-in from @cho") and "type over it" in message(app)
+        type_burst(app, [*"@ben typed after undo", "enter"])
+        await settle(pilot)
+        assert box_empty(app)
+    assert filed_notes(db_path) == [("ben", "typed after undo")]
+
+
+async def test_a_participants_undone_line_comes_back_selected_as_the_facilitators_does(
+    db_path: Path,
+) -> None:
+    async with joined(db_path) as (app, pilot, _):
+        await pilot.press(*"ben undo me *x*", "enter")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert message(app).startswith("✓ undone: a check-in from @ben")
+        assert box_line(app) == "ben undo me *x*" and selected_on_screen(app) == "ben undo me *x*"
+        type_burst(app, [*"fresh line", "enter"])
+        await settle(pilot)
+        assert box_empty(app)
+    assert filed_notes(db_path) == [("ben", "fresh line")]

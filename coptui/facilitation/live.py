@@ -215,6 +215,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
             saved = self.session.model_copy(deep=True), self._state.copy()
             try:
                 with self.repertoire.settling_transaction():
+                    settled = self.repertoire.settled_result(command.id)
+                    if settled is not None:  # carried out already, by another process
+                        return EntryResult(*settled)
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
                     message = result.message if isinstance(result, EntryResult) else "the session closed"
@@ -366,6 +369,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
                 not_yet_heard=tuple(self.not_yet_heard()),
                 data_version=version,
+                community=self.community_name,
             )
 
     def summary(self) -> SessionSummary:

@@ -187,6 +187,7 @@ class Participant:
         self.dots_per_case = dots_per_case(session)
         self.actions = MemberActions(repertoire, member, self.clock)
         self._lock = threading.RLock()
+        self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
 
     @classmethod
     def join(
@@ -220,6 +221,9 @@ class Participant:
         if command.id is None:
             raise ValueError("a command is carried out only once it is journalled")
         with self._lock, self.repertoire.settling_transaction():
+            settled = self.repertoire.settled_result(command.id)
+            if settled is not None:  # carried out by another process (the facilitator's, for one gone)
+                return EntryResult(*settled)
             result = self._carry_out(command)
             self.repertoire.settle_command(
                 command.id, filed=result.ok, message=result.message, at=self.clock.now()
@@ -246,6 +250,7 @@ class Participant:
         session = self._session()
         if isinstance(session, EntryResult):
             return session
+        self._typed = text.strip()
         text = _SELF_TAG.sub(lambda m: f"#{m.group(1)}{m.group(2)}@{self.member} ", text.strip(), count=1)
         entry = parse_entry(text, self.member_names, self._today())
         if isinstance(entry, EntryError):
@@ -313,6 +318,7 @@ class Participant:
     def _filed(
         self, kind: str, item_id: int | None, description: str, undo: dict[str, Any] | None = None
     ) -> EntryResult:
+        undo = {**(undo or {}), "typed": self._typed}
         self.repertoire.add_participant_entry(
             self.session_id, self.member, kind, item_id or 0, description, self.clock.now(), undo
         )
@@ -437,7 +443,7 @@ class Participant:
                 entry, _ = take_back(self.repertoire, mine[-1].id, self.clock.now())
         except StoreError as error:
             return EntryResult(False, f"could not undo {mine[-1].description}: {error}")
-        return EntryResult(True, f"undone: {entry.description}")
+        return EntryResult(True, f"undone: {entry.description}", undone_text=mine[-1].undo.get("typed", ""))
 
     # -- own actions, in a session or between meetings -------------------------------------
 

@@ -37,7 +37,7 @@ from coptui.facilitation.participant import (
 )
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
-from coptui.models import CommandKind, PhaseKind
+from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, StoreError
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
@@ -106,6 +106,8 @@ class ParticipantScreen(RecordingScreen):
         self.community = ""
         self._own_repertoire: Repertoire | None = None  # the engine's writable connection
         self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
+        self._session_typed_in: int | None = None  # the session whose lines the box and ↑ hold
+        self._keys_when_closed: int | None = None  # the box's keystrokes as that session was seen closed
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -175,6 +177,13 @@ class ParticipantScreen(RecordingScreen):
         if self._join_poll is not None:
             self._join_poll.pause()
         self.participant = message.engine
+        box = self.query_one("#capture-input", CaptureInput)
+        if self._session_typed_in not in (None, message.engine.session_id):
+            # Lines of the session before are never filed into this one: the box starts empty,
+            # but for a line typed since that session closed.
+            typed_since = self._keys_when_closed is not None and box.keystrokes != self._keys_when_closed
+            box.start_afresh(keep_line=typed_since)
+        self._session_typed_in, self._keys_when_closed = message.engine.session_id, None
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
         view = message.view
@@ -299,7 +308,7 @@ class ParticipantScreen(RecordingScreen):
         masthead.append("you are ")
         masthead.append_text(plain(f"@{self.joining.member}", style="bold"))
         if self.view is not None and self.view.closed:
-            masthead.append(" · the session has ended", style="bold")
+            masthead.append(f" · {how_it_closed(self.view.session)}", style="bold")
         self.query_one("#session-masthead", Static).update(masthead)
 
     def show(self, view: ParticipantView) -> None:
@@ -321,12 +330,13 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#participant-you", Static).update(you)
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = (
-            f"the session has ended · {WAITING_FOR_A_SESSION}" if view.closed else PLACEHOLDERS[phase.kind]
-        )
+        closed = f"{how_it_closed(view.session)} · {WAITING_FOR_A_SESSION}"
+        box.placeholder = closed if view.closed else PLACEHOLDERS[phase.kind]
         self.tick()
+        if view.closed and self._keys_when_closed is None:
+            self._keys_when_closed = box.keystrokes
         if view.closed and self.waiting_for is None:
-            self.query_one(CaptureBox).say(f"the session has ended · {WAITING_FOR_A_SESSION}", ok=False)
+            self.query_one(CaptureBox).say(closed, ok=False)
             self.wait_to_join(WAITING_FOR_A_SESSION)
         refused = None if view.closed else attendance_refusal(view.session, self.participant.member)
         if refused is not None and self.waiting_for is None:
@@ -378,3 +388,9 @@ class ParticipantScreen(RecordingScreen):
                 "You file as yourself only; the facilitator moves the phases and keeps the time.",
             )
         )
+
+
+def how_it_closed(session: Session) -> str:
+    """'the session has ended', or 'the session was abandoned': as the member's screen says it."""
+    abandoned = session.status is SessionStatus.ABANDONED
+    return "the session was abandoned" if abandoned else "the session has ended"

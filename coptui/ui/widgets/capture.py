@@ -116,6 +116,17 @@ class CaptureInput(CleanInput):
             self.set_aside.remove(line)
             self.post_message(self.SetAside())
 
+    def start_afresh(self, *, keep_line: bool) -> None:
+        """A new session: no line of the one before is brought back (↑) or listed as not filed,
+        and the box is emptied unless `keep_line` (typed for the new session while waiting)."""
+        self.history = LineHistory()
+        self._given_back = ""
+        if not keep_line:
+            self.value = ""
+        if self.set_aside:
+            self.set_aside = []
+            self.post_message(self.SetAside())
+
     def replace(self, text: str, start: int, end: int) -> None:
         # A given-back line typed over (or cleared) leaves the box: it is set aside, in view.
         if self.holding_given_back and sorted((start, end)) == [0, len(self.value)]:
