@@ -153,8 +153,8 @@ async def test_a_line_typed_on_while_waiting_starts_afresh_and_the_first_is_kept
         await poll_join_until(pilot, "joined “December clinic” as @ben — Check-in")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("up", "up")
-        assert box(pilot) == "first try"
+        await pilot.press("up")
+        assert box(pilot) == "first try", "the line set aside, not filed, comes first"
     assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "second try")]
 
 

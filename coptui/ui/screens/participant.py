@@ -354,7 +354,8 @@ class ParticipantScreen(RecordingScreen):
         if self.refusal is not None and text.strip():
             # Not filed, and not dropped: the line waits in the box, to be Entered once joined;
             # given back selected like any refused line, so typing on starts a fresh one.
-            self.query_one("#capture-input", CaptureInput).give_back(text)
+            reason = "not joined yet" if self.waiting_for else self.refusal
+            self.query_one("#capture-input", CaptureInput).give_back(text, reason)
             said = "not joined yet: the line waits here; Enter files it once you have joined"
             self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
         elif self.refusal is not None:
