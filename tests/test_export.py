@@ -495,6 +495,8 @@ def test_an_empty_repertoire_exports(tmp_path: Path) -> None:
         ("会議", ""),
         ("x" * 100, "x" * 60),
         ("word " * 30, ("word-" * 12).rstrip("-")),
+        # Text another tool wrote: the name has the words shown, not an escape sequence's letters.
+        ("Evil \x1b[31mRED\x1b[0m \x1b]0;title\x07bell", "evil-red-bell"),
     ],
 )
 def test_slugs_are_ascii_and_short(title: str, expected: str) -> None:

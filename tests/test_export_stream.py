@@ -9,10 +9,12 @@ same pages with the same hashes.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import GeneratorType
 
 import pytest
 from repertoire_templates import RepertoireTemplates, sample_document
@@ -94,6 +96,21 @@ def test_the_two_halves_are_every_page_once(
     assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
     assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
     assert halves[0][-1][0] == "index.md"
+
+
+def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    before = gc.get_threshold()
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        pages = streamed_pages(repertoire.export_reads())
+        assert isinstance(pages, GeneratorType)
+        next(pages)
+        assert gc.get_threshold() > before  # collecting seldom while pages are made
+        pages.close()  # as when writing a page fails
+        assert gc.get_threshold() == before
+        assert list(streamed_pages(repertoire.export_reads()))
+    assert gc.get_threshold() == before
 
 
 def test_practices_run_in_slices_bounded_by_their_uses(

@@ -16,7 +16,7 @@ from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.models import Outcome
 from coptui.store import Repertoire
-from coptui.store.browsing import BrowseFilter
+from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.edit import ReportBackScreen
 from coptui.ui.screens.filter import FilterScreen
@@ -34,6 +34,12 @@ async def open_form(pilot: Pilot[None], key: str, form: type[Screen[Any]]) -> No
     await pilot.press(key)
     await settle(pilot)
     assert isinstance(pilot.app.screen, form), " ".join(screen_lines(pilot.app))
+
+
+async def open_report_back_on_action_2(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    browser(pilot.app).follow(Ref("action", 2))
+    await open_form(pilot, "n", ReportBackScreen)
 
 
 def drawn(app: CoptuiApp, selector: str) -> str:
@@ -99,14 +105,10 @@ async def test_shift_tab_in_a_burst_goes_back_before_the_letters_after_it(repert
 async def test_a_report_back_typed_in_one_burst_past_its_selects(repertoire: Repertoire) -> None:
     app = CoptuiApp(repertoire)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        browser(app).follow(Ref("action", 2))
-        await open_form(pilot, "n", ReportBackScreen)
-        for key in ("tab", "enter", "down", "down", "enter"):  # the outcome, from its menu: partly
-            await pilot.press(key)
-            await settle(pilot)
-        # From the outcome on, one burst: past the value select (Tab Tab) to the date, then F2.
-        type_burst(app, ["tab", *"Held two", "tab", *"Be brief", "tab", "tab", *"2026-12-10"])
+        await open_report_back_on_action_2(pilot)
+        # One burst: the outcome from its menu (partly), past the value select (Tab Tab) to the date.
+        menu = ["enter", "down", "down", "enter"]
+        type_burst(app, ["tab", *menu, "tab", *"Held two", "tab", *"Be brief", "tab", "tab", *"2026-12-10"])
         await settle(pilot)
         await pilot.wait_for_scheduled_animations()  # the fields scroll to the one in focus
         assert drawn(app, "#story") == "Held two"
@@ -150,6 +152,59 @@ async def test_the_start_screen_in_one_burst_past_its_selects(repertoire: Repert
         assert "Add @dev (Dev Patel) to the community?" in words(" ".join(screen_lines(app)))
 
 
+async def test_a_format_chosen_from_its_menu_in_a_burst_is_the_one_started(repertoire: Repertoire) -> None:
+    """`enter down enter` on the focused format select, and on to the title, in one burst: the menu
+    opens, the next format is chosen, and the title goes to the title field, not to the menu."""
+    app = CoptuiApp(repertoire, clock=ManualClock(START))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "s", StartSessionScreen)
+        before = drawn(app, "#start-format")
+        type_burst(app, ["enter", "down", "enter", "tab", *"Peer [help]"])
+        await settle(pilot)
+        after = drawn(app, "#start-format")
+        assert after != before and "choose a format" not in after
+        assert drawn(app, "#start-title") == "Peer [help]"
+        await pilot.press("f5")
+        await settle(pilot)
+    live = repertoire.live_session()
+    assert live is not None
+    assert live.title == "Peer [help]" and find_format(live.format).title in after
+
+
+async def test_escape_in_a_menu_in_a_burst_keeps_the_choice_and_the_keys_after_it(
+    repertoire: Repertoire,
+) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_report_back_on_action_2(pilot)
+        # The outcome: partly, then a menu opened, moved in and escaped; then the story.
+        type_burst(app, ["tab", "enter", "down", "down", "enter", "enter", "down", "escape", "tab", *"Kept"])
+        await settle(pilot)
+        assert drawn(app, "#story") == "Kept"
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        assert drawn(app, "#outcome").startswith("partly")
+        await pilot.press("f2")
+        await settle(pilot)
+    (report,) = repertoire.action_report_backs(2)
+    assert (report.outcome, report.story) == (Outcome.PARTLY, "Kept")
+
+
+async def test_the_order_of_results_chosen_from_its_menu_in_a_burst(repertoire: Repertoire) -> None:
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot, "f", FilterScreen)
+        # From the topic, past status, outcome, member and the dates, to the order: its second choice.
+        type_burst(app, ["tab"] * 6 + ["enter", "down", "enter", "tab"])
+        await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        assert drawn(app, "#sort").startswith("date, newest first")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert browser(app).place.filter == BrowseFilter(sort=SortOrder.DATE)
+
+
 async def test_the_filter_dialog_in_one_burst_past_its_selects(repertoire: Repertoire) -> None:
     app = CoptuiApp(repertoire)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -173,10 +228,8 @@ async def test_the_participants_report_back_in_one_burst(db_path: Path) -> None:
             await pilot.press("f2")
             await settle(pilot)
             await open_form(pilot, "enter", OwnReportScreen)
-            for key in ("enter", "down", "enter"):  # the outcome, from its menu: worked
-                await pilot.press(key)
-                await settle(pilot)
-            type_burst(app, ["tab", *"We ran it", "tab", *"lesson here", "f2"])
+            # The outcome from its menu (worked), and on to the story and lesson, in one burst.
+            type_burst(app, ["enter", "down", "enter", "tab", *"We ran it", "tab", *"lesson here", "f2"])
             await settle(pilot)
             assert not isinstance(app.screen, OwnReportScreen), " ".join(screen_lines(app))
         (report,) = repertoire.action_report_backs(2)

@@ -55,7 +55,7 @@ async def test_start_in_the_palette_finds_start_a_session_and_enter_opens_it(db_
 
 
 async def test_every_key_of_the_browser_is_in_the_palette_by_its_footer_name(db_path: Path) -> None:
-    async with browsing(db_path, size=(100, 45)) as (app, pilot):
+    async with browsing(db_path, size=(160, 45)) as (app, pilot):  # wide enough for every key in the footer
         browser(app).follow(Ref("case", 2))
         await settle(pilot)
         footer = screen_lines(app)[-1]

@@ -96,17 +96,22 @@ def test_a_format_can_turn_the_table_off(repertoire: Repertoire, clock: ManualCl
     assert "Participation" not in minutes(repertoire, live.session_id)
 
 
-async def test_the_session_summary_shows_the_participation_table(db_path: Path, clock: ManualClock) -> None:
-    with Repertoire.open(db_path) as repertoire:
-        meeting(repertoire, clock)
+async def summary_drawn(db_path: Path, clock: ManualClock, *, f5_presses: int) -> list[str]:
+    """The live session resumed and ended with F5: its summary's lines as drawn, wrapping undone."""
     with Repertoire.open(db_path) as repertoire:
         app = CoptuiApp(repertoire, clock=clock, launch="resume")
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("f5", "f5", "f5")
+            await pilot.press(*["f5"] * f5_presses)
             await settle(pilot)
             assert isinstance(app.screen, SessionSummaryScreen)
-            shown = [words(line) for line in screen_lines(app)]
+            return [words(line) for line in screen_lines(app)]
+
+
+async def test_the_session_summary_shows_the_participation_table(db_path: Path, clock: ManualClock) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        meeting(repertoire, clock)
+    shown = await summary_drawn(db_path, clock, f5_presses=3)
     start = shown.index("Participation")
     assert shown[start + 1 : start + 5] == [
         "Member Check-in Cases Strategies Notes Votes Reports Spoke",
@@ -115,3 +120,49 @@ async def test_the_session_summary_shows_the_participation_table(db_path: Path, 
         "Cho [lead] *ops* 0 0 0 0 0 0 —",
     ]
     assert "Not heard: Cho [lead] *ops*" in shown
+
+
+def quick_round(repertoire: Repertoire, clock: ManualClock) -> LiveSession:
+    """Ben checks in a minute in; Cho's check-in is filed half a second after his (typed one after
+    the other); Ana never checks in."""
+    plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Quick round")
+    live = LiveSession.start(repertoire, plan, clock)
+    clock.advance(seconds=60)
+    assert live.enter("@ben fine").ok
+    clock.advance(seconds=0.5)
+    assert live.enter("@cho fine too").ok
+    return live
+
+
+def test_a_check_in_filed_within_a_second_of_the_one_before_has_no_time(
+    repertoire: Repertoire, clock: ManualClock, tmp_path: Path
+) -> None:
+    live = quick_round(repertoire, clock)
+    assert [
+        (p.member, p.check_ins, p.speaking_seconds) for p in repertoire.participation(live.session_id)
+    ] == [
+        ("ana", 0, None),
+        ("ben", 1, 60),
+        ("cho", 1, None),
+    ]
+    live.end()
+    table = save_minutes(repertoire, live.session_id, tmp_path).read_text(encoding="utf-8")
+    rows = table.split("## Participation\n\n")[1].splitlines()
+    assert rows[3:5] == [
+        "| Ben Okafor | 1 | 0 | 0 | 0 | 0 | 0 | 1:00 |",
+        r"| Cho \[lead\] \*ops\* | 1 | 0 | 0 | 0 | 0 | 0 | — |",
+    ]
+
+
+async def test_the_summary_shows_a_dash_not_no_time_for_a_check_in_filed_at_once(
+    db_path: Path, clock: ManualClock
+) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        quick_round(repertoire, clock)
+    shown = await summary_drawn(db_path, clock, f5_presses=5)
+    start = shown.index("Participation")
+    assert shown[start + 2 : start + 5] == [
+        "Ana Ruiz 0 0 0 0 0 0 —",
+        "Ben Okafor 1 0 0 0 0 0 01:00",
+        "Cho [lead] *ops* 1 0 0 0 0 0 —",
+    ]

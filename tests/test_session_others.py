@@ -16,6 +16,7 @@ from ui_helpers import actions_on_screen, polled_until, screen_lines, settle, wo
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.participant import Participant
 from coptui.formats import find_format
+from coptui.models import Member
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.participant import Joining
@@ -213,3 +214,32 @@ async def test_hostile_text_typed_by_a_participant_reads_as_typed_on_the_facilit
                 assert text[:30] in drawn, text
             # The footer's keys are the only click actions: none came from what was typed.
             assert {a for a in actions_on_screen(app) if not a.startswith("app.simulate_key")} == set()
+
+
+async def test_who_is_not_yet_heard_is_counted_where_the_panel_has_no_room_for_them(db_path: Path) -> None:
+    long_handles = ["dev", "eli"]
+    clock = ManualClock(START)
+    with Repertoire.open(db_path) as repertoire:
+        for handle in long_handles:
+            repertoire.add_member(Member(handle=handle, name=handle.title()))
+        LiveSession.start(
+            repertoire,
+            SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho", *long_handles], title="Full room"),
+            clock,
+        )
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f5")  # problem sharing: no round, so the panel says who is not yet heard
+            await settle(pilot)
+            panel = app.screen.query_one(Attendance)
+            attendees = screen_lines(app, panel.content_region)
+            [line] = [line.strip() for line in attendees if line.strip().startswith("not yet heard:")]
+            named = line.removeprefix("not yet heard:").split()
+            assert named[-1].startswith("+"), line
+            # Everyone waiting is named or counted, on a line the panel shows whole.
+            assert (
+                len(named) - 1 + int(named[-1]) == 5
+                and named[:-1] == ["ana", "ben", "cho", *long_handles][: len(named) - 1]
+            )
+            assert len(line) <= panel.content_region.width

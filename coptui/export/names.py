@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from coptui.store.export_rows import CaseItem, PracticeItem, SessionItem
+from coptui.text import strip_controls
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile("['\u2019]")
@@ -22,9 +23,8 @@ SLUG_LENGTH = 60
 @functools.lru_cache(maxsize=65536)
 def slug(text: str, *, length: int = SLUG_LENGTH) -> str:
     """ASCII letters and digits joined by '-': "St Aldhelm's move!" → 'st-aldhelms-move'."""
-    ascii_text = (
-        unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text)).encode("ascii", "ignore").decode("ascii")
-    )
+    shown = _APOSTROPHES.sub("", strip_controls(text))  # what the pages show: no escape sequence's letters
+    ascii_text = unicodedata.normalize("NFKD", shown).encode("ascii", "ignore").decode("ascii")
     words = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(words) > length:
         words = words[:length].rsplit("-", 1)[0] if "-" in words[:length] else words[:length]

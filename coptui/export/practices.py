@@ -36,8 +36,8 @@ def strategy_practice(index: RepertoireIndex, strategy: StrategyItem, links: Pag
     practice = index.practices.get(strategy.practice or 0)
     if practice is None:
         return ""
-    name = _one_line(practice.name)
-    same = name == one_line(strategy.text)
+    # A practice is named after a use of it, which then says the same without cleaning either.
+    same = strategy.text == practice.name or _one_line(practice.name) == one_line(strategy.text)
     # The same on every page of a folder: made once per practice (and per slice).
     key = (practice.id, same, None if links.page is None else links.page.rpartition("/")[0])
     found = index.fragments.get(key)

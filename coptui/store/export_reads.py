@@ -80,6 +80,11 @@ class Outline(NamedTuple):
     topic_cases: dict[str, int]
 
 
+def _ids(ids: Iterable[int | None]) -> str:
+    """Ids as a JSON list for `json_each`, leaving out None."""
+    return json.dumps(sorted(i for i in ids if i is not None))
+
+
 class ExportReads(PracticeExportReads, CommunityStore):
     """Slices of the repertoire for the pages of a folder export, as rows (see `export_rows`)."""
 
@@ -101,25 +106,24 @@ class ExportReads(PracticeExportReads, CommunityStore):
         ).fetchall()
         return [read(row) for row in rows]
 
-    def _sessions(self, where: str, params: Params, *, phases: bool = False) -> list[SessionRow]:
-        """Sessions with their attendance, and with their phases if asked (only minutes show them)."""
+    def _sessions(
+        self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
+    ) -> list[SessionRow]:
+        """Sessions; for `minutes`, with their phases and everyone's attendance.
+
+        Other pages link to sessions without saying who came, but a member's page lists the
+        sessions they attended: `attendance_of` reads only those members' attendance. (A session
+        has as many attendance rows as members came: reading them all for every slice was much
+        of the cost of the pages of cases and members.)
+        """
         sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
         if not sessions:
             return []
         by_id = {s.id: s for s in sessions}
         ids = [json.dumps(list(by_id))]
-        for session_id, member, presence, arrived_at, left_at in self.conn.execute(
-            "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
-            "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
-            ids,
-        ):
-            session = by_id[session_id]
-            getattr(session, _PRESENCE[presence]).append(member)
-            if arrived_at:
-                session.arrived[member] = timestamp(arrived_at)
-            if left_at:
-                session.left[member] = timestamp(left_at)
-        if phases:
+        if minutes or attendance_of:
+            self._attendance(by_id, ids[0], None if minutes else attendance_of)
+        if minutes:
             for row in self.conn.execute(
                 f"SELECT {PhaseRow.COLUMNS} FROM phase_runs "
                 "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
@@ -127,6 +131,28 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ):
                 by_id[row[0]].phases.append(PhaseRow.read(row))
         return sessions
+
+    def _attendance(self, by_id: dict[int, SessionRow], ids: str, members: Sequence[str] | None) -> None:
+        """Fill in who attended sessions `ids`, sent apologies or was absent: everyone, or `members`."""
+        # Some members' attendance is found through the members' index; rows of sessions not read are skipped.
+        which = (
+            "session_id IN (SELECT value FROM json_each(?))"
+            if members is None
+            else "member IN (SELECT value FROM json_each(?))"
+        )
+        for session_id, member, presence, arrived_at, left_at in self.conn.execute(
+            "SELECT session_id, member, presence, arrived_at, left_at FROM attendance "
+            f"WHERE {which} ORDER BY session_id, position",
+            [ids if members is None else json.dumps(members)],
+        ):
+            session = by_id.get(session_id)
+            if session is None:
+                continue
+            getattr(session, _PRESENCE[presence]).append(member)
+            if arrived_at:
+                session.arrived[member] = timestamp(arrived_at)
+            if left_at:
+                session.left[member] = timestamp(left_at)
 
     def _cases(self, where: str, params: Params) -> list[CaseRow]:
         """Cases with their topics."""
@@ -284,30 +310,36 @@ class ExportReads(PracticeExportReads, CommunityStore):
             f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here})",
             s,
         )
-        cases = self._cases(
-            f"session_id IN {here} "
-            f"OR id IN (SELECT case_id FROM notes WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM strategies WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM actions WHERE session_id IN {here}) "
-            f"OR id IN (SELECT case_id FROM report_backs WHERE session_id IN {here})",
-            s,
+        strategies = self._strategies(
+            f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
+            "OR id IN (SELECT value FROM json_each(:tried))",
+            {**s, "tried": _ids(a.strategy for a in actions)},
         )
-        tried = json.dumps([a.strategy for a in actions if a.strategy is not None])
-        named = {c.session for c in cases} | {a.session for a in actions}
-        earlier = {e for e in named if e is not None} - set(ids)
+        report_backs = self._report_backs(f"session_id IN {here}", s)
+        notes = self._notes(f"session_id IN {here}", s)
+        # The cases worked on at these sessions, from the rows filed at them (as for a member's slice).
+        held = set(ids)
+        named = {n.case for n in notes}
+        named.update(r.case for r in report_backs)
+        named.update(st.case for st in strategies if st.session in held)
+        named.update(a.case for a in actions if a.session in held)
+        cases = self._cases(
+            f"session_id IN {here} OR id IN (SELECT value FROM json_each(:named))",
+            {**s, "named": _ids(named)},
+        )
+        sessions_named = {c.session for c in cases} | {a.session for a in actions}
+        earlier = {e for e in sessions_named if e is not None} - held
         return common.but(
             sessions=self._sessions(
-                "id IN (SELECT value FROM json_each(?))", [json.dumps(sorted({*ids, *earlier}))], phases=True
+                "id IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted({*ids, *earlier}))],
+                minutes=True,
             ),
             cases=cases,
-            strategies=self._strategies(
-                f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
-                "OR id IN (SELECT value FROM json_each(:tried))",
-                {**s, "tried": tried},
-            ),
+            strategies=strategies,
             actions=actions,
-            report_backs=self._report_backs(f"session_id IN {here}", s),
-            notes=self._notes(f"session_id IN {here}", s),
+            report_backs=report_backs,
+            notes=notes,
         )
 
     @guarded
@@ -352,7 +384,8 @@ class ExportReads(PracticeExportReads, CommunityStore):
 
     def member_slices(self, size: int | None = None) -> Iterator[tuple[list[str], ExportSlice]]:
         """The members in runs of `size`, with what their pages list: cases brought, actions,
-        report-backs, strategies proposed and sessions attended, and the cases those name."""
+        report-backs, strategies proposed and sessions attended (holding the attendance of
+        the run's members only), and the cases those name."""
         common, after = self._common(), ""
         while handles := self._handles(after, size or MEMBERS_PER_SLICE):
             after = handles[-1]
@@ -362,21 +395,24 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _member_slice(self, common: ExportSlice, handles: list[str]) -> ExportSlice:
         these = "(SELECT value FROM json_each(:handles))"
         h = {"handles": json.dumps(handles)}
+        actions = self._actions(f"owner IN {these}", h)
+        report_backs = self._report_backs(f"member IN {these}", h)
+        strategies = self._strategies(f"proposer IN {these}", h)
+        # The cases these rows name, from the rows: finding them again in SQL cost as much as reading them.
+        named = {a.case for a in actions} | {r.case for r in report_backs} | {s.case for s in strategies}
         return common.but(
             cases=self._cases(
-                f"presenter IN {these} "
-                f"OR id IN (SELECT case_id FROM actions WHERE owner IN {these}) "
-                f"OR id IN (SELECT case_id FROM report_backs WHERE member IN {these}) "
-                f"OR id IN (SELECT case_id FROM strategies WHERE proposer IN {these})",
-                h,
+                f"presenter IN {these} OR id IN (SELECT value FROM json_each(:named))",
+                {**h, "named": _ids(named)},
             ),
-            actions=self._actions(f"owner IN {these}", h),
-            report_backs=self._report_backs(f"member IN {these}", h),
-            strategies=self._strategies(f"proposer IN {these}", h),
+            actions=actions,
+            report_backs=report_backs,
+            strategies=strategies,
             sessions=self._sessions(
                 f"id IN (SELECT session_id FROM attendance "
                 f"WHERE presence = 'attended' AND member IN {these})",
                 h,
+                attendance_of=handles,
             ),
         )
 

@@ -55,7 +55,7 @@ class Participation:
     notes: int = 0
     votes: int = 0
     reports: int = 0
-    speaking_seconds: int | None = None  # None: no speaking timer ran for them
+    speaking_seconds: int | None = None  # None: no turn of theirs was timed
 
     @property
     def heard(self) -> bool:
@@ -361,6 +361,7 @@ class ParticipantStore(StoreBase):
 
         A speaker's turn runs from the phase's start, or the check-in filed before theirs, to
         their own check-in: the same moments the session screen's speaking timer counts from.
+        Someone none of whose turns lasted a second is left out: their time was not taken.
         """
         seconds: dict[str, int] = defaultdict(int)
         phase, since = None, None
@@ -368,15 +369,19 @@ class ParticipantStore(StoreBase):
             "SELECT p.position, p.started_at, n.author, n.created_at FROM notes n "
             "JOIN phase_runs p ON p.session_id = n.session_id AND p.position = n.phase "
             "WHERE n.session_id = ? AND n.kind = 'check_in' AND p.kind = ? AND p.started_at IS NOT NULL "
-            "ORDER BY p.position, n.created_at, n.id",
+            # In time order: as text, 17:01:00.5Z sorts before 17:01:00Z.
+            "ORDER BY p.position, julianday(n.created_at), n.id",
             [session_id, PhaseKind.CHECK_IN.value],
         ):
             if position != phase:
                 phase, since = position, timestamp(started)
             at = timestamp(created)
             assert since is not None
-            if author:
-                seconds[author] += max(0, int((at - since).total_seconds()))
+            turn = int((at - since).total_seconds())
+            # A check-in filed within a second of the one before (typed one after the other, or
+            # two members at their own terminals) timed no turn: not counted as one of no time.
+            if author and turn > 0:
+                seconds[author] += turn
             since = max(since, at)
         return dict(seconds)
 

@@ -19,6 +19,8 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Select
 
 from coptui.store import Repertoire
 from coptui.ui.screens.home import HomeScreen
@@ -96,6 +98,10 @@ class CoptuiApp(App[None]):
         self._keys_waiting: list[events.Key] = []
         self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
         self._keys_waiting_for: Screen[Any] | None = None
+        # The select the last key went to, until it has settled (see `_select_settled`).
+        self._select_in_hand: Select[Any] | None = None
+        self._select_seen: tuple[Widget | None, bool] | None = None
+        self._select_asked = False
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -109,18 +115,31 @@ class CoptuiApp(App[None]):
         return self._clock
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys read while the screen in front is still opening wait for it.
+        """Keys are handed on in the order they were read, each once what the one before set off is done.
 
-        A key that opens a form (a priority binding) pushes it as the key is read; the keys
-        behind it would otherwise be handed on before the form has a field in focus, and be
-        lost. They wait, in order, until the screen in front has handled what opened it (its
-        focus is set by then), and are then handled, ahead of any key read since.
+        A key that opens a form (a priority binding) pushes it as the key is read, and a key that
+        opens or closes a select's menu moves the focus only when the app gets round to it: the
+        keys behind either would otherwise go to the field that had focus before, and be lost or
+        land in the wrong place. They wait, in order, until the screen in front has handled what
+        opened it (its focus is set by then), or the select has settled.
         """
-        if isinstance(event, events.Key) and not event.is_forwarded and self.screen is not self._screen_ready:
+        if isinstance(event, events.Key) and not event.is_forwarded:
             self._keys_waiting.append(event)
-            self._ask_when_open(self.screen)
+            await self._hand_on_keys()
             return
         await super().on_event(event)
+
+    async def _hand_on_keys(self) -> None:
+        while self._keys_waiting:
+            if self.screen is not self._screen_ready:
+                self._ask_when_open(self.screen)
+                return
+            if self._select_in_hand is not None and not self._select_settled(self._select_in_hand):
+                return
+            focused = self.focused
+            ancestors = focused.ancestors_with_self if focused else []
+            self._select_in_hand = next((node for node in ancestors if isinstance(node, Select)), None)
+            await super().on_event(self._keys_waiting.pop(0))
 
     def _ask_when_open(self, screen: Screen[Any]) -> None:
         """Have `screen` say, through this app's queue, once it has handled what is queued for it."""
@@ -129,15 +148,39 @@ class CoptuiApp(App[None]):
             screen.call_later(self.call_later, self._opened, screen)
 
     async def _opened(self, screen: Screen[Any]) -> None:
-        if screen is not self.screen:
-            if self._keys_waiting:  # it closed meanwhile: the screen in front now is asked
-                self._ask_when_open(self.screen)
-            return
-        self._screen_ready, self._keys_waiting_for = screen, None
-        while self._keys_waiting and self.screen is self._screen_ready:
-            await super().on_event(self._keys_waiting.pop(0))
-        if self._keys_waiting:  # a key among them opened another screen: the rest wait for it
-            self._ask_when_open(self.screen)
+        self._keys_waiting_for = None
+        if screen is self.screen:
+            self._screen_ready = screen
+        await self._hand_on_keys()  # if it closed meanwhile, the screen in front now is asked
+
+    def _select_settled(self, select: Select[Any]) -> bool:
+        """Whether `select` has handled the keys handed to it, and the focus is where they sent it.
+
+        Its menu takes and gives back the focus through this app's queue, behind the keys read
+        since: settled is when the select and its menu have nothing queued, and the focus and the
+        menu are as they were one turn of this app's queue before. Until then it is asked again,
+        through whichever of them is busy.
+        """
+        if self._select_asked:  # only the answer decides: a key read meanwhile may be ahead of a focus
+            return False
+        if not select.is_attached:
+            return True
+        # A key it does not take itself goes up through the screen to this app's bindings.
+        path = [*select.walk_children(), *select.ancestors_with_self]
+        busy = next((node for node in path if node is not self and node.message_queue_size), None)
+        seen = (self.focused, select.expanded)
+        if busy is None and seen == self._select_seen:
+            self._select_in_hand = self._select_seen = None
+            return True
+        self._select_seen = None if busy else seen
+        if not self._select_asked:
+            self._select_asked = True
+            (busy or self).call_later(self.call_later, self._select_answered)
+        return False
+
+    async def _select_answered(self) -> None:
+        self._select_asked = False
+        await self._hand_on_keys()
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.

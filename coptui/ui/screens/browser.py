@@ -7,6 +7,7 @@ the store and return their results as messages, each put on screen by its own ha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from coptui.store.browsing import BrowseFilter, SessionStory
 from coptui.ui.collector import settle_heap, unsettle_heap
 from coptui.ui.commands import BrowserCommands
 from coptui.ui.detail import Detail
+from coptui.ui.footer_fit import FooterFits
 from coptui.ui.practice_stories import RANKING
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
@@ -40,7 +42,7 @@ from coptui.ui.sources import (
     search_rows,
     source_for,
 )
-from coptui.ui.stories import live_banner, live_detail
+from coptui.ui.stories import MARKS_LEGEND, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
 from coptui.ui.widgets.story_view import StoryView
@@ -87,7 +89,7 @@ class LiveCheck(Message, bubble=False):
     returning: bool  # started since the browser came back to the front
 
 
-class BrowserScreen(BrowserEdits):
+class BrowserScreen(FooterFits, BrowserEdits):
     app: CoptuiApp
 
     # Focus is on the list from the screen's first frame: a key pressed then goes where it will go later.
@@ -154,6 +156,10 @@ class BrowserScreen(BrowserEdits):
         ),
     ]
 
+    def footer_gives_way(self) -> Sequence[str]:
+        # At 80 columns: the keys the browse pane and the detail's links offer too give way first.
+        return ("references", "live", "filter", "what_worked")
+
     def __init__(self) -> None:
         super().__init__()
         self.place = Place()
@@ -191,9 +197,6 @@ class BrowserScreen(BrowserEdits):
             yield PagedList(id="list")
             yield StoryView(id="detail")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help
-
-    def on_resize(self) -> None:
-        self.query_one(Footer).compact = self.size.width < 100
 
     def on_mount(self) -> None:
         self.on_resize()
@@ -527,7 +530,7 @@ class BrowserScreen(BrowserEdits):
                 "strategies off into a practice of its own again (u on a strategy splits that one). " + note
             )
         worked = "w on a case shows what has worked for the cases most like it, in words and in topics."
-        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}"))
+        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}", MARKS_LEGEND))
 
     # -- live follow --------------------------------------------------------------------------
 

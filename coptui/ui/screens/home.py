@@ -9,6 +9,8 @@ live session, and resuming the one that is live; and for a member who may take p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -42,7 +44,12 @@ class HomeScreen(BrowserScreen):
         ),
     ]
 
-    _join_offered = False
+    _live_seen = False
+
+    def footer_gives_way(self) -> Sequence[str]:
+        # s while a session is live, or r while none is, only says to press the other.
+        idle = "start_session" if self.live_story is not None else "resume_session"
+        return (idle, *super().footer_gives_way())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A read-only repertoire cannot run a session: the keys leave the footer and the help.
@@ -57,11 +64,12 @@ class HomeScreen(BrowserScreen):
 
     def tick_live(self) -> None:
         super().tick_live()
+        if self._live_seen != (self.live_story is not None):
+            self._live_seen = self.live_story is not None
+            # j joins while a session is live, and moves down the list otherwise; s or r gives way.
+            self.refresh_bindings()
         if self.app.participant is None:
             return
-        if self._join_offered != (self.live_story is not None):
-            self._join_offered = self.live_story is not None
-            self.refresh_bindings()  # j joins while a session is live, and moves down the list otherwise
         if self.live_story is not None:
             banner = live_banner(self.live_story.session)
             self.query_one("#live-banner", Static).update(

@@ -45,8 +45,7 @@ class Attendance(Static):
         gone = list(session.left)
         for label, handles in (("left", gone), ("apologies", session.apologies), ("absent", session.absent)):
             if handles:
-                text.append(f"\n{label}: ", style="dim")
-                text.append_text(plain(" ".join(handles), style="dim"))
+                text.append_text(_named(f"\n{label}: ", handles, width))
         if next_speaker is None:
             text.append("\nEveryone has spoken", style="dim italic")
         elif round_phase:
@@ -54,9 +53,22 @@ class Attendance(Static):
             text.append_text(plain(next_speaker, style="bold"))
             text.append(f"  ⏱ {clock_face(speaking.speaking_seconds(now))}")
         else:
-            text.append("\nnot yet heard: ", style="dim")
-            text.append_text(plain(" ".join(speaking.waiting), style="dim"))
+            text.append_text(_named("\nnot yet heard: ", speaking.waiting, width))
         if participants is not None:
             text.append_text(participants)
         self.update(text)
         self.border_subtitle = f"{len(speaking.spoken)}/{len(speaking.order)} spoken"
+
+
+def _named(label: str, handles: list[str], width: int) -> Text:
+    """`label` and the handles on one line of `width`: those that do not fit are counted ("+2"),
+    as a panel too short for a second line would cut them without a word."""
+    room = width - len(label.lstrip("\n"))
+    shown: list[str] = []
+    for at, handle in enumerate(handles):
+        rest = len(handles) - at - 1
+        if len(" ".join([*shown, handle])) + (len(f" +{rest}") if rest else 0) > room:
+            shown.append(f"+{rest + 1}")
+            break
+        shown.append(handle)
+    return Text.assemble((label, "dim"), plain(" ".join(shown), style="dim"))
