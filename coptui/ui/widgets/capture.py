@@ -363,9 +363,9 @@ class CaptureBox(Vertical):
 
     def say(self, message: str, *, ok: bool) -> None:
         mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
-        self.query_one("#capture-message", Static).update(
-            Text.assemble((mark, style), block(message, style=style))
-        )
+        said = self.query_one("#capture-message", Static)
+        said.update(Text.assemble((mark, style), block(message, style=style)))
+        said.display = True
 
     def show_pending(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What was Entered (or pressed) and is not filed yet: shown while it is not on disk, or stuck.
@@ -376,8 +376,14 @@ class CaptureBox(Vertical):
         """
         line = self.query_one("#capture-pending", Static)
         if not pending or (problem is None and all(p.saved for p in pending)):
-            line.display = False
+            if line.display:
+                line.display = False
+                self.query_one("#capture-message", Static).display = True
             return
+        if not line.display:
+            # What was said before the lines began to wait is about an earlier line: a "✓ filed"
+            # under "not filed yet" would read as said of the last one. The next word shows again.
+            self.query_one("#capture-message", Static).display = False
         waiting = Text("⧗ not filed yet", style="bold yellow")
         waiting.append(": " if problem is None else " (retrying: ")
         if problem is not None:
