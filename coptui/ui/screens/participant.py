@@ -366,8 +366,8 @@ class ParticipantScreen(RecordingScreen):
             if self._own_undos:
                 self._own_undos -= 1
                 continue
-            by = f"@{view.session.facilitator}"
-            said = f"{by} took back {entry.description}"
+            by = f"@{plain_str(view.session.facilitator)}"
+            said = f"{by} took back {plain_str(entry.description)}"
             typed = ParticipantView.typed(entry)
             if typed and not box.value:
                 box.give_back(typed, f"taken back by {by}")
