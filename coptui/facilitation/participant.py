@@ -91,6 +91,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
+from coptui.store.participants import ParticipantEntry
 
 VIAS = ("ssh", "local")
 WAITING_FOR_A_SESSION = "waiting for a session to start…"
@@ -158,6 +159,12 @@ class ParticipantView:
     reports: tuple[ReportBack, ...]  # given this session
     my_actions: tuple[MyAction, ...]
     closed: bool
+    taken_back: tuple[ParticipantEntry, ...] = ()  # this member's entries taken back, by anyone
+
+    @staticmethod
+    def typed(entry: ParticipantEntry) -> str:
+        """The line that filed a taken-back entry, to give back to its member."""
+        return str(entry.undo.get("typed", ""))
 
     @property
     def phase(self) -> PhaseRun:
@@ -485,6 +492,7 @@ class Participant:
                 reports=tuple(self.repertoire.report_backs(session=self.session_id)),
                 my_actions=tuple(self.actions.my_actions()),
                 closed=session.status is not SessionStatus.LIVE,
+                taken_back=tuple(self.repertoire.taken_back_entries(self.session_id, self.member)),
             )
 
     def _today(self) -> date:

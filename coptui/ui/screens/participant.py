@@ -108,6 +108,8 @@ class ParticipantScreen(RecordingScreen):
         self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
         self._session_typed_in: int | None = None  # the session whose lines the box and ↑ hold
         self._keys_when_closed: int | None = None  # the box's keystrokes as that session was seen closed
+        self._taken_back_seen: set[int] | None = None  # this member's entries seen taken back, this session
+        self._own_undos = 0  # undos this member pressed whose entry is not seen taken back yet
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -184,6 +186,7 @@ class ParticipantScreen(RecordingScreen):
             typed_since = self._keys_when_closed is not None and box.keystrokes != self._keys_when_closed
             box.start_afresh(keep_line=typed_since)
         self._session_typed_in, self._keys_when_closed = message.engine.session_id, None
+        self._taken_back_seen, self._own_undos = None, 0
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
         view = message.view
@@ -252,8 +255,12 @@ class ParticipantScreen(RecordingScreen):
         command, result = message.command, message.result
         untouched = self.untouched_since_press()
         typed = command.text if command.kind is CommandKind.ENTRY else ""
-        if isinstance(result, EntryResult):  # a participant never ends the session
-            self.say_entry_result(result, typed, untouched)
+        if not isinstance(result, EntryResult):  # a participant never ends the session
+            return
+        undo = command.kind is CommandKind.UNDO or typed.lower().split()[:1] == ["#undo"]
+        if undo and not result.ok and self._own_undos:  # it took nothing back
+            self._own_undos -= 1
+        self.say_entry_result(result, typed, untouched)
 
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
@@ -316,6 +323,7 @@ class ParticipantScreen(RecordingScreen):
             return  # a read of a session this screen has left, arriving late
         self.view = view
         self._draw_masthead()
+        self._notice_taken_back(view)
         phase = view.phase
         now = Text.assemble(plain(phase.title, style="bold"))
         now.append(f"\nphase {phase.position + 1} of {len(view.session.phases)}", style="dim")
@@ -344,6 +352,31 @@ class ParticipantScreen(RecordingScreen):
             # before joining, until the facilitator takes it back.
             self.refused(str(refused), refused.waiting_for)
 
+    def _notice_taken_back(self, view: ParticipantView) -> None:
+        """Tell the member when the facilitator takes back something of theirs (their own undo
+        says so itself), and give the line back to file again, in the right place."""
+        ids = {e.id for e in view.taken_back}
+        if self._taken_back_seen is None:  # joining: what was taken back before is old news
+            self._taken_back_seen = ids
+            return
+        fresh = [e for e in view.taken_back if e.id not in self._taken_back_seen]
+        self._taken_back_seen = ids  # one put back (the facilitator's F8) may be taken back again
+        box = self.query_one("#capture-input", CaptureInput)
+        for entry in fresh:
+            if self._own_undos:
+                self._own_undos -= 1
+                continue
+            by = f"@{plain_str(view.session.facilitator)}"
+            said = f"{by} took back {plain_str(entry.description)}"
+            typed = ParticipantView.typed(entry)
+            if typed and not box.value:
+                box.give_back(typed, f"taken back by {by}")
+                said += " · it is back in your box: fix it and Enter, or type over it"
+            elif typed:
+                box.put_aside(typed, f"taken back by {by}")
+                said += " · ↑ brings it back"
+            self.query_one(CaptureBox).say(said, ok=False)
+
     def tick(self) -> None:
         if self.view is not None:
             self.query_one(Countdown).show(PhaseTimer(self.view.phase, self.app.clock))
@@ -354,7 +387,8 @@ class ParticipantScreen(RecordingScreen):
         if self.refusal is not None and text.strip():
             # Not filed, and not dropped: the line waits in the box, to be Entered once joined;
             # given back selected like any refused line, so typing on starts a fresh one.
-            self.query_one("#capture-input", CaptureInput).give_back(text)
+            reason = "not joined yet" if self.waiting_for else self.refusal
+            self.query_one("#capture-input", CaptureInput).give_back(text, reason)
             said = "not joined yet: the line waits here; Enter files it once you have joined"
             self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
         elif self.refusal is not None:
@@ -362,10 +396,13 @@ class ParticipantScreen(RecordingScreen):
         elif not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type your entry, or a tag (F1)", ok=False)
         else:
+            if text.split()[0].lower() == "#undo":
+                self._own_undos += 1
             self.press(CommandKind.ENTRY, text)
 
     def action_undo(self) -> None:
         if self.refusal is None:
+            self._own_undos += 1
             self.query_one("#capture-input", CaptureInput).call_later(self.press, CommandKind.UNDO)
 
     def action_my_actions(self) -> None:

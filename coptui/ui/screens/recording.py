@@ -283,14 +283,14 @@ class RecordingScreen(Screen[None]):
         # A line goes back into the box only if nobody has typed on: never into the middle of
         # the next line. A refused one comes back selected, so typing on starts a fresh line.
         if untouched and not box.value and refused:
-            box.give_back(refused)
+            box.give_back(refused, message)
             message = f"{message} · type over it, or ← → to fix it; ↑ brings it back"
         elif untouched and not box.value and outcome.undone_text:
             box.give_back(outcome.undone_text)  # selected, as a refused line: typing on replaces it
             message = f"{message} · back in the box: type over it, or ← → to fix it"
         elif refused:  # typing has gone on: say what was refused, and keep it in view
             message = f"{message} — not filed: {plain_str(refused, 40)} (↑ brings it back)"
-            box.put_aside(refused)
+            box.put_aside(refused, outcome.message)
         self.query_one(CaptureBox).say(message, ok=outcome.ok)
 
     @on(FiledLeftBehind)
