@@ -138,6 +138,7 @@ class CoptuiApp(App[None]):
         await super().on_event(event)
 
     async def _hand_on_keys(self) -> None:
+        """Hand on the keys waiting, oldest first, until one has to wait (see `on_event`)."""
         while self._keys_waiting:
             if self._holding is self.screen:
                 return  # `release_keys` hands them on
@@ -183,9 +184,8 @@ class CoptuiApp(App[None]):
             self._select_in_hand = self._select_seen = None
             return True
         self._select_seen = None if busy else seen
-        if not self._select_asked:
-            self._select_asked = True
-            (busy or self).call_later(self.call_later, self._select_answered)
+        self._select_asked = True
+        (busy or self).call_later(self.call_later, self._select_answered)
         return False
 
     async def _select_answered(self) -> None:
