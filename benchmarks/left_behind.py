@@ -32,14 +32,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from coptui.demo import demo_document
-from coptui.facilitation import LiveSession, SessionPlan
-from coptui.facilitation.left_behind import FiledForMember, LeftBehind
-from coptui.facilitation.recorder import Pending, Recorder, Result
-from coptui.formats import DEFAULT_FORMAT, find_format
-from coptui.models import Command, Member
-from coptui.store import Repertoire
-from coptui.store.journal import CaptureJournal
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import participants as participants_benchmark  # noqa: E402
+
+from coptui.facilitation import LiveSession  # noqa: E402
+from coptui.facilitation.left_behind import FiledForMember, LeftBehind  # noqa: E402
+from coptui.facilitation.recorder import Pending, Recorder, Result  # noqa: E402
+from coptui.models import Command  # noqa: E402
+from coptui.store import Repertoire  # noqa: E402
+from coptui.store.journal import CaptureJournal  # noqa: E402
 
 HOLD_FILES = """
 import sys
@@ -61,16 +64,12 @@ sys.stdin.read()
 
 
 def prepare(folder: Path, participants: int) -> tuple[Path, int, list[str]]:
-    path = folder / "left-behind.db"
-    document = demo_document()
-    handles = [f"p{n:02}" for n in range(participants)]
-    with Repertoire.create(path, document.community) as repertoire:
-        repertoire.load(document)
-        for handle in handles:
-            repertoire.add_member(Member(handle=handle, name=f"Participant {handle}"))
-        plan = SessionPlan(find_format(DEFAULT_FORMAT), "ana", ["ben", *handles])
-        session_id = LiveSession.start(repertoire, plan).session_id
-    return path, session_id, handles
+    """The many-writers benchmark's repertoire: a session live with `participants` more members."""
+    path, handles = participants_benchmark.prepare(folder, participants)
+    with Repertoire.open(path) as repertoire:
+        live = repertoire.live_session()
+    assert live is not None and live.id is not None
+    return path, live.id, handles
 
 
 def hold_files(path: Path, session_id: int, members: Sequence[str]) -> subprocess.Popen[str]:
@@ -182,9 +181,8 @@ def main(argv: list[str] | None = None) -> None:
         delays = [
             filed_after_the_lock(path, session_id, handles[n % len(handles)]) for n in range(args.kills)
         ]
-        print(
-            f"lines left by a killed participant, filed after the lock went: {ms(delays)} ({args.kills} kills)"
-        )
+        said = f"lines left by a killed participant, filed after the lock went: {ms(delays)}"
+        print(f"{said} ({args.kills} kills)")
         print(f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
