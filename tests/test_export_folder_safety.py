@@ -234,3 +234,36 @@ def test_pages_two_interrupted_exports_wrote_are_removed_by_the_next_whole_one(t
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_journal_that_is_not_text_is_repaired_like_any_interrupted_export(tmp_path: Path) -> None:
+    wiki = tmp_path / "wiki"
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    (wiki / JOURNAL).write_bytes(b"\xff\xfe not text\n" + sha256(b"x").encode() + b"  cases/0009-\xff.md\n")
+    done = write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    assert done.repaired and not (wiki / JOURNAL).exists()
+    assert (wiki / MANIFEST).read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_files_a_stopped_export_left_half_written_are_removed_by_the_next_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    wiki = tmp_path / "wiki"
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    # What a kill -9 leaves: a page, the index and the list each under its temporary name.
+    half_written = [
+        wiki / "cases" / ".0002-new.md.0a1b2c3d.tmp",
+        wiki / ".index.md.4e5f6a7b.tmp",
+        wiki / f".{MANIFEST}.8c9d0e1f.tmp",
+    ]
+    # A wiki's own hidden files, one named almost like them.
+    theirs = [
+        wiki / "cases" / ".notes.txt.0a1b2c3d.tmp",
+        wiki / "cases" / ".0002-new.md.tmp",
+        wiki / ".gitignore",
+    ]
+    for path in half_written + theirs:
+        path.write_text("partial", encoding="utf-8")
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    assert [path for path in half_written if path.exists()] == []
+    assert all(path.read_text(encoding="utf-8") == "partial" for path in theirs)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 from ui_helpers import browser, browsing, screen_lines, settle, type_burst, words
 
 from coptui.facilitation import ManualClock
@@ -247,3 +248,29 @@ async def test_a_members_report_back_waits_for_a_busy_file_and_is_filed(db_path:
             await settle(pilot)
         (report,) = repertoire.action_report_backs(2)
     assert (report.outcome, report.story, report.lesson) == (Outcome.WORKED, "Ran it [x] *y*", "lesson typed")
+
+
+async def test_a_busy_file_is_never_called_something_going_wrong(db_path: Path) -> None:
+    """A write made outside a form (merging practices) while another program writes: said as such."""
+    async with browsing(db_path) as (app, pilot):
+        browser(app).follow(Ref("practice", 2))
+        await settle(pilot)
+        with write_lock_held(db_path):
+            browser(app).merge_practice(2, 1)
+            await until(pilot, lambda: app._notifications)
+        (toast,) = app._notifications
+        assert toast.title == "The file is busy"
+        assert toast.message.endswith("busy: another program is writing to it; wait a moment and try again")
+
+
+async def test_a_case_with_an_open_action_stays_in_trial_and_the_save_says_so(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        repertoire.add_action(Action(case=2, owner="cho", text="do the thing"))
+    async with browsing(db_path) as (app, pilot):
+        form = await edit_case_2(app, pilot)
+        form.query_one("#status", Select).value = CaseStatus.OPEN.value
+        await pilot.press("f2")
+        await settle(pilot)
+        assert toasts(app)[-1] == "Saved case 2; it stays in trial: it has an open action."
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.case(2).status is CaseStatus.IN_TRIAL

@@ -31,6 +31,7 @@ import hashlib
 import os
 import re
 import secrets
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import IO
 
 from coptui.export.pages import INDEX, PageText
-from coptui.files import FileNotWritten, StagedFile, not_written, replace_file
+from coptui.files import FileNotWritten, StagedFile, left_half_written, not_written, replace_file
 
 MANIFEST = ".coptui-export"
 # The pages written so far by an export under way; left behind, it marks an interrupted one.
@@ -48,6 +49,9 @@ JOURNAL = ".coptui-export.journal"
 # What an export may have written: only such names are ever removed from a folder.
 SUBFOLDERS = ("cases", "sessions", "topics", "members", "practices")
 _HASH = re.compile(r"[0-9a-f]{64}")
+# The names the export writes in its folder, and in each of its pages' folders.
+_ROOT_FILE = re.compile(rf"{re.escape(INDEX)}|{re.escape(MANIFEST)}")
+_PAGE_NAME = re.compile(r"[A-Za-z0-9._-]+\.md")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 
@@ -89,7 +93,7 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     """
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
-    _refuse_links(folder)
+    _look_over(folder)
     journal_path = folder / JOURNAL
     run = f"{_RUN} {secrets.token_hex(8)}\n"
     target = _Target(folder, _modified(folder / MANIFEST))
@@ -256,18 +260,27 @@ def _while_alive(pages: Pages, parent: int) -> Pages:
         yield page
 
 
-def _refuse_links(folder: Path) -> None:
-    """Refuses a symbolic link where the export would write or remove; makes the export's folders."""
+def _look_over(folder: Path) -> None:
+    """Refuses a symbolic link where the export would write or remove; makes the export's folders;
+    removes what a stopped export left half-written (its temporary files, from before this one)."""
     for name in (INDEX, MANIFEST, JOURNAL, *SUBFOLDERS):
         if (folder / name).is_symlink():
             _refuse(folder / name)
-    for sub in SUBFOLDERS:
+    began = time.time_ns()
+    for sub in ("", *SUBFOLDERS):
         where = folder / sub
         where.mkdir(exist_ok=True)
+        page = _ROOT_FILE if not sub else _PAGE_NAME
         with os.scandir(where) as entries:
             for entry in entries:
-                if entry.name.endswith(".md") and entry.is_symlink():
+                if sub and entry.name.endswith(".md") and entry.is_symlink():
                     _refuse(where / entry.name)
+                if (
+                    left_half_written(entry.name, page)
+                    and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime_ns < began
+                ):
+                    os.unlink(where / entry.name)
 
 
 def _refuse(link: Path) -> None:
@@ -321,7 +334,7 @@ class _Recorded:
 def _this_run(journal: Path, run: str) -> list[str]:
     """The pages this export wrote, from its part of the journal: 'path  hash' lines, in path order."""
     lines: list[str] = []
-    with journal.open(encoding="utf-8") as listed:
+    with journal.open(encoding="utf-8", errors="replace") as listed:
         for line in listed:
             if line == run:
                 break

@@ -85,7 +85,9 @@ class BrowserEdits(Screen[None]):
         case = repertoire.case(int(self.detail_ref.key))
 
         def save(filled: Filled[Case]) -> str:
-            repertoire.edit_case(case.id or 0, filled.changes, filled.opened)
+            saved = repertoire.edit_case(case.id or 0, filled.changes, filled.opened)
+            if filled.changes.get("status", saved.status) != saved.status:
+                return f"Saved case {case.id}; it stays {saved.status.label}: it has an open action."
             return f"Saved case {case.id}."
 
         self.app.push_screen(EditCaseScreen(case, repertoire.topics(), save), self.saved)

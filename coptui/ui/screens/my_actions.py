@@ -70,7 +70,8 @@ class MyActionsScreen(Screen[None]):
 
     AUTO_FOCUS = "#my-actions-list"
     BINDINGS = [
-        Binding("enter", "report", "Report back", id="my_actions.report", key_display="enter"),
+        # Priority, or the list's own Enter (not in the footer) hides it from the footer.
+        Binding("enter", "report", "Report back", id="my_actions.report", key_display="enter", priority=True),
         Binding("escape", "back", "Back", id="my_actions.back"),
     ]
 
