@@ -356,3 +356,30 @@ def test_a_command_another_process_carried_out_is_not_carried_out_again(
     assert (again.ok, again.message) == (True, "filed a strategy from @cho for “Alert fatigue”")
     case = live.view().cases[0].id or 0
     assert [s.text for s in repertoire.strategies(case=case)].count("Once") == 1
+
+
+def test_a_participants_journalled_lines_are_filed_before_the_session_ends(
+    repertoire: Repertoire, live: LiveSession
+) -> None:
+    """Cho's screen journalled two lines and went before carrying them out: ending files them."""
+    journal = CaptureJournal(repertoire.path, member="cho")
+    try:
+        now = datetime.now(UTC)
+        journal.append(
+            live.session_id,
+            [
+                Command(
+                    kind=CommandKind.ENTRY, text=f"#strategy Journalled {n}", pressed_at=now, record_key=n
+                )
+                for n in "12"
+            ],
+        )
+    finally:
+        journal.close()
+    live.end()
+    case = live.view().cases[0].id or 0
+    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)][-2:] == [
+        ("Journalled 1", "cho"),
+        ("Journalled 2", "cho"),
+    ]
+    assert repertoire.unsettled_members(live.session_id) == []

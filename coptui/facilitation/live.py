@@ -192,8 +192,14 @@ class LiveSession(EntryFiling, ParticipantsHost):
         return self._close(SessionStatus.ABANDONED)
 
     def _close(self, status: SessionStatus) -> SessionSummary:
+        from coptui.facilitation.left_behind import file_for_members
+
         with self._lock:
             if not self.closed:
+                # What participants Entered and nobody has filed yet (their screen gone after
+                # journalling it) is filed in the session it was typed in, before it closes.
+                members = self.repertoire.unsettled_members(self.session_id)
+                file_for_members(self.repertoire, self.session_id, members, self.clock)
                 PhaseTimer(self.phase, self.clock).stop()
                 self.session.status = status
                 self.session.ended_at = self.clock.now()

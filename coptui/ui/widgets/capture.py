@@ -99,9 +99,10 @@ class CaptureInput(CleanInput):
         """The refused lines out of the box and not filed changed (see `set_aside`)."""
 
     class Recalled(Message):
-        """↑ or ↓ brought a refused line back into the box: why it was refused."""
+        """↑ or ↓ brought a refused line back into the box: why it was refused (None: ↑ ↓ went
+        on from one to a line that was not refused, and why that one was is no longer news)."""
 
-        def __init__(self, line: str, reason: str) -> None:
+        def __init__(self, line: str, reason: str | None) -> None:
             super().__init__()
             self.line, self.reason = line, reason
 
@@ -273,6 +274,8 @@ class CaptureInput(CleanInput):
         if self._recalled is not None:  # walked past without Entering it: listed again
             self.put_aside(self._recalled)
             self._recalled = None
+            if line not in self.set_aside:
+                self.post_message(self.Recalled(line, None))
         self.value = line
         self.cursor_position = len(line)
         if line in self.set_aside:  # in the box now, not under it, until it leaves unfiled
@@ -347,6 +350,9 @@ class CaptureBox(Vertical):
 
     @on(CaptureInput.Recalled)
     def _recalled(self, message: CaptureInput.Recalled) -> None:
+        if message.reason is None:
+            self.query_one("#capture-message", Static).display = False
+            return
         why = f"not filed: {message.reason}" if message.reason else "not filed"
         left = len(self.query_one(CaptureInput).set_aside)
         more = f" · ↑ the next of {plural(left, 'line')} not filed" if left else ""
