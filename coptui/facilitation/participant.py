@@ -371,11 +371,11 @@ class Participant:
             for slug in entry.topics:
                 if slug not in known:
                     self.repertoire.add_topic(Topic(slug=slug, name=slug.replace("-", " ").capitalize()))
-            case.topics = list(dict.fromkeys([*case.topics, *entry.topics]))
+            after: object = list(dict.fromkeys([*case.topics, *entry.topics]))
         else:
-            setattr(case, field, f"{before}\n\n{entry.text}" if before else entry.text)
-        self.repertoire.update_case(case)
-        after = list(case.topics) if field == "topics" else getattr(case, field)
+            after = f"{before}\n\n{entry.text}" if before else entry.text
+        # That field alone, unless another screen changed it since it was read: the rest stays.
+        self.repertoire.edit_case(case.id or 0, {field: after}, {field: before})
         what = "the topics" if field == "topics" else f"the {field}"
         return self._filed(
             "case_detail",
