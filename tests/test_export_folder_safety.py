@@ -14,6 +14,7 @@ from test_export import assert_links_resolve
 from coptui.cli import main
 from coptui.export import export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder, write_pages
+from coptui.files import FileNotWritten
 from coptui.store import Repertoire
 
 PRECIOUS = "someone else's file\n"
@@ -267,3 +268,34 @@ def test_files_a_stopped_export_left_half_written_are_removed_by_the_next_and_no
     write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
     assert [path for path in half_written if path.exists()] == []
     assert all(path.read_text(encoding="utf-8") == "partial" for path in theirs)
+
+
+def test_a_journal_cut_short_leaves_every_page_the_next_export_writes(tmp_path: Path) -> None:
+    """A power cut can leave the journal's last line without its end: the next export's first
+    line must still be a line of its own, or it would find none of its pages and remove them."""
+    wiki, pages = (
+        tmp_path / "wiki",
+        [("cases/0001-a.md", "a\n"), ("cases/0002-b.md", "b\n"), ("index.md", "# I\n")],
+    )
+    write_pages(pages, wiki)
+    (wiki / JOURNAL).write_bytes(b"\x00\x00\x00\x00")
+    done = write_pages(pages, wiki)
+    assert (done.repaired, done.removed) == (True, 0)
+    assert sorted(p.name for p in (wiki / "cases").iterdir()) == ["0001-a.md", "0002-b.md"]
+    assert (wiki / MANIFEST).read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_a_second_export_into_a_folder_being_exported_to_is_refused(tmp_path: Path) -> None:
+    wiki, pages = tmp_path / "wiki", [("cases/0001-a.md", "a\n"), ("index.md", "# I\n")]
+    write_pages(pages, wiki)
+    listed = (wiki / MANIFEST).read_bytes()
+
+    def first_export_meanwhile() -> Iterator[tuple[str, str]]:
+        yield pages[0]
+        with pytest.raises(FileNotWritten, match="another coptui is exporting into"):
+            write_pages([("cases/0009-other.md", "other\n"), ("index.md", "# Other\n")], wiki)
+        yield pages[1]
+
+    write_pages(first_export_meanwhile(), wiki)
+    assert not (wiki / "cases" / "0009-other.md").exists() and (wiki / MANIFEST).read_bytes() == listed
+    assert not (wiki / JOURNAL).exists()
