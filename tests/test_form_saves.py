@@ -274,3 +274,23 @@ async def test_a_case_with_an_open_action_stays_in_trial_and_the_save_says_so(db
         assert toasts(app)[-1] == "Saved case 2; it stays in trial: it has an open action."
     with Repertoire.open(db_path) as repertoire:
         assert repertoire.case(2).status is CaseStatus.IN_TRIAL
+
+
+async def test_what_is_typed_while_a_save_waits_for_the_file_is_what_is_saved(db_path: Path) -> None:
+    async with browsing(db_path) as (app, pilot):
+        await pilot.press("plus")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, MemberScreen)
+        type_burst(app, [*"quin", "tab", *"Quin New"])
+        await settle(pilot)
+        with write_lock_held(db_path) as other:
+            await pilot.press("f2")
+            await until(pilot, lambda: "another program is writing to the file" in form_says(app))
+            await pilot.press(*" Junior")  # the form is still open: the name goes on
+            assert "Quin New Junior" in drawn(app)
+            other.execute("ROLLBACK")
+            await until(pilot, lambda: app.screen is not form)
+        await settle(pilot)
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.member("quin").name == "Quin New Junior"

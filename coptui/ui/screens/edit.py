@@ -166,29 +166,42 @@ class Form(ModalScreen[str | None], Generic[M]):
     def action_save(self) -> None:
         if self._trying:
             return  # the try under way answers first; a busy file is tried again by itself
-        try:
-            item = self.build()
-        except ValidationError as error:
-            self.say(form_problem(error, self.LABELS))
+        filled = self._filled()
+        if filled is None:
             return
         if self._conflict is not None:  # F2 again, on purpose: what was typed goes over the file's
             self.opened[self._conflict.field] = self._conflict.now
             self._conflict = None
+        self._pending = filled
+        self._leave_asked = False
+        self._try()
+
+    def _filled(self) -> Filled[M] | None:
+        """What the form holds now, and what it changed; None, with why said, when it cannot be saved."""
+        try:
+            item = self.build()
+        except ValidationError as error:
+            self.say(form_problem(error, self.LABELS))
+            return None
         changes = {
             field: getattr(item, field)
             for field in self.EDITED
             if self.value(self._widget(field)) != self._shown[field]
         }
-        self._pending = Filled(item, changes, dict(self.opened))
-        self._leave_asked = False
-        self._try()
+        return Filled(item, changes, dict(self.opened))
 
     def _try(self) -> None:
         if self._pending is None or self._trying:
             return
+        # Each try saves what the form holds then: typing goes on while a save waits for the file.
+        filled = self._filled()
+        if filled is None:
+            self._pending, self._tries = None, 0
+            return
+        self._pending = filled
         self._trying = True
         self._tries += 1
-        self._save(self._pending)
+        self._save(filled)
 
     @work(thread=True, group="form_save", exit_on_error=False)
     def _save(self, filled: Filled[M]) -> _Tried:
