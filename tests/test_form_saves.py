@@ -64,6 +64,17 @@ def write_lock_held(db_path: Path) -> Iterator[sqlite3.Connection]:
         other.close()
 
 
+async def new_member_typed(app: CoptuiApp, pilot: Pilot[None]) -> MemberScreen:
+    """The new-member form, filled in as @quin, Quin New, not saved yet."""
+    await pilot.press("plus")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, MemberScreen)
+    type_burst(app, [*"quin", "tab", *"Quin New"])
+    await settle(pilot)
+    return form
+
+
 async def edit_case_2(app: CoptuiApp, pilot: Pilot[None]) -> EditCaseScreen:
     browser(app).follow(Ref("case", 2))
     await settle(pilot)
@@ -193,12 +204,7 @@ async def test_a_form_saved_while_another_program_writes_waits_and_saves_once_th
     db_path: Path,
 ) -> None:
     async with browsing(db_path) as (app, pilot):
-        await pilot.press("plus")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, MemberScreen)
-        type_burst(app, [*"quin", "tab", *"Quin New"])
-        await settle(pilot)
+        form = await new_member_typed(app, pilot)
         with write_lock_held(db_path) as other:
             await pilot.press("f2")
             await until(pilot, lambda: "another program is writing to the file" in form_says(app))
@@ -278,12 +284,7 @@ async def test_a_case_with_an_open_action_stays_in_trial_and_the_save_says_so(db
 
 async def test_what_is_typed_while_a_save_waits_for_the_file_is_what_is_saved(db_path: Path) -> None:
     async with browsing(db_path) as (app, pilot):
-        await pilot.press("plus")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, MemberScreen)
-        type_burst(app, [*"quin", "tab", *"Quin New"])
-        await settle(pilot)
+        form = await new_member_typed(app, pilot)
         with write_lock_held(db_path) as other:
             await pilot.press("f2")
             await until(pilot, lambda: "another program is writing to the file" in form_says(app))
