@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -24,6 +25,16 @@ class FileNotWritten(OSError):
 
     def __str__(self) -> str:
         return str(self.strerror)
+
+
+# A file being written is named `.NAME.XXXXXXXX.tmp` beside NAME until it is complete.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")
+
+
+def left_half_written(name: str, page: re.Pattern[str]) -> bool:
+    """Whether `name` is a file coptui was writing as a file `page` names, and did not finish."""
+    found = _TEMPORARY.fullmatch(name)
+    return found is not None and page.fullmatch(found["name"]) is not None
 
 
 def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:

@@ -124,7 +124,7 @@ class CaseStatus(StrEnum):
 
     @property
     def marked(self) -> str:
-        """The label behind its mark, as the browser shows it: '◐ in trial'."""
+        """The label behind its mark, as the browser shows it: '◔ in trial'."""
         return f"{_CASE_STATUS_MARKS[self]} {self.label}"
 
 
@@ -165,9 +165,10 @@ class Outcome(StrEnum):
         return self.value.replace("_", "-")
 
 
+# ◐ is an outcome's alone (partly worked): the track records shown beside cases count with it.
 _CASE_STATUS_MARKS = {
     CaseStatus.OPEN: "●",
-    CaseStatus.IN_TRIAL: "◐",
+    CaseStatus.IN_TRIAL: "◔",
     CaseStatus.REPORTED: "◑",
     CaseStatus.RESOLVED: "✓",
     CaseStatus.REOPENED: "○",

@@ -36,7 +36,7 @@ from coptui.models import (
 from coptui.store import Repertoire
 from coptui.store.browsing import BrowseFilter, SortOrder
 from coptui.ui.app import CoptuiApp
-from coptui.ui.screens import browser as browser_screen
+from coptui.ui.screens import browser_search
 from coptui.ui.screens.edit import ActionStatusScreen, EditCaseScreen, ReportBackScreen
 from coptui.ui.screens.filter import FilterScreen
 from coptui.ui.screens.help import HelpScreen
@@ -633,7 +633,7 @@ async def test_typing_during_a_search_queues_one_search_not_one_per_key(
         running.remove(text)
         return search_rows(repertoire, text, filter)
 
-    monkeypatch.setattr(browser_screen, "search_rows", slow_search)
+    monkeypatch.setattr(browser_search, "search_rows", slow_search)
     app = CoptuiApp(read_only)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

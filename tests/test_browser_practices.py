@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import browser, current, screen_lines, scrolled_lines, settle, words
+from ui_helpers import browser, current, screen_lines, scrolled_lines, settle, words, workers_ended
 
 from coptui.models import Action, Case, Outcome, ReportBack, Strategy
 from coptui.store import Repertoire
@@ -216,10 +216,10 @@ async def test_a_refused_curation_says_why_and_changes_nothing(writable: Reperto
         await pilot.press("m")
         await settle(pilot)
         await pilot.press("tab", *"999", "enter")
-        await settle(pilot)
+        await workers_ended(pilot)  # the merge's worker fails, as the refusal it reports
         assert "There is no practice 999." in await toast_says(pilot, "no practice 999")
         await pilot.press("u")  # its only use: nothing to split it from
-        await settle(pilot)
+        await workers_ended(pilot)
         assert "the only use of practice 1" in await toast_says(pilot, "the only use of practice 1")
         assert [s.practice for s in writable.strategies(case=1)] == [1, 2]
 

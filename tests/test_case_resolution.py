@@ -68,4 +68,4 @@ async def test_help_says_what_each_status_means(db_path: Path) -> None:
             shown = "\n".join(screen_lines(app))
             assert "What a case's status means" in shown
             assert "a strategy worked and the presenter says it is solved" in shown
-            assert "someone has an action to try a strategy for it" in shown
+            assert "◔ in trial  someone has an action to try a strategy for it" in shown

@@ -14,6 +14,7 @@ from test_export import assert_links_resolve
 from coptui.cli import main
 from coptui.export import export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder, write_pages
+from coptui.files import FileNotWritten
 from coptui.store import Repertoire
 
 PRECIOUS = "someone else's file\n"
@@ -234,3 +235,67 @@ def test_pages_two_interrupted_exports_wrote_are_removed_by_the_next_whole_one(t
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_journal_that_is_not_text_is_repaired_like_any_interrupted_export(tmp_path: Path) -> None:
+    wiki = tmp_path / "wiki"
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    (wiki / JOURNAL).write_bytes(b"\xff\xfe not text\n" + sha256(b"x").encode() + b"  cases/0009-\xff.md\n")
+    done = write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    assert done.repaired and not (wiki / JOURNAL).exists()
+    assert (wiki / MANIFEST).read_text(encoding="utf-8").count("\n") == 2
+
+
+def test_files_a_stopped_export_left_half_written_are_removed_by_the_next_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    wiki = tmp_path / "wiki"
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    # What a kill -9 leaves: a page, the index and the list each under its temporary name.
+    half_written = [
+        wiki / "cases" / ".0002-new.md.0a1b2c3d.tmp",
+        wiki / ".index.md.4e5f6a7b.tmp",
+        wiki / f".{MANIFEST}.8c9d0e1f.tmp",
+    ]
+    # A wiki's own hidden files, one named almost like them.
+    theirs = [
+        wiki / "cases" / ".notes.txt.0a1b2c3d.tmp",
+        wiki / "cases" / ".0002-new.md.tmp",
+        wiki / ".gitignore",
+    ]
+    for path in half_written + theirs:
+        path.write_text("partial", encoding="utf-8")
+    write_pages([("cases/0001-kept.md", "kept\n"), ("index.md", "# Index\n")], wiki)
+    assert [path for path in half_written if path.exists()] == []
+    assert all(path.read_text(encoding="utf-8") == "partial" for path in theirs)
+
+
+def test_a_journal_cut_short_leaves_every_page_the_next_export_writes(tmp_path: Path) -> None:
+    """A power cut can leave the journal's last line without its end: the next export's first
+    line must still be a line of its own, or it would find none of its pages and remove them."""
+    wiki, pages = (
+        tmp_path / "wiki",
+        [("cases/0001-a.md", "a\n"), ("cases/0002-b.md", "b\n"), ("index.md", "# I\n")],
+    )
+    write_pages(pages, wiki)
+    (wiki / JOURNAL).write_bytes(b"\x00\x00\x00\x00")
+    done = write_pages(pages, wiki)
+    assert (done.repaired, done.removed) == (True, 0)
+    assert sorted(p.name for p in (wiki / "cases").iterdir()) == ["0001-a.md", "0002-b.md"]
+    assert (wiki / MANIFEST).read_text(encoding="utf-8").count("\n") == 3
+
+
+def test_a_second_export_into_a_folder_being_exported_to_is_refused(tmp_path: Path) -> None:
+    wiki, pages = tmp_path / "wiki", [("cases/0001-a.md", "a\n"), ("index.md", "# I\n")]
+    write_pages(pages, wiki)
+    listed = (wiki / MANIFEST).read_bytes()
+
+    def first_export_meanwhile() -> Iterator[tuple[str, str]]:
+        yield pages[0]
+        with pytest.raises(FileNotWritten, match="another coptui is exporting into"):
+            write_pages([("cases/0009-other.md", "other\n"), ("index.md", "# Other\n")], wiki)
+        yield pages[1]
+
+    write_pages(first_export_meanwhile(), wiki)
+    assert not (wiki / "cases" / "0009-other.md").exists() and (wiki / MANIFEST).read_bytes() == listed
+    assert not (wiki / JOURNAL).exists()

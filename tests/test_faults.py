@@ -41,7 +41,7 @@ def test_a_file_held_by_another_writer_gets_a_wait_and_retry_message(
     try:
         with Repertoire.open(db_path) as repertoire:
             with pytest.raises(
-                RepertoireBusy, match="another coptui is writing to it; wait a moment and try again"
+                RepertoireBusy, match="another program is writing to it; wait a moment and try again"
             ):
                 repertoire.add_member(Member(handle="zoe", name="Zoe"))
             other.execute("ROLLBACK")

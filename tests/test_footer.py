@@ -1,6 +1,7 @@
-"""The browser's footer draws whole keys at 80 columns: the keys a pane most needs stay, the ones
-offered elsewhere too (Go to, Live, Filter, What worked) give way, and help and the palette
-still offer them. A wide terminal shows them all."""
+"""The footer draws whole keys at 80 columns: in the browser the keys a pane most needs stay, the
+ones offered elsewhere too (Go to, Live, Filter, What worked) give way, and help and the palette
+still offer them; a wide terminal shows them all. (A member's own actions offer Enter to report
+back: tests/test_form_keys.py.)"""
 
 from __future__ import annotations
 

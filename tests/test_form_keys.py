@@ -227,6 +227,7 @@ async def test_the_participants_report_back_in_one_burst(db_path: Path) -> None:
             await settle(pilot)
             await pilot.press("f2")
             await settle(pilot)
+            assert "enter Report back" in screen_lines(app)[-1]  # the footer says how
             await open_form(pilot, "enter", OwnReportScreen)
             # The outcome from its menu (worked), and on to the story and lesson, in one burst.
             type_burst(app, ["enter", "down", "enter", "tab", *"We ran it", "tab", *"lesson here", "f2"])

@@ -289,3 +289,43 @@ def test_each_view_is_newer_than_the_last(repertoire: Repertoire, clock: ManualC
     live = start(repertoire, clock)
     first, second = live.view(), live.view()
     assert second.revision > first.revision
+
+
+def filed_with_context(repertoire: Repertoire, clock: ManualClock) -> tuple[LiveSession, int]:
+    """A live session in problem sharing with the case "Pager storms" and its context filed."""
+    live = start(repertoire, clock)
+    live.next_phase()
+    assert live.enter("#case @ben Pager storms").ok and live.enter("#context Forty pages a week").ok
+    [case] = repertoire.session_cases(live.session_id)
+    return live, case.id or 0
+
+
+def test_undoing_a_context_keeps_what_another_screen_changed_in_the_case_since(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    live, case_id = filed_with_context(repertoire, clock)
+    with Repertoire.open(repertoire.path) as browser:  # a member tidies the case in the browser
+        browser.edit_case(case_id, {"title": "Pager storms at night"}, {"title": "Pager storms"})
+        browser.edit_case(case_id, {"question": "How?"}, {"question": ""})
+    assert live.enter("#topic alerting").ok
+    assert live.undo().ok and live.undo().ok  # the topic, then the context
+    after = repertoire.case(case_id)
+    assert (after.title, after.question, after.context, after.topics) == (
+        "Pager storms at night",
+        "How?",
+        "",
+        [],
+    )
+
+
+def test_an_undo_that_would_overwrite_another_screens_change_is_refused(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    live, case_id = filed_with_context(repertoire, clock)
+    said = "Forty pages a week, most at night"
+    with Repertoire.open(repertoire.path) as browser:
+        browser.edit_case(case_id, {"context": said}, {"context": "Forty pages a week"})
+    undone = live.undo()
+    assert not undone.ok and "could not undo the context of “Pager storms”" in undone.message
+    assert "changed meanwhile" in undone.message
+    assert repertoire.case(case_id).context == said

@@ -299,3 +299,30 @@ def test_coptui_join_needs_a_terminal(db_path: Path, capsys: pytest.CaptureFixtu
         main(["--db", str(db_path), "join", "ben"])
     assert done.value.code == 1
     assert capsys.readouterr().err == "coptui: join needs a terminal\n"
+
+
+async def test_a_member_is_told_when_the_facilitator_takes_back_their_entry_and_gets_it_back(
+    db_path: Path,
+) -> None:
+    async with joined(db_path) as (app, pilot, clock):
+        await type_line(pilot, "ben out of place [x]")
+        with Repertoire.open(db_path) as facilitator:
+            live = LiveSession.resume(facilitator, clock)
+            (entry,) = live.participant_entries_since()
+            assert live.take_back(entry.id).ok
+        await poll_until(pilot, lambda: "took back" in message(app))
+        assert message(app).startswith("✗ @ana took back a check-in from @ben · it is back in your box")
+        box = app.screen.query_one("#capture-input")
+        assert screen_lines(app, box.content_region)[0].strip() == "ben out of place [x]"
+        assert "ben out of place" not in words(
+            " ".join(screen_lines(app, app.screen.query_one("#workspace").region))
+        )
+        # The member's own undo says so itself: no word of the facilitator.
+        await pilot.press("ctrl+u")
+        await type_line(pilot, "mine to undo")
+        await pilot.press("f8")
+        await settle(pilot)
+        await poll_until(pilot, lambda: "undone" in message(app))
+        participant_screen(app).poll_others()
+        await settle(pilot)
+        assert message(app).startswith("✓ undone: a check-in from @ben"), message(app)

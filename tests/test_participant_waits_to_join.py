@@ -31,6 +31,27 @@ async def poll_join_until(pilot: Pilot[None], said: str) -> None:
     )
 
 
+async def seen_closed(pilot: Pilot[None], words: str) -> None:
+    """Run the joined screen's poll of others' writes until it draws `words` (how the session closed)."""
+    await polled_until(
+        pilot,
+        lambda: participant_screen(pilot.app).poll_others(),
+        lambda: words in drawn(pilot.app),
+        polls=20,
+    )
+
+
+async def next_session_joined(db_path: Path, pilot: Pilot[None], clock: ManualClock) -> None:
+    """The facilitator starts the next session, and the waiting screen joins it."""
+    with Repertoire.open(db_path) as facilitator:
+        LiveSession.start(
+            facilitator,
+            SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="December clinic, again"),
+            clock,
+        )
+    await poll_join_until(pilot, "joined “December clinic, again” as @ben — Check-in")
+
+
 def box(pilot: Pilot[None]) -> str:
     return participant_screen(pilot.app).query_one("#capture-input", CaptureInput).value
 
@@ -132,8 +153,8 @@ async def test_a_line_typed_on_while_waiting_starts_afresh_and_the_first_is_kept
         await poll_join_until(pilot, "joined “December clinic” as @ben — Check-in")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("up", "up")
-        assert box(pilot) == "first try"
+        await pilot.press("up")
+        assert box(pilot) == "first try", "the line set aside, not filed, comes first"
     assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "second try")]
 
 
@@ -142,23 +163,12 @@ async def test_when_the_session_ends_the_screen_joins_the_next_one(db_path: Path
     async with joined(db_path) as (app, pilot, clock):
         with Repertoire.open(db_path) as facilitator:
             LiveSession.resume(facilitator, clock).end()
-        await polled_until(
-            pilot,
-            lambda: participant_screen(app).poll_others(),
-            lambda: "the session has ended" in drawn(app),
-            polls=20,
-        )
+        await seen_closed(pilot, "the session has ended")
         assert f"the session has ended · {WAITING_FOR_A_SESSION}" in message(app)
         await pilot.press(*"still here?", "enter")
         await settle(pilot)
         assert "The session ended at 17:00." in message(app) and box(pilot) == "still here?"
-        with Repertoire.open(db_path) as facilitator:
-            LiveSession.start(
-                facilitator,
-                SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="December clinic, again"),
-                clock,
-            )
-        await poll_join_until(pilot, "joined “December clinic, again” as @ben — Check-in")
+        await next_session_joined(db_path, pilot, clock)
         assert "the session has ended" not in drawn(app)
         await pilot.press("enter")
         await settle(pilot)
@@ -188,3 +198,26 @@ async def test_a_member_marked_as_left_waits_until_the_facilitator_takes_it_back
             await settle(pilot)
             assert "filed a check-in from @ben" in message(app)
     assert check_ins(db_path) == [("ben", NoteKind.CHECK_IN, "back from the phone call")]
+
+
+async def test_the_next_session_starts_with_an_empty_box_and_no_lines_of_the_last(db_path: Path) -> None:
+    """Refused lines of a session that ended are neither in the box, nor listed, nor brought
+    back by ↑ in the next one, where they could be filed by mistake."""
+    async with joined(db_path) as (app, pilot, clock):
+        await pilot.press(*"@cho pretending", "enter")
+        await settle(pilot)
+        await pilot.press(*"#vote 2 5", "enter")  # typed over the refused line: it is set aside
+        await settle(pilot)
+        assert "✗ 1 line not filed: “@cho pretending”" in drawn(app) and box(pilot) == "#vote 2 5"
+        with Repertoire.open(db_path) as facilitator:
+            LiveSession.resume(facilitator, clock).abandon()
+        await seen_closed(pilot, "the session was abandoned")
+        assert f"the session was abandoned · {WAITING_FOR_A_SESSION}" in message(app)
+        await next_session_joined(db_path, pilot, clock)
+        assert "not filed" not in drawn(app) and "Enter files your line" not in message(app)
+        assert box(pilot) == ""
+        await pilot.press("up")
+        assert box(pilot) == "", "↑ brings back no line of the session before"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert check_ins(db_path) == []

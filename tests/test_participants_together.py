@@ -11,10 +11,12 @@ import pytest
 from killing import kill_when_it_says
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
+from coptui.facilitation.left_behind import FiledForMember, LeftBehind
 from coptui.facilitation.participant import Participant
 from coptui.facilitation.recorder import Pending, Recorder, Result
+from coptui.facilitation.view import SessionView
 from coptui.formats import DEFAULT_FORMAT, find_format
-from coptui.models import CommandKind, Member
+from coptui.models import Command, CommandKind, Member
 from coptui.store import Repertoire
 from coptui.store.journal import CaptureJournal
 from coptui.store.side_journal import side_folder
@@ -32,6 +34,7 @@ class Listener:
         self.changed = threading.Condition()
         self.results: list[EntryResult] = []
         self.problems: list[str] = []
+        self.left_behind: list[FiledForMember] = []
         self.joined = False
 
     def _note(self, update: Callable[[], None]) -> None:
@@ -54,6 +57,9 @@ class Listener:
 
     def viewed(self, view: object) -> None:
         pass
+
+    def filed_left_behind(self, filed: Sequence[FiledForMember]) -> None:
+        self._note(lambda: self.left_behind.extend(filed))
 
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         if problem:
@@ -242,6 +248,39 @@ def test_a_participants_lines_kept_beside_the_file_are_filed_when_they_join_agai
 ) -> None:
     """Cho's process dies with two lines kept beside the file, not journalled (another program
     held the lock): the facilitator's resume leaves them to Cho, whose next join files them."""
+    cho_killed_with_lines_kept(db_path, live.session_id)
+    facilitator = Listener()
+    resumed = Recorder(CaptureJournal(db_path), lambda: LiveSession.resume(repertoire, clock), facilitator)
+    resumed.start()
+    try:
+        facilitator.wait(lambda: facilitator.joined, "the facilitator's session to resume")
+    finally:
+        resumed.stop()
+    (kept,) = side_folder(db_path).glob("*.jsonl")
+    case = live.view().cases[0].id or 0
+    before = [s.text for s in repertoire.strategies(case=case)]
+    assert "Kept 1" not in before, "the facilitator's resume files only the facilitator's keys"
+
+    cho_joins_again(db_path, clock)
+    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)][len(before) :] == [
+        ("Kept 1", "cho"),
+        ("Kept 2", "cho"),
+    ]
+    assert not kept.exists()
+
+
+def cho_joins_again(db_path: Path, clock: ManualClock) -> None:
+    """Cho's screen joins the session again, and files whatever of Cho's it finds waiting."""
+    recorder, listener, opened = participant_recorder(db_path, "cho", clock)
+    try:
+        listener.wait(lambda: listener.joined, "Cho to join again")
+    finally:
+        recorder.stop()
+        opened.close()
+
+
+def cho_killed_with_lines_kept(db_path: Path, session_id: int) -> None:
+    """Cho's process keeps two strategies beside the file (another program holds the lock) and is killed."""
     kill_when_it_says(
         "kept",
         """
@@ -262,28 +301,85 @@ def test_a_participants_lines_kept_beside_the_file_are_filed_when_they_join_agai
         sys.stdin.read()
         """,
         str(db_path),
-        str(live.session_id),
+        str(session_id),
     )
+
+
+def test_the_facilitators_recorder_files_what_a_gone_participant_left_once_in_order(
+    db_path: Path, repertoire: Repertoire, live: LiveSession, clock: ManualClock
+) -> None:
+    cho_killed_with_lines_kept(db_path, live.session_id)
     facilitator = Listener()
-    resumed = Recorder(CaptureJournal(db_path), lambda: LiveSession.resume(repertoire, clock), facilitator)
+    journal = CaptureJournal(db_path)
+    left = LeftBehind(journal)
+
+    def file_left_behind(live: LiveSession) -> list[FiledForMember]:
+        return left.file(live.repertoire, live.session_id, live.clock)
+
+    resumed: Recorder[LiveSession, SessionView] = Recorder(
+        journal, lambda: LiveSession.resume(repertoire, clock), facilitator, left_behind=file_left_behind
+    )
     resumed.start()
     try:
-        facilitator.wait(lambda: facilitator.joined, "the facilitator's session to resume")
+        facilitator.wait(lambda: len(facilitator.left_behind) == 2, "Cho's lines to be filed")
     finally:
         resumed.stop()
-    (kept,) = side_folder(db_path).glob("*.jsonl")
-    case = live.view().cases[0].id or 0
-    before = [s.text for s in repertoire.strategies(case=case)]
-    assert "Kept 1" not in before, "the facilitator's resume files only the facilitator's keys"
-
-    recorder, listener, opened = participant_recorder(db_path, "cho", clock)
-    try:
-        listener.wait(lambda: listener.joined, "Cho to join again")
-    finally:
-        recorder.stop()
-        opened.close()
-    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)][len(before) :] == [
-        ("Kept 1", "cho"),
-        ("Kept 2", "cho"),
+    assert [(f.member, f.command.text, f.result.ok) for f in facilitator.left_behind] == [
+        ("cho", "#strategy Kept 1", True),
+        ("cho", "#strategy Kept 2", True),
     ]
-    assert not kept.exists()
+    case = live.view().cases[0].id or 0
+    filed = [(s.text, s.proposer) for s in repertoire.strategies(case=case)]
+    assert filed[-2:] == [("Kept 1", "cho"), ("Kept 2", "cho")]
+    assert not list(side_folder(db_path).glob("*.jsonl"))
+
+    cho_joins_again(db_path, clock)
+    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)] == filed, "each filed once"
+
+
+def test_a_command_another_process_carried_out_is_not_carried_out_again(
+    repertoire: Repertoire, live: LiveSession, clock: ManualClock
+) -> None:
+    journal = CaptureJournal(repertoire.path, member="cho")
+    try:
+        now = datetime.now(UTC)
+        (command,) = journal.append(
+            live.session_id,
+            [Command(kind=CommandKind.ENTRY, text="#strategy Once", pressed_at=now, record_key="once")],
+        )
+    finally:
+        journal.close()
+    first = Participant(repertoire, live.session, "cho", clock)
+    second = Participant(repertoire, live.session, "cho", clock)
+    assert first.perform(command).ok
+    again = second.perform(command)
+    assert (again.ok, again.message) == (True, "filed a strategy from @cho for “Alert fatigue”")
+    case = live.view().cases[0].id or 0
+    assert [s.text for s in repertoire.strategies(case=case)].count("Once") == 1
+
+
+def test_a_participants_journalled_lines_are_filed_before_the_session_ends(
+    repertoire: Repertoire, live: LiveSession
+) -> None:
+    """Cho's screen journalled two lines and went before carrying them out: ending files them."""
+    journal = CaptureJournal(repertoire.path, member="cho")
+    try:
+        now = datetime.now(UTC)
+        journal.append(
+            live.session_id,
+            [
+                Command(
+                    kind=CommandKind.ENTRY, text=f"#strategy Journalled {n}", pressed_at=now, record_key=n
+                )
+                for n in "12"
+            ],
+        )
+    finally:
+        journal.close()
+    live.end()
+    case = live.view().cases[0].id or 0
+    assert [(s.text, s.proposer) for s in repertoire.strategies(case=case)][-2:] == [
+        ("Journalled 1", "cho"),
+        ("Journalled 2", "cho"),
+    ]
+    assert repertoire.unsettled_members(live.session_id) == []

@@ -16,6 +16,7 @@ from killing import kill_when_it_says
 from pydantic import TypeAdapter
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
+from coptui.facilitation.left_behind import FiledForMember
 from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind, SessionStatus
@@ -58,6 +59,9 @@ class Reports:
 
     def viewed(self, view: object) -> None:
         self._note(lambda: None)
+
+    def filed_left_behind(self, filed: Sequence[FiledForMember]) -> None:
+        raise AssertionError(f"no participant left lines behind: {filed}")
 
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         def update() -> None:

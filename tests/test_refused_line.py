@@ -72,8 +72,8 @@ async def test_a_refused_line_typed_over_stays_in_view_until_it_is_filed(db_path
         await settle(pilot)
         shown = "\n".join(screen_lines(app))
         assert "✗ 1 line not filed: “@zed hi” · ↑ brings it back" in shown
-        await pilot.press("up", "up")
-        assert box_line(app) == "@zed hi"
+        await pilot.press("up")
+        assert box_line(app) == "@zed hi", "↑ brings the listed refused line first"
         await pilot.press("home", "delete", "delete", "delete", "delete", *"@cho", "enter")
         await settle(pilot)
         assert "not filed" not in "\n".join(screen_lines(app))
@@ -136,7 +136,9 @@ async def test_a_participants_refused_line_never_glues_the_next_one(db_path: Pat
         assert box_empty(app) and box_line(app) == PLACEHOLDERS[PhaseKind.CHECK_IN]
         assert message(app).startswith("✓ filed a check-in from @ben")
         await pilot.press("up")
-        assert box_line(app) == "#next +1w", "↑ brings the refused line back first"
+        assert box_line(app) == "#next +1w", "↑ brings the refused lines back first"
+        await pilot.press("up")
+        assert box_line(app) == "@cho pretending"
         await pilot.press("up")
         assert box_line(app) == "Still here"
     assert filed_notes(db_path) == [("ben", "Glad to be here"), ("ben", "Still here")]
@@ -149,3 +151,80 @@ def test_a_refused_line_brought_forward_is_the_first_one_up() -> None:
     history.bring_forward("refused")
     assert [history.recall(-1, "draft") for _ in range(4)] == ["refused", "c", "b", "a"]
     assert history.recall(1, "") == "b"
+
+
+async def test_an_undone_line_comes_back_selected_and_typing_replaces_it(db_path: Path) -> None:
+    """F8 gives the undone line back as a refused one: typing on starts afresh, not glued to it."""
+    async with facilitating(db_path) as (app, pilot):
+        await pilot.press(*"@cho Undo me [x]", "enter")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert box_line(app) == "@cho Undo me [x]" and selected_on_screen(app) == "@cho Undo me [x]"
+        assert message(app).startswith("✓ undone: a check-in from @cho") and "type over it" in message(app)
+        type_burst(app, [*"@ben typed after undo", "enter"])
+        await settle(pilot)
+        assert box_empty(app)
+    assert filed_notes(db_path) == [("ben", "typed after undo")]
+
+
+async def test_a_participants_undone_line_comes_back_selected_as_the_facilitators_does(
+    db_path: Path,
+) -> None:
+    async with joined(db_path) as (app, pilot, _):
+        await pilot.press(*"ben undo me *x*", "enter")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert message(app).startswith("✓ undone: a check-in from @ben")
+        assert box_line(app) == "ben undo me *x*" and selected_on_screen(app) == "ben undo me *x*"
+        type_burst(app, [*"fresh line", "enter"])
+        await settle(pilot)
+        assert box_empty(app)
+    assert filed_notes(db_path) == [("ben", "fresh line")]
+
+
+def not_filed_list(app: App[None]) -> str:
+    return "\n".join(line for line in screen_lines(app) if "not filed:" in line and "“" in line)
+
+
+async def test_up_steps_through_the_refused_lines_first_each_with_its_reason_and_none_drops_off(
+    db_path: Path,
+) -> None:
+    """The QA burst: three refused lines among good ones. ↑ brings each listed one with why it
+    was refused; one walked past stays listed; only Ctrl+U on it drops it on purpose."""
+    async with facilitating(db_path, size=(160, 45)) as (app, pilot):
+        burst = ["@zed one", "@ben fine", "#action @ben due:banana x", "@yyy two", "@cho well"]
+        type_burst(app, [key for line in burst for key in (*line, "enter")])
+        await settle(pilot)
+        listed = "3 lines not filed: “@zed one” · “#action @ben due:banana x” · “@yyy two”"
+        assert listed in not_filed_list(app)
+        await pilot.press("up")
+        assert box_line(app) == "@yyy two"
+        assert message(app).startswith("✗ not filed: @yyy is not a member")
+        assert "↑ the next of 2 lines not filed" in message(app)
+        assert "2 lines not filed: “@zed one” · “#action @ben due:banana x”" in not_filed_list(app)
+        await pilot.press("up")
+        assert box_line(app) == "#action @ben due:banana x"
+        assert message(app).startswith("✗ not filed: ") and "banana" in message(app)
+        await pilot.press("up")
+        assert box_line(app) == "@zed one" and "@zed is not a member" in message(app)
+        await pilot.press("up")
+        assert box_line(app) == "@cho well", "then the lines typed, as before"
+        await settle(pilot)  # the message under the box goes at the next frame
+        assert "@zed is not a member" not in "\n".join(screen_lines(app)), "said of another line"
+        await pilot.press("down", "down", "down", "down")
+        assert box_empty(app)
+        assert "3 lines not filed" in not_filed_list(app), "walked past, never filed: still listed"
+        await pilot.press("up")
+        dropped = box_line(app)
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert box_empty(app) and "2 lines not filed" in not_filed_list(app), "dropped on purpose"
+        assert f"“{dropped}”" not in not_filed_list(app)
+        await pilot.press("up")
+        fixed = box_line(app).replace("@zed", "@ana").replace("@yyy", "@ana").replace("banana", "+1w")
+        await pilot.press("end", *["backspace"] * len(box_line(app)), *fixed, "enter")
+        await settle(pilot)
+        assert message(app).startswith("✓ filed"), message(app)
+        assert "1 line not filed" in not_filed_list(app), "fixed and filed: no longer listed"

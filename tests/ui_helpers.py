@@ -22,10 +22,14 @@ from coptui.ui.widgets.paged_list import PagedList, Ref
 from coptui.ui.widgets.story_view import StoryView
 
 
+async def workers_ended(pilot: Pilot[None]) -> list[object]:
+    """Wait for every worker now running, however it ends; what each returned or raised."""
+    return await asyncio.gather(*[w.wait() for w in list(pilot.app.workers)], return_exceptions=True)
+
+
 async def workers_done(pilot: Pilot[None]) -> None:
     """Wait for every worker now running: one cancelled by a newer one is fine, a failed one is not."""
-    outcomes = await asyncio.gather(*[w.wait() for w in list(pilot.app.workers)], return_exceptions=True)
-    for outcome in outcomes:
+    for outcome in await workers_ended(pilot):
         if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
             raise outcome
 

@@ -10,6 +10,7 @@ import click
 from coptui import config
 from coptui.cli import launch
 from coptui.cli.root import Context, fail, pass_context
+from coptui.counts import plural
 from coptui.text import one_line
 
 if TYPE_CHECKING:
@@ -108,13 +109,27 @@ def run(
 
 def _say_if_still_live(repertoire: Repertoire) -> None:
     """After the app closes: a session left live (quit, Ctrl+C, a closed terminal) is kept; how to go on."""
+    from coptui.facilitation.left_behind import not_filed_yet
+
     live = repertoire.live_session()
     if live is not None:
-        click.echo(
-            f"coptui: {one_line(live.title, 60)!r} is still live, with everything filed so far; "
-            "`coptui run --resume` goes on with it, `coptui abandon` gives it up",
-            err=True,
-        )
+        waiting = len(not_filed_yet(repertoire, live.id or 0))
+        title = one_line(live.title, 60)
+        if waiting:
+            said = (
+                f"{title!r} is still live; {_entered(waiting)} not filed yet: `coptui run --resume` "
+                "files them and goes on with it, `coptui abandon` files them and gives it up"
+            )
+        else:
+            said = (
+                f"{title!r} is still live, with everything filed so far; "
+                "`coptui run --resume` goes on with it, `coptui abandon` gives it up"
+            )
+        click.echo(f"coptui: {said}", err=True)
+
+
+def _entered(count: int) -> str:
+    return f"{plural(count, 'line')} Entered {'is' if count == 1 else 'are'}"
 
 
 @click.command()
@@ -166,10 +181,15 @@ def _confirm_abandon(repertoire: Repertoire, live: Session) -> bool:
 
 
 def _abandon(repertoire: Repertoire, live: Session) -> None:
+    """Abandon the live session once everything Entered in it is filed (abandoning keeps it all)."""
     from coptui.facilitation import LiveSession
+    from coptui.facilitation.left_behind import file_what_is_left
 
-    LiveSession.resume(repertoire).abandon()
-    click.echo(f"Abandoned {live.title!r} (session {live.id}); a new session can start.", err=True)
+    session = LiveSession.resume(repertoire)
+    filed = file_what_is_left(session)
+    session.abandon()
+    also = f", after filing {plural(filed, 'line')} Entered in it and not filed before" if filed else ""
+    click.echo(f"Abandoned {live.title!r} (session {live.id}){also}; a new session can start.", err=True)
 
 
 @click.command()

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import bisect
 import errno
+import fcntl
 import functools
 import hashlib
 import os
 import re
 import secrets
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import IO
 
 from coptui.export.pages import INDEX, PageText
-from coptui.files import FileNotWritten, StagedFile, not_written, replace_file
+from coptui.files import FileNotWritten, StagedFile, left_half_written, not_written, replace_file
 
 MANIFEST = ".coptui-export"
 # The pages written so far by an export under way; left behind, it marks an interrupted one.
@@ -48,6 +50,9 @@ JOURNAL = ".coptui-export.journal"
 # What an export may have written: only such names are ever removed from a folder.
 SUBFOLDERS = ("cases", "sessions", "topics", "members", "practices")
 _HASH = re.compile(r"[0-9a-f]{64}")
+# The names the export writes in its folder, and in each of its pages' folders.
+_ROOT_FILE = re.compile(rf"{re.escape(INDEX)}|{re.escape(MANIFEST)}")
+_PAGE_NAME = re.compile(r"[A-Za-z0-9._-]+\.md")
 _EXPORTED_NAME = re.compile(rf"^(index\.md|({'|'.join(SUBFOLDERS)})/[A-Za-z0-9._-]+\.md)$")
 
 
@@ -89,13 +94,17 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     """
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
-    _refuse_links(folder)
+    for name in (INDEX, MANIFEST, JOURNAL, *SUBFOLDERS):
+        if (folder / name).is_symlink():
+            _refuse(folder / name)
     journal_path = folder / JOURNAL
     run = f"{_RUN} {secrets.token_hex(8)}\n"
     target = _Target(folder, _modified(folder / MANIFEST))
-    with _journal(journal_path) as journal:
+    with _journal(journal_path) as journal:  # held by one export of the folder at a time
         interrupted = os.fstat(journal.fileno()).st_size > 0
-        journal.write(run)
+        _look_over(folder)
+        # On a line of its own, whatever an interrupted export left at the journal's end.
+        journal.write(("\n" if interrupted else "") + run)
         journal.flush()  # before the second process lists its first page
         if beside is None:
             done = target.write(pages, journal)
@@ -108,10 +117,11 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
                 done.index.staged.commit(sync=True)
                 done.written += 1
             journal.write(f"{done.index.digest}  {INDEX}\n")
-    exported = _this_run(journal_path, run)
-    removed, kept = _remove_stale(folder, _listed_before(folder, run), exported)
-    replace_file(folder / MANIFEST, "".join(_manifest_line(line) for line in exported).encode())
-    journal_path.unlink()
+        journal.flush()
+        exported = _this_run(journal_path, run)
+        removed, kept = _remove_stale(folder, _listed_before(folder, run), exported)
+        replace_file(folder / MANIFEST, "".join(_manifest_line(line) for line in exported).encode())
+        journal_path.unlink()
     return FolderExport(
         folder=folder,
         pages=done.pages,
@@ -242,7 +252,7 @@ def _write_beside(target: _Target, pages: Callable[[], Pages], sending: Connecti
     """In the second process: write what `pages` gives, listing each page in the same journal, and
     send back what was written (or what stopped it). Stops at once if the first process is gone."""
     try:
-        with _journal(target.folder / JOURNAL) as journal:
+        with _journal(target.folder / JOURNAL, lock=False) as journal:  # the first process holds it
             sending.send((target.write(_while_alive(pages(), parent), journal), None))
     except Exception as error:  # said by the first process, as if it had met it itself
         sending.send((None, error))
@@ -256,18 +266,25 @@ def _while_alive(pages: Pages, parent: int) -> Pages:
         yield page
 
 
-def _refuse_links(folder: Path) -> None:
-    """Refuses a symbolic link where the export would write or remove; makes the export's folders."""
-    for name in (INDEX, MANIFEST, JOURNAL, *SUBFOLDERS):
-        if (folder / name).is_symlink():
-            _refuse(folder / name)
-    for sub in SUBFOLDERS:
+def _look_over(folder: Path) -> None:
+    """Refuses a symbolic link where the export would write or remove a page; makes the export's
+    folders; removes what a stopped export left half-written (its temporary files, from before
+    this one: the journal's lock says no other export is writing now)."""
+    began = time.time_ns()
+    for sub in ("", *SUBFOLDERS):
         where = folder / sub
         where.mkdir(exist_ok=True)
+        page = _ROOT_FILE if not sub else _PAGE_NAME
         with os.scandir(where) as entries:
             for entry in entries:
-                if entry.name.endswith(".md") and entry.is_symlink():
+                if sub and entry.name.endswith(".md") and entry.is_symlink():
                     _refuse(where / entry.name)
+                if (
+                    left_half_written(entry.name, page)
+                    and entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime_ns < began
+                ):
+                    os.unlink(where / entry.name)
 
 
 def _refuse(link: Path) -> None:
@@ -319,12 +336,20 @@ class _Recorded:
 
 
 def _this_run(journal: Path, run: str) -> list[str]:
-    """The pages this export wrote, from its part of the journal: 'path  hash' lines, in path order."""
+    """The pages this export wrote, from its part of the journal: 'path  hash' lines, in path order.
+
+    A journal without this export's first line was changed under it: nothing of it can be
+    trusted to say what is stale, so the export stops there, and the next one completes it.
+    """
     lines: list[str] = []
-    with journal.open(encoding="utf-8") as listed:
-        for line in listed:
-            if line == run:
-                break
+    with journal.open(encoding="utf-8", errors="replace") as listed:
+        if run not in listed:  # reads up to and past this export's first line
+            raise FileNotWritten(
+                errno.EIO,
+                f"the list of pages written in {journal} changed while the export ran; nothing was "
+                "removed, and the next export into the folder completes it",
+                str(journal),
+            )
         for line in listed:
             digest, _, name = line.rstrip("\n").partition("  ")
             lines.append(f"{name}  {digest}")
@@ -340,13 +365,42 @@ def _listed_before(folder: Path, run: str) -> Iterator[tuple[str, str | None]]:
 
 
 @contextmanager
-def _journal(path: Path) -> Iterator[IO[str]]:
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
-    except OSError as error:
-        raise not_written(error, path) from error
+def _journal(path: Path, *, lock: bool = True) -> Iterator[IO[str]]:
+    """The journal, to append to; with `lock`, held by this export alone until it is closed
+    (a second export into the folder is refused rather than let the two undo each other)."""
+    while True:
+        descriptor = _open_journal(path)
+        if not lock:
+            break
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise FileNotWritten(
+                errno.EBUSY,
+                f"another coptui is exporting into {path.parent}; nothing was written "
+                "(export again once it is done)",
+                str(path.parent),
+            ) from None
+        if os.fstat(descriptor).st_ino == _inode(path):
+            break
+        os.close(descriptor)  # the export that held it ended, and removed it, meanwhile
     with os.fdopen(descriptor, "w", encoding="utf-8") as journal:
         yield journal
+
+
+def _open_journal(path: Path) -> int:
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o666)
+    except OSError as error:
+        raise not_written(error, path) from error
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return None
 
 
 def _unchanged(

@@ -30,14 +30,22 @@ class PageLinks:
     Standalone minutes have no folder around them, so they name things without linking.
     A name is linked on many pages (a member on every page they appear on), so the
     pages of one export share what was built: each link is built once per folder it is
-    linked from (a link reads the same from every page of a folder).
+    linked from (a link reads the same from every page of a folder). A page that links each
+    case and session once (the community's, which links every one) keeps none of theirs:
+    `remember=False`.
     """
 
     def __init__(
-        self, index: RepertoireIndex, page: str | None = None, memo: dict[str | None, _Built] | None = None
+        self,
+        index: RepertoireIndex,
+        page: str | None = None,
+        memo: dict[str | None, _Built] | None = None,
+        *,
+        remember: bool = True,
     ) -> None:
         self.index = index
         self.page = page
+        self._remember = remember
         self._memo = {} if memo is None else memo
         folder = None if page is None else page.rpartition("/")[0]
         built = self._memo.get(folder)
@@ -47,7 +55,7 @@ class PageLinks:
 
     def on(self, page: str) -> PageLinks:
         """The same links, from another page of the same export."""
-        return PageLinks(self.index, page, self._memo)
+        return PageLinks(self.index, page, self._memo, remember=self._remember)
 
     def _to(self, target: str, text_md: str) -> str:
         if self.page is None:
@@ -74,7 +82,9 @@ class PageLinks:
         built = self._built.cases[cell]
         found = built.get(case.id)
         if found is None:
-            found = built[case.id] = self._to(names.case_path(case), escaped(case.title))
+            found = self._to(names.case_path(case), escaped(case.title))
+            if self._remember:
+                built[case.id] = found
         return found
 
     def session(self, session: SessionItem, *, cell: bool = False) -> str:
@@ -82,7 +92,9 @@ class PageLinks:
         found = built.get(session.id)
         if found is None:
             escaped = escape.cell if cell else escape.link_text
-            found = built[session.id] = self._to(names.session_path(session), escaped(session.title))
+            found = self._to(names.session_path(session), escaped(session.title))
+            if self._remember:
+                built[session.id] = found
         return found
 
     def topic(self, slug: str, *, cell: bool = False) -> str:

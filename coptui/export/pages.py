@@ -148,7 +148,7 @@ def _pages(
             yield path, _member_page(index, index.members[handle], links.on(path))
     if outline is not None:
         brief = outline()
-        yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX))
+        yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX, remember=False))
 
 
 def _footer(community: str) -> str:

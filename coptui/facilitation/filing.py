@@ -161,23 +161,31 @@ class EntryFiling(EngineBase):
         case = self._focused_case()
         if isinstance(case, EntryResult):
             return case
-        before = case.model_copy()
         if entry.field == "topics":
             known = {t.slug for t in self.repertoire.topics()}
             for slug in entry.topics:
                 if slug not in known:
                     self.repertoire.add_topic(Topic(slug=slug, name=slug.replace("-", " ").capitalize()))
-            case.topics = list(dict.fromkeys([*case.topics, *entry.topics]))
+            change: dict[str, object] = {"topics": list(dict.fromkeys([*case.topics, *entry.topics]))}
             what = "topics " + " ".join("#" + t for t in entry.topics)
         else:
             current = getattr(case, entry.field)
-            setattr(case, entry.field, f"{current}\n\n{entry.text}" if current else entry.text)
+            change = {entry.field: f"{current}\n\n{entry.text}" if current else entry.text}
             what = "the " + entry.field
-        self.repertoire.update_case(case)
-        return self._remember(f"{what} of “{case.title}”", lambda: self._restore_case(before))
+        return self._remember(f"{what} of “{case.title}”", self._change_case(case, change))
 
-    def _restore_case(self, case: Case) -> None:
-        self.repertoire.update_case(case)
+    def _change_case(self, case: Case, change: dict[str, object]) -> Callable[[], None]:
+        """Write `change` to those fields of `case` alone, so that what another screen changed in
+        the others stays; returns the undo, which puts back what they held unless someone has
+        changed them since (`EditConflict`: the undo is refused, nothing is overwritten)."""
+        case_id = case.id or 0
+        held = {field: getattr(case, field) for field in change}
+        self.repertoire.edit_case(case_id, change, held)
+
+        def undo() -> None:
+            self.repertoire.edit_case(case_id, held, change)
+
+        return undo
 
     def _focus(self, entry: FocusEntry) -> EntryResult:
         cases = self.repertoire.session_cases(self.session_id)
@@ -469,12 +477,10 @@ class EntryFiling(EngineBase):
         if entry.topic > len(cases):
             return EntryResult(False, f"{there_are(len(cases), 'topic')}; pick one from 1 to {len(cases)}")
         case = cases[entry.topic - 1]
-        before = case.model_copy()
-        case.dots += entry.count
-        self.repertoire.update_case(case)
+        dots = case.dots + entry.count
+        undo = self._change_case(case, {"dots": dots})
         return self._remember(
-            f"{plural(entry.count, 'dot')} on topic {entry.topic} “{case.title}” ({case.dots} in all)",
-            lambda: self._restore_case(before),
+            f"{plural(entry.count, 'dot')} on topic {entry.topic} “{case.title}” ({dots} in all)", undo
         )
 
     def _next_topic(self) -> EntryResult:
@@ -489,13 +495,11 @@ class EntryFiling(EngineBase):
             )
             return EntryResult(False, said)
         case, focus = topic.case, self._focus_id
-        before = case.model_copy()
-        case.discussed_at = self.clock.now()
-        self.repertoire.update_case(case)
+        undo_start = self._change_case(case, {"discussed_at": self.clock.now()})
         self._focus_id = case.id
 
         def revert() -> None:
-            self._restore_case(before)
+            undo_start()
             self._focus_id = focus
 
         self._remember(f"the start of topic {topic.number}", revert)
@@ -524,8 +528,6 @@ class EntryFiling(EngineBase):
                 else "; that was the last topic"
             )
             return EntryResult(True, f"{said}: move on from “{case.title}”{then}")
-        before = case.model_copy()
-        case.extra_minutes += lean_coffee.THUMBS_MINUTES
-        self.repertoire.update_case(case)
-        self._remember(f"the extension of topic {topic.number}", lambda: self._restore_case(before))
+        undo = self._change_case(case, {"extra_minutes": case.extra_minutes + lean_coffee.THUMBS_MINUTES})
+        self._remember(f"the extension of topic {topic.number}", undo)
         return EntryResult(True, f"{said}: {lean_coffee.THUMBS_MINUTES} more minutes on “{case.title}”")

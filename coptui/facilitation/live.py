@@ -192,8 +192,14 @@ class LiveSession(EntryFiling, ParticipantsHost):
         return self._close(SessionStatus.ABANDONED)
 
     def _close(self, status: SessionStatus) -> SessionSummary:
+        from coptui.facilitation.left_behind import file_for_members
+
         with self._lock:
             if not self.closed:
+                # What participants Entered and nobody has filed yet (their screen gone after
+                # journalling it) is filed in the session it was typed in, before it closes.
+                members = self.repertoire.unsettled_members(self.session_id)
+                file_for_members(self.repertoire, self.session_id, members, self.clock)
                 PhaseTimer(self.phase, self.clock).stop()
                 self.session.status = status
                 self.session.ended_at = self.clock.now()
@@ -215,6 +221,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
             saved = self.session.model_copy(deep=True), self._state.copy()
             try:
                 with self.repertoire.settling_transaction():
+                    settled = self.repertoire.settled_result(command.id)
+                    if settled is not None:  # carried out already, by another process
+                        return EntryResult(*settled)
                     result = self._carry_out(command)
                     filed = result.ok if isinstance(result, EntryResult) else True
                     message = result.message if isinstance(result, EntryResult) else "the session closed"
@@ -366,6 +375,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 votes_revealed=focus_id is not None and self.repertoire.votes_revealed(focus_id),
                 not_yet_heard=tuple(self.not_yet_heard()),
                 data_version=version,
+                community=self.community_name,
             )
 
     def summary(self) -> SessionSummary:

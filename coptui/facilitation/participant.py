@@ -91,6 +91,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
+from coptui.store.participants import ParticipantEntry
 
 VIAS = ("ssh", "local")
 WAITING_FOR_A_SESSION = "waiting for a session to start…"
@@ -158,6 +159,12 @@ class ParticipantView:
     reports: tuple[ReportBack, ...]  # given this session
     my_actions: tuple[MyAction, ...]
     closed: bool
+    taken_back: tuple[ParticipantEntry, ...] = ()  # this member's entries taken back, by anyone
+
+    @staticmethod
+    def typed(entry: ParticipantEntry) -> str:
+        """The line that filed a taken-back entry, to give back to its member."""
+        return str(entry.undo.get("typed", ""))
 
     @property
     def phase(self) -> PhaseRun:
@@ -187,6 +194,7 @@ class Participant:
         self.dots_per_case = dots_per_case(session)
         self.actions = MemberActions(repertoire, member, self.clock)
         self._lock = threading.RLock()
+        self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
 
     @classmethod
     def join(
@@ -220,6 +228,9 @@ class Participant:
         if command.id is None:
             raise ValueError("a command is carried out only once it is journalled")
         with self._lock, self.repertoire.settling_transaction():
+            settled = self.repertoire.settled_result(command.id)
+            if settled is not None:  # carried out by another process (the facilitator's, for one gone)
+                return EntryResult(*settled)
             result = self._carry_out(command)
             self.repertoire.settle_command(
                 command.id, filed=result.ok, message=result.message, at=self.clock.now()
@@ -246,6 +257,7 @@ class Participant:
         session = self._session()
         if isinstance(session, EntryResult):
             return session
+        self._typed = text.strip()
         text = _SELF_TAG.sub(lambda m: f"#{m.group(1)}{m.group(2)}@{self.member} ", text.strip(), count=1)
         entry = parse_entry(text, self.member_names, self._today())
         if isinstance(entry, EntryError):
@@ -313,6 +325,7 @@ class Participant:
     def _filed(
         self, kind: str, item_id: int | None, description: str, undo: dict[str, Any] | None = None
     ) -> EntryResult:
+        undo = {**(undo or {}), "typed": self._typed}
         self.repertoire.add_participant_entry(
             self.session_id, self.member, kind, item_id or 0, description, self.clock.now(), undo
         )
@@ -358,11 +371,11 @@ class Participant:
             for slug in entry.topics:
                 if slug not in known:
                     self.repertoire.add_topic(Topic(slug=slug, name=slug.replace("-", " ").capitalize()))
-            case.topics = list(dict.fromkeys([*case.topics, *entry.topics]))
+            after: object = list(dict.fromkeys([*case.topics, *entry.topics]))
         else:
-            setattr(case, field, f"{before}\n\n{entry.text}" if before else entry.text)
-        self.repertoire.update_case(case)
-        after = list(case.topics) if field == "topics" else getattr(case, field)
+            after = f"{before}\n\n{entry.text}" if before else entry.text
+        # That field alone, unless another screen changed it since it was read: the rest stays.
+        self.repertoire.edit_case(case.id or 0, {field: after}, {field: before})
         what = "the topics" if field == "topics" else f"the {field}"
         return self._filed(
             "case_detail",
@@ -437,7 +450,7 @@ class Participant:
                 entry, _ = take_back(self.repertoire, mine[-1].id, self.clock.now())
         except StoreError as error:
             return EntryResult(False, f"could not undo {mine[-1].description}: {error}")
-        return EntryResult(True, f"undone: {entry.description}")
+        return EntryResult(True, f"undone: {entry.description}", undone_text=mine[-1].undo.get("typed", ""))
 
     # -- own actions, in a session or between meetings -------------------------------------
 
@@ -479,6 +492,7 @@ class Participant:
                 reports=tuple(self.repertoire.report_backs(session=self.session_id)),
                 my_actions=tuple(self.actions.my_actions()),
                 closed=session.status is not SessionStatus.LIVE,
+                taken_back=tuple(self.repertoire.taken_back_entries(self.session_id, self.member)),
             )
 
     def _today(self) -> date:

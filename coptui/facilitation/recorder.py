@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from coptui.facilitation.left_behind import FiledForMember
 from coptui.facilitation.summary import SessionSummary
 from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
@@ -50,6 +51,8 @@ V_co = TypeVar("V_co", covariant=True)
 DURABLE_WAIT_SECONDS = 2.0
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
+# How often the facilitator's recorder looks for lines a participant's gone process left unfiled.
+LEFT_BEHIND_SECONDS = 1.0
 
 
 def os_reason(error: OSError) -> str:
@@ -121,6 +124,9 @@ class RecorderListener(Protocol[E_contra, V_contra]):
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What is not yet filed, and why the journal or the filer is waiting, if it is."""
 
+    def filed_left_behind(self, filed: Sequence[FiledForMember]) -> None:
+        """Lines participants' gone processes had left unfiled, now carried out (`left_behind`)."""
+
 
 class Recorder(Generic[E, V]):
     """Takes one writer's commands in order and sees each one journalled, then carried out."""
@@ -132,8 +138,12 @@ class Recorder(Generic[E, V]):
         listener: RecorderListener[E, V],
         *,
         durable_wait: float = DURABLE_WAIT_SECONDS,
+        left_behind: Callable[[E], Sequence[FiledForMember]] | None = None,
     ) -> None:
+        """`left_behind`, for the facilitator's recorder: files what participants' gone processes
+        left unfiled (`LeftBehind.file`), before each batch of commands and every few moments."""
         self.journal = journal
+        self.left_behind = left_behind
         self.open_live = open_live
         self.listener = listener
         self.durable_wait = durable_wait
@@ -150,6 +160,7 @@ class Recorder(Generic[E, V]):
         self._filer_problem: str | None = None  # why the filer is retrying
         self._live: E | None = None
         self._filing = False  # the filer is carrying out commands or reading the session back
+        self._shown_opening = False  # the session was drawn while it waited to open
         self._stopping = False
         self._threads = [
             threading.Thread(target=self._write_journal, name="coptui-journal", daemon=True),
@@ -194,7 +205,8 @@ class Recorder(Generic[E, V]):
                     )
         with self._changed:
             saved = self._saved_seq >= seq
-        if not saved:
+            opening = self._live is None  # it waits for the session: in view until it is filed
+        if not saved or opening:
             self._report_pending()
         return saved
 
@@ -339,13 +351,17 @@ class Recorder(Generic[E, V]):
             self._live = live
             self._changed.notify_all()
         self.listener.opened(live, view, replayed)
+        sweep = None if self.left_behind is None else LEFT_BEHIND_SECONDS
         while True:
             with self._changed:
                 self._filing = False
-                self._changed.wait_for(lambda: self._stopping or bool(self._saved))
+                self._changed.wait_for(lambda: self._stopping or bool(self._saved), timeout=sweep)
                 if self._stopping:
                     return
                 self._filing = True
+                waiting = {p.command.id for p in self._saved}
+            if self._file_left_behind(live) and not waiting:
+                self._read_back(live)
             for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
                 if result is None:
@@ -355,7 +371,23 @@ class Recorder(Generic[E, V]):
                     while self._saved and (self._saved[0].command.id or 0) <= self._carried_upto:
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
-            self._read_back(live)
+            with self._changed:  # any the backlog lacked, another process carried out meanwhile
+                self._saved = deque(p for p in self._saved if p.command.id not in waiting)
+            if waiting:
+                self._read_back(live)
+
+    def _file_left_behind(self, live: E) -> bool:
+        """File what participants' gone processes left; True when there was something. When the
+        file cannot be written, the next look tries again."""
+        if self.left_behind is None:
+            return False
+        try:
+            filed = self.left_behind(live)
+        except StoreError:
+            return False
+        if filed:
+            self.listener.filed_left_behind(filed)
+        return bool(filed)
 
     def _adopt_orphans(self, live: E) -> bool:
         """Journal what processes of this writer that have gone kept beside the file and did not
@@ -370,6 +402,7 @@ class Recorder(Generic[E, V]):
             except StoreError as error:
                 with self._changed:
                     self._orphans = [Pending(k.command, 0, saved=True) for k in orphans.commands]
+                self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error), journal=True):
                     orphans.release(delete=False)
                     return False
@@ -381,6 +414,16 @@ class Recorder(Generic[E, V]):
                     self._journal_problem = None
                 self._report_pending()
             return True
+
+    def _show_while_opening(self, live: E) -> None:
+        """While what was left unfiled waits for the file's lock, the session as it stands
+        (reads do not wait for a writer): the screen is not left blank meanwhile."""
+        with self._changed:
+            if self._live is not None or self._shown_opening:
+                return
+            self._shown_opening = True
+        with contextlib.suppress(StoreError):
+            self.listener.viewed(live.view())
 
     def _journal_backlog(self, live: E) -> list[Command]:
         """This writer's journalled commands not yet carried out, oldest first."""
@@ -398,9 +441,12 @@ class Recorder(Generic[E, V]):
             try:
                 result = live.perform(command)
             except StoreError as error:
+                self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error)):
                     return None
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
+                # A member's screen may have gone meanwhile: its lines go first (before an end).
+                self._file_left_behind(live)
                 continue
             except Exception as error:  # a fault of coptui's own: say so, and never jam the queue behind it
                 result = EntryResult(False, f"not filed ({type(error).__name__}: {error})")

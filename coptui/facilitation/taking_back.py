@@ -55,14 +55,13 @@ def _case(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
 def _case_detail(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
     field, before, after = entry.undo["field"], entry.undo["before"], entry.undo["after"]
 
-    def set_to(value: object) -> int:
-        case = repertoire.case(entry.item_id)
-        setattr(case, field, value)
-        repertoire.update_case(case)
+    def set_to(value: object, was: object) -> int:
+        # That field alone, and only if it still holds what this entry left there (`EditConflict`).
+        repertoire.edit_case(entry.item_id, {field: value}, {field: was})
         return entry.item_id
 
-    set_to(before)
-    return lambda: set_to(after)
+    set_to(before, after)
+    return lambda: set_to(after, before)
 
 
 def _strategy(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:

@@ -38,6 +38,7 @@ class SessionView:
     not_yet_heard: tuple[str, ...] = ()  # attendees still here with nothing filed from them yet
     # The file's data version as the reads began: writes up to it (the journal's own) are in it.
     data_version: int | None = None
+    community: str = ""  # its name, for the masthead (drawn before the session has opened, too)
 
     @property
     def phase(self) -> PhaseRun:

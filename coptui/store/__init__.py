@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coptui.store.errors import (
+    EditConflict,
     InvalidInput,
     NewerSchema,
     NotARepertoire,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MATCH_END",
     "MATCH_START",
+    "EditConflict",
     "HitKind",
     "InvalidInput",
     "NewerSchema",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from coptui.models import Model, Problem
 from coptui.store.connection import describe_sqlite_error, immediate_transaction
-from coptui.store.errors import InvalidInput, NotFound
+from coptui.store.errors import EditConflict, InvalidInput, NotFound
 from coptui.store.rows import M, reader, row_writer
 
 if TYPE_CHECKING:
@@ -98,6 +98,19 @@ class StoreBase:
             finally:
                 self.conn.execute("PRAGMA synchronous = FULL")
 
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes in the block give up after `milliseconds` when another program holds the lock
+        (`RepertoireBusy`), instead of the usual busy timeout: a form that retries by itself
+        keeps the connection free for the screens' reads between its tries."""
+        with self._lock:
+            (usual,) = self.conn.execute("PRAGMA busy_timeout").fetchone()
+            self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+            try:
+                yield
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
     def data_version(self) -> int:
         """Changes when another connection commits: cheap to poll for live updates."""
         with self._lock:
@@ -149,6 +162,15 @@ class StoreBase:
         ]
         if problems:
             raise InvalidInput("refused", problems)
+
+    @staticmethod
+    def _unchanged_since(what: str, now: M, changes: dict[str, Any], opened: dict[str, Any]) -> M:
+        """`now` with `changes` made, unless one of the fields changed no longer holds what it
+        held when the change was begun (`opened`): then the change would undo another's."""
+        for field in changes:
+            if field in opened and getattr(now, field) != opened[field]:
+                raise EditConflict(what, field, getattr(now, field))
+        return now.model_copy(update=changes)
 
     def _insert_many(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """The bulk path: one prepared INSERT for every row, each row the values of `columns`."""

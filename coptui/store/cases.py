@@ -81,6 +81,28 @@ class CaseStore(StoreBase):
         return case
 
     @guarded
+    def edit_case(self, case_id: int, changes: dict[str, Any], opened: dict[str, Any]) -> Case:
+        """Write only the fields a form changed (`changes`), in one transaction, unless one of
+        them was changed in the file since the form opened with `opened` (`EditConflict`).
+
+        What was filed meanwhile in the other fields stays; a case with an open action stays
+        in trial, whatever status was picked (only `resolved` or `reported` close the trial).
+        """
+        with self.transaction():
+            case = self._unchanged_since(f"case {case_id}", self.case(case_id), changes, opened)
+            self._require([(f"topics[{i}]", "topics", t, "topic") for i, t in enumerate(case.topics)])
+            self.db.table("cases").update(case_id, to_row(case, exclude=CASE_SIDE_FIELDS | {"id"}))
+            if "topics" in changes:
+                self.conn.execute("DELETE FROM case_topics WHERE case_id = ?", [case_id])
+                self._write_case_topics(case_id, case.topics)
+            self.conn.execute(
+                "UPDATE cases SET status = 'in_trial' WHERE id = ? AND status IN ('open', 'reopened') "
+                "AND EXISTS (SELECT 1 FROM actions WHERE case_id = ? AND status = 'open')",
+                [case_id, case_id],
+            )
+            return self.case(case_id)
+
+    @guarded
     def strategies(self, *, case: int | None = None) -> list[Strategy]:
         where, params = ("case_id = ?", [case]) if case is not None else ("1", [])
         return self._items(
@@ -173,9 +195,14 @@ class CaseStore(StoreBase):
         return action.model_copy(update={"id": action_id})
 
     @guarded
-    def set_action_status(self, action_id: int, status: ActionStatus) -> Action:
+    def set_action_status(
+        self, action_id: int, status: ActionStatus, *, was: ActionStatus | None = None
+    ) -> Action:
+        """Set an action's status; with `was`, only if it still is what it was when the change began."""
         with self.transaction():
-            self._one("SELECT 1 FROM actions WHERE id = ?", [action_id], f"action {action_id}")
+            action = self.action(action_id)
+            if was is not None:
+                self._unchanged_since(f"action {action_id}", action, {"status": status}, {"status": was})
             self.db.table("actions").update(action_id, {"status": status.value})
         return self.action(action_id)
 

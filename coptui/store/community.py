@@ -82,6 +82,14 @@ class CommunityStore(StoreBase):
         return member
 
     @guarded
+    def edit_member(self, handle: str, changes: dict[str, Any], opened: dict[str, Any]) -> Member:
+        """Write only the fields a form changed, unless one was changed meanwhile (see `edit_case`)."""
+        with self.transaction():
+            member = self._unchanged_since(f"@{handle}", self.member(handle), changes, opened)
+            self.db.table("members").update(handle, to_row(member, exclude={"handle"}))
+        return member
+
+    @guarded
     def delete_member(self, handle: str) -> None:
         """Remove a member added by mistake; refused once anything refers to them."""
         with self.db.atomic():

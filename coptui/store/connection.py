@@ -217,7 +217,8 @@ def describe_sqlite_error(error: sqlite3.Error, path: Path) -> StoreError:
     # The primary result code: damage shows as SQLITE_CORRUPT under many texts ("vtable constructor failed").
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     if "locked" in text or "busy" in text:
-        return RepertoireBusy(f"{path} is busy: another coptui is writing to it; wait a moment and try again")
+        busy = "is busy: another program is writing to it; wait a moment and try again"
+        return RepertoireBusy(f"{path} {busy}")
     if "readonly" in text or "read-only" in text or "attempt to write" in text:
         return ReadOnlyRepertoire(f"{path} is open read-only: nothing can be changed ({text})")
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in text:

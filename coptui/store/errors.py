@@ -37,6 +37,19 @@ class NotFound(StoreError):
     pass
 
 
+class EditConflict(StoreError):
+    """A field a form changed was changed in the file too, since the form opened: nothing was written.
+
+    `field` is the model's field, `now` what the file holds in it now.
+    """
+
+    def __init__(self, what: str, field: str, now: object) -> None:
+        self.field = field
+        self.now = now
+        said = field.replace("_", " ")
+        super().__init__(f"the {said} of {what} was changed meanwhile; nothing was written")
+
+
 class InvalidInput(StoreError):
     """Input that would corrupt the repertoire; `problems` locates each thing wrong.
 

@@ -22,7 +22,7 @@ from coptui.models import Command
 from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
 from coptui.store.session_claim import SessionClaim
-from coptui.store.side_journal import Orphans, SideJournal, take_orphans
+from coptui.store.side_journal import Orphans, SideJournal, take_orphans, take_participants_orphans
 from coptui.text import clean_text
 
 # The facilitator's keys: as long as the screen waits for a key to be on disk (the recorder's
@@ -63,9 +63,14 @@ class CaptureJournal:
         """What this writer's processes that have gone kept beside the file and may not have journalled."""
         return take_orphans(self.path, self.member)
 
+    def take_participants_orphans(self, session_id: int) -> Orphans:
+        """What participants' processes that have gone kept beside the file for the live session
+        `session_id`: the facilitator's process journals and files it (`adopt`)."""
+        return take_participants_orphans(self.path, session_id)
+
     def adopt(self, orphans: Orphans, session_id: int) -> None:
-        """Journal the orphans' commands the journal lacks, in order (those given while the session
-        was opening into `session_id`), then delete their files."""
+        """Journal the orphans' commands the journal lacks, in order, as their writers' (those given
+        while the session was opening into `session_id`), then delete their files."""
         now = stamp(datetime.now(UTC))
         with self._lock, immediate_transaction(self._conn, self.path):
             for kept in orphans.commands:
@@ -74,7 +79,7 @@ class CaptureJournal:
                 self._conn.execute(
                     f"INSERT OR IGNORE INTO capture_journal {COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ? "
                     "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)",
-                    [*self._row(target, kept.command, now), target],
+                    [*self._row(target, kept.command, now, kept.member), target],
                 )
         orphans.release(delete=True)
 
@@ -85,17 +90,17 @@ class CaptureJournal:
             ids = [
                 self._conn.execute(
                     f"INSERT INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    self._row(session_id, c, now),
+                    self._row(session_id, c, now, self.member),
                 ).lastrowid
                 for c in commands
             ]
         return [c.model_copy(update={"id": i}) for c, i in zip(commands, ids, strict=True)]
 
-    def _row(self, session_id: int, command: Command, now: str) -> list[object]:
+    def _row(self, session_id: int, command: Command, now: str, member: str | None) -> list[object]:
         c = command
         return [
             session_id,
-            self.member,
+            member,
             c.kind.value,
             clean_text(c.text),
             stamp(c.pressed_at),

@@ -158,6 +158,18 @@ class ParticipantStore(StoreBase):
         ]
 
     @guarded
+    def taken_back_entries(self, session_id: int, member: str) -> list[ParticipantEntry]:
+        """What a participant filed in a session and was taken back since, oldest first."""
+        return [
+            _entry(r)
+            for r in self._rows(
+                "SELECT * FROM participant_entries "
+                "WHERE session_id = ? AND member = ? AND taken_back_at IS NOT NULL ORDER BY id",
+                [session_id, member],
+            )
+        ]
+
+    @guarded
     def participant_entry(self, entry_id: int) -> ParticipantEntry:
         return _entry(
             self._one("SELECT * FROM participant_entries WHERE id = ?", [entry_id], f"entry {entry_id}")

@@ -70,11 +70,15 @@ class PracticeCurationStore(PracticeStore):
         )
 
     @guarded
-    def rename_practice(self, practice_id: int, name: str) -> str:
-        """Give a practice a new name; its uses and track record stay as they are."""
+    def rename_practice(self, practice_id: int, name: str, *, was: str | None = None) -> str:
+        """Give a practice a new name; its uses and track record stay as they are.
+
+        With `was`, only if its name is still what it was when the renaming began."""
         cleaned = clean_text(name)
         with self.transaction():
             practice = self.practice(practice_id)
+            if was is not None:
+                self._unchanged_since(f"practice {practice_id}", practice, {"name": cleaned}, {"name": was})
             if not cleaned:
                 raise StoreError(f"Cannot rename {_named(practice)}: the new name is empty.")
             self.conn.execute("UPDATE practices SET name = ? WHERE id = ?", [cleaned, practice_id])

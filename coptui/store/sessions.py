@@ -152,6 +152,48 @@ class SessionStore(StoreBase):
         ]
 
     @guarded
+    def settled_result(self, command_id: int) -> tuple[bool, str] | None:
+        """What became of a journalled command, if some process has carried it out already:
+        read inside the transaction that would carry it out, so that it is carried out once."""
+        row = self.conn.execute(
+            "SELECT filed, message FROM capture_journal WHERE id = ? AND settled_at IS NOT NULL", [command_id]
+        ).fetchone()
+        return None if row is None else (bool(row[0]), row[1] or "")
+
+    @guarded
+    def unsettled_members(self, session_id: int) -> list[str]:
+        """The participants with journalled commands in a session not yet acted on."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT member FROM capture_journal "
+                "WHERE session_id = ? AND member IS NOT NULL AND settled_at IS NULL ORDER BY member",
+                [session_id],
+            )
+        ]
+
+    @guarded
+    def not_yet_carried_out(self, session_id: int, kept: list[Command]) -> list[Command]:
+        """Of a session's commands, journalled or only `kept` beside the file, those not yet acted
+        on: the journal's in order, then the kept ones the journal lacks."""
+        journalled = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT record_key FROM capture_journal WHERE session_id = ? AND record_key IS NOT NULL",
+                [session_id],
+            )
+        }
+        unsettled = [
+            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
+            for row in self._rows(
+                "SELECT id, command, text, pressed_at FROM capture_journal "
+                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
+                [session_id],
+            )
+        ]
+        return unsettled + [c for c in kept if c.record_key not in journalled]
+
+    @guarded
     def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:
         """Record what became of a journalled command; inside the transaction that acted on it."""
         with self.transaction():

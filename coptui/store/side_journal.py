@@ -21,7 +21,7 @@ import fcntl
 import os
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +149,30 @@ def take_orphans(repertoire: Path, member: str | None) -> Orphans:
 
     A file is `member`'s when its lines are; a line cut short by a crash (or a full disk) is skipped.
     """
+    return _take(repertoire, lambda kept: kept.member == member)
+
+
+def take_participants_orphans(repertoire: Path, session_id: int) -> Orphans:
+    """The side journals left by participants' processes that have gone, with lines for the live
+    session `session_id` (or given while it was opening), oldest first, locked by this one."""
+    return _take(repertoire, lambda kept: kept.member is not None and kept.session_id in (session_id, None))
+
+
+def kept_beside(repertoire: Path) -> list[KeptCommand]:
+    """Every command the side journals beside `repertoire` hold just now, whoever keeps them."""
+    kept: list[KeptCommand] = []
+    with contextlib.suppress(OSError):
+        for path in sorted(side_folder(repertoire).glob(f"*{SUFFIX}")):
+            with contextlib.suppress(OSError):
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    kept.extend(_read(fd))
+                finally:
+                    os.close(fd)
+    return kept
+
+
+def _take(repertoire: Path, belongs: Callable[[KeptCommand], bool]) -> Orphans:
     folder = side_folder(repertoire)
     try:
         paths = sorted(folder.glob(f"*{SUFFIX}"))
@@ -162,7 +186,7 @@ def take_orphans(repertoire: Path, member: str | None) -> Orphans:
                 os.close(fd)
                 continue
             kept = list(_read(fd))
-            if kept and all(k.member == member for k in kept):
+            if kept and all(belongs(k) for k in kept):
                 taken.append((kept, path, fd))
             elif not kept:
                 path.unlink()

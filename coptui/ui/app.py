@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 # a session to start at once, the live session to resume, or a member's participant screen.
 Launch: TypeAlias = "StartAnswers | SessionPlan | Joining | Literal['resume'] | None"
 
+# The longest keys wait for a screen that holds them (`hold_keys`): then they go where they would have.
+KEYS_HELD_AT_MOST = 5.0
+
 # Textual's own palette commands that write a file (an SVG in the download folder):
 # never offered to a reader, who may be a member signed in over SSH on the server.
 WRITING_SYSTEM_COMMANDS = {"Screenshot"}
@@ -102,6 +105,7 @@ class CoptuiApp(App[None]):
         self._select_in_hand: Select[Any] | None = None
         self._select_seen: tuple[Widget | None, bool] | None = None
         self._select_asked = False
+        self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -123,6 +127,10 @@ class CoptuiApp(App[None]):
         land in the wrong place. They wait, in order, until the screen in front has handled what
         opened it (its focus is set by then), or the select has settled.
         """
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            # Enter typed while the app is still starting reaches it as a newline (the terminal
+            # turns \r into \n until the app takes it over): it is Enter, as in a shell.
+            event = events.Key("enter", "\r")
         if isinstance(event, events.Key) and not event.is_forwarded:
             self._keys_waiting.append(event)
             await self._hand_on_keys()
@@ -130,7 +138,10 @@ class CoptuiApp(App[None]):
         await super().on_event(event)
 
     async def _hand_on_keys(self) -> None:
+        """Hand on the keys waiting, oldest first, until one has to wait (see `on_event`)."""
         while self._keys_waiting:
+            if self._holding is self.screen:
+                return  # `release_keys` hands them on
             if self.screen is not self._screen_ready:
                 self._ask_when_open(self.screen)
                 return
@@ -173,14 +184,24 @@ class CoptuiApp(App[None]):
             self._select_in_hand = self._select_seen = None
             return True
         self._select_seen = None if busy else seen
-        if not self._select_asked:
-            self._select_asked = True
-            (busy or self).call_later(self.call_later, self._select_answered)
+        self._select_asked = True
+        (busy or self).call_later(self.call_later, self._select_answered)
         return False
 
     async def _select_answered(self) -> None:
         self._select_asked = False
         await self._hand_on_keys()
+
+    def hold_keys(self, screen: Screen[Any]) -> None:
+        """The keys read after the one `screen` is handling wait, in order, until it calls
+        `release_keys` (a search's results are in the list), or for `KEYS_HELD_AT_MOST` at most."""
+        self._holding = screen
+        self.set_timer(KEYS_HELD_AT_MOST, lambda: self.release_keys(screen))
+
+    def release_keys(self, screen: Screen[Any]) -> None:
+        if self._holding is screen:
+            self._holding = None
+            self.call_later(self._hand_on_keys)
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.
@@ -253,8 +274,13 @@ class CoptuiApp(App[None]):
         if self._errors_shown.get(message, 0.0) > now:
             return
         self._errors_shown[message] = now + self.NOTIFICATION_TIMEOUT
+        from coptui.store import RepertoireBusy
         from coptui.store.session_claim import SessionTaken
 
-        # Another screen running the session is no fault: it is said as the refusal it is.
-        title = "Open in another coptui" if isinstance(error, SessionTaken) else "Something went wrong"
+        # Another screen running the session, or another program writing, is no fault: said as what it is.
+        title = "Something went wrong"
+        if isinstance(error, SessionTaken):
+            title = "Open in another coptui"
+        elif isinstance(error, RepertoireBusy):
+            title = "The file is busy"
         self.notify(message, title=title, severity="error", markup=False)

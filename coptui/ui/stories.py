@@ -19,6 +19,7 @@ from coptui.models import (
     Action,
     ActionStatus,
     Case,
+    CaseStatus,
     Member,
     Note,
     Outcome,
@@ -44,6 +45,8 @@ from coptui.ui.render import block_str, plain_str
 
 # The legend of a track record's marks, in the order `TrackRecord.marks` gives them.
 RECORD_LEGEND = ", ".join(o.marked for o in (Outcome.WORKED, Outcome.PARTLY, Outcome.DID_NOT_WORK))
+# Every mark the browser draws, for its help: a case's status, and what was tried.
+MARKS_LEGEND = f"A case is {', '.join(s.marked for s in CaseStatus)}. Tries: {RECORD_LEGEND}."
 
 
 def _held(session: Session) -> str:

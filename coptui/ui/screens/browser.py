@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -31,7 +30,8 @@ from coptui.ui.footer_fit import FooterFits
 from coptui.ui.practice_stories import RANKING
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain, plain_str
-from coptui.ui.screens.browser_edits import EDITS_ON, BrowserEdits, Saved, reports_store_errors
+from coptui.ui.screens.browser_edits import EDITS_ON, Saved, reports_store_errors
+from coptui.ui.screens.browser_search import BrowserSearch
 from coptui.ui.sources import (
     NAVIGATOR,
     PANES,
@@ -39,12 +39,11 @@ from coptui.ui.sources import (
     Section,
     detail_for,
     place_of,
-    search_rows,
     source_for,
 )
-from coptui.ui.stories import live_banner, live_detail
+from coptui.ui.stories import MARKS_LEGEND, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
-from coptui.ui.widgets.paged_list import PagedList, Row, StaticRows
+from coptui.ui.widgets.paged_list import PagedList, Row
 from coptui.ui.widgets.story_view import StoryView
 from coptui.ui.worker_results import post_result
 
@@ -76,12 +75,6 @@ class StoriesAhead(Message, bubble=False):
 
 
 @dataclass(eq=False)
-class SearchResults(Message, bubble=False):
-    place: Place
-    rows: list[Row]
-
-
-@dataclass(eq=False)
 class LiveCheck(Message, bubble=False):
     version: WriteMark
     changed: bool
@@ -89,7 +82,7 @@ class LiveCheck(Message, bubble=False):
     returning: bool  # started since the browser came back to the front
 
 
-class BrowserScreen(FooterFits, BrowserEdits):
+class BrowserScreen(FooterFits, BrowserSearch):
     app: CoptuiApp
 
     # Focus is on the list from the screen's first frame: a key pressed then goes where it will go later.
@@ -180,9 +173,6 @@ class BrowserScreen(FooterFits, BrowserEdits):
         self._ahead: dict[Ref, Detail] = {}
         self._reading: set[Ref] = set()  # the stories being read ahead now
         self._thresholds: tuple[int, int, int] | None = None  # the collector's, before this screen
-        # One search runs at a time; what is typed meanwhile waits here, the latest only.
-        self._searching = False
-        self._search_waiting: Place | None = None
 
     # -- layout ------------------------------------------------------------------
 
@@ -206,6 +196,7 @@ class BrowserScreen(FooterFits, BrowserEdits):
         self.show_masthead()
         self.show_place(self.place)
         self.query_one("#list", PagedList).cursor_moved.subscribe(self, self.cursor_moved, immediate=True)
+        self.query_one("#list", PagedList).loaded.subscribe(self, self.list_loaded)
         self.call_after_refresh(self._settle_heap)
         self.set_interval(LIVE_POLL_SECONDS, self.poll_live)
         self.set_interval(1.0, self.tick_live)
@@ -395,82 +386,6 @@ class BrowserScreen(FooterFits, BrowserEdits):
         if ref is not None:
             self.follow(ref)
 
-    # -- search ------------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        if self.focused is search:  # not `has_focus`: that waits for the box to take its Focus event
-            raise SkipAction()  # a `/` typed in the box is part of the search
-        # At once, not after the queue (`focus()`): keys typed or pasted right after `/` belong in the box.
-        self.set_focus(search)
-
-    def action_leave_search(self) -> None:
-        self.set_focus(self.query_one("#list", PagedList))
-
-    def action_submit_search(self) -> None:
-        self.search_for(self.query_one("#search", Input).value)
-        self.set_focus(self.query_one("#list", PagedList))
-
-    @on(Input.Changed, "#search")
-    def search_typed(self, event: Input.Changed) -> None:
-        self.search_for(event.value)
-
-    def search_for(self, text: str) -> None:
-        text = text.strip()
-        if text == self.place.search and self.place.section is Section.SEARCH:
-            return
-        if not text:
-            if self.place.section is Section.SEARCH:
-                self.action_back()
-            return
-        place = Place(section=Section.SEARCH, search=text, filter=self.place.filter)
-        # Typing refines one search: only the first keystroke leaves a place to come back to.
-        self.go(place, remember=self.place.section is not Section.SEARCH)
-
-    def run_search(self, place: Place) -> None:
-        """Search at once, every keystroke; while a search runs, what is typed meanwhile waits for it.
-
-        So results follow the typing as closely as the store can answer, and a fast typist
-        queues at most one search, never one per key.
-        """
-        if self._searching:
-            self._search_waiting = place
-            return
-        self._searching = True
-        self.search_worker(place)
-
-    @work(thread=True, group="search", exit_on_error=False)
-    def search_worker(self, place: Place) -> SearchResults:
-        return SearchResults(place, search_rows(self.app.repertoire, place.search, place.filter))
-
-    def search_done(self) -> None:
-        self._searching = False
-        waiting, self._search_waiting = self._search_waiting, None
-        if waiting is not None and self._is_shown(waiting):
-            self.run_search(waiting)
-
-    def _is_shown(self, search: Place) -> bool:
-        """Whether `search` is still what the panes are to show (the cursor aside)."""
-        place = self.place
-        return place.section is Section.SEARCH and (search.search, search.filter) == (
-            place.search,
-            place.filter,
-        )
-
-    @on(SearchResults)
-    def show_search(self, results: SearchResults) -> None:
-        self.search_done()
-        if not self._is_shown(results.place):
-            return
-        paged_list = self.query_one("#list", PagedList)
-        rows = results.rows
-        paged_list.border_title = Text.assemble(
-            results.place.title(), f" ({sum(r.ref is not None for r in rows)})"
-        )
-        paged_list.load(
-            StaticRows(lambda: rows), cursor=results.place.cursor, empty=self._empty_message(results.place)
-        )
-
     # -- filters and what has worked ----------------------------------------------------
 
     @reports_store_errors
@@ -530,7 +445,7 @@ class BrowserScreen(FooterFits, BrowserEdits):
                 "strategies off into a practice of its own again (u on a strategy splits that one). " + note
             )
         worked = "w on a case shows what has worked for the cases most like it, in words and in topics."
-        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}"))
+        self.app.push_screen(HelpScreen(key_rows(self), note, f"{RANKING} {worked}", MARKS_LEGEND))
 
     # -- live follow --------------------------------------------------------------------------
 
@@ -624,11 +539,13 @@ class BrowserScreen(FooterFits, BrowserEdits):
 
     @on(PagedList.Failed, "#list")
     def list_failed(self, event: PagedList.Failed) -> None:
+        self.list_loaded()
         self.app.report_error(event.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = post_result(self, event)
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
+            self.list_loaded()
         if error is not None:
             self.app.report_error(error)

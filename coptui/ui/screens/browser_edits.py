@@ -17,13 +17,14 @@ from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
 
-from coptui.models import Action, ActionStatus, Case, Member, Practice, ReportBack
+from coptui.models import Action, Case, Member, Practice, ReportBack
 from coptui.store import StoreError
 from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain_str
 
 if TYPE_CHECKING:
     from coptui.ui.app import CoptuiApp
+    from coptui.ui.screens.edit import Filled
 
 P = ParamSpec("P")
 S = TypeVar("S", bound="BrowserEdits")
@@ -82,7 +83,14 @@ class BrowserEdits(Screen[None]):
             return
         repertoire = self.app.repertoire
         case = repertoire.case(int(self.detail_ref.key))
-        self.app.push_screen(EditCaseScreen(case, repertoire.topics()), self.save_case)
+
+        def save(filled: Filled[Case]) -> str:
+            saved = repertoire.edit_case(case.id or 0, filled.changes, filled.opened)
+            if filled.changes.get("status", saved.status) != saved.status:
+                return f"Saved case {case.id}; it stays {saved.status.label}: it has an open action."
+            return f"Saved case {case.id}."
+
+        self.app.push_screen(EditCaseScreen(case, repertoire.topics(), save), self.saved)
 
     @reports_store_errors
     def action_action_status(self) -> None:
@@ -90,8 +98,15 @@ class BrowserEdits(Screen[None]):
 
         if self.detail_ref is None or self.detail_ref.kind is not RefKind.ACTION:
             return
-        action = self.app.repertoire.action(int(self.detail_ref.key))
-        self.app.push_screen(ActionStatusScreen(action), self.save_action_status)
+        repertoire = self.app.repertoire
+        action = repertoire.action(int(self.detail_ref.key))
+
+        def save(filled: Filled[Action]) -> str:
+            status = filled.item.status
+            repertoire.set_action_status(action.id or 0, status, was=filled.opened["status"])
+            return f"Action {action.id} is now {status.label}."
+
+        self.app.push_screen(ActionStatusScreen(action, save), self.saved)
 
     @reports_store_errors
     def action_add_report_back(self) -> None:
@@ -103,8 +118,13 @@ class BrowserEdits(Screen[None]):
         repertoire = self.app.repertoire
         action = repertoire.action(int(ref.key)) if ref.kind is RefKind.ACTION else None
         case_id = action.case if action is not None else int(ref.key)
-        screen = ReportBackScreen(repertoire.members(), action=action, case=case_id)
-        self.app.push_screen(screen, self.save_report_back)
+
+        def save(filled: Filled[ReportBack]) -> str:
+            repertoire.add_report_back(filled.item)
+            return "Report-back filed."
+
+        screen = ReportBackScreen(repertoire.members(), action=action, case=case_id, save=save)
+        self.app.push_screen(screen, self.saved)
 
     @reports_store_errors
     def action_edit_member(self) -> None:
@@ -112,23 +132,28 @@ class BrowserEdits(Screen[None]):
 
         if self.detail_ref is None or self.detail_ref.kind is not RefKind.MEMBER:
             return
-        member = self.app.repertoire.member(str(self.detail_ref.key))
-        self.app.push_screen(MemberScreen(member), self.save_member)
+        repertoire = self.app.repertoire
+        member = repertoire.member(str(self.detail_ref.key))
+
+        def save(filled: Filled[Member]) -> str:
+            saved = repertoire.edit_member(member.handle, filled.changes, filled.opened)
+            left = f", left on {saved.left_on}" if saved.left_on else ""
+            return f"Saved @{plain_str(saved.handle)}{left}."
+
+        self.app.push_screen(MemberScreen(save, member), self.saved)
 
     def action_add_member(self) -> None:
         from coptui.ui.screens.member_form import MemberScreen
 
-        self.app.push_screen(MemberScreen(), self.save_new_member)
+        def save(filled: Filled[Member]) -> str:
+            return f"Added @{plain_str(self.app.repertoire.add_member(filled.item).handle)}."
 
-    def save_member(self, member: Member | None) -> None:
-        if member is not None:
-            left = f", left on {member.left_on}" if member.left_on else ""
-            said = f"Saved @{plain_str(member.handle)}{left}."
-            self.write(lambda: self.app.repertoire.update_member(member), said)
+        self.app.push_screen(MemberScreen(save), self.saved)
 
-    def save_new_member(self, member: Member | None) -> None:
-        if member is not None:
-            self.write(lambda: self.app.repertoire.add_member(member), f"Added @{plain_str(member.handle)}.")
+    def saved(self, said: str | None) -> None:
+        """A form put what was typed in the file (or was cancelled): show the change."""
+        if said is not None:
+            self.post_message(Saved(said))
 
     def action_export_minutes(self) -> None:
         if self.detail_ref is not None and self.detail_ref.kind is RefKind.SESSION:
@@ -140,22 +165,6 @@ class BrowserEdits(Screen[None]):
 
         return MinutesExported(save_minutes(self.app.repertoire, session_id, Path.cwd()))
 
-    def save_case(self, case: Case | None) -> None:
-        if case is not None:
-            self.write(lambda: self.app.repertoire.update_case(case), f"Saved case {case.id}.")
-
-    def save_action_status(self, change: tuple[Action, ActionStatus] | None) -> None:
-        if change is not None:
-            action, status = change
-            self.write(
-                lambda: self.app.repertoire.set_action_status(action.id or 0, status),
-                f"Action {action.id} is now {status.label}.",
-            )
-
-    def save_report_back(self, report: ReportBack | None) -> None:
-        if report is not None:
-            self.write(lambda: self.app.repertoire.add_report_back(report), "Report-back filed.")
-
     # -- practices: rename, merge into another, split a strategy off -------------------------------
 
     @reports_store_errors
@@ -164,12 +173,13 @@ class BrowserEdits(Screen[None]):
 
         practice_id = self._detail_key(RefKind.PRACTICE)
         if practice_id is not None:
-            practice = self.app.repertoire.practice(practice_id)
-            self.app.push_screen(RenamePracticeScreen(practice), self.save_practice_name)
+            repertoire = self.app.repertoire
+            practice = repertoire.practice(practice_id)
 
-    def save_practice_name(self, practice: Practice | None) -> None:
-        if practice is not None:
-            self.write(lambda: self.app.repertoire.rename_practice(practice.id or 0, practice.name))
+            def save(filled: Filled[Practice]) -> str:
+                return repertoire.rename_practice(practice_id, filled.item.name, was=filled.opened["name"])
+
+            self.app.push_screen(RenamePracticeScreen(practice, save), self.saved)
 
     @reports_store_errors
     def action_merge_practice(self) -> None:

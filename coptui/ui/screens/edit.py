@@ -6,17 +6,22 @@ commits the result at once in a worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.worker import Worker
 
 from coptui.models import (
     Action,
@@ -29,25 +34,75 @@ from coptui.models import (
     Topic,
     ValueCycle,
 )
+from coptui.store import EditConflict, RepertoireBusy, StoreError
 from coptui.ui.render import block, block_str, plain, plain_str
 from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.clean_text_area import CleanTextArea
+from coptui.ui.worker_results import post_result
 
-T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
+# One try to save waits this long for another program's write lock; the next try follows after
+# `SAVE_RETRY_SECONDS`, so the screens behind read the file between tries.
+SAVE_TRY_MS = 250
+SAVE_RETRY_SECONDS = 1.0
 
-class Form(ModalScreen[T | None], Generic[T]):
-    """A modal form: F2 or the Save button validates and returns the model, escape cancels."""
+
+@dataclass(frozen=True)
+class Filled(Generic[M]):
+    """A form's content, to save: the item it built, the fields it changed, and what those held
+    in the file when the form opened (or when the user chose to save over a change made since)."""
+
+    item: M
+    changes: dict[str, Any]
+    opened: dict[str, Any]
+
+
+# Puts a form's content in the file, in a thread; returns what it did, said in a line.
+Saver: TypeAlias = Callable[[Filled[M]], str]
+
+
+@dataclass(eq=False)
+class _Tried(Message, bubble=False):
+    """A try to save ended: saved (`said`), or refused with `error`."""
+
+    said: str = ""
+    error: StoreError | None = None
+
+
+class Form(ModalScreen[str | None], Generic[M]):
+    """A modal form: F2 or the Save button validates, then saves with `save`; escape cancels.
+
+    The form stays open until what was typed is in the file. While another program holds the
+    write lock it says so and tries again by itself (F2 tries at once); a field changed in the
+    file since the form opened is named, with what it holds now, and nothing is written until
+    the user chooses (F2 saves theirs over it, F3 takes the file's in). It returns what the
+    save said.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("f2", "save", "Save", id="form.save"),
+        Binding("f3", "take_theirs", "Take the file's", id="form.take_theirs"),
     ]
     TITLE_TEXT = ""
     # The fields whose label is not their model field's name, so a problem names what is on screen.
     LABELS: dict[str, str] = {}
+    # The fields an edit of an item may change (each shown in the widget of its name, or `WIDGETS`'s).
+    EDITED: tuple[str, ...] = ()
+    WIDGETS: dict[str, str] = {}
+
+    def __init__(self, save: Saver[M], opened: BaseModel | None = None) -> None:
+        super().__init__()
+        self.save = save
+        self.opened = {field: getattr(opened, field) for field in self.EDITED} if opened else {}
+        self._shown: dict[str, Any] = {}  # each edited field's widget value, as the form opened
+        self._pending: Filled[M] | None = None  # to save, not in the file yet
+        self._trying = False
+        self._tries = 0
+        self._conflict: EditConflict | None = None
+        self._leave_asked = False
 
     def form_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -63,11 +118,15 @@ class Form(ModalScreen[T | None], Generic[T]):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def build(self) -> T:
+    def build(self) -> M:
         raise NotImplementedError
 
     def on_mount(self) -> None:
         make_compact(self)
+        self._shown = {field: self.value(self._widget(field)) for field in self.EDITED}
+
+    def _widget(self, field: str) -> str:
+        return self.WIDGETS.get(field, field)
 
     def value(self, widget_id: str) -> Any:
         widget = self.query_one(f"#{widget_id}")
@@ -75,20 +134,139 @@ class Form(ModalScreen[T | None], Generic[T]):
             return None if widget.value is Select.NULL else widget.value
         if isinstance(widget, TextArea):
             return widget.text
-        assert isinstance(widget, Input)
+        assert isinstance(widget, Input | Checkbox)
         return widget.value
 
+    def put(self, field: str, value: Any) -> None:
+        """Show `value` (what the file holds) in `field`'s widget."""
+        widget = self.query_one(f"#{self._widget(field)}")
+        if isinstance(widget, Select):
+            widget.value = value.value if isinstance(value, Enum) else value
+        elif isinstance(widget, TextArea):
+            widget.text = block_str(value)
+        elif isinstance(widget, Checkbox):
+            widget.value = value is not None
+        else:
+            assert isinstance(widget, Input)
+            widget.value = plain_str(", ".join(value) if isinstance(value, list) else value or "")
+
+    def say(self, message: Text | str) -> None:
+        self.query_one("#form-error", Label).update(message)
+        # A message of a few lines takes room from the fields, so the buttons stay in view at 80x24.
+        length = message.cell_len if isinstance(message, Text) else len(message)
+        self.set_class(length > self.size.width - 14, "-long-message")
+
+    @property
+    def unfiled(self) -> int:
+        """What quitting would drop (the app asks twice): a save that waits for the file."""
+        return int(self._pending is not None)
+
+    # -- saving ---------------------------------------------------------------------------
+
     def action_save(self) -> None:
+        if self._trying:
+            return  # the try under way answers first; a busy file is tried again by itself
         try:
-            built = self.build()
+            item = self.build()
         except ValidationError as error:
-            message = form_problem(error, self.LABELS)
-            self.query_one("#form-error", Label).update(message)
+            self.say(form_problem(error, self.LABELS))
             return
-        self.dismiss(built)
+        if self._conflict is not None:  # F2 again, on purpose: what was typed goes over the file's
+            self.opened[self._conflict.field] = self._conflict.now
+            self._conflict = None
+        changes = {
+            field: getattr(item, field)
+            for field in self.EDITED
+            if self.value(self._widget(field)) != self._shown[field]
+        }
+        self._pending = Filled(item, changes, dict(self.opened))
+        self._leave_asked = False
+        self._try()
+
+    def _try(self) -> None:
+        if self._pending is None or self._trying:
+            return
+        self._trying = True
+        self._tries += 1
+        self._save(self._pending)
+
+    @work(thread=True, group="form_save", exit_on_error=False)
+    def _save(self, filled: Filled[M]) -> _Tried:
+        try:
+            with self.app.repertoire.waiting_at_most(SAVE_TRY_MS):  # type: ignore[attr-defined]
+                return _Tried(said=self.save(filled))
+        except StoreError as error:
+            return _Tried(error=error)
+
+    @on(_Tried)
+    def _tried(self, tried: _Tried) -> None:
+        self._trying = False
+        error = tried.error
+        if error is None:
+            self._pending = None
+            self.dismiss(tried.said)
+        elif isinstance(error, RepertoireBusy) and self._pending is not None:
+            if not self._leave_asked:  # the question stays until it is answered
+                self.say(
+                    Text.assemble(
+                        ("⧗ Not saved yet: ", "bold"),
+                        "another program is writing to the file. Saving by itself once it is free "
+                        f"(tried {self._tries}×) · F2 tries now",
+                    )
+                )
+            self.set_timer(SAVE_RETRY_SECONDS, self._try)
+        elif self._pending is None:  # the user dropped it while the last try ran
+            self.dismiss(None)
+        else:
+            self._pending = None
+            self._tries = 0
+            if isinstance(error, EditConflict):
+                self._conflict = error
+                self.say(self._conflict_said(error))
+            else:
+                self.say(Text.assemble(("Not saved: ", "bold"), plain(str(error), width=300)))
+
+    def _conflict_said(self, conflict: EditConflict) -> Text:
+        field = conflict.field
+        label = self.LABELS.get(field, field.replace("_", " ").capitalize())
+        return Text.assemble(
+            (f"{label} changed in the file meanwhile; nothing was saved. ", "bold"),
+            ("F2 saves yours over it · F3 takes the file's in. ", "bold"),
+            "It now reads: ",
+            plain(changed_part(_shown(self.opened.get(field)), _shown(conflict.now)), width=CHANGE_SHOWN),
+        )
+
+    def action_take_theirs(self) -> None:
+        conflict = self._conflict
+        if conflict is None:
+            return
+        self.put(conflict.field, conflict.now)
+        self.opened[conflict.field] = conflict.now
+        self._shown[conflict.field] = self.value(self._widget(conflict.field))
+        self._conflict = None
+        label = self.LABELS.get(conflict.field, conflict.field.replace("_", " "))
+        self.say(f"Took in the file's {label}; F2 saves what the form holds now.")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = post_result(self, event)
+        if error is not None:  # not the store's: say it, and keep what was typed
+            self._trying = False
+            self._pending = None
+            self.say(Text.assemble(("Not saved: ", "bold"), plain(str(error), width=300)))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._pending is not None and not self._leave_asked:
+            self._leave_asked = True
+            self.say(
+                Text.assemble(
+                    ("Not saved yet: escape again drops what you typed; ", "bold"),
+                    "F2 tries now, or wait: it saves by itself once the file is free",
+                )
+            )
+            return
+        self._pending = None  # no more tries; a try under way closes the form when it ends
+        if not self._trying:
+            self.dismiss(None)
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
@@ -98,15 +276,42 @@ class Form(ModalScreen[T | None], Generic[T]):
             self.action_cancel()
 
 
+# How much of a field changed meanwhile the form quotes: the message fits three lines at 80 columns.
+CHANGE_SHOWN = 90
+CHANGE_LEAD = 40
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    return "" if value is None else str(value)
+
+
+def changed_part(before: str, now: str) -> str:
+    """`now`, from a little before where it stops reading as `before` (a sentence filed at the end
+    of a long context is what the user must see), or "(empty)"."""
+    if not now:
+        return "(empty)"
+    pairs = enumerate(zip(before, now, strict=False))
+    same = next((i for i, (a, b) in pairs if a != b), min(len(before), len(now)))
+    if same <= CHANGE_LEAD:
+        return now
+    start = now.rfind(" ", 0, same - CHANGE_LEAD) + 1
+    return "…" + now[start:]
+
+
 def _validated(model: type[M], values: dict[str, Any]) -> M:
     return model.model_validate(values)
 
 
 class EditCaseScreen(Form[Case]):
     TITLE_TEXT = "Edit case"
+    EDITED = ("title", "context", "question", "topics", "status")
 
-    def __init__(self, case: Case, topics: list[Topic]) -> None:
-        super().__init__()
+    def __init__(self, case: Case, topics: list[Topic], save: Saver[Case]) -> None:
+        super().__init__(save, case)
         self.case = case
         self.topics = topics
 
@@ -155,11 +360,12 @@ class EditCaseScreen(Form[Case]):
         return case
 
 
-class ActionStatusScreen(Form[tuple[Action, ActionStatus]]):
+class ActionStatusScreen(Form[Action]):
     TITLE_TEXT = "Action status"
+    EDITED = ("status",)
 
-    def __init__(self, action: Action) -> None:
-        super().__init__()
+    def __init__(self, action: Action, save: Saver[Action]) -> None:
+        super().__init__(save, action)
         self.action_item = action
 
     def form_fields(self) -> ComposeResult:
@@ -171,17 +377,18 @@ class ActionStatusScreen(Form[tuple[Action, ActionStatus]]):
             id="status",
         )
 
-    def build(self) -> tuple[Action, ActionStatus]:
-        changed = _validated(Action, {**self.action_item.model_dump(), "status": self.value("status")})
-        return self.action_item, changed.status
+    def build(self) -> Action:
+        return _validated(Action, {**self.action_item.model_dump(), "status": self.value("status")})
 
 
 class ReportBackScreen(Form[ReportBack]):
     TITLE_TEXT = "Report back"
     LABELS = {"member": "Who reports", "story": "What happened", "value_cycle": "Value created"}
 
-    def __init__(self, members: list[Member], *, action: Action | None, case: int | None) -> None:
-        super().__init__()
+    def __init__(
+        self, members: list[Member], *, action: Action | None, case: int | None, save: Saver[ReportBack]
+    ) -> None:
+        super().__init__(save)
         self.members = members
         self.action_item = action
         self.case_id = case

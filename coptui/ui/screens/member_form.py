@@ -13,15 +13,19 @@ from textual.widgets import Checkbox, Label, Select
 
 from coptui.models import Member, Role
 from coptui.ui.render import plain, plain_str
-from coptui.ui.screens.edit import Form
+from coptui.ui.screens.edit import Form, Saver
 from coptui.ui.widgets.clean_input import CleanInput
 
 
 class MemberScreen(Form[Member]):
     """A new member when `member` is None; else that member, to rename or mark as having left."""
 
-    def __init__(self, member: Member | None = None) -> None:
-        super().__init__()
+    WIDGETS = {"left_on": "left"}
+
+    def __init__(self, save: Saver[Member], member: Member | None = None) -> None:
+        # A new member is written whole; a member's edit writes only the fields changed.
+        self.EDITED = () if member is None else ("name", "organisation", "role", "left_on")
+        super().__init__(save, member)
         self.member = member
         self.TITLE_TEXT = "New member" if member is None else f"Member @{plain_str(member.handle)}"
 

@@ -21,11 +21,10 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coptui.facilitation.my_actions import MemberActions, MyAction
-from coptui.facilitation.view import EntryResult
 from coptui.models import ReportBack
-from coptui.store import Repertoire
+from coptui.store import Repertoire, StoreError
 from coptui.ui.render import block, plain
-from coptui.ui.screens.edit import Form, outcome_fields
+from coptui.ui.screens.edit import SAVE_TRY_MS, Filled, Form, Saver, outcome_fields
 from coptui.ui.widgets.participant_workspace import my_action_line
 
 if TYPE_CHECKING:
@@ -40,8 +39,8 @@ class OwnReportScreen(Form[ReportBack]):
     # 80x24 scrolls away which action the report is on. The outcome takes focus where it stands.
     AUTO_FOCUS = ""
 
-    def __init__(self, mine: MyAction, member: str) -> None:
-        super().__init__()
+    def __init__(self, mine: MyAction, member: str, save: Saver[ReportBack]) -> None:
+        super().__init__(save)
         self.mine = mine
         self.member = member
 
@@ -71,7 +70,8 @@ class MyActionsScreen(Screen[None]):
 
     AUTO_FOCUS = "#my-actions-list"
     BINDINGS = [
-        Binding("enter", "report", "Report back", id="my_actions.report", key_display="enter"),
+        # Priority, or the list's own Enter (not in the footer) hides it from the footer.
+        Binding("enter", "report", "Report back", id="my_actions.report", key_display="enter", priority=True),
         Binding("escape", "back", "Back", id="my_actions.back"),
     ]
 
@@ -79,11 +79,6 @@ class MyActionsScreen(Screen[None]):
         def __init__(self, actions: list[MyAction]) -> None:
             super().__init__()
             self.actions = actions
-
-    class Reported(Message):
-        def __init__(self, result: EntryResult) -> None:
-            super().__init__()
-            self.result = result
 
     def __init__(self, member: str) -> None:
         super().__init__()
@@ -131,32 +126,30 @@ class MyActionsScreen(Screen[None]):
         at = self.query_one("#my-actions-list", OptionList).highlighted
         if at is None or not 0 <= at < len(self.actions):
             return
-        mine = self.actions[at]
+        screen = OwnReportScreen(self.actions[at], self.member, self.report_back)
+        self.app.push_screen(screen, self._reported)
 
-        def filed(report: ReportBack | None) -> None:
-            if report is not None:
-                self.report_back(mine, report)
-
-        self.app.push_screen(OwnReportScreen(mine, self.member), filed)
-
-    @work(thread=True, exclusive=True, group="my_actions_report", exit_on_error=False)
-    def report_back(self, mine: MyAction, report: ReportBack) -> None:
-        assert mine.action.id is not None
+    def report_back(self, filled: Filled[ReportBack]) -> str:
+        """File the report (in the form's thread); a refusal keeps the form open, saying why."""
+        report = filled.item
+        assert report.action is not None
         # The browser's connection may be read-only (over SSH): the member's own writes go on one of theirs.
-        with Repertoire.open(self.app.repertoire.path) as repertoire:
+        with Repertoire.open(self.app.repertoire.path) as repertoire, repertoire.waiting_at_most(SAVE_TRY_MS):
             result = MemberActions(repertoire, self.member, self.app.clock).report_back(
-                mine.action.id,
+                report.action,
                 report.outcome,
                 report.story,
                 lesson=report.lesson,
                 value_cycle=report.value_cycle,
             )
-        self.post_message(self.Reported(result))
+        if not result.ok:
+            raise StoreError(result.message)
+        return result.message
 
-    @on(Reported)
-    def _reported(self, message: Reported) -> None:
-        self.say(message.result.message, ok=message.result.ok)
-        self.read_actions()
+    def _reported(self, said: str | None) -> None:
+        if said is not None:
+            self.say(said, ok=True)
+            self.read_actions()
 
     def action_back(self) -> None:
         self.dismiss(None)

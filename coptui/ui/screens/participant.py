@@ -37,7 +37,7 @@ from coptui.facilitation.participant import (
 )
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
-from coptui.models import CommandKind, PhaseKind
+from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, StoreError
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
@@ -106,6 +106,10 @@ class ParticipantScreen(RecordingScreen):
         self.community = ""
         self._own_repertoire: Repertoire | None = None  # the engine's writable connection
         self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
+        self._session_typed_in: int | None = None  # the session whose lines the box and ↑ hold
+        self._keys_when_closed: int | None = None  # the box's keystrokes as that session was seen closed
+        self._taken_back_seen: set[int] | None = None  # this member's entries seen taken back, this session
+        self._own_undos = 0  # undos this member pressed whose entry is not seen taken back yet
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -175,6 +179,14 @@ class ParticipantScreen(RecordingScreen):
         if self._join_poll is not None:
             self._join_poll.pause()
         self.participant = message.engine
+        box = self.query_one("#capture-input", CaptureInput)
+        if self._session_typed_in not in (None, message.engine.session_id):
+            # Lines of the session before are never filed into this one: the box starts empty,
+            # but for a line typed since that session closed.
+            typed_since = self._keys_when_closed is not None and box.keystrokes != self._keys_when_closed
+            box.start_afresh(keep_line=typed_since)
+        self._session_typed_in, self._keys_when_closed = message.engine.session_id, None
+        self._taken_back_seen, self._own_undos = None, 0
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
         view = message.view
@@ -243,8 +255,12 @@ class ParticipantScreen(RecordingScreen):
         command, result = message.command, message.result
         untouched = self.untouched_since_press()
         typed = command.text if command.kind is CommandKind.ENTRY else ""
-        if isinstance(result, EntryResult):  # a participant never ends the session
-            self.say_entry_result(result, typed, untouched)
+        if not isinstance(result, EntryResult):  # a participant never ends the session
+            return
+        undo = command.kind is CommandKind.UNDO or typed.lower().split()[:1] == ["#undo"]
+        if undo and not result.ok and self._own_undos:  # it took nothing back
+            self._own_undos -= 1
+        self.say_entry_result(result, typed, untouched)
 
     @on(Viewed)
     def _viewed(self, message: Viewed) -> None:
@@ -299,7 +315,7 @@ class ParticipantScreen(RecordingScreen):
         masthead.append("you are ")
         masthead.append_text(plain(f"@{self.joining.member}", style="bold"))
         if self.view is not None and self.view.closed:
-            masthead.append(" · the session has ended", style="bold")
+            masthead.append(f" · {how_it_closed(self.view.session)}", style="bold")
         self.query_one("#session-masthead", Static).update(masthead)
 
     def show(self, view: ParticipantView) -> None:
@@ -307,6 +323,7 @@ class ParticipantScreen(RecordingScreen):
             return  # a read of a session this screen has left, arriving late
         self.view = view
         self._draw_masthead()
+        self._notice_taken_back(view)
         phase = view.phase
         now = Text.assemble(plain(phase.title, style="bold"))
         now.append(f"\nphase {phase.position + 1} of {len(view.session.phases)}", style="dim")
@@ -321,18 +338,44 @@ class ParticipantScreen(RecordingScreen):
         self.query_one("#participant-you", Static).update(you)
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
-        box.placeholder = (
-            f"the session has ended · {WAITING_FOR_A_SESSION}" if view.closed else PLACEHOLDERS[phase.kind]
-        )
+        closed = f"{how_it_closed(view.session)} · {WAITING_FOR_A_SESSION}"
+        box.placeholder = closed if view.closed else PLACEHOLDERS[phase.kind]
         self.tick()
+        if view.closed and self._keys_when_closed is None:
+            self._keys_when_closed = box.keystrokes
         if view.closed and self.waiting_for is None:
-            self.query_one(CaptureBox).say(f"the session has ended · {WAITING_FOR_A_SESSION}", ok=False)
+            self.query_one(CaptureBox).say(closed, ok=False)
             self.wait_to_join(WAITING_FOR_A_SESSION)
         refused = None if view.closed else attendance_refusal(view.session, self.participant.member)
         if refused is not None and self.waiting_for is None:
             # Marked as left by the facilitator: not joined now, and what they type waits, as
             # before joining, until the facilitator takes it back.
             self.refused(str(refused), refused.waiting_for)
+
+    def _notice_taken_back(self, view: ParticipantView) -> None:
+        """Tell the member when the facilitator takes back something of theirs (their own undo
+        says so itself), and give the line back to file again, in the right place."""
+        ids = {e.id for e in view.taken_back}
+        if self._taken_back_seen is None:  # joining: what was taken back before is old news
+            self._taken_back_seen = ids
+            return
+        fresh = [e for e in view.taken_back if e.id not in self._taken_back_seen]
+        self._taken_back_seen = ids  # one put back (the facilitator's F8) may be taken back again
+        box = self.query_one("#capture-input", CaptureInput)
+        for entry in fresh:
+            if self._own_undos:
+                self._own_undos -= 1
+                continue
+            by = f"@{plain_str(view.session.facilitator)}"
+            said = f"{by} took back {plain_str(entry.description)}"
+            typed = ParticipantView.typed(entry)
+            if typed and not box.value:
+                box.give_back(typed, f"taken back by {by}")
+                said += " · it is back in your box: fix it and Enter, or type over it"
+            elif typed:
+                box.put_aside(typed, f"taken back by {by}")
+                said += " · ↑ brings it back"
+            self.query_one(CaptureBox).say(said, ok=False)
 
     def tick(self) -> None:
         if self.view is not None:
@@ -344,7 +387,8 @@ class ParticipantScreen(RecordingScreen):
         if self.refusal is not None and text.strip():
             # Not filed, and not dropped: the line waits in the box, to be Entered once joined;
             # given back selected like any refused line, so typing on starts a fresh one.
-            self.query_one("#capture-input", CaptureInput).give_back(text)
+            reason = "not joined yet" if self.waiting_for else self.refusal
+            self.query_one("#capture-input", CaptureInput).give_back(text, reason)
             said = "not joined yet: the line waits here; Enter files it once you have joined"
             self.query_one(CaptureBox).say(said if self.waiting_for else self.refusal, ok=False)
         elif self.refusal is not None:
@@ -352,10 +396,13 @@ class ParticipantScreen(RecordingScreen):
         elif not text.strip():
             self.query_one(CaptureBox).say("nothing to file: type your entry, or a tag (F1)", ok=False)
         else:
+            if text.split()[0].lower() == "#undo":
+                self._own_undos += 1
             self.press(CommandKind.ENTRY, text)
 
     def action_undo(self) -> None:
         if self.refusal is None:
+            self._own_undos += 1
             self.query_one("#capture-input", CaptureInput).call_later(self.press, CommandKind.UNDO)
 
     def action_my_actions(self) -> None:
@@ -378,3 +425,9 @@ class ParticipantScreen(RecordingScreen):
                 "You file as yourself only; the facilitator moves the phases and keeps the time.",
             )
         )
+
+
+def how_it_closed(session: Session) -> str:
+    """'the session has ended', or 'the session was abandoned': as the member's screen says it."""
+    abandoned = session.status is SessionStatus.ABANDONED
+    return "the session was abandoned" if abandoned else "the session has ended"

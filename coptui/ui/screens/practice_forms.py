@@ -17,15 +17,17 @@ from coptui.counts import plural
 from coptui.models import Practice
 from coptui.store.practice_records import PracticeRecord, PracticeUse
 from coptui.ui.render import plain, plain_str
-from coptui.ui.screens.edit import Form
+from coptui.ui.screens.edit import Form, Saver
 from coptui.ui.widgets.clean_input import CleanInput
 
 
 class RenamePracticeScreen(Form[Practice]):
     """A practice's new name; its uses and track record stay as they are."""
 
-    def __init__(self, practice: Practice) -> None:
-        super().__init__()
+    EDITED = ("name",)
+
+    def __init__(self, practice: Practice, save: Saver[Practice]) -> None:
+        super().__init__(save, practice)
         self.practice = practice
         self.TITLE_TEXT = f"Rename practice {practice.id}"
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from coptui.facilitation.left_behind import FiledForMember, LeftBehind, said
 from coptui.facilitation.recorder import JournalledEngine, Pending, Recorder, Result
 from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
@@ -68,6 +69,14 @@ class PendingChanged(Message):
     def __init__(self, pending: Sequence[Pending], problem: str | None) -> None:
         super().__init__()
         self.pending, self.problem = pending, problem
+
+
+class FiledLeftBehind(Message):
+    """Lines participants' gone processes had left unfiled, filed by the facilitator's process."""
+
+    def __init__(self, filed: Sequence[FiledForMember]) -> None:
+        super().__init__()
+        self.filed = filed
 
 
 class OthersWrote(Message):
@@ -121,6 +130,9 @@ class ScreenReports:
     def pending_changed(self, pending: Sequence[Pending], problem: str | None) -> None:
         self._post(PendingChanged(pending, problem))
 
+    def filed_left_behind(self, filed: Sequence[FiledForMember]) -> None:
+        self._post(FiledLeftBehind(filed))
+
 
 class RecordingScreen(Screen[None]):
     """A screen whose capture box writes through a recorder, and which follows others' writes."""
@@ -167,7 +179,15 @@ class RecordingScreen(Screen[None]):
         """
         first = self.recorder is None
         journal = CaptureJournal(self.app.repertoire.path, member=member)
-        self.recorder = Recorder(journal, open_engine, self.reports)
+        left_behind = LeftBehind(journal) if member is None else None
+        self.recorder = Recorder(
+            journal,
+            open_engine,
+            self.reports,
+            left_behind=None
+            if left_behind is None
+            else lambda live: left_behind.file(live.repertoire, live.session_id, live.clock),
+        )
         self.recorder.start()
         if first:
             self.set_interval(OTHERS_POLL_SECONDS, self.poll_others)
@@ -263,15 +283,20 @@ class RecordingScreen(Screen[None]):
         # A line goes back into the box only if nobody has typed on: never into the middle of
         # the next line. A refused one comes back selected, so typing on starts a fresh line.
         if untouched and not box.value and refused:
-            box.give_back(refused)
+            box.give_back(refused, message)
             message = f"{message} · type over it, or ← → to fix it; ↑ brings it back"
         elif untouched and not box.value and outcome.undone_text:
-            box.value = outcome.undone_text
-            box.cursor_position = len(outcome.undone_text)
+            box.give_back(outcome.undone_text)  # selected, as a refused line: typing on replaces it
+            message = f"{message} · back in the box: type over it, or ← → to fix it"
         elif refused:  # typing has gone on: say what was refused, and keep it in view
             message = f"{message} — not filed: {plain_str(refused, 40)} (↑ brings it back)"
-            box.put_aside(refused)
+            box.put_aside(refused, outcome.message)
         self.query_one(CaptureBox).say(message, ok=outcome.ok)
+
+    @on(FiledLeftBehind)
+    def _filed_left_behind(self, message: FiledLeftBehind) -> None:
+        self.reports.handled()
+        self.query_one(CaptureBox).say(said(list(message.filed)), ok=all(f.result.ok for f in message.filed))
 
     @on(PendingChanged)
     def _pending_changed(self, message: PendingChanged) -> None:

@@ -346,7 +346,9 @@ class SessionScreen(RecordingScreen):
             return  # a worker that finished late: a newer view is already on screen
         self.view = view
         session = view.session
-        masthead = Text.assemble(("coptui · ", "bold"), plain(self.community, style="bold"), " · ")
+        masthead = Text.assemble(
+            ("coptui · ", "bold"), plain(view.community or self.community, style="bold"), " · "
+        )
         masthead.append_text(plain(f"“{session.title}”"))
         masthead.append(" · Facilitator: ")
         masthead.append_text(plain(session.facilitator))

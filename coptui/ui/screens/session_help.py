@@ -13,7 +13,7 @@ from coptui.models import CaseStatus
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 
 CASE_STATUSES = [
-    (status.label, meaning)
+    (status.marked, meaning)
     for status, meaning in (
         (CaseStatus.OPEN, "shared; nothing agreed to try yet"),
         (CaseStatus.IN_TRIAL, "someone has an action to try a strategy for it"),

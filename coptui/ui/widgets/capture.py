@@ -98,28 +98,59 @@ class CaptureInput(CleanInput):
     class SetAside(Message):
         """The refused lines out of the box and not filed changed (see `set_aside`)."""
 
+    class Recalled(Message):
+        """↑ or ↓ brought a refused line back into the box: why it was refused (None: ↑ ↓ went
+        on from one to a line that was not refused, and why that one was is no longer news)."""
+
+        def __init__(self, line: str, reason: str | None) -> None:
+            super().__init__()
+            self.line, self.reason = line, reason
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.history = LineHistory()
         self._given_back = ""  # the refused line last given back, while it is in the box untouched
-        # Refused lines no longer in the box: typed over, or refused after typing went on.
-        # Shown under the box until ↑ brings one back or it is filed, so none goes unseen.
+        self._given_back_reason: str | None = None  # why; None for a line given back that was not refused
+        # Refused lines not in the box: typed over, refused after typing went on, or walked past
+        # with ↑ ↓. Listed under the box until filed, or cleared from the box on purpose (Ctrl+U),
+        # so none goes unseen; ↑ brings them back first, each with why it was refused.
         self.set_aside: list[str] = []
+        self.reasons: dict[str, str] = {}
+        self._recalled: str | None = None  # a listed line ↑ ↓ brought into the box, not Entered yet
 
-    def put_aside(self, line: str) -> None:
+    def put_aside(self, line: str, reason: str = "") -> None:
+        if reason:
+            self.reasons[line] = reason
         if line.strip() and line not in self.set_aside:
             self.set_aside.append(line)
             self.post_message(self.SetAside())
 
     def take_from_aside(self, line: str) -> None:
+        """`line` is filed: no longer listed."""
+        self.reasons.pop(line, None)
         if line in self.set_aside:
             self.set_aside.remove(line)
             self.post_message(self.SetAside())
 
+    def start_afresh(self, *, keep_line: bool) -> None:
+        """A new session: no line of the one before is brought back (↑) or listed as not filed,
+        and the box is emptied unless `keep_line` (typed for the new session while waiting)."""
+        self.history = LineHistory()
+        self._given_back = ""
+        if not keep_line:
+            self.value = ""
+        if self.set_aside:
+            self.set_aside = []
+            self.post_message(self.SetAside())
+
     def replace(self, text: str, start: int, end: int) -> None:
-        # A given-back line typed over (or cleared) leaves the box: it is set aside, in view.
-        if self.holding_given_back and sorted((start, end)) == [0, len(self.value)]:
-            self.put_aside(self.value)
+        # A refused line given back and typed over (or cleared) leaves the box: set aside, in view.
+        if (
+            self.holding_given_back
+            and self._given_back_reason is not None
+            and sorted((start, end)) == [0, len(self.value)]
+        ):
+            self.put_aside(self.value, self._given_back_reason)
         super().replace(text, start, end)
 
     keystrokes = 0  # keys and pastes taken so far: whether anything was typed since a moment
@@ -145,6 +176,7 @@ class CaptureInput(CleanInput):
         await self._on_key(events.Key(key, character))
 
     def _submit(self, text: str) -> None:
+        self._recalled = None  # Entered: what becomes of it is said, and listed if refused again
         self.history.add(text)
         if self.take_line is not None:
             self.take_line(text)
@@ -179,10 +211,12 @@ class CaptureInput(CleanInput):
             self._submit(entry)
         self.notify(f"Pasted {len(lines)} lines, {how}.", title="Paste", markup=False)
 
-    def give_back(self, line: str) -> None:
-        """A refused line back into the box, selected: the next character typed starts a fresh
-        line instead of being glued onto it, while ← → Home End Backspace start fixing it."""
+    def give_back(self, line: str, reason: str | None = None) -> None:
+        """A line back into the box, selected: the next character typed starts a fresh line
+        instead of being glued onto it, while ← → Home End Backspace start fixing it. A refused
+        one (with its `reason`) is listed as not filed once typed over."""
         self.value = self._given_back = line
+        self._given_back_reason = reason
         self.selection = Selection(0, len(line))
 
     @property
@@ -203,6 +237,9 @@ class CaptureInput(CleanInput):
             self.value = ""
         else:
             super().action_delete_left_all()
+        if not self.value and self._recalled is not None:  # a listed line cleared on purpose
+            self.reasons.pop(self._recalled, None)
+            self._recalled = None
 
     def action_take_suggestion(self) -> None:
         """Tab or → at the end of the line: the suggested #tag or @handle, else the practice offered."""
@@ -226,12 +263,26 @@ class CaptureInput(CleanInput):
             self.cursor_position = len(self.value)
 
     def action_recall(self, step: int) -> None:
-        """↑/↓: an earlier (or later) line into the box, to fix and enter again."""
+        """↑/↓: an earlier (or later) line into the box, to fix and enter again; the refused
+        lines listed under the box come first, newest first, each with why it was refused."""
+        if not self.history.walking:
+            for listed in self.set_aside:
+                self.history.bring_forward(listed)
         line = self.history.recall(step, self.value)
-        if line is not None:
-            self.value = line
-            self.cursor_position = len(line)
-            self.take_from_aside(line)  # in the box again: fixed and entered from there
+        if line is None:
+            return
+        if self._recalled is not None:  # walked past without Entering it: listed again
+            self.put_aside(self._recalled)
+            self._recalled = None
+            if line not in self.set_aside:
+                self.post_message(self.Recalled(line, None))
+        self.value = line
+        self.cursor_position = len(line)
+        if line in self.set_aside:  # in the box now, not under it, until it leaves unfiled
+            self.set_aside.remove(line)
+            self.post_message(self.SetAside())
+            self._recalled = line
+            self.post_message(self.Recalled(line, self.reasons.get(line, "")))
 
 
 class LineHistory:
@@ -247,6 +298,11 @@ class LineHistory:
         self._at = None
         if line.strip() and (not self.lines or self.lines[-1] != line):
             self.lines = [*self.lines, line][-self.limit :]
+
+    @property
+    def walking(self) -> bool:
+        """↑ has left the line being typed for an earlier one."""
+        return self._at is not None
 
     def bring_forward(self, line: str) -> None:
         """`line` becomes the latest, so ↑ brings it first: a refused line, entered before the
@@ -292,6 +348,16 @@ class CaptureBox(Vertical):
             shown.append(f" · ↑ brings {them} back", style="bold")
             line.update(shown)
 
+    @on(CaptureInput.Recalled)
+    def _recalled(self, message: CaptureInput.Recalled) -> None:
+        if message.reason is None:
+            self.query_one("#capture-message", Static).display = False
+            return
+        why = f"not filed: {message.reason}" if message.reason else "not filed"
+        left = len(self.query_one(CaptureInput).set_aside)
+        more = f" · ↑ the next of {plural(left, 'line')} not filed" if left else ""
+        self.say(f"{why} · fix it and Enter, or Ctrl+U drops it{more}", ok=False)
+
     @on(Input.Changed, "#capture-input")
     def _typed(self, event: Input.Changed) -> None:
         self.query_one(PracticeHints).typed(event.value)
@@ -303,9 +369,9 @@ class CaptureBox(Vertical):
 
     def say(self, message: str, *, ok: bool) -> None:
         mark, style = ("✓ ", "green") if ok else ("✗ ", "bold red")
-        self.query_one("#capture-message", Static).update(
-            Text.assemble((mark, style), block(message, style=style))
-        )
+        said = self.query_one("#capture-message", Static)
+        said.update(Text.assemble((mark, style), block(message, style=style)))
+        said.display = True
 
     def show_pending(self, pending: Sequence[Pending], problem: str | None) -> None:
         """What was Entered (or pressed) and is not filed yet: shown while it is not on disk, or stuck.
@@ -316,8 +382,14 @@ class CaptureBox(Vertical):
         """
         line = self.query_one("#capture-pending", Static)
         if not pending or (problem is None and all(p.saved for p in pending)):
-            line.display = False
+            if line.display:
+                line.display = False
+                self.query_one("#capture-message", Static).display = True
             return
+        if not line.display:
+            # What was said before the lines began to wait is about an earlier line: a "✓ filed"
+            # under "not filed yet" would read as said of the last one. The next word shows again.
+            self.query_one("#capture-message", Static).display = False
         waiting = Text("⧗ not filed yet", style="bold yellow")
         waiting.append(": " if problem is None else " (retrying: ")
         if problem is not None:

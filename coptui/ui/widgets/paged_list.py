@@ -144,6 +144,8 @@ class PagedList(ScrollView, can_focus=True):
         # Published as a key moves the cursor, before the list is redrawn: a subscriber that shows
         # something for the new row at once (`immediate=True`) has it drawn in the same frame.
         self.cursor_moved: Signal[Row] = Signal(self, "cursor_moved")
+        # Published when the first page of a `load` is in (with its source): its rows can take keys.
+        self.loaded: Signal[RowSource] = Signal(self, "loaded")
 
     # -- loading -----------------------------------------------------------
 
@@ -193,6 +195,8 @@ class PagedList(ScrollView, can_focus=True):
             self.total = result.total
             self.virtual_size = Size(self.size.width, result.total)
             self._arrive(result.rows, result.number)
+            if self.source is not None:
+                self.loaded.publish(self.source)
         elif self.total is not None and result.number == self.cursor // PAGE_SIZE:
             self._announce()
         self.refresh()
