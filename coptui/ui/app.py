@@ -30,6 +30,8 @@ from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 # The live session's engine and screens load when a session is run, not for browsing:
 # `coptui browse` (and every SSH member) starts without them.
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from coptui.facilitation import Clock, SessionPlan
     from coptui.ui.screens.participant import Joining
     from coptui.ui.screens.start_session import StartAnswers
@@ -106,6 +108,7 @@ class CoptuiApp(App[None]):
         self._select_seen: tuple[Widget | None, bool] | None = None
         self._select_asked = False
         self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
+        self._hold_timer: Timer | None = None  # lets the keys go if the screen never says it is ready
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -195,12 +198,17 @@ class CoptuiApp(App[None]):
     def hold_keys(self, screen: Screen[Any]) -> None:
         """The keys read after the one `screen` is handling wait, in order, until it calls
         `release_keys` (a search's results are in the list), or for `KEYS_HELD_AT_MOST` at most."""
+        if self._hold_timer is not None:  # an earlier hold's bound is not this one's
+            self._hold_timer.stop()
         self._holding = screen
-        self.set_timer(KEYS_HELD_AT_MOST, lambda: self.release_keys(screen))
+        self._hold_timer = self.set_timer(KEYS_HELD_AT_MOST, lambda: self.release_keys(screen))
 
     def release_keys(self, screen: Screen[Any]) -> None:
         if self._holding is screen:
             self._holding = None
+            if self._hold_timer is not None:
+                self._hold_timer.stop()
+                self._hold_timer = None
             self.call_later(self._hand_on_keys)
 
     def get_default_screen(self) -> HomeScreen:
