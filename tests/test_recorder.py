@@ -417,3 +417,26 @@ def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
         recorder.stop()
     assert [c.text for c, _ in reports.replayed] == ["kept under the lock"]
     assert notes(db_path) == [("kept under the lock", 0)]
+
+
+def test_a_fault_filing_a_members_left_lines_is_said_and_the_facilitators_keys_go_on(
+    opened: Repertoire, db_path: Path
+) -> None:
+    def faulty(live: LiveSession) -> list[FiledForMember]:
+        raise RuntimeError("a line coptui cannot read")
+
+    reports = Reports()
+    recorder = Recorder(
+        CaptureJournal(opened.path), lambda: start_live(db_path)(opened), reports, left_behind=faulty
+    )
+    recorder.start()
+    try:
+        reports.wait(lambda: reports.opened_live is not None, "the session to open")
+        recorder.press(CommandKind.ENTRY, "filed all the same")
+        reports.wait(lambda: len(reports.results) == 1 and recorder.idle, "the entry carried out")
+        recorder.press(CommandKind.ENTRY, "and the next")
+        reports.wait(lambda: len(reports.results) == 2 and recorder.idle, "the next carried out")
+    finally:
+        recorder.stop()
+    assert any("RuntimeError: a line coptui cannot read" in problem for problem in reports.problems)
+    assert notes(db_path) == [("filed all the same", 0), ("and the next", 0)]

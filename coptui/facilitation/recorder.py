@@ -385,6 +385,11 @@ class Recorder(Generic[E, V]):
             filed = self.left_behind(live)
         except StoreError:
             return False
+        except Exception as error:  # a fault of coptui's own: say so, and go on filing this screen's lines
+            with self._changed:
+                self._filer_problem = f"a line a member left was not filed ({type(error).__name__}: {error})"
+            self._report_pending()
+            return False
         if filed:
             self.listener.filed_left_behind(filed)
         return bool(filed)
