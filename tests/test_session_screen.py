@@ -439,8 +439,9 @@ async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path
         assert [n.text for n in repertoire.notes(session=3)] == ["before the lock", "held [lock]", "second"]
 
 
+@pytest.mark.parametrize("over_it", [None, "f1"], ids=["session in front", "help over the session"])
 async def test_entries_that_nothing_could_keep_are_filed_when_the_lock_goes_and_quitting_asks_first(
-    db_path: Path,
+    db_path: Path, over_it: str | None
 ) -> None:
     async with resumed_session(db_path) as (app, pilot, repertoire):
         side_folder(db_path).write_text("a file where the side journal's folder would go")
@@ -448,6 +449,10 @@ async def test_entries_that_nothing_could_keep_are_filed_when_the_lock_goes_and_
         holder.execute("BEGIN EXCLUSIVE")
         try:
             await press_while_locked(app, pilot, repertoire)
+            if over_it is not None:  # what waits is the session's, under another screen
+                await pilot.press(over_it)
+                await pilot.pause()
+                assert not isinstance(app.screen, SessionScreen)
             await pilot.press("ctrl+c")
             await pilot.pause()
             assert app.is_running, "quitting would drop what is not filed: it asks first"

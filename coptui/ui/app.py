@@ -240,8 +240,9 @@ class CoptuiApp(App[None]):
         self.push_screen(SessionScreen(lambda: LiveSession.resume(self.repertoire, self.clock), resumed=True))
 
     async def action_quit(self) -> None:
-        """Quit; but while a live session has keys not yet filed, only when asked twice."""
-        unfiled = getattr(self.screen, "unfiled", 0)
+        """Quit; but while a live session has keys not yet filed, only when asked twice (the
+        session may be under a form or help: every open screen is asked)."""
+        unfiled = sum(getattr(screen, "unfiled", 0) for screen in self.screen_stack)
         if unfiled and not self._quit_asked:
             self._quit_asked = True
             self.notify(
