@@ -11,7 +11,7 @@ import pytest
 from killing import kill_when_it_says
 
 from coptui.facilitation import EntryResult, LiveSession, ManualClock, SessionPlan
-from coptui.facilitation.left_behind import FiledForMember, LeftBehind
+from coptui.facilitation.left_behind import FiledForMember, LeftBehind, file_for_members
 from coptui.facilitation.participant import Participant
 from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.facilitation.view import SessionView
@@ -383,3 +383,41 @@ def test_a_participants_journalled_lines_are_filed_before_the_session_ends(
         ("Journalled 2", "cho"),
     ]
     assert repertoire.unsettled_members(live.session_id) == []
+
+
+def test_a_line_another_process_carried_out_is_said_on_the_screen_that_entered_it(
+    db_path: Path,
+    repertoire: Repertoire,
+    live: LiveSession,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cho Enters a line for a member nobody knows; before cho's filer gets to it, the facilitator's
+    process carries it out (ending the session does). Cho's screen is still told it was refused,
+    so the line comes back to the box."""
+    recorder, listener, opened = participant_recorder(db_path, "cho", clock)
+    carried_elsewhere = threading.Event()
+    backlog = Recorder._journal_backlog
+
+    def after_the_facilitator(self: Recorder, engine: Participant) -> list[Command]:
+        assert carried_elsewhere.wait(WAIT_SECONDS), "the facilitator's process never carried it out"
+        return backlog(self, engine)
+
+    try:
+        listener.wait(lambda: listener.joined, "the participant to join")
+        monkeypatch.setattr(Recorder, "_journal_backlog", after_the_facilitator)
+        assert recorder.press(CommandKind.ENTRY, "#strategy @zed Not a member's")
+        for _ in range(6000):  # journalled by cho's screen, not yet carried out
+            if repertoire.unsettled_members(live.session_id) == ["cho"]:
+                break
+            threading.Event().wait(0.01)
+        [elsewhere] = file_for_members(repertoire, live.session_id, ["cho"], clock)
+        assert not elsewhere.result.ok
+        carried_elsewhere.set()
+        listener.wait(lambda: len(listener.results) == 1, "cho's screen to be told")
+    finally:
+        carried_elsewhere.set()
+        recorder.stop()
+        opened.close()
+    [said] = listener.results
+    assert (said.ok, said.message) == (False, elsewhere.result.message)

@@ -372,9 +372,23 @@ class Recorder(Generic[E, V]):
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
             with self._changed:  # any the backlog lacked, another process carried out meanwhile
+                elsewhere = [p.command for p in self._saved if p.command.id in waiting]
                 self._saved = deque(p for p in self._saved if p.command.id not in waiting)
+            for command in elsewhere:  # said as if carried out here: a refused line comes back
+                self._said_from_elsewhere(live, command)
             if waiting:
                 self._read_back(live)
+
+    def _said_from_elsewhere(self, live: E, command: Command) -> None:
+        """What became of `command`, which another process (the facilitator's, ending the session)
+        carried out: the screen says it, as of a command carried out here."""
+        try:
+            settled = live.repertoire.settled_result(command.id or 0)
+        except StoreError:
+            settled = None
+        if settled is not None:
+            filed, message = settled
+            self.listener.carried_out(command, EntryResult(filed, message))
 
     def _file_left_behind(self, live: E) -> bool:
         """File what participants' gone processes left; True when there was something. When the
