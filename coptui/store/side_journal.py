@@ -182,17 +182,19 @@ def _take(repertoire: Path, belongs: Callable[[KeptCommand], bool]) -> Orphans:
     for path in paths:
         with contextlib.suppress(OSError):
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            if not _lock_orphan(fd):
-                os.close(fd)
-                continue
-            kept = list(_read(fd))
-            if kept and all(belongs(k) for k in kept):
-                taken.append((kept, path, fd))
-            elif not kept:
-                path.unlink()
-                os.close(fd)
-            else:
-                os.close(fd)
+            held = False  # the file stays open, and locked, only while it is taken
+            try:
+                if not _lock_orphan(fd):
+                    continue
+                kept = list(_read(fd))
+                if kept and all(belongs(k) for k in kept):
+                    taken.append((kept, path, fd))
+                    held = True
+                elif not kept:
+                    path.unlink()
+            finally:
+                if not held:
+                    os.close(fd)
     taken.sort(key=lambda t: t[0][0].command.pressed_at)
     return Orphans([k for kept, _, _ in taken for k in kept], [(path, fd) for _, path, fd in taken])
 
