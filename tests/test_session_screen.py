@@ -461,6 +461,8 @@ async def test_entries_that_nothing_could_keep_are_filed_when_the_lock_goes_and_
         finally:
             holder.execute("COMMIT")
             holder.close()
+        if over_it is not None:  # back to the session, whose filing settle() waits for
+            await pilot.press("escape")
         await settle(pilot)
         assert not any("not filed yet" in line for line in screen_lines(app))
         assert [n.text for n in repertoire.notes(session=3)] == ["held [lock]", "second"]
