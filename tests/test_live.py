@@ -329,3 +329,19 @@ def test_an_undo_that_would_overwrite_another_screens_change_is_refused(
     assert not undone.ok and "could not undo the context of “Pager storms”" in undone.message
     assert "changed meanwhile" in undone.message
     assert repertoire.case(case_id).context == said
+
+
+def test_undoing_a_case_someone_has_added_to_since_is_refused_and_it_stays(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    live = start(repertoire, clock)
+    live.next_phase()
+    assert live.enter("#case @ben Pager storms").ok
+    [case] = repertoire.session_cases(live.session_id)
+    with Repertoire.open(repertoire.path) as browser:  # saved from the browser's edit form
+        browser.edit_case(case.id or 0, {"context": "Forty a week"}, {"context": ""})
+    undone = live.undo()
+    assert not undone.ok
+    assert undone.message.startswith("could not undo case “Pager storms” by @ben: ")
+    assert undone.message.endswith("“Pager storms” has context added or changed since; it stays")
+    assert [c.context for c in repertoire.session_cases(live.session_id)] == ["Forty a week"]

@@ -141,11 +141,11 @@ class EntryFiling(EngineBase):
             )
         )
         assert case.id is not None
-        case_id = self._focus_id = case.id
+        self._focus_id = case.id
 
         def revert() -> None:
+            self.repertoire.take_back_case(case)  # refused if anyone has added to it since
             self._focus_id = before
-            self.repertoire.delete_case(case_id)
 
         filed = self._remember(f"case “{entry.title}” by @{entry.presenter}", revert)
         if lean_coffee.is_lean_coffee(self.session):

@@ -359,7 +359,7 @@ class Participant:
         case = self.repertoire.add_case(
             Case(session=self.session_id, presenter=self.member, title=entry.title, opened_on=self._today())
         )
-        return self._filed("case", case.id, f"case “{entry.title}” by @{self.member}")
+        return self._filed("case", case.id, f"case “{entry.title}” by @{self.member}", {"title": case.title})
 
     def _file_case_detail(self, entry: CaseDetailEntry, session: Session) -> EntryResult:
         case = self._focus(session)

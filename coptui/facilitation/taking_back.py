@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from coptui.models import ActionStatus, CaseStatus
+from coptui.models import ActionStatus, Case, CaseStatus
 from coptui.store import NotFound, Repertoire, StoreError
 from coptui.store.participants import ParticipantEntry
 
@@ -45,9 +45,15 @@ def _note(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
 
 def _case(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
     case = repertoire.case(entry.item_id)
-    if repertoire.strategies(case=entry.item_id) or repertoire.notes(case=entry.item_id):
-        raise StoreError(f"strategies or notes were filed for “{case.title}” since; it stays")
-    repertoire.delete_case(entry.item_id)
+    # As the member filed it: a title, nothing else (what others added since keeps it where it is).
+    filed = Case(
+        id=case.id,
+        session=case.session,
+        presenter=case.presenter,
+        title=entry.undo.get("title", case.title),
+        opened_on=case.opened_on,
+    )
+    repertoire.take_back_case(filed)
     again = case.model_copy(update={"id": None})
     return lambda: repertoire.add_case(again).id or 0
 

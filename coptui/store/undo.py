@@ -8,6 +8,7 @@ from coptui.models import (
 )
 from coptui.store.base import guarded
 from coptui.store.cases import CaseStore
+from coptui.store.errors import StoreError
 from coptui.store.rows import (
     COLUMNS,
 )
@@ -30,6 +31,28 @@ class UndoStore(CaseStore):
     def delete_case(self, case_id: int) -> None:
         """Remove a case filed by mistake; refused once strategies, actions or notes point at it."""
         self._delete("cases", case_id, f"case {case_id}")
+
+    @guarded
+    def take_back_case(self, as_filed: Case) -> None:
+        """Remove a case filed by mistake, in one transaction, only while it is as it was filed:
+        what was added to it since (its context from a member, a title saved in the browser,
+        strategies, notes) is never removed with it (`StoreError` says what; it stays)."""
+        case_id = as_filed.id or 0
+        with self.transaction():
+            now = self.case(case_id)
+            changed = [
+                field.replace("_", " ")
+                for field in ("title", "context", "question", "topics", "status", "dots")
+                if getattr(now, field) != getattr(as_filed, field)
+            ]
+            for table, what in (("strategies", "strategies"), ("notes", "notes"), ("actions", "actions")):
+                if self.conn.execute(f"SELECT 1 FROM {table} WHERE case_id = ?", [case_id]).fetchone():
+                    changed.append(what)
+            if changed:
+                raise StoreError(
+                    f"“{now.title}” has {' and '.join(changed)} added or changed since; it stays"
+                )
+            self.conn.execute("DELETE FROM cases WHERE id = ?", [case_id])
 
     @guarded
     def delete_strategy(self, strategy_id: int) -> None:
