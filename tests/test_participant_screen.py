@@ -326,3 +326,22 @@ async def test_a_member_is_told_when_the_facilitator_takes_back_their_entry_and_
         participant_screen(app).poll_others()
         await settle(pilot)
         assert message(app).startswith("✓ undone: a check-in from @ben"), message(app)
+
+
+async def test_a_member_is_told_when_the_facilitator_puts_back_what_was_taken_back(db_path: Path) -> None:
+    async with joined(db_path) as (app, pilot, clock):
+        await type_line(pilot, "ben out of place [x]")
+        with Repertoire.open(db_path) as facilitator:
+            live = LiveSession.resume(facilitator, clock)
+            (entry,) = live.participant_entries_since()
+            assert live.take_back(entry.id).ok
+            await poll_until(pilot, lambda: "took back" in message(app))
+            assert live.undo().ok  # the facilitator's F8: it was in the right place after all
+        await poll_until(pilot, lambda: "put back" in message(app))
+        assert message(app) == "✓ @ana put back a check-in from @ben: it is filed"
+        box = app.screen.query_one("#capture-input")
+        assert "ben out of place" not in " ".join(screen_lines(app, box.content_region))
+        await pilot.press("enter")  # nothing in the box to file twice
+        await settle(pilot)
+    with Repertoire.open(db_path) as repertoire:
+        assert [n.text for n in repertoire.notes(session=3)].count("ben out of place [x]") == 1

@@ -39,6 +39,7 @@ from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, StoreError
+from coptui.store.participants import ParticipantEntry
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 from coptui.ui.screens.recording import CarriedOut, Opened, OpenFailed, RecordingScreen, Viewed
@@ -108,7 +109,8 @@ class ParticipantScreen(RecordingScreen):
         self._retired: list[Repertoire] = []  # the connections of sessions left, closed at the end
         self._session_typed_in: int | None = None  # the session whose lines the box and ↑ hold
         self._keys_when_closed: int | None = None  # the box's keystrokes as that session was seen closed
-        self._taken_back_seen: set[int] | None = None  # this member's entries seen taken back, this session
+        # This member's entries seen taken back this session, by id.
+        self._taken_back_seen: dict[int, ParticipantEntry] | None = None
         self._own_undos = 0  # undos this member pressed whose entry is not seen taken back yet
 
     def compose(self) -> ComposeResult:
@@ -355,13 +357,24 @@ class ParticipantScreen(RecordingScreen):
     def _notice_taken_back(self, view: ParticipantView) -> None:
         """Tell the member when the facilitator takes back something of theirs (their own undo
         says so itself), and give the line back to file again, in the right place."""
-        ids = {e.id for e in view.taken_back}
+        seen = {e.id: e for e in view.taken_back}
         if self._taken_back_seen is None:  # joining: what was taken back before is old news
-            self._taken_back_seen = ids
+            self._taken_back_seen = seen
             return
         fresh = [e for e in view.taken_back if e.id not in self._taken_back_seen]
-        self._taken_back_seen = ids  # one put back (the facilitator's F8) may be taken back again
+        put_back = [e for i, e in self._taken_back_seen.items() if i not in seen]
+        self._taken_back_seen = seen  # one put back (the facilitator's F8) may be taken back again
         box = self.query_one("#capture-input", CaptureInput)
+        for entry in put_back:  # filed again as it was: the line given back would file it twice
+            typed = ParticipantView.typed(entry)
+            if typed and box.value == typed:
+                box.value = ""
+            elif typed:
+                box.take_from_aside(typed)
+            by = f"@{plain_str(view.session.facilitator)}"
+            self.query_one(CaptureBox).say(
+                f"{by} put back {plain_str(entry.description)}: it is filed", ok=True
+            )
         for entry in fresh:
             if self._own_undos:
                 self._own_undos -= 1
