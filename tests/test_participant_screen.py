@@ -301,16 +301,20 @@ def test_coptui_join_needs_a_terminal(db_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err == "coptui: join needs a terminal\n"
 
 
+async def taken_back(app: CoptuiApp, pilot: Pilot[None], live: LiveSession) -> None:
+    """Ben files "ben out of place [x]"; the facilitator takes it back (F11), and ben's screen says so."""
+    await type_line(pilot, "ben out of place [x]")
+    (entry,) = live.participant_entries_since()
+    assert live.take_back(entry.id).ok
+    await poll_until(pilot, lambda: "took back" in message(app))
+
+
 async def test_a_member_is_told_when_the_facilitator_takes_back_their_entry_and_gets_it_back(
     db_path: Path,
 ) -> None:
     async with joined(db_path) as (app, pilot, clock):
-        await type_line(pilot, "ben out of place [x]")
         with Repertoire.open(db_path) as facilitator:
-            live = LiveSession.resume(facilitator, clock)
-            (entry,) = live.participant_entries_since()
-            assert live.take_back(entry.id).ok
-        await poll_until(pilot, lambda: "took back" in message(app))
+            await taken_back(app, pilot, LiveSession.resume(facilitator, clock))
         assert message(app).startswith("✗ @ana took back a check-in from @ben · it is back in your box")
         box = app.screen.query_one("#capture-input")
         assert screen_lines(app, box.content_region)[0].strip() == "ben out of place [x]"
@@ -330,12 +334,9 @@ async def test_a_member_is_told_when_the_facilitator_takes_back_their_entry_and_
 
 async def test_a_member_is_told_when_the_facilitator_puts_back_what_was_taken_back(db_path: Path) -> None:
     async with joined(db_path) as (app, pilot, clock):
-        await type_line(pilot, "ben out of place [x]")
         with Repertoire.open(db_path) as facilitator:
             live = LiveSession.resume(facilitator, clock)
-            (entry,) = live.participant_entries_since()
-            assert live.take_back(entry.id).ok
-            await poll_until(pilot, lambda: "took back" in message(app))
+            await taken_back(app, pilot, live)
             assert live.undo().ok  # the facilitator's F8: it was in the right place after all
         await poll_until(pilot, lambda: "put back" in message(app))
         assert message(app) == "✓ @ana put back a check-in from @ben: it is filed"
