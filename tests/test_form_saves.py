@@ -295,3 +295,9 @@ async def test_what_is_typed_while_a_save_waits_for_the_file_is_what_is_saved(db
         await settle(pilot)
     with Repertoire.open(db_path) as repertoire:
         assert repertoire.member("quin").name == "Quin New Junior"
+
+
+def test_a_change_made_meanwhile_names_the_field_in_words() -> None:
+    said = str(EditConflict("@ana", "left_on", None))
+    assert said == "the date of leaving of @ana was changed meanwhile; nothing was saved"
+    assert str(EditConflict("case 2", "context", "x")).startswith("the context of case 2 was changed")

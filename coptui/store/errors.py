@@ -37,6 +37,14 @@ class NotFound(StoreError):
     pass
 
 
+# Fields whose names do not read as words: "the left on of @ana".
+_FIELDS_SAID = {
+    "left_on": "date of leaving",
+    "extra_minutes": "extra minutes",
+    "discussed_at": "discussion start",
+}
+
+
 class EditConflict(StoreError):
     """A field a form changed was changed in the file too, since the form opened: nothing was written.
 
@@ -46,8 +54,8 @@ class EditConflict(StoreError):
     def __init__(self, what: str, field: str, now: object) -> None:
         self.field = field
         self.now = now
-        said = field.replace("_", " ")
-        super().__init__(f"the {said} of {what} was changed meanwhile; nothing was written")
+        said = _FIELDS_SAID.get(field, field.replace("_", " "))
+        super().__init__(f"the {said} of {what} was changed meanwhile; nothing was saved")
 
 
 class InvalidInput(StoreError):
