@@ -55,6 +55,10 @@ def fitted(
 class FooterFits(Screen[None]):
     """A screen whose footer gives way as `footer_gives_way` says (the least needed key first)."""
 
+    # What the footer showed at the last resize (compact, actions shown): it is made again only
+    # when that changes, as making it again at every resize costs each member's memory over SSH.
+    _footer_showed: tuple[bool, frozenset[str]] | None = None
+
     def footer_gives_way(self) -> Sequence[str]:
         return ()
 
@@ -76,5 +80,12 @@ class FooterFits(Screen[None]):
         self.query_one(Footer).compact = self._footer_fit()[1]
 
     def on_resize(self) -> None:
+        shown = self._footer_shows()
         self._compact_footer()
-        self.refresh_bindings()  # what fits changes with the width
+        if shown != self._footer_showed:  # what fits changes with the width
+            self._footer_showed = shown
+            self.refresh_bindings()  # the footer is made again: only when it would change
+
+    def _footer_shows(self) -> tuple[bool, frozenset[str]]:
+        active, compact = self._footer_fit()
+        return compact, frozenset(held.binding.action for held in active.values() if held.binding.show)
