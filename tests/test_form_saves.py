@@ -4,12 +4,11 @@ is writing to, saving by itself once the lock goes."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from locks import write_lock_held
 from textual.pilot import Pilot
 from textual.widgets import Select
 from ui_helpers import browser, browsing, screen_lines, settle, type_burst, words
@@ -48,20 +47,6 @@ async def until(pilot: Pilot[None], condition: Callable[[], object]) -> None:
             return
         await pilot.pause(POLL_SECONDS)
     assert condition(), drawn(pilot.app)  # type: ignore[arg-type]
-
-
-@contextmanager
-def write_lock_held(db_path: Path) -> Iterator[sqlite3.Connection]:
-    """Another program (a `sqlite3` shell) in the middle of a write: `BEGIN IMMEDIATE` kept open."""
-    other = sqlite3.connect(db_path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    other.execute("INSERT INTO topics (slug, name) VALUES ('held', 'Held')")
-    try:
-        yield other
-    finally:
-        if other.in_transaction:
-            other.execute("ROLLBACK")
-        other.close()
 
 
 async def new_member_typed(app: CoptuiApp, pilot: Pilot[None]) -> MemberScreen:

@@ -9,11 +9,10 @@ before it closes the session.
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
+from locks import write_lock_held
 from test_kill_under_lock import coptui, kept_beside
 from test_resume_after_kill import TerminalRun, query
 from textual.pilot import Pilot
@@ -26,19 +25,6 @@ from coptui.store.side_journal import side_folder
 from coptui.ui.app import CoptuiApp
 
 POLLS = 6000  # a bound on waiting for the facilitator's process, with every core busy
-
-
-@contextmanager
-def write_lock(db: Path) -> Iterator[sqlite3.Connection]:
-    """Another program holds the file's write lock until the block ends."""
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    holder.execute("INSERT INTO topics (slug, name, description) VALUES ('zz-lock', 'Z', '')")
-    try:
-        yield holder
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
 
 
 def notes(db: Path, session_id: int) -> list[tuple[str, str]]:
@@ -80,7 +66,7 @@ def member_killed_under_lock(db: Path, lines: list[str]) -> None:
     ben = TerminalRun("--db", str(db), "join", "ben")
     try:
         ben.wait_for("Ben to join", lambda: b"joined" in ben.output)
-        with write_lock(db):
+        with write_lock_held(db):
             for line in lines:
                 ben.type(f"{line}\r")
             ben.wait_for("the lines kept beside the file", lambda: kept_beside(db) == len(lines))
@@ -124,7 +110,7 @@ def test_closing_the_screen_with_lines_waiting_says_so_and_abandon_files_them_fi
     try:
         run.wait_for("the resumed screen", lambda: b"resumed at" in run.output)
         run.wait_for("Ben's line filed", lambda: len(notes(db, session_id)) == 1)
-        with write_lock(db):
+        with write_lock_held(db):
             run.type("quit under lock A\r")
             run.type("quit under lock B\r")
             run.wait_for("the lines kept beside the file", lambda: kept_beside(db) == 2)
@@ -161,7 +147,7 @@ async def test_resuming_under_a_held_lock_draws_the_session_and_lists_every_line
     db = db_path
     session_id = start_session(db)
     with ExitStack() as lock:
-        lock.enter_context(write_lock(db))
+        lock.enter_context(write_lock_held(db))
         run = TerminalRun("--db", str(db), "run", "--resume")
         try:
             run.wait_for("the resumed screen", lambda: b"resumed at" in run.output)
