@@ -110,6 +110,12 @@ def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
         pages.close()  # as when writing a page fails
         assert gc.get_threshold() == before
         assert list(streamed_pages(repertoire.export_reads()))
+        # Two under way at once, the first to begin ending first: the second still makes pages.
+        one, two = streamed_pages(repertoire.export_reads()), streamed_pages(repertoire.export_reads())
+        next(one), next(two)
+        one.close()
+        assert gc.get_threshold() > before
+        two.close()
     assert gc.get_threshold() == before
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -102,12 +103,26 @@ def _few_collections() -> Iterator[None]:
     an eighth of making the pages at 10,000 cases, and two fifths of reading members' slices
     at 100,000.
     """
-    before = gc.get_threshold()
-    gc.set_threshold(max(YOUNG_THRESHOLD, before[0]), max(MIDDLE_THRESHOLD, before[1]), before[2])
+    with _collections_lock:
+        if not _making:  # the first of the page makers under way in this process sets them
+            _before.append(gc.get_threshold())
+            young, middle, old = _before[0]
+            gc.set_threshold(max(YOUNG_THRESHOLD, young), max(MIDDLE_THRESHOLD, middle), old)
+        _making.append(None)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _collections_lock:
+            _making.pop()
+            if not _making:  # and the last to end puts back what the process had
+                gc.set_threshold(*_before.pop())
+
+
+# Page makers under way in this process (two may overlap, ending in either order), and the
+# thresholds the first of them found.
+_making: list[None] = []
+_before: list[tuple[int, int, int]] = []
+_collections_lock = threading.Lock()
 
 
 def _pages(
