@@ -112,6 +112,7 @@ def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
         assert list(streamed_pages(repertoire.export_reads()))
         # Two under way at once, the first to begin ending first: the second still makes pages.
         one, two = streamed_pages(repertoire.export_reads()), streamed_pages(repertoire.export_reads())
+        assert isinstance(one, GeneratorType) and isinstance(two, GeneratorType)
         next(one), next(two)
         one.close()
         assert gc.get_threshold() > before
