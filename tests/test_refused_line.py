@@ -104,7 +104,9 @@ async def test_a_refused_line_is_fixed_in_place_with_the_editing_keys(db_path: P
         await pilot.press("e", "home", *["right"] * 4, "backspace", "n", "enter")
         await settle(pilot)
         assert message(app).startswith("✓ filed a check-in from @ben")
-        await pilot.press(*"@zed x", "enter", "right", "!", "enter")  # → goes to the end
+        await pilot.press(*"@zed x", "enter")
+        await settle(pilot)  # refused, and back in the box: only then is there a line to fix
+        await pilot.press("right", "!", "enter")  # → goes to the end
         await settle(pilot)
         assert box_line(app) == "@zed x!"
         await pilot.press("ctrl+u", *"#strategy @ben route the urgent ones", "enter", "tab", "?", "enter")
