@@ -85,8 +85,9 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     written so far are listed in a journal, from which the next export repairs the folder.
     Nothing is written through a symbolic link or outside the folder, and a page is removed
     only if this export's list says it wrote it and it is unchanged since. What the export
-    keeps of each page while it runs is on disk (the journal), so memory stays the same
-    whatever the size.
+    keeps of each page while it runs is on disk (the journal), and the last export's list is
+    held at 16 bytes a page; only at the end, to write the new list in order, is a line per
+    page read back into memory.
 
     With `beside` (a picklable function giving the other pages), a process of its own
     writes those pages in the same way while this one writes `pages`: a large export
