@@ -1,0 +1,145 @@
+"""Rows another tool wrote that coptui would never write: they never lock anyone out.
+
+An invalid UTF-8 byte reads back as U+FFFD wherever text is read (every command, the
+browser, the live session's matters arising, a member joining); a message that quotes
+stored text carries none of its control bytes; a value that is not what its column holds
+is one clear line naming the table, the row, the column and the value.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from ui_helpers import screen_lines, settle, words
+
+from coptui.cli import main
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.formats import find_format
+from coptui.store import Repertoire
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.participant import Joining
+from coptui.ui.screens.session import SessionScreen
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+BAD_BYTE = "CAST(x'ff' AS TEXT)"
+# What a terminal would act on: a title, a clear screen, a cursor move, a link, a bell.
+ESCAPES = "E'||char(27)||'[2J'||char(27)||'[5;5H'||char(27)||']0;PWNED'||char(7)||char(27)||']8;;http://evil.example/'||char(27)||'\\L'||char(27)||']8;;'||char(27)||'\\'||char(8238)||'R"
+
+
+def write(db_path: Path, *statements: str) -> None:
+    """What another tool writes: plain SQL, past coptui's checks."""
+    with sqlite3.connect(db_path) as conn:
+        for statement in statements:
+            conn.execute(statement)
+    conn.close()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exit_.value.code or 0), out, err
+
+
+def drawn(app: CoptuiApp) -> str:
+    return words(" ".join(screen_lines(app)))
+
+
+def start_live(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="December clinic")
+        LiveSession.start(repertoire, plan, ManualClock(START))
+
+
+@pytest.fixture
+def bad_bytes(db_path: Path) -> Path:
+    """Ben's open action, notes, a session's title, a case's context, a member's name, practices and
+    strategies each hold an invalid byte."""
+    write(
+        db_path,
+        f"UPDATE actions SET text = text || ' ' || {BAD_BYTE} WHERE id = 2",
+        f"UPDATE notes SET text = 'bad byte ' || {BAD_BYTE} || ' here'",
+        f"UPDATE sessions SET title = title || ' ' || {BAD_BYTE} WHERE id = 2",
+        f"UPDATE cases SET context = 'ctx ' || {BAD_BYTE} || ' end' WHERE id = 2",
+        f"UPDATE members SET name = name || {BAD_BYTE} WHERE handle = 'cho'",
+        f"UPDATE practices SET name = name || {BAD_BYTE}",
+        f"UPDATE strategies SET text = text || {BAD_BYTE}",
+    )
+    return db_path
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sessions"],
+        ["members", "list"],
+        ["search", "runbook"],
+        ["search", "--json", "runbook"],
+        ["practices", "list"],
+        ["practices", "show", "1"],
+        ["export", "minutes", "2"],
+        ["export", "minutes", "latest"],
+    ],
+)
+def test_every_command_reads_a_file_with_an_invalid_byte(
+    bad_bytes: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    code, out, err = run(capsys, "--db", str(bad_bytes), *command)
+    assert (code, "decode" in err) == (0, False), err
+    assert out
+
+
+def test_the_json_export_carries_the_invalid_byte_as_a_replacement_character(
+    bad_bytes: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.json"
+    assert run(capsys, "--db", str(bad_bytes), "export", "json", "-o", str(target))[0] == 0
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert "Start a weekly alert review \ufffd" in [a["text"] for a in document["actions"]]
+    assert "ctx \ufffd end" in [c["context"] for c in document["cases"]]
+
+
+def test_what_coptui_writes_back_is_valid_utf8(bad_bytes: Path) -> None:
+    with Repertoire.open(bad_bytes) as repertoire:
+        case = repertoire.case(2)
+        assert case.context == "ctx \ufffd end"
+        repertoire.update_case(case.model_copy(update={"question": "Keep them alive, still?"}))
+    with sqlite3.connect(bad_bytes) as conn:
+        conn.text_factory = bytes
+        (context,) = conn.execute("SELECT context FROM cases WHERE id = 2").fetchone()
+    conn.close()
+    assert context.decode("utf-8") == "ctx \ufffd end"
+
+
+async def test_the_live_session_lists_matters_arising_and_files_past_an_invalid_byte(
+    bad_bytes: Path,
+) -> None:
+    start_live(bad_bytes)
+    with Repertoire.open(bad_bytes) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, SessionScreen)
+            await pilot.press("f2", "4")
+            await settle(pilot)
+            assert "1 ben · Start a weekly alert review �" in drawn(app)
+            await pilot.press(*"ben tried it", "enter")
+            await settle(pilot)
+            assert "not filed" not in drawn(app)
+        assert repertoire.session(3).current_phase == 3
+        assert "ben tried it" in [n.text for n in repertoire.notes(session=3)]
+
+
+async def test_the_owner_of_an_action_with_an_invalid_byte_joins(bad_bytes: Path) -> None:
+    start_live(bad_bytes)
+    joining = Joining("ben", "local")
+    with Repertoire.open(bad_bytes) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch=joining, participant=joining)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "you are @ben" in drawn(app)
+            assert "Not joined" not in drawn(app)
