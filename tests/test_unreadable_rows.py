@@ -8,8 +8,10 @@ is one clear line naming the table, the row, the column and the value.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,3 +145,52 @@ async def test_the_owner_of_an_action_with_an_invalid_byte_joins(bad_bytes: Path
             await settle(pilot)
             assert "you are @ben" in drawn(app)
             assert "Not joined" not in drawn(app)
+
+
+def written_escapes(db_path: Path, table: str, column: str, where: str) -> None:
+    """`column` starts with sequences a terminal acts on, as another tool might write them."""
+    write(db_path, f"UPDATE {table} SET {column} = '{ESCAPES}' || {column} WHERE {where}")
+
+
+def assert_inert(line: str) -> None:
+    """Nothing in `line` that a terminal would act on, nor the escape sequences' payloads."""
+    assert not any((ord(char) < 32 and char not in "\n\t") or 0x7F <= ord(char) < 0xA0 for char in line), line
+    assert "\u202e" not in line and "PWNED" not in line and "evil.example" not in line, line
+
+
+def test_the_error_line_carries_no_control_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "x\x1b]0;PWNED\x07\x1b[2J\u202e.db"  # quoted raw in "no repertoire at …"
+    code, _, err = run(capsys, "--db", str(missing), "sessions")
+    assert code == 1 and err.startswith(f"coptui: no repertoire at {tmp_path}/x.db;")
+    assert_inert(err)
+
+
+def test_the_html_minutes_title_carries_no_control_bytes(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written_escapes(db_path, "sessions", "title", "id = 2")
+    target = tmp_path / "m.html"
+    assert run(capsys, "--db", str(db_path), "export", "minutes", "2", "-o", str(target))[0] == 0
+    (title,) = [line for line in target.read_text(encoding="utf-8").splitlines() if "<title>" in line]
+    assert title == "<title>ELRNovember clinic — minutes, 2026-11-05</title>"
+
+
+async def test_the_serve_banner_carries_no_control_bytes(db_path: Path, tmp_path: Path) -> None:
+    written_escapes(db_path, "community", "name", "1")
+    keys = tmp_path / "authorized_keys"
+    keys.write_text("")
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve", "--authorized-keys", str(keys)),
+        *("--port", "0", "--host-key", str(tmp_path / "host_key")),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(60):
+            first = (await process.stdout.readline()).decode()
+    finally:
+        process.terminate()
+        await process.wait()
+    assert first.startswith("coptui: serving the repertoire of ELRSRE Guild read-only")
+    assert_inert(first.rstrip("\n"))
