@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from ui_helpers import screen_lines, settle, words
 
 from coptui.cli import main
@@ -49,6 +50,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def drawn(app: CoptuiApp) -> str:
     return words(" ".join(screen_lines(app)))
+
+
+async def jump_to_report_back(pilot: Pilot[None]) -> None:
+    """F2, then 4 in the list of phases once it is up."""
+    await pilot.press("f2")
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
 
 
 def start_live(db_path: Path) -> None:
@@ -126,8 +135,7 @@ async def test_the_live_session_lists_matters_arising_and_files_past_an_invalid_
         async with app.run_test(size=(160, 45)) as pilot:
             await settle(pilot)
             assert isinstance(app.screen, SessionScreen)
-            await pilot.press("f2", "4")
-            await settle(pilot)
+            await jump_to_report_back(pilot)
             assert "1 ben · Start a weekly alert review �" in drawn(app)
             await pilot.press(*"ben tried it", "enter")
             await settle(pilot)
@@ -194,3 +202,78 @@ async def test_the_serve_banner_carries_no_control_bytes(db_path: Path, tmp_path
         await process.wait()
     assert first.startswith("coptui: serving the repertoire of ELRSRE Guild read-only")
     assert_inert(first.rstrip("\n"))
+
+
+# What another tool wrote where coptui keeps a date, a time or a number; what the one line says.
+NOT_WHAT_THE_COLUMN_HOLDS = [
+    (
+        "UPDATE sessions SET date = 12345 WHERE id = 2",
+        "table sessions, row 2: date is '12345', which is not a date",
+    ),
+    (
+        "UPDATE sessions SET date = 'banana' WHERE id = 2",
+        "table sessions, row 2: date is 'banana', which is not a date",
+    ),
+    (
+        "UPDATE sessions SET started_at = 42 WHERE id = 2",
+        "table sessions, row 2: started_at is '42', which is not a time",
+    ),
+    (
+        "UPDATE notes SET created_at = 42 WHERE id = 1",
+        "table notes, row 1: created_at is '42', which is not a time",
+    ),
+    (
+        "UPDATE actions SET due = 'soon' WHERE id = 2",
+        "table actions, row 2: due is 'soon', which is not a date",
+    ),
+    (
+        "UPDATE phase_runs SET timebox_minutes = 'ten' WHERE session_id = 2 AND position = 0",
+        "table phase_runs, row session_id 2, position 0: timebox_minutes is 'ten', "
+        "which is not a whole number",
+    ),
+]
+
+
+@pytest.mark.parametrize(("update", "said"), NOT_WHAT_THE_COLUMN_HOLDS)
+@pytest.mark.parametrize(
+    "command",
+    [["sessions"], ["export", "minutes", "2"], ["export", "json"], ["export", "repertoire", "{tmp}/rep"]],
+)
+def test_a_value_not_of_its_column_is_one_line_naming_it_and_exit_1(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    update: str,
+    said: str,
+    command: list[str],
+) -> None:
+    write(db_path, update)
+    argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    code, _, err = run(capsys, "--db", str(db_path), *argv)
+    if code == 0:  # a command that never reads that column is right to go on
+        assert "Traceback" not in err
+        return
+    assert code == 1 and err.startswith(f"coptui: {db_path}: {said}"), err
+    assert err.count("\n") == 1
+
+
+def test_every_listed_value_stops_some_command(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export of everything reads every column above: each one is refused there, in one line."""
+    for n, (update, said) in enumerate(NOT_WHAT_THE_COLUMN_HOLDS):
+        copy = tmp_path / f"{n}.db"
+        copy.write_bytes(db_path.read_bytes())
+        write(copy, update)
+        code, _, err = run(capsys, "--db", str(copy), "export", "json", "-o", str(tmp_path / f"{n}.json"))
+        assert code == 1 and said in err, err
+
+
+def test_the_line_naming_a_value_carries_none_of_its_control_bytes(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written_escapes(db_path, "sessions", "date", "id = 2")
+    code, _, err = run(capsys, "--db", str(db_path), "sessions")
+    assert code == 1 and "table sessions, row 2: date is " in err and "which is not a date" in err
+    assert not any((ord(char) < 32 and char != "\n") or 0x7F <= ord(char) < 0xA0 for char in err), err
+    assert "\u202e" not in err

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from coptui.models import Model, Problem
 from coptui.store.connection import describe_sqlite_error, immediate_transaction
-from coptui.store.errors import EditConflict, InvalidInput, NotFound
+from coptui.store.errors import EditConflict, InvalidInput, NotFound, UnreadableRow
 from coptui.store.rows import M, reader, row_writer
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
                 return method(self, *args, **kwargs)
             except sqlite3.Error as error:
                 raise describe_sqlite_error(error, self.path) from error
+            except UnreadableRow as error:
+                error.path = error.path or self.path
+                raise
 
     return wrapper
 

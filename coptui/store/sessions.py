@@ -13,14 +13,14 @@ from coptui.models import (
     Session,
 )
 from coptui.store.base import StoreBase, guarded
-from coptui.store.errors import NotFound
+from coptui.store.errors import NotFound, UnreadableRow
 from coptui.store.rows import (
     COLUMNS,
     SESSION_SIDE_FIELDS,
+    attendance_time,
     from_row,
     row_writer,
     stamp,
-    timestamp,
     to_row,
 )
 
@@ -43,14 +43,23 @@ class SessionStore(StoreBase):
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
             if r["arrived_at"]:
-                arrived[r["session_id"]][r["member"]] = timestamp(r["arrived_at"])
+                arrived[r["session_id"]][r["member"]] = attendance_time(
+                    r["arrived_at"], r["session_id"], r["member"], "arrived_at"
+                )
             if r["left_at"]:
-                left[r["session_id"]][r["member"]] = timestamp(r["left_at"])
+                left[r["session_id"]][r["member"]] = attendance_time(
+                    r["left_at"], r["session_id"], r["member"], "left_at"
+                )
         phases: dict[int, list[PhaseRun]] = defaultdict(list)
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
         ):
-            phases[r.pop("session_id")].append(from_row(PhaseRun, r))
+            session_id = r.pop("session_id")
+            try:
+                phases[session_id].append(from_row(PhaseRun, r))
+            except UnreadableRow as error:  # which session's phase, too
+                error.row = f"session_id {session_id}, {error.row}"
+                raise
         return [
             from_row(
                 Session,
