@@ -12,6 +12,8 @@ import asyncio
 import json
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +60,17 @@ async def jump_to_report_back(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("4")
     await settle(pilot)
+
+
+@asynccontextmanager
+async def resumed(db_path: Path) -> AsyncIterator[tuple[CoptuiApp, Pilot[None], Repertoire]]:
+    """The facilitator's screen on a session started live on `db_path`, settled, and the file."""
+    start_live(db_path)
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+        async with app.run_test(size=(160, 45)) as pilot:
+            await settle(pilot)
+            yield app, pilot, repertoire
 
 
 def start_live(db_path: Path) -> None:
@@ -129,17 +142,13 @@ def test_what_coptui_writes_back_is_valid_utf8(bad_bytes: Path) -> None:
 async def test_the_live_session_lists_matters_arising_and_files_past_an_invalid_byte(
     bad_bytes: Path,
 ) -> None:
-    start_live(bad_bytes)
-    with Repertoire.open(bad_bytes) as repertoire:
-        app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
-        async with app.run_test(size=(160, 45)) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, SessionScreen)
-            await jump_to_report_back(pilot)
-            assert "1 ben · Start a weekly alert review �" in drawn(app)
-            await pilot.press(*"ben tried it", "enter")
-            await settle(pilot)
-            assert "not filed" not in drawn(app)
+    async with resumed(bad_bytes) as (app, pilot, repertoire):
+        assert isinstance(app.screen, SessionScreen)
+        await jump_to_report_back(pilot)
+        assert "1 ben · Start a weekly alert review �" in drawn(app)
+        await pilot.press(*"ben tried it", "enter")
+        await settle(pilot)
+        assert "not filed" not in drawn(app)
         assert repertoire.session(3).current_phase == 3
         assert "ben tried it" in [n.text for n in repertoire.notes(session=3)]
 
@@ -277,3 +286,43 @@ def test_the_line_naming_a_value_carries_none_of_its_control_bytes(
     assert code == 1 and "table sessions, row 2: date is " in err and "which is not a date" in err
     assert not any((ord(char) < 32 and char != "\n") or 0x7F <= ord(char) < 0xA0 for char in err), err
     assert "\u202e" not in err
+
+
+async def test_a_key_that_meets_an_unreadable_row_is_not_filed_with_why_and_the_next_keys_go_on(
+    db_path: Path,
+) -> None:
+    async with resumed(db_path) as (app, pilot, repertoire):
+        await jump_to_report_back(pilot)
+        write(db_path, "UPDATE cases SET opened_on = 'soon' WHERE id = 1")  # matter 1's case
+        await pilot.press(*"#resolved 1", "enter")
+        await settle(pilot)
+        said = drawn(app)
+        assert "✗ not filed (" in said and "table cases, row 1: opened_on is 'soon'" in said
+        assert "not filed yet" not in said
+        await pilot.press(*"the meeting goes on", "enter")
+        await settle(pilot)
+        assert "not filed yet" not in drawn(app)
+        assert "the meeting goes on" in [n.text for n in repertoire.notes(session=3)]
+        journal = repertoire.db.execute("SELECT text, filed FROM capture_journal ORDER BY id").fetchall()
+        assert journal[-2:] == [("#resolved 1", 0), ("the meeting goes on", 1)]
+
+
+async def test_a_fault_reading_the_session_back_never_stops_the_keys_behind_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faults = ["a fault of coptui's own"]
+    view = LiveSession.view
+
+    def failing_once(live: LiveSession) -> object:
+        if faults and live.repertoire.notes(session=3):  # once the first line is filed
+            raise RuntimeError(faults.pop())
+        return view(live)
+
+    monkeypatch.setattr(LiveSession, "view", failing_once)
+    async with resumed(db_path) as (app, pilot, repertoire):
+        await pilot.press(*"ana checks in", "enter")
+        await settle(pilot)
+        await pilot.press(*"ben checks in", "enter")
+        await settle(pilot)
+        assert "ben checks in" in drawn(app)
+        assert [n.text for n in repertoire.notes(session=3)] == ["ana checks in", "ben checks in"]
