@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import screen_lines, settle, words
+from ui_helpers import browser, browsing, polled_until, rows, screen_lines, settle, words
 
 from coptui.cli import main
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
@@ -28,6 +28,7 @@ from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.participant import Joining
 from coptui.ui.screens.session import SessionScreen
+from coptui.ui.sources import Section
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 BAD_BYTE = "CAST(x'ff' AS TEXT)"
@@ -326,3 +327,67 @@ async def test_a_fault_reading_the_session_back_never_stops_the_keys_behind_it(
         await settle(pilot)
         assert "ben checks in" in drawn(app)
         assert [n.text for n in repertoire.notes(session=3)] == ["ana checks in", "ben checks in"]
+
+
+def toasts(app: CoptuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+@pytest.mark.parametrize(
+    ("update", "said"),
+    [
+        ("UPDATE sessions SET date = 'banana' WHERE id = 1", "table sessions, row 1: date is 'banana'"),
+        (
+            "UPDATE phase_runs SET timebox_minutes = 'ten' WHERE session_id = 1 AND position = 0",
+            "table phase_runs, row session_id 1, position 0: timebox_minutes is 'ten'",
+        ),
+    ],
+)
+async def test_the_sessions_pane_lists_the_others_and_says_which_row_it_left_out(
+    db_path: Path, update: str, said: str
+) -> None:
+    write(db_path, update)
+    async with browsing(db_path, size=(160, 45)) as (app, pilot):
+        browser(app).go_section(Section.SESSIONS)
+        await settle(pilot)
+        assert rows(app)[0] == "2026-11-05 #2 November clinic"
+        assert not any("October clinic" in row for row in rows(app))
+
+        # What its one-second interval does, driven here: said once, however often it runs.
+        def saying() -> list[str]:
+            return [t for t in toasts(app) if said in t]
+
+        await polled_until(pilot, app._say_rows_left_out, saying, polls=3)
+        app._say_rows_left_out()
+        (toast,) = saying()
+        assert "left out, or shown without that value" in toast
+        assert [n.title for n in app._notifications if said in n.message] == ["A row cannot be read"]
+
+
+async def test_an_action_with_a_due_that_is_not_a_date_is_a_matter_arising_without_it(db_path: Path) -> None:
+    write(db_path, "UPDATE actions SET due = 'soon' WHERE id = 2")
+    async with resumed(db_path) as (app, pilot, repertoire):
+        await jump_to_report_back(pilot)
+        assert "1 ben · Start a weekly alert review" in drawn(app) and "overdue" not in drawn(app)
+        await pilot.press(*"#report 1 worked Reviews every Monday now", "enter")
+        await settle(pilot)
+        assert "not filed" not in drawn(app)
+        (report,) = repertoire.report_backs(session=3)
+        assert (report.action, report.story) == (2, "Reviews every Monday now")
+    with sqlite3.connect(db_path) as conn:  # what another tool wrote is left as it was
+        assert conn.execute("SELECT due, status FROM actions WHERE id = 2").fetchone() == ("soon", "done")
+    conn.close()
+
+
+@pytest.mark.parametrize("phase", [99, -1])
+def test_a_live_session_at_a_phase_it_does_not_have_is_one_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str], phase: int
+) -> None:
+    start_live(db_path)
+    write(db_path, f"UPDATE sessions SET current_phase = {phase} WHERE status = 'live'")
+    code, _, err = run(capsys, "--db", str(db_path), "run", "--resume")
+    assert (code, err) == (
+        1,
+        f"coptui: {db_path}: table sessions, row 3: current_phase is {phase}, "
+        "which is not one of the session's 4 phases (0 to 3)\n",
+    )

@@ -88,6 +88,11 @@ class UnreadableRow(StoreError):
         self.shown = one_line(repr(value), 60)
         self.path: object = None  # the file, once the store that read it says so
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The same row and column, however often it is read."""
+        return self.table, self.row, self.column
+
     def __str__(self) -> str:
         said = f"table {self.table}, row {self.row}: {self.column} is {self.shown}"
         said += f", which is not {self.expected}"

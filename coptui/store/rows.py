@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import StrEnum
 from types import UnionType
@@ -33,6 +34,28 @@ _REFERENCE_FIELDS = ("session", "case", "strategy", "action", "practice")
 _FIELD_OF_COLUMN = {f"{field}_id": field for field in _REFERENCE_FIELDS}
 _COLUMN_OF_FIELD = {field: column for column, field in _FIELD_OF_COLUMN.items()}
 _UNCHECKED = frozenset({"id", *_REFERENCE_FIELDS})
+
+
+# Where the app's reads note the rows they show only in part or leave out, as another tool wrote
+# them: a list while a store that shows what it can is reading (`StoreBase.showing_what_it_can`),
+# None while one refuses them (the CLI, exports: one line naming the row).
+LEFT_OUT: ContextVar[dict[tuple[str, str, str], UnreadableRow] | None] = ContextVar(
+    "coptui_rows_left_out", default=None
+)
+
+
+def readable(read: Callable[[Any], M], rows: Iterable[Any]) -> list[M]:
+    """Each row read by `read`; while showing what it can, one that cannot be read is left out, noted."""
+    left_out = LEFT_OUT.get()
+    if left_out is None:
+        return [read(row) for row in rows]
+    kept = []
+    for row in rows:
+        try:
+            kept.append(read(row))
+        except UnreadableRow as error:
+            left_out.setdefault(error.key, error)
+    return kept
 
 
 def to_row(item: Model, *, exclude: AbstractSet[str] = frozenset()) -> dict[str, Any]:
@@ -244,10 +267,28 @@ class RowReader(Generic[M]):
                 for field, i, convert in self._plan
             }
         except (ValueError, KeyError, TypeError):
-            raise unreadable(self.model, self._fields, row) from None
+            values = self._what_can_be_read(row)
         if not self._complete:
             return self.model.model_validate(values)
         return cast(M, self.model.model_construct(**values))
+
+    def _what_can_be_read(self, row: Sequence[Any]) -> dict[str, Any]:
+        """A row that does not hold what its columns should: refused, or, while showing what it
+        can, read with each optional value that cannot be read left empty (and noted)."""
+        problem = unreadable(self.model, self._fields, row)
+        left_out = LEFT_OUT.get()
+        if left_out is None:
+            raise problem
+        values = {}
+        for field, i, convert in self._plan:
+            try:
+                values[field] = row[i] if convert is None or row[i] is None else convert(row[i])
+            except (ValueError, KeyError, TypeError):
+                if self.model.model_fields[field].is_required():
+                    raise problem from None
+                values[field] = None
+        left_out.setdefault(problem.key, problem)
+        return values
 
 
 @functools.lru_cache(maxsize=256)

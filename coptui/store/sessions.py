@@ -19,6 +19,7 @@ from coptui.store.rows import (
     SESSION_SIDE_FIELDS,
     attendance_time,
     from_row,
+    readable,
     row_writer,
     stamp,
     to_row,
@@ -51,6 +52,7 @@ class SessionStore(StoreBase):
                     r["left_at"], r["session_id"], r["member"], "left_at"
                 )
         phases: dict[int, list[PhaseRun]] = defaultdict(list)
+        unreadable: dict[int, UnreadableRow] = {}  # sessions with a phase that cannot be read
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
         ):
@@ -59,9 +61,16 @@ class SessionStore(StoreBase):
                 phases[session_id].append(from_row(PhaseRun, r))
             except UnreadableRow as error:  # which session's phase, too
                 error.row = f"session_id {session_id}, {error.row}"
-                raise
-        return [
-            from_row(
+                unreadable.setdefault(session_id, error)
+
+        def session(row: dict[str, Any]) -> Session:
+            if row["id"] in unreadable:
+                raise unreadable[row["id"]]
+            current, count = row["current_phase"], len(phases[row["id"]])
+            if current is not None and count and not (type(current) is int and 0 <= current < count):
+                said = f"one of the session's {count} phases (0 to {count - 1})"
+                raise UnreadableRow("sessions", str(row["id"]), "current_phase", current, said)
+            return from_row(
                 Session,
                 row,
                 attendees=people[row["id"]]["attended"],
@@ -71,8 +80,8 @@ class SessionStore(StoreBase):
                 left=left[row["id"]],
                 phases=phases[row["id"]],
             )
-            for row in rows
-        ]
+
+        return readable(session, rows)
 
     @guarded
     def sessions(self, *, limit: int | None = None, offset: int = 0) -> list[Session]:
