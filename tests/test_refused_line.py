@@ -136,7 +136,7 @@ async def test_a_participants_refused_line_never_glues_the_next_one(db_path: Pat
         type_burst(app, [*"Glad to be here", "enter", *"#next +1w", "enter", *"Still here", "enter"])
         await settle(pilot)
         assert box_empty(app) and box_line(app) == PLACEHOLDERS[PhaseKind.CHECK_IN]
-        assert message(app).startswith("✓ filed a check-in from @ben")
+        assert message(app).startswith("✓ filed a note from @ben"), "one check-in each: then notes"
         await pilot.press("up")
         assert box_line(app) == "#next +1w", "↑ brings the refused lines back first"
         await pilot.press("up")

@@ -24,6 +24,7 @@ from coptui.counts import plural
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Result
 from coptui.facilitation.tags import phase_hint
+from coptui.facilitation.turns import CheckInTurns
 from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.ui.render import plain, plain_str
@@ -231,6 +232,7 @@ class SessionScreen(RecordingScreen):
         self.community = ""
         self.room: Room | None = None  # who joined from their own terminals, and what they filed
         self._arrivals_seen: int | None = None  # the last arrival toasted
+        self.turns = CheckInTurns()  # whose check-in the box names, lines on their way counted
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -293,6 +295,7 @@ class SessionScreen(RecordingScreen):
     def _carried_out(self, message: CarriedOut) -> None:
         self.reports.handled()
         command = message.command
+        self.turns.carried_out()
         untouched = self.untouched_since_press()
         self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "", untouched)
 
@@ -304,6 +307,7 @@ class SessionScreen(RecordingScreen):
             # so the poll reads again only for what others write after it.
             self.others_seen(message.view.data_version)
         scrolled = self.view is None or message.view.revision > self.view.revision
+        self.turns.read_back()  # read after every command carried out so far
         self.show(message.view)
         if scrolled:
             # What was just filed is what the room wants to see.
@@ -410,13 +414,26 @@ class SessionScreen(RecordingScreen):
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)
-        speaker = view.speaking.next_speaker
+        speaker = self.turns.next_speaker(view)
         if view.phase.kind is PhaseKind.CHECK_IN and speaker:
             box.placeholder = f"{speaker}'s check-in (or @who text) · F1 tags"
+        elif view.phase.kind is PhaseKind.CHECK_IN and self.turns.unsure and not view.speaking.done:
+            # A key on its way (F8, a phase moved, #arrived …) decides who is next once it is filed.
+            box.placeholder = "the next check-in (or @who text) · F1 tags"
         else:
             box.placeholder = phase_hint(view.phase.kind) or "Type a note, or a tag (F1 lists them)"
 
     # -- actions ------------------------------------------------------------------------
+
+    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> None:
+        """Hand a command to the recorder; a plain check-in line carries whose check-in the box
+        named, the lines Entered before it counted, so that it is theirs when it is filed."""
+        if self.recorder is None:
+            return
+        today = self.app.clock.now().astimezone().date()
+        super().press(kind, text, self.turns.pressed(kind, text, self.view, today))
+        if self.view is not None:
+            self._placeholder(self.view)
 
     def enter(self, text: str) -> None:
         """A line Entered in the capture box: taken as Enter arrives, before any key after it."""

@@ -58,7 +58,7 @@ class ParticipantWorkspace(VerticalScroll):
     def _check_in(self, view: ParticipantView) -> list[RenderableType]:
         if not view.notes:
             return [Text("\nNo check-in yet: type yours and press Enter.", "dim")]
-        return [heading("Check-ins"), notes_table(list(view.notes))]
+        return [heading("Check-ins"), notes_table(list(view.notes), among_check_ins=True)]
 
     def _sharing(self, view: ParticipantView) -> list[RenderableType]:
         parts: list[RenderableType] = []
