@@ -339,7 +339,9 @@ class SessionScreen(RecordingScreen):
     def report(self, outcome: Result, typed: str = "", untouched: bool = True) -> None:
         """Show what became of a command; `untouched`: nothing was typed in the box since it was pressed."""
         if isinstance(outcome, SessionSummary):
-            self.app.switch_screen(SessionSummaryScreen(outcome))
+            live = self.live
+            read_again = None if live is None else live.summary
+            self.app.switch_screen(SessionSummaryScreen(outcome, read_again, self.app.repertoire))
         elif isinstance(outcome, EntryResult):
             self.say_entry_result(outcome, typed, untouched)
 
