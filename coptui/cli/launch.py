@@ -22,7 +22,8 @@ def run_app(
     theme: str | None = None,
     viewer: str | None = None,
     participant: Joining | None = None,
-) -> None:
+) -> tuple[str, ...]:
+    """Run the app until it closes; the refused lines a live session's screen still listed then."""
     with starting():
         from coptui.ui.app import CoptuiApp
         from coptui.ui.themes import THEMES
@@ -35,6 +36,7 @@ def run_app(
             participant=participant,
         )
     app.run()
+    return app.refused_at_exit
 
 
 @contextmanager

@@ -233,6 +233,7 @@ class SessionScreen(RecordingScreen):
         self.room: Room | None = None  # who joined from their own terminals, and what they filed
         self._arrivals_seen: int | None = None  # the last arrival toasted
         self.turns = CheckInTurns()  # whose check-in the box names, lines on their way counted
+        self._capture: CaptureInput | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -255,7 +256,7 @@ class SessionScreen(RecordingScreen):
         self.on_resize()
         self.query_one("#agenda").border_title = "Agenda"
         self.query_one("#attendance").border_title = "Attendees"
-        capture = self.query_one("#capture-input", CaptureInput)
+        capture = self._capture = self.query_one("#capture-input", CaptureInput)
         capture.take_line = self.enter
         capture.focus()
         try:
@@ -269,6 +270,12 @@ class SessionScreen(RecordingScreen):
     @property
     def engine(self) -> LiveSession | None:
         return self.live
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._capture is not None and self.live is not None and not self.live.closed:
+            # Left live: they are not in the file to list again on resume; the command line names them.
+            self.app.refused_at_exit = tuple(self._capture.refused_listed)
 
     # -- what the recorder reports, as messages --------------------------------------------
 
