@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import os
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from coptui import config
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from coptui.store import Repertoire
     from coptui.ui.app import Launch
     from coptui.ui.screens.participant import Joining
@@ -35,8 +41,38 @@ def run_app(
             viewer=viewer,
             participant=participant,
         )
-    app.run()
+    with ending_as_quit_on_hangup(app):
+        app.run()
     return app.refused_at_exit
+
+
+# Signals that end the app as quitting does: a terminal closed (SIGHUP), or the SSH server ending
+# a member's screen whose connection dropped (SIGTERM).
+HANGUPS = (signal.SIGHUP, signal.SIGTERM)
+
+
+@contextmanager
+def ending_as_quit_on_hangup(app: App[Any]) -> Iterator[None]:
+    """While the app runs, a hang-up ends it as quitting does, so that it lets go of what it holds
+    (its side journal beside the file, emptied and removed; its session's claim) instead of dying
+    where it stands. A second one, while it ends, ends the process at once."""
+
+    def hung_up(signum: int, _frame: FrameType | None) -> None:
+        for each in HANGUPS:
+            signal.signal(each, signal.SIG_DFL)  # a second one is not ignored while it ends
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not running yet, or no more: end as the signal would have
+            os.kill(os.getpid(), signum)
+            return
+        loop.call_soon_threadsafe(app.exit)
+
+    before = {each: signal.signal(each, hung_up) for each in HANGUPS}
+    try:
+        yield
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
 
 
 @contextmanager
