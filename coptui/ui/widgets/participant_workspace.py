@@ -31,6 +31,8 @@ PLACEHOLDERS = {
     PhaseKind.PROBLEM_SOLVING: "#strategy text · #vote N [dots] · or a note",
     PhaseKind.REPORT_BACK: "#report N worked|partly|did-not-work|not-tried story · or a note",
 }
+# In check-in once theirs is filed: one check-in each, what follows is a note.
+CHECKED_IN_PLACEHOLDER = "A note (your check-in is filed), then Enter"
 
 
 class ParticipantWorkspace(VerticalScroll):
