@@ -182,7 +182,6 @@ def test_a_killed_screens_line_kept_beside_the_file_is_filed_as_the_member_it_na
     resumed = TerminalRun("--db", str(db), "run", "--resume")
     try:
         resumed.wait_for("the kept line filed", lambda: len(check_ins(db, session_id)) == 3)
-        resumed.wait_for("the resumed screen", lambda: b"carried out now" in resumed.output)
     finally:
         resumed.kill()
     assert check_ins(db, session_id) == [
