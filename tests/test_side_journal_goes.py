@@ -1,6 +1,6 @@
 """A screen that ends takes its own emptied side journal with it, however it ends short of a
-SIGKILL: quitting, its terminal closed (SIGHUP), or the SSH server ending it (SIGTERM). Another
-live process's file stays where it is."""
+SIGKILL: quitting, its terminal closed (SIGHUP), or the SSH server ending it (SIGTERM). One that
+holds a line waiting stays for the facilitator to file, and another live process's file stays."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import signal
 from pathlib import Path
 
+from locks import write_lock_held
+from test_kill_under_lock import kept_beside
 from test_left_behind import notes, start_session
 from test_resume_after_kill import TerminalRun
 
@@ -54,6 +56,37 @@ def test_a_screen_ended_by_a_hang_up_or_a_polite_kill_removes_its_own_empty_side
         assert not side_folder(db).exists()
     finally:
         for run in (facilitator, *runs.values()):
+            if run.process.poll() is None:
+                run.kill()
+            else:
+                os.close(run.master)
+
+
+def test_a_screen_ended_politely_with_a_line_waiting_leaves_it_for_the_facilitator_to_file(
+    db_path: Path,
+) -> None:
+    """SIGTERM while a line waits on the lock, which goes at once: the side journal holding it
+    stays, as after a kill, and the facilitator's coptui files it (a screen shut down cleanly
+    would journal it as it stopped, and leave it unfiled until the session ended)."""
+    db = db_path
+    session_id = start_session(db)
+    facilitator = TerminalRun("--db", str(db), "run", "--resume")
+    ben = TerminalRun("--db", str(db), "join", "ben")
+    try:
+        facilitator.wait_for("the resumed screen", lambda: b"resumed at" in facilitator.output)
+        ben.wait_for("Ben to join", lambda: b"joined" in ben.output)
+        with write_lock_held(db):
+            ben.type("said as the line dropped\r")
+            ben.wait_for("the line kept beside the file", lambda: kept_beside(db) == 1)
+            kept = own_file(ben, db)
+            os.kill(ben.process.pid, signal.SIGTERM)
+        ben.wait_for("Ben's screen to end", lambda: ben.process.poll() is not None)
+        facilitator.wait_for(
+            "the line filed", lambda: notes(db, session_id) == [("ben", "said as the line dropped")]
+        )
+        facilitator.wait_for("the side journal taken", lambda: kept not in side_files(db))
+    finally:
+        for run in (facilitator, ben):
             if run.process.poll() is None:
                 run.kill()
             else:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coptui import config
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from coptui.store import Repertoire
     from coptui.ui.app import Launch
     from coptui.ui.screens.participant import Joining
@@ -41,31 +38,27 @@ def run_app(
             viewer=viewer,
             participant=participant,
         )
-    with ending_as_quit_on_hangup(app):
+    with side_journal_removed_on_hangup():
         app.run()
     return app.refused_at_exit
 
 
-# Signals that end the app as quitting does: a terminal closed (SIGHUP), or the SSH server ending
-# a member's screen whose connection dropped (SIGTERM).
+# A terminal closed (SIGHUP), or the SSH server ending a member's screen whose connection dropped
+# (SIGTERM): the process dies of it as before, but not before removing its own emptied side journal.
 HANGUPS = (signal.SIGHUP, signal.SIGTERM)
 
 
 @contextmanager
-def ending_as_quit_on_hangup(app: App[Any]) -> Iterator[None]:
-    """While the app runs, a hang-up ends it as quitting does, so that it lets go of what it holds
-    (its side journal beside the file, emptied and removed; its session's claim) instead of dying
-    where it stands. A second one, while it ends, ends the process at once."""
+def side_journal_removed_on_hangup() -> Iterator[None]:
+    """While the app runs, a hang-up removes this process's own side journals that hold nothing,
+    then ends it as the signal would have. One that holds lines stays for the next coptui to file,
+    as after a kill: a clean shutdown would stop filing halfway, under a lock, and strand them."""
+    from coptui.store.side_journal import remove_own_empty
 
     def hung_up(signum: int, _frame: FrameType | None) -> None:
-        for each in HANGUPS:
-            signal.signal(each, signal.SIG_DFL)  # a second one is not ignored while it ends
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not running yet, or no more: end as the signal would have
-            os.kill(os.getpid(), signum)
-            return
-        loop.call_soon_threadsafe(app.exit)
+        remove_own_empty()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
     before = {each: signal.signal(each, hung_up) for each in HANGUPS}
     try:
