@@ -125,3 +125,26 @@ def test_a_session_ended_in_the_app_leaves_nothing_to_say(
 
     monkeypatch.setattr(launch, "run_app", the_session_ends_in_the_app)
     assert run(capsys, "--db", str(db_path), "run", "--resume") == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("run", ("run", "--facilitator", "ana", "--attendee", "ben")),
+        ("run", ("run",)),
+        ("demo", ("demo",)),
+    ],
+)
+def test_commands_that_draw_say_in_one_line_that_they_need_a_terminal_and_start_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str], command: str, argv: tuple[str, ...]
+) -> None:
+    """Under pytest, as with `</dev/null >out`, neither input nor output is a terminal."""
+    with Repertoire.open(db_path) as repertoire:
+        before = [s.id for s in repertoire.sessions()]
+    code, err = run(capsys, "--db", str(db_path), *argv)
+    assert (code, err) == (
+        1,
+        f"coptui: {command} needs a terminal: run it in one, without redirecting its input or output\n",
+    )
+    with Repertoire.open(db_path) as repertoire:
+        assert [s.id for s in repertoire.sessions()] == before and repertoire.live_session() is None

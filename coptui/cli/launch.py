@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import click
+
 from coptui import config
+from coptui.cli.root import fail
 
 if TYPE_CHECKING:
     from coptui.store import Repertoire
@@ -23,6 +28,8 @@ def run_app(
     viewer: str | None = None,
     participant: Joining | None = None,
 ) -> None:
+    command = click.get_current_context(silent=True)
+    need_terminal(command.info_name if command is not None and command.info_name else "coptui")
     with starting():
         from coptui.ui.app import CoptuiApp
         from coptui.ui.themes import THEMES
@@ -35,6 +42,18 @@ def run_app(
             participant=participant,
         )
     app.run()
+
+
+def need_terminal(command: str) -> None:
+    """Stop in one line unless input and output are a terminal: the app draws, and reads keys.
+
+    Before the app starts, so that nothing it would do (a session started) is done for nobody.
+    """
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return
+    if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
+        fail(f"{command} needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    fail(f"{command} needs a terminal: run it in one, without redirecting its input or output")
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from coptui.cli import launch
-from coptui.cli.root import Context, fail, pass_context
+from coptui.cli.root import Context, pass_context
 from coptui.text import one_line, strip_controls
 
 if TYPE_CHECKING:
@@ -43,10 +42,7 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
 
     With --read-only it is what `coptui serve` runs for each member.
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
-            fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
-        fail("browse needs a terminal: run it in one, without redirecting its input or output")
+    launch.need_terminal("browse")
     with launch.starting():
         viewer = launch.signed_in_member()
         repertoire = obj.open(read_only=read_only)
