@@ -169,7 +169,7 @@ def test_a_killed_screens_line_kept_beside_the_file_is_filed_as_the_member_it_na
             (kept,) = [
                 KeptCommand.model_validate_json(line)
                 for path in side_folder(db).glob("*.jsonl")
-                for line in path.read_bytes().splitlines()
+                for line in path.read_bytes().partition(b"\0")[0].splitlines()
             ]
             assert kept.command.speaker == "ben"
         run.kill()

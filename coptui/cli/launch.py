@@ -5,12 +5,16 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
 
+import click
+
 from coptui import config
+from coptui.cli.root import fail
 
 if TYPE_CHECKING:
     from coptui.store import Repertoire
@@ -27,6 +31,8 @@ def run_app(
     participant: Joining | None = None,
 ) -> tuple[str, ...]:
     """Run the app until it closes; the refused lines a live session's screen still listed then."""
+    command = click.get_current_context(silent=True)
+    need_terminal(command.info_name if command is not None and command.info_name else "coptui")
     with starting():
         from coptui.ui.app import CoptuiApp
         from coptui.ui.themes import THEMES
@@ -66,6 +72,18 @@ def side_journal_removed_on_hangup() -> Iterator[None]:
     finally:
         for each, handler in before.items():
             signal.signal(each, handler)
+
+
+def need_terminal(command: str) -> None:
+    """Stop in one line unless input and output are a terminal: the app draws, and reads keys.
+
+    Before the app starts, so that nothing it would do (a session started) is done for nobody.
+    """
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return
+    if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
+        fail(f"{command} needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    fail(f"{command} needs a terminal: run it in one, without redirecting its input or output")
 
 
 @contextmanager

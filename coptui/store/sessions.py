@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from coptui.models import (
@@ -71,6 +71,14 @@ class SessionStore(StoreBase):
         rows = self._rows(
             f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
+        )
+        return self._sessions_from_rows(rows)
+
+    @guarded
+    def sessions_on(self, day: date) -> list[Session]:
+        """The sessions held on `day`, in the order they were made."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions WHERE date = ? ORDER BY id", [day.isoformat()]
         )
         return self._sessions_from_rows(rows)
 
