@@ -20,6 +20,7 @@ from ui_helpers import screen_lines, settle
 
 from coptui.facilitation import EntryResult, LiveSession, SessionPlan
 from coptui.facilitation.participant import Participant
+from coptui.facilitation.turns import CheckInTurns
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind
 from coptui.store import Repertoire
@@ -219,3 +220,31 @@ def test_lines_journalled_before_the_speaker_was_kept_still_go_to_whoever_is_nex
         assert unsettled.speaker is None
         assert live.perform(unsettled) == EntryResult(True, "filed a check-in from @ana")
         assert command.id == unsettled.id
+
+
+def test_the_box_counts_the_lines_on_their_way_until_a_reading_shows_them(db_path: Path) -> None:
+    """Directly on the engine's view: each plain line takes the next turn; a reading made after
+    they are carried out shows them itself; a key whose effect only filing tells names nobody."""
+    start_session(db_path)
+    with Repertoire.open(db_path) as repertoire:
+        live = LiveSession.resume(repertoire)
+        view = live.view()
+        today = datetime.now(UTC).date()
+        turns = CheckInTurns()
+        assert turns.next_speaker(view) == "ana"
+        lines = ["Ana fine", "@cho first, out of turn", "#decision no turn taken", "for ben"]
+        speakers = [turns.pressed(CommandKind.ENTRY, line, view, today) for line in lines]
+        assert speakers == ["ana", None, None, "ben"]
+        assert turns.next_speaker(view) is None, "cho's @cho line is on its way too: all have a turn"
+        for line, speaker in zip(lines, speakers, strict=True):
+            assert live.enter(line, speaker).ok
+            turns.carried_out()
+        assert turns.next_speaker(view) is None, "carried out, and not yet in a reading: still counted"
+        filed = [(n.author, n.kind.value) for n in repertoire.notes(session=live.session_id)]
+        assert filed == [("ana", "check_in"), ("cho", "check_in"), (None, "decision"), ("ben", "check_in")]
+        turns.read_back()
+        assert turns.next_speaker(live.view()) is None
+        assert turns.pressed(CommandKind.PAUSE, "", view, today) is None
+        assert turns.next_speaker(view) == "ana", "a pause leaves the round as it was"
+        turns.pressed(CommandKind.UNDO, "", view, today)
+        assert turns.unsure and turns.next_speaker(view) is None
