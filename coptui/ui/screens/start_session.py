@@ -29,6 +29,7 @@ from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import ConfirmDialog
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.widgets.clean_input import CleanInput
+from coptui.ui.widgets.ticks import Ticks
 from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ class StartSessionScreen(Screen[None]):
                 yield Label("New member: handle name, Enter")
                 yield CleanInput(id="start-new-member", placeholder=NEW_MEMBER_EXAMPLE)
                 yield Button("Start (F5)", id="start-button", variant="primary")
-            yield SelectionList[str](id="start-attendees")
-            yield SelectionList[str](id="start-apologies")
+            yield Ticks(id="start-attendees")
+            yield Ticks(id="start-apologies")
         yield Static(id="start-summary")
         yield Static(id="start-message")
         yield Footer()
