@@ -164,8 +164,8 @@ async def test_attendees_ticked_in_one_burst_are_each_ticked(repertoire: Reperto
         # From ana (ticked, as facilitator) down to ben and to cho, ticking each.
         type_burst(app, ["home", "down", "space", "down", "space"])
         await settle(pilot)
-        assert before == "Attending (1): ana"
-        assert drawn(app, "#start-summary") == "Attending (3): ana, ben, cho"
+        assert before == "Attending (1): ana (facilitating)"
+        assert drawn(app, "#start-summary") == "Attending (3): ana (facilitating), ben, cho"
         await pilot.press("f5")
         await settle(pilot)
     live = repertoire.live_session()
