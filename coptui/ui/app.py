@@ -103,10 +103,10 @@ class CoptuiApp(App[None]):
         self._keys_waiting: list[events.Key] = []
         self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
         self._keys_waiting_for: Screen[Any] | None = None
-        # The select the last key went to, until it has settled (see `_select_settled`).
-        self._select_in_hand: Select[Any] | None = None
-        self._select_seen: tuple[Widget | None, bool] | None = None
-        self._select_asked = False
+        # The widget the last key went to, until it has settled (see `_settled`).
+        self._key_went_to: Widget | None = None
+        self._seen: tuple[Widget | None, bool] | None = None
+        self._settle_asked = False
         self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
         self._hold_timer: Timer | None = None  # lets the keys go if the screen never says it is ready
         self.register_theme(HIGH_CONTRAST)
@@ -124,11 +124,13 @@ class CoptuiApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Keys are handed on in the order they were read, each once what the one before set off is done.
 
-        A key that opens a form (a priority binding) pushes it as the key is read, and a key that
-        opens or closes a select's menu moves the focus only when the app gets round to it: the
-        keys behind either would otherwise go to the field that had focus before, and be lost or
-        land in the wrong place. They wait, in order, until the screen in front has handled what
-        opened it (its focus is set by then), or the select has settled.
+        A key acts on what the keys before it chose: the row ↓ moved to (and so the item an edit
+        key opens), the field a select's menu gave the focus back to, the form a key opened. A
+        key goes to its widget's queue, and what it sets off (the list telling the screen which
+        row is under the cursor, a focus moved through this app's queue) follows a moment later,
+        while a binding of the app or the screen marked priority acts as the key is read: so each
+        key waits, in order, until the widget the one before it went to has settled, and until
+        the screen in front has handled what opened it (its focus is set by then).
         """
         if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
             # Enter typed while the app is still starting reaches it as a newline (the terminal
@@ -148,11 +150,9 @@ class CoptuiApp(App[None]):
             if self.screen is not self._screen_ready:
                 self._ask_when_open(self.screen)
                 return
-            if self._select_in_hand is not None and not self._select_settled(self._select_in_hand):
+            if self._key_went_to is not None and not self._settled(self._key_went_to):
                 return
-            focused = self.focused
-            ancestors = focused.ancestors_with_self if focused else []
-            self._select_in_hand = next((node for node in ancestors if isinstance(node, Select)), None)
+            self._key_went_to = self.focused or self.screen
             await super().on_event(self._keys_waiting.pop(0))
 
     def _ask_when_open(self, screen: Screen[Any]) -> None:
@@ -167,32 +167,38 @@ class CoptuiApp(App[None]):
             self._screen_ready = screen
         await self._hand_on_keys()  # if it closed meanwhile, the screen in front now is asked
 
-    def _select_settled(self, select: Select[Any]) -> bool:
-        """Whether `select` has handled the keys handed to it, and the focus is where they sent it.
+    def _settled(self, widget: Widget) -> bool:
+        """Whether `widget` has handled the keys handed to it, and what they set off is done.
 
-        Its menu takes and gives back the focus through this app's queue, behind the keys read
-        since: settled is when the select and its menu have nothing queued, and the focus and the
-        menu are as they were one turn of this app's queue before. Until then it is asked again,
-        through whichever of them is busy.
+        What a key sets off goes up through the widget's parents to the screen (the list telling
+        the browser which row is under the cursor), and a select's menu takes and gives back the
+        focus through this app's queue, behind the keys read since: settled is when the widget,
+        its parents (and a select's menu) have nothing queued, and the focus (and the menu) are
+        as they were one turn of this app's queue before. Until then it is asked again, through
+        whichever of them is busy.
         """
-        if self._select_asked:  # only the answer decides: a key read meanwhile may be ahead of a focus
+        if self._settle_asked:  # only the answer decides: a key read meanwhile may be ahead of a focus
             return False
-        if not select.is_attached:
-            return True
-        # A key it does not take itself goes up through the screen to this app's bindings.
-        path = [*select.walk_children(), *select.ancestors_with_self]
+        if not widget.is_attached or widget.screen is not self.screen:
+            self._key_went_to = self._seen = None
+            return True  # closed or covered: the screen in front is what the next key goes to
+        select = widget if isinstance(widget, Select) else None
+        # A key it does not take itself goes up through the screen to this app's bindings; the
+        # next key goes to the widget in focus now, which may have something of its own queued.
+        focused = self.focused.ancestors_with_self if self.focused else []
+        path = [*(select.walk_children() if select else ()), *widget.ancestors_with_self, *focused]
         busy = next((node for node in path if node is not self and node.message_queue_size), None)
-        seen = (self.focused, select.expanded)
-        if busy is None and seen == self._select_seen:
-            self._select_in_hand = self._select_seen = None
+        seen = (self.focused, select is not None and select.expanded)
+        if busy is None and seen == self._seen:
+            self._key_went_to = self._seen = None
             return True
-        self._select_seen = None if busy else seen
-        self._select_asked = True
-        (busy or self).call_later(self.call_later, self._select_answered)
+        self._seen = None if busy else seen
+        self._settle_asked = True
+        (busy or self).call_later(self.call_later, self._settle_answered)
         return False
 
-    async def _select_answered(self) -> None:
-        self._select_asked = False
+    async def _settle_answered(self) -> None:
+        self._settle_asked = False
         await self._hand_on_keys()
 
     def hold_keys(self, screen: Screen[Any]) -> None:

@@ -159,7 +159,9 @@ class BrowserScreen(FooterFits, BrowserSearch):
         self.back_stack: list[Place] = []
         self.forward_stack: list[Place] = []
         self.detail = Detail()
-        self.detail_ref: Ref | None = None
+        self.detail_ref: Ref | None = None  # the item under the cursor: what the edit keys act on
+        self._story_of: Ref | None = None  # the item whose story `detail` is (it follows `detail_ref`)
+        self._references_asked = False  # `g` pressed before the story under the cursor was read
         self._keys_offered_for: str | None = None
         self.live_version: WriteMark | None = None
         self.live_story: SessionStory | None = None
@@ -350,6 +352,7 @@ class BrowserScreen(FooterFits, BrowserSearch):
         if loaded.ref != self.detail_ref:
             return
         self.detail = loaded.detail
+        self._story_of = loaded.ref
         kind = None if loaded.ref is None else loaded.ref.kind
         if kind != self._keys_offered_for:
             # The edit keys offered depend on the kind of item shown; redrawing the footer for
@@ -357,6 +360,10 @@ class BrowserScreen(FooterFits, BrowserSearch):
             self._keys_offered_for = kind
             self.refresh_bindings()
         self.query_one("#detail", StoryView).show(loaded.detail)
+        if self._references_asked:
+            self._references_asked = False
+            self.action_references()
+            self.app.release_keys(self)
 
     def read_around(self, paged_list: PagedList) -> None:
         """Read the stories of the rows next to the cursor that are not read yet, the way it moves
@@ -423,6 +430,12 @@ class BrowserScreen(FooterFits, BrowserSearch):
     def action_references(self) -> None:
         from coptui.ui.screens.references import ReferenceScreen
 
+        if self._story_of != self.detail_ref:
+            # The cursor has moved on and its story is still being read: the references are its,
+            # so `g` (and the keys behind it) wait for it.
+            self._references_asked = True
+            self.app.hold_keys(self)
+            return
         if not self.detail.refs:
             self.notify("This item names nothing to follow.", timeout=2)
             return

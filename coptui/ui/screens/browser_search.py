@@ -79,9 +79,16 @@ class BrowserSearch(BrowserEdits):
             self.search_for(text)
             self.app.release_keys(self)
             return
-        # Searched again even if typing searched it already: its results arrive as a new load.
         self._awaiting_results = True
         place = Place(section=Section.SEARCH, search=text, filter=self.place.filter)
+        paged_list = self.query_one("#list", PagedList)
+        on_its_way = self._searching or paged_list.source is self._results_awaited
+        if self._is_shown(place) and self._search_waiting is None and on_its_way:
+            # Typing searched it already: a second search would load the list again, under the
+            # keys behind enter, and put the cursor back on the first row. These results take them.
+            if not self._searching and paged_list.total is not None:
+                self.list_loaded()
+            return
         self.go(place, remember=self.place.section is not Section.SEARCH)
 
     def list_loaded(self, source: RowSource | None = None) -> None:
