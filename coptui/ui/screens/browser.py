@@ -363,7 +363,7 @@ class BrowserScreen(FooterFits, BrowserSearch):
         if self._references_asked:
             self._references_asked = False
             self.action_references()
-            self.app.release_keys(self)
+            self.app.keys.release(self)
 
     def read_around(self, paged_list: PagedList) -> None:
         """Read the stories of the rows next to the cursor that are not read yet, the way it moves
@@ -434,7 +434,7 @@ class BrowserScreen(FooterFits, BrowserSearch):
             # The cursor has moved on and its story is still being read: the references are its,
             # so `g` (and the keys behind it) wait for it.
             self._references_asked = True
-            self.app.hold_keys(self)
+            self.app.keys.hold(self)
             return
         if not self.detail.refs:
             self.notify("This item names nothing to follow.", timeout=2)

@@ -69,7 +69,7 @@ class BrowserSearch(BrowserEdits):
         binding, read as it comes): the search runs once they are in. The keys after enter wait
         until its results are in the list, or they would move through the rows shown before.
         """
-        self.app.hold_keys(self)
+        self.app.keys.hold(self)
         self.query_one("#search", Input).call_later(self._submit_typed)
 
     def _submit_typed(self) -> None:
@@ -77,7 +77,7 @@ class BrowserSearch(BrowserEdits):
         text = self.query_one("#search", Input).value.strip()
         if not text:
             self.search_for(text)
-            self.app.release_keys(self)
+            self.app.keys.release(self)
             return
         self._awaiting_results = True
         place = Place(section=Section.SEARCH, search=text, filter=self.place.filter)
@@ -95,7 +95,7 @@ class BrowserSearch(BrowserEdits):
         """The results are in (or, with no `source`, will not come): the keys after enter go to them."""
         if self._awaiting_results and source in (None, self._results_awaited):
             self._awaiting_results = False
-            self.app.release_keys(self)
+            self.app.keys.release(self)
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:
