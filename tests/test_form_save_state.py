@@ -8,7 +8,6 @@ from coptui.store import EditConflict, StoreError
 from coptui.ui.screens.form_save import Leave, SaveState, Stage
 
 
-
 def test_a_save_under_a_busy_file_stays_due_and_counts_its_tries_until_it_is_in() -> None:
     state = SaveState()
     assert not state.wanted

@@ -93,6 +93,9 @@ class Form(ModalScreen[str | None], Generic[M]):
     # The fields an edit of an item may change (each shown in the widget of its name, or `WIDGETS`'s).
     EDITED: tuple[str, ...] = ()
     WIDGETS: dict[str, str] = {}
+    # The fields the model cleans before it checks them (a handle is lower-cased): a problem with
+    # one quotes it as typed, so the user sees what they typed.
+    QUOTED_AS_TYPED: tuple[str, ...] = ()
 
     def __init__(self, save: Saver[M], opened: BaseModel | None = None) -> None:
         super().__init__()
@@ -175,7 +178,8 @@ class Form(ModalScreen[str | None], Generic[M]):
         try:
             item = self.build()
         except ValidationError as error:
-            self.say(form_problem(error, self.LABELS))
+            typed = {field: self.value(self._widget(field)) for field in self.QUOTED_AS_TYPED}
+            self.say(form_problem(error, self.LABELS, typed))
             return None
         changes = {
             field: getattr(item, field)
