@@ -10,6 +10,7 @@ arrive batched: without this queue the outcome of a burst would depend on how fa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
 
-# The longest keys wait for a screen that holds them (`hold`): then they go where they would have.
+# The longest keys wait for a screen that holds them (`hold`), or for a widget's answer that it has
+# settled (a widget removed with the question still queued never answers): then they go on.
 KEYS_HELD_AT_MOST = 5.0
 
 
@@ -45,7 +47,10 @@ class KeyQueue:
         # The widget the last key went to, until it has settled (see `_settled`).
         self._went_to: Widget | None = None
         self._seen: tuple[Widget | None, bool] | None = None
-        self._settle_asked = False
+        self._settle_asked = 0  # the question out, counted: a late answer to an earlier one is not this one's
+        self._settle_answers = 0
+        self._asked_at = 0.0
+        self._overdue_check: Timer | None = None  # runs while a question is out, for the bound
         self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
         self._hold_timer: Timer | None = None  # lets the keys go if the screen never says it is ready
 
@@ -107,8 +112,8 @@ class KeyQueue:
         whichever of them is busy.
         """
         app = self._app
-        if self._settle_asked:  # only the answer decides: a key read meanwhile may be ahead of a focus
-            return False
+        if self._settle_asked > self._settle_answers:  # only the answer decides: a key read meanwhile
+            return False  # may be ahead of a focus
         if not widget.is_attached or widget.screen is not app.screen:
             self._went_to = self._seen = None
             return True  # closed or covered: the screen in front is what the next key goes to
@@ -123,10 +128,23 @@ class KeyQueue:
             self._went_to = self._seen = None
             return True
         self._seen = None if busy else seen
-        self._settle_asked = True
-        (busy or app).call_later(app.call_later, self._settle_answered)
+        self._settle_asked += 1
+        self._asked_at = time.monotonic()
+        (busy or app).call_later(app.call_later, self._settle_answered, self._settle_asked)
+        if self._overdue_check is None:
+            self._overdue_check = app.set_interval(1.0, self._answer_overdue)
+        self._overdue_check.resume()
         return False
 
-    async def _settle_answered(self) -> None:
-        self._settle_asked = False
+    async def _settle_answered(self, question: int) -> None:
+        if question != self._settle_asked:
+            return  # an earlier question's, answered by the bound
+        self._settle_answers = question
         await self._hand_on_keys()
+
+    async def _answer_overdue(self) -> None:
+        """The bound on a question: a widget removed with it still queued never answers."""
+        if self._settle_answers == self._settle_asked and self._overdue_check is not None:
+            self._overdue_check.pause()
+        elif time.monotonic() - self._asked_at > KEYS_HELD_AT_MOST:
+            await self._settle_answered(self._settle_asked)
