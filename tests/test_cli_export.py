@@ -149,7 +149,11 @@ def test_what_stops_the_second_process_of_an_export_is_said_as_from_the_first(
         repertoire.set_community(repertoire.community().model_copy(update={"name": "Platform Guild"}))
     monkeypatch.setattr(api, "TWO_PROCESSES_FROM", 0)
     code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(wiki))
-    assert (code, err) == (1, f"coptui: cannot write {page}: Is a directory\n")
+    assert (code, err) == (
+        1,
+        f"coptui: cannot write {page}: Is a directory; "
+        "the export stopped there (index.md is as it was; export again to complete the folder)\n",
+    )
     assert (wiki / "index.md").read_bytes() == index and (wiki / JOURNAL).exists()
     assert not list(wiki.glob(".*.tmp")), "the new index, made while the second process wrote, is gone"
 
