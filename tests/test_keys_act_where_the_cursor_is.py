@@ -93,6 +93,24 @@ async def test_e_after_down_onto_a_strategy_opens_no_case_and_saves_nothing(
 
 
 @BURSTS
+@pytest.mark.parametrize("size", SIZES)
+async def test_e_behind_a_move_to_another_pane_edits_that_panes_case_not_the_one_shown_before(
+    db_path: Path, size: tuple[int, int], burst: Burst
+) -> None:
+    """From the overview (its first row a session, its cases below), shift+tab ↓ tab moves to the
+    Cases pane while its rows are still being read: `e` waits for them, and edits the case the
+    cursor lands on there; ↓ before `e` moves in those rows, not in the overview's."""
+    async with browsing(db_path, size) as (app, pilot):
+        await burst(app, pilot, ["shift+tab", "down", "tab", "e", "end", *"!!", "f2"])
+        await settle(pilot)
+        assert not form_open(app), drawn(app)
+        await burst(app, pilot, ["shift+tab", "up", "down", "tab", "down", "e", "end", *"??", "f2"])
+        await settle(pilot)
+        assert not form_open(app), drawn(app)
+    assert case_titles(db_path) == {1: "Alert fatigue at night??", 2: "Runbooks nobody reads!!"}
+
+
+@BURSTS
 async def test_g_after_down_offers_the_references_of_the_row_down_moved_to(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, burst: Burst
 ) -> None:
