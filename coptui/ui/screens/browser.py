@@ -579,5 +579,8 @@ class BrowserScreen(FooterFits, BrowserSearch):
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
             self.list_loaded()
+        if event.state is WorkerState.ERROR and event.worker.group == "detail":
+            # The story under the cursor cannot be read (the toast says why): it names nothing to follow.
+            self.show_detail(DetailLoaded(self.detail_ref, Detail()))
         if error is not None:
             self.app.report_error(error)
