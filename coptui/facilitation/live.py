@@ -242,7 +242,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
             return EntryResult(False, "the session has ended; nothing more can be filed")
         match command.kind:
             case CommandKind.ENTRY:
-                return self.enter(command.text)
+                return self.enter(command.text, command.speaker)
             case CommandKind.NEXT_PHASE if self.is_last_phase:
                 if end_asked:
                     return self.end()
@@ -280,12 +280,16 @@ class LiveSession(EntryFiling, ParticipantsHost):
 
     # -- capture -------------------------------------------------------------------
 
-    def enter(self, text: str) -> EntryResult:
-        """File what was typed in the capture box, or say why not; nothing is filed on an error."""
+    def enter(self, text: str, speaker: str | None = None) -> EntryResult:
+        """File what was typed in the capture box, or say why not; nothing is filed on an error.
+
+        `speaker`: whose check-in the box named as the line was Entered; a plain line in check-in
+        is theirs (a note from them if they have checked in since), whoever is next by now.
+        """
         with self._lock:
             if self.closed:
                 return EntryResult(False, "the session has ended; nothing more can be filed")
-            self._state.typed = text
+            self._state.typed, self._state.speaker = text, speaker
             entry = parse_entry(text, self.member_names, self._today())
             if isinstance(entry, EntryError):
                 return EntryResult(False, entry.message)
