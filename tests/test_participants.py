@@ -222,7 +222,7 @@ FORBIDDEN_ENTRIES: list[tuple[str, Setup, str, str]] = [
         "report on one of your own actions",
     ),
     ("resolving by report", nothing, "#report 1 worked fine case:resolved", "only the facilitator records"),
-    ("a report on no such action", nothing, "#report 2 worked fine", "you have 1 open action"),
+    ("a report on no such action", nothing, "#report 2 worked fine", "there is no matter 2; yours: 1"),
     ("after leaving", ben_left, "a note after all", "@ben left the session at 17:00"),
     ("after the end", session_over, "one more thing", "The session ended at 17:41."),
     ("someone else's entry by undo", cho_filed_a_note, "#undo", "nothing of yours to undo"),
@@ -561,7 +561,9 @@ def test_a_report_back_between_meetings_shows_as_reported_in_the_next_sessions_m
     live = LiveSession.start(repertoire, plan, clock)
     (matter,) = live.matters_arising()
     assert matter.action.id == 2 and matter.report == report
-    assert live.enter("#report 1 worked again").message == "matter 1 was reported already; #undo to change it"
+    assert live.enter("#report 1 worked again").message == (
+        "matter 1, “Start a weekly alert review”, was reported already (worked); #undo to change it"
+    )
 
 
 def test_a_report_back_between_meetings_is_not_a_matter_arising_twice(

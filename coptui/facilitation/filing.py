@@ -13,6 +13,7 @@ from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
 from coptui.facilitation.dates import spoken
 from coptui.facilitation.engine_base import EngineBase
+from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.tags import (
     AbsentEntry,
@@ -301,7 +302,7 @@ class EntryFiling(EngineBase):
             if matter is None:
                 return EntryResult(False, f"{there_are(total, 'matter')} arising; pick one from 1 to {total}")
             if matter.report is not None:
-                return EntryResult(False, f"matter {entry.matter} was reported already; #undo to change it")
+                return EntryResult(False, f"{reported_already(matter)}; #undo to change it")
             action = matter.action
         member = action.owner if action is not None else entry.member
         assert member is not None

@@ -33,6 +33,18 @@ class MattersArising:
         return self.total - len(self.page)
 
 
+def expected_at(session: Session) -> tuple[str, ...]:
+    """The members whose matters are numbered first: those attending, and those marked absent."""
+    return (*session.attendees, *session.absent)
+
+
+def reported_already(matter: MatterArising) -> str:
+    """Why a matter cannot be reported on again: said alike to the facilitator and its member."""
+    report = matter.report
+    said = "" if report is None else f" ({report.outcome.label})"
+    return f"matter {matter.number}, “{matter.action.text}”, was reported already{said}"
+
+
 def matters_reports(repertoire: Repertoire, session: Session) -> dict[int, ReportBack]:
     """By action: report-backs given at `session`, or by members since the last meeting."""
     assert session.id is not None
@@ -62,7 +74,7 @@ class MattersReader:
         """The page the screen lists: matters 1 to `page_size`."""
         assert session.id is not None
         reports = matters_reports(self.repertoire, session)
-        expected = (*session.attendees, *session.absent)
+        expected = expected_at(session)
         key = (session.id, expected)
         if self._kept is None or self._kept[0] != key:
             read = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
@@ -87,10 +99,26 @@ class MattersReader:
         if number < 1 or number > shown.total:
             return None, shown.total
         assert session.id is not None
-        expected = (*session.attendees, *session.absent)
+        expected = expected_at(session)
         reports = matters_reports(self.repertoire, session)
         found = self.repertoire.matters_page(session.id, expected, reports, first=number, limit=1)
         return (found[0] if found else None), shown.total
+
+    def owners(self, session: Session, owner: str) -> list[MatterArising]:
+        """`owner`'s matters arising, numbered as the screen numbers the whole list; those
+        reported on stay, with their report, so the numbers hold all session."""
+        assert session.id is not None
+        reports = matters_reports(self.repertoire, session)
+        return self.repertoire.owners_matters(session.id, expected_at(session), reports, owner)
+
+    def not_of(self, session: Session, number: int, theirs: list[MatterArising]) -> str:
+        """Why `#report number` is none of `theirs` (a member's matters), and which are."""
+        other, _ = self.number(session, number)
+        said = f"matter {number} is @{other.action.owner}'s" if other else f"there is no matter {number}"
+        open_ = [str(m.number) for m in theirs if m.report is None]
+        if not open_:
+            return f"{said}; you have no matters arising to report on (F2 lists your open actions)"
+        return f"{said}; yours: {', '.join(open_)} (#report N outcome story)"
 
 
 __all__ = ["MATTERS_PAGE", "MatterArising", "MattersArising", "MattersReader"]

@@ -24,8 +24,9 @@ transaction that files, against the session as it is in the file at that moment:
 - their own dot votes (`#vote N [dots]`): private, `dots_per_case` a case (the session format's),
   hidden from everyone, the facilitator included, until `LiveSession.reveal_votes()`;
 - notes authored by themselves (plain text in any phase);
-- report-backs on their own open actions (`#report N outcome story`, N from `my_actions()`),
-  at any time, also between meetings;
+- report-backs on their own open actions: in a live session `#report N outcome story`, N their
+  matter arising as the facilitator's screen numbers it (`view().my_matters`), and at any time,
+  also between meetings, `report_back(action_id, ...)`;
 - `#undo` of the last thing they filed.
 
 Everything else (phases, timers, attendance, the case in focus, filing as `@someone-else`,
@@ -46,6 +47,7 @@ from pydantic import ValidationError
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.facilitation.tags import (
     AbsentEntry,
@@ -77,6 +79,7 @@ from coptui.facilitation.timer import PhaseTimer, TimerAlert
 from coptui.facilitation.view import EntryResult
 from coptui.formats import SessionFormat, format_settings
 from coptui.models import (
+    Action,
     Case,
     Command,
     CommandKind,
@@ -160,6 +163,10 @@ class ParticipantView:
     my_actions: tuple[MyAction, ...]
     closed: bool
     taken_back: tuple[ParticipantEntry, ...] = ()  # this member's entries taken back, by anyone
+    # In report-back: this member's matters arising, numbered as the facilitator's screen numbers
+    # them (the numbers `#report N` takes); those reported on stay, with their report.
+    my_matters: tuple[MatterArising, ...] = ()
+    actions: tuple[Action, ...] = ()  # agreed this session, for every case
 
     @staticmethod
     def typed(entry: ParticipantEntry) -> str:
@@ -193,6 +200,7 @@ class Participant:
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         self.dots_per_case = dots_per_case(session)
         self.actions = MemberActions(repertoire, member, self.clock)
+        self.matters = MattersReader(repertoire)
         self._lock = threading.RLock()
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
 
@@ -427,13 +435,20 @@ class Participant:
         return EntryResult(True, f"{filed.message}{hidden}; {plural(left - entry.count, 'dot')} left")
 
     def _file_report(self, entry: ReportEntry, session: Session) -> EntryResult:
-        mine = self.actions.my_actions()
+        """On the matter numbered N as the member's screen (and the facilitator's) numbers it: the
+        numbers hold all session, so a line filed after others (or after a wait) means what it did."""
         number = entry.matter or 0
-        if not 1 <= number <= len(mine):
-            return EntryResult(
-                False, f"you have {plural(len(mine), 'open action')}; #report N takes one of them"
-            )
-        action = mine[number - 1].action
+        mine = self.matters.owners(session, self.member)
+        matter = next((m for m in mine if m.number == number), None)
+        if matter is None:
+            return EntryResult(False, self.matters.not_of(session, number, mine))
+        if matter.report is not None:
+            return EntryResult(False, f"{reported_already(matter)}; F2 lists what you have open")
+        assert matter.action.id is not None
+        action = self.repertoire.action(matter.action.id)  # as it is in the file now
+        refusal = self.actions.refusal(action)
+        if refusal is not None:
+            return EntryResult(False, refusal)
         return self.actions.file_report(
             action, entry.outcome, entry.story, entry.lesson, entry.value_cycle, self.session_id
         )
@@ -493,6 +508,10 @@ class Participant:
                 my_actions=tuple(self.actions.my_actions()),
                 closed=session.status is not SessionStatus.LIVE,
                 taken_back=tuple(self.repertoire.taken_back_entries(self.session_id, self.member)),
+                actions=tuple(self.repertoire.actions(session=self.session_id)),
+                my_matters=tuple(self.matters.owners(session, self.member))
+                if phase.kind is PhaseKind.REPORT_BACK
+                else (),
             )
 
     def _today(self) -> date:

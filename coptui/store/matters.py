@@ -12,6 +12,7 @@ The order is the numbering `#report N` uses: actions of members expected at the 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -48,6 +49,16 @@ _PAGE = (
     + f"SELECT {_ACTION_COLUMNS}, c.title, s.text FROM page JOIN actions a ON a.id = page.id "
     + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
     + f"ORDER BY {_ORDER.format(t='a.')}"
+)
+# One owner's matters, numbered as the whole list is: one pass over the open actions' index entries.
+_OWNERS = (
+    _LISTED
+    + ", numbered(id, owner, number) AS "
+    + f"(SELECT id, owner, row_number() OVER (ORDER BY {_ORDER.format(t='')}) FROM listed) "
+    + f"SELECT {_ACTION_COLUMNS}, c.title, s.text, numbered.number FROM numbered "
+    + "JOIN actions a ON a.id = numbered.id "
+    + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
+    + "WHERE numbered.owner = :owner ORDER BY numbered.number"
 )
 _COUNT = (
     _LISTED
@@ -91,15 +102,35 @@ class MattersStore(StoreBase):
             "limit": limit,
             "offset": max(0, first - 1),
         }
-        cursor = self.conn.execute(_PAGE, params)
+        return self._matters(self.conn.execute(_PAGE, params), reports, first=max(1, first))
+
+    @guarded
+    def owners_matters(
+        self, session_id: int, expected: Collection[str], reports: Mapping[int, ReportBack], owner: str
+    ) -> list[MatterArising]:
+        """`owner`'s matters arising, numbered as `matters_page` numbers the whole list."""
+        params = {
+            "session": session_id,
+            "reported": json.dumps(sorted(reports)),
+            "expected": json.dumps(sorted(expected)),
+            "owner": owner,
+        }
+        return self._matters(self.conn.execute(_OWNERS, params), reports)
+
+    @staticmethod
+    def _matters(
+        cursor: sqlite3.Cursor, reports: Mapping[int, ReportBack], first: int | None = None
+    ) -> list[MatterArising]:
+        """Matters from rows of an action's columns, its case title and strategy text, and (without
+        `first`, the number of the first row) its number."""
         width = len(COLUMNS[Action].split(","))
         read = reader(Action, tuple(d[0] for d in cursor.description[:width]))
         matters = []
-        for number, row in enumerate(cursor.fetchall(), start=max(1, first)):
+        for i, row in enumerate(cursor.fetchall()):
             action = read(row[:width])
             matters.append(
                 MatterArising(
-                    number=number,
+                    number=row[width + 2] if first is None else first + i,
                     action=action,
                     case_title=row[width],
                     strategy_text=row[width + 1],
