@@ -327,15 +327,17 @@ class EntryFiling(EngineBase):
         assert report.id is not None
         report_id = report.id
 
+        resolved = self._resolve(case) if entry.resolves_case and case is not None else None
+
         def revert() -> None:
+            if resolved is not None:
+                self.repertoire.delete_note(resolved)
             self.repertoire.delete_report_back(report_id)
             if action is not None and action.id is not None:
                 self.repertoire.set_action_status(action.id, action.status)
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
-        if entry.resolves_case and case is not None and case.id is not None:
-            self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
         what += f" from @{member} ({entry.outcome.label})"
         if entry.resolves_case:
@@ -433,10 +435,31 @@ class EntryFiling(EngineBase):
                 False, f"nothing tried for “{case.title}” has worked yet; #report {entry.matter} worked first"
             )
         case_id, before = case.id, case.status
-        self.repertoire.set_case_status(case_id, CaseStatus.RESOLVED)
-        return self._remember(
-            f"“{case.title}” as resolved", lambda: self.repertoire.set_case_status(case_id, before)
+        note_id = self._resolve(case)
+
+        def revert() -> None:
+            self.repertoire.delete_note(note_id)
+            self.repertoire.set_case_status(case_id, before)
+
+        return self._remember(f"“{case.title}” as resolved", revert)
+
+    def _resolve(self, case: Case) -> int:
+        """Mark `case` resolved, with the group's decision filed in this phase, so the minutes of
+        the meeting that agreed it say so; the decision note's id."""
+        assert case.id is not None
+        self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
+        note = self.repertoire.add_note(
+            Note(
+                session=self.session_id,
+                phase=self.position,
+                kind=NoteKind.DECISION,
+                text=f"“{case.title}” is resolved: what was tried for it worked",
+                case=case.id,
+                created_at=self.clock.now(),
+            )
         )
+        assert note.id is not None
+        return note.id
 
     def _file_next_meeting(self, entry: NextMeetingEntry) -> EntryResult:
         today = self._today()
