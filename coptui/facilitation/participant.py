@@ -50,29 +50,17 @@ from coptui.facilitation.focus import case_in_focus
 from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.facilitation.tags import (
-    AbsentEntry,
-    ActionEntry,
-    ArrivedEntry,
     CaseDetailEntry,
     CaseEntry,
-    DecisionEntry,
-    DotEntry,
     Entry,
     EntryError,
-    FocusEntry,
-    LeftEntry,
-    NewcomerEntry,
-    NextMeetingEntry,
-    NextTopicEntry,
     NoteEntry,
-    PickEntry,
     ReportEntry,
-    ResolvedEntry,
     StrategyEntry,
-    ThumbsEntry,
     UndoEntry,
     VoteEntry,
     parse_entry,
+    tag_of,
 )
 from coptui.facilitation.taking_back import take_back
 from coptui.facilitation.timer import PhaseTimer, TimerAlert
@@ -100,21 +88,22 @@ VIAS = ("ssh", "local")
 WAITING_FOR_A_SESSION = "waiting for a session to start…"
 DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
 
-# What only the facilitator does, as a participant is told when they try.
-_FACILITATOR_ENTRIES: dict[type, str] = {
-    DecisionEntry: "records decisions",
-    FocusEntry: "chooses the case in focus",
-    PickEntry: "records the presenter's pick",
-    ActionEntry: "records the actions agreed",
-    DotEntry: "records the dots on Lean Coffee topics",
-    NextTopicEntry: "moves on to the next topic",
-    ThumbsEntry: "records the thumbs vote",
-    ResolvedEntry: "records a case as resolved",
-    AbsentEntry: "keeps the attendance",
-    ArrivedEntry: "keeps the attendance",
-    LeftEntry: "keeps the attendance",
-    NewcomerEntry: "adds new members",
-    NextMeetingEntry: "sets the next meeting",
+# What only the facilitator does, by tag, as a participant is told when they try: before the
+# rest of the line is read, so they are not taught how to write a line they may not file.
+_FACILITATOR_TAGS: dict[str, str] = {
+    "decision": "records decisions",
+    "focus": "chooses the case in focus",
+    "pick": "records the presenter's pick",
+    "action": "records the actions agreed",
+    "dot": "records the dots on Lean Coffee topics",
+    "next-topic": "moves on to the next topic",
+    "thumbs": "records the thumbs vote",
+    "resolved": "records a case as resolved",
+    "absent": "keeps the attendance",
+    "arrived": "keeps the attendance",
+    "left": "keeps the attendance",
+    "newcomer": "adds new members",
+    "next": "sets the next meeting",
 }
 _FACILITATOR_COMMANDS: dict[CommandKind, str] = {
     CommandKind.NEXT_PHASE: "moves through the phases",
@@ -266,6 +255,9 @@ class Participant:
         if isinstance(session, EntryResult):
             return session
         self._typed = text.strip()
+        tag = tag_of(text)
+        if tag in _FACILITATOR_TAGS:
+            return EntryResult(False, f"only the facilitator {_FACILITATOR_TAGS[tag]}")
         text = _SELF_TAG.sub(lambda m: f"#{m.group(1)}{m.group(2)}@{self.member} ", text.strip(), count=1)
         entry = parse_entry(text, self.member_names, self._today())
         if isinstance(entry, EntryError):
@@ -293,8 +285,6 @@ class Participant:
 
     def _refusal(self, entry: Entry, session: Session) -> str | None:
         """Why this participant may not file `entry` now; None when they may."""
-        if type(entry) in _FACILITATOR_ENTRIES:
-            return f"only the facilitator {_FACILITATOR_ENTRIES[type(entry)]}"
         someone = _named(entry)
         if someone is not None and someone != self.member:
             return f"you file as yourself (@{self.member}) only, not as @{someone}"

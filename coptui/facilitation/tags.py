@@ -546,6 +546,14 @@ SYNTAX = (
 )  # fmt: skip
 
 _PARSERS = {tag: form.parser for form in SYNTAX for tag in form.tags}
+_TAG_NAMES = {tag: form.tags[0] for form in SYNTAX for tag in form.tags}
+
+
+def tag_of(text: str) -> str | None:
+    """The tag a line starts with, as the syntax first names it (`#dots` is `dot`); None for a
+    note or a word that is no tag. Read before the rest of the line is."""
+    match = _TAG.match(text.strip())
+    return None if match is None else _TAG_NAMES.get(match.group(1).lower())
 TAGS = tuple(dict.fromkeys(form.tags[0] for form in SYNTAX if form.tags))
 
 
