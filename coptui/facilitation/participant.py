@@ -82,7 +82,7 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
-from coptui.store.participants import ParticipantEntry
+from coptui.store.participants import Arrival, ParticipantEntry
 
 VIAS = ("ssh", "local")
 WAITING_FOR_A_SESSION = "waiting for a session to start…"
@@ -192,6 +192,7 @@ class Participant:
         self.matters = MattersReader(repertoire)
         self._lock = threading.RLock()
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
+        self.joined_before: Arrival | None = None  # this member's last arrival before this join
 
     @classmethod
     def join(
@@ -204,8 +205,11 @@ class Participant:
         member = _handle(handle)
         session = _session_to_join(repertoire, member, clock)
         assert session.id is not None
+        before = [a for a in repertoire.arrivals(session.id) if a.member == member]
         repertoire.record_arrival(session.id, member, via, clock.now())
-        return cls(repertoire, session, member, clock)
+        participant = cls(repertoire, session, member, clock)
+        participant.joined_before = before[-1] if before else None
+        return participant
 
     @staticmethod
     def may_join(
