@@ -148,7 +148,8 @@ async def test_the_facilitator_sees_todays_members_matters_first_and_the_rest_ma
 ) -> None:
     chos_actions(repertoire)
     plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="February clinic")
-    LiveSession.start(repertoire, plan, ManualClock(START)).jump_to(REPORT_BACK)
+    live = LiveSession.start(repertoire, plan, ManualClock(START))
+    live.jump_to(REPORT_BACK)
     app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -160,3 +161,12 @@ async def test_the_facilitator_sees_todays_members_matters_first_and_the_rest_ma
             "3 cho ·",
             "4 cho ·",
         ]
+    # Marked absent (expected, not there): still numbered with today's members, and said so.
+    with Repertoire.open(repertoire.path) as elsewhere:
+        assert LiveSession.resume(elsewhere).enter("#absent @ben").ok
+    app = CoptuiApp(repertoire, clock=ManualClock(START), launch="resume")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        drawn = words(" ".join(screen_lines(app, app.screen.query_one("#workspace").region)))
+        assert "1 ben (absent) · Start a weekly alert review" in drawn
+        assert drawn.index("1 ben (absent)") < drawn.index("Not here today:") < drawn.index("2 cho ·")

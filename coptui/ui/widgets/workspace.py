@@ -196,10 +196,11 @@ class PhaseWorkspace(VerticalScroll):
         if matters is None or not matters.page:
             parts.append(Text("No open actions from earlier sessions.", "dim"))
         else:
+            absent = set(view.session.absent)  # expected, so numbered with those here, but marked
             for matter in matters.page:
                 if matter.number == matters.expected + 1:  # today's members' come first
                     parts.append(Text("  Not here today:", style="bold dim"))
-                parts.append(matter_lines(matter, view.session.date))
+                parts.append(matter_lines(matter, view.session.date, absent=matter.action.owner in absent))
             if matters.more:
                 parts.append(Text(more_matters(matters), "dim"))
         if view.reports:
@@ -322,15 +323,18 @@ def notes_table(notes: list[Note]) -> Table:
     return table
 
 
-def matter_lines(matter: MatterArising, today: date, *, owner: bool = True) -> Table:
-    """One matter arising in two lines: who (unless `owner` is False: a member's own) and what,
-    then the case and strategy behind it."""
+def matter_lines(matter: MatterArising, today: date, *, owner: bool = True, absent: bool = False) -> Table:
+    """One matter arising in two lines: who (unless `owner` is False: a member's own; marked if
+    `absent` today) and what, then the case and strategy behind it."""
     action = matter.action
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
     table.add_column(width=2, justify="right")
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(no_wrap=True, justify="right")
-    what = Text.assemble(plain(action.owner, style="bold"), " · ") if owner else Text()
+    who = plain(action.owner, style="bold")
+    if absent:
+        who.append(" (absent)", style="dim")
+    what = Text.assemble(who, " · ") if owner else Text()
     what.append_text(plain(action.text))
     if matter.report is not None:
         status = Text(matter.report.outcome.marked, style="bold green")
