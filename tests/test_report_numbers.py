@@ -12,9 +12,11 @@ from ui_helpers import polled_until, screen_lines, settle, type_burst, words
 
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.participant import Participant
+from coptui.facilitation.view import EntryResult
 from coptui.formats import find_format
-from coptui.models import Action, ActionStatus
+from coptui.models import Action, ActionStatus, Command, CommandKind
 from coptui.store import Repertoire
+from coptui.store.journal import CaptureJournal
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.participant import Joining, ParticipantScreen
 from coptui.ui.widgets.capture import CaptureInput
@@ -170,3 +172,56 @@ async def test_the_facilitator_sees_todays_members_matters_first_and_the_rest_ma
         drawn = words(" ".join(screen_lines(app, app.screen.query_one("#workspace").region)))
         assert "1 ben (absent) · Start a weekly alert review" in drawn
         assert drawn.index("1 ben (absent)") < drawn.index("Not here today:") < drawn.index("2 cho ·")
+
+
+def test_a_line_held_while_someone_arrived_means_the_numbers_it_was_typed_at(
+    repertoire: Repertoire,
+) -> None:
+    """A late arrival puts their matters among today's members': a line Entered before it (and
+    filed after, as under a held lock) still means the matter it named then."""
+    clock = ManualClock(START)
+    chos_actions(repertoire)
+    ana_s = repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own")).id
+    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
+    live = LiveSession.start(repertoire, plan, clock)
+    live.jump_to(REPORT_BACK)
+    cho = Participant.join(repertoire, "cho", via="ssh", clock=clock)
+    assert [m.number for m in cho.view().my_matters] == [2, 3, 4]  # ana's is not expected: last
+    typed = journal(repertoire, "cho", "#report 3 worked did A2", at=clock.now())
+    clock.advance(seconds=5)
+    assert live.enter("#arrived @ana").ok  # ana's action is now matter 1: cho's are 3, 4, 5
+    assert [m.number for m in cho.view().my_matters] == [3, 4, 5]
+    assert cho.perform(typed).ok
+    assert stories(repertoire) == {CHOS[1]: "did A2"}
+    # Typed now, the numbers are the new ones, on both screens.
+    assert live.enter("#report 5 partly archived half").ok
+    assert stories(repertoire) == {CHOS[1]: "did A2", CHOS[2]: "archived half"}
+    assert ana_s is not None and repertoire.action(ana_s).status is ActionStatus.OPEN
+
+
+def journal(repertoire: Repertoire, member: str | None, text: str, *, at: datetime) -> Command:
+    """A participant's line as their recorder journals it, Entered `at`."""
+    journal = CaptureJournal(repertoire.path, member=member)
+    try:
+        session = repertoire.live_session()
+        assert session is not None and session.id is not None
+        return journal.append(session.id, [Command(kind=CommandKind.ENTRY, text=text, pressed_at=at)])[0]
+    finally:
+        journal.close()
+
+
+def test_the_facilitators_line_held_while_someone_arrived_means_the_numbers_it_was_typed_at(
+    repertoire: Repertoire,
+) -> None:
+    clock = ManualClock(START)
+    chos_actions(repertoire)
+    repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own"))
+    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
+    live = LiveSession.start(repertoire, plan, clock)
+    live.jump_to(REPORT_BACK)
+    typed = journal(repertoire, None, "#report 2 worked did A1", at=clock.now())
+    clock.advance(seconds=5)
+    assert live.enter("#arrived @ana").ok
+    filed = live.perform(typed)
+    assert isinstance(filed, EntryResult) and filed.ok
+    assert stories(repertoire) == {CHOS[0]: "did A1"}

@@ -294,7 +294,7 @@ class EntryFiling(EngineBase):
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
         if entry.matter is not None:
-            matter, total = self.matters.number(self.session, entry.matter)
+            matter, total = self.matters.number(self.session, entry.matter, self._state.pressed_at)
             if not total:
                 return EntryResult(
                     False, "there are no matters arising; report with #report @handle outcome story"
@@ -420,7 +420,7 @@ class EntryFiling(EngineBase):
         return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
 
     def _file_resolved(self, entry: ResolvedEntry) -> EntryResult:
-        matter, total = self.matters.number(self.session, entry.matter)
+        matter, total = self.matters.number(self.session, entry.matter, self._state.pressed_at)
         if matter is None:
             return EntryResult(False, f"there are {total} matters arising; pick one from 1 to {total}")
         if matter.action.case is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import ValidationError
 
@@ -242,7 +242,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
             return EntryResult(False, "the session has ended; nothing more can be filed")
         match command.kind:
             case CommandKind.ENTRY:
-                return self.enter(command.text)
+                return self.enter(command.text, pressed_at=command.pressed_at)
             case CommandKind.NEXT_PHASE if self.is_last_phase:
                 if end_asked:
                     return self.end()
@@ -280,12 +280,13 @@ class LiveSession(EntryFiling, ParticipantsHost):
 
     # -- capture -------------------------------------------------------------------
 
-    def enter(self, text: str) -> EntryResult:
-        """File what was typed in the capture box, or say why not; nothing is filed on an error."""
+    def enter(self, text: str, *, pressed_at: datetime | None = None) -> EntryResult:
+        """File what was typed in the capture box, or say why not; nothing is filed on an error.
+        `pressed_at`: when it was Entered (a journalled line filed later means what it meant then)."""
         with self._lock:
             if self.closed:
                 return EntryResult(False, "the session has ended; nothing more can be filed")
-            self._state.typed = text
+            self._state.typed, self._state.pressed_at = text, pressed_at
             entry = parse_entry(text, self.member_names, self._today())
             if isinstance(entry, EntryError):
                 return EntryResult(False, entry.message)

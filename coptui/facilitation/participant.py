@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -193,6 +193,7 @@ class Participant:
         self._lock = threading.RLock()
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
         self.joined_before: Arrival | None = None  # this member's last arrival before this join
+        self._pressed_at: datetime | None = None  # when the line being filed was Entered; None: now
 
     @classmethod
     def join(
@@ -241,7 +242,7 @@ class Participant:
     def _carry_out(self, command: Command) -> EntryResult:
         match command.kind:
             case CommandKind.ENTRY:
-                return self._enter(command.text)
+                return self._enter(command.text, command.pressed_at)
             case CommandKind.UNDO:
                 return self._undo()
             case kind:
@@ -254,7 +255,7 @@ class Participant:
         with self._lock, self.repertoire.transaction():
             return self._enter(text)
 
-    def _enter(self, text: str) -> EntryResult:
+    def _enter(self, text: str, pressed_at: datetime | None = None) -> EntryResult:
         session = self._session()
         if isinstance(session, EntryResult):
             return session
@@ -271,6 +272,7 @@ class Participant:
         refusal = self._refusal(entry, session)
         if refusal is not None:
             return EntryResult(False, refusal)
+        self._pressed_at = pressed_at
         try:
             with self.repertoire.transaction():  # a savepoint: a refusal part-way leaves nothing behind
                 return self._file(entry, session)
@@ -432,10 +434,10 @@ class Participant:
         """On the matter numbered N as the member's screen (and the facilitator's) numbers it: the
         numbers hold all session, so a line filed after others (or after a wait) means what it did."""
         number = entry.matter or 0
-        mine = self.matters.owners(session, self.member)
+        mine = self.matters.owners(session, self.member, self._pressed_at)
         matter = next((m for m in mine if m.number == number), None)
         if matter is None:
-            return EntryResult(False, self.matters.not_of(session, number, mine))
+            return EntryResult(False, self.matters.not_of(session, number, mine, self._pressed_at))
         if matter.report is not None:
             return EntryResult(False, f"{reported_already(matter)}; F2 lists what you have open")
         assert matter.action.id is not None

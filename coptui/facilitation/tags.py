@@ -554,6 +554,8 @@ def tag_of(text: str) -> str | None:
     note or a word that is no tag. Read before the rest of the line is."""
     match = _TAG.match(text.strip())
     return None if match is None else _TAG_NAMES.get(match.group(1).lower())
+
+
 TAGS = tuple(dict.fromkeys(form.tags[0] for form in SYNTAX if form.tags))
 
 
