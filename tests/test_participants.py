@@ -417,7 +417,7 @@ def test_undo_takes_back_the_participants_last_entry_only(
 ) -> None:
     assert live.enter("@cho fine").ok
     assert ben.enter("first").ok and ben.enter("second").ok
-    assert ben.enter("#undo") == EntryResult(True, "undone: a check-in from @ben", undone_text="second")
+    assert ben.enter("#undo") == EntryResult(True, "undone: a note from @ben", undone_text="second")
     assert [n.text for n in repertoire.notes(session=live.session_id)] == ["fine", "first"]
 
 

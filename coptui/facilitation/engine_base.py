@@ -32,6 +32,7 @@ class EngineState:
     undo: list[Undo] = field(default_factory=list)
     end_asked: bool = False  # the last command was F5 on the last phase
     typed: str = ""  # the line `enter` is filing now
+    speaker: str | None = None  # whose check-in the box named as that line was Entered, if it did
     pressed_at: datetime | None = None  # when it was Entered, if it was journalled: None, now
 
     def copy(self) -> EngineState:

@@ -107,13 +107,13 @@ class EntryFiling(EngineBase):
     def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
         kind = self.phase.kind
         author: str | None = None
+        why = ""
         if isinstance(entry, DecisionEntry):
             note_kind = NoteKind.DECISION
+        elif kind is PhaseKind.CHECK_IN:
+            author, note_kind, why = self._check_in_or_note(entry.author)
         else:
-            note_kind = NoteKind.CHECK_IN if kind is PhaseKind.CHECK_IN else NoteKind.NOTE
-            author = entry.author
-            if author is None and kind is PhaseKind.CHECK_IN:
-                author = self._speaking().next_speaker
+            author, note_kind = entry.author, NoteKind.NOTE
         note = self.repertoire.add_note(
             Note(
                 session=self.session_id,
@@ -129,7 +129,23 @@ class EntryFiling(EngineBase):
         note_id = note.id
         what = {NoteKind.DECISION: "a decision", NoteKind.CHECK_IN: "a check-in"}.get(note_kind, "a note")
         by = f" from @{author}" if author else ""
-        return self._remember(f"{what}{by}", lambda: self.repertoire.delete_note(note_id))
+        return self._remember(f"{what}{by}{why}", lambda: self.repertoire.delete_note(note_id))
+
+    def _check_in_or_note(self, named: str | None) -> tuple[str | None, NoteKind, str]:
+        """Whose a line in check-in is, and what: `@who text` is theirs, a plain line the check-in of
+        whom the box named as it was Entered (else whoever is next). Someone who has checked in
+        already gets a note, as does a plain line once everyone has: never a second check-in, and
+        never someone else's words. The last part says why it is a note, when that may surprise."""
+        author = named or self._state.speaker or self._speaking().next_speaker
+        if author is None:
+            return None, NoteKind.NOTE, ""
+        checked_in = any(
+            n.author == author and n.kind is NoteKind.CHECK_IN and n.phase == self.position
+            for n in self.repertoire.notes(session=self.session_id)
+        )
+        if not checked_in:
+            return author, NoteKind.CHECK_IN, ""
+        return author, NoteKind.NOTE, f" (@{author} had checked in already)"
 
     def _file_case(self, entry: CaseEntry) -> EntryResult:
         before = self._focus_id  # read first: until it is set, the last case brought is in focus

@@ -341,14 +341,19 @@ class Participant:
 
     def _file_note(self, entry: NoteEntry, session: Session) -> EntryResult:
         kind = session.phases[session.current_phase or 0].kind
-        check_in = kind is PhaseKind.CHECK_IN
+        phase = session.current_phase or 0
+        # One check-in each: what a member adds once they have checked in is a note.
+        check_in = kind is PhaseKind.CHECK_IN and not any(
+            n.author == self.member and n.kind is NoteKind.CHECK_IN and n.phase == phase
+            for n in self.repertoire.notes(session=self.session_id)
+        )
         focus = (
             self._focus(session) if kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING) else None
         )
         note = self.repertoire.add_note(
             Note(
                 session=self.session_id,
-                phase=session.current_phase or 0,
+                phase=phase,
                 author=self.member,
                 kind=NoteKind.CHECK_IN if check_in else NoteKind.NOTE,
                 text=entry.text,

@@ -492,8 +492,19 @@ _PICK_USAGE = "type #pick N for the presenter's pick of strategy N"
 _RESOLVED_USAGE = "type #resolved N for the case of matter arising N, once a strategy for it worked"
 
 SYNTAX = (
-    Form("text", "a note in this phase; in check-in, the next speaker's check-in", "Slept well", _note),
-    Form("@who text", "a note from that member", "@cho two pages last night", _note),
+    Form(
+        "text",
+        "a note in this phase; in check-in, the check-in of whom the box names as you press Enter "
+        "(a note once everyone has checked in)",
+        "Slept well",
+        _note,
+    ),
+    Form(
+        "@who text",
+        "a note from that member; in check-in, their check-in, unless they have checked in already",
+        "@cho two pages last night",
+        _note,
+    ),
     Form("#case @who title", "a case that member brings; it comes into focus",
          "#case @ben Alert fatigue at night", _case, phases=(_SHARING,)),
     Form("#context text", "what the case in focus is about (adds to it)",

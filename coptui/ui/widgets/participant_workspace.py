@@ -35,6 +35,8 @@ PLACEHOLDERS = {
     PhaseKind.PROBLEM_SOLVING: "#strategy text · #vote N [dots] · or a note",
     PhaseKind.REPORT_BACK: "#report N worked|partly|did-not-work|not-tried story · or a note",
 }
+# In check-in once theirs is filed: one check-in each, what follows is a note.
+CHECKED_IN_PLACEHOLDER = "A note (your check-in is filed), then Enter"
 
 
 class ParticipantWorkspace(VerticalScroll):
@@ -62,7 +64,7 @@ class ParticipantWorkspace(VerticalScroll):
     def _check_in(self, view: ParticipantView) -> list[RenderableType]:
         if not view.notes:
             return [Text("\nNo check-in yet: type yours and press Enter.", "dim")]
-        return [heading("Check-ins"), notes_table(list(view.notes))]
+        return [heading("Check-ins"), notes_table(list(view.notes), among_check_ins=True)]
 
     def _sharing(self, view: ParticipantView) -> list[RenderableType]:
         parts: list[RenderableType] = []

@@ -92,7 +92,7 @@ class PhaseWorkspace(VerticalScroll):
             return [
                 Text("\nType each person's check-in and press Enter; it goes to the next speaker.", "dim")
             ]
-        return [heading("Check-ins"), notes_table(notes)]
+        return [heading("Check-ins"), notes_table(notes, among_check_ins=True)]
 
     def _sharing(self, view: SessionView) -> list[RenderableType]:
         parts: list[RenderableType] = []
@@ -304,7 +304,8 @@ def phase_notes(notes: tuple[Note, ...]) -> list[RenderableType]:
 SHOWN_NOTES = 40
 
 
-def notes_table(notes: list[Note]) -> Table:
+def notes_table(notes: list[Note], *, among_check_ins: bool = False) -> Table:
+    """The notes of a phase; `among_check_ins`: those that are not check-ins say so (one each)."""
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, overflow="fold")
@@ -319,6 +320,8 @@ def notes_table(notes: list[Note]) -> Table:
         text = block(note.text)
         if note.kind is NoteKind.DECISION:
             text = Text.assemble(("Decision: ", "bold magenta"), text)
+        elif note.kind is NoteKind.NOTE and among_check_ins:
+            text = Text.assemble(("Note: ", "bold"), text)
         table.add_row(who, text)
     return table
 
