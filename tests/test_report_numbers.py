@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+from test_live_matters import open_actions
 from textual.widgets import Static
 from ui_helpers import polled_until, screen_lines, settle, type_burst, words
 
@@ -225,3 +227,18 @@ def test_the_facilitators_line_held_while_someone_arrived_means_the_numbers_it_w
     filed = live.perform(typed)
     assert isinstance(filed, EntryResult) and filed.ok
     assert stories(repertoire) == {CHOS[0]: "did A1"}
+
+
+@pytest.mark.parametrize("expected", [(), ("ben",), ("dee", "cho"), ("eve", "ben", "dee")])
+def test_each_owners_matters_carry_the_numbers_of_the_whole_list(
+    repertoire: Repertoire, expected: tuple[str, ...]
+) -> None:
+    open_actions(repertoire)
+    chos_actions(repertoire)
+    whole = repertoire.matters_page(3, expected, {}, limit=100)
+    assert len(whole) == 10
+    for owner in ("ben", "cho", "dee", "eve"):
+        theirs = repertoire.owners_matters(3, expected, {}, owner)
+        assert [(m.number, m.action.id) for m in theirs] == [
+            (m.number, m.action.id) for m in whole if m.action.owner == owner
+        ]

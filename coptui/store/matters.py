@@ -50,15 +50,19 @@ _PAGE = (
     + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
     + f"ORDER BY {_ORDER.format(t='a.')}"
 )
-# One owner's matters, numbered as the whole list is: one pass over the open actions' index entries.
-_OWNERS = (
+# One owner's matters, numbered as the whole list is: how many come before theirs (one pass over
+# the open actions' index entries, no sort), then their own, through the owner index.
+_BEFORE_OWNER = (
     _LISTED
-    + ", numbered(id, owner, number) AS "
-    + f"(SELECT id, owner, row_number() OVER (ORDER BY {_ORDER.format(t='')}) FROM listed) "
-    + f"SELECT {_ACTION_COLUMNS}, c.title, s.text, numbered.number FROM numbered "
-    + "JOIN actions a ON a.id = numbered.id "
+    + "SELECT count(*) FROM listed "
+    + "WHERE (owner NOT IN (SELECT value FROM json_each(:expected)), owner) < (:owner_unexpected, :owner)"
+)
+_OWNERS = (
+    f"SELECT {_ACTION_COLUMNS}, c.title, s.text FROM actions a "
     + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
-    + "WHERE numbered.owner = :owner ORDER BY numbered.number"
+    + "WHERE a.owner = :owner AND a.session_id IS NOT :session "
+    + "AND (a.status = 'open' OR a.id IN (SELECT value FROM json_each(:reported))) "
+    + "ORDER BY a.due IS NULL, a.due, a.id"
 )
 _COUNT = (
     _LISTED
@@ -114,15 +118,17 @@ class MattersStore(StoreBase):
             "reported": json.dumps(sorted(reports)),
             "expected": json.dumps(sorted(expected)),
             "owner": owner,
+            "owner_unexpected": owner not in expected,
         }
-        return self._matters(self.conn.execute(_OWNERS, params), reports)
+        (before,) = self.conn.execute(_BEFORE_OWNER, params).fetchone()
+        return self._matters(self.conn.execute(_OWNERS, params), reports, first=before + 1)
 
     @staticmethod
     def _matters(
-        cursor: sqlite3.Cursor, reports: Mapping[int, ReportBack], first: int | None = None
+        cursor: sqlite3.Cursor, reports: Mapping[int, ReportBack], first: int
     ) -> list[MatterArising]:
-        """Matters from rows of an action's columns, its case title and strategy text, and (without
-        `first`, the number of the first row) its number."""
+        """Matters numbered from `first`, from rows of an action's columns, its case title and
+        strategy text."""
         width = len(COLUMNS[Action].split(","))
         read = reader(Action, tuple(d[0] for d in cursor.description[:width]))
         matters = []
@@ -130,7 +136,7 @@ class MattersStore(StoreBase):
             action = read(row[:width])
             matters.append(
                 MatterArising(
-                    number=row[width + 2] if first is None else first + i,
+                    number=first + i,
                     action=action,
                     case_title=row[width],
                     strategy_text=row[width + 1],
