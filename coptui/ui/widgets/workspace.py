@@ -200,7 +200,8 @@ class PhaseWorkspace(VerticalScroll):
             for matter in matters.page:
                 if matter.number == matters.expected + 1:  # today's members' come first
                     parts.append(Text("  Not here today:", style="bold dim"))
-                parts.append(matter_lines(matter, view.session.date, absent=matter.action.owner in absent))
+                away = matter.action.owner in absent
+                parts.append(matter_lines(matter, view.session.date, absent=away))
             if matters.more:
                 parts.append(Text(more_matters(matters), "dim"))
         if view.reports:
