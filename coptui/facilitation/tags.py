@@ -544,7 +544,8 @@ SYNTAX = (
     Form("value:CYCLE", f"in #report: the value it brought ({VALUE_WORDS})", "value:applied", _report),
     Form("case:resolved", "in #report N worked: the presenter says the case is resolved",
          "case:resolved", _report),
-    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked",
+    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked "
+         "(a decision, in the minutes)",
          "#resolved 2", _one_number("the matter", _RESOLVED_USAGE, ResolvedEntry), phases=(_REPORT_BACK,)),
     Form("#absent @who", "not there after all", "#absent @cho", _attendance_change("absent", AbsentEntry)),
     Form("#arrived @who", "came late: off apologies or absent, on the list from now",
