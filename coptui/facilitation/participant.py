@@ -155,7 +155,7 @@ class ParticipantView:
     # In report-back: this member's matters arising, numbered as the facilitator's screen numbers
     # them (the numbers `#report N` takes); those reported on stay, with their report.
     my_matters: tuple[MatterArising, ...] = ()
-    actions: tuple[Action, ...] = ()  # agreed this session, for every case
+    actions: tuple[Action, ...] = ()  # in problem solving: agreed this session, for every case
 
     @staticmethod
     def typed(entry: ParticipantEntry) -> str:
@@ -509,7 +509,9 @@ class Participant:
                 my_actions=tuple(self.actions.my_actions()),
                 closed=session.status is not SessionStatus.LIVE,
                 taken_back=tuple(self.repertoire.taken_back_entries(self.session_id, self.member)),
-                actions=tuple(self.repertoire.actions(session=self.session_id)),
+                actions=tuple(self.repertoire.actions(session=self.session_id))
+                if phase.kind is PhaseKind.PROBLEM_SOLVING
+                else (),
                 my_matters=tuple(self.matters.owners(session, self.member))
                 if phase.kind is PhaseKind.REPORT_BACK
                 else (),
