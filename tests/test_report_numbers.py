@@ -242,3 +242,21 @@ def test_each_owners_matters_carry_the_numbers_of_the_whole_list(
         assert [(m.number, m.action.id) for m in theirs] == [
             (m.number, m.action.id) for m in whole if m.action.owner == owner
         ]
+
+
+def test_a_line_stamped_before_the_session_began_reads_the_numbers_as_they_are(
+    repertoire: Repertoire,
+) -> None:
+    """No numbers were on screen before the session began (or the stamp is another clock's)."""
+    clock = ManualClock(START)
+    chos_actions(repertoire)
+    repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own"))
+    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
+    live = LiveSession.start(repertoire, plan, clock)
+    live.jump_to(REPORT_BACK)
+    clock.advance(seconds=5)
+    assert live.enter("#arrived @ana").ok  # ana 1, ben 2, cho 3 4 5
+    typed = journal(repertoire, None, "#report 3 worked did A1", at=START.replace(day=1))
+    filed = live.perform(typed)
+    assert isinstance(filed, EntryResult) and filed.ok
+    assert stories(repertoire) == {CHOS[0]: "did A1"}

@@ -39,6 +39,8 @@ def expected_at(session: Session, at: datetime | None = None) -> tuple[str, ...]
     as they were at `at` (when a line was Entered), if given. A member who arrived since is not
     yet among them, so a line means the numbers on the screen it was typed at, however long it
     waited to be filed."""
+    if at is not None and (session.started_at is None or at < session.started_at):
+        at = None  # stamped before the session began: no numbers were on screen to mean (or another clock)
     late = {m for m, when in session.arrived.items() if at is not None and when > at}
     return tuple(m for m in (*session.attendees, *session.absent) if m not in late)
 
