@@ -46,6 +46,18 @@ def start(repertoire: Repertoire, clock: ManualClock) -> LiveSession:
     return live
 
 
+def ana_sent_apologies(repertoire: Repertoire, clock: ManualClock) -> tuple[LiveSession, int]:
+    """Report-back, ben facilitating, with cho's three actions and one of ana's, who sent
+    apologies (hers is numbered last until she arrives); and her action's id."""
+    chos_actions(repertoire)
+    anas = repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own")).id
+    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
+    live = LiveSession.start(repertoire, plan, clock)
+    live.jump_to(REPORT_BACK)
+    assert anas is not None
+    return live, anas
+
+
 def stories(repertoire: Repertoire) -> dict[str, str]:
     """By action text: the story reported on each of cho's actions."""
     reports = [(repertoire.action(r.action).text, r.story) for r in repertoire.report_backs() if r.action]
@@ -182,11 +194,7 @@ def test_a_line_held_while_someone_arrived_means_the_numbers_it_was_typed_at(
     """A late arrival puts their matters among today's members': a line Entered before it (and
     filed after, as under a held lock) still means the matter it named then."""
     clock = ManualClock(START)
-    chos_actions(repertoire)
-    ana_s = repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own")).id
-    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
-    live = LiveSession.start(repertoire, plan, clock)
-    live.jump_to(REPORT_BACK)
+    live, ana_s = ana_sent_apologies(repertoire, clock)
     cho = Participant.join(repertoire, "cho", via="ssh", clock=clock)
     assert [m.number for m in cho.view().my_matters] == [2, 3, 4]  # ana's is not expected: last
     typed = journal(repertoire, "cho", "#report 3 worked did A2", at=clock.now())
@@ -198,7 +206,7 @@ def test_a_line_held_while_someone_arrived_means_the_numbers_it_was_typed_at(
     # Typed now, the numbers are the new ones, on both screens.
     assert live.enter("#report 5 partly archived half").ok
     assert stories(repertoire) == {CHOS[1]: "did A2", CHOS[2]: "archived half"}
-    assert ana_s is not None and repertoire.action(ana_s).status is ActionStatus.OPEN
+    assert repertoire.action(ana_s).status is ActionStatus.OPEN
 
 
 def journal(repertoire: Repertoire, member: str | None, text: str, *, at: datetime) -> Command:
@@ -216,11 +224,7 @@ def test_the_facilitators_line_held_while_someone_arrived_means_the_numbers_it_w
     repertoire: Repertoire,
 ) -> None:
     clock = ManualClock(START)
-    chos_actions(repertoire)
-    repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own"))
-    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
-    live = LiveSession.start(repertoire, plan, clock)
-    live.jump_to(REPORT_BACK)
+    live, _ = ana_sent_apologies(repertoire, clock)
     typed = journal(repertoire, None, "#report 2 worked did A1", at=clock.now())
     clock.advance(seconds=5)
     assert live.enter("#arrived @ana").ok
@@ -249,11 +253,7 @@ def test_a_line_stamped_before_the_session_began_reads_the_numbers_as_they_are(
 ) -> None:
     """No numbers were on screen before the session began (or the stamp is another clock's)."""
     clock = ManualClock(START)
-    chos_actions(repertoire)
-    repertoire.add_action(Action(case=1, session=2, owner="ana", text="Ana's own"))
-    plan = SessionPlan(find_format("cop-meeting"), "ben", ["ben", "cho"], apologies=["ana"])
-    live = LiveSession.start(repertoire, plan, clock)
-    live.jump_to(REPORT_BACK)
+    live, _ = ana_sent_apologies(repertoire, clock)
     clock.advance(seconds=5)
     assert live.enter("#arrived @ana").ok  # ana 1, ben 2, cho 3 4 5
     typed = journal(repertoire, None, "#report 3 worked did A1", at=START.replace(day=1))
