@@ -544,7 +544,8 @@ SYNTAX = (
     Form("value:CYCLE", f"in #report: the value it brought ({VALUE_WORDS})", "value:applied", _report),
     Form("case:resolved", "in #report N worked: the presenter says the case is resolved",
          "case:resolved", _report),
-    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked",
+    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked "
+         "(a decision, in the minutes)",
          "#resolved 2", _one_number("the matter", _RESOLVED_USAGE, ResolvedEntry), phases=(_REPORT_BACK,)),
     Form("#absent @who", "not there after all", "#absent @cho", _attendance_change("absent", AbsentEntry)),
     Form("#arrived @who", "came late: off apologies or absent, on the list from now",
@@ -557,6 +558,16 @@ SYNTAX = (
 )  # fmt: skip
 
 _PARSERS = {tag: form.parser for form in SYNTAX for tag in form.tags}
+_TAG_NAMES = {tag: form.tags[0] for form in SYNTAX for tag in form.tags}
+
+
+def tag_of(text: str) -> str | None:
+    """The tag a line starts with, as the syntax first names it (`#dots` is `dot`); None for a
+    note or a word that is no tag. Read before the rest of the line is."""
+    match = _TAG.match(text.strip())
+    return None if match is None else _TAG_NAMES.get(match.group(1).lower())
+
+
 TAGS = tuple(dict.fromkeys(form.tags[0] for form in SYNTAX if form.tags))
 
 

@@ -198,6 +198,9 @@ class ParticipantScreen(RecordingScreen):
         view = message.view
         title, member = plain_str(view.session.title), plain_str(self.joining.member)
         said = f"joined “{title}” as @{member} — {plain_str(view.phase.title)}"
+        before = message.engine.joined_before
+        if before is not None:  # a second terminal, or this one again: the facilitator is told too
+            said += f" · @{member} joined before, at {before.joined_at.astimezone():%H:%M}"
         if self.query_one("#capture-input", CaptureInput).value.strip():
             said += "; Enter files your line"
         self.query_one(CaptureBox).say(said, ok=True)

@@ -385,7 +385,7 @@ class SessionScreen(RecordingScreen):
         if self._arrivals_seen is not None:  # joined before this screen opened: no news
             for arrival in room.arrivals:
                 if arrival.id > self._arrivals_seen:
-                    self.notify(arrival_said(arrival), title="Arrived", markup=False)
+                    self.notify(arrival_said(arrival, room.arrivals), title="Arrived", markup=False)
         self._arrivals_seen = max([a.id for a in room.arrivals], default=0)
         self.room = room
         self.tick()
