@@ -337,6 +337,16 @@ class BrowserServer:
         self._key_watcher = asyncio.create_task(self._watch_keys())
         await self.launcher.start()
 
+    def meeting_is_live(self) -> bool:
+        """Whether a session is live in the repertoire just now (False when that cannot be read)."""
+        from coptui.store import Repertoire, StoreError
+
+        try:
+            with Repertoire.open(self.settings.db_path, read_only=True) as repertoire:
+                return repertoire.live_session() is not None
+        except (StoreError, OSError):
+            return False
+
     def admit(self, session: BrowserSession) -> bool:
         if self._closing or len(self.sessions) >= self.settings.max_sessions:
             return False

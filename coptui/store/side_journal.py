@@ -26,6 +26,7 @@ import fcntl
 import os
 import secrets
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,17 @@ class KeptCommand(BaseModel):
 
 def side_folder(repertoire: Path) -> Path:
     return repertoire.with_name(f"{repertoire.name}-capture")
+
+
+# This process's own side journals, while it holds them open.
+_HELD: weakref.WeakSet[SideJournal] = weakref.WeakSet()
+
+
+def remove_own_empty() -> None:
+    """For a process about to die by a signal: remove its own side journals that hold nothing.
+    One being written just then (by another thread) is left as it is, for the next recorder."""
+    for journal in list(_HELD):
+        journal.remove_if_empty()
 
 
 class SideJournal:
@@ -99,14 +111,31 @@ class SideJournal:
     def close(self) -> None:
         """Let the file go: deleted if empty, else left for the next recorder of this writer to take."""
         with self._lock:
-            if self._fd is not None:
-                if not self._size and self.path is not None:
-                    with contextlib.suppress(OSError):
-                        self.path.unlink()
-                os.close(self._fd)
-                self._fd = None
+            self._let_go()
         with contextlib.suppress(OSError):  # only when no other process keeps a file there
             self.folder.rmdir()
+
+    def remove_if_empty(self) -> None:
+        """Let the file go if it holds nothing, unless a thread is writing it just now (never waits)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._size:
+                return
+            self._let_go()
+        finally:
+            self._lock.release()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+    def _let_go(self) -> None:
+        if self._fd is not None:
+            if not self._size and self.path is not None:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+            os.close(self._fd)
+            self._fd, self._room = None, 0
+            _HELD.discard(self)
 
     def _open(self) -> int:
         """This process's own file, made on first use and locked before anyone can take it for an orphan."""
@@ -134,6 +163,7 @@ class SideJournal:
                 opening.unlink()
             raise
         self._fd = fd
+        _HELD.add(self)
         self._take_room(ROOM)
         return fd
 
