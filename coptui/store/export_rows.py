@@ -134,6 +134,8 @@ class CaseRow:
     question: str = ""
 
     COLUMNS = "id, title, opened_on, presenter, status, session_id, context, question"
+    # For pages that list cases without their text: an empty context and question.
+    BRIEF_COLUMNS = "id, title, opened_on, presenter, status, session_id, '', ''"
 
     @classmethod
     def read(cls, row: Sequence[Any]) -> CaseRow:
