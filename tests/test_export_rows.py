@@ -23,8 +23,8 @@ KINDS = ("sessions", "cases", "strategies", "actions", "report_backs", "notes", 
 
 
 ATTENDANCE = ("attendees", "apologies", "absent", "arrived", "left")
-# Read for the pages that show them (a case's own, its minutes); other slices' cases leave them empty.
-CASE_TEXT = ("context", "question", "topics")
+# Read for the pages that show them (a case's own, minutes); other slices leave them empty.
+SHOWN_ONLY = ("context", "question", "topics", "started_at", "ended_at")
 
 
 def _only(expected: Any, part: Any) -> Any:
@@ -43,7 +43,7 @@ def assert_same_fields(row: Any, model: Any, where: str) -> None:
                 for phase_row, phase in zip(value, expected, strict=True):
                     assert_same_fields(phase_row, phase, f"{where}.phases[{phase.position}]")
             continue
-        if field.name in CASE_TEXT and not value:
+        if field.name in SHOWN_ONLY and not value:
             continue
         if field.name in ATTENDANCE:
             # Read in full for minutes; other pages read none of it, or some members' (theirs).
@@ -80,3 +80,5 @@ def test_every_row_of_every_slice_equals_its_model(
     assert any(session.phases for part in slices for session in part.sessions)
     assert any(session.attendees for part in slices for session in part.sessions)
     assert any(case.context and case.topics for part in slices for case in part.cases)
+    started = any(session.started_at for session in models["sessions"].values())
+    assert started == any(session.started_at for part in slices for session in part.sessions)

@@ -125,14 +125,16 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _sessions(
         self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
     ) -> list[SessionRow]:
-        """Sessions; for `minutes`, with their phases and everyone's attendance.
+        """Sessions; for `minutes`, with their times, their phases and everyone's attendance
+        (other pages link to a session and give its date, no more).
 
         Other pages link to sessions without saying who came, but a member's page lists the
         sessions they attended: `attendance_of` reads only those members' attendance. (A session
         has as many attendance rows as members came: reading them all for every slice was much
         of the cost of the pages of cases and members.)
         """
-        sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
+        columns = SessionRow.COLUMNS if minutes else SessionRow.BRIEF_COLUMNS
+        sessions = self._read(SessionRow.read, columns, "sessions", where, params)
         if not sessions:
             return []
         by_id = {s.id: s for s in sessions}
@@ -466,12 +468,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
         strategies = self._strategies(f"proposer IN {these}", h)
         # The cases these rows name, from the rows: finding them again in SQL cost as much as reading them.
         named = {a.case for a in actions} | {r.case for r in report_backs} | {s.case for s in strategies}
+        brought = self._cases(f"presenter IN {these}", h, brief=True)
+        # The others are only linked to: no topics.
+        named.difference_update(c.id for c in brought)
+        linked = self._cases(
+            "id IN (SELECT value FROM json_each(?))", [_ids(named)], brief=True, topics=False
+        )
         return common.but(
-            cases=self._cases(
-                f"presenter IN {these} OR id IN (SELECT value FROM json_each(:named))",
-                {**h, "named": _ids(named)},
-                brief=True,
-            ),
+            cases=sorted([*brought, *linked], key=attrgetter("id")),
             actions=actions,
             report_backs=report_backs,
             strategies=strategies,

@@ -103,6 +103,8 @@ class SessionRow:
     COLUMNS = (
         "id, title, date, format, facilitator, status, started_at, ended_at, current_phase, next_meeting"
     )
+    # For pages that link to a session and give its date: no times, which only its minutes show.
+    BRIEF_COLUMNS = "id, title, date, format, facilitator, status, NULL, NULL, current_phase, next_meeting"
 
     @classmethod
     def read(cls, row: Sequence[Any]) -> SessionRow:
