@@ -1,8 +1,9 @@
 """What each page of an exported folder says, and every page of a repertoire made one slice at a time.
 
 A folder export reads the repertoire a slice at a time (`coptui.store.export_reads`):
-the pages of a run of sessions, cases, topics or members from a partial document
-that holds what those pages name, so memory stays the same whatever the size. The
+the pages of a run of sessions (their minutes, and the pages of the cases first
+presented at them), practices, topics or members from a partial document that holds
+what those pages name, so memory stays the same whatever the size. The
 index page comes last, from an outline of every session and case in brief. Pages
 are the same as from the whole repertoire in memory (`repertoire_pages`), which a
 small repertoire, or a test, can still use.
