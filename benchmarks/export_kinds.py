@@ -5,9 +5,10 @@ Makes every page `coptui export repertoire` writes, in one process and writing n
 CPU time (`time.process_time`) each kind took: practices, sessions (their minutes), cases,
 topics, members and the community's index page. Reading a slice counts to the kind of the
 page made first from it: a run of sessions is read for its minutes and for the pages of the
-cases first presented at them, and counts to sessions. `--before DIR` times the coptui found in DIR as well (a checkout of an
-earlier commit: `git archive REV | tar -x -C DIR`), in alternating rounds, each in a fresh
-process; `--repeat N` runs N rounds and shows each kind's least CPU.
+cases first presented at them, and counts to sessions. `--before DIR` times the coptui found
+in DIR as well (a checkout of an earlier commit: `git archive REV | tar -x -C DIR`), in
+alternating rounds, each in a fresh process; `--repeat N` runs N rounds and shows each
+kind's least CPU.
 """
 
 from __future__ import annotations
