@@ -21,7 +21,13 @@ REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
 class FileNotWritten(OSError):
-    """A file that could not be written; its message names the cause and says what was left."""
+    """A file that could not be written; its message names the cause and says what was left.
+
+    `reason` is the cause alone ("cannot write PATH: the disk is full"), for a caller that
+    says what was left in its own words; None where the message is all there is.
+    """
+
+    reason: str | None = None
 
     def __str__(self) -> str:
         return str(self.strerror)
@@ -136,14 +142,16 @@ def sync_folder(folder: Path) -> None:
 
 def not_written(error: OSError, path: Path, *, existed: bool = False) -> FileNotWritten:
     """`error` as one line: what could not be written and why (the folder, when it is the folder's fault)."""
-    left = f"{path} is as it was" if existed else "nothing was written"
     if error.errno in DISK_FULL:
-        message = f"cannot write {path}: the disk is full; {left}"
+        reason = f"cannot write {path}: the disk is full"
+        message = f"{reason}; {path} is as it was" if existed else f"{reason}; nothing was written"
     elif error.errno in REFUSED:
         # The file itself is never opened: a new one is made in the folder and renamed there.
-        message = f"cannot write in the folder {path.parent}: {error.strerror}"
+        reason = message = f"cannot write in the folder {path.parent}: {error.strerror}"
     elif error.errno == errno.ENOENT and not path.parent.is_dir():
-        message = f"cannot write {path}: there is no folder {path.parent}"
+        reason = message = f"cannot write {path}: there is no folder {path.parent}"
     else:
-        message = f"cannot write {path}: {error.strerror or error}"
-    return FileNotWritten(error.errno or 0, message, str(path))
+        reason = message = f"cannot write {path}: {error.strerror or error}"
+    problem = FileNotWritten(error.errno or 0, message, str(path))
+    problem.reason = reason
+    return problem

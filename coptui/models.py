@@ -228,6 +228,9 @@ class Command(Record):
     pressed_at: Timestamp
     id: ItemId | None = None
     record_key: str | None = None  # unique to this command: its copy beside the file is journalled once
+    # For a plain check-in line: whose check-in the capture box named as Enter was pressed, so
+    # that it is theirs however long the line waits to be filed. None: the next at filing (as before).
+    speaker: str | None = None
 
 
 class Model(Record):

@@ -7,6 +7,7 @@ each says what is wrong with the value and how to write it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, get_args
 
 from pydantic import ValidationError
@@ -36,19 +37,24 @@ def not_a_handle(value: Any) -> str:
     return f"{shown(value)} cannot be a handle: {HANDLE_RULE}"
 
 
-def validation_problems(error: ValidationError) -> list[Problem]:
-    """pydantic's errors as problems with JSON paths (`cases[3].presenter`) and plain messages."""
+def validation_problems(error: ValidationError, typed: Mapping[str, object] = {}) -> list[Problem]:
+    """pydantic's errors as problems with JSON paths (`cases[3].presenter`) and plain messages.
+
+    `typed` holds what was typed into fields the model cleans first (a handle is lower-cased):
+    a message quotes those as typed, not as cleaned."""
     problems: list[Problem] = []
     for detail in error.errors(include_url=False):
         if detail["type"] == "broken_reference":
             problems.extend(Problem.model_validate(p) for p in detail["ctx"]["problems"])
             continue
-        problems.append(Problem(path=Problem.path_of(detail["loc"]), message=_message(detail)))
+        loc = detail["loc"]
+        value = typed[str(loc[0])] if len(loc) == 1 and loc[0] in typed else detail.get("input")
+        problems.append(Problem(path=Problem.path_of(loc), message=_message(detail, value)))
     return problems
 
 
-def _message(detail: ErrorDetails) -> str:
-    kind, value, ctx = detail["type"], detail.get("input"), detail.get("ctx", {})
+def _message(detail: ErrorDetails, value: object) -> str:
+    kind, ctx = detail["type"], detail.get("ctx", {})
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":

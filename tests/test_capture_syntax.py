@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from coptui.formats import find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.session import SessionScreen
-from coptui.ui.screens.session_help import SessionHelpScreen
+from coptui.ui.screens.session_help import SYNTAX_COLUMN, SessionHelpScreen
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 HANDLES = {"ana", "ben", "cho"}
@@ -79,13 +80,16 @@ async def test_the_session_help_draws_every_form_and_every_session_key(
             assert isinstance(app.screen, SessionHelpScreen)
             lines = await scrolled_lines(pilot, app.screen.query_one(VerticalScroll))
     for form in SYNTAX:
-        # Its syntax whole, and beside it its meaning (which may wrap onto the lines below).
-        beside = [
-            found.group(1)
-            for line in lines
-            if (found := re.match(rf"\W*{re.escape(form.syntax)} {{2,}}(\S.*?)\W*$", line))
+        # Its syntax (the longest wrap in their column), and beside it its meaning (which may wrap too).
+        head, *rest = textwrap.wrap(form.syntax, SYNTAX_COLUMN)
+        at = [
+            (n, found.group(1))
+            for n, line in enumerate(lines)
+            if (found := re.match(rf"\W*{re.escape(head)} {{2,}}(\S.*?)\W*$", line))
         ]
-        assert len(beside) == 1 and form.meaning.startswith(beside[0]), (form.syntax, beside)
+        assert len(at) == 1 and form.meaning.startswith(at[0][1]), (form.syntax, at)
+        below = [line.strip(" │▁▂▃▄▅▆▇█") for line in lines[at[0][0] + 1 : at[0][0] + 1 + len(rest)]]
+        assert [line.startswith(part) for line, part in zip(below, rest, strict=True)] == [True] * len(rest)
     drawn = words(" ".join(lines))
     for binding in SessionScreen.BINDINGS:
         assert isinstance(binding, Binding)

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from ui_helpers import screen_lines, settle
 
+from coptui.export.api import minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.models import CaseStatus
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
 
+REPORT_BACK = 3
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
 
@@ -52,6 +54,24 @@ def test_the_presenter_says_so_in_the_report_back(live: LiveSession, repertoire:
     (report,) = repertoire.report_backs(session=live.session_id)
     assert report.story == "Review caught the noisy ones"
     assert live.undo().ok and repertoire.case(1).status is CaseStatus.REPORTED
+
+
+@pytest.mark.parametrize(
+    "typed", ["#resolved 1", "#report 1 worked Review caught the noisy ones case:resolved"]
+)
+def test_the_minutes_of_the_meeting_that_resolved_a_case_say_so(
+    live: LiveSession, repertoire: Repertoire, typed: str
+) -> None:
+    """QA's L2: the meeting where the group agreed a case was solved keeps a trace of it."""
+    live.jump_to(REPORT_BACK)
+    assert live.enter(typed).ok
+    said = "“Alert fatigue at night” is resolved: what was tried for it worked"
+    text = minutes(repertoire, live.session_id)
+    decisions = text.split("## Decisions")[1]
+    assert f"- {said} *(on Alert fatigue at night)*" in decisions
+    assert "status now: resolved" in text.split("## Cases")[1]
+    assert said in "".join(n.text for n in live.view().notes)  # on the screen as it is filed
+    assert live.undo().ok and said not in minutes(repertoire, live.session_id)
 
 
 async def test_help_says_what_each_status_means(db_path: Path) -> None:

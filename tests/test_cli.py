@@ -37,6 +37,19 @@ def test_init_then_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(out)["community"] == {"name": "Night Nurses", "domain": "Handovers"}
 
 
+def test_lists_of_a_new_repertoire_say_it_is_empty_and_how_to_fill_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "guild.db")
+    run(capsys, "--db", db, "init", "--name", "Night Nurses")
+    assert run(capsys, "--db", db, "members", "list") == (
+        0,
+        "",
+        "No members yet; add one with `coptui members add HANDLE NAME`.\n",
+    )
+    assert run(capsys, "--db", db, "sessions") == (0, "", "No sessions yet; start one with `coptui run`.\n")
+
+
 def test_init_refuses_an_empty_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "--db", str(tmp_path / "g.db"), "init", "--name", "  ")
     assert code == 1

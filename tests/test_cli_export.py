@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,33 @@ def test_minutes_into_a_folder_are_named_by_date_and_title(
 ) -> None:
     code, _, err = run(capsys, "--db", str(db_path), "export", "minutes", "2", "-o", str(tmp_path))
     saved = tmp_path / "2026-11-05-november-clinic-minutes.md"
+    assert (code, err) == (0, f"Wrote {saved}\n") and saved.is_file()
+
+
+def test_minutes_of_two_sessions_sharing_a_day_and_title_never_replace_each_other(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(db_path) as conn:  # session 1 held the same day as 2, under the same title
+        conn.execute("UPDATE sessions SET date = '2026-11-05', title = 'November clinic' WHERE id = 1")
+    folder = tmp_path / "minutes"
+    written = {}
+    for session in ("1", "2", "1"):
+        code, _, err = run(capsys, "--db", str(db_path), "export", "minutes", session, "-o", f"{folder}/")
+        assert code == 0
+        written[session] = Path(err.removeprefix("Wrote ").rstrip("\n"))
+    assert written == {
+        "1": folder / "2026-11-05-november-clinic-minutes.md",
+        "2": folder / "2026-11-05-november-clinic-session-2-minutes.md",
+    }
+    assert sorted(folder.iterdir()) == sorted(written.values())
+    assert "November clinic" in written["2"].read_text(encoding="utf-8")
+
+
+def test_a_name_ending_in_a_slash_is_a_folder_made_for_the_minutes(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--db", str(db_path), "export", "minutes", "2", "-o", f"{tmp_path / 'new'}/")
+    saved = tmp_path / "new" / "2026-11-05-november-clinic-minutes.md"
     assert (code, err) == (0, f"Wrote {saved}\n") and saved.is_file()
 
 
@@ -149,7 +177,11 @@ def test_what_stops_the_second_process_of_an_export_is_said_as_from_the_first(
         repertoire.set_community(repertoire.community().model_copy(update={"name": "Platform Guild"}))
     monkeypatch.setattr(api, "TWO_PROCESSES_FROM", 0)
     code, _, err = run(capsys, "--db", str(db_path), "export", "repertoire", str(wiki))
-    assert (code, err) == (1, f"coptui: cannot write {page}: Is a directory\n")
+    assert (code, err) == (
+        1,
+        f"coptui: cannot write {page}: Is a directory; "
+        "the export stopped there (index.md is as it was; export again to complete the folder)\n",
+    )
     assert (wiki / "index.md").read_bytes() == index and (wiki / JOURNAL).exists()
     assert not list(wiki.glob(".*.tmp")), "the new index, made while the second process wrote, is gone"
 

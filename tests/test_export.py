@@ -302,8 +302,9 @@ def test_minutes_read_in_a_few_queries_whatever_the_size(repertoire: Repertoire,
         counts.append(len(statements))
     # The practices behind the strategies, with their track records across the repertoire: one
     # more; who contributed how much, for the participation table: three more; how many actions
-    # are carried forward in all (the minutes list those due first): one more.
-    assert max(counts) <= 21, counts
+    # are carried forward in all (the minutes list those due first): one more; the report-backs
+    # members filed between meetings, before it: two more.
+    assert max(counts) <= 23, counts
 
 
 def test_minutes_are_reproducible(demo: Repertoire) -> None:

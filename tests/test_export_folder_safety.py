@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 from killing import gone, kill_when_it_says
 from test_export import assert_links_resolve
 
+from coptui import files
 from coptui.cli import main
 from coptui.export import export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder, write_pages
@@ -176,6 +180,45 @@ def test_a_killed_export_leaves_an_index_that_tells_the_truth_and_the_next_expor
     assert not (wiki / JOURNAL).exists()
     assert "Platform Guild" in (wiki / "index.md").read_text(encoding="utf-8")
     assert assert_links_resolve(wiki) > 0
+
+
+def test_a_full_disk_mid_export_says_what_the_folder_holds_and_the_next_export_completes_it(
+    repertoire: Repertoire,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wiki, whole = tmp_path / "wiki", tmp_path / "whole"
+    export_repertoire(repertoire, whole)
+    renamed = 0
+
+    def full_after_five(source: Path, target: Path) -> None:
+        nonlocal renamed
+        if renamed == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        renamed += 1
+        os.rename(source, target)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(files.os, "replace", full_after_five)
+        with pytest.raises(SystemExit) as exited:
+            main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
+    out, err = capsys.readouterr()
+    assert (exited.value.code, out) == (1, "")
+    assert re.fullmatch(
+        rf"coptui: cannot write {re.escape(str(wiki.resolve()))}/\w+/[^/]+\.md: the disk is full; "
+        r"the export stopped there \(index\.md is as it was; export again to complete the folder\)\n",
+        err,
+    ), err
+    assert not (wiki / "index.md").exists(), "no index links to pages that are not there"
+    assert len([p for p in wiki.rglob("*.md")]) == 5
+    assert not [p for p in wiki.rglob("*.tmp")]
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.endswith("; completed an export that had been interrupted\n")
+    assert tree(wiki) == tree(whole)
 
 
 KILLED_WHILE_BOTH_WRITE = """

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from test_resume_after_kill import F5, TerminalRun, query
 
+from coptui.store.side_journal import kept_beside
+
 F4 = "\x1b[14~"
 F6 = "\x1b[17~"
 KILLS = 24
@@ -101,11 +103,35 @@ def test_kills_at_random_moments_lose_no_entry_taken_and_file_each_once_in_its_p
     phase = 0  # the phase the journal's last key leaves the session in
     journalled: list[tuple[str, str]] = []
     expected_phase: dict[str, int] = {}
+    leftover: list[
+        Key
+    ] = []  # typed before the last kill and not journalled: some may be kept beside the file
+
+    def count(keys: list[Key]) -> None:
+        """Follow the phase through `keys`, journalled in this order."""
+        nonlocal phase
+        for key in keys:
+            if key.command == "next_phase":
+                phase += 1
+            elif key.command == "previous_phase":
+                phase -= 1
+            elif key.command == "entry":
+                expected_phase[key.text] = phase
+
     for kill in range(KILLS):
-        keys, _ = burst(rng, kill, phase)
         run = TerminalRun("--db", str(db), "run", "--resume")
         try:
             run.wait_for(f"resume #{kill}", lambda run=run: b"resumed at" in run.output)
+            # The resume journals first what the killed process kept beside the file: the next of
+            # the keys typed before the kill, in order.
+            now = journal(db, session_id)
+            adopted = now[len(journalled) :]
+            assert adopted == [(k.command, k.text) for k in leftover[: len(adopted)]], (
+                f"resume #{kill}: {adopted}"
+            )
+            count(leftover[: len(adopted)])
+            journalled = now
+            keys, _ = burst(rng, kill, phase)
             for key in keys:
                 run.type(key.typed)
                 if rng.random() < 0.5:
@@ -129,16 +155,12 @@ def test_kills_at_random_moments_lose_no_entry_taken_and_file_each_once_in_its_p
         added = now[len(journalled) :]
         # The journal holds the keys typed, in order, up to some point: none skipped or doubled.
         assert added == [(k.command, k.text) for k in keys[: len(added)]], f"kill #{kill}: {added}"
+        leftover = keys[len(added) :]
+        kept = {k.command.text for k in kept_beside(db)}
         taken = taken_before_kill(keys, run.output)
-        missing = taken - {text for command, text in added if command == "entry"}
+        missing = taken - {text for command, text in added if command == "entry"} - kept
         assert not missing, f"kill #{kill} lost entries the app had taken: {missing}"
-        for key in keys[: len(added)]:
-            if key.command == "next_phase":
-                phase += 1
-            elif key.command == "previous_phase":
-                phase -= 1
-            elif key.command == "entry":
-                expected_phase[key.text] = phase
+        count(keys[: len(added)])
         journalled = now
 
     # A last resume files whatever the kills left unfiled.
@@ -155,6 +177,11 @@ def test_kills_at_random_moments_lose_no_entry_taken_and_file_each_once_in_its_p
         )
     finally:
         last.kill()
+    now = journal(db, session_id)
+    adopted = now[len(journalled) :]
+    assert adopted == [(k.command, k.text) for k in leftover[: len(adopted)]], f"last resume: {adopted}"
+    count(leftover[: len(adopted)])
+    journalled = now
 
     notes = query(db, "SELECT text, phase FROM notes WHERE session_id = ? ORDER BY id", session_id)
     entries = [text for command, text in journalled if command == "entry"]

@@ -152,6 +152,26 @@ async def test_the_start_screen_in_one_burst_past_its_selects(repertoire: Repert
         assert "Add @dev (Dev Patel) to the community?" in words(" ".join(screen_lines(app)))
 
 
+async def test_attendees_ticked_in_one_burst_are_each_ticked(repertoire: Repertoire) -> None:
+    """Textual's list ticks the row highlighted when its message arrives, not when space was
+    pressed: `down space down space` in one burst ticked one row twice and another never."""
+    app = CoptuiApp(repertoire)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_form(pilot, "s", StartSessionScreen)
+        app.screen.query_one("#start-attendees").focus()
+        await settle(pilot)
+        before = drawn(app, "#start-summary")
+        # From ana (ticked, as facilitator) down to ben and to cho, ticking each.
+        type_burst(app, ["home", "down", "space", "down", "space"])
+        await settle(pilot)
+        assert before == "Attending (1): ana (facilitating)"
+        assert drawn(app, "#start-summary") == "Attending (3): ana (facilitating), ben, cho"
+        await pilot.press("f5")
+        await settle(pilot)
+    live = repertoire.live_session()
+    assert live is not None and live.attendees == ["ana", "ben", "cho"]
+
+
 async def test_a_format_chosen_from_its_menu_in_a_burst_is_the_one_started(repertoire: Repertoire) -> None:
     """`enter down enter` on the focused format select, and on to the title, in one burst: the menu
     opens, the next format is chosen, and the title goes to the title field, not to the menu."""

@@ -63,9 +63,22 @@ async def test_the_new_member_form_says_what_a_handle_may_be(db_path: Path) -> N
         assert "as in sam" in screen and "Sam Osei" in screen and "kit" not in screen.lower(), screen
         await pilot.press(*"Sam Osei")  # the name, typed where the handle goes
         screen = await saved_with(pilot, "name", "")
-        assert "'sam osei' cannot be a handle: use lower-case letters, digits, '.', '_' or '-'" in screen
+        assert "'Sam Osei' cannot be a handle: use lower-case letters, digits, '.', '_' or '-'" in screen
         assert "(and 1 more)" in screen, screen  # the empty name
         assert "Name: must not be empty" in await saved_with(pilot, "handle", "sam")
         assert isinstance(app.screen, MemberScreen)
     with Repertoire.open(db_path, read_only=True) as repertoire, pytest.raises(NotFound):
         repertoire.member("sam")
+
+
+async def test_a_handle_the_form_refuses_is_quoted_as_typed_not_lower_cased(db_path: Path) -> None:
+    async with browsing(db_path) as (app, pilot):
+        await pilot.press("plus", *"Zed Bad", "tab", *"Zed", "f2")
+        await settle(pilot)
+        said = words(" ".join(screen_lines(app, app.screen.query_one("#form-error").region)))
+        assert said.startswith("'Zed Bad' cannot be a handle: use lower-case letters"), said
+        assert "zed bad" not in said
+        screen = await saved_with(pilot, "handle", "[b]Zed[/b]")  # markup in a handle is shown, not drawn
+        assert screen.startswith("'[b]Zed[/b]' cannot be a handle"), screen
+    with Repertoire.open(db_path, read_only=True) as repertoire:
+        assert "zed" not in {member.handle for member in repertoire.members()}

@@ -29,9 +29,10 @@ START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
 
 def kept_beside(db: Path) -> int:
-    """How many commands the side journals beside `db` hold."""
+    """How many commands the side journals beside `db` hold (each ends where its room, zeros, begins)."""
     folder = side_folder(db)
-    return sum(len(p.read_bytes().splitlines()) for p in folder.glob("*.jsonl")) if folder.is_dir() else 0
+    files = folder.glob("*.jsonl") if folder.is_dir() else []
+    return sum(len(p.read_bytes().partition(b"\0")[0].splitlines()) for p in files)
 
 
 def start(db: Path) -> tuple[TerminalRun, int]:

@@ -3,6 +3,7 @@ what they see of others, and their own actions between meetings."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -298,7 +299,9 @@ def test_coptui_join_needs_a_terminal(db_path: Path, capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit) as done:
         main(["--db", str(db_path), "join", "ben"])
     assert done.value.code == 1
-    assert capsys.readouterr().err == "coptui: join needs a terminal\n"
+    assert capsys.readouterr().err == (
+        "coptui: join needs a terminal: run it in one, without redirecting its input or output\n"
+    )
 
 
 async def taken_back(app: CoptuiApp, pilot: Pilot[None], live: LiveSession) -> None:
@@ -346,3 +349,26 @@ async def test_a_member_is_told_when_the_facilitator_puts_back_what_was_taken_ba
         await settle(pilot)
     with Repertoire.open(db_path) as repertoire:
         assert [n.text for n in repertoire.notes(session=3)].count("ben out of place [x]") == 1
+
+
+def test_coptui_join_asks_again_after_a_mistyped_handle(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At a shared laptop, a typo must not throw the member out."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("zed\n@Cho\n"))
+    code, launched, said = run_join(db_path, monkeypatch, capsys)
+    assert (code, launched) == (0, [Joining("cho", "local")])
+    assert said.count("Which member are you? @") == 2
+    assert "Error: @zed is not a member of this community; type one of the handles above" in said
+
+
+def test_coptui_join_never_echoes_a_control_sequence_typed_as_a_handle(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("ze\x1b]0;PWNED\x07d\nben\n"))
+    code, launched, said = run_join(db_path, monkeypatch, capsys)
+    assert (code, launched) == (0, [Joining("ben", "local")])
+    assert "\x1b" not in said and "\x07" not in said
+    assert "Error: @zed is not a member" in said  # the sequence is dropped whole
+    code, _, said = run_join(db_path, monkeypatch, capsys, "ze\x1b[2Jd")
+    assert (code, said) == (1, "coptui: @zed is not a member of this community\n")

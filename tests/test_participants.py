@@ -16,6 +16,7 @@ import pytest
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
 from coptui.facilitation.participant import Participant, ParticipationRefused
+from coptui.facilitation.tags import TAGS
 from coptui.facilitation.view import EntryResult
 from coptui.formats import DEFAULT_FORMAT, find_format
 from coptui.models import ActionStatus, Command, CommandKind, NoteKind, Outcome
@@ -184,6 +185,10 @@ FORBIDDEN_ENTRIES: list[tuple[str, Setup, str, str]] = [
     ("the focus", on_chos_case, "#focus 1", "only the facilitator chooses the case in focus"),
     ("a pick", on_chos_case, "#pick 1", "only the facilitator records the presenter's pick"),
     ("an action", on_chos_case, "#action @ben due:+1w try it", "only the facilitator records the actions"),
+    # Told first that it is the facilitator's, not how to write it (QA's L5).
+    ("an action, no one named", on_chos_case, "#action due:+1w I will pair", "only the facilitator records"),
+    ("a pick with no number", on_chos_case, "#pick", "only the facilitator records the presenter's pick"),
+    ("dots by another name", nothing, "#dots 1", "only the facilitator records the dots on Lean Coffee"),
     ("absent", nothing, "#absent @cho", "only the facilitator keeps the attendance"),
     ("arrived", nothing, "#arrived @cho", "only the facilitator keeps the attendance"),
     ("left", nothing, "#left @ben", "only the facilitator keeps the attendance"),
@@ -222,11 +227,21 @@ FORBIDDEN_ENTRIES: list[tuple[str, Setup, str, str]] = [
         "report on one of your own actions",
     ),
     ("resolving by report", nothing, "#report 1 worked fine case:resolved", "only the facilitator records"),
-    ("a report on no such action", nothing, "#report 2 worked fine", "you have 1 open action"),
+    ("a report on no such action", nothing, "#report 2 worked fine", "there is no matter 2; yours: 1"),
     ("after leaving", ben_left, "a note after all", "@ben left the session at 17:00"),
     ("after the end", session_over, "one more thing", "The session ended at 17:41."),
     ("someone else's entry by undo", cho_filed_a_note, "#undo", "nothing of yours to undo"),
 ]
+
+
+def test_every_tag_is_a_participants_or_refused_as_the_facilitators(
+    live: LiveSession, ben: Participant
+) -> None:
+    """A tag added to the syntax is either one a member may use, or refused before it is read."""
+    participants = {"case", "context", "question", "topic", "strategy", "vote", "report", "undo"}
+    for tag in set(TAGS) - participants:
+        said = ben.enter(f"#{tag}").message
+        assert said.startswith("only the facilitator "), (tag, said)
 
 
 @pytest.mark.parametrize(
@@ -402,7 +417,7 @@ def test_undo_takes_back_the_participants_last_entry_only(
 ) -> None:
     assert live.enter("@cho fine").ok
     assert ben.enter("first").ok and ben.enter("second").ok
-    assert ben.enter("#undo") == EntryResult(True, "undone: a check-in from @ben", undone_text="second")
+    assert ben.enter("#undo") == EntryResult(True, "undone: a note from @ben", undone_text="second")
     assert [n.text for n in repertoire.notes(session=live.session_id)] == ["fine", "first"]
 
 
@@ -561,7 +576,9 @@ def test_a_report_back_between_meetings_shows_as_reported_in_the_next_sessions_m
     live = LiveSession.start(repertoire, plan, clock)
     (matter,) = live.matters_arising()
     assert matter.action.id == 2 and matter.report == report
-    assert live.enter("#report 1 worked again").message == "matter 1 was reported already; #undo to change it"
+    assert live.enter("#report 1 worked again").message == (
+        "matter 1, “Start a weekly alert review”, was reported already (worked); #undo to change it"
+    )
 
 
 def test_a_report_back_between_meetings_is_not_a_matter_arising_twice(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -12,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from full_disk import FullDisk
 from killing import kill_when_it_says
 from pydantic import TypeAdapter
 
@@ -163,18 +162,11 @@ def test_a_held_lock_keeps_entries_pending_in_view_then_files_them_in_order(
 
 @pytest.fixture
 def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
-    """The journal's file can grow by no page, nor the side journal by a byte, while `full(True)`;
-    `full(False)` frees the space."""
+    """The journal's file can grow by no page, nor a side journal beyond the room it took when it
+    was made, while `full(True)`; `full(False)` frees the space."""
     made: list[sqlite3.Connection] = []
     real_connect = store_journal.connect
-    real_write = os.write
-    space = threading.Event()
-    space.set()
-
-    def write(fd: int, data: bytes) -> int:
-        if not space.is_set():
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real_write(fd, data)
+    disk = FullDisk().install(monkeypatch)
 
     def connect(path: Path, **options: Any) -> sqlite3.Connection:
         conn = real_connect(path, **options)
@@ -183,23 +175,84 @@ def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
 
     def full(yes: bool) -> None:
         if yes:
-            space.clear()
+            disk.full.set()
         else:
-            space.set()
+            disk.full.clear()
         for conn in made:
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
             conn.execute(f"PRAGMA max_page_count = {pages if yes else 1_000_000}")
 
     monkeypatch.setattr(store_journal, "connect", connect)
-    monkeypatch.setattr(side_journal.os, "write", write)
     return full
 
 
-def test_a_full_disk_keeps_entries_pending_and_files_them_when_space_returns(
+def test_on_a_full_disk_entries_are_kept_in_the_room_taken_ahead_and_filed_when_space_returns(
     opened: Repertoire, db_path: Path, small_disk: Callable[[bool], None]
 ) -> None:
     recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
-    long_entry = "a long note " * 2000  # needs new pages, which the full disk cannot give
+    # Long enough to need new pages of the file, which the full disk cannot give.
+    entries = ["said as the disk filled [x] " + "words " * 3000, "and after it " + "more " * 3000]
+    try:
+        small_disk(True)
+        assert recorder.press(CommandKind.ENTRY, entries[0]), "kept beside the file at once"
+        assert recorder.press(CommandKind.ENTRY, entries[1])
+        reports.wait(
+            lambda: (
+                any("full" in p for p in reports.problems)
+                and [p.command.text for p in reports.pending] == entries
+            ),
+            "both to wait in view, and the full disk to be reported",
+        )
+        assert notes(db_path) == []
+        assert [k.command.text for k in side_journal.kept_beside(db_path)] == entries
+        small_disk(False)
+        reports.wait(lambda: len(reports.results) == 2 and recorder.idle, "the entries to be filed")
+    finally:
+        recorder.stop()
+    assert notes(db_path) == [(entries[0].strip(), 0), (entries[1].strip(), 0)]
+
+
+def test_entries_kept_on_a_full_disk_outlive_a_kill_and_are_filed_on_resume(
+    opened: Repertoire, db_path: Path
+) -> None:
+    live = start_live(db_path)(opened)
+    kill_when_it_says(
+        "kept",
+        """
+        import sys
+        from datetime import UTC, datetime
+        from pathlib import Path
+        sys.path.insert(0, sys.argv[3])
+        from full_disk import FullDisk
+        from coptui.models import Command, CommandKind
+        from coptui.store.journal import CaptureJournal
+
+        journal = CaptureJournal(Path(sys.argv[1]))  # takes its room on disk
+        FullDisk().install().full.set()  # then the disk fills
+        now = datetime.now(UTC)
+        for n, text in enumerate(["first on a full disk *s*", "second |p|"]):
+            line = Command(kind=CommandKind.ENTRY, text=text, pressed_at=now, record_key=str(n))
+            journal.keep(int(sys.argv[2]), [line])
+        print("kept", flush=True)
+        sys.stdin.read()
+        """,
+        str(db_path),
+        str(live.session_id),
+        str(Path(__file__).parent),
+    )
+    recorder, reports = recorder_for(opened, lambda: LiveSession.resume(opened, ManualClock(START)))
+    recorder.stop()
+    assert [c.text for c, _ in reports.replayed] == ["first on a full disk *s*", "second |p|"]
+    assert notes(db_path) == [("first on a full disk *s*", 0), ("second |p|", 0)]
+    assert not side_journal.side_folder(db_path).exists()
+
+
+def test_an_entry_larger_than_the_room_left_stays_pending_on_a_full_disk_and_is_filed_when_space_returns(
+    opened: Repertoire, db_path: Path, small_disk: Callable[[bool], None]
+) -> None:
+    recorder, reports = recorder_for(opened, lambda: start_live(db_path)(opened))
+    # More bytes than the side journal's room, in fewer characters than a note may hold.
+    long_entry = "a long note " + "🎉" * (side_journal.ROOM // 4)
     try:
         small_disk(True)
         assert not recorder.press(CommandKind.ENTRY, long_entry), (

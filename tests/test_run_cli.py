@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_store import load_v1_fixture
 
 from coptui.cli import launch, main
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
@@ -125,3 +126,63 @@ def test_a_session_ended_in_the_app_leaves_nothing_to_say(
 
     monkeypatch.setattr(launch, "run_app", the_session_ends_in_the_app)
     assert run(capsys, "--db", str(db_path), "run", "--resume") == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("run", ("run", "--facilitator", "ana", "--attendee", "ben")),
+        ("run", ("run",)),
+        ("demo", ("demo",)),
+    ],
+)
+def test_commands_that_draw_say_in_one_line_that_they_need_a_terminal_and_start_nothing(
+    db_path: Path, capsys: pytest.CaptureFixture[str], command: str, argv: tuple[str, ...]
+) -> None:
+    """Under pytest, as with `</dev/null >out`, neither input nor output is a terminal."""
+    with Repertoire.open(db_path) as repertoire:
+        before = [s.id for s in repertoire.sessions()]
+    code, err = run(capsys, "--db", str(db_path), *argv)
+    assert (code, err) == (
+        1,
+        f"coptui: {command} needs a terminal: run it in one, without redirecting its input or output\n",
+    )
+    with Repertoire.open(db_path) as repertoire:
+        assert [s.id for s in repertoire.sessions()] == before and repertoire.live_session() is None
+
+
+def test_demo_opens_a_copy_of_a_repertoire_file_and_leaves_the_file_as_it_was(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = db_path.read_bytes()
+    opened: list[tuple[Path, list[str]]] = []
+
+    def the_app(repertoire: Repertoire, launch: object = None) -> None:
+        opened.append((repertoire.path, [s.title for s in repertoire.sessions()]))
+        repertoire.set_community(repertoire.community().model_copy(update={"name": "Tried out on the copy"}))
+
+    monkeypatch.setattr(launch, "run_app", the_app)
+    code, err = run(capsys, "demo", str(db_path))
+    assert (code, err) == (0, "")
+    with Repertoire.open(db_path) as original:
+        titles = [s.title for s in original.sessions()]
+        assert original.community().name != "Tried out on the copy"
+    [(copy, seen)] = opened
+    assert copy != db_path and not copy.exists(), "a temporary copy, gone afterwards"
+    assert seen == titles and titles
+    assert db_path.read_bytes() == before
+
+
+def test_demo_opens_a_repertoire_of_an_older_schema_as_an_upgraded_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.db"
+    load_v1_fixture(old)
+    before = old.read_bytes()
+    seen: list[str] = []
+    monkeypatch.setattr(
+        launch, "run_app", lambda repertoire, launch=None: seen.append(repertoire.community().name)
+    )
+    assert run(capsys, "demo", str(old)) == (0, "")
+    assert seen == ["Night Nurses"]
+    assert old.read_bytes() == before, "the original keeps its schema"

@@ -140,6 +140,25 @@ async def test_arrivals_show_as_they_happen_and_the_attendees_say_who_is_not_yet
             assert "not heard today: ana cho" in drawn(app)
 
 
+async def test_a_member_joining_a_second_time_is_named_as_joining_again(db_path: Path) -> None:
+    """QA's L10: the same handle from two terminals both file; the facilitator and the member are told."""
+    async with facilitating(db_path, size=(100, 30)) as (app, pilot):
+        first_file, first = joined(db_path, "ben")
+        second_file, second = joined(db_path, "ben", via="local")
+        with first_file, second_file:
+            assert first.joined_before is None
+            assert second.joined_before is not None and second.joined_before.via == "ssh"
+            screen = session_screen(app)
+            await polled_until(pilot, screen.poll_others, lambda: len(app._notifications) >= 2, polls=20)
+            toasts = [n.message for n in app._notifications]
+            assert "@ben joined over ssh" in toasts
+            again = [t for t in toasts if t.startswith("@ben joined again")]
+            assert len(again) == 1, toasts
+            assert re.fullmatch(
+                r"@ben joined again, at a terminal here \(first at \d\d:\d\d, over ssh\)", again[0]
+            )
+
+
 async def test_private_dots_stay_hidden_until_f10_and_f8_hides_them_again(db_path: Path) -> None:
     async with facilitating(db_path, size=(100, 30)) as (app, pilot):
         for line in ("#case @cho Runbooks rot", "#focus 1"):

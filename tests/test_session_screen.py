@@ -443,8 +443,8 @@ async def test_entries_wait_in_view_while_another_program_holds_the_lock(db_path
 async def test_entries_that_nothing_could_keep_are_filed_when_the_lock_goes_and_quitting_asks_first(
     db_path: Path, over_it: str | None
 ) -> None:
+    side_folder(db_path).write_text("a file where the side journal's folder would go")
     async with resumed_session(db_path) as (app, pilot, repertoire):
-        side_folder(db_path).write_text("a file where the side journal's folder would go")
         holder = sqlite3.connect(db_path, isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
+import threading
 from pathlib import Path
 
 import asyncssh
@@ -26,8 +28,11 @@ from sshclient import (
     parent_of,
 )
 
+from coptui.facilitation import LiveSession, SessionPlan
+from coptui.formats import find_format
 from coptui.ssh import BrowserServer
 from coptui.ssh.terminal import RESTORE_TERMINAL
+from coptui.store import Repertoire
 
 pytest_plugins = ["sshfixtures"]  # member_key, keys_file, start, server
 
@@ -256,6 +261,48 @@ async def test_an_idle_browser_is_closed(start: StartServer, member_key: asyncss
         rest = await screen.read_to_end()
         assert rest == b"\r\n"
         assert (await screen.process.wait()).exit_status == 0  # a clean close, not the signal's 143
+    assert not server.sessions
+
+
+async def test_a_browser_is_not_idle_while_a_session_is_live(
+    start: StartServer, member_key: asyncssh.SSHKey, db_path: Path
+) -> None:
+    """A member listening through a meeting presses no key for a whole phase."""
+    server = await start(idle_timeout=0.5)
+    looked_while_live = threading.Semaphore(0)
+    is_live = server.meeting_is_live
+
+    def looked() -> bool:
+        live_now = is_live()
+        if live_now:
+            looked_while_live.release()
+        return live_now
+
+    server.meeting_is_live = looked  # type: ignore[method-assign]
+    with Repertoire.open(db_path) as repertoire:
+        live = LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben"]))
+        async with connect(server.port, member_key) as conn:
+            screen = await Screen.open(conn)
+            for _ in range(3):  # three idle timeouts pass during the meeting
+                assert await asyncio.to_thread(looked_while_live.acquire, timeout=60)
+            assert len(server.sessions) == 1 and b"without input" not in screen.received
+            live.abandon()
+            await screen.wait_for(b"coptui: closed after 0.5 seconds without input")
+    assert not server.sessions
+
+
+async def test_a_session_left_live_since_another_day_keeps_no_idle_browser_open(
+    start: StartServer, member_key: asyncssh.SSHKey, db_path: Path
+) -> None:
+    """The facilitator shut the laptop on Tuesday's meeting: on Wednesday nobody is listening."""
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben"]))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE sessions SET date = date('now', 'localtime', '-1 day') WHERE status = 'live'")
+    server = await start(idle_timeout=0.5)
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"coptui: closed after 0.5 seconds without input")
     assert not server.sessions
 
 

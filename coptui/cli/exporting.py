@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -62,8 +63,9 @@ def export_json(obj: Context, output: Path | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="File to write, or a folder to save it in under a name made of date and title (default: stdout).",
+    type=click.Path(),
+    help="File to write, or a folder (one that exists, or a name ending in /) to save it in under a "
+    "name made of date and title (default: stdout).",
 )
 @click.option(
     "--format",
@@ -72,25 +74,28 @@ def export_json(obj: Context, output: Path | None) -> None:
     help="Markdown, or one self-contained printable HTML page (default: from the file's suffix, else md).",
 )
 @pass_context
-def export_minutes(obj: Context, session: str, output: Path | None, fmt: str | None) -> None:
+def export_minutes(obj: Context, session: str, output: str | None, fmt: str | None) -> None:
     """Minutes of one session, as Markdown or as printable HTML.
 
     SESSION is its id, `latest` (the last one held) or `live`.
     """
     from coptui.export.api import minutes, resolve_session, save_minutes
 
-    chosen = fmt or ("html" if output is not None and output.suffix.lower() in (".html", ".htm") else "md")
+    # A trailing slash says "a folder", which `Path` would forget: `-o minutes/` makes one.
+    into_folder = output is not None and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+    path = None if output is None else Path(output)
+    chosen = fmt or ("html" if path is not None and path.suffix.lower() in (".html", ".htm") else "md")
     with obj.open(read_only=True) as repertoire:
         try:
             session_id = resolve_session(repertoire, session)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="SESSION") from None
-        if output is not None and output.is_dir():
-            saved = save_minutes(repertoire, session_id, output, "html" if chosen == "html" else "md")
+        if path is not None and into_folder:
+            saved = save_minutes(repertoire, session_id, path, "html" if chosen == "html" else "md")
             click.echo(f"Wrote {saved}", err=True)
             return
         text = minutes(repertoire, session_id, "html" if chosen == "html" else "md")
-    _write_output(text, output)
+    _write_output(text, path)
 
 
 @export.command("repertoire")

@@ -7,12 +7,13 @@ for and joins by itself when it can; F2 still opens the member's own actions to 
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 
 import click
 
 from coptui.cli import launch
 from coptui.cli.root import Context, fail, pass_context
+from coptui.text import one_line
 
 
 @click.command()
@@ -22,17 +23,34 @@ def join(obj: Context, member: str | None) -> None:
     """Join the live session as MEMBER (asked if not given): your check-in, cases, strategies, votes."""
     from coptui.ui.screens.participant import Joining
 
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        fail("join needs a terminal")
+    launch.need_terminal("join")
     with obj.open() as repertoire:
         handles = sorted(m.handle for m in repertoire.members())
         if not handles:
             fail("this community has no members yet; add one with `coptui members add`")
         if member is None:
-            click.echo(f"Members: {', '.join(handles)}")
-            member = click.prompt("Which member are you?", prompt_suffix=" @")
-        handle = member.strip().lstrip("@").lower()
+            click.echo(f"Members: {', '.join(one_line(h, 40) for h in handles)}")
+            member = click.prompt("Which member are you?", prompt_suffix=" @", value_proc=_one_of(handles))
+        handle = _handle(member)
         if handle not in handles:
-            fail(f"@{handle} is not a member of this community")
+            fail(f"@{one_line(handle, 40)} is not a member of this community")
         joining = Joining(handle, "local")
         launch.run_app(repertoire, joining, participant=joining)
+
+
+def _handle(typed: str) -> str:
+    return typed.strip().lstrip("@").lower()
+
+
+def _one_of(handles: list[str]) -> Callable[[str], str]:
+    """The prompt's check: a mistyped handle asks again (a member at a shared laptop stays)."""
+
+    def check(typed: str) -> str:
+        handle = _handle(typed)
+        if handle not in handles:
+            raise click.UsageError(
+                f"@{one_line(handle, 40)} is not a member of this community; type one of the handles above"
+            )
+        return handle
+
+    return check

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import TYPE_CHECKING
 
+import click
+
 from coptui import config
+from coptui.cli.root import fail
 
 if TYPE_CHECKING:
     from coptui.store import Repertoire
@@ -22,7 +29,10 @@ def run_app(
     theme: str | None = None,
     viewer: str | None = None,
     participant: Joining | None = None,
-) -> None:
+) -> tuple[str, ...]:
+    """Run the app until it closes; the refused lines a live session's screen still listed then."""
+    command = click.get_current_context(silent=True)
+    need_terminal(command.info_name if command is not None and command.info_name else "coptui")
     with starting():
         from coptui.ui.app import CoptuiApp
         from coptui.ui.themes import THEMES
@@ -34,7 +44,46 @@ def run_app(
             viewer=viewer,
             participant=participant,
         )
-    app.run()
+    with side_journal_removed_on_hangup():
+        app.run()
+    return app.refused_at_exit
+
+
+# A terminal closed (SIGHUP), or the SSH server ending a member's screen whose connection dropped
+# (SIGTERM): the process dies of it as before, but not before removing its own emptied side journal.
+HANGUPS = (signal.SIGHUP, signal.SIGTERM)
+
+
+@contextmanager
+def side_journal_removed_on_hangup() -> Iterator[None]:
+    """While the app runs, a hang-up removes this process's own side journals that hold nothing,
+    then ends it as the signal would have. One that holds lines stays for the next coptui to file,
+    as after a kill: a clean shutdown would stop filing halfway, under a lock, and strand them."""
+    from coptui.store.side_journal import remove_own_empty
+
+    def hung_up(signum: int, _frame: FrameType | None) -> None:
+        remove_own_empty()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    before = {each: signal.signal(each, hung_up) for each in HANGUPS}
+    try:
+        yield
+    finally:
+        for each, handler in before.items():
+            signal.signal(each, handler)
+
+
+def need_terminal(command: str) -> None:
+    """Stop in one line unless input and output are a terminal: the app draws, and reads keys.
+
+    Before the app starts, so that nothing it would do (a session started) is done for nobody.
+    """
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return
+    if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
+        fail(f"{command} needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
+    fail(f"{command} needs a terminal: run it in one, without redirecting its input or output")
 
 
 @contextmanager

@@ -75,8 +75,8 @@ def run(
                         if _confirm_abandon(repertoire, live):
                             return
                         fail("the session is still live; resume it with `coptui run --resume`")
-                launch.run_app(repertoire, "resume")
-            _say_if_still_live(repertoire)
+                refused = launch.run_app(repertoire, "resume")
+            _say_if_still_live(repertoire, refused)
             return
         if resume:
             fail("no session is live to resume; start one with `coptui run`")
@@ -103,12 +103,15 @@ def run(
             )
         else:
             plan = StartAnswers(session_format, title, chosen_facilitator, chosen, away)
-        launch.run_app(repertoire, plan)
-        _say_if_still_live(repertoire)
+        refused = launch.run_app(repertoire, plan)
+        _say_if_still_live(repertoire, refused)
 
 
-def _say_if_still_live(repertoire: Repertoire) -> None:
-    """After the app closes: a session left live (quit, Ctrl+C, a closed terminal) is kept; how to go on."""
+def _say_if_still_live(repertoire: Repertoire, refused: tuple[str, ...] = ()) -> None:
+    """After the app closes: a session left live (quit, Ctrl+C, a closed terminal) is kept; how to go on.
+
+    The `refused` lines its screen still listed are not in the file to list again on resume: named,
+    so that nobody waits for them to come back."""
     from coptui.facilitation.left_behind import not_filed_yet
 
     live = repertoire.live_session()
@@ -124,6 +127,12 @@ def _say_if_still_live(repertoire: Repertoire) -> None:
             said = (
                 f"{title!r} is still live, with everything filed so far; "
                 "`coptui run --resume` goes on with it, `coptui abandon` gives it up"
+            )
+        if refused:
+            named = " · ".join(f"“{one_line(line, 40)}”" for line in refused)
+            said += (
+                f"; {plural(len(refused), 'refused line')} listed under the box "
+                f"{'is' if len(refused) == 1 else 'are'} not filed and will not come back: {named}"
             )
         click.echo(f"coptui: {said}", err=True)
 

@@ -41,6 +41,9 @@ def members_list(obj: Context) -> None:
     """Every member: handle, name, role, organisation, and when they left."""
     with obj.open(read_only=True) as repertoire:
         found = repertoire.members()
+    if not found:
+        click.echo("No members yet; add one with `coptui members add HANDLE NAME`.", err=True)
+        return
     for member in found:
         left = f"  (left {member.left_on})" if member.left_on else ""
         organisation = f" · {one_line(member.organisation, 40)}" if member.organisation else ""

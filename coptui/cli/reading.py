@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -13,11 +12,10 @@ from typing import TYPE_CHECKING
 import click
 
 from coptui.cli import launch
-from coptui.cli.root import Context, fail, pass_context
+from coptui.cli.root import Context, pass_context
 from coptui.text import one_line, strip_controls
 
 if TYPE_CHECKING:
-    from coptui.models import Community
     from coptui.store import Repertoire
     from coptui.ui.screens.participant import Joining
 
@@ -43,10 +41,7 @@ def browse(obj: Context, read_only: bool, participant: bool, theme: str) -> None
 
     With --read-only it is what `coptui serve` runs for each member.
     """
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        if "SSH_CONNECTION" in os.environ:  # under sshd's ForceCommand, `ssh host ls` arrives here
-            fail("browse needs a terminal; connect with plain `ssh` (or `ssh -t`), without a command")
-        fail("browse needs a terminal: run it in one, without redirecting its input or output")
+    launch.need_terminal("browse")
     with launch.starting():
         viewer = launch.signed_in_member()
         repertoire = obj.open(read_only=read_only)
@@ -68,28 +63,32 @@ def _joining(repertoire: Repertoire, viewer: str | None, participant: bool) -> J
 @click.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 def demo(file: Path | None) -> None:
-    """Open the app on a fresh temporary copy of the demo community (or of FILE)."""
+    """Open the app on a fresh temporary copy of the demo community (or of FILE: a JSON export,
+    or a repertoire file, to try things out on a copy of it)."""
     from coptui.demo import demo_document
     from coptui.interchange import read_document
+    from coptui.store import Repertoire
+    from coptui.store.backup import copy_repertoire, is_sqlite_file
 
-    document = read_document(file) if file else demo_document()
-    with _temporary_repertoire(document.community) as repertoire:
-        repertoire.load(document)
-        launch.run_app(repertoire)
+    with _temporary_folder() as folder:
+        copy = folder / "demo.db"
+        if file is not None and is_sqlite_file(file):
+            copy_repertoire(file, copy)  # as it stands: opening the copy upgrades only the copy
+            repertoire = Repertoire.open(copy)
+        else:
+            document = read_document(file) if file else demo_document()
+            repertoire = Repertoire.create(copy, document.community)
+            repertoire.load(document)
+        with repertoire:
+            launch.run_app(repertoire)
 
 
 @contextmanager
-def _temporary_repertoire(community: Community) -> Iterator[Repertoire]:
+def _temporary_folder() -> Iterator[Path]:
     import tempfile
 
-    from coptui.store import Repertoire
-
     with tempfile.TemporaryDirectory(prefix="coptui-demo-") as folder:
-        repertoire = Repertoire.create(Path(folder) / "demo.db", community)
-        try:
-            yield repertoire
-        finally:
-            repertoire.close()
+        yield Path(folder)
 
 
 @click.command()

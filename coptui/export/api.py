@@ -69,13 +69,23 @@ def save_minutes(repertoire: Repertoire, session_id: int, folder: Path, fmt: Min
     live-session screen's minutes key: call it in a worker and name the file it returns.
     """
     text = minutes(repertoire, session_id, fmt)
-    path = folder / minutes_file_name(repertoire.session(session_id), SUFFIXES[fmt])
+    path = folder / _minutes_name(repertoire, session_id, SUFFIXES[fmt])
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise not_written(error, path) from error
     replace_file(path, text.encode("utf-8"))
     return path
+
+
+def _minutes_name(repertoire: Repertoire, session_id: int, suffix: str) -> str:
+    """The name of a session's minutes: its date and title, and its id too where an earlier session
+    of that day has the same name, so that saving one session's minutes never replaces another's."""
+    session = repertoire.session(session_id)
+    name = minutes_file_name(session, suffix)
+    earlier = (s for s in repertoire.sessions_on(session.date) if (s.id or 0) < session_id)
+    shared = any(minutes_file_name(s, suffix) == name for s in earlier)
+    return minutes_file_name(session, suffix, numbered=True) if shared else name
 
 
 # From this many cases on, a second process makes half the pages of a folder export.

@@ -107,10 +107,13 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
         # On a line of its own, whatever an interrupted export left at the journal's end.
         journal.write(("\n" if interrupted else "") + run)
         journal.flush()  # before the second process lists its first page
-        if beside is None:
-            done = target.write(pages, journal)
-        else:
-            done = _written_beside(target, pages, beside, journal)
+        try:
+            if beside is None:
+                done = target.write(pages, journal)
+            else:
+                done = _written_beside(target, pages, beside, journal)
+        except FileNotWritten as error:
+            raise _stopped(error) from error
         if done.index is not None:  # written last: it may name only pages already there
             if done.index.unchanged:
                 done.index.staged.discard()
@@ -286,6 +289,16 @@ def _look_over(folder: Path) -> None:
                     and entry.stat(follow_symlinks=False).st_mtime_ns < began
                 ):
                     os.unlink(where / entry.name)
+
+
+def _stopped(error: FileNotWritten) -> FileNotWritten:
+    """A page that could not be written, said as what it means for the folder: the pages
+    written before it stay, the index still links only to pages that are there, and the
+    next export completes the folder."""
+    if error.reason is None:  # the message already says what the export left
+        return error
+    left = "the export stopped there (index.md is as it was; export again to complete the folder)"
+    return FileNotWritten(error.errno, f"{error.reason}; {left}", error.filename)
 
 
 def _refuse(link: Path) -> None:

@@ -113,6 +113,12 @@ class RepertoireIndex:
         return _group(self.document.report_backs, attrgetter("session"))
 
     @cached_property
+    def report_backs_between_meetings(self) -> list[ReportBackItem]:
+        """Report-backs members filed with no session live: a session's slice holds those filed
+        before it, which its minutes list (`Repertoire.session_slice`)."""
+        return [r for r in self.document.report_backs if r.session is None]
+
+    @cached_property
     def report_backs_by_member(self) -> dict[str, list[ReportBackItem]]:
         return _group(self.document.report_backs, attrgetter("member"))
 

@@ -1,10 +1,10 @@
 """The minutes of one session, as Markdown a secretary would send round.
 
 In order: who met and when; matters arising (report-backs given at this session on
-earlier actions); each phase with its notes; each case with its question, the
-strategies proposed and the decisions about it; the decisions again in one list; a
-table of the actions agreed; and a line saying what wrote the file. Minutes of a
-live session are marked interim.
+earlier actions, and those members filed between meetings, before it); each phase with
+its notes; each case with its question, the strategies proposed and the decisions about
+it; the decisions again in one list; a table of the actions agreed; and a line saying
+what wrote the file. Minutes of a live session are marked interim.
 """
 
 from __future__ import annotations
@@ -143,13 +143,18 @@ def _interim_banner(session: SessionItem) -> str:
 
 def _matters_arising(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     reports = index.session_report_backs(session.id or 0)
+    before = index.report_backs_between_meetings
     blocks = ["## Matters arising"]
-    if not reports:
+    if not reports and not before:
         blocks.append("No report-backs on earlier actions at this session.")
         return blocks
-    blocks.append(f"{plural(len(reports), 'report-back')} on actions agreed at earlier sessions.")
+    said = f"{plural(len(reports) + len(before), 'report-back')} on actions agreed at earlier sessions"
+    blocks.append(f"{said}, {len(before)} of them filed before the meeting." if before else f"{said}.")
     for report in reports:
         blocks.append(_report_back(index, report, links))
+    for report in before:
+        filed = f"*Filed before the meeting, on {long_date(report.reported_on)}.*"
+        blocks.append(f"{_report_back(index, report, links)}\n\n{filed}")
     return blocks
 
 

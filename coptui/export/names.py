@@ -60,9 +60,13 @@ def topic_path(topic_slug: str) -> str:
     return f"topics/{topic_slug}.md"
 
 
-def minutes_file_name(session: SessionItem, suffix: str) -> str:
-    """What saved minutes are called: `2026-11-04-pre-peak-clinic-minutes.md`."""
-    return "-".join(p for p in (session.date.isoformat(), slug(session.title), "minutes") if p) + suffix
+def minutes_file_name(session: SessionItem, suffix: str, *, numbered: bool = False) -> str:
+    """What saved minutes are called: `2026-11-04-pre-peak-clinic-minutes.md`; `numbered`, for a session
+    that would share that name with an earlier one: `2026-11-04-pre-peak-clinic-session-9-minutes.md`."""
+    number = f"session-{session.id}" if numbered else ""
+    return (
+        "-".join(p for p in (session.date.isoformat(), slug(session.title), number, "minutes") if p) + suffix
+    )
 
 
 def relative(target: str, start: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 from coptui.facilitation.clock import Clock
 from coptui.facilitation.focus import case_in_focus
@@ -32,6 +32,8 @@ class EngineState:
     undo: list[Undo] = field(default_factory=list)
     end_asked: bool = False  # the last command was F5 on the last phase
     typed: str = ""  # the line `enter` is filing now
+    speaker: str | None = None  # whose check-in the box named as that line was Entered, if it did
+    pressed_at: datetime | None = None  # when it was Entered, if it was journalled: None, now
 
     def copy(self) -> EngineState:
         return replace(self, undo=list(self.undo))

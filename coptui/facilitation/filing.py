@@ -13,6 +13,7 @@ from coptui.counts import plural, there_are
 from coptui.facilitation import lean_coffee
 from coptui.facilitation.dates import spoken
 from coptui.facilitation.engine_base import EngineBase
+from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.tags import (
     AbsentEntry,
@@ -106,13 +107,13 @@ class EntryFiling(EngineBase):
     def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
         kind = self.phase.kind
         author: str | None = None
+        why = ""
         if isinstance(entry, DecisionEntry):
             note_kind = NoteKind.DECISION
+        elif kind is PhaseKind.CHECK_IN:
+            author, note_kind, why = self._check_in_or_note(entry.author)
         else:
-            note_kind = NoteKind.CHECK_IN if kind is PhaseKind.CHECK_IN else NoteKind.NOTE
-            author = entry.author
-            if author is None and kind is PhaseKind.CHECK_IN:
-                author = self._speaking().next_speaker
+            author, note_kind = entry.author, NoteKind.NOTE
         note = self.repertoire.add_note(
             Note(
                 session=self.session_id,
@@ -128,7 +129,23 @@ class EntryFiling(EngineBase):
         note_id = note.id
         what = {NoteKind.DECISION: "a decision", NoteKind.CHECK_IN: "a check-in"}.get(note_kind, "a note")
         by = f" from @{author}" if author else ""
-        return self._remember(f"{what}{by}", lambda: self.repertoire.delete_note(note_id))
+        return self._remember(f"{what}{by}{why}", lambda: self.repertoire.delete_note(note_id))
+
+    def _check_in_or_note(self, named: str | None) -> tuple[str | None, NoteKind, str]:
+        """Whose a line in check-in is, and what: `@who text` is theirs, a plain line the check-in of
+        whom the box named as it was Entered (else whoever is next). Someone who has checked in
+        already gets a note, as does a plain line once everyone has: never a second check-in, and
+        never someone else's words. The last part says why it is a note, when that may surprise."""
+        author = named or self._state.speaker or self._speaking().next_speaker
+        if author is None:
+            return None, NoteKind.NOTE, ""
+        checked_in = any(
+            n.author == author and n.kind is NoteKind.CHECK_IN and n.phase == self.position
+            for n in self.repertoire.notes(session=self.session_id)
+        )
+        if not checked_in:
+            return author, NoteKind.CHECK_IN, ""
+        return author, NoteKind.NOTE, f" (@{author} had checked in already)"
 
     def _file_case(self, entry: CaseEntry) -> EntryResult:
         before = self._focus_id  # read first: until it is set, the last case brought is in focus
@@ -293,7 +310,7 @@ class EntryFiling(EngineBase):
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
         if entry.matter is not None:
-            matter, total = self.matters.number(self.session, entry.matter)
+            matter, total = self.matters.number(self.session, entry.matter, self._state.pressed_at)
             if not total:
                 return EntryResult(
                     False, "there are no matters arising; report with #report @handle outcome story"
@@ -301,7 +318,7 @@ class EntryFiling(EngineBase):
             if matter is None:
                 return EntryResult(False, f"{there_are(total, 'matter')} arising; pick one from 1 to {total}")
             if matter.report is not None:
-                return EntryResult(False, f"matter {entry.matter} was reported already; #undo to change it")
+                return EntryResult(False, f"{reported_already(matter)}; #undo to change it")
             action = matter.action
         member = action.owner if action is not None else entry.member
         assert member is not None
@@ -326,15 +343,17 @@ class EntryFiling(EngineBase):
         assert report.id is not None
         report_id = report.id
 
+        resolved = self._resolve(case) if entry.resolves_case and case is not None else None
+
         def revert() -> None:
+            if resolved is not None:
+                self.repertoire.delete_note(resolved)
             self.repertoire.delete_report_back(report_id)
             if action is not None and action.id is not None:
                 self.repertoire.set_action_status(action.id, action.status)
             if case is not None and case.id is not None:
                 self.repertoire.set_case_status(case.id, case.status)
 
-        if entry.resolves_case and case is not None and case.id is not None:
-            self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
         what = "a report-back" if action is None else f"the report-back on matter {entry.matter}"
         what += f" from @{member} ({entry.outcome.label})"
         if entry.resolves_case:
@@ -417,7 +436,7 @@ class EntryFiling(EngineBase):
         return self._remember(f"@{member.handle} ({member.name}) as a new member, here today", revert)
 
     def _file_resolved(self, entry: ResolvedEntry) -> EntryResult:
-        matter, total = self.matters.number(self.session, entry.matter)
+        matter, total = self.matters.number(self.session, entry.matter, self._state.pressed_at)
         if matter is None:
             return EntryResult(False, f"there are {total} matters arising; pick one from 1 to {total}")
         if matter.action.case is None:
@@ -432,10 +451,31 @@ class EntryFiling(EngineBase):
                 False, f"nothing tried for “{case.title}” has worked yet; #report {entry.matter} worked first"
             )
         case_id, before = case.id, case.status
-        self.repertoire.set_case_status(case_id, CaseStatus.RESOLVED)
-        return self._remember(
-            f"“{case.title}” as resolved", lambda: self.repertoire.set_case_status(case_id, before)
+        note_id = self._resolve(case)
+
+        def revert() -> None:
+            self.repertoire.delete_note(note_id)
+            self.repertoire.set_case_status(case_id, before)
+
+        return self._remember(f"“{case.title}” as resolved", revert)
+
+    def _resolve(self, case: Case) -> int:
+        """Mark `case` resolved, with the group's decision filed in this phase, so the minutes of
+        the meeting that agreed it say so; the decision note's id."""
+        assert case.id is not None
+        self.repertoire.set_case_status(case.id, CaseStatus.RESOLVED)
+        note = self.repertoire.add_note(
+            Note(
+                session=self.session_id,
+                phase=self.position,
+                kind=NoteKind.DECISION,
+                text=f"“{case.title}” is resolved: what was tried for it worked",
+                case=case.id,
+                created_at=self.clock.now(),
+            )
         )
+        assert note.id is not None
+        return note.id
 
     def _file_next_meeting(self, entry: NextMeetingEntry) -> EntryResult:
         today = self._today()

@@ -9,6 +9,7 @@ phase does not read the matters again.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from coptui.models import ReportBack, Session
 from coptui.store import Repertoire
@@ -31,6 +32,24 @@ class MattersArising:
     def more(self) -> int:
         """How many are not on the page."""
         return self.total - len(self.page)
+
+
+def expected_at(session: Session, at: datetime | None = None) -> tuple[str, ...]:
+    """The members whose matters are numbered first: those attending, and those marked absent;
+    as they were at `at` (when a line was Entered), if given. A member who arrived since is not
+    yet among them, so a line means the numbers on the screen it was typed at, however long it
+    waited to be filed."""
+    if at is not None and (session.started_at is None or at < session.started_at):
+        at = None  # stamped before the session began: no numbers were on screen to mean (or another clock)
+    late = {m for m, when in session.arrived.items() if at is not None and when > at}
+    return tuple(m for m in (*session.attendees, *session.absent) if m not in late)
+
+
+def reported_already(matter: MatterArising) -> str:
+    """Why a matter cannot be reported on again: said alike to the facilitator and its member."""
+    report = matter.report
+    said = "" if report is None else f" ({report.outcome.label})"
+    return f"matter {matter.number}, “{matter.action.text}”, was reported already{said}"
 
 
 def matters_reports(repertoire: Repertoire, session: Session) -> dict[int, ReportBack]:
@@ -58,11 +77,11 @@ class MattersReader:
     def forget(self) -> None:
         self._kept = None
 
-    def shown(self, session: Session) -> MattersArising:
-        """The page the screen lists: matters 1 to `page_size`."""
+    def shown(self, session: Session, at: datetime | None = None) -> MattersArising:
+        """The page the screen lists: matters 1 to `page_size` (numbered as at `at`, if given)."""
         assert session.id is not None
         reports = matters_reports(self.repertoire, session)
-        expected = (*session.attendees, *session.absent)
+        expected = expected_at(session, at)
         key = (session.id, expected)
         if self._kept is None or self._kept[0] != key:
             read = self.repertoire.matters_page(session.id, expected, reports, limit=self.page_size)
@@ -79,18 +98,39 @@ class MattersReader:
             self._kept = key, replace(kept, page=page)
         return self._kept[1]
 
-    def number(self, session: Session, number: int) -> tuple[MatterArising | None, int]:
-        """Matter `number` as the screen numbers it (None if there is no such), and how many there are."""
-        shown = self.shown(session)
+    def number(
+        self, session: Session, number: int, at: datetime | None = None
+    ) -> tuple[MatterArising | None, int]:
+        """Matter `number` as the screen numbers it (as it did at `at`, when the line was Entered,
+        if given): None if there is no such; and how many there are."""
+        shown = self.shown(session, at)
         if 1 <= number <= len(shown.page):
             return shown.page[number - 1], shown.total
         if number < 1 or number > shown.total:
             return None, shown.total
         assert session.id is not None
-        expected = (*session.attendees, *session.absent)
+        expected = expected_at(session, at)
         reports = matters_reports(self.repertoire, session)
         found = self.repertoire.matters_page(session.id, expected, reports, first=number, limit=1)
         return (found[0] if found else None), shown.total
+
+    def owners(self, session: Session, owner: str, at: datetime | None = None) -> list[MatterArising]:
+        """`owner`'s matters arising, numbered as the screen numbers the whole list (as at `at`,
+        if given); those reported on stay, with their report, so the numbers hold all session."""
+        assert session.id is not None
+        reports = matters_reports(self.repertoire, session)
+        return self.repertoire.owners_matters(session.id, expected_at(session, at), reports, owner)
+
+    def not_of(
+        self, session: Session, number: int, theirs: list[MatterArising], at: datetime | None = None
+    ) -> str:
+        """Why `#report number` is none of `theirs` (a member's matters), and which are."""
+        other, _ = self.number(session, number, at)
+        said = f"matter {number} is @{other.action.owner}'s" if other else f"there is no matter {number}"
+        open_ = [str(m.number) for m in theirs if m.report is None]
+        if not open_:
+            return f"{said}; you have no matters arising to report on (F2 lists your open actions)"
+        return f"{said}; yours: {', '.join(open_)} (#report N outcome story)"
 
 
 __all__ = ["MATTERS_PAGE", "MatterArising", "MattersArising", "MattersReader"]

@@ -24,8 +24,9 @@ transaction that files, against the session as it is in the file at that moment:
 - their own dot votes (`#vote N [dots]`): private, `dots_per_case` a case (the session format's),
   hidden from everyone, the facilitator included, until `LiveSession.reveal_votes()`;
 - notes authored by themselves (plain text in any phase);
-- report-backs on their own open actions (`#report N outcome story`, N from `my_actions()`),
-  at any time, also between meetings;
+- report-backs on their own open actions: in a live session `#report N outcome story`, N their
+  matter arising as the facilitator's screen numbers it (`view().my_matters`), and at any time,
+  also between meetings, `report_back(action_id, ...)`;
 - `#undo` of the last thing they filed.
 
 Everything else (phases, timers, attendance, the case in focus, filing as `@someone-else`,
@@ -38,7 +39,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,37 +47,27 @@ from pydantic import ValidationError
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.facilitation.tags import (
-    AbsentEntry,
-    ActionEntry,
-    ArrivedEntry,
     CaseDetailEntry,
     CaseEntry,
-    DecisionEntry,
-    DotEntry,
     Entry,
     EntryError,
-    FocusEntry,
-    LeftEntry,
-    NewcomerEntry,
-    NextMeetingEntry,
-    NextTopicEntry,
     NoteEntry,
-    PickEntry,
     ReportEntry,
-    ResolvedEntry,
     StrategyEntry,
-    ThumbsEntry,
     UndoEntry,
     VoteEntry,
     parse_entry,
+    tag_of,
 )
 from coptui.facilitation.taking_back import take_back
 from coptui.facilitation.timer import PhaseTimer, TimerAlert
 from coptui.facilitation.view import EntryResult
 from coptui.formats import SessionFormat, format_settings
 from coptui.models import (
+    Action,
     Case,
     Command,
     CommandKind,
@@ -91,27 +82,28 @@ from coptui.models import (
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
-from coptui.store.participants import ParticipantEntry
+from coptui.store.participants import Arrival, ParticipantEntry
 
 VIAS = ("ssh", "local")
 WAITING_FOR_A_SESSION = "waiting for a session to start…"
 DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
 
-# What only the facilitator does, as a participant is told when they try.
-_FACILITATOR_ENTRIES: dict[type, str] = {
-    DecisionEntry: "records decisions",
-    FocusEntry: "chooses the case in focus",
-    PickEntry: "records the presenter's pick",
-    ActionEntry: "records the actions agreed",
-    DotEntry: "records the dots on Lean Coffee topics",
-    NextTopicEntry: "moves on to the next topic",
-    ThumbsEntry: "records the thumbs vote",
-    ResolvedEntry: "records a case as resolved",
-    AbsentEntry: "keeps the attendance",
-    ArrivedEntry: "keeps the attendance",
-    LeftEntry: "keeps the attendance",
-    NewcomerEntry: "adds new members",
-    NextMeetingEntry: "sets the next meeting",
+# What only the facilitator does, by tag, as a participant is told when they try: before the
+# rest of the line is read, so they are not taught how to write a line they may not file.
+_FACILITATOR_TAGS: dict[str, str] = {
+    "decision": "records decisions",
+    "focus": "chooses the case in focus",
+    "pick": "records the presenter's pick",
+    "action": "records the actions agreed",
+    "dot": "records the dots on Lean Coffee topics",
+    "next-topic": "moves on to the next topic",
+    "thumbs": "records the thumbs vote",
+    "resolved": "records a case as resolved",
+    "absent": "keeps the attendance",
+    "arrived": "keeps the attendance",
+    "left": "keeps the attendance",
+    "newcomer": "adds new members",
+    "next": "sets the next meeting",
 }
 _FACILITATOR_COMMANDS: dict[CommandKind, str] = {
     CommandKind.NEXT_PHASE: "moves through the phases",
@@ -160,6 +152,10 @@ class ParticipantView:
     my_actions: tuple[MyAction, ...]
     closed: bool
     taken_back: tuple[ParticipantEntry, ...] = ()  # this member's entries taken back, by anyone
+    # In report-back: this member's matters arising, numbered as the facilitator's screen numbers
+    # them (the numbers `#report N` takes); those reported on stay, with their report.
+    my_matters: tuple[MatterArising, ...] = ()
+    actions: tuple[Action, ...] = ()  # in problem solving: agreed this session, for every case
 
     @staticmethod
     def typed(entry: ParticipantEntry) -> str:
@@ -193,8 +189,11 @@ class Participant:
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         self.dots_per_case = dots_per_case(session)
         self.actions = MemberActions(repertoire, member, self.clock)
+        self.matters = MattersReader(repertoire)
         self._lock = threading.RLock()
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
+        self.joined_before: Arrival | None = None  # this member's last arrival before this join
+        self._pressed_at: datetime | None = None  # when the line being filed was Entered; None: now
 
     @classmethod
     def join(
@@ -207,8 +206,11 @@ class Participant:
         member = _handle(handle)
         session = _session_to_join(repertoire, member, clock)
         assert session.id is not None
+        before = [a for a in repertoire.arrivals(session.id) if a.member == member]
         repertoire.record_arrival(session.id, member, via, clock.now())
-        return cls(repertoire, session, member, clock)
+        participant = cls(repertoire, session, member, clock)
+        participant.joined_before = before[-1] if before else None
+        return participant
 
     @staticmethod
     def may_join(
@@ -240,7 +242,7 @@ class Participant:
     def _carry_out(self, command: Command) -> EntryResult:
         match command.kind:
             case CommandKind.ENTRY:
-                return self._enter(command.text)
+                return self._enter(command.text, command.pressed_at)
             case CommandKind.UNDO:
                 return self._undo()
             case kind:
@@ -253,11 +255,14 @@ class Participant:
         with self._lock, self.repertoire.transaction():
             return self._enter(text)
 
-    def _enter(self, text: str) -> EntryResult:
+    def _enter(self, text: str, pressed_at: datetime | None = None) -> EntryResult:
         session = self._session()
         if isinstance(session, EntryResult):
             return session
         self._typed = text.strip()
+        tag = tag_of(text)
+        if tag in _FACILITATOR_TAGS:
+            return EntryResult(False, f"only the facilitator {_FACILITATOR_TAGS[tag]}")
         text = _SELF_TAG.sub(lambda m: f"#{m.group(1)}{m.group(2)}@{self.member} ", text.strip(), count=1)
         entry = parse_entry(text, self.member_names, self._today())
         if isinstance(entry, EntryError):
@@ -267,6 +272,7 @@ class Participant:
         refusal = self._refusal(entry, session)
         if refusal is not None:
             return EntryResult(False, refusal)
+        self._pressed_at = pressed_at
         try:
             with self.repertoire.transaction():  # a savepoint: a refusal part-way leaves nothing behind
                 return self._file(entry, session)
@@ -285,8 +291,6 @@ class Participant:
 
     def _refusal(self, entry: Entry, session: Session) -> str | None:
         """Why this participant may not file `entry` now; None when they may."""
-        if type(entry) in _FACILITATOR_ENTRIES:
-            return f"only the facilitator {_FACILITATOR_ENTRIES[type(entry)]}"
         someone = _named(entry)
         if someone is not None and someone != self.member:
             return f"you file as yourself (@{self.member}) only, not as @{someone}"
@@ -337,14 +341,19 @@ class Participant:
 
     def _file_note(self, entry: NoteEntry, session: Session) -> EntryResult:
         kind = session.phases[session.current_phase or 0].kind
-        check_in = kind is PhaseKind.CHECK_IN
+        phase = session.current_phase or 0
+        # One check-in each: what a member adds once they have checked in is a note.
+        check_in = kind is PhaseKind.CHECK_IN and not any(
+            n.author == self.member and n.kind is NoteKind.CHECK_IN and n.phase == phase
+            for n in self.repertoire.notes(session=self.session_id)
+        )
         focus = (
             self._focus(session) if kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING) else None
         )
         note = self.repertoire.add_note(
             Note(
                 session=self.session_id,
-                phase=session.current_phase or 0,
+                phase=phase,
                 author=self.member,
                 kind=NoteKind.CHECK_IN if check_in else NoteKind.NOTE,
                 text=entry.text,
@@ -427,13 +436,20 @@ class Participant:
         return EntryResult(True, f"{filed.message}{hidden}; {plural(left - entry.count, 'dot')} left")
 
     def _file_report(self, entry: ReportEntry, session: Session) -> EntryResult:
-        mine = self.actions.my_actions()
+        """On the matter numbered N as the member's screen (and the facilitator's) numbers it: the
+        numbers hold all session, so a line filed after others (or after a wait) means what it did."""
         number = entry.matter or 0
-        if not 1 <= number <= len(mine):
-            return EntryResult(
-                False, f"you have {plural(len(mine), 'open action')}; #report N takes one of them"
-            )
-        action = mine[number - 1].action
+        mine = self.matters.owners(session, self.member, self._pressed_at)
+        matter = next((m for m in mine if m.number == number), None)
+        if matter is None:
+            return EntryResult(False, self.matters.not_of(session, number, mine, self._pressed_at))
+        if matter.report is not None:
+            return EntryResult(False, f"{reported_already(matter)}; F2 lists what you have open")
+        assert matter.action.id is not None
+        action = self.repertoire.action(matter.action.id)  # as it is in the file now
+        refusal = self.actions.refusal(action)
+        if refusal is not None:
+            return EntryResult(False, refusal)
         return self.actions.file_report(
             action, entry.outcome, entry.story, entry.lesson, entry.value_cycle, self.session_id
         )
@@ -493,6 +509,12 @@ class Participant:
                 my_actions=tuple(self.actions.my_actions()),
                 closed=session.status is not SessionStatus.LIVE,
                 taken_back=tuple(self.repertoire.taken_back_entries(self.session_id, self.member)),
+                actions=tuple(self.repertoire.actions(session=self.session_id))
+                if phase.kind is PhaseKind.PROBLEM_SOLVING
+                else (),
+                my_matters=tuple(self.matters.owners(session, self.member))
+                if phase.kind is PhaseKind.REPORT_BACK
+                else (),
             )
 
     def _today(self) -> date:

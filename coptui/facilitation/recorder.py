@@ -182,15 +182,18 @@ class Recorder(Generic[E, V]):
 
     # -- the screen's side ------------------------------------------------------------
 
-    def press(self, kind: CommandKind, text: str = "") -> bool:
+    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> bool:
         """Take one command, in order after every one before it; True once it is on disk.
+        `speaker`: for a plain check-in line, whose check-in the box named (`Command.speaker`).
 
         It is kept beside the file here, on the caller's thread, so that what the screen draws
         next is already safe whatever another program does with the file's lock. When it cannot
         be (a full disk), this waits a moment for the journal instead; failing that, the command
         stays pending, in view, and is kept or journalled as soon as it can be.
         """
-        command = Command(kind=kind, text=text, pressed_at=datetime.now(UTC), record_key=uuid.uuid4().hex)
+        command = Command(
+            kind=kind, text=text, pressed_at=datetime.now(UTC), record_key=uuid.uuid4().hex, speaker=speaker
+        )
         with self._changed:
             self._seq += 1
             seq = self._seq
@@ -362,6 +365,7 @@ class Recorder(Generic[E, V]):
                 waiting = {p.command.id for p in self._saved}
             if self._file_left_behind(live) and not waiting:
                 self._read_back(live)
+            carried = False
             for command in self._journal_backlog(live):
                 result = self._carry_out(live, command)
                 if result is None:
@@ -371,12 +375,13 @@ class Recorder(Generic[E, V]):
                     while self._saved and (self._saved[0].command.id or 0) <= self._carried_upto:
                         self._saved.popleft()
                 self.listener.carried_out(command, result)
+                carried = True
             with self._changed:  # any the backlog lacked, another process carried out meanwhile
                 elsewhere = [p.command for p in self._saved if p.command.id in waiting]
                 self._saved = deque(p for p in self._saved if p.command.id not in waiting)
             for command in elsewhere:  # said as if carried out here: a refused line comes back
                 self._said_from_elsewhere(live, command)
-            if waiting:
+            if waiting or carried:  # a reading after each command carried out: the screen counts on it
                 self._read_back(live)
 
     def _said_from_elsewhere(self, live: E, command: Command) -> None:

@@ -492,8 +492,19 @@ _PICK_USAGE = "type #pick N for the presenter's pick of strategy N"
 _RESOLVED_USAGE = "type #resolved N for the case of matter arising N, once a strategy for it worked"
 
 SYNTAX = (
-    Form("text", "a note in this phase; in check-in, the next speaker's check-in", "Slept well", _note),
-    Form("@who text", "a note from that member", "@cho two pages last night", _note),
+    Form(
+        "text",
+        "a note in this phase; in check-in, the check-in of whom the box names as you press Enter "
+        "(a note once everyone has checked in)",
+        "Slept well",
+        _note,
+    ),
+    Form(
+        "@who text",
+        "a note from that member; in check-in, their check-in, unless they have checked in already",
+        "@cho two pages last night",
+        _note,
+    ),
     Form("#case @who title", "a case that member brings; it comes into focus",
          "#case @ben Alert fatigue at night", _case, phases=(_SHARING,)),
     Form("#context text", "what the case in focus is about (adds to it)",
@@ -533,7 +544,8 @@ SYNTAX = (
     Form("value:CYCLE", f"in #report: the value it brought ({VALUE_WORDS})", "value:applied", _report),
     Form("case:resolved", "in #report N worked: the presenter says the case is resolved",
          "case:resolved", _report),
-    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked",
+    Form("#resolved N", "the case of matter arising N is resolved: something tried for it worked "
+         "(a decision, in the minutes)",
          "#resolved 2", _one_number("the matter", _RESOLVED_USAGE, ResolvedEntry), phases=(_REPORT_BACK,)),
     Form("#absent @who", "not there after all", "#absent @cho", _attendance_change("absent", AbsentEntry)),
     Form("#arrived @who", "came late: off apologies or absent, on the list from now",
@@ -546,6 +558,16 @@ SYNTAX = (
 )  # fmt: skip
 
 _PARSERS = {tag: form.parser for form in SYNTAX for tag in form.tags}
+_TAG_NAMES = {tag: form.tags[0] for form in SYNTAX for tag in form.tags}
+
+
+def tag_of(text: str) -> str | None:
+    """The tag a line starts with, as the syntax first names it (`#dots` is `dot`); None for a
+    note or a word that is no tag. Read before the rest of the line is."""
+    match = _TAG.match(text.strip())
+    return None if match is None else _TAG_NAMES.get(match.group(1).lower())
+
+
 TAGS = tuple(dict.fromkeys(form.tags[0] for form in SYNTAX if form.tags))
 
 

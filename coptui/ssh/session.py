@@ -2,7 +2,8 @@
 
 Nothing else is served: a command (`ssh host ls`), a subsystem (SFTP) or a session
 without a terminal is refused. Of what the client asks for, only a plain terminal type
-and the terminal's size reach the browser. Input resets the idle timer; the child's exit
+and the terminal's size reach the browser. Input resets the idle timer (and no browser is idle
+while a session is live: its member may be listening); the child's exit
 closes the channel with its exit status, or with 0 and a note when the server ended it
 (idle, shutdown); a client that goes away takes its child with it.
 """
@@ -58,6 +59,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self._started_at = 0.0
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
+        self._idle_check: asyncio.Task[None] | None = None  # reading whether a meeting is on
         self._starter: asyncio.Task[None] | None = None
         self._asked_to_run = False  # a command was asked for: it is said no to, not run
 
@@ -190,6 +192,18 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         if quiet_for < timeout:
             self._arm_idle_timer(timeout - quiet_for)
             return
+        self._idle_check = asyncio.create_task(self._close_unless_meeting(timeout))
+
+    async def _close_unless_meeting(self, timeout: float) -> None:
+        """Close the idle browser, unless a session is live: a member listening in a meeting
+        presses no key for a whole phase, and must not lose the screen for it."""
+        if await asyncio.to_thread(self._server.meeting_is_live):
+            self._arm_idle_timer(timeout)
+            return
+        quiet_for = self._loop.time() - self._last_input
+        if quiet_for < timeout:  # a key came while the file was read
+            self._arm_idle_timer(timeout - quiet_for)
+            return
         log.info(
             "%s: closing the browser of %s after %.0f s without input", self.peer, self.grant.who, quiet_for
         )
@@ -209,6 +223,8 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
     def _finish(self, status: int, message: str | None) -> None:
         if self._idle_timer is not None:
             self._idle_timer.cancel()
+        if self._idle_check is not None:
+            self._idle_check.cancel()
         if self._open and self._chan is not None:
             self._chan.write(RESTORE_TERMINAL)
             if message:

@@ -5,6 +5,7 @@ Reads for coptui.export are kept together here: a few queries each, never one pe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ from coptui.store.base import guarded
 from coptui.store.cases import TOPIC_COLUMNS, topic_rows
 from coptui.store.community import CommunityStore
 from coptui.store.errors import NotFound, StoreError
+from coptui.store.participants import ParticipantStore
 from coptui.store.practices import PracticeStore
 from coptui.store.rows import (
     CASE_SIDE_FIELDS,
@@ -32,8 +34,10 @@ from coptui.store.rows import (
 )
 from coptui.store.sessions import ATTENDANCE_COLUMNS, PHASE_COLUMNS, SessionStore, attendance_rows, phase_rows
 
+_BEFORE = "(SELECT value FROM json_each(:before))"  # the ids of report-backs filed before a meeting
 
-class DocumentStore(PracticeStore, SessionStore, CommunityStore):
+
+class DocumentStore(PracticeStore, SessionStore, CommunityStore, ParticipantStore):
     """The repertoire as an interchange document, in and out."""
 
     @guarded
@@ -103,10 +107,11 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         """Everything the minutes of one session mention, as a partial (unvalidated) document.
 
         The session itself; its notes, the strategies and actions filed in it, and the
-        report-backs given in it; the cases all of those are about (with every strategy
-        of a case first presented here); the earlier actions reported on and the
-        strategies they tried; the sessions those cases and actions came from; and the
-        community, members and topics for names (`with_practice_records` adds the practices).
+        report-backs given in it or filed by members between meetings before it; the cases
+        all of those are about (with every strategy of a case first presented here); the
+        earlier actions reported on and the strategies they tried; the sessions those cases
+        and actions came from; and the community, members and topics for names
+        (`with_practice_records` adds the practices).
         Of the actions carried forward (agreed earlier, open now) it reads the `carried` due
         first, or all of them; `carried_forward` counts them.
         """
@@ -115,7 +120,10 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         )
         if not sessions:
             raise NotFound(f"there is no session {session_id}")
-        s = {"s": session_id, "carried": carried}
+        # Report-backs members filed between meetings, before this one: its minutes list them too.
+        before = self.reports_between_meetings(sessions[0])
+        s = {"s": session_id, "carried": carried, "before": json.dumps([r.id for r in before])}
+        reported = "SELECT {0} FROM report_backs WHERE session_id = :s OR id IN " + _BEFORE
         notes = self._items(Note, f"SELECT {COLUMNS[Note]} FROM notes WHERE session_id = :s ORDER BY id", s)
         report_backs = self._items(
             ReportBack, f"SELECT {COLUMNS[ReportBack]} FROM report_backs WHERE session_id = :s ORDER BY id", s
@@ -123,7 +131,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
         actions = self._items(
             Action,
             f"SELECT {COLUMNS[Action]} FROM actions WHERE session_id = :s "
-            "OR id IN (SELECT action_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN ({reported.format('action_id')}) "
             f"OR id IN ({_CARRIED_FORWARD}) ORDER BY id",
             s,
         )
@@ -132,7 +140,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             "OR id IN (SELECT case_id FROM notes WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM strategies WHERE session_id = :s) "
             "OR id IN (SELECT case_id FROM actions WHERE session_id = :s) "
-            "OR id IN (SELECT case_id FROM report_backs WHERE session_id = :s) "
+            f"OR id IN ({reported.format('case_id')}) "
             f"OR id IN (SELECT case_id FROM actions WHERE id IN ({_CARRIED_FORWARD})) ORDER BY id",
             s,
         )
@@ -161,7 +169,7 @@ class DocumentStore(PracticeStore, SessionStore, CommunityStore):
             cases=self._cases_from_rows(case_rows),
             strategies=strategies,
             actions=actions,
-            report_backs=report_backs,
+            report_backs=[*report_backs, *before],
             notes=notes,
         )
 

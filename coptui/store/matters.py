@@ -12,6 +12,7 @@ The order is the numbering `#report N` uses: actions of members expected at the 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -48,6 +49,20 @@ _PAGE = (
     + f"SELECT {_ACTION_COLUMNS}, c.title, s.text FROM page JOIN actions a ON a.id = page.id "
     + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
     + f"ORDER BY {_ORDER.format(t='a.')}"
+)
+# One owner's matters, numbered as the whole list is: how many come before theirs (one pass over
+# the open actions' index entries, no sort), then their own, through the owner index.
+_BEFORE_OWNER = (
+    _LISTED
+    + "SELECT count(*) FROM listed "
+    + "WHERE (owner NOT IN (SELECT value FROM json_each(:expected)), owner) < (:owner_unexpected, :owner)"
+)
+_OWNERS = (
+    f"SELECT {_ACTION_COLUMNS}, c.title, s.text FROM actions a "
+    + "LEFT JOIN cases c ON c.id = a.case_id LEFT JOIN strategies s ON s.id = a.strategy_id "
+    + "WHERE a.owner = :owner AND a.session_id IS NOT :session "
+    + "AND (a.status = 'open' OR a.id IN (SELECT value FROM json_each(:reported))) "
+    + "ORDER BY a.due IS NULL, a.due, a.id"
 )
 _COUNT = (
     _LISTED
@@ -91,15 +106,37 @@ class MattersStore(StoreBase):
             "limit": limit,
             "offset": max(0, first - 1),
         }
-        cursor = self.conn.execute(_PAGE, params)
+        return self._matters(self.conn.execute(_PAGE, params), reports, first=max(1, first))
+
+    @guarded
+    def owners_matters(
+        self, session_id: int, expected: Collection[str], reports: Mapping[int, ReportBack], owner: str
+    ) -> list[MatterArising]:
+        """`owner`'s matters arising, numbered as `matters_page` numbers the whole list."""
+        params = {
+            "session": session_id,
+            "reported": json.dumps(sorted(reports)),
+            "expected": json.dumps(sorted(expected)),
+            "owner": owner,
+            "owner_unexpected": owner not in expected,
+        }
+        (before,) = self.conn.execute(_BEFORE_OWNER, params).fetchone()
+        return self._matters(self.conn.execute(_OWNERS, params), reports, first=before + 1)
+
+    @staticmethod
+    def _matters(
+        cursor: sqlite3.Cursor, reports: Mapping[int, ReportBack], first: int
+    ) -> list[MatterArising]:
+        """Matters numbered from `first`, from rows of an action's columns, its case title and
+        strategy text."""
         width = len(COLUMNS[Action].split(","))
         read = reader(Action, tuple(d[0] for d in cursor.description[:width]))
         matters = []
-        for number, row in enumerate(cursor.fetchall(), start=max(1, first)):
+        for i, row in enumerate(cursor.fetchall()):
             action = read(row[:width])
             matters.append(
                 MatterArising(
-                    number=number,
+                    number=first + i,
                     action=action,
                     case_title=row[width],
                     strategy_text=row[width + 1],

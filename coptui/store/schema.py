@@ -536,6 +536,13 @@ def _capture_journal_keys(db: Database) -> None:
     )
 
 
+@_migration("0014_capture_journal_speaker")
+def _capture_journal_speaker(db: Database) -> None:
+    """A plain check-in line keeps whose check-in the capture box named as it was Entered: filed
+    later (a lock held meanwhile), it is still theirs. Rows journalled before have none."""
+    db.execute("ALTER TABLE capture_journal ADD COLUMN speaker TEXT")
+
+
 if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from coptui.models import (
@@ -71,6 +71,14 @@ class SessionStore(StoreBase):
         rows = self._rows(
             f"SELECT {COLUMNS[Session]} FROM sessions ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
             [-1 if limit is None else limit, offset],
+        )
+        return self._sessions_from_rows(rows)
+
+    @guarded
+    def sessions_on(self, day: date) -> list[Session]:
+        """The sessions held on `day`, in the order they were made."""
+        rows = self._rows(
+            f"SELECT {COLUMNS[Session]} FROM sessions WHERE date = ? ORDER BY id", [day.isoformat()]
         )
         return self._sessions_from_rows(rows)
 
@@ -142,12 +150,22 @@ class SessionStore(StoreBase):
     def unsettled_commands(self, session_id: int, member: str | None = None) -> list[Command]:
         """The journalled commands of a session not yet acted on, in the order they were given;
         the facilitator's, or (with `member`) that participant's."""
+        return self._unsettled("AND member IS ?", [session_id, member])
+
+    def _unsettled(self, which: str, params: list[object]) -> list[Command]:
+        """A session's journalled commands not yet acted on, oldest first, narrowed by `which`."""
         return [
-            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
+            Command(
+                kind=row["command"],
+                text=row["text"],
+                pressed_at=row["pressed_at"],
+                id=row["id"],
+                speaker=row["speaker"],
+            )
             for row in self._rows(
-                "SELECT id, command, text, pressed_at FROM capture_journal "
-                "WHERE session_id = ? AND member IS ? AND settled_at IS NULL ORDER BY id",
-                [session_id, member],
+                "SELECT id, command, text, pressed_at, speaker FROM capture_journal "
+                f"WHERE session_id = ? {which} AND settled_at IS NULL ORDER BY id",
+                params,
             )
         ]
 
@@ -183,15 +201,7 @@ class SessionStore(StoreBase):
                 [session_id],
             )
         }
-        unsettled = [
-            Command(kind=row["command"], text=row["text"], pressed_at=row["pressed_at"], id=row["id"])
-            for row in self._rows(
-                "SELECT id, command, text, pressed_at FROM capture_journal "
-                "WHERE session_id = ? AND settled_at IS NULL ORDER BY id",
-                [session_id],
-            )
-        ]
-        return unsettled + [c for c in kept if c.record_key not in journalled]
+        return self._unsettled("", [session_id]) + [c for c in kept if c.record_key not in journalled]
 
     @guarded
     def settle_command(self, command_id: int, *, filed: bool, message: str, at: datetime) -> None:

@@ -11,6 +11,11 @@ the process dies, however it dies. A file that nobody holds is an orphan: the ne
 same writer (the facilitator, or that member) takes it, journals what the capture journal lacks
 (each command carries a key the journal keeps unique, so nothing is journalled twice) and deletes
 it. A process empties its own file whenever everything in it is journalled.
+
+A disk that fills during a meeting must not refuse what is Entered: each file takes room on
+disk for some hundreds of commands when its process starts (zeros, allocated ahead), and
+commands are written into that room, so a full disk only stops a file that has outgrown it.
+Readers stop at the first zero byte.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import fcntl
 import os
 import secrets
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +37,8 @@ from coptui.models import Command
 
 SUFFIX = ".jsonl"
 OPENING_SUFFIX = ".opening"  # a file not yet locked by its owner: never an orphan
-NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+ROOM = 256 * 1024  # taken on disk when a process starts: some hundreds of commands
 
 
 class KeptCommand(BaseModel):
@@ -48,6 +55,17 @@ def side_folder(repertoire: Path) -> Path:
     return repertoire.with_name(f"{repertoire.name}-capture")
 
 
+# This process's own side journals, while it holds them open.
+_HELD: weakref.WeakSet[SideJournal] = weakref.WeakSet()
+
+
+def remove_own_empty() -> None:
+    """For a process about to die by a signal: remove its own side journals that hold nothing.
+    One being written just then (by another thread) is left as it is, for the next recorder."""
+    for journal in list(_HELD):
+        journal.remove_if_empty()
+
+
 class SideJournal:
     """One recording process's side journal: appended to, emptied once journalled, gone when closed empty."""
 
@@ -56,8 +74,11 @@ class SideJournal:
         self.member = member
         self.path: Path | None = None
         self._fd: int | None = None
-        self._size = 0
+        self._size = 0  # what the commands kept take up, from the start of the file
+        self._room = 0  # what the file has on disk; zeros after `_size`
         self._lock = threading.Lock()
+        with contextlib.suppress(OSError):  # a disk full already: `keep` tries again
+            self._open()
 
     def keep(self, session_id: int | None, commands: Sequence[Command]) -> None:
         """Append `commands` in order and flush them to disk: all of them, or none (then OSError)."""
@@ -65,35 +86,56 @@ class SideJournal:
         data = b"".join(line.model_dump_json().encode() + b"\n" for line in lines)
         with self._lock:
             fd = self._open()
+            end = self._size + len(data)
+            if end > self._room:
+                self._take_room(max(end, 2 * self._room))
             try:
-                if os.write(fd, data) != len(data):
+                if os.pwrite(fd, data, self._size) != len(data):
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 os.fsync(fd)
             except OSError:
-                # A torn line would glue itself to the next one: cut back to the last whole line.
+                # A torn line would glue itself to the next one: blank it back to the last whole line.
                 with contextlib.suppress(OSError):
-                    os.ftruncate(fd, self._size)
+                    os.pwrite(fd, bytes(len(data)), self._size)
                 raise
-            self._size += len(data)
+            self._size = end
 
     def empty(self) -> None:
-        """Everything kept so far is in the capture journal: let the file go back to nothing."""
+        """Everything kept so far is in the capture journal: let the file go back to nothing (zeros,
+        keeping its room on disk)."""
         with self._lock:
             if self._fd is not None and self._size:
-                os.ftruncate(self._fd, 0)
+                os.pwrite(self._fd, bytes(self._size), 0)
                 self._size = 0
 
     def close(self) -> None:
         """Let the file go: deleted if empty, else left for the next recorder of this writer to take."""
         with self._lock:
-            if self._fd is not None:
-                if not self._size and self.path is not None:
-                    with contextlib.suppress(OSError):
-                        self.path.unlink()
-                os.close(self._fd)
-                self._fd = None
+            self._let_go()
         with contextlib.suppress(OSError):  # only when no other process keeps a file there
             self.folder.rmdir()
+
+    def remove_if_empty(self) -> None:
+        """Let the file go if it holds nothing, unless a thread is writing it just now (never waits)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._size:
+                return
+            self._let_go()
+        finally:
+            self._lock.release()
+        with contextlib.suppress(OSError):
+            self.folder.rmdir()
+
+    def _let_go(self) -> None:
+        if self._fd is not None:
+            if not self._size and self.path is not None:
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
+            os.close(self._fd)
+            self._fd, self._room = None, 0
+            _HELD.discard(self)
 
     def _open(self) -> int:
         """This process's own file, made on first use and locked before anyone can take it for an orphan."""
@@ -121,7 +163,26 @@ class SideJournal:
                 opening.unlink()
             raise
         self._fd = fd
+        _HELD.add(self)
+        self._take_room(ROOM)
         return fd
+
+    def _take_room(self, size: int) -> None:
+        """Allocate the file on disk up to `size` bytes now, as zeros, so that writing commands into
+        it later asks the disk for nothing; OSError when the disk is full already."""
+        assert self._fd is not None
+        allocate = getattr(os, "posix_fallocate", None)
+        try:
+            if allocate is None:
+                raise OSError(errno.EOPNOTSUPP, "no posix_fallocate")
+            allocate(self._fd, self._room, size - self._room)
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+            # A file system that cannot allocate ahead: the zeros, written.
+            os.pwrite(self._fd, bytes(size - self._room), self._room)
+            os.fsync(self._fd)
+        self._room = size
 
 
 @dataclass
@@ -210,9 +271,10 @@ def _lock_orphan(fd: int) -> bool:
 
 def _read(fd: int) -> Iterator[KeptCommand]:
     with os.fdopen(os.dup(fd), "rb") as file:
-        for line in file:
-            with contextlib.suppress(ValidationError):
-                yield KeptCommand.model_validate_json(line)
+        kept, _, _room = file.read().partition(b"\0")
+    for line in kept.splitlines():
+        with contextlib.suppress(ValidationError):
+            yield KeptCommand.model_validate_json(line)
 
 
 def _flush_folder(folder: Path) -> None:

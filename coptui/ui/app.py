@@ -19,10 +19,9 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widget import Widget
-from textual.widgets import Select
 
 from coptui.store import Repertoire
+from coptui.ui.key_queue import KeyQueue
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.terminal_input import read_pastes_whole
 from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
@@ -30,8 +29,6 @@ from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
 # The live session's engine and screens load when a session is run, not for browsing:
 # `coptui browse` (and every SSH member) starts without them.
 if TYPE_CHECKING:
-    from textual.timer import Timer
-
     from coptui.facilitation import Clock, SessionPlan
     from coptui.ui.screens.participant import Joining
     from coptui.ui.screens.start_session import StartAnswers
@@ -39,9 +36,6 @@ if TYPE_CHECKING:
 # What the app opens on, above the home screen: the start screen with some answers given,
 # a session to start at once, the live session to resume, or a member's participant screen.
 Launch: TypeAlias = "StartAnswers | SessionPlan | Joining | Literal['resume'] | None"
-
-# The longest keys wait for a screen that holds them (`hold_keys`): then they go where they would have.
-KEYS_HELD_AT_MOST = 5.0
 
 # Textual's own palette commands that write a file (an SVG in the download folder):
 # never offered to a reader, who may be a member signed in over SSH on the server.
@@ -79,6 +73,9 @@ class CoptuiApp(App[None]):
             tooltip="Previous pane or field",
         ),
     ]
+    # The refused lines a live session's screen still listed under its box as it closed: they are
+    # not in the file to come back on resume, so the command line names them as it says goodbye.
+    refused_at_exit: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -99,16 +96,8 @@ class CoptuiApp(App[None]):
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes
         self._quit_asked = False
-        # Keys read while the screen in front is still opening wait here (see `on_event`).
-        self._keys_waiting: list[events.Key] = []
-        self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
-        self._keys_waiting_for: Screen[Any] | None = None
-        # The select the last key went to, until it has settled (see `_select_settled`).
-        self._select_in_hand: Select[Any] | None = None
-        self._select_seen: tuple[Widget | None, bool] | None = None
-        self._select_asked = False
-        self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
-        self._hold_timer: Timer | None = None  # lets the keys go if the screen never says it is ready
+        # Keys are handed on in order, each once what the one before set off is done.
+        self.keys = KeyQueue(self, super().on_event)
         self.register_theme(HIGH_CONTRAST)
         self.theme = theme or DEFAULT_THEME
 
@@ -122,94 +111,15 @@ class CoptuiApp(App[None]):
         return self._clock
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys are handed on in the order they were read, each once what the one before set off is done.
-
-        A key that opens a form (a priority binding) pushes it as the key is read, and a key that
-        opens or closes a select's menu moves the focus only when the app gets round to it: the
-        keys behind either would otherwise go to the field that had focus before, and be lost or
-        land in the wrong place. They wait, in order, until the screen in front has handled what
-        opened it (its focus is set by then), or the select has settled.
-        """
+        """Keys wait their turn in `keys` (see ui/key_queue.py); every other event is the app's at once."""
         if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
             # Enter typed while the app is still starting reaches it as a newline (the terminal
             # turns \r into \n until the app takes it over): it is Enter, as in a shell.
             event = events.Key("enter", "\r")
         if isinstance(event, events.Key) and not event.is_forwarded:
-            self._keys_waiting.append(event)
-            await self._hand_on_keys()
+            await self.keys.read(event)
             return
         await super().on_event(event)
-
-    async def _hand_on_keys(self) -> None:
-        """Hand on the keys waiting, oldest first, until one has to wait (see `on_event`)."""
-        while self._keys_waiting:
-            if self._holding is self.screen:
-                return  # `release_keys` hands them on
-            if self.screen is not self._screen_ready:
-                self._ask_when_open(self.screen)
-                return
-            if self._select_in_hand is not None and not self._select_settled(self._select_in_hand):
-                return
-            focused = self.focused
-            ancestors = focused.ancestors_with_self if focused else []
-            self._select_in_hand = next((node for node in ancestors if isinstance(node, Select)), None)
-            await super().on_event(self._keys_waiting.pop(0))
-
-    def _ask_when_open(self, screen: Screen[Any]) -> None:
-        """Have `screen` say, through this app's queue, once it has handled what is queued for it."""
-        if self._keys_waiting_for is not screen:
-            self._keys_waiting_for = screen
-            screen.call_later(self.call_later, self._opened, screen)
-
-    async def _opened(self, screen: Screen[Any]) -> None:
-        self._keys_waiting_for = None
-        if screen is self.screen:
-            self._screen_ready = screen
-        await self._hand_on_keys()  # if it closed meanwhile, the screen in front now is asked
-
-    def _select_settled(self, select: Select[Any]) -> bool:
-        """Whether `select` has handled the keys handed to it, and the focus is where they sent it.
-
-        Its menu takes and gives back the focus through this app's queue, behind the keys read
-        since: settled is when the select and its menu have nothing queued, and the focus and the
-        menu are as they were one turn of this app's queue before. Until then it is asked again,
-        through whichever of them is busy.
-        """
-        if self._select_asked:  # only the answer decides: a key read meanwhile may be ahead of a focus
-            return False
-        if not select.is_attached:
-            return True
-        # A key it does not take itself goes up through the screen to this app's bindings.
-        path = [*select.walk_children(), *select.ancestors_with_self]
-        busy = next((node for node in path if node is not self and node.message_queue_size), None)
-        seen = (self.focused, select.expanded)
-        if busy is None and seen == self._select_seen:
-            self._select_in_hand = self._select_seen = None
-            return True
-        self._select_seen = None if busy else seen
-        self._select_asked = True
-        (busy or self).call_later(self.call_later, self._select_answered)
-        return False
-
-    async def _select_answered(self) -> None:
-        self._select_asked = False
-        await self._hand_on_keys()
-
-    def hold_keys(self, screen: Screen[Any]) -> None:
-        """The keys read after the one `screen` is handling wait, in order, until it calls
-        `release_keys` (a search's results are in the list), or for `KEYS_HELD_AT_MOST` at most."""
-        if self._hold_timer is not None:  # an earlier hold's bound is not this one's
-            self._hold_timer.stop()
-        self._holding = screen
-        self._hold_timer = self.set_timer(KEYS_HELD_AT_MOST, lambda: self.release_keys(screen))
-
-    def release_keys(self, screen: Screen[Any]) -> None:
-        if self._holding is screen:
-            self._holding = None
-            if self._hold_timer is not None:
-                self._hold_timer.stop()
-                self._hold_timer = None
-            self.call_later(self._hand_on_keys)
 
     def get_default_screen(self) -> HomeScreen:
         # The home screen is the first one drawn: no key typed at start-up lands on an empty screen.

@@ -43,7 +43,7 @@ from coptui.ui.sources import (
 )
 from coptui.ui.stories import MARKS_LEGEND, live_banner, live_detail
 from coptui.ui.widgets.clean_input import CleanInput
-from coptui.ui.widgets.paged_list import PagedList, Row
+from coptui.ui.widgets.paged_list import PagedList, Row, RowSource
 from coptui.ui.widgets.story_view import StoryView
 from coptui.ui.worker_results import post_result
 
@@ -159,7 +159,10 @@ class BrowserScreen(FooterFits, BrowserSearch):
         self.back_stack: list[Place] = []
         self.forward_stack: list[Place] = []
         self.detail = Detail()
-        self.detail_ref: Ref | None = None
+        self.detail_ref: Ref | None = None  # the item under the cursor: what the edit keys act on
+        self._story_of: Ref | None = None  # the item whose story `detail` is (it follows `detail_ref`)
+        self._references_asked = False  # `g` pressed before the story under the cursor was read
+        self._list_awaited: RowSource | None = None  # the rows the keys wait for (see `show_place`)
         self._keys_offered_for: str | None = None
         self.live_version: WriteMark | None = None
         self.live_story: SessionStory | None = None
@@ -250,13 +253,14 @@ class BrowserScreen(FooterFits, BrowserSearch):
             self.detail_ref = place.focus
             self.load_detail(place.focus, place)
         if place.section is Section.SEARCH:
-            self.run_search(place)
+            self.run_search(place)  # the keys typed meanwhile are the search's: they never wait
         else:
+            # The keys behind the one that moved the panes act on the rows they move to: they wait
+            # until those rows are in and the detail knows which one is under the cursor.
+            self._list_awaited = source_for(self.app.repertoire, place)
+            self.app.keys.hold(self)
             paged_list.load(
-                source_for(self.app.repertoire, place),
-                cursor=place.cursor,
-                focus=place.focus,
-                empty=self._empty_message(place),
+                self._list_awaited, cursor=place.cursor, focus=place.focus, empty=self._empty_message(place)
             )
 
     def _empty_message(self, place: Place) -> str:
@@ -316,6 +320,23 @@ class BrowserScreen(FooterFits, BrowserSearch):
     def row_highlighted(self, event: PagedList.Highlighted) -> None:
         if event.row is not event.paged_list.current:
             return  # stale: the list moved on, or was loaded with another place's rows, since
+        self._show_row(event)
+        if event.initial:
+            self._list_arrived(event.paged_list.source)
+
+    def list_loaded(self, source: RowSource | None = None) -> None:
+        """The first rows are in (or, with no `source`, will not come)."""
+        super().list_loaded(source)
+        row = self.query_one("#list", PagedList).current
+        if source is None or row is None or row.ref is None:  # no row to highlight: none will be
+            self._list_arrived(source)
+
+    def _list_arrived(self, source: RowSource | None) -> None:
+        if self._list_awaited is not None and source in (None, self._list_awaited):
+            self._list_awaited = None
+            self.app.keys.release(self)
+
+    def _show_row(self, event: PagedList.Highlighted) -> None:
         ref = event.row.ref
         if event.initial and self._keep_detail and ref != self.place.focus:
             return
@@ -350,6 +371,7 @@ class BrowserScreen(FooterFits, BrowserSearch):
         if loaded.ref != self.detail_ref:
             return
         self.detail = loaded.detail
+        self._story_of = loaded.ref
         kind = None if loaded.ref is None else loaded.ref.kind
         if kind != self._keys_offered_for:
             # The edit keys offered depend on the kind of item shown; redrawing the footer for
@@ -357,6 +379,10 @@ class BrowserScreen(FooterFits, BrowserSearch):
             self._keys_offered_for = kind
             self.refresh_bindings()
         self.query_one("#detail", StoryView).show(loaded.detail)
+        if self._references_asked:
+            self._references_asked = False
+            self.action_references()
+            self.app.keys.release(self)
 
     def read_around(self, paged_list: PagedList) -> None:
         """Read the stories of the rows next to the cursor that are not read yet, the way it moves
@@ -423,6 +449,12 @@ class BrowserScreen(FooterFits, BrowserSearch):
     def action_references(self) -> None:
         from coptui.ui.screens.references import ReferenceScreen
 
+        if self._story_of != self.detail_ref:
+            # The cursor has moved on and its story is still being read: the references are its,
+            # so `g` (and the keys behind it) wait for it.
+            self._references_asked = True
+            self.app.keys.hold(self)
+            return
         if not self.detail.refs:
             self.notify("This item names nothing to follow.", timeout=2)
             return
@@ -547,5 +579,8 @@ class BrowserScreen(FooterFits, BrowserSearch):
         if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "search":
             self.search_done()
             self.list_loaded()
+        if event.state is WorkerState.ERROR and event.worker.group == "detail":
+            # The story under the cursor cannot be read (the toast says why): it names nothing to follow.
+            self.show_detail(DetailLoaded(self.detail_ref, Detail()))
         if error is not None:
             self.app.report_error(error)

@@ -69,7 +69,7 @@ class BrowserSearch(BrowserEdits):
         binding, read as it comes): the search runs once they are in. The keys after enter wait
         until its results are in the list, or they would move through the rows shown before.
         """
-        self.app.hold_keys(self)
+        self.app.keys.hold(self)
         self.query_one("#search", Input).call_later(self._submit_typed)
 
     def _submit_typed(self) -> None:
@@ -77,18 +77,25 @@ class BrowserSearch(BrowserEdits):
         text = self.query_one("#search", Input).value.strip()
         if not text:
             self.search_for(text)
-            self.app.release_keys(self)
+            self.app.keys.release(self)
             return
-        # Searched again even if typing searched it already: its results arrive as a new load.
         self._awaiting_results = True
         place = Place(section=Section.SEARCH, search=text, filter=self.place.filter)
+        paged_list = self.query_one("#list", PagedList)
+        on_its_way = self._searching or paged_list.source is self._results_awaited
+        if self._is_shown(place) and self._search_waiting is None and on_its_way:
+            # Typing searched it already: a second search would load the list again, under the
+            # keys behind enter, and put the cursor back on the first row. These results take them.
+            if not self._searching and paged_list.total is not None:
+                self.list_loaded()
+            return
         self.go(place, remember=self.place.section is not Section.SEARCH)
 
     def list_loaded(self, source: RowSource | None = None) -> None:
         """The results are in (or, with no `source`, will not come): the keys after enter go to them."""
         if self._awaiting_results and source in (None, self._results_awaited):
             self._awaiting_results = False
-            self.app.release_keys(self)
+            self.app.keys.release(self)
 
     @on(Input.Changed, "#search")
     def search_typed(self, event: Input.Changed) -> None:

@@ -36,6 +36,7 @@ from coptui.models import (
 )
 from coptui.store import EditConflict, RepertoireBusy, StoreError
 from coptui.ui.render import block, block_str, plain, plain_str
+from coptui.ui.screens.form_save import Leave, SaveState, Stage
 from coptui.ui.screens.forms import form_problem, make_compact
 from coptui.ui.widgets.clean_input import CleanInput
 from coptui.ui.widgets.clean_text_area import CleanTextArea
@@ -92,17 +93,16 @@ class Form(ModalScreen[str | None], Generic[M]):
     # The fields an edit of an item may change (each shown in the widget of its name, or `WIDGETS`'s).
     EDITED: tuple[str, ...] = ()
     WIDGETS: dict[str, str] = {}
+    # The fields the model cleans before it checks them (a handle is lower-cased): a problem with
+    # one quotes it as typed, so the user sees what they typed.
+    QUOTED_AS_TYPED: tuple[str, ...] = ()
 
     def __init__(self, save: Saver[M], opened: BaseModel | None = None) -> None:
         super().__init__()
         self.save = save
         self.opened = {field: getattr(opened, field) for field in self.EDITED} if opened else {}
         self._shown: dict[str, Any] = {}  # each edited field's widget value, as the form opened
-        self._pending: Filled[M] | None = None  # to save, not in the file yet
-        self._trying = False
-        self._tries = 0
-        self._conflict: EditConflict | None = None
-        self._leave_asked = False
+        self.save_state = SaveState()
 
     def form_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -159,21 +159,18 @@ class Form(ModalScreen[str | None], Generic[M]):
     @property
     def unfiled(self) -> int:
         """What quitting would drop (the app asks twice): a save that waits for the file."""
-        return int(self._pending is not None)
+        return int(self.save_state.wanted)
 
     # -- saving ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self._trying:
+        if self.save_state.trying:
             return  # the try under way answers first; a busy file is tried again by itself
-        filled = self._filled()
-        if filled is None:
+        if self._filled() is None:
             return
-        if self._conflict is not None:  # F2 again, on purpose: what was typed goes over the file's
-            self.opened[self._conflict.field] = self._conflict.now
-            self._conflict = None
-        self._pending = filled
-        self._leave_asked = False
+        over = self.save_state.save_asked()
+        if over is not None:  # F2 again, on purpose: what was typed goes over the file's
+            self.opened[over.field] = over.now
         self._try()
 
     def _filled(self) -> Filled[M] | None:
@@ -181,7 +178,8 @@ class Form(ModalScreen[str | None], Generic[M]):
         try:
             item = self.build()
         except ValidationError as error:
-            self.say(form_problem(error, self.LABELS))
+            typed = {field: self.value(self._widget(field)) for field in self.QUOTED_AS_TYPED}
+            self.say(form_problem(error, self.LABELS, typed))
             return None
         changes = {
             field: getattr(item, field)
@@ -191,16 +189,14 @@ class Form(ModalScreen[str | None], Generic[M]):
         return Filled(item, changes, dict(self.opened))
 
     def _try(self) -> None:
-        if self._pending is None or self._trying:
-            return
+        if self.save_state.stage is not Stage.DUE:
+            return  # a try under way, or nothing to save (saved, dropped or refused since)
         # Each try saves what the form holds then: typing goes on while a save waits for the file.
         filled = self._filled()
         if filled is None:
-            self._pending, self._tries = None, 0
+            self.save_state.not_valid()
             return
-        self._pending = filled
-        self._trying = True
-        self._tries += 1
+        self.save_state.try_started()
         self._save(filled)
 
     @work(thread=True, group="form_save", exit_on_error=False)
@@ -213,28 +209,26 @@ class Form(ModalScreen[str | None], Generic[M]):
 
     @on(_Tried)
     def _tried(self, tried: _Tried) -> None:
-        self._trying = False
-        error = tried.error
+        error, state = tried.error, self.save_state
         if error is None:
-            self._pending = None
+            state.saved()
             self.dismiss(tried.said)
-        elif isinstance(error, RepertoireBusy) and self._pending is not None:
-            if not self._leave_asked:  # the question stays until it is answered
+        elif state.stage is Stage.DROPPING:  # the user dropped it while the last try ran
+            self.dismiss(None)
+        elif isinstance(error, RepertoireBusy):
+            state.busy()
+            if not state.leave_asked:  # the question stays until it is answered
                 self.say(
                     Text.assemble(
                         ("⧗ Not saved yet: ", "bold"),
                         "another program is writing to the file. Saving by itself once it is free "
-                        f"(tried {self._tries}×) · F2 tries now",
+                        f"(tried {state.tries}×) · F2 tries now",
                     )
                 )
             self.set_timer(SAVE_RETRY_SECONDS, self._try)
-        elif self._pending is None:  # the user dropped it while the last try ran
-            self.dismiss(None)
         else:
-            self._pending = None
-            self._tries = 0
+            state.refused(error)
             if isinstance(error, EditConflict):
-                self._conflict = error
                 self.say(self._conflict_said(error))
             else:
                 self.say(Text.assemble(("Not saved: ", "bold"), plain(str(error), width=300)))
@@ -250,36 +244,34 @@ class Form(ModalScreen[str | None], Generic[M]):
         )
 
     def action_take_theirs(self) -> None:
-        conflict = self._conflict
+        conflict = self.save_state.conflict
         if conflict is None:
             return
         self.put(conflict.field, conflict.now)
         self.opened[conflict.field] = conflict.now
         self._shown[conflict.field] = self.value(self._widget(conflict.field))
-        self._conflict = None
+        self.save_state.took_theirs()
         label = self.LABELS.get(conflict.field, conflict.field.replace("_", " "))
         self.say(f"Took in the file's {label}; F2 saves what the form holds now.")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = post_result(self, event)
         if error is not None:  # not the store's: say it, and keep what was typed
-            self._trying = False
-            self._pending = None
+            self.save_state.refused(error)
             self.say(Text.assemble(("Not saved: ", "bold"), plain(str(error), width=300)))
 
     def action_cancel(self) -> None:
-        if self._pending is not None and not self._leave_asked:
-            self._leave_asked = True
+        leave = self.save_state.leave()
+        if leave is Leave.ASK:
             self.say(
                 Text.assemble(
                     ("Not saved yet: escape again drops what you typed; ", "bold"),
                     "F2 tries now, or wait: it saves by itself once the file is free",
                 )
             )
-            return
-        self._pending = None  # no more tries; a try under way closes the form when it ends
-        if not self._trying:
+        elif leave is Leave.CLOSE:
             self.dismiss(None)
+        # Leave.AFTER_TRY: no more tries; the try under way closes the form when it ends
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

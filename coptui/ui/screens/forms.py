@@ -20,12 +20,15 @@ def make_compact(screen: object) -> None:
             widget.compact = True
 
 
-def form_problem(error: ValidationError, labels: Mapping[str, str] = {}) -> Text:
+def form_problem(
+    error: ValidationError, labels: Mapping[str, str] = {}, typed: Mapping[str, object] = {}
+) -> Text:
     """The first thing wrong, named by its field's label ("Title: must not be empty"), in bold;
-    a message that quotes the value ("'x y' cannot be a handle: …") says what it is about itself."""
+    a message that quotes the value ("'X y' cannot be a handle: …") says what it is about itself,
+    and quotes the fields in `typed` as typed, not as the model cleaned them (lower-cased)."""
     from coptui.problems import validation_problems
 
-    problems = validation_problems(error)
+    problems = validation_problems(error, typed)
     first = problems[0]
     field = re.split(r"[.\[]", first.path, maxsplit=1)[0]
     label = labels.get(field, field.replace("_", " ").capitalize())

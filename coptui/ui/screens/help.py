@@ -68,9 +68,12 @@ def key_rows(screen: Screen[Any], longer: dict[str, str] | None = None) -> list[
     return [(" / ".join(grouped[group]), group[2]) for group in order]
 
 
-def key_table(rows: Iterable[tuple[str, str]], title: str | None = None) -> Table:
+def key_table(
+    rows: Iterable[tuple[str, str]], title: str | None = None, *, keys_at_most: int | None = None
+) -> Table:
+    """`keys_at_most`: the widest the first column grows; a longer entry wraps, so the second keeps room."""
     table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 2, 0, 0))
-    table.add_column(style="bold", no_wrap=True)
+    table.add_column(style="bold", no_wrap=keys_at_most is None, max_width=keys_at_most)
     table.add_column(ratio=1)
     for keys, what in rows:
         table.add_row(Text(keys), Text(what))  # `[count]` is text, not markup

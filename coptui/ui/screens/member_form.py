@@ -25,6 +25,8 @@ class MemberScreen(Form[Member]):
     def __init__(self, save: Saver[Member], member: Member | None = None) -> None:
         # A new member is written whole; a member's edit writes only the fields changed.
         self.EDITED = () if member is None else ("name", "organisation", "role", "left_on")
+        # A new member's handle is typed, and lower-cased before it is checked: quoted as typed.
+        self.QUOTED_AS_TYPED = ("handle",) if member is None else ()
         super().__init__(save, member)
         self.member = member
         self.TITLE_TEXT = "New member" if member is None else f"Member @{plain_str(member.handle)}"

@@ -109,7 +109,8 @@ class MyActionsScreen(Screen[None]):
         listing = self.query_one("#my-actions-list", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
-        listing.add_options(Option(my_action_line(mine)) for mine in self.actions)
+        today = self.app.clock.now().astimezone().date()
+        listing.add_options(Option(my_action_line(mine, today)) for mine in self.actions)
         if self.actions:
             listing.highlighted = min(highlighted or 0, len(self.actions) - 1)
         else:

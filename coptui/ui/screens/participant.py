@@ -37,7 +37,7 @@ from coptui.facilitation.participant import (
 )
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.view import EntryResult
-from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
+from coptui.models import CommandKind, NoteKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, StoreError
 from coptui.store.participants import ParticipantEntry
 from coptui.ui.render import plain, plain_str
@@ -45,7 +45,11 @@ from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 from coptui.ui.screens.recording import CarriedOut, Opened, OpenFailed, RecordingScreen, Viewed
 from coptui.ui.widgets.capture import CaptureBox, CaptureInput
 from coptui.ui.widgets.countdown import Countdown
-from coptui.ui.widgets.participant_workspace import PLACEHOLDERS, ParticipantWorkspace
+from coptui.ui.widgets.participant_workspace import (
+    CHECKED_IN_PLACEHOLDER,
+    PLACEHOLDERS,
+    ParticipantWorkspace,
+)
 
 Via = Literal["ssh", "local"]
 
@@ -194,6 +198,9 @@ class ParticipantScreen(RecordingScreen):
         view = message.view
         title, member = plain_str(view.session.title), plain_str(self.joining.member)
         said = f"joined “{title}” as @{member} — {plain_str(view.phase.title)}"
+        before = message.engine.joined_before
+        if before is not None:  # a second terminal, or this one again: the facilitator is told too
+            said += f" · @{member} joined before, at {before.joined_at.astimezone():%H:%M}"
         if self.query_one("#capture-input", CaptureInput).value.strip():
             said += "; Enter files your line"
         self.query_one(CaptureBox).say(said, ok=True)
@@ -341,7 +348,11 @@ class ParticipantScreen(RecordingScreen):
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
         closed = f"{how_it_closed(view.session)} · {WAITING_FOR_A_SESSION}"
-        box.placeholder = closed if view.closed else PLACEHOLDERS[phase.kind]
+        checked_in = phase.kind is PhaseKind.CHECK_IN and any(
+            n.author == view.member and n.kind is NoteKind.CHECK_IN for n in view.notes
+        )
+        placeholder = CHECKED_IN_PLACEHOLDER if checked_in else PLACEHOLDERS[phase.kind]
+        box.placeholder = closed if view.closed else placeholder
         self.tick()
         if view.closed and self._keys_when_closed is None:
             self._keys_when_closed = box.keystrokes

@@ -257,11 +257,12 @@ class RecordingScreen(Screen[None]):
 
     # -- the capture box -------------------------------------------------------------------
 
-    def press(self, kind: CommandKind, text: str = "") -> None:
-        """Hand a command to the recorder, in order after every key before it."""
+    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> None:
+        """Hand a command to the recorder, in order after every key before it; `speaker`: for a
+        plain check-in line, whose check-in the box named."""
         if self.recorder is not None:
             self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
-            self.recorder.press(kind, text)
+            self.recorder.press(kind, text, speaker)
 
     def untouched_since_press(self) -> bool:
         """For the oldest command carried out: nothing typed in the box, and no key pressed, since."""

@@ -24,6 +24,7 @@ from coptui.counts import plural
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
 from coptui.facilitation.recorder import Result
 from coptui.facilitation.tags import phase_hint
+from coptui.facilitation.turns import CheckInTurns
 from coptui.models import Command, CommandKind, PhaseKind
 from coptui.store import StoreError
 from coptui.ui.render import plain, plain_str
@@ -231,6 +232,8 @@ class SessionScreen(RecordingScreen):
         self.community = ""
         self.room: Room | None = None  # who joined from their own terminals, and what they filed
         self._arrivals_seen: int | None = None  # the last arrival toasted
+        self.turns = CheckInTurns()  # whose check-in the box names, lines on their way counted
+        self._capture: CaptureInput | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="session-masthead")
@@ -253,7 +256,7 @@ class SessionScreen(RecordingScreen):
         self.on_resize()
         self.query_one("#agenda").border_title = "Agenda"
         self.query_one("#attendance").border_title = "Attendees"
-        capture = self.query_one("#capture-input", CaptureInput)
+        capture = self._capture = self.query_one("#capture-input", CaptureInput)
         capture.take_line = self.enter
         capture.focus()
         try:
@@ -267,6 +270,12 @@ class SessionScreen(RecordingScreen):
     @property
     def engine(self) -> LiveSession | None:
         return self.live
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        if self._capture is not None and self.live is not None and not self.live.closed:
+            # Left live: they are not in the file to list again on resume; the command line names them.
+            self.app.refused_at_exit = tuple(self._capture.refused_listed)
 
     # -- what the recorder reports, as messages --------------------------------------------
 
@@ -293,6 +302,7 @@ class SessionScreen(RecordingScreen):
     def _carried_out(self, message: CarriedOut) -> None:
         self.reports.handled()
         command = message.command
+        self.turns.carried_out()
         untouched = self.untouched_since_press()
         self.report(message.result, command.text if command.kind is CommandKind.ENTRY else "", untouched)
 
@@ -304,6 +314,7 @@ class SessionScreen(RecordingScreen):
             # so the poll reads again only for what others write after it.
             self.others_seen(message.view.data_version)
         scrolled = self.view is None or message.view.revision > self.view.revision
+        self.turns.read_back()  # read after every command carried out so far
         self.show(message.view)
         if scrolled:
             # What was just filed is what the room wants to see.
@@ -335,7 +346,9 @@ class SessionScreen(RecordingScreen):
     def report(self, outcome: Result, typed: str = "", untouched: bool = True) -> None:
         """Show what became of a command; `untouched`: nothing was typed in the box since it was pressed."""
         if isinstance(outcome, SessionSummary):
-            self.app.switch_screen(SessionSummaryScreen(outcome))
+            live = self.live
+            read_again = None if live is None else live.summary
+            self.app.switch_screen(SessionSummaryScreen(outcome, read_again, self.app.repertoire))
         elif isinstance(outcome, EntryResult):
             self.say_entry_result(outcome, typed, untouched)
 
@@ -372,7 +385,7 @@ class SessionScreen(RecordingScreen):
         if self._arrivals_seen is not None:  # joined before this screen opened: no news
             for arrival in room.arrivals:
                 if arrival.id > self._arrivals_seen:
-                    self.notify(arrival_said(arrival), title="Arrived", markup=False)
+                    self.notify(arrival_said(arrival, room.arrivals), title="Arrived", markup=False)
         self._arrivals_seen = max([a.id for a in room.arrivals], default=0)
         self.room = room
         self.tick()
@@ -410,13 +423,26 @@ class SessionScreen(RecordingScreen):
 
     def _placeholder(self, view: SessionView) -> None:
         box = self.query_one("#capture-input", Input)
-        speaker = view.speaking.next_speaker
+        speaker = self.turns.next_speaker(view)
         if view.phase.kind is PhaseKind.CHECK_IN and speaker:
             box.placeholder = f"{speaker}'s check-in (or @who text) · F1 tags"
+        elif view.phase.kind is PhaseKind.CHECK_IN and self.turns.unsure and not view.speaking.done:
+            # A key on its way (F8, a phase moved, #arrived …) decides who is next once it is filed.
+            box.placeholder = "the next check-in (or @who text) · F1 tags"
         else:
             box.placeholder = phase_hint(view.phase.kind) or "Type a note, or a tag (F1 lists them)"
 
     # -- actions ------------------------------------------------------------------------
+
+    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> None:
+        """Hand a command to the recorder; a plain check-in line carries whose check-in the box
+        named, the lines Entered before it counted, so that it is theirs when it is filed."""
+        if self.recorder is None:
+            return
+        today = self.app.clock.now().astimezone().date()
+        super().press(kind, text, self.turns.pressed(kind, text, self.view, today))
+        if self.view is not None:
+            self._placeholder(self.view)
 
     def enter(self, text: str) -> None:
         """A line Entered in the capture box: taken as Enter arrives, before any key after it."""

@@ -29,11 +29,16 @@ def due_help(month_first: bool) -> str:
     return f"Due dates: due:14 Dec, due:2026-12-14, or numbers only ({order}); no year means the next one."
 
 
+# The widest the forms' column grows: the two longest wrap, rather than squeeze every meaning at 80 columns.
+SYNTAX_COLUMN = 26
+
+
 def capture_table() -> Table:
     """The capture box's forms, each with what it files; a word inside a tag is indented under it."""
     return key_table(
         [(f"  {form.syntax}" if form.inside_a_tag else form.syntax, form.meaning) for form in SYNTAX],
         "Capture box",
+        keys_at_most=SYNTAX_COLUMN,
     )
 
 

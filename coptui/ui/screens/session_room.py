@@ -7,6 +7,7 @@ participants' entries that still stand for F11 (take back the last) and the comm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -31,9 +32,18 @@ def read_room(live: LiveSession) -> Room:
     )
 
 
-def arrival_said(arrival: Arrival) -> str:
-    where = "over ssh" if arrival.via == "ssh" else "at a terminal here"
-    return f"@{plain_str(arrival.member)} joined {where}"
+def arrival_said(arrival: Arrival, arrivals: Sequence[Arrival] = ()) -> str:
+    """'@sam joined over ssh'; a member who joined before (`arrivals`) is said to join again, with
+    when and how they first did: two terminals may be filing as one member."""
+    said = f"@{plain_str(arrival.member)} joined"
+    first = next((a for a in arrivals if a.member == arrival.member and a.id < arrival.id), None)
+    if first is None:
+        return f"{said} {_where(arrival)}"
+    return f"{said} again, {_where(arrival)} (first at {first.joined_at.astimezone():%H:%M}, {_where(first)})"
+
+
+def _where(arrival: Arrival) -> str:
+    return "over ssh" if arrival.via == "ssh" else "at a terminal here"
 
 
 def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int) -> Text:

@@ -1,28 +1,94 @@
-"""The end of a session: what it produced and how each phase went against its timebox."""
+"""The end of a session: what it produced and how each phase went against its timebox.
+
+What it counts is read from the file again once it is up, and whenever another program writes
+while it is, so that it shows what the minutes will: lines a member's gone screen left, filed
+as the session ended, are counted whoever filed them and whenever.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from coptui.facilitation import SessionSummary, clock_face
+from coptui.store import Repertoire
 from coptui.ui.render import plain
+from coptui.ui.worker_results import post_result
+
+if TYPE_CHECKING:
+    from coptui.ui.app import CoptuiApp
+
+# How often it looks for writes by other programs while it is up.
+READ_AGAIN_SECONDS = 0.5
+
+
+@dataclass(eq=False)
+class SummaryRead(Message, bubble=False):
+    """The summary as the file has it now, and the file's data version it was read at."""
+
+    summary: SessionSummary
+    version: int
 
 
 class SessionSummaryScreen(Screen[None]):
+    app: CoptuiApp
+
     BINDINGS = [
         Binding("enter", "close", "Done", id="summary_done"),
         Binding("escape", "close", "Done", id="summary_close", show=False),
     ]
 
-    def __init__(self, summary: SessionSummary) -> None:
+    def __init__(
+        self,
+        summary: SessionSummary,
+        read_again: Callable[[], SessionSummary] | None = None,
+        repertoire: Repertoire | None = None,
+    ) -> None:
+        """`read_again` reads the summary from `repertoire` as it stands (the ended session's engine)."""
         super().__init__()
         self.summary = summary
+        self.read_again = read_again
+        self.repertoire = repertoire
+        self._version: int | None = None  # the data version the summary on screen was read at
+
+    def on_mount(self) -> None:
+        if self.read_again is not None and self.repertoire is not None:
+            self.read_summary(self.read_again, self.repertoire, None)
+            self.set_interval(READ_AGAIN_SECONDS, self._look_again)
+
+    def _look_again(self) -> None:
+        if self.read_again is not None and self.repertoire is not None:
+            self.read_summary(self.read_again, self.repertoire, self._version)
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def read_summary(
+        self, read_again: Callable[[], SessionSummary], repertoire: Repertoire, seen: int | None
+    ) -> SummaryRead | None:
+        version = repertoire.data_version()
+        return None if version == seen else SummaryRead(read_again(), version)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if (error := post_result(self, event)) is not None:
+            self.app.report_error(error)
+
+    @on(SummaryRead)
+    async def _summary_read(self, message: SummaryRead) -> None:
+        self._version = message.version
+        if message.summary != self.summary:
+            self.summary = message.summary
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         s = self.summary

@@ -29,6 +29,7 @@ from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import ConfirmDialog
 from coptui.ui.screens.session import SessionScreen
 from coptui.ui.widgets.clean_input import CleanInput
+from coptui.ui.widgets.ticks import Ticks
 from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
@@ -106,8 +107,8 @@ class StartSessionScreen(Screen[None]):
                 yield Label("New member: handle name, Enter")
                 yield CleanInput(id="start-new-member", placeholder=NEW_MEMBER_EXAMPLE)
                 yield Button("Start (F5)", id="start-button", variant="primary")
-            yield SelectionList[str](id="start-attendees")
-            yield SelectionList[str](id="start-apologies")
+            yield Ticks(id="start-attendees")
+            yield Ticks(id="start-apologies")
         yield Static(id="start-summary")
         yield Static(id="start-message")
         yield Footer()
@@ -207,12 +208,26 @@ class StartSessionScreen(Screen[None]):
         self.query_one("#start-new-member", Input).value = ""
         self.say(f"@{member.handle} joined the community and attends today", ok=True)
 
+    @on(Select.Changed, "#start-facilitator")
+    def facilitator_chosen(self, event: Select.Changed) -> None:
+        """Whoever facilitates attends: ticked among the attendees, as the session will have them."""
+        if isinstance(event.value, str):
+            self.query_one("#start-attendees", SelectionList).select(event.value)
+        self.show_who()
+
     @on(SelectionList.SelectedChanged)
     def show_who(self) -> None:
-        """Ticks are easy to miss across a room: say in words who attends and who sent apologies."""
+        """Ticks are easy to miss across a room: say in words who attends and who sent apologies,
+        as the session will have them (the facilitator attends, ticked or not)."""
         ticked = set(self.query_one("#start-attendees", SelectionList).selected)
-        away = set(self.query_one("#start-apologies", SelectionList).selected) - ticked
         attending = [m.handle for m in self.known.members if m.handle in ticked]
+        facilitator = self.query_one("#start-facilitator", Select).value
+        if isinstance(facilitator, str):
+            if facilitator not in attending:
+                attending.insert(0, facilitator)  # as `LiveSession.start` puts them
+            attending = [f"{h} (facilitating)" if h == facilitator else h for h in attending]
+            ticked.add(facilitator)
+        away = set(self.query_one("#start-apologies", SelectionList).selected) - ticked
         text = f"Attending ({len(attending)}): {', '.join(attending) or 'nobody yet'}"
         if away:
             text += f" · apologies: {', '.join(sorted(away))}"

@@ -220,6 +220,12 @@ class CaptureInput(CleanInput):
         self.selection = Selection(0, len(line))
 
     @property
+    def refused_listed(self) -> list[str]:
+        """The refused lines not filed: listed under the box, and the one given back into it."""
+        given_back = [self.value] if self.holding_given_back and self._given_back_reason is not None else []
+        return [*self.set_aside, *(line for line in given_back if line not in self.set_aside)]
+
+    @property
     def holding_given_back(self) -> bool:
         """The refused line is in the box, still whole and selected as it was given back."""
         return bool(self.value) and self.value == self._given_back and self.selection == (0, len(self.value))

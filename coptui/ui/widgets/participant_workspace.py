@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -16,9 +18,11 @@ from coptui.facilitation.participant import ParticipantView
 from coptui.models import PhaseKind
 from coptui.ui.render import block, plain, plain_str
 from coptui.ui.widgets.workspace import (
+    actions_agreed,
     case_details,
     cases_table,
     heading,
+    matter_lines,
     notes_table,
     phase_notes,
     report_line,
@@ -31,6 +35,8 @@ PLACEHOLDERS = {
     PhaseKind.PROBLEM_SOLVING: "#strategy text · #vote N [dots] · or a note",
     PhaseKind.REPORT_BACK: "#report N worked|partly|did-not-work|not-tried story · or a note",
 }
+# In check-in once theirs is filed: one check-in each, what follows is a note.
+CHECKED_IN_PLACEHOLDER = "A note (your check-in is filed), then Enter"
 
 
 class ParticipantWorkspace(VerticalScroll):
@@ -58,7 +64,7 @@ class ParticipantWorkspace(VerticalScroll):
     def _check_in(self, view: ParticipantView) -> list[RenderableType]:
         if not view.notes:
             return [Text("\nNo check-in yet: type yours and press Enter.", "dim")]
-        return [heading("Check-ins"), notes_table(list(view.notes))]
+        return [heading("Check-ins"), notes_table(list(view.notes), among_check_ins=True)]
 
     def _sharing(self, view: ParticipantView) -> list[RenderableType]:
         parts: list[RenderableType] = []
@@ -92,6 +98,7 @@ class ParticipantWorkspace(VerticalScroll):
             table.add_column(ratio=1, overflow="fold")
             table.add_column(no_wrap=True)
             table.add_column(no_wrap=True, justify="right")
+            table.add_column(width=1)
             for i, strategy in enumerate(view.strategies, start=1):
                 count = strategy.votes if view.votes_revealed else view.my_votes.get(strategy.id or 0, 0)
                 table.add_row(
@@ -99,6 +106,7 @@ class ParticipantWorkspace(VerticalScroll):
                     block(strategy.text),
                     plain(f"({strategy.proposer})", style="dim"),
                     Text("●" * min(count, 12) + (f"{count}" if count > 12 else "")),
+                    Text("✓" if strategy.picked else "", style="bold green"),
                 )
             parts.append(table)
             said = (
@@ -107,14 +115,20 @@ class ParticipantWorkspace(VerticalScroll):
                 else "● are your dots; everyone's stay hidden until the facilitator reveals them."
             )
             parts.append(Text(said, style="dim"))
+        agreed = actions_agreed(view.actions, case, view.strategies)
+        if agreed:  # what the presenter (and the rest) committed to, as the facilitator's screen lists it
+            parts.append(heading("Actions agreed"))
+            parts.extend(agreed)
         parts.extend(phase_notes(view.notes))
         return parts
 
     def _report_back(self, view: ParticipantView) -> list[RenderableType]:
-        parts: list[RenderableType] = [heading("Your open actions", "#report N outcome story")]
-        if not view.my_actions:
-            parts.append(Text("You have no open actions.", "dim"))
-        parts.extend(my_action_line(mine) for mine in view.my_actions)
+        # Numbered as on the facilitator's screen, and reported ones stay where they were: the
+        # numbers hold all session, so "report on 3" means the same on every screen.
+        parts: list[RenderableType] = [heading("Your matters arising", "#report N outcome story")]
+        if not view.my_matters:
+            parts.append(Text("No actions of yours from earlier sessions are open.", "dim"))
+        parts.extend(matter_lines(matter, view.session.date, owner=False) for matter in view.my_matters)
         if view.reports:
             parts.append(heading("Reported this session"))
             parts.extend(report_line(report) for report in view.reports)
@@ -122,11 +136,14 @@ class ParticipantWorkspace(VerticalScroll):
         return parts
 
 
-def my_action_line(mine: MyAction) -> Text:
-    """One of the member's open actions, numbered as `#report N` takes it, with the case behind it."""
+def my_action_line(mine: MyAction, today: date) -> Text:
+    """One of the member's open actions, with the case behind it; overdue said in words, as the
+    facilitator's matters arising say it."""
     action = mine.action
     line = Text.assemble((f"{mine.number:>2} ", "bold"), plain(action.text))
-    if action.due:
+    if action.due is not None and action.overdue_on(today):
+        line.append(f" · ⚠ overdue {action.due:%d %b %Y}", style="bold red")
+    elif action.due:
         line.append(f" · due {action.due:%d %b %Y}", style="dim")
     if mine.case_title:
         line.append("\n   case: ", style="dim")

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from coptui.counts import plural
 from coptui.facilitation import MatterArising, MattersArising, SessionView, clock_face, lean_coffee
-from coptui.models import Case, Note, NoteKind, PhaseKind, ReportBack, Strategy
+from coptui.models import Action, Case, Note, NoteKind, PhaseKind, ReportBack, Strategy
 from coptui.ui.render import block, plain, plain_str
 from coptui.ui.widgets.seen_before import SeenBefore
 
@@ -92,7 +92,7 @@ class PhaseWorkspace(VerticalScroll):
             return [
                 Text("\nType each person's check-in and press Enter; it goes to the next speaker.", "dim")
             ]
-        return [heading("Check-ins"), notes_table(notes)]
+        return [heading("Check-ins"), notes_table(notes, among_check_ins=True)]
 
     def _sharing(self, view: SessionView) -> list[RenderableType]:
         parts: list[RenderableType] = []
@@ -135,19 +135,8 @@ class PhaseWorkspace(VerticalScroll):
                     Text("✓" if strategy.picked else "", style="bold green"),
                 )
             parts.append(table)
-        case_actions = [a for a in view.actions if a.case == case.id]
         parts.append(heading("Actions"))
-        numbers = {s.id: i for i, s in enumerate(view.strategies, start=1)}
-        for action in case_actions:
-            line = Text("• ")
-            line.append_text(plain(action.owner, style="bold"))
-            line.append(" · ")
-            line.append_text(block(action.text))
-            if action.due:
-                line.append(f" · due {action.due}", style="dim")
-            if action.strategy in numbers:
-                line.append(f" · tries {numbers[action.strategy]}", style="dim")
-            parts.append(line)
+        parts.extend(actions_agreed(view.actions, case, view.strategies))
         parts.extend(phase_notes(view.notes))
         return parts
 
@@ -207,7 +196,12 @@ class PhaseWorkspace(VerticalScroll):
         if matters is None or not matters.page:
             parts.append(Text("No open actions from earlier sessions.", "dim"))
         else:
-            parts.extend(matter_lines(matter, view.session.date) for matter in matters.page)
+            absent = set(view.session.absent)  # expected, so numbered with those here, but marked
+            for matter in matters.page:
+                if matter.number == matters.expected + 1:  # today's members' come first
+                    parts.append(Text("  Not here today:", style="bold dim"))
+                away = matter.action.owner in absent
+                parts.append(matter_lines(matter, view.session.date, absent=away))
             if matters.more:
                 parts.append(Text(more_matters(matters), "dim"))
         if view.reports:
@@ -215,6 +209,24 @@ class PhaseWorkspace(VerticalScroll):
             parts.extend(report_line(report) for report in view.reports)
         parts.extend(phase_notes(view.notes))
         return parts
+
+
+def actions_agreed(actions: Sequence[Action], case: Case, strategies: Sequence[Strategy]) -> list[Text]:
+    """The actions agreed for `case`, each with its owner, due date and the strategy (numbered as
+    `strategies` are) it tries."""
+    numbers = {s.id: i for i, s in enumerate(strategies, start=1)}
+    lines = []
+    for action in (a for a in actions if a.case == case.id):
+        line = Text("• ")
+        line.append_text(plain(action.owner, style="bold"))
+        line.append(" · ")
+        line.append_text(block(action.text))
+        if action.due:
+            line.append(f" · due {action.due}", style="dim")
+        if action.strategy in numbers:
+            line.append(f" · tries {numbers[action.strategy]}", style="dim")
+        lines.append(line)
+    return lines
 
 
 def more_matters(matters: MattersArising) -> str:
@@ -293,7 +305,8 @@ def phase_notes(notes: tuple[Note, ...]) -> list[RenderableType]:
 SHOWN_NOTES = 40
 
 
-def notes_table(notes: list[Note]) -> Table:
+def notes_table(notes: list[Note], *, among_check_ins: bool = False) -> Table:
+    """The notes of a phase; `among_check_ins`: those that are not check-ins say so (one each)."""
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, overflow="fold")
@@ -308,18 +321,25 @@ def notes_table(notes: list[Note]) -> Table:
         text = block(note.text)
         if note.kind is NoteKind.DECISION:
             text = Text.assemble(("Decision: ", "bold magenta"), text)
+        elif note.kind is NoteKind.NOTE and among_check_ins:
+            text = Text.assemble(("Note: ", "bold"), text)
         table.add_row(who, text)
     return table
 
 
-def matter_lines(matter: MatterArising, today: date) -> Table:
-    """One matter arising in two lines: who and what, then the case and strategy behind it."""
+def matter_lines(matter: MatterArising, today: date, *, owner: bool = True, absent: bool = False) -> Table:
+    """One matter arising in two lines: who (unless `owner` is False: a member's own; marked if
+    `absent` today) and what, then the case and strategy behind it."""
     action = matter.action
     table = Table.grid(expand=True, padding=(0, 1, 0, 0))
     table.add_column(width=2, justify="right")
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column(no_wrap=True, justify="right")
-    what = Text.assemble(plain(action.owner, style="bold"), " · ", plain(action.text))
+    who = plain(action.owner, style="bold")
+    if absent:
+        who.append(" (absent)", style="dim")
+    what = Text.assemble(who, " · ") if owner else Text()
+    what.append_text(plain(action.text))
     if matter.report is not None:
         status = Text(matter.report.outcome.marked, style="bold green")
     else:

@@ -1,0 +1,57 @@
+"""A report-back a member files between meetings (My actions) is in the next session's minutes,
+marked as filed before the meeting, as its matters arising showed it (QA's L1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from coptui.export.api import minutes
+from coptui.facilitation import LiveSession, ManualClock, SessionPlan
+from coptui.facilitation.my_actions import MemberActions
+from coptui.formats import find_format
+from coptui.store import Repertoire
+
+START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
+
+
+def meeting(repertoire: Repertoire, clock: ManualClock, title: str) -> LiveSession:
+    plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title=title)
+    return LiveSession.start(repertoire, plan, clock)
+
+
+def test_the_next_sessions_minutes_list_a_report_filed_between_meetings(repertoire: Repertoire) -> None:
+    clock = ManualClock(START)
+    december = meeting(repertoire, clock, "December clinic")
+    clock.advance(minutes=90)
+    december.end()
+    clock.advance(minutes=60 * 24 * 30)  # the morning of the next meeting, a month later
+    assert (
+        MemberActions(repertoire, "ben", clock)
+        .report_back(2, "worked", "Reviews cut the [noise] by half", lesson="*Mondays* work")
+        .ok
+    )
+    clock.advance(minutes=60)
+    january = meeting(repertoire, clock, "January clinic")
+    assert january.enter("@ana a note").ok
+
+    text = minutes(repertoire, january.session_id)
+    arising = text.split("## Matters arising")[1].split("\n## ")[0]
+    assert (
+        "1 report-back on actions agreed at earlier sessions, 1 of them filed before the meeting." in arising
+    )
+    assert "### Ben Okafor: worked" in arising
+    assert "**Action:** Start a weekly alert review" in arising
+    assert "Reviews cut the \\[noise\\] by half" in arising and "**Lesson:** \\*Mondays\\* work" in arising
+    assert "*Filed before the meeting, on Saturday 2 January 2027.*" in arising
+    # The meeting before says nothing of it: it was filed after that meeting ended.
+    assert "Reviews cut" not in minutes(repertoire, december.session_id)
+
+
+def test_a_report_given_at_the_meeting_is_not_marked_as_filed_before_it(repertoire: Repertoire) -> None:
+    clock = ManualClock(START)
+    live = meeting(repertoire, clock, "December clinic")
+    live.jump_to(3)
+    assert live.enter("#report 1 partly Ran twice").ok
+    arising = minutes(repertoire, live.session_id).split("## Matters arising")[1].split("\n## ")[0]
+    assert "1 report-back on actions agreed at earlier sessions." in arising
+    assert "before the meeting" not in arising
