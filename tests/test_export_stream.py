@@ -22,7 +22,7 @@ from repertoire_templates import RepertoireTemplates, sample_document
 from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
-from coptui.export import api, export_repertoire
+from coptui.export import api, escape, export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.pages import repertoire_pages, streamed_pages, whole
@@ -222,3 +222,24 @@ def test_a_case_presented_at_no_session_has_its_page_once(
         assert len(pages) == 1
         brought = next(line for line in pages[0].splitlines() if line.startswith("Brought by"))
         assert f"# {titles[case_id]}" in pages[0] and " on 20" in brought and "sessions/" not in brought
+
+
+def test_a_report_back_filed_between_meetings_is_on_its_cases_page_not_in_the_folders_minutes(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's slice reads such a report-back for the page of its case, made beside the minutes."""
+    path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
+    with sqlite3.connect(path) as conn:
+        report, case_id, story = conn.execute(
+            "SELECT id, case_id, story FROM report_backs WHERE story <> '' ORDER BY id LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE report_backs SET session_id = NULL WHERE id = ?", [report])
+    conn.close()
+    monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1000)  # every session in one run
+    with Repertoire.open(path, read_only=True) as repertoire:
+        pages = {page: whole(text) for page, text in streamed_pages(repertoire.export_reads())}
+    shown = escape.block(story)
+    case_page = next(text for page, text in pages.items() if page.startswith(f"cases/{case_id:04d}-"))
+    assert shown in case_page
+    minutes = [text for page, text in pages.items() if page.startswith("sessions/")]
+    assert not any("Filed before the meeting" in text for text in minutes)

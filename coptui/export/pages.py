@@ -99,7 +99,7 @@ def _session_runs(
     runs = reads.session_slices() if mine is None else reads.session_slices(mine=mine, every=_EVERY)
     for run in runs:
         if run.pages:
-            yield run.ids, RepertoireIndex(*reads.with_practices(run.part)), True
+            yield run.ids, RepertoireIndex(*reads.with_practices(run.part), between_meetings=False), True
         else:
             yield run.ids, RepertoireIndex(run.part), False
 
