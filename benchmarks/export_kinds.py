@@ -3,10 +3,12 @@
 Makes every page `coptui export repertoire` writes, in one process and writing nothing
 (`streamed_pages`, read a slice at a time from the file opened read-only), and adds up the
 CPU time (`time.process_time`) each kind took: practices, sessions (their minutes), cases,
-topics, members and the community's index page. Reading a slice counts to the kind whose
-pages it is for. `--before DIR` times the coptui found in DIR as well (a checkout of an
-earlier commit: `git archive REV | tar -x -C DIR`), in alternating rounds, each in a fresh
-process; `--repeat N` runs N rounds and shows each kind's least CPU.
+topics, members and the community's index page. Reading a slice counts to the kind of the
+page made first from it: a run of sessions is read for its minutes and for the pages of the
+cases first presented at them, and counts to sessions. `--before DIR` times the coptui found
+in DIR as well (a checkout of an earlier commit: `git archive REV | tar -x -C DIR`), in
+alternating rounds, each in a fresh process; `--repeat N` runs N rounds and shows each
+kind's least CPU.
 """
 
 from __future__ import annotations

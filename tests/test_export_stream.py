@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from repertoire_templates import RepertoireTemplates, sample_document
 from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
-from coptui.export import api, export_repertoire
+from coptui.export import api, escape, export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.pages import repertoire_pages, streamed_pages, whole
@@ -87,14 +88,16 @@ def test_two_processes_write_the_bytes_one_process_writes(
 def test_the_two_halves_are_every_page_once(
     tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(export_reads, "CASES_PER_SLICE", 1)  # runs of one case, shared between the halves
+    # Runs of one session, shared between the halves with the pages of the cases presented at them.
+    monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1)
     with opened("demo", tmp_path, repertoire_templates) as repertoire:
         reads = repertoire.export_reads()
         every = [(path, whole(text)) for path, text in streamed_pages(reads)]
         halves = [[(path, whole(text)) for path, text in streamed_pages(reads, half)] for half in (0, 1)]
     assert sorted(halves[0] + halves[1]) == sorted(every)
     assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
-    assert all(any(path.startswith("cases/") for path, _ in half) for half in halves)
+    for folder in ("cases/", "sessions/"):
+        assert all(any(path.startswith(folder) for path, _ in half) for half in halves)
     assert halves[0][-1][0] == "index.md"
 
 
@@ -190,3 +193,53 @@ def test_the_exports_reads_take_turns_with_the_repertoire_on_its_one_connection(
         other.join()
     assert taken == [False]
     assert reads.outline().totals.cases == len(repertoire.dump().cases)
+
+
+def test_a_case_presented_at_no_session_has_its_page_once(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Case pages are made with their session's minutes; a case with no session, or one whose
+    session another tool removed, still gets its page (once, in either half)."""
+    path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
+    with sqlite3.connect(path) as conn:  # as another tool could leave the file: no foreign keys checked
+        no_session, session_gone = [
+            row[0] for row in conn.execute("SELECT id FROM cases ORDER BY id LIMIT 2")
+        ]
+        conn.execute("UPDATE cases SET session_id = NULL WHERE id = ?", [no_session])
+        conn.execute("UPDATE cases SET session_id = 9999 WHERE id = ?", [session_gone])
+    conn.close()
+    monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1)
+    with Repertoire.open(path, read_only=True) as repertoire:
+        reads = repertoire.export_reads()
+        streamed = [(page, whole(text)) for page, text in streamed_pages(reads)]
+        halves = [[(page, whole(text)) for page, text in streamed_pages(reads, half)] for half in (0, 1)]
+        in_memory = {page: whole(text) for page, text in repertoire_pages(RepertoireIndex(repertoire.dump()))}
+        titles = {case.id: case.title for case in repertoire.dump().cases}
+    assert dict(streamed) == in_memory
+    assert sorted(halves[0] + halves[1]) == sorted(streamed)
+    for case_id in (no_session, session_gone):
+        pages = [text for page, text in streamed if page.startswith(f"cases/{case_id:04d}-")]
+        assert len(pages) == 1
+        brought = next(line for line in pages[0].splitlines() if line.startswith("Brought by"))
+        assert f"# {titles[case_id]}" in pages[0] and " on 20" in brought and "sessions/" not in brought
+
+
+def test_a_report_back_filed_between_meetings_is_on_its_cases_page_not_in_the_folders_minutes(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's slice reads such a report-back for the page of its case, made beside the minutes."""
+    path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
+    with sqlite3.connect(path) as conn:
+        report, case_id, story = conn.execute(
+            "SELECT id, case_id, story FROM report_backs WHERE story <> '' ORDER BY id LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE report_backs SET session_id = NULL WHERE id = ?", [report])
+    conn.close()
+    monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1000)  # every session in one run
+    with Repertoire.open(path, read_only=True) as repertoire:
+        pages = {page: whole(text) for page, text in streamed_pages(repertoire.export_reads())}
+    shown = escape.block(story)
+    case_page = next(text for page, text in pages.items() if page.startswith(f"cases/{case_id:04d}-"))
+    assert shown in case_page
+    minutes = [text for page, text in pages.items() if page.startswith("sessions/")]
+    assert not any("Filed before the meeting" in text for text in minutes)

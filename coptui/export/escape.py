@@ -95,12 +95,14 @@ def link_text(text: str) -> str:
     return inline(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def block(text: str, *, indent: str = "") -> str:
     """Multi-line user text (a note, a story) that keeps its line breaks as hard breaks.
 
     The lines stay one paragraph (a blank line becomes an empty hard-broken line),
     so the text can sit inside a list item or after a label; `indent` is put before
-    every line after the first, to keep it inside a list item.
+    every line after the first, to keep it inside a list item. (Remembered: a case's
+    notes and strategies are on its page and, just before it, on its session's minutes.)
     """
     text = strip_controls(text).strip()
     if "\n" not in text:

@@ -41,8 +41,17 @@ def _group(items: Iterable[T], key: Callable[[T], K | None]) -> dict[K, list[T]]
 class RepertoireIndex:
     """Items by id and grouped by what they belong to; each list keeps the document's order."""
 
-    def __init__(self, document: Document, practice_records: dict[int, TrackRecord] | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        practice_records: dict[int, TrackRecord] | None = None,
+        *,
+        between_meetings: bool = True,
+    ) -> None:
+        """Without `between_meetings`, the report-backs the document holds that were filed
+        between meetings are not for minutes (see `report_backs_between_meetings`)."""
         self.document = document
+        self._between_meetings = between_meetings
         self.community = document.community
         self.members: dict[str, Member] = {m.handle: m for m in document.members}
         self.topics: dict[str, Topic] = {t.slug: t for t in document.topics}
@@ -115,7 +124,12 @@ class RepertoireIndex:
     @cached_property
     def report_backs_between_meetings(self) -> list[ReportBackItem]:
         """Report-backs members filed with no session live: a session's slice holds those filed
-        before it, which its minutes list (`Repertoire.session_slice`)."""
+        before it, which its minutes list (`Repertoire.session_slice`). A folder export's slice
+        of sessions holds such report-backs for the pages of its cases; its minutes list none,
+        as a folder's minutes never have (which were filed before a session, the store finds
+        for one session's minutes: `reports_between_meetings`)."""
+        if not self._between_meetings:
+            return []
         return [r for r in self.document.report_backs if r.session is None]
 
     @cached_property

@@ -1,8 +1,9 @@
 """What each page of an exported folder says, and every page of a repertoire made one slice at a time.
 
 A folder export reads the repertoire a slice at a time (`coptui.store.export_reads`):
-the pages of a run of sessions, cases, topics or members from a partial document
-that holds what those pages name, so memory stays the same whatever the size. The
+the pages of a run of sessions (their minutes, and the pages of the cases first
+presented at them), practices, topics or members from a partial document that holds
+what those pages name, so memory stays the same whatever the size. The
 index page comes last, from an outline of every session and case in brief. Pages
 are the same as from the whole repertoire in memory (`repertoire_pages`), which a
 small repertoire, or a test, can still use.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -50,8 +51,8 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, PageText]]:
     doc = index.document
     yield from practice_pages(index, PageLinks(index, INDEX))
     yield from _pages(
-        [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index)],
-        [index],
+        [([s.id or 0 for s in sorted(doc.sessions, key=lambda s: (s.date, s.id or 0))], index, True)],
+        [([c for c in doc.cases if c.session not in index.sessions], index)],
         [([t.slug for t in doc.topics], index)],
         [([m.handle for m in doc.members], index)],
         lambda: _outline(index),
@@ -62,11 +63,17 @@ def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Ite
     """Every page of the export, read from the store a slice at a time, the index page last.
 
     With `half`, only that half of the pages, the two about equal work (making and writing
-    them) at every size: 0 the minutes, topics, index and two thirds of the cases; 1 the
-    practices (the most pages), members and the other cases.
+    them) at every size: 0 the minutes and case pages of three runs of sessions in four, topics,
+    the index and the cases of no session; 1 the practices (the most pages), members and the
+    minutes and case pages of the other runs.
     """
     with _few_collections():
         yield from _streamed(reads, half)
+
+
+# Of every `_EVERY` runs of sessions, those whose minutes and case pages each half makes.
+_EVERY = 4
+_MINE = ((0, 1, 2), (3,))
 
 
 def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[str, PageText]]:
@@ -75,20 +82,37 @@ def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[
         for practices in reads.practice_slices():
             index = RepertoireIndex(practices)
             yield from practice_pages(index, PageLinks(index, INDEX))
-    cases = reads.case_slices() if half is None else reads.case_slices(mine=[(0, 1), (2,)][half], every=3)
     yield from _pages(
-        ((ids, RepertoireIndex(*reads.with_practices(part))) for ids, part in reads.session_slices())
-        if first
-        else (),
-        (RepertoireIndex(*reads.with_practices(part)) for part in cases),
+        _session_runs(reads, None if half is None else _MINE[half]),
+        _loose_cases(reads) if first else (),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()) if first else (),
         ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if second else (),
         reads.outline if first else None,
     )
 
 
+def _session_runs(
+    reads: ExportReads, mine: Container[int] | None
+) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
+    """The runs of sessions, each read for its pages if it is among `mine` (all, for None), or else
+    for the action register only."""
+    runs = reads.session_slices() if mine is None else reads.session_slices(mine=mine, every=_EVERY)
+    for run in runs:
+        if run.pages:
+            yield run.ids, RepertoireIndex(*reads.with_practices(run.part), between_meetings=False), True
+        else:
+            yield run.ids, RepertoireIndex(run.part), False
+
+
+def _loose_cases(reads: ExportReads) -> Iterator[tuple[Sequence[CaseItem], RepertoireIndex]]:
+    """The cases presented at no session, in runs, each run with its slice."""
+    for part in reads.case_slices(loose=True):
+        index = RepertoireIndex(*reads.with_practices(part))
+        yield index.document.cases, index
+
+
 # The collector's thresholds while pages are made (Python's are 700 and 10): see `_few_collections`.
-YOUNG_THRESHOLD = 10_000
+YOUNG_THRESHOLD = 100_000
 MIDDLE_THRESHOLD = 100
 
 
@@ -101,7 +125,9 @@ def _few_collections() -> Iterator[None]:
     them free nothing. At Python's thresholds each of those objects is walked as it ages
     through the generations, and a pass over the oldest walks everything the process holds:
     an eighth of making the pages at 10,000 cases, and two fifths of reading members' slices
-    at 100,000.
+    at 100,000. A pass starts when the objects made outnumber those freed by the young
+    threshold: at 10,000 that was 84 passes over a 10,000-case export (0.3 s, a twelfth of
+    making its pages); at 100,000, one, as a slice's objects are freed before the next is read.
     """
     with _collections_lock:
         if not _making:  # the first of the page makers under way in this process sets them
@@ -126,8 +152,8 @@ _collections_lock = threading.Lock()
 
 
 def _pages(
-    session_runs: Iterable[tuple[list[int], RepertoireIndex]],
-    case_runs: Iterable[RepertoireIndex],
+    session_runs: Iterable[tuple[list[int], RepertoireIndex, bool]],
+    loose_cases: Iterable[tuple[Sequence[CaseItem], RepertoireIndex]],
     topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
     member_runs: Iterable[tuple[list[str], RepertoireIndex]],
     outline: Callable[[], Outline] | None,
@@ -135,22 +161,24 @@ def _pages(
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
     Minutes come in the order sessions were held, so that the action register of each
-    carries forward the actions of the sessions before it (see `ActionRegister`).
+    carries forward the actions of the sessions before it (see `ActionRegister`); a run
+    whose pages another process makes (its flag false) is only added to the register.
+    Each case's page comes right after the minutes of the session it was first presented
+    at, from the same slice; then the pages of the cases presented at no session.
     """
     register = ActionRegister()
-    for ids, index in session_runs:
+    for ids, index, with_pages in session_runs:
         links = PageLinks(index, INDEX)
         for session_id in ids:
             session = index.sessions[session_id]
             path = names.session_path(session)
             page_links = links.on(path)
-            yield path, render_minutes(index, session_id, page_links, register)
+            if with_pages:
+                yield path, render_minutes(index, session_id, page_links, register)
+                yield from _case_pages(index, index.cases_by_session.get(session_id, []), links)
             register.add(index, session, page_links)
-    for index in case_runs:
-        links = PageLinks(index, INDEX)
-        for case in index.document.cases:
-            path = names.case_path(case)
-            yield path, _case_page(index, case, links.on(path))
+    for cases, index in loose_cases:
+        yield from _case_pages(index, cases, PageLinks(index, INDEX))
     for slugs, index in topic_runs:
         links = PageLinks(index, INDEX)
         for slug in slugs:
@@ -164,6 +192,14 @@ def _pages(
     if outline is not None:
         brief = outline()
         yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX, remember=False))
+
+
+def _case_pages(
+    index: RepertoireIndex, cases: Iterable[CaseItem], links: PageLinks
+) -> Iterator[tuple[str, str]]:
+    for case in cases:
+        path = names.case_path(case)
+        yield path, _case_page(index, case, links.on(path))
 
 
 def _footer(community: str) -> str:

@@ -37,7 +37,7 @@ def strategy_practice(index: RepertoireIndex, strategy: StrategyItem, links: Pag
     if practice is None:
         return ""
     # A practice is named after a use of it, which then says the same without cleaning either.
-    same = strategy.text == practice.name or _one_line(practice.name) == one_line(strategy.text)
+    same = strategy.text == practice.name or _one_line(practice.name) == _one_line(strategy.text)
     # The same on every page of a folder: made once per practice (and per slice).
     key = (practice.id, same, None if links.page is None else links.page.rpartition("/")[0])
     found = index.fragments.get(key)
@@ -50,7 +50,8 @@ def strategy_practice(index: RepertoireIndex, strategy: StrategyItem, links: Pag
     return found
 
 
-# A practice's name is compared with the text of each of its uses.
+# A practice's name is compared with the text of each of its uses, and a strategy's text on
+# its minutes and then on its case's page.
 _one_line = functools.lru_cache(maxsize=4096)(one_line)
 
 

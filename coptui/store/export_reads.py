@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 from coptui.models import ActionStatus, CaseStatus, Member, Topic
@@ -67,6 +68,16 @@ CaseLine = tuple[
 OpenActionLine = tuple[str, str, date | None, int | None, str | None]
 
 
+class SessionRun(NamedTuple):
+    """A run of sessions, in the order they were held, read for the pages of this process (`pages`),
+    or, where another process makes those, only for the register of open actions carried forward,
+    which each process keeps from the first session on."""
+
+    ids: list[int]
+    part: ExportSlice
+    pages: bool
+
+
 class Outline(NamedTuple):
     """What the index page lists: every session and case in brief, newest first; the open
     actions, soonest due first; how many cases each topic has; and how many of each kind.
@@ -83,6 +94,11 @@ class Outline(NamedTuple):
 def _ids(ids: Iterable[int | None]) -> str:
     """Ids as a JSON list for `json_each`, leaving out None."""
     return json.dumps(sorted(i for i in ids if i is not None))
+
+
+def _tried(cases: str) -> str:
+    """SQL for the ids of the actions taken on the strategies for `cases` (SQL for case ids, in brackets)."""
+    return f"SELECT id FROM actions WHERE strategy_id IN (SELECT id FROM strategies WHERE case_id IN {cases})"
 
 
 class ExportReads(PracticeExportReads, CommunityStore):
@@ -112,14 +128,16 @@ class ExportReads(PracticeExportReads, CommunityStore):
     def _sessions(
         self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
     ) -> list[SessionRow]:
-        """Sessions; for `minutes`, with their phases and everyone's attendance.
+        """Sessions; for `minutes`, with their times, their phases and everyone's attendance
+        (other pages link to a session and give its date, no more).
 
         Other pages link to sessions without saying who came, but a member's page lists the
         sessions they attended: `attendance_of` reads only those members' attendance. (A session
         has as many attendance rows as members came: reading them all for every slice was much
         of the cost of the pages of cases and members.)
         """
-        sessions = self._read(SessionRow.read, SessionRow.COLUMNS, "sessions", where, params)
+        columns = SessionRow.COLUMNS if minutes else SessionRow.BRIEF_COLUMNS
+        sessions = self._read(SessionRow.read, columns, "sessions", where, params)
         if not sessions:
             return []
         by_id = {s.id: s for s in sessions}
@@ -160,10 +178,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
             if left_at:
                 session.left[member] = attendance_time(left_at, session_id, member, "left_at")
 
-    def _cases(self, where: str, params: Params) -> list[CaseRow]:
-        """Cases with their topics."""
-        cases = self._read(CaseRow.read, CaseRow.COLUMNS, "cases", where, params)
-        if cases:
+    def _cases(
+        self, where: str, params: Params, *, brief: bool = False, topics: bool = True
+    ) -> list[CaseRow]:
+        """Cases with their topics; `brief`, without their context and question (which only the
+        case's own page and its minutes show); without `topics`, with none."""
+        columns = CaseRow.BRIEF_COLUMNS if brief else CaseRow.COLUMNS
+        cases = self._read(CaseRow.read, columns, "cases", where, params)
+        if cases and topics:
             by_id = {c.id: c for c in cases}
             for case_id, topic in self.conn.execute(
                 "SELECT case_id, topic FROM case_topics WHERE case_id IN (SELECT value FROM json_each(?)) "
@@ -186,50 +208,46 @@ class ExportReads(PracticeExportReads, CommunityStore):
         return self._read(NoteRow.read, NoteRow.COLUMNS, "notes", where, params)
 
     @guarded
-    def _case_ids(self, after: int, limit: int) -> list[int]:
+    def _case_ids(self, after: int, limit: int, *, loose: bool) -> list[int]:
+        sessionless = (
+            "AND (session_id IS NULL OR session_id NOT IN (SELECT id FROM sessions)) " if loose else ""
+        )
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?", [after, limit]
+                f"SELECT id FROM cases WHERE id > ? {sessionless}ORDER BY id LIMIT ?", [after, limit]
             )
         ]
 
-    def case_slices(
-        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
-    ) -> Iterator[ExportSlice]:
+    def case_slices(self, size: int | None = None, *, loose: bool = False) -> Iterator[ExportSlice]:
         """The cases in runs of `size`, each with what its page shows: strategies and their track
-        records, actions, report-backs, notes, and the sessions it names. Of every `every` runs,
-        only those whose place among them is in `mine` (for processes exporting together)."""
+        records, actions, report-backs, notes, and the sessions it names. With `loose`, only the
+        cases presented at no session the repertoire holds: the page of every other case is made
+        with its session's minutes (see `session_slices`)."""
         common, after = self._common(), 0
-        for run in itertools.count():
-            ids = self._case_ids(after, size or CASES_PER_SLICE)
-            if not ids:
-                return
+        while ids := self._case_ids(after, size or CASES_PER_SLICE, loose=loose):
             after = ids[-1]
-            if run % every in mine:
-                yield self._case_slice(common, ids[0], ids[-1])
+            yield self._case_slice(common, ids)
 
     @guarded
-    def _case_slice(self, common: ExportSlice, first: int, last: int) -> ExportSlice:
-        span = {"first": first, "last": last}
-        strategies_here = "SELECT id FROM strategies WHERE case_id BETWEEN :first AND :last"
-        tried_here = f"SELECT id FROM actions WHERE strategy_id IN ({strategies_here})"
+    def _case_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
+        these = "(SELECT value FROM json_each(:ids))"
+        c = {"ids": json.dumps(ids)}
+        tried = _tried(these)
         return common.but(
-            cases=self._cases("id BETWEEN :first AND :last", span),
-            strategies=self._strategies("case_id BETWEEN :first AND :last", span),
+            cases=self._cases(f"id IN {these}", c),
+            strategies=self._strategies(f"case_id IN {these}", c),
             actions=self._actions(
-                f"case_id BETWEEN :first AND :last OR id IN ({tried_here}) "
-                "OR id IN (SELECT action_id FROM report_backs WHERE case_id BETWEEN :first AND :last)",
-                span,
+                f"case_id IN {these} OR id IN ({tried}) "
+                f"OR id IN (SELECT action_id FROM report_backs WHERE case_id IN {these})",
+                c,
             ),
-            report_backs=self._report_backs(
-                f"case_id BETWEEN :first AND :last OR action_id IN ({tried_here})", span
-            ),
-            notes=self._notes("case_id BETWEEN :first AND :last", span),
+            report_backs=self._report_backs(f"case_id IN {these} OR action_id IN ({tried})", c),
+            notes=self._notes(f"case_id IN {these}", c),
             sessions=self._sessions(
-                "id IN (SELECT session_id FROM cases WHERE id BETWEEN :first AND :last) "
-                "OR id IN (SELECT session_id FROM report_backs WHERE case_id BETWEEN :first AND :last)",
-                span,
+                f"id IN (SELECT session_id FROM cases WHERE id IN {these}) "
+                f"OR id IN (SELECT session_id FROM report_backs WHERE case_id IN {these})",
+                c,
             ),
         )
 
@@ -276,7 +294,10 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 PracticeRow.read, PracticeRow.COLUMNS, "practices", "id BETWEEN :first AND :last", span
             ),
             strategies=self._strategies("practice_id BETWEEN :first AND :last", span),
-            cases=self._cases(f"id IN (SELECT case_id FROM strategies WHERE id IN ({uses}))", span),
+            # A practice's page shows each case's title, date and status only.
+            cases=self._cases(
+                f"id IN (SELECT case_id FROM strategies WHERE id IN ({uses}))", span, brief=True, topics=False
+            ),
             actions=self._actions(f"id IN ({tried})", span),
             report_backs=self._report_backs(f"action_id IN ({tried})", span),
         )
@@ -298,54 +319,100 @@ class ExportReads(PracticeExportReads, CommunityStore):
             )
         ]
 
-    def session_slices(self, size: int = SESSIONS_PER_SLICE) -> Iterator[tuple[list[int], ExportSlice]]:
+    def session_slices(
+        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
+    ) -> Iterator[SessionRun]:
         """The sessions in the order they were held, in runs of `size`: each run's ids in that order,
         and what their minutes name (as `session_slice` gives it for one session, but for the action
-        register of actions carried forward, which the exporter keeps as it goes)."""
+        register of actions carried forward, which the exporter keeps as it goes) and what the pages
+        of the cases first presented at them show.
+
+        Of every `every` runs, those whose place among them is in `mine` are read for their pages
+        (for processes exporting together); the others only for the register (see `SessionRun`).
+        """
         common, after = self._common(), ("", 0)
-        while run := self._session_run(after, size or SESSIONS_PER_SLICE):
+        for place in itertools.count():
+            run = self._session_run(after, size or SESSIONS_PER_SLICE)
+            if not run:
+                return
             after = run[-1]
             ids = [session_id for _, session_id in run]
-            yield ids, self._session_slice(common, ids)
+            if place % every in mine:
+                yield SessionRun(ids, self._session_slice(common, ids), pages=True)
+            else:
+                yield SessionRun(ids, self._register_slice(common, ids), pages=False)
 
     @guarded
     def _session_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
+        """What the minutes of sessions `ids` name, and what the pages of the cases first presented
+        at them show (as `case_slices` reads it): a case's page is made beside its first minutes,
+        from the same rows, so that what both show is read (and made) once."""
         here = "(SELECT value FROM json_each(:ids))"
         s = {"ids": json.dumps(ids)}
+        presented = f"(SELECT id FROM cases WHERE session_id IN {here})"
+        tried = _tried(presented)
         actions = self._actions(
-            f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here})",
+            f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here}) "
+            # For the cases' pages: their actions, wherever agreed, and those their strategies led to.
+            f"OR case_id IN {presented} OR id IN ({tried}) "
+            f"OR id IN (SELECT action_id FROM report_backs WHERE case_id IN {presented})",
             s,
         )
         strategies = self._strategies(
-            f"session_id IN {here} OR case_id IN (SELECT id FROM cases WHERE session_id IN {here}) "
-            "OR id IN (SELECT value FROM json_each(:tried))",
+            f"session_id IN {here} OR case_id IN {presented} OR id IN (SELECT value FROM json_each(:tried))",
             {**s, "tried": _ids(a.strategy for a in actions)},
         )
-        report_backs = self._report_backs(f"session_id IN {here}", s)
-        notes = self._notes(f"session_id IN {here}", s)
+        # For the cases' pages, too: what was reported on them, and noted about them, at later sessions.
+        report_backs = self._report_backs(
+            f"session_id IN {here} OR case_id IN {presented} OR action_id IN ({tried})", s
+        )
+        notes = self._notes(f"session_id IN {here} OR case_id IN {presented}", s)
         # The cases worked on at these sessions, from the rows filed at them (as for a member's slice).
         held = set(ids)
-        named = {n.case for n in notes}
-        named.update(r.case for r in report_backs)
+        named = {n.case for n in notes if n.session in held}
+        named.update(r.case for r in report_backs if r.session in held)
         named.update(st.case for st in strategies if st.session in held)
         named.update(a.case for a in actions if a.session in held)
         cases = self._cases(
             f"session_id IN {here} OR id IN (SELECT value FROM json_each(:named))",
             {**s, "named": _ids(named)},
         )
-        sessions_named = {c.session for c in cases} | {a.session for a in actions}
-        earlier = {e for e in sessions_named if e is not None} - held
+        named_sessions = (
+            {c.session for c in cases} | {a.session for a in actions} | {r.session for r in report_backs}
+        )
+        others = {e for e in named_sessions if e is not None} - held
+        # Only the minutes' own sessions are read with their phases and attendance; others are linked to.
+        sessions = [
+            *self._sessions(f"id IN {here}", s, minutes=True),
+            *self._sessions("id IN (SELECT value FROM json_each(?))", [_ids(others)]),
+        ]
         return common.but(
-            sessions=self._sessions(
-                "id IN (SELECT value FROM json_each(?))",
-                [json.dumps(sorted({*ids, *earlier}))],
-                minutes=True,
-            ),
+            sessions=sorted(sessions, key=attrgetter("id")),
             cases=cases,
             strategies=strategies,
             actions=actions,
             report_backs=report_backs,
             notes=notes,
+        )
+
+    @guarded
+    def _register_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
+        """What the register of open actions takes from sessions `ids` whose pages another process
+        makes: the actions agreed at them that are open, and the sessions and cases those name."""
+        here = "(SELECT value FROM json_each(:ids))"
+        actions = self._actions(
+            f"session_id IN {here} AND status = :open",
+            {"ids": json.dumps(ids), "open": ActionStatus.OPEN.value},
+        )
+        return common.but(
+            sessions=self._sessions(f"id IN {here}", {"ids": json.dumps(ids)}),
+            cases=self._cases(
+                "id IN (SELECT value FROM json_each(?))",
+                [_ids(a.case for a in actions)],
+                brief=True,
+                topics=False,
+            ),
+            actions=actions,
         )
 
     @guarded
@@ -376,6 +443,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 "id IN (SELECT case_id FROM case_topics "
                 "WHERE topic IN (SELECT value FROM json_each(:slugs)))",
                 {"slugs": json.dumps(slugs)},
+                brief=True,
             ),
         )
 
@@ -406,11 +474,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
         strategies = self._strategies(f"proposer IN {these}", h)
         # The cases these rows name, from the rows: finding them again in SQL cost as much as reading them.
         named = {a.case for a in actions} | {r.case for r in report_backs} | {s.case for s in strategies}
+        brought = self._cases(f"presenter IN {these}", h, brief=True)
+        # The others are only linked to: no topics.
+        named.difference_update(c.id for c in brought)
+        linked = self._cases(
+            "id IN (SELECT value FROM json_each(?))", [_ids(named)], brief=True, topics=False
+        )
         return common.but(
-            cases=self._cases(
-                f"presenter IN {these} OR id IN (SELECT value FROM json_each(:named))",
-                {**h, "named": _ids(named)},
-            ),
+            cases=sorted([*brought, *linked], key=attrgetter("id")),
             actions=actions,
             report_backs=report_backs,
             strategies=strategies,

@@ -104,6 +104,8 @@ class SessionRow:
     COLUMNS = (
         "id, title, date, format, facilitator, status, started_at, ended_at, current_phase, next_meeting"
     )
+    # For pages that link to a session and give its date: no times, which only its minutes show.
+    BRIEF_COLUMNS = "id, title, date, format, facilitator, status, NULL, NULL, current_phase, next_meeting"
 
     @classmethod
     def read(cls, row: Sequence[Any]) -> SessionRow:
@@ -135,6 +137,8 @@ class CaseRow:
     question: str = ""
 
     COLUMNS = "id, title, opened_on, presenter, status, session_id, context, question"
+    # For pages that list cases without their text: an empty context and question.
+    BRIEF_COLUMNS = "id, title, opened_on, presenter, status, session_id, '', ''"
 
     @classmethod
     def read(cls, row: Sequence[Any]) -> CaseRow:
