@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from coptui.store import Repertoire
-from coptui.ui.key_queue import KeyQueue
+from coptui.ui.key_queue import QUEUED, KeyQueue
 from coptui.ui.render import plain_str
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.terminal_input import read_pastes_whole
@@ -115,12 +115,13 @@ class CoptuiApp(App[None]):
         return self._clock
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys wait their turn in `keys` (see ui/key_queue.py); every other event is the app's at once."""
+        """Keys, pastes and mouse buttons wait their turn in `keys` (see ui/key_queue.py), so they
+        apply in the order typed; every other event is the app's at once."""
         if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
             # Enter typed while the app is still starting reaches it as a newline (the terminal
             # turns \r into \n until the app takes it over): it is Enter, as in a shell.
             event = events.Key("enter", "\r")
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, QUEUED) and not event.is_forwarded:
             await self.keys.read(event)
             return
         await super().on_event(event)

@@ -1,5 +1,8 @@
 """The keys read from the terminal, handed on in order, each once what the one before set off is done.
 
+Pastes and mouse buttons wait in the same queue: what the user did applies in the order done (a
+paste behind a typed line lands after it, a click behind ↓ acts after the move).
+
 A key acts on what the keys before it chose: the row ↓ moved to (and so the item an edit key
 opens), the field a select's menu gave the focus back to, the form a key opened. But a key goes
 to its widget's queue, and what it sets off (the list telling the screen which row is under the
@@ -15,9 +18,13 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Select
+
+# What waits in the queue, beside keys: what the user did with a paste or a mouse button.
+QUEUED = (events.Key, events.Paste, events.MouseDown, events.MouseUp)
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -34,14 +41,14 @@ class KeyQueue:
     A key waits until: the screen in front has handled what opened it (its focus is set by then);
     the widget the key before it went to (its parents, the widget in focus, a select's menu) has
     nothing queued and the focus is as it was one turn of the app's queue before; and a screen
-    that holds the keys (`hold`: a search's results are on their way) lets them go. Only keys
-    wait: every other event goes to the app at once.
+    that holds the keys (`hold`: a search's results are on their way) lets them go. A paste or a
+    mouse button (`QUEUED`) waits as a key does; every other event goes to the app at once.
     """
 
-    def __init__(self, app: App[Any], hand_on: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], hand_on: Callable[[events.Event], Awaitable[None]]) -> None:
         self._app = app
-        self._hand_on = hand_on  # the app's own handling of a key: its bindings, then the focus
-        self._waiting: list[events.Key] = []
+        self._hand_on = hand_on  # the app's own handling of an input: its bindings, then the focus
+        self._waiting: list[events.Event] = []
         self._screen_ready: Screen[Any] | None = None  # the screen in front, once it has opened
         self._asked_screen: Screen[Any] | None = None  # the screen asked to say when it has opened
         # The widget the last key went to, until it has settled (see `_settled`).
@@ -54,9 +61,9 @@ class KeyQueue:
         self._holding: Screen[Any] | None = None  # a screen not ready for the keys behind the last one
         self._hold_timer: Timer | None = None  # lets the keys go if the screen never says it is ready
 
-    async def read(self, key: events.Key) -> None:
-        """A key the terminal sent: it goes behind the keys still waiting."""
-        self._waiting.append(key)
+    async def read(self, event: events.Event) -> None:
+        """A key (a paste, a mouse button) the terminal sent: it goes behind the ones still waiting."""
+        self._waiting.append(event)
         await self._hand_on_keys()
 
     def hold(self, screen: Screen[Any]) -> None:
@@ -86,8 +93,19 @@ class KeyQueue:
                 return
             if self._went_to is not None and not self._settled(self._went_to):
                 return
-            self._went_to = app.focused or app.screen
-            await self._hand_on(self._waiting.pop(0))
+            event = self._waiting.pop(0)
+            self._went_to = self._goes_to(event)
+            await self._hand_on(event)
+
+    def _goes_to(self, event: events.Event) -> Widget:
+        """The widget `event` is handed to: the one under the pointer for a mouse button, else the focus."""
+        app = self._app
+        if isinstance(event, events.MouseEvent):
+            try:
+                return app.get_widget_at(event.x, event.y)[0]
+            except NoWidget:
+                return app.screen
+        return app.focused or app.screen
 
     def _ask_when_open(self, screen: Screen[Any]) -> None:
         """Have `screen` say, through the app's queue, once it has handled what is queued for it."""

@@ -103,6 +103,9 @@ class Form(ModalScreen[str | None], Generic[M]):
         self.opened = {field: getattr(opened, field) for field in self.EDITED} if opened else {}
         self._shown: dict[str, Any] = {}  # each edited field's widget value, as the form opened
         self.save_state = SaveState()
+        # The try under way: what it saves, and the edited fields' widget values it was built from.
+        self._trying: tuple[Filled[M], dict[str, Any]] | None = None
+        self._said: str | None = None  # what a save said, once one did: what the form returns
 
     def form_fields(self) -> ComposeResult:
         raise NotImplementedError
@@ -166,6 +169,14 @@ class Form(ModalScreen[str | None], Generic[M]):
     def action_save(self) -> None:
         if self.save_state.trying:
             return  # the try under way answers first; a busy file is tried again by itself
+        if self._said is not None and not self.EDITED:
+            self.say(
+                Text.assemble(
+                    plain(self._said, width=300),
+                    " What you typed since is not saved: saving again would add a second one.",
+                )
+            )
+            return
         if self._filled() is None:
             return
         over = self.save_state.save_asked()
@@ -197,6 +208,7 @@ class Form(ModalScreen[str | None], Generic[M]):
             self.save_state.not_valid()
             return
         self.save_state.try_started()
+        self._trying = filled, {field: self.value(self._widget(field)) for field in self.EDITED}
         self._save(filled)
 
     @work(thread=True, group="form_save", exit_on_error=False)
@@ -211,10 +223,14 @@ class Form(ModalScreen[str | None], Generic[M]):
     def _tried(self, tried: _Tried) -> None:
         error, state = tried.error, self.save_state
         if error is None:
-            state.saved()
-            self.dismiss(tried.said)
+            self._said = tried.said
+            if state.stage is Stage.DROPPING or not self._typed_since_try():
+                state.saved()
+                self.dismiss(tried.said)
+            else:
+                self._saved_in_part(tried.said)
         elif state.stage is Stage.DROPPING:  # the user dropped it while the last try ran
-            self.dismiss(None)
+            self.dismiss(self._said)
         elif isinstance(error, RepertoireBusy):
             state.busy()
             if not state.leave_asked:  # the question stays until it is answered
@@ -232,6 +248,35 @@ class Form(ModalScreen[str | None], Generic[M]):
                 self.say(self._conflict_said(error))
             else:
                 self.say(Text.assemble(("Not saved: ", "bold"), plain(str(error), width=300)))
+
+    def _typed_since_try(self) -> bool:
+        """Whether the form holds more than the try that just ended saved (typing goes on during a try)."""
+        assert self._trying is not None
+        try:
+            return self.build() != self._trying[0].item
+        except ValidationError:
+            return True
+
+    def _saved_in_part(self, said: str) -> None:
+        """A try saved what the form held as it began, and more was typed since: the form stays open.
+        An edit saves the rest at once, over what it has just saved; a new item is not added twice."""
+        assert self._trying is not None
+        saved, typed = self._trying
+        if not self.EDITED:
+            self.save_state.saved()
+            self.say(
+                Text.assemble(
+                    plain(said, width=300),
+                    (" What you typed since it began saving is not saved: ", "bold"),
+                    "escape drops it",
+                )
+            )
+            return
+        for field in saved.changes:  # the file holds these now
+            self.opened[field], self._shown[field] = saved.changes[field], typed[field]
+        self.save_state.saved(rest_due=True)
+        self.say(Text.assemble(("Saved in part: ", "bold"), "saving what you typed since it began saving…"))
+        self._try()
 
     def _conflict_said(self, conflict: EditConflict) -> Text:
         field = conflict.field
@@ -270,7 +315,7 @@ class Form(ModalScreen[str | None], Generic[M]):
                 )
             )
         elif leave is Leave.CLOSE:
-            self.dismiss(None)
+            self.dismiss(self._said)
         # Leave.AFTER_TRY: no more tries; the try under way closes the form when it ends
 
     @on(Button.Pressed)

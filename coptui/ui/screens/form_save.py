@@ -2,6 +2,8 @@
 
 EDITING  ── F2 ─────────────────────► DUE ── a try starts ──► SAVING
 SAVING   ── saved ──────────────────► the form closes with what the save said
+         ── saved, typed on since ──► DUE: an edit saves the rest next; EDITING: a new item, added
+                                       once, says the rest is not saved (never closes over it)
          ── the file is busy ───────► DUE: tried again by itself a second later (F2: now)
          ── a field changed meanwhile ► CONFLICT: nothing saved
          ── refused, or not valid ──► EDITING, the form says why
@@ -58,8 +60,9 @@ class SaveState:
         self.stage, self.leave_asked = Stage.DUE, False
         return over
 
-    def saved(self) -> None:
-        self.stage, self.tries = Stage.EDITING, 0
+    def saved(self, *, rest_due: bool = False) -> None:
+        """The try saved what the form held as it began; `rest_due`: what was typed since is next."""
+        self.stage, self.tries = (Stage.DUE if rest_due else Stage.EDITING), 0
 
     def try_started(self) -> None:
         self.stage = Stage.SAVING

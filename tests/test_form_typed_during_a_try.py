@@ -1,0 +1,91 @@
+"""What is typed into a form while a save is under way is never dropped by that save ending: an
+edit saves the rest at once; a new item, added as the form read when the save began, stays on
+screen with the rest said to be unsaved, and is never added twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from test_form_saves import drawn, edit_case_2, form_says, new_member_typed, toasts, until
+from textual.pilot import Pilot
+from ui_helpers import browsing, settle
+
+from coptui.models import Member
+from coptui.store import Repertoire
+from coptui.ui.screens.edit import Filled, Form
+from coptui.ui.screens.form_save import Stage
+
+
+class HeldTry:
+    """The form's first try to save, held in its worker until `let_go`; later tries run at once."""
+
+    def __init__(self, form: Form) -> None:
+        self.running = threading.Event()
+        self.go = threading.Event()
+        self.tries = 0
+        save: Callable[[Filled], str] = form.save
+
+        def held(filled: Filled) -> str:
+            self.tries += 1
+            if self.tries == 1:
+                self.running.set()
+                assert self.go.wait(60)
+            return save(filled)
+
+        form.save = held
+
+    async def under_way(self, pilot: Pilot[None]) -> None:
+        for _ in range(1000):
+            if self.running.is_set():
+                return
+            await pilot.pause(0.01)
+        assert self.running.is_set()
+
+    async def let_go(self, pilot: Pilot[None]) -> None:
+        self.go.set()
+        await settle(pilot)
+
+
+async def test_an_edit_saves_what_was_typed_during_its_try_next(db_path: Path) -> None:
+    async with browsing(db_path) as (app, pilot):
+        form = await edit_case_2(app, pilot)
+        held = HeldTry(form)
+        await pilot.press("end", *" (first)", "f2")
+        await held.under_way(pilot)
+        assert form.save_state.stage is Stage.SAVING
+        await pilot.press(*" (and more)")
+        assert "Runbooks nobody reads (first) (and more)" in drawn(app)
+        await held.let_go(pilot)
+        await until(pilot, lambda: app.screen is not form)
+        await settle(pilot)
+        assert held.tries == 2 and toasts(app)[-1] == "Saved case 2."
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.case(2).title == "Runbooks nobody reads (first) (and more)"
+
+
+async def test_a_new_member_added_during_typing_stays_on_screen_with_the_rest_said_unsaved(
+    db_path: Path,
+) -> None:
+    async with browsing(db_path) as (app, pilot):
+        form = await new_member_typed(app, pilot)
+        held = HeldTry(form)
+        await pilot.press("f2")
+        await held.under_way(pilot)
+        await pilot.press(*" Junior")
+        await held.let_go(pilot)
+        assert app.screen is form and "Quin New Junior" in drawn(app)
+        assert (
+            form_says(app)
+            == "Added @quin. What you typed since it began saving is not saved: escape drops it"
+        )
+        await pilot.press("f2")  # not a second @quin
+        await settle(pilot)
+        assert app.screen is form and "saving again would add a second one" in form_says(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not form and toasts(app)[-1] == "Added @quin."
+        assert held.tries == 1
+    with Repertoire.open(db_path) as repertoire:
+        assert repertoire.member("quin") == Member(handle="quin", name="Quin New")
