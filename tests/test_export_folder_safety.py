@@ -17,6 +17,7 @@ from test_export import assert_links_resolve
 from coptui import files
 from coptui.cli import main
 from coptui.export import export_repertoire
+from coptui.export import folder as folder_module
 from coptui.export.folder import JOURNAL, MANIFEST, UnsafeFolder, write_pages
 from coptui.files import FileNotWritten
 from coptui.store import Repertoire
@@ -219,6 +220,28 @@ def test_a_full_disk_mid_export_says_what_the_folder_holds_and_the_next_export_c
     assert exited.value.code == 0
     assert capsys.readouterr().out.endswith("; completed an export that had been interrupted\n")
     assert tree(wiki) == tree(whole)
+
+
+def test_a_full_disk_before_any_page_or_in_the_journal_is_said_the_same_way(
+    repertoire: Repertoire,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wiki = tmp_path / "wiki"
+    full = OSError(errno.ENOSPC, "No space left on device")
+
+    def no_room(*_: object) -> None:
+        raise full  # as the journal's own writes fail: with no file named
+
+    monkeypatch.setattr(folder_module, "_look_over", no_room)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(repertoire.path), "export", "repertoire", str(wiki)])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        f"coptui: cannot write {wiki.resolve() / JOURNAL}: the disk is full; the export stopped there "
+        "(index.md is as it was; export again to complete the folder)\n"
+    )
 
 
 KILLED_WHILE_BOTH_WRITE = """

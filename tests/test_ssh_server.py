@@ -267,15 +267,19 @@ async def test_an_idle_browser_is_closed(start: StartServer, member_key: asyncss
 async def test_a_browser_is_not_idle_while_a_session_is_live(
     start: StartServer, member_key: asyncssh.SSHKey, db_path: Path
 ) -> None:
-    """A member listening through a meeting presses no key for a whole phase."""
+    """A member listening through a meeting presses no key for a whole phase, and is given a whole
+    timeout once it has ended, not closed at the next look."""
     server = await start(idle_timeout=0.5)
     looked_while_live = threading.Semaphore(0)
+    open_at_looks_after: list[bool] = []  # at each look that found no meeting: is the browser open?
     is_live = server.meeting_is_live
 
     def looked() -> bool:
         live_now = is_live()
         if live_now:
             looked_while_live.release()
+        else:
+            open_at_looks_after.append(len(server.sessions) == 1)
         return live_now
 
     server.meeting_is_live = looked  # type: ignore[method-assign]
@@ -289,6 +293,7 @@ async def test_a_browser_is_not_idle_while_a_session_is_live(
             live.abandon()
             await screen.wait_for(b"coptui: closed after 0.5 seconds without input")
     assert not server.sessions
+    assert open_at_looks_after == [True, True], "the first look after the meeting gives a whole timeout"
 
 
 async def test_a_session_left_live_since_another_day_keeps_no_idle_browser_open(

@@ -103,17 +103,17 @@ def write_pages(pages: Pages, folder: Path, *, beside: Callable[[], Pages] | Non
     target = _Target(folder, _modified(folder / MANIFEST))
     with _journal(journal_path) as journal:  # held by one export of the folder at a time
         interrupted = os.fstat(journal.fileno()).st_size > 0
-        _look_over(folder)
-        # On a line of its own, whatever an interrupted export left at the journal's end.
-        journal.write(("\n" if interrupted else "") + run)
-        journal.flush()  # before the second process lists its first page
         try:
+            _look_over(folder)
+            # On a line of its own, whatever an interrupted export left at the journal's end.
+            journal.write(("\n" if interrupted else "") + run)
+            journal.flush()  # before the second process lists its first page
             if beside is None:
                 done = target.write(pages, journal)
             else:
                 done = _written_beside(target, pages, beside, journal)
-        except FileNotWritten as error:
-            raise _stopped(error) from error
+        except OSError as error:  # a page, or the journal (whose errors name no file)
+            raise _stopped(error, journal_path) from error
         if done.index is not None:  # written last: it may name only pages already there
             if done.index.unchanged:
                 done.index.staged.discard()
@@ -291,10 +291,12 @@ def _look_over(folder: Path) -> None:
                     os.unlink(where / entry.name)
 
 
-def _stopped(error: FileNotWritten) -> FileNotWritten:
-    """A page that could not be written, said as what it means for the folder: the pages
-    written before it stay, the index still links only to pages that are there, and the
-    next export completes the folder."""
+def _stopped(error: OSError, journal: Path) -> FileNotWritten:
+    """A page (or the journal) that could not be written, said as what it means for the folder:
+    the pages written before it stay, the index still links only to pages that are there, and
+    the next export completes the folder."""
+    if not isinstance(error, FileNotWritten):
+        error = not_written(error, Path(error.filename) if error.filename else journal)
     if error.reason is None:  # the message already says what the export left
         return error
     left = "the export stopped there (index.md is as it was; export again to complete the folder)"

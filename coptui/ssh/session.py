@@ -60,6 +60,7 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         self._last_input = 0.0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._idle_check: asyncio.Task[None] | None = None  # reading whether a meeting is on
+        self._in_meeting = False  # the last look found a meeting on: listening, not idle
         self._starter: asyncio.Task[None] | None = None
         self._asked_to_run = False  # a command was asked for: it is said no to, not run
 
@@ -198,6 +199,12 @@ class BrowserSession(asyncssh.SSHServerSession[bytes]):
         """Close the idle browser, unless a session is live: a member listening in a meeting
         presses no key for a whole phase, and must not lose the screen for it."""
         if await asyncio.to_thread(self._server.meeting_is_live):
+            self._in_meeting = True
+            self._arm_idle_timer(timeout)
+            return
+        if self._in_meeting:  # it has ended since the last look: a whole timeout from now
+            self._in_meeting = False
+            self._last_input = self._loop.time()
             self._arm_idle_timer(timeout)
             return
         quiet_for = self._loop.time() - self._last_input
