@@ -54,3 +54,6 @@ _.window_virtual_size
 
 # Imported by a script a test runs in a process of its own (tests/test_export_folder_safety.py).
 endless_pages  # tests/killing.py
+
+# sqlite3 reads a connection's text_factory for every text value (coptui/store/connection.py).
+_.text_factory

@@ -32,7 +32,7 @@ from hostile import UNSAFE_TEXT
 from textual._compositor import LayoutUpdate
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from ui_helpers import browser, refs
+from ui_helpers import browser, filed, refs
 
 from coptui.facilitation import ManualClock
 from coptui.models import SessionStatus
@@ -184,6 +184,7 @@ class Walk:
         the models check fails its query: the app says so in a toast, which is checked too."""
         for _ in range(6):
             await asyncio.gather(*[w.wait() for w in list(self.pilot.app.workers)], return_exceptions=True)
+            await filed(self.pilot)  # a live session's keys are filed by its recorder, not a worker
             await self.pilot.pause()
 
 

@@ -360,3 +360,15 @@ def test_coptui_join_asks_again_after_a_mistyped_handle(
     assert (code, launched) == (0, [Joining("cho", "local")])
     assert said.count("Which member are you? @") == 2
     assert "Error: @zed is not a member of this community; type one of the handles above" in said
+
+
+def test_coptui_join_never_echoes_a_control_sequence_typed_as_a_handle(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("ze\x1b]0;PWNED\x07d\nben\n"))
+    code, launched, said = run_join(db_path, monkeypatch, capsys)
+    assert (code, launched) == (0, [Joining("ben", "local")])
+    assert "\x1b" not in said and "\x07" not in said
+    assert "Error: @zed is not a member" in said  # the sequence is dropped whole
+    code, _, said = run_join(db_path, monkeypatch, capsys, "ze\x1b[2Jd")
+    assert (code, said) == (1, "coptui: @zed is not a member of this community\n")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_store import load_v1_fixture
 
 from coptui.cli import launch, main
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
@@ -176,3 +177,18 @@ def test_demo_opens_a_copy_of_a_repertoire_file_and_leaves_the_file_as_it_was(
     assert copy != db_path and not copy.exists(), "a temporary copy, gone afterwards"
     assert seen == titles and titles
     assert db_path.read_bytes() == before
+
+
+def test_demo_opens_a_repertoire_of_an_older_schema_as_an_upgraded_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.db"
+    load_v1_fixture(old)
+    before = old.read_bytes()
+    seen: list[str] = []
+    monkeypatch.setattr(
+        launch, "run_app", lambda repertoire, launch=None: seen.append(repertoire.community().name)
+    )
+    assert run(capsys, "demo", str(old)) == (0, "")
+    assert seen == ["Night Nurses"]
+    assert old.read_bytes() == before, "the original keeps its schema"

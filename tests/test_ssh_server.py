@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -287,6 +288,21 @@ async def test_a_browser_is_not_idle_while_a_session_is_live(
             assert len(server.sessions) == 1 and b"without input" not in screen.received
             live.abandon()
             await screen.wait_for(b"coptui: closed after 0.5 seconds without input")
+    assert not server.sessions
+
+
+async def test_a_session_left_live_since_another_day_keeps_no_idle_browser_open(
+    start: StartServer, member_key: asyncssh.SSHKey, db_path: Path
+) -> None:
+    """The facilitator shut the laptop on Tuesday's meeting: on Wednesday nobody is listening."""
+    with Repertoire.open(db_path) as repertoire:
+        LiveSession.start(repertoire, SessionPlan(find_format("cop-meeting"), "ana", ["ben"]))
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE sessions SET date = date('now', 'localtime', '-1 day') WHERE status = 'live'")
+    server = await start(idle_timeout=0.5)
+    async with connect(server.port, member_key) as conn:
+        screen = await Screen.open(conn)
+        await screen.wait_for(b"coptui: closed after 0.5 seconds without input")
     assert not server.sessions
 
 

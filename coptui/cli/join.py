@@ -13,6 +13,7 @@ import click
 
 from coptui.cli import launch
 from coptui.cli.root import Context, fail, pass_context
+from coptui.text import one_line
 
 
 @click.command()
@@ -28,11 +29,11 @@ def join(obj: Context, member: str | None) -> None:
         if not handles:
             fail("this community has no members yet; add one with `coptui members add`")
         if member is None:
-            click.echo(f"Members: {', '.join(handles)}")
+            click.echo(f"Members: {', '.join(one_line(h, 40) for h in handles)}")
             member = click.prompt("Which member are you?", prompt_suffix=" @", value_proc=_one_of(handles))
         handle = _handle(member)
         if handle not in handles:
-            fail(f"@{handle} is not a member of this community")
+            fail(f"@{one_line(handle, 40)} is not a member of this community")
         joining = Joining(handle, "local")
         launch.run_app(repertoire, joining, participant=joining)
 
@@ -48,7 +49,7 @@ def _one_of(handles: list[str]) -> Callable[[str], str]:
         handle = _handle(typed)
         if handle not in handles:
             raise click.UsageError(
-                f"@{handle} is not a member of this community; type one of the handles above"
+                f"@{one_line(handle, 40)} is not a member of this community; type one of the handles above"
             )
         return handle
 

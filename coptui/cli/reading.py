@@ -68,12 +68,12 @@ def demo(file: Path | None) -> None:
     from coptui.demo import demo_document
     from coptui.interchange import read_document
     from coptui.store import Repertoire
+    from coptui.store.backup import copy_repertoire, is_sqlite_file
 
     with _temporary_folder() as folder:
         copy = folder / "demo.db"
-        if file is not None and _is_repertoire(file):
-            with Repertoire.open(file, read_only=True) as original:
-                original.back_up(copy)
+        if file is not None and is_sqlite_file(file):
+            copy_repertoire(file, copy)  # as it stands: opening the copy upgrades only the copy
             repertoire = Repertoire.open(copy)
         else:
             document = read_document(file) if file else demo_document()
@@ -81,15 +81,6 @@ def demo(file: Path | None) -> None:
             repertoire.load(document)
         with repertoire:
             launch.run_app(repertoire)
-
-
-def _is_repertoire(file: Path) -> bool:
-    """Whether `file` is an SQLite database (by its first bytes), rather than a JSON export."""
-    try:
-        with file.open("rb") as opened:
-            return opened.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False  # reading it as JSON says why in one line
 
 
 @contextmanager

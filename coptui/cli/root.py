@@ -113,19 +113,27 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="coptui", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("coptui: interrupted", err=True)
+        _say("interrupted")
         sys.exit(130)
     except click.UsageError as error:
         hint = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
-        click.echo(f"coptui: {error.format_message()}{hint}", err=True)
+        _say(f"{error.format_message()}{hint}")
         sys.exit(error.exit_code)
     except click.ClickException as error:
-        click.echo(f"coptui: {error.format_message()}", err=True)
+        _say(error.format_message())
         sys.exit(error.exit_code)
     except Exception as error:
-        click.echo(f"coptui: {_expected_failure(error)}", err=True)
+        _say(_expected_failure(error))
         sys.exit(1)
     sys.exit(0)
+
+
+def _say(message: str) -> None:
+    """The failure's one line on stderr. It may quote what the file holds, which another tool
+    may have written: cleaned as the screen cleans it, so it cannot drive the terminal."""
+    from coptui.text import strip_controls
+
+    click.echo(f"coptui: {strip_controls(message)}", err=True)
 
 
 def _expected_failure(error: Exception) -> str:

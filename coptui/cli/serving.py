@@ -37,7 +37,8 @@ from coptui.cli.root import Context, fail, pass_context
     type=click.IntRange(0),
     default=900,
     show_default=True,
-    help="Seconds without a key press before a browser is closed (0: never); never while a session is live.",
+    help="Seconds without a key press before a browser is closed (0: never); "
+    "never while a session held today is live.",
 )
 @click.option(
     "--login-grace",

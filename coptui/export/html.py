@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+from coptui.text import one_line
+
 CSS = """
 :root { color-scheme: light; }
 body {
@@ -71,5 +73,5 @@ def render_html(markdown_text: str, title: str) -> str:
 
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     return _PAGE.format(
-        version=__version__, title=html.escape(title), css=CSS, body=parser.render(markdown_text)
+        version=__version__, title=html.escape(one_line(title)), css=CSS, body=parser.render(markdown_text)
     )

@@ -39,7 +39,7 @@ from coptui.facilitation.left_behind import FiledForMember
 from coptui.facilitation.summary import SessionSummary
 from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
-from coptui.store import ReadOnlyRepertoire, Repertoire, RepertoireBusy, StoreError
+from coptui.store import ReadOnlyRepertoire, Repertoire, RepertoireBusy, StoreError, UnreadableRow
 from coptui.store.journal import CaptureJournal
 
 Result = EntryResult | SessionSummary
@@ -471,6 +471,8 @@ class Recorder(Generic[E, V]):
         while True:
             try:
                 result = live.perform(command)
+            except UnreadableRow as error:  # a row another tool wrote: trying again would not mend it
+                result = self._not_filed(live, command, str(error))
             except StoreError as error:
                 self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error)):
@@ -480,14 +482,21 @@ class Recorder(Generic[E, V]):
                 self._file_left_behind(live)
                 continue
             except Exception as error:  # a fault of coptui's own: say so, and never jam the queue behind it
-                result = EntryResult(False, f"not filed ({type(error).__name__}: {error})")
-                with contextlib.suppress(StoreError):  # if not settled now, it is tried again later
-                    live.repertoire.settle_command(
-                        command.id or 0, filed=False, message=result.message, at=datetime.now(UTC)
-                    )
+                result = self._not_filed(live, command, f"{type(error).__name__}: {error}")
             with self._changed:
                 self._filer_problem = None
             return result
+
+    @staticmethod
+    def _not_filed(live: E, command: Command, why: str) -> EntryResult:
+        """`command` cannot be carried out, and trying again would not change that: settled as
+        not filed, with why, so that the screen says it and the commands behind it go on."""
+        result = EntryResult(False, f"not filed ({why})")
+        with contextlib.suppress(StoreError):  # if not settled now, it is tried again later
+            live.repertoire.settle_command(
+                command.id or 0, filed=False, message=result.message, at=datetime.now(UTC)
+            )
+        return result
 
     def _read_back(self, live: E) -> None:
         try:
@@ -495,6 +504,9 @@ class Recorder(Generic[E, V]):
         except StoreError as error:
             with self._changed:
                 self._filer_problem = reason(error)
+        except Exception as error:  # a fault of coptui's own: said, and the filer goes on with the next keys
+            with self._changed:
+                self._filer_problem = f"the session cannot be shown ({type(error).__name__}: {error})"
         else:
             self.listener.viewed(view)
         self._report_pending()

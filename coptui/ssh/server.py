@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import asyncssh
@@ -338,14 +339,17 @@ class BrowserServer:
         await self.launcher.start()
 
     def meeting_is_live(self) -> bool:
-        """Whether a session is live in the repertoire just now (False when that cannot be read)."""
+        """Whether a meeting is on: a session live in the repertoire, held today (one left live
+        since another day, the facilitator's laptop shut on it, keeps no browser open). False when
+        that cannot be read."""
         from coptui.store import Repertoire, StoreError
 
         try:
             with Repertoire.open(self.settings.db_path, read_only=True) as repertoire:
-                return repertoire.live_session() is not None
+                live = repertoire.live_session()
         except (StoreError, OSError):
             return False
+        return live is not None and live.date == date.today()
 
     def admit(self, session: BrowserSession) -> bool:
         if self._closing or len(self.sessions) >= self.settings.max_sessions:

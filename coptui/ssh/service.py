@@ -14,6 +14,7 @@ from coptui.ssh.authorized_keys import AuthorizedKeys
 from coptui.ssh.host_key import HostKey, load_or_create_host_key
 from coptui.ssh.log_line import OneLineFormatter
 from coptui.ssh.server import BrowserServer, ServerSettings
+from coptui.text import one_line
 
 log = logging.getLogger("coptui.ssh")
 
@@ -54,7 +55,8 @@ def banner(community: str, server: BrowserServer, host_key: HostKey) -> list[str
     target = f"-p {port} {reachable}" if port != 22 else reachable
     how = "read-only, and members may join the live session," if server.settings.participants else "read-only"
     return [
-        f"coptui: serving the repertoire of {community} {how} on {host}:{port}",
+        # The name is stored text, and this line reaches terminals and service logs.
+        f"coptui: serving the repertoire of {one_line(community)} {how} on {host}:{port}",
         f"coptui: host key {host_key.fingerprint} (ED25519{made})",
         f"coptui: members connect with: ssh {target}",
     ]

@@ -19,6 +19,7 @@ from coptui.store.errors import (
     RepertoireBusy,
     RepertoireMissing,
     StoreError,
+    UnreadableRow,
 )
 from coptui.store.search import MATCH_END, MATCH_START, HitKind, SearchHit
 
@@ -40,6 +41,7 @@ __all__ = [
     "RepertoireMissing",
     "SearchHit",
     "StoreError",
+    "UnreadableRow",
 ]
 
 

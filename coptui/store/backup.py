@@ -18,6 +18,7 @@ from pathlib import Path
 
 from coptui.files import FileNotWritten, not_written, sync_folder
 from coptui.store.base import StoreBase, guarded
+from coptui.store.connection import SQLITE_HEADER, describe_sqlite_error
 
 
 class BackupStore(StoreBase):
@@ -48,3 +49,26 @@ class BackupStore(StoreBase):
             temporary.unlink(missing_ok=True)
         sync_folder(destination.parent)
         return destination.stat().st_size
+
+
+def is_sqlite_file(path: Path) -> bool:
+    """Whether `path` begins as an SQLite database does (a repertoire, rather than a JSON export)."""
+    try:
+        with path.open("rb") as opened:
+            return opened.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def copy_repertoire(source: Path, destination: Path) -> None:
+    """Copy the repertoire at `source` into the new file `destination` as it stands, whatever its
+    schema (SQLite's online backup, reading `source` only): opening the copy upgrades the copy,
+    never the original."""
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as original,
+            contextlib.closing(sqlite3.connect(destination)) as copy,
+        ):
+            original.backup(copy)
+    except sqlite3.Error as error:
+        raise describe_sqlite_error(error, source) from error

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from coptui.models import Model, Problem
 from coptui.store.connection import describe_sqlite_error, immediate_transaction
-from coptui.store.errors import EditConflict, InvalidInput, NotFound
-from coptui.store.rows import M, reader, row_writer
+from coptui.store.errors import EditConflict, InvalidInput, NotFound, UnreadableRow
+from coptui.store.rows import LEFT_OUT, M, readable, reader, row_writer
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -38,10 +38,16 @@ def guarded(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
     @functools.wraps(method)
     def wrapper(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
         with self._lock:
+            left_out = LEFT_OUT.set(self.left_out)
             try:
                 return method(self, *args, **kwargs)
             except sqlite3.Error as error:
                 raise describe_sqlite_error(error, self.path) from error
+            except UnreadableRow as error:
+                error.path = error.path or self.path
+                raise
+            finally:
+                LEFT_OUT.reset(left_out)
 
     return wrapper
 
@@ -57,6 +63,14 @@ class StoreBase:
         self.path = path
         self.read_only = read_only
         self._lock = lock or threading.RLock()
+        # None: a row another tool wrote that cannot be read is refused (one line naming it). A list
+        # (`showing_what_it_can`): reads show what they can of it, and note it here once.
+        self.left_out: dict[tuple[str, str, str], UnreadableRow] | None = None
+
+    def showing_what_it_can(self) -> None:
+        """From now on, reads leave out (or show in part) rows they cannot read, and note them in
+        `left_out`: for screens, where one bad row must not empty a list or stop a meeting."""
+        self.left_out = {}
 
     @functools.cached_property
     def db(self) -> Database:
@@ -133,7 +147,7 @@ class StoreBase:
         """Rows of one kind as models, straight from the cursor: the path of large reads."""
         cursor = self.conn.execute(sql, params)
         read = reader(model, tuple(d[0] for d in cursor.description))
-        return [read(row) for row in cursor.fetchall()]
+        return readable(read, cursor.fetchall())
 
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row and return its new id."""

@@ -23,6 +23,7 @@ from coptui.store.community import CommunityStore
 from coptui.store.rows import (
     COLUMNS,
     from_row,
+    readable,
 )
 from coptui.store.search import SearchHit, fts_query
 from coptui.store.sessions import SessionStore
@@ -165,7 +166,7 @@ class BrowseStore(CaseStore, SessionStore, CommunityStore):
             "ORDER BY due IS NULL, due, id LIMIT :limit OFFSET :offset",
             {**params, "limit": limit, "offset": offset},
         )
-        return [from_row(Action, r) for r in rows]
+        return readable(lambda r: from_row(Action, r), rows)
 
     @guarded
     def count_browse_actions(

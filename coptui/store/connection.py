@@ -29,6 +29,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
+def lenient_text(data: bytes) -> str:
+    """Text read back from the file, decoded leniently: another tool may have written bytes that
+    are not UTF-8, and one such byte shows as U+FFFD rather than refusing every read that meets it.
+    (A plain function: sqlite3 calls it for every text value, and it is faster than a partial.)"""
+    return data.decode("utf-8", "replace")
+
+
 # The repertoire files this process has open through SQLite, with the connections open on each.
 # Opening such a file with Python's own open() and closing it again would drop every lock the
 # process holds on it (POSIX locks belong to the process, not to a descriptor), so another process
@@ -160,6 +167,7 @@ def connect(path: Path, *, read_only: bool = False, busy_timeout_ms: int | None 
         conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout, isolation_level=None)
         # Per connection: a commit is on disk before it returns.
         conn.execute("PRAGMA synchronous = FULL")
+    conn.text_factory = lenient_text
     conn.execute("PRAGMA foreign_keys = ON")
     # Triggers that a trigger's write sets off run too (a practice's recount after a use moves),
     # as sqlite-utils sets up every connection it wraps: the store's reads and writes need not wrap it.

@@ -74,3 +74,26 @@ class InvalidInput(StoreError):
         more = f"; and {hidden} more problem{'s' if hidden > 1 else ''}" if hidden > 0 else ""
         count = f"{len(self.problems)} problems: " if len(self.problems) > 1 else ""
         super().__init__(f"{what}: {count}{shown}{more}")
+
+
+class UnreadableRow(StoreError):
+    """A row that does not hold what its column should, as another tool may write it: one line
+    naming the table, the row, the column and the value (made safe to print), and what it should hold."""
+
+    def __init__(self, table: str, row: str, column: str, value: object, expected: str) -> None:
+        from coptui.text import one_line
+
+        super().__init__(table, row, column, value)
+        self.table, self.row, self.column, self.expected = table, row, column, expected
+        self.shown = one_line(repr(value), 60)
+        self.path: object = None  # the file, once the store that read it says so
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The same row and column, however often it is read."""
+        return self.table, self.row, self.column
+
+    def __str__(self) -> str:
+        said = f"table {self.table}, row {self.row}: {self.column} is {self.shown}"
+        said += f", which is not {self.expected}"
+        return said if self.path is None else f"{self.path}: {said}"

@@ -32,7 +32,7 @@ from coptui.store.export_rows import (
     StrategyRow,
 )
 from coptui.store.practice_export import PRACTICES_PER_SLICE, PracticeExportReads
-from coptui.store.rows import timestamp
+from coptui.store.rows import attendance_time, unreadable_light_row
 
 R = TypeVar("R")
 Params = Sequence[Any] | dict[str, Any]
@@ -104,7 +104,10 @@ class ExportReads(PracticeExportReads, CommunityStore):
         rows = self.conn.execute(
             f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params
         ).fetchall()
-        return [read(row) for row in rows]
+        try:
+            return [read(row) for row in rows]
+        except (ValueError, KeyError, TypeError):  # a row another tool wrote: which, and what is wrong
+            raise unreadable_light_row(table, columns, rows, read) from None
 
     def _sessions(
         self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
@@ -129,7 +132,10 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 "WHERE session_id IN (SELECT value FROM json_each(?)) ORDER BY session_id, position",
                 ids,
             ):
-                by_id[row[0]].phases.append(PhaseRow.read(row))
+                try:
+                    by_id[row[0]].phases.append(PhaseRow.read(row))
+                except (ValueError, KeyError, TypeError):  # a row another tool wrote
+                    raise unreadable_light_row("phase_runs", PhaseRow.COLUMNS, [row], PhaseRow.read) from None
         return sessions
 
     def _attendance(self, by_id: dict[int, SessionRow], ids: str, members: Sequence[str] | None) -> None:
@@ -150,9 +156,9 @@ class ExportReads(PracticeExportReads, CommunityStore):
                 continue
             getattr(session, _PRESENCE[presence]).append(member)
             if arrived_at:
-                session.arrived[member] = timestamp(arrived_at)
+                session.arrived[member] = attendance_time(arrived_at, session_id, member, "arrived_at")
             if left_at:
-                session.left[member] = timestamp(left_at)
+                session.left[member] = attendance_time(left_at, session_id, member, "left_at")
 
     def _cases(self, where: str, params: Params) -> list[CaseRow]:
         """Cases with their topics."""

@@ -36,7 +36,7 @@ from coptui.models import (
     Topic,
     ValueCycle,
 )
-from coptui.store.rows import timestamp
+from coptui.store.rows import timestamp, whole_number
 
 
 def _day(text: str | None) -> date | None:
@@ -78,6 +78,7 @@ class PhaseRow:
     def read(cls, row: Sequence[Any]) -> PhaseRow:
         _, position, kind, title, timebox, started, ended, paused, extra = row
         started_at, ended_at = _moment(started), _moment(ended)
+        timebox, paused, extra = whole_number(timebox), whole_number(paused), whole_number(extra)
         return cls(position, _PHASE_KIND[kind], title, timebox, started_at, ended_at, paused, extra)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from coptui.models import Action, ReportBack
 from coptui.store.base import StoreBase, guarded
-from coptui.store.rows import COLUMNS, reader
+from coptui.store.rows import COLUMNS, readable, reader
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,10 @@ class MattersStore(StoreBase):
         read = reader(Action, tuple(d[0] for d in cursor.description[:width]))
         matters = []
         for i, row in enumerate(cursor.fetchall()):
-            action = read(row[:width])
+            # One another tool wrote that cannot be read is left out, its number kept for the rest.
+            (action,) = readable(read, [row[:width]]) or (None,)
+            if action is None:
+                continue
             matters.append(
                 MatterArising(
                     number=first + i,

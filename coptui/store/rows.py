@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from contextvars import ContextVar
 from datetime import date, datetime
 from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, Generic, TypeVar, Union, cast, get_args, get_origin
 
-from coptui.models import Action, Case, Model, Note, Practice, ReportBack, Session, Strategy, in_utc
+from coptui.models import (
+    Action,
+    Case,
+    Member,
+    Model,
+    Note,
+    PhaseRun,
+    Practice,
+    ReportBack,
+    Session,
+    Strategy,
+    Topic,
+    in_utc,
+)
+from coptui.store.errors import UnreadableRow
 
 M = TypeVar("M", bound=Model)
 
@@ -18,6 +33,29 @@ M = TypeVar("M", bound=Model)
 _REFERENCE_FIELDS = ("session", "case", "strategy", "action", "practice")
 _FIELD_OF_COLUMN = {f"{field}_id": field for field in _REFERENCE_FIELDS}
 _COLUMN_OF_FIELD = {field: column for column, field in _FIELD_OF_COLUMN.items()}
+_UNCHECKED = frozenset({"id", *_REFERENCE_FIELDS})
+
+
+# Where the app's reads note the rows they show only in part or leave out, as another tool wrote
+# them: a list while a store that shows what it can is reading (`StoreBase.showing_what_it_can`),
+# None while one refuses them (the CLI, exports: one line naming the row).
+LEFT_OUT: ContextVar[dict[tuple[str, str, str], UnreadableRow] | None] = ContextVar(
+    "coptui_rows_left_out", default=None
+)
+
+
+def readable(read: Callable[[Any], M], rows: Iterable[Any]) -> list[M]:
+    """Each row read by `read`; while showing what it can, one that cannot be read is left out, noted."""
+    left_out = LEFT_OUT.get()
+    if left_out is None:
+        return [read(row) for row in rows]
+    kept = []
+    for row in rows:
+        try:
+            kept.append(read(row))
+        except UnreadableRow as error:
+            left_out.setdefault(error.key, error)
+    return kept
 
 
 def to_row(item: Model, *, exclude: AbstractSet[str] = frozenset()) -> dict[str, Any]:
@@ -71,6 +109,15 @@ def timestamp(text: str) -> datetime:
     return in_utc(datetime.fromisoformat(text))
 
 
+def attendance_time(text: str, session_id: int, member: str, column: str) -> datetime:
+    """An arrival or a leaving, or which attendance row holds something else, and what."""
+    try:
+        return timestamp(text)
+    except (ValueError, TypeError):
+        where = f"session_id {session_id}, member {member!r}"
+        raise UnreadableRow("attendance", where, column, text, expected(datetime)) from None
+
+
 def _to_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a value of `kind` is stored, when not as it is."""
     if issubclass(kind, StrEnum):
@@ -79,12 +126,87 @@ def _to_stored(kind: type) -> Callable[[Any], Any] | None:
     return stored.get(kind)
 
 
+def whole_number(value: Any) -> int:
+    """A stored count or position, checked: another tool may have written text there."""
+    if type(value) is not int:
+        raise TypeError(f"{value!r} is not a whole number")
+    return value
+
+
 def _from_stored(kind: type) -> Callable[[Any], Any] | None:
     """How a stored value becomes a value of `kind` again, when it is not one already."""
     if issubclass(kind, StrEnum):
         return _enum(kind)
-    read: dict[type, Callable[[Any], Any]] = {date: date.fromisoformat, datetime: timestamp, bool: bool}
+    read: dict[type, Callable[[Any], Any]] = {
+        date: date.fromisoformat,
+        datetime: timestamp,
+        bool: bool,
+        int: whole_number,
+    }
     return read.get(kind)
+
+
+# The table each kind is read from, to name it when a row cannot be read.
+TABLES: dict[type[Model], str] = {
+    Session: "sessions",
+    PhaseRun: "phase_runs",
+    Case: "cases",
+    Strategy: "strategies",
+    Practice: "practices",
+    Action: "actions",
+    ReportBack: "report_backs",
+    Note: "notes",
+    Member: "members",
+    Topic: "topics",
+}
+# What a column of each type should hold, in words.
+_EXPECTED: dict[type, str] = {
+    date: "a date (YYYY-MM-DD)",
+    datetime: "a time (ISO 8601, as 2026-12-01T17:00:00Z)",
+    bool: "0 or 1",
+    int: "a whole number",
+}
+
+
+def expected(kind: Any) -> str:
+    """What a column of values of `kind` should hold, in words."""
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return "one of " + ", ".join(repr(member.value) for member in kind)
+    return _EXPECTED.get(kind, "what it should hold")
+
+
+def unreadable_light_row(
+    table: str, columns: str, rows: Sequence[Sequence[Any]], read: Callable[[Sequence[Any]], Any]
+) -> UnreadableRow:
+    """What is wrong with the first of `rows` (of `table`'s `columns`) that `read` cannot read."""
+    model = next(kind for kind, name in TABLES.items() if name == table)
+    fields = [_FIELD_OF_COLUMN.get(column.strip(), column.strip()) for column in columns.split(",")]
+    for row in rows:
+        try:
+            read(row)
+        except (ValueError, KeyError, TypeError):
+            return unreadable(model, fields, row)
+    return UnreadableRow(table, "?", "?", None, "readable")
+
+
+def unreadable(model: type[Model], fields: Sequence[str], row: Sequence[Any]) -> UnreadableRow:
+    """What is wrong with `row` (the values of `fields`), which could not be read as a `model`."""
+    values = dict(zip(fields, row, strict=False))
+    if "id" in values:
+        where = str(values["id"])
+    else:  # a phase run, a member, a topic: named by what identifies it
+        keys = [k for k in ("session", "position", "handle", "slug") if k in values]
+        where = ", ".join(f"{_COLUMN_OF_FIELD.get(k, k)} {values[k]!r}" for k in keys) or "?"
+    convert = _converters(model, _from_stored)
+    for field, value in values.items():
+        if field in convert and value is not None:
+            try:
+                convert[field](value)
+            except (ValueError, KeyError, TypeError):
+                column = _COLUMN_OF_FIELD.get(field, field)
+                kind = _value_type(model.model_fields[field].annotation)
+                return UnreadableRow(TABLES.get(model, model.__name__), where, column, value, expected(kind))
+    return UnreadableRow(TABLES.get(model, model.__name__), where, "?", None, "readable")
 
 
 def _value_type(annotation: Any) -> Any:
@@ -126,22 +248,47 @@ class RowReader(Generic[M]):
         self.model = model
         fields = [_FIELD_OF_COLUMN.get(column, column) for column in columns]
         self._complete = sorted(fields) == sorted(model.model_fields)
+        self._fields = fields
         convert = _converters(model, _from_stored)
         position = {field: i for i, field in enumerate(fields)}
         # (field, where in the row, how to convert), in the fields' order: the order
-        # validation leaves them in, and so the order they are dumped in.
+        # validation leaves them in, and so the order they are dumped in. An id or a
+        # reference is not checked: SQLite keeps ids whole, and a dangling one is looked up.
         self._plan = [
-            (field, position[field], convert.get(field)) for field in model.model_fields if field in position
+            (field, position[field], None if field in _UNCHECKED else convert.get(field))
+            for field in model.model_fields
+            if field in position
         ]
 
     def __call__(self, row: Sequence[Any]) -> M:
-        values = {
-            field: row[i] if convert is None or row[i] is None else convert(row[i])
-            for field, i, convert in self._plan
-        }
+        try:
+            values = {
+                field: row[i] if convert is None or row[i] is None else convert(row[i])
+                for field, i, convert in self._plan
+            }
+        except (ValueError, KeyError, TypeError):
+            values = self._what_can_be_read(row)
         if not self._complete:
             return self.model.model_validate(values)
         return cast(M, self.model.model_construct(**values))
+
+    def _what_can_be_read(self, row: Sequence[Any]) -> dict[str, Any]:
+        """A row that does not hold what its columns should: refused, or, while showing what it
+        can, read with each optional value that cannot be read left empty (and noted)."""
+        problem = unreadable(self.model, self._fields, row)
+        left_out = LEFT_OUT.get()
+        if left_out is None:
+            raise problem
+        values = {}
+        for field, i, convert in self._plan:
+            try:
+                values[field] = row[i] if convert is None or row[i] is None else convert(row[i])
+            except (ValueError, KeyError, TypeError):
+                if self.model.model_fields[field].is_required():
+                    raise problem from None
+                values[field] = None
+        left_out.setdefault(problem.key, problem)
+        return values
 
 
 @functools.lru_cache(maxsize=256)

@@ -13,14 +13,15 @@ from coptui.models import (
     Session,
 )
 from coptui.store.base import StoreBase, guarded
-from coptui.store.errors import NotFound
+from coptui.store.errors import NotFound, UnreadableRow
 from coptui.store.rows import (
     COLUMNS,
     SESSION_SIDE_FIELDS,
+    attendance_time,
     from_row,
+    readable,
     row_writer,
     stamp,
-    timestamp,
     to_row,
 )
 
@@ -43,16 +44,33 @@ class SessionStore(StoreBase):
         ):
             people[r["session_id"]][r["presence"]].append(r["member"])
             if r["arrived_at"]:
-                arrived[r["session_id"]][r["member"]] = timestamp(r["arrived_at"])
+                arrived[r["session_id"]][r["member"]] = attendance_time(
+                    r["arrived_at"], r["session_id"], r["member"], "arrived_at"
+                )
             if r["left_at"]:
-                left[r["session_id"]][r["member"]] = timestamp(r["left_at"])
+                left[r["session_id"]][r["member"]] = attendance_time(
+                    r["left_at"], r["session_id"], r["member"], "left_at"
+                )
         phases: dict[int, list[PhaseRun]] = defaultdict(list)
+        unreadable: dict[int, UnreadableRow] = {}  # sessions with a phase that cannot be read
         for r in self._rows(
             f"SELECT * FROM phase_runs WHERE session_id IN ({marks}) ORDER BY session_id, position", ids
         ):
-            phases[r.pop("session_id")].append(from_row(PhaseRun, r))
-        return [
-            from_row(
+            session_id = r.pop("session_id")
+            try:
+                phases[session_id].append(from_row(PhaseRun, r))
+            except UnreadableRow as error:  # which session's phase, too
+                error.row = f"session_id {session_id}, {error.row}"
+                unreadable.setdefault(session_id, error)
+
+        def session(row: dict[str, Any]) -> Session:
+            if row["id"] in unreadable:
+                raise unreadable[row["id"]]
+            current, count = row["current_phase"], len(phases[row["id"]])
+            if current is not None and count and not (type(current) is int and 0 <= current < count):
+                said = f"one of the session's {count} phases (0 to {count - 1})"
+                raise UnreadableRow("sessions", str(row["id"]), "current_phase", current, said)
+            return from_row(
                 Session,
                 row,
                 attendees=people[row["id"]]["attended"],
@@ -62,8 +80,8 @@ class SessionStore(StoreBase):
                 left=left[row["id"]],
                 phases=phases[row["id"]],
             )
-            for row in rows
-        ]
+
+        return readable(session, rows)
 
     @guarded
     def sessions(self, *, limit: int | None = None, offset: int = 0) -> list[Session]:

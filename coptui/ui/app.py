@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from coptui.store import Repertoire
 from coptui.ui.key_queue import KeyQueue
+from coptui.ui.render import plain_str
 from coptui.ui.screens.home import HomeScreen
 from coptui.ui.terminal_input import read_pastes_whole
 from coptui.ui.themes import DEFAULT_THEME, HIGH_CONTRAST
@@ -90,6 +91,9 @@ class CoptuiApp(App[None]):
         super().__init__()
         read_pastes_whole()
         self.repertoire = repertoire
+        # A row another tool wrote that cannot be read is left out of a list, not the list emptied.
+        repertoire.showing_what_it_can()
+        self._rows_left_out_said = 0
         self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
         self.participant = participant  # the member who may join the live session from here
         self._clock = clock
@@ -126,6 +130,7 @@ class CoptuiApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.set_interval(1.0, self._say_rows_left_out)
         launch = self.launch
         if launch is None:
             return
@@ -142,6 +147,19 @@ class CoptuiApp(App[None]):
             self.push_screen(SessionScreen(lambda: LiveSession.start(self.repertoire, launch, self.clock)))
         else:
             self.push_screen(StartSessionScreen(launch))
+
+    def _say_rows_left_out(self) -> None:
+        """Rows another tool wrote that the screens left out, or showed without a value: said once each."""
+        left_out = list((self.repertoire.left_out or {}).values())
+        for problem in left_out[self._rows_left_out_said :]:
+            self.notify(
+                f"{plain_str(str(problem), 240)}: left out, or shown without that value, until it is mended",
+                title="A row cannot be read",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
+        self._rows_left_out_said = len(left_out)
 
     def resume_session(self) -> None:
         from coptui.facilitation import LiveSession
