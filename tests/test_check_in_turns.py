@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from locks import write_lock_held
 from test_kill_under_lock import kept_beside
 from test_left_behind import drawn_until
@@ -248,3 +249,32 @@ def test_the_box_counts_the_lines_on_their_way_until_a_reading_shows_them(db_pat
         assert turns.next_speaker(view) == "ana", "a pause leaves the round as it was"
         turns.pressed(CommandKind.UNDO, "", view, today)
         assert turns.unsure and turns.next_speaker(view) is None
+
+
+async def test_a_line_whose_outcome_no_process_kept_is_said_and_its_turn_given_back(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filer finds Ana's line gone from the backlog (as when another process carried it out)
+    and no word in the journal of what became of it: it says so, and the box names Ana again,
+    instead of counting the line on its way for the rest of the session."""
+    db = db_path
+    unsettled = Repertoire.unsettled_commands
+    looked_away: list[bool] = []
+
+    def backlog_missing_the_line(
+        self: Repertoire, session_id: int, member: str | None = None
+    ) -> list[Command]:
+        if looked_away == [True]:
+            looked_away.append(True)
+            return []
+        return unsettled(self, session_id, member)
+
+    async with facilitating(db) as (_, pilot):
+        session_id = live_session(db)
+        monkeypatch.setattr(Repertoire, "unsettled_commands", backlog_missing_the_line)
+        looked_away.append(True)
+        await enter(pilot, "Ana fine")
+        await drawn_until(pilot, "kept no word of it")
+        await pilot.press("ctrl+u")  # the line given back leaves the box, listed as not filed
+        await drawn_until(pilot, "ana's check-in (or @who text)", "1 line not filed: “Ana fine”")
+        assert check_ins(db, session_id) == []

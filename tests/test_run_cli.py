@@ -20,7 +20,12 @@ from coptui.ui.screens.start_session import StartAnswers
 def launches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """What the app would have been opened on, instead of opening it."""
     seen: list[Any] = []
-    monkeypatch.setattr(launch, "run_app", lambda repertoire, launch=None: seen.append(launch))
+
+    def run_app(_repertoire: Repertoire, launch: Any = None) -> tuple[str, ...]:
+        seen.append(launch)
+        return ()  # no refused lines left listed
+
+    monkeypatch.setattr(launch, "run_app", run_app)
     return seen
 
 
@@ -121,8 +126,9 @@ def test_a_session_ended_in_the_app_leaves_nothing_to_say(
         plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben"], title="Ends")
         LiveSession.start(repertoire, plan, ManualClock(datetime(2026, 12, 3, 17, tzinfo=UTC)))
 
-    def the_session_ends_in_the_app(repertoire: Repertoire, launch: object = None) -> None:
+    def the_session_ends_in_the_app(repertoire: Repertoire, launch: object = None) -> tuple[str, ...]:
         LiveSession.resume(repertoire).end()
+        return ()  # no refused lines left listed
 
     monkeypatch.setattr(launch, "run_app", the_session_ends_in_the_app)
     assert run(capsys, "--db", str(db_path), "run", "--resume") == (0, "")

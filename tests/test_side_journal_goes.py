@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from locks import write_lock_held
@@ -46,7 +48,11 @@ def test_a_screen_ended_by_a_hang_up_or_a_polite_kill_removes_its_own_empty_side
         for handle, signum in members.items():
             run = runs[handle]
             gone = own_file(run, db)
-            assert (side_folder(db) / gone).read_bytes().strip(b"\0") == b"", "it holds nothing"
+            # The journal's writer empties it after the filer is woken: the note can be filed first.
+            run.wait_for(
+                f"{handle}'s side journal emptied",
+                lambda gone=gone: (side_folder(db) / gone).read_bytes().strip(b"\0") == b"",
+            )
             os.kill(run.process.pid, signum)
             run.wait_for(f"{handle}'s screen to end", lambda run=run: run.process.poll() is not None)
             assert gone not in side_files(db)
@@ -91,3 +97,38 @@ def test_a_screen_ended_politely_with_a_line_waiting_leaves_it_for_the_facilitat
                 run.kill()
             else:
                 os.close(run.master)
+
+
+# A process with two side journals whose clean-up fails on a hang-up, as the app's would (the
+# exception escaping the handler is swallowed by the event loop there, as `except` does here).
+CLEAN_UP_FAILS = """
+import os, signal, sys
+from pathlib import Path
+from coptui.cli import launch
+from coptui.store.side_journal import SideJournal
+
+refused, removed = SideJournal(Path(sys.argv[1]), "ben"), SideJournal(Path(sys.argv[1]), "cho")
+
+def cannot_remove():
+    raise OSError("the file system refuses")
+
+refused.remove_if_empty = cannot_remove
+print(refused.path.name, removed.path.name, flush=True)
+with launch.side_journal_removed_on_hangup():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+    except Exception:
+        pass
+    print("lived on", flush=True)
+"""
+
+
+def test_a_hang_up_ends_the_process_even_when_its_clean_up_fails(db_path: Path) -> None:
+    ended = subprocess.run(
+        [sys.executable, "-c", CLEAN_UP_FAILS, str(db_path)], capture_output=True, text=True, check=False
+    )
+    assert ended.returncode == -signal.SIGTERM, ended.stdout + ended.stderr
+    (named,) = ended.stdout.splitlines()
+    refused, removed = named.split()
+    assert removed not in side_files(db_path), "the other empty side journal is removed all the same"
+    assert side_files(db_path) == [refused]

@@ -62,9 +62,11 @@ def side_journal_removed_on_hangup() -> Iterator[None]:
     from coptui.store.side_journal import remove_own_empty
 
     def hung_up(signum: int, _frame: FrameType | None) -> None:
-        remove_own_empty()
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        try:
+            remove_own_empty()
+        finally:  # whatever the clean-up raised, the process ends: nobody is at its terminal
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
 
     before = {each: signal.signal(each, hung_up) for each in HANGUPS}
     try:

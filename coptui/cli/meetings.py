@@ -11,7 +11,7 @@ from coptui import config
 from coptui.cli import launch
 from coptui.cli.root import Context, fail, pass_context
 from coptui.counts import plural
-from coptui.text import one_line
+from coptui.text import clean_line, one_line
 
 if TYPE_CHECKING:
     from coptui.models import Session
@@ -110,8 +110,9 @@ def run(
 def _say_if_still_live(repertoire: Repertoire, refused: tuple[str, ...] = ()) -> None:
     """After the app closes: a session left live (quit, Ctrl+C, a closed terminal) is kept; how to go on.
 
-    The `refused` lines its screen still listed are not in the file to list again on resume: named,
-    so that nobody waits for them to come back."""
+    The `refused` lines a session's screen still listed as it closed are in no file: a resume
+    cannot list them again. Each is printed whole, one a line, so the words survive in the
+    terminal whether the session was left live or ended."""
     from coptui.facilitation.left_behind import not_filed_yet
 
     live = repertoire.live_session()
@@ -129,12 +130,20 @@ def _say_if_still_live(repertoire: Repertoire, refused: tuple[str, ...] = ()) ->
                 "`coptui run --resume` goes on with it, `coptui abandon` gives it up"
             )
         if refused:
-            named = " · ".join(f"“{one_line(line, 40)}”" for line in refused)
             said += (
                 f"; {plural(len(refused), 'refused line')} listed under the box "
-                f"{'is' if len(refused) == 1 else 'are'} not filed and will not come back: {named}"
+                f"{'is' if len(refused) == 1 else 'are'} not filed and will not come back:"
             )
         click.echo(f"coptui: {said}", err=True)
+    elif refused:
+        listed = "was" if len(refused) == 1 else "were"
+        click.echo(
+            f"coptui: {plural(len(refused), 'refused line')} listed under the box as the session ended "
+            f"{listed} not filed:",
+            err=True,
+        )
+    for line in refused:
+        click.echo(f"coptui:   refused: {clean_line(line)}", err=True)
 
 
 def _entered(count: int) -> str:

@@ -15,6 +15,7 @@ from coptui.facilitation.dates import spoken
 from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
+from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
@@ -139,11 +140,7 @@ class EntryFiling(EngineBase):
         author = named or self._state.speaker or self._speaking().next_speaker
         if author is None:
             return None, NoteKind.NOTE, ""
-        checked_in = any(
-            n.author == author and n.kind is NoteKind.CHECK_IN and n.phase == self.position
-            for n in self.repertoire.notes(session=self.session_id)
-        )
-        if not checked_in:
+        if not has_checked_in(self.repertoire.notes(session=self.session_id), author, self.position):
             return author, NoteKind.CHECK_IN, ""
         return author, NoteKind.NOTE, f" (@{author} had checked in already)"
 

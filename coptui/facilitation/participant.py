@@ -49,6 +49,7 @@ from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.focus import case_in_focus
 from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
+from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.tags import (
     CaseDetailEntry,
     CaseEntry,
@@ -343,9 +344,8 @@ class Participant:
         kind = session.phases[session.current_phase or 0].kind
         phase = session.current_phase or 0
         # One check-in each: what a member adds once they have checked in is a note.
-        check_in = kind is PhaseKind.CHECK_IN and not any(
-            n.author == self.member and n.kind is NoteKind.CHECK_IN and n.phase == phase
-            for n in self.repertoire.notes(session=self.session_id)
+        check_in = kind is PhaseKind.CHECK_IN and not has_checked_in(
+            self.repertoire.notes(session=self.session_id), self.member, phase
         )
         focus = (
             self._focus(session) if kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING) else None

@@ -51,6 +51,10 @@ V_co = TypeVar("V_co", covariant=True)
 DURABLE_WAIT_SECONDS = 2.0
 RETRY_FIRST_SECONDS = 0.1
 RETRY_MOST_SECONDS = 2.0
+# Said of a command another process carried out without keeping what became of it.
+NOT_KNOWN = (
+    "another coptui took this line and kept no word of it: look at the session before Entering it again"
+)
 # How often the facilitator's recorder looks for lines a participant's gone process left unfiled.
 LEFT_BEHIND_SECONDS = 1.0
 
@@ -386,14 +390,17 @@ class Recorder(Generic[E, V]):
 
     def _said_from_elsewhere(self, live: E, command: Command) -> None:
         """What became of `command`, which another process (the facilitator's, ending the session)
-        carried out: the screen says it, as of a command carried out here."""
-        try:
-            settled = live.repertoire.settled_result(command.id or 0)
-        except StoreError:
-            settled = None
-        if settled is not None:
-            filed, message = settled
-            self.listener.carried_out(command, EntryResult(filed, message))
+        carried out: the screen says it, as of a command carried out here. Never nothing: the
+        screen counts each command pressed until it hears what became of it."""
+        while True:
+            try:
+                settled = live.repertoire.settled_result(command.id or 0)
+                break
+            except StoreError as error:
+                if not self._wait_to_retry(RETRY_MOST_SECONDS, reason(error)):
+                    return  # stopping: the screen goes too
+        filed, message = settled or (False, NOT_KNOWN)
+        self.listener.carried_out(command, EntryResult(filed, message))
 
     def _file_left_behind(self, live: E) -> bool:
         """File what participants' gone processes left; True when there was something. When the

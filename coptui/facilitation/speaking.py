@@ -7,6 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from coptui.models import Note, NoteKind
+
+
+def has_checked_in(notes: Iterable[Note], member: str, phase: int) -> bool:
+    """Whether `member` has a check-in among `notes` in phase `phase`: one check-in each, so what
+    they add after it is a note."""
+    return any(n.author == member and n.kind is NoteKind.CHECK_IN and n.phase == phase for n in notes)
+
 
 @dataclass(frozen=True)
 class SpeakingOrder:

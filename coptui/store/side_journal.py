@@ -61,9 +61,20 @@ _HELD: weakref.WeakSet[SideJournal] = weakref.WeakSet()
 
 def remove_own_empty() -> None:
     """For a process about to die by a signal: remove its own side journals that hold nothing.
-    One being written just then (by another thread) is left as it is, for the next recorder."""
-    for journal in list(_HELD):
-        journal.remove_if_empty()
+    One being written just then (by another thread) is left as it is, for the next recorder, and
+    so is one the system refuses to remove: the others are removed all the same."""
+    for journal in _held_now():
+        with contextlib.suppress(OSError):
+            journal.remove_if_empty()
+
+
+def _held_now() -> list[SideJournal]:
+    """The side journals held, or none: the filer thread may open or close one while they are
+    listed (a WeakSet is not safe to list then), and a process about to die must not wait."""
+    for _ in range(3):
+        with contextlib.suppress(RuntimeError):  # "Set changed size during iteration"
+            return list(_HELD)
+    return []
 
 
 class SideJournal:

@@ -74,8 +74,8 @@ class CoptuiApp(App[None]):
             tooltip="Previous pane or field",
         ),
     ]
-    # The refused lines a live session's screen still listed under its box as it closed: they are
-    # not in the file to come back on resume, so the command line names them as it says goodbye.
+    # The refused lines a session's screen still listed under its box as it closed (left live or
+    # ended): they are in no file to come back, so the command line names them as it says goodbye.
     refused_at_exit: tuple[str, ...] = ()
 
     def __init__(

@@ -36,8 +36,9 @@ from coptui.facilitation.participant import (
     attendance_refusal,
 )
 from coptui.facilitation.recorder import JournalledEngine
+from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.view import EntryResult
-from coptui.models import CommandKind, NoteKind, PhaseKind, Session, SessionStatus
+from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, StoreError
 from coptui.store.participants import ParticipantEntry
 from coptui.ui.render import plain, plain_str
@@ -348,8 +349,8 @@ class ParticipantScreen(RecordingScreen):
         self.query_one(ParticipantWorkspace).show(view)
         box = self.query_one("#capture-input", CaptureInput)
         closed = f"{how_it_closed(view.session)} · {WAITING_FOR_A_SESSION}"
-        checked_in = phase.kind is PhaseKind.CHECK_IN and any(
-            n.author == view.member and n.kind is NoteKind.CHECK_IN for n in view.notes
+        checked_in = phase.kind is PhaseKind.CHECK_IN and has_checked_in(
+            view.notes, view.member, phase.position
         )
         placeholder = CHECKED_IN_PLACEHOLDER if checked_in else PLACEHOLDERS[phase.kind]
         box.placeholder = closed if view.closed else placeholder

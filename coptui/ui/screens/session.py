@@ -273,9 +273,11 @@ class SessionScreen(RecordingScreen):
 
     def on_unmount(self) -> None:
         super().on_unmount()
-        if self._capture is not None and self.live is not None and not self.live.closed:
-            # Left live: they are not in the file to list again on resume; the command line names them.
-            self.app.refused_at_exit = tuple(self._capture.refused_listed)
+        if self._capture is not None and self.live is not None:
+            # In no file, to list again on resume: the command line names them as it says goodbye.
+            self.app.refused_at_exit = tuple(
+                dict.fromkeys([*self.app.refused_at_exit, *self._capture.refused_listed])
+            )
 
     # -- what the recorder reports, as messages --------------------------------------------
 
@@ -348,7 +350,8 @@ class SessionScreen(RecordingScreen):
         if isinstance(outcome, SessionSummary):
             live = self.live
             read_again = None if live is None else live.summary
-            self.app.switch_screen(SessionSummaryScreen(outcome, read_again, self.app.repertoire))
+            refused = () if self._capture is None else tuple(self._capture.refused_listed)
+            self.app.switch_screen(SessionSummaryScreen(outcome, read_again, self.app.repertoire, refused))
         elif isinstance(outcome, EntryResult):
             self.say_entry_result(outcome, typed, untouched)
 

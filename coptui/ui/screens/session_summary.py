@@ -22,9 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
+from coptui.counts import plural
 from coptui.facilitation import SessionSummary, clock_face
 from coptui.store import Repertoire
-from coptui.ui.render import plain
+from coptui.ui.render import block, plain
 from coptui.ui.worker_results import post_result
 
 if TYPE_CHECKING:
@@ -55,10 +56,13 @@ class SessionSummaryScreen(Screen[None]):
         summary: SessionSummary,
         read_again: Callable[[], SessionSummary] | None = None,
         repertoire: Repertoire | None = None,
+        refused: tuple[str, ...] = (),
     ) -> None:
-        """`read_again` reads the summary from `repertoire` as it stands (the ended session's engine)."""
+        """`read_again` reads the summary from `repertoire` as it stands (the ended session's engine);
+        `refused`: the refused lines still listed under the capture box as it ended, in no file."""
         super().__init__()
         self.summary = summary
+        self.refused = refused
         self.read_again = read_again
         self.repertoire = repertoire
         self._version: int | None = None  # the data version the summary on screen was read at
@@ -135,6 +139,8 @@ class SessionSummaryScreen(Screen[None]):
                 unheard = [p.member for p in s.participation if not p.heard]
                 if unheard:
                     yield Static(Text.assemble("Not heard: ", *_names(s, unheard)), id="summary-not-heard")
+            if self.refused:
+                yield Static(_refused(self.refused), id="summary-refused")
         yield Footer()
 
     def action_close(self) -> None:
@@ -156,6 +162,14 @@ def _participation_table(s: SessionSummary) -> Table:
             spoke,
         )
     return table
+
+
+def _refused(lines: tuple[str, ...]) -> Text:
+    """The refused lines the session ended with, whole: they were not filed, and this is where they
+    can still be copied from (the command line prints them again as it says goodbye)."""
+    listed = "was" if len(lines) == 1 else "were"
+    heading = Text(f"{plural(len(lines), 'refused line')} listed under the box {listed} not filed:", "bold")
+    return Text("\n").join([heading, *(Text.assemble("  ", block(line)) for line in lines)])
 
 
 def _names(s: SessionSummary, handles: list[str]) -> list[Text]:

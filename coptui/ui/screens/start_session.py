@@ -93,6 +93,9 @@ class StartSessionScreen(Screen[None]):
         super().__init__()
         self.answers = answers or StartAnswers()
         self.known = _Known()
+        # Who is ticked among the attendees only for facilitating (not by hand, not as an
+        # attendee given on the command line): unticked again when someone else facilitates.
+        self._ticked_to_facilitate: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Start a session", id="start-heading")
@@ -174,6 +177,7 @@ class StartSessionScreen(Screen[None]):
         if default in {m.handle for m in choices.members}:
             facilitator.value = default
         attending = set(answers.attendees) | ({default} if default else set())
+        self._ticked_to_facilitate = default if default not in answers.attendees else None
         self._fill(self.query_one("#start-attendees", SelectionList), attending)
         self._fill(self.query_one("#start-apologies", SelectionList), set(answers.apologies))
         self.show_who()
@@ -210,10 +214,24 @@ class StartSessionScreen(Screen[None]):
 
     @on(Select.Changed, "#start-facilitator")
     def facilitator_chosen(self, event: Select.Changed) -> None:
-        """Whoever facilitates attends: ticked among the attendees, as the session will have them."""
-        if isinstance(event.value, str):
-            self.query_one("#start-attendees", SelectionList).select(event.value)
+        """Whoever facilitates attends: ticked among the attendees, as the session will have them.
+        The one they replace is unticked again if they were ticked only for facilitating."""
+        attendees = self.query_one("#start-attendees", SelectionList)
+        before, now = self._ticked_to_facilitate, event.value
+        if before != now:
+            if before is not None:
+                attendees.deselect(before)
+            self._ticked_to_facilitate = None
+            if isinstance(now, str) and now not in attendees.selected:
+                attendees.select(now)
+                self._ticked_to_facilitate = now
         self.show_who()
+
+    @on(SelectionList.SelectionToggled, "#start-attendees")
+    def attendee_toggled(self, event: SelectionList.SelectionToggled[str]) -> None:
+        """Ticked or unticked by hand: what the user said stands when the facilitator changes."""
+        if event.selection.value == self._ticked_to_facilitate:
+            self._ticked_to_facilitate = None
 
     @on(SelectionList.SelectedChanged)
     def show_who(self) -> None:
