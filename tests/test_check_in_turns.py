@@ -174,7 +174,7 @@ def test_a_killed_screens_line_kept_beside_the_file_is_filed_as_the_member_it_na
                 for line in path.read_bytes().partition(b"\0")[0].splitlines()
             ]
             assert kept.command.speaker == "ben"
-        run.kill()
+            run.kill()  # while the lock holds: the line never leaves the copy beside the file
     finally:
         if run.process.poll() is None:
             run.kill()
