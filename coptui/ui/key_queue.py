@@ -21,7 +21,7 @@ from textual import events
 from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Select
+from textual.widgets import Input, Select, TextArea
 
 # What waits in the queue, beside keys: what the user did with a paste or a mouse button.
 QUEUED = (events.Key, events.Paste, events.MouseDown, events.MouseUp)
@@ -94,7 +94,10 @@ class KeyQueue:
             if self._went_to is not None and not self._settled(self._went_to):
                 return
             event = self._waiting.pop(0)
-            self._went_to = self._goes_to(event)
+            went_to = self._goes_to(event)
+            # A character typed into a text box moves no focus and chooses nothing: the next key
+            # goes on behind it at once, so a line typed in a burst is not slowed key by key.
+            self._went_to = None if _typed_into(event, went_to) else went_to
             await self._hand_on(event)
 
     def _goes_to(self, event: events.Event) -> Widget:
@@ -166,3 +169,13 @@ class KeyQueue:
             self._overdue_check.pause()
         elif time.monotonic() - self._asked_at > KEYS_HELD_AT_MOST:
             await self._settle_answered(self._settle_asked)
+
+
+def _typed_into(event: events.Event, widget: Widget) -> bool:
+    """Whether `event` is a character that the text box `widget` takes as typing."""
+    return (
+        isinstance(event, events.Key)
+        and event.is_printable
+        and isinstance(widget, (Input, TextArea))
+        and widget.check_consume_key(event.key, event.character)
+    )
