@@ -21,7 +21,7 @@ from textual import events
 from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Select
 
 # What waits in the queue, beside keys: what the user did with a paste or a mouse button.
 QUEUED = (events.Key, events.Paste, events.MouseDown, events.MouseUp)
@@ -172,10 +172,9 @@ class KeyQueue:
 
 
 def _typed_into(event: events.Event, widget: Widget) -> bool:
-    """Whether `event` is a character that the text box `widget` takes as typing."""
+    """Whether `event` is a character that `widget` (a text box) takes as typing."""
     return (
         isinstance(event, events.Key)
         and event.is_printable
-        and isinstance(widget, (Input, TextArea))
         and widget.check_consume_key(event.key, event.character)
     )
