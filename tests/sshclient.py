@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -148,3 +149,28 @@ async def logged(text: str) -> AsyncIterator[None]:
     finally:
         log.removeHandler(handler)
         log.setLevel(old_level)
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    db_path: Path, folder: Path, *options: str
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
+    """`coptui serve OPTIONS` in a process of its own, on a free port, with no member's key yet:
+    the process and the first line it printed. Killed at the end if it is still running."""
+    keys = folder / "authorized_keys"
+    keys.touch()
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve", *options),
+        *("--authorized-keys", str(keys), "--port", "0", "--host-key", str(folder / "host_key")),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    try:
+        async with asyncio.timeout(SCREEN_TIMEOUT):
+            first = (await process.stdout.readline()).decode()
+        yield process, first
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncssh
 import pytest
-from sshclient import Screen, authorize, connect, new_key
+from sshclient import Screen, authorize, connect, new_key, serving
 
 from coptui.facilitation import LiveSession, SessionPlan
 from coptui.formats import find_format
@@ -88,26 +87,11 @@ async def test_with_participants_a_key_naming_nobody_is_not_offered_the_session(
 
 
 async def test_serve_says_members_may_join(db_path: Path, tmp_path: Path) -> None:
-    keys_file = tmp_path / "authorized_keys"
-    keys_file.touch()
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve", "--participants"),
-        *("--authorized-keys", str(keys_file), "--port", "0", "--host-key", str(tmp_path / "host_key")),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None
-    try:
-        async with asyncio.timeout(30):
-            first = (await process.stdout.readline()).decode()
+    async with serving(db_path, tmp_path, "--participants") as (process, first):
         assert "SRE Guild read-only, and members may join the live session, on 127.0.0.1:" in first
         process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             assert await process.wait() == 0
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
 
 
 def test_browse_lets_only_a_member_named_by_the_key_join(

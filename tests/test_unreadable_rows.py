@@ -8,16 +8,15 @@ is one clear line naming the table, the row, the column and the value.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sshclient import serving
 from textual.pilot import Pilot
 from ui_helpers import browser, browsing, polled_until, rows, screen_lines, settle, words
 
@@ -195,23 +194,9 @@ def test_the_html_minutes_title_carries_no_control_bytes(
 
 async def test_the_serve_banner_carries_no_control_bytes(db_path: Path, tmp_path: Path) -> None:
     written_escapes(db_path, "community", "name", "1")
-    keys = tmp_path / "authorized_keys"
-    keys.write_text("")
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "coptui", "--db", str(db_path), "serve", "--authorized-keys", str(keys)),
-        *("--port", "0", "--host-key", str(tmp_path / "host_key")),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    try:
-        async with asyncio.timeout(60):
-            first = (await process.stdout.readline()).decode()
-    finally:
-        process.terminate()
-        await process.wait()
-    assert first.startswith("coptui: serving the repertoire of ELRSRE Guild read-only")
-    assert_inert(first.rstrip("\n"))
+    async with serving(db_path, tmp_path) as (_, first):
+        assert first.startswith("coptui: serving the repertoire of ELRSRE Guild read-only")
+        assert_inert(first.rstrip("\n"))
 
 
 # What another tool wrote where coptui keeps a date, a time or a number; what the one line says.
