@@ -216,9 +216,9 @@ FORBIDDEN_ENTRIES: list[tuple[str, Setup, str, str]] = [
     ("more dots than given", on_chos_case, "#vote 1 4", "you have 3 dots left for “Alert fatigue”"),
     ("dots once spent", dots_spent, "#vote 1", "you have 0 dots left"),
     ("a vote for no strategy", on_chos_case, "#vote 2", "“Alert fatigue” has 1 strategy"),
-    ("context on another's case", on_chos_case, "#context it pages", "a case you present only"),
-    ("a question on another's case", on_chos_case, "#question why?", "a case you present only"),
-    ("topics on another's case", on_chos_case, "#topic alerting", "a case you present only"),
+    ("context on another's case", on_chos_case, "#context it pages", "to a case you bring"),
+    ("a question on another's case", on_chos_case, "#question why?", "to a case you bring"),
+    ("topics on another's case", on_chos_case, "#topic alerting", "to a case you bring"),
     ("a report as someone else", nothing, "#report @cho worked it went well", "not as @cho"),
     (
         "a report on no action",
@@ -380,6 +380,46 @@ def test_a_case_brought_and_detailed_by_its_presenter(
         "Should we stop?",
         ["on-call"],
     )
+
+
+def test_a_members_details_go_to_their_own_case_while_another_is_in_focus(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    live.jump_to(SHARING)
+    refused = ben.enter("#context before any case of mine")
+    assert (
+        refused.message == "you add context, a question or topics to a case you bring: #case title brings one"
+    )
+    assert live.enter("#case @cho Alert fatigue").ok
+    assert ben.enter("#case Deploys on Fridays").ok
+    assert live.enter("#focus 1").ok
+    assert ben.enter("#context We ship at 5pm").message == "filed the context of “Deploys on Fridays”"
+    cho, mine = repertoire.session_cases(live.session_id)
+    assert (cho.title, cho.context, mine.title, mine.context) == (
+        "Alert fatigue",
+        "",
+        "Deploys on Fridays",
+        "We ship at 5pm",
+    )
+
+
+def test_a_member_tries_a_practice_again_by_its_number(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    (first,) = live.view().strategies
+    practice = first.practice
+    assert practice is not None
+    assert ben.enter(f"#strategy ={practice}").ok
+    assert ben.enter(f"#strategy ={practice} but for deploys [x]").ok
+    refused = ben.enter("#strategy =999 a practice nobody has")
+    assert refused.message.startswith("there is no practice 999")
+    strategies = [(s.proposer, s.text, s.practice) for s in live.view().strategies]
+    assert strategies == [
+        ("ana", "Route alerts to tickets", practice),
+        ("ben", "Route alerts to tickets", practice),
+        ("ben", "but for deploys [x]", practice),
+    ]
 
 
 def test_a_strategy_for_the_case_in_focus_is_proposed_by_the_participant(
