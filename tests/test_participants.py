@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from coptui.export.api import minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
 from coptui.facilitation.participant import Participant, ParticipationRefused
@@ -510,6 +511,36 @@ def test_dots_are_hidden_from_everyone_until_the_facilitator_reveals_them(
         assert cho.enter("#vote 1").message.endswith("; 2 dots left")
         assert [s.votes for s in live.view().strategies] == [4]
         assert not live.reveal_votes().ok
+
+
+def test_dots_never_revealed_are_counted_when_problem_solving_ends(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert ben.enter("#vote 1 2").ok
+    assert live.hidden_dots() == 2
+    moved = live.perform(journalled_facilitator(repertoire, live, CommandKind.NEXT_PHASE, ""))
+    assert isinstance(moved, EntryResult)
+    assert moved.message == "phase 4 of 4: Report-back · 2 private dots never revealed, counted now"
+    (strategy,) = repertoire.strategies(case=repertoire.session_cases(live.session_id)[0].id)
+    assert strategy.votes == 2
+    text = minutes(repertoire, live.session_id)
+    assert "Route alerts to tickets *(Ana Ruiz, 2 votes)" in text
+    # Back in problem solving and on again: nothing is counted twice, and nothing more is said.
+    live.jump_to(SOLVING)
+    again = live.perform(journalled_facilitator(repertoire, live, CommandKind.NEXT_PHASE, ""))
+    assert isinstance(again, EntryResult) and again.message == "phase 4 of 4: Report-back"
+    assert repertoire.strategy(strategy.id or 0).votes == 2
+
+
+def test_dots_never_revealed_are_counted_when_the_session_ends_in_problem_solving(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert ben.enter("#vote 1 3").ok
+    live.end()
+    (strategy,) = repertoire.strategies(case=repertoire.session_cases(live.session_id)[0].id)
+    assert strategy.votes == 3
 
 
 def test_undoing_a_reveal_hides_the_dots_again(live: LiveSession, ben: Participant) -> None:
