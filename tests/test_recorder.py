@@ -475,7 +475,7 @@ def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
 def test_a_fault_filing_a_members_left_lines_is_said_and_the_facilitators_keys_go_on(
     opened: Repertoire, db_path: Path
 ) -> None:
-    def faulty(live: LiveSession) -> list[FiledForMember]:
+    def faulty(live: LiveSession, before: datetime | None) -> list[FiledForMember]:
         raise RuntimeError("a line coptui cannot read")
 
     reports = Reports()

@@ -28,13 +28,8 @@ from textual.widgets import Footer, Static
 
 from coptui.counts import plural
 from coptui.facilitation import PhaseTimer
-from coptui.facilitation.participant import (
-    WAITING_FOR_A_SESSION,
-    Participant,
-    ParticipantView,
-    ParticipationRefused,
-    attendance_refusal,
-)
+from coptui.facilitation.joining import WAITING_FOR_A_SESSION, ParticipationRefused, attendance_refusal
+from coptui.facilitation.participant import Participant, ParticipantView
 from coptui.facilitation.recorder import JournalledEngine
 from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.view import EntryResult
@@ -423,7 +418,8 @@ class ParticipantScreen(RecordingScreen):
         else:
             if text.split()[0].lower() == "#undo":
                 self._own_undos += 1
-            self.press(CommandKind.ENTRY, text)
+            # Filed in the phase shown as it was Entered, however long it waits for the file.
+            self.press(CommandKind.ENTRY, text, phase=None if self.view is None else self.view.phase.position)
 
     def action_undo(self) -> None:
         if self.refusal is None:
