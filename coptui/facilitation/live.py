@@ -302,15 +302,23 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 return EntryResult(False, "the session has ended; nothing more can be filed")
             self._state.typed, self._state.speaker = text, speaker
             self._state.pressed_at, self._state.phase = pressed_at, phase
-            entry = parse_entry(text, self.member_names, self._today())
-            if isinstance(entry, EntryError):
-                return EntryResult(False, entry.message)
             try:
-                return self._file(entry)
-            except InvalidInput as error:
-                return EntryResult(False, f"not filed: {error.problems[0]}")
-            except ValidationError as error:
-                return EntryResult(False, f"not filed: {_first_problem(error)}")
+                return self._file_typed(text)
+            finally:
+                # The line is over once filed: undoing a key after it (F11, F10) gives none of it back.
+                self._state.typed, self._state.speaker = "", None
+                self._state.pressed_at, self._state.phase = None, None
+
+    def _file_typed(self, text: str) -> EntryResult:
+        entry = parse_entry(text, self.member_names, self._today())
+        if isinstance(entry, EntryError):
+            return EntryResult(False, entry.message)
+        try:
+            return self._file(entry)
+        except InvalidInput as error:
+            return EntryResult(False, f"not filed: {error.problems[0]}")
+        except ValidationError as error:
+            return EntryResult(False, f"not filed: {_first_problem(error)}")
 
     def undo(self) -> EntryResult:
         with self._lock:
