@@ -6,17 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_session_others import drawn, facilitating, joined, poll_until_shown
+from test_session_others import a_strategy_to_vote_on, drawn, facilitating, joined, poll_until_shown
+from textual.app import App
 from ui_helpers import settle
 
 from coptui.store import Repertoire
 from coptui.ui.widgets.capture import CaptureInput
 
 
-def box(app: object) -> str:
-    from textual.app import App
-
-    assert isinstance(app, App)
+def box(app: App[None]) -> str:
     return app.screen.query_one("#capture-input", CaptureInput).value
 
 
@@ -51,11 +49,7 @@ async def test_undoing_a_reveal_leaves_the_box_and_undoing_own_lines_after_a_pha
     db_path: Path,
 ) -> None:
     async with facilitating(db_path, size=(160, 45)) as (app, pilot):
-        for line in ("#case @cho Runbooks rot", "#focus 1"):
-            await pilot.press(*line, "enter")
-        await pilot.press("f5", "f5")
-        await pilot.press(*"#strategy @ana Review monthly", "enter")
-        await settle(pilot)
+        await a_strategy_to_vote_on(pilot)
         participant_file, ben = joined(db_path, "ben")
         with participant_file:
             assert ben.enter("#vote 1 2").ok
