@@ -80,11 +80,13 @@ def reason(error: StoreError) -> str:
 @dataclass(frozen=True)
 class Pending:
     """A command given and not yet carried out; `saved` once it is on disk (kept beside the file,
-    or journalled), so that quitting or a crash would not lose it."""
+    or journalled), so that quitting or a crash would not lose it; `in_memory` while keeping it
+    beside the file has failed (a full disk, its room used up): a crash now would lose it."""
 
     command: Command
     seq: int
     saved: bool = False
+    in_memory: bool = False
 
 
 class JournalledEngine(Protocol[V_co]):
@@ -330,17 +332,22 @@ class Recorder(Generic[E, V]):
             except OSError as error:
                 with self._changed:
                     self._keep_problem = os_reason(error)
+                    self._mark_unsaved({p.seq for p in unkept}, saved=False, in_memory=True)
                     self._changed.notify_all()
                 return False
             with self._changed:
-                kept = {p.seq for p in unkept}  # the writer may have journalled some meanwhile
-                for i, p in enumerate(self._unsaved):
-                    if p.seq in kept:
-                        self._unsaved[i] = replace(p, saved=True)
+                # Some may have been journalled meanwhile, by the writer.
+                self._mark_unsaved({p.seq for p in unkept}, saved=True, in_memory=False)
                 self._saved_seq = max(self._saved_seq, unkept[-1].seq)
                 self._keep_problem = None
                 self._changed.notify_all()
             return True
+
+    def _mark_unsaved(self, seqs: set[int], *, saved: bool, in_memory: bool) -> None:
+        """Mark the commands numbered `seqs` still waiting to be journalled (the lock held)."""
+        for i, p in enumerate(self._unsaved):
+            if p.seq in seqs:
+                self._unsaved[i] = replace(p, saved=saved, in_memory=in_memory)
 
     # -- the filer ----------------------------------------------------------------------------
 
