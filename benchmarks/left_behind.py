@@ -134,8 +134,8 @@ def filed_after_the_lock(path: Path, session_id: int, member: str) -> float:
         journal = CaptureJournal(path)
         left = LeftBehind(journal)
 
-        def file_left_behind(live: LiveSession) -> list[FiledForMember]:
-            return left.file(live.repertoire, live.session_id, live.clock)
+        def file_left_behind(live: LiveSession, before: datetime | None) -> list[FiledForMember]:
+            return left.file(live.repertoire, live.session_id, live.clock, before)
 
         recorder: Recorder[LiveSession, Any] = Recorder(
             journal, lambda: LiveSession.resume(repertoire), listener, left_behind=file_left_behind

@@ -231,6 +231,9 @@ class Command(Record):
     # For a plain check-in line: whose check-in the capture box named as Enter was pressed, so
     # that it is theirs however long the line waits to be filed. None: the next at filing (as before).
     speaker: str | None = None
+    # The phase (its position) the screen showed as Enter was pressed: the line is filed there, as a
+    # check-in or a note as that phase has it, however long it waits. None: the phase at filing.
+    phase: int | None = None
 
 
 class Model(Record):

@@ -7,10 +7,16 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import sqlite3
 import stat
 import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+from coptui.store import journal as store_journal
 
 
 class FullDisk:
@@ -45,6 +51,32 @@ class FullDisk:
         if self.full.is_set() and _lengthens(fd, data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return self._write(fd, data)
+
+
+def journal_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """A full disk for the capture path: while `full(True)`, the capture journal's file (each one
+    opened from now on) can grow by no page, nor a side journal beyond the room it has taken;
+    `full(False)` frees the space."""
+    made: list[sqlite3.Connection] = []
+    real_connect = store_journal.connect
+    disk = FullDisk().install(monkeypatch)
+
+    def connect(path: Path, **options: Any) -> sqlite3.Connection:
+        conn = real_connect(path, **options)
+        made.append(conn)
+        return conn
+
+    def full(yes: bool) -> None:
+        if yes:
+            disk.full.set()
+        else:
+            disk.full.clear()
+        for conn in made:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages if yes else 1_000_000}")
+
+    monkeypatch.setattr(store_journal, "connect", connect)
+    return full
 
 
 def _lengthens(fd: int, data: bytes, offset: int | None = None) -> bool:

@@ -187,8 +187,10 @@ async def test_a_member_marked_as_left_waits_until_the_facilitator_takes_it_back
             await polled_until(
                 pilot,
                 lambda: participant_screen(app).poll_others(),
-                lambda: "@ben left the session at 17:00" in message(app)
-                and "waiting for the facilitator to undo #left @ben" in drawn(app),
+                lambda: (
+                    "@ben left the session at 17:00" in message(app)
+                    and "waiting for the facilitator to undo #left @ben" in drawn(app)
+                ),
                 polls=20,
             )
             await type_waiting_line(pilot, "back from the phone call")

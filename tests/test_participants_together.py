@@ -313,8 +313,8 @@ def test_the_facilitators_recorder_files_what_a_gone_participant_left_once_in_or
     journal = CaptureJournal(db_path)
     left = LeftBehind(journal)
 
-    def file_left_behind(live: LiveSession) -> list[FiledForMember]:
-        return left.file(live.repertoire, live.session_id, live.clock)
+    def file_left_behind(live: LiveSession, before: datetime | None) -> list[FiledForMember]:
+        return left.file(live.repertoire, live.session_id, live.clock, before)
 
     resumed: Recorder[LiveSession, SessionView] = Recorder(
         journal, lambda: LiveSession.resume(repertoire, clock), facilitator, left_behind=file_left_behind

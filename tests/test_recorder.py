@@ -7,10 +7,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from full_disk import FullDisk
+from full_disk import journal_disk
 from killing import kill_when_it_says
 from pydantic import TypeAdapter
 
@@ -20,7 +19,6 @@ from coptui.facilitation.recorder import Pending, Recorder, Result
 from coptui.formats import find_format
 from coptui.models import Command, CommandKind, SessionStatus
 from coptui.store import Repertoire, side_journal
-from coptui.store import journal as store_journal
 from coptui.store.journal import CaptureJournal
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
@@ -164,26 +162,7 @@ def test_a_held_lock_keeps_entries_pending_in_view_then_files_them_in_order(
 def small_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
     """The journal's file can grow by no page, nor a side journal beyond the room it took when it
     was made, while `full(True)`; `full(False)` frees the space."""
-    made: list[sqlite3.Connection] = []
-    real_connect = store_journal.connect
-    disk = FullDisk().install(monkeypatch)
-
-    def connect(path: Path, **options: Any) -> sqlite3.Connection:
-        conn = real_connect(path, **options)
-        made.append(conn)
-        return conn
-
-    def full(yes: bool) -> None:
-        if yes:
-            disk.full.set()
-        else:
-            disk.full.clear()
-        for conn in made:
-            pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            conn.execute(f"PRAGMA max_page_count = {pages if yes else 1_000_000}")
-
-    monkeypatch.setattr(store_journal, "connect", connect)
-    return full
+    return journal_disk(monkeypatch)
 
 
 def test_on_a_full_disk_entries_are_kept_in_the_room_taken_ahead_and_filed_when_space_returns(
@@ -223,7 +202,7 @@ def test_entries_kept_on_a_full_disk_outlive_a_kill_and_are_filed_on_resume(
         from datetime import UTC, datetime
         from pathlib import Path
         sys.path.insert(0, sys.argv[3])
-        from full_disk import FullDisk
+        from full_disk import FullDisk, journal_disk
         from coptui.models import Command, CommandKind
         from coptui.store.journal import CaptureJournal
 
@@ -475,7 +454,7 @@ def test_kept_lines_taken_over_under_a_held_lock_show_as_pending_until_it_frees(
 def test_a_fault_filing_a_members_left_lines_is_said_and_the_facilitators_keys_go_on(
     opened: Repertoire, db_path: Path
 ) -> None:
-    def faulty(live: LiveSession) -> list[FiledForMember]:
+    def faulty(live: LiveSession, before: datetime | None) -> list[FiledForMember]:
         raise RuntimeError("a line coptui cannot read")
 
     reports = Reports()

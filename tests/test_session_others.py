@@ -159,13 +159,18 @@ async def test_a_member_joining_a_second_time_is_named_as_joining_again(db_path:
             )
 
 
+async def a_strategy_to_vote_on(pilot: Pilot[None]) -> None:
+    """Cho's case “Runbooks rot” in focus, in problem solving, with Ana's strategy 1."""
+    for line in ("#case @cho Runbooks rot", "#focus 1"):
+        await pilot.press(*line, "enter")
+    await pilot.press("f5", "f5")
+    await pilot.press(*"#strategy @ana Review monthly", "enter")
+    await settle(pilot)
+
+
 async def test_private_dots_stay_hidden_until_f10_and_f8_hides_them_again(db_path: Path) -> None:
     async with facilitating(db_path, size=(100, 30)) as (app, pilot):
-        for line in ("#case @cho Runbooks rot", "#focus 1"):
-            await pilot.press(*line, "enter")
-        await pilot.press("f5", "f5")
-        await pilot.press(*"#strategy @ana Review monthly", "enter")
-        await settle(pilot)
+        await a_strategy_to_vote_on(pilot)
         participant_file, ben = joined(db_path, "ben")
         with participant_file:
             assert ben.enter("#vote 1 2").ok

@@ -34,6 +34,7 @@ class EngineState:
     typed: str = ""  # the line `enter` is filing now
     speaker: str | None = None  # whose check-in the box named as that line was Entered, if it did
     pressed_at: datetime | None = None  # when it was Entered, if it was journalled: None, now
+    phase: int | None = None  # the phase it was Entered in (`Command.phase`); None: the current one
 
     def copy(self) -> EngineState:
         return replace(self, undo=list(self.undo))
@@ -66,6 +67,12 @@ class EngineBase(ABC):
     @property
     def phase(self) -> PhaseRun:
         return self.session.phases[self.position]
+
+    @property
+    def entered_position(self) -> int:
+        """The phase the line being filed was Entered in, if the session has it; else the current one."""
+        bound = self._state.phase
+        return bound if bound is not None and 0 <= bound < len(self.session.phases) else self.position
 
     @property
     def _focus_id(self) -> int | None:

@@ -15,7 +15,7 @@ from coptui.facilitation.dates import spoken
 from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
-from coptui.facilitation.speaking import has_checked_in
+from coptui.facilitation.speaking import has_checked_in, where_entered
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
@@ -106,19 +106,21 @@ class EntryFiling(EngineBase):
         return self.repertoire.case(focus)
 
     def _file_note(self, entry: NoteEntry | DecisionEntry) -> EntryResult:
-        kind = self.phase.kind
+        position = self.entered_position
+        kind = self.session.phases[position].kind
         author: str | None = None
-        why = ""
+        why = where_entered(self.session, position)
         if isinstance(entry, DecisionEntry):
             note_kind = NoteKind.DECISION
         elif kind is PhaseKind.CHECK_IN:
-            author, note_kind, why = self._check_in_or_note(entry.author)
+            author, note_kind, checked_in = self._check_in_or_note(entry.author, position)
+            why = f"{why}{checked_in}"
         else:
             author, note_kind = entry.author, NoteKind.NOTE
         note = self.repertoire.add_note(
             Note(
                 session=self.session_id,
-                phase=self.position,
+                phase=position,
                 author=author,
                 kind=note_kind,
                 text=entry.text,
@@ -132,7 +134,7 @@ class EntryFiling(EngineBase):
         by = f" from @{author}" if author else ""
         return self._remember(f"{what}{by}{why}", lambda: self.repertoire.delete_note(note_id))
 
-    def _check_in_or_note(self, named: str | None) -> tuple[str | None, NoteKind, str]:
+    def _check_in_or_note(self, named: str | None, position: int) -> tuple[str | None, NoteKind, str]:
         """Whose a line in check-in is, and what: `@who text` is theirs, a plain line the check-in of
         whom the box named as it was Entered (else whoever is next). Someone who has checked in
         already gets a note, as does a plain line once everyone has: never a second check-in, and
@@ -140,7 +142,7 @@ class EntryFiling(EngineBase):
         author = named or self._state.speaker or self._speaking().next_speaker
         if author is None:
             return None, NoteKind.NOTE, ""
-        if not has_checked_in(self.repertoire.notes(session=self.session_id), author, self.position):
+        if not has_checked_in(self.repertoire.notes(session=self.session_id), author, position):
             return author, NoteKind.CHECK_IN, ""
         return author, NoteKind.NOTE, f" (@{author} had checked in already)"
 

@@ -13,6 +13,7 @@ command out once whichever process gets to it first).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from coptui.counts import plural
@@ -44,9 +45,13 @@ class LeftBehind:
     journal: CaptureJournal
     _members: set[str] = field(default_factory=set)  # journalled for them, maybe not carried out yet
 
-    def file(self, repertoire: Repertoire, session_id: int, clock: Clock) -> list[FiledForMember]:
-        """Journal and carry out what is left; `StoreError` when the file cannot be written just
-        now (the next call goes on where this one stopped)."""
+    def file(
+        self, repertoire: Repertoire, session_id: int, clock: Clock, before: datetime | None = None
+    ) -> list[FiledForMember]:
+        """Journal what is left, and carry out what was Entered `before` a moment (all of it when
+        None): a member's line goes before the facilitator's keys pressed after it, whichever
+        journal holds it. `StoreError` when the file cannot be written just now (the next call
+        goes on where this one stopped)."""
         orphans = self.journal.take_participants_orphans(session_id)
         if orphans:
             members = {k.member for k in orphans.commands if k.member is not None}
@@ -57,22 +62,34 @@ class LeftBehind:
             self._members |= members
         if not self._members:
             return []
-        filed = file_for_members(repertoire, session_id, sorted(self._members), clock)
-        self._members.clear()
+        filed = file_for_members(repertoire, session_id, sorted(self._members), clock, before)
+        if before is None:
+            self._members.clear()
         return filed
 
 
 def file_for_members(
-    repertoire: Repertoire, session_id: int, members: list[str], clock: Clock
+    repertoire: Repertoire,
+    session_id: int,
+    members: list[str],
+    clock: Clock,
+    before: datetime | None = None,
 ) -> list[FiledForMember]:
-    """Carry out the journalled, unsettled commands of `members` in a session, in journal order,
-    each as its member."""
+    """Carry out the journalled, unsettled commands of `members` in a session (those Entered
+    `before` a moment, if given), in the order they were pressed, each as its member."""
+    backlog = sorted(
+        (
+            (m, c)
+            for m in members
+            for c in repertoire.unsettled_commands(session_id, m)
+            if before is None or c.pressed_at < before
+        ),
+        key=lambda mc: (mc[1].pressed_at, mc[1].id or 0),
+    )
+    if not backlog:
+        return []
     session = repertoire.session(session_id)
     engines = {m: Participant(repertoire, session, m, clock) for m in members}
-    backlog = sorted(
-        ((m, c) for m in members for c in repertoire.unsettled_commands(session_id, m)),
-        key=lambda mc: mc[1].id or 0,
-    )
     return [FiledForMember(m, c, engines[m].perform(c)) for m, c in backlog]
 
 

@@ -248,7 +248,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
             return EntryResult(False, "the session has ended; nothing more can be filed")
         match command.kind:
             case CommandKind.ENTRY:
-                return self.enter(command.text, command.speaker, pressed_at=command.pressed_at)
+                return self.enter(
+                    command.text, command.speaker, pressed_at=command.pressed_at, phase=command.phase
+                )
             case CommandKind.NEXT_PHASE if self.is_last_phase:
                 if end_asked:
                     return self.end()
@@ -289,28 +291,42 @@ class LiveSession(EntryFiling, ParticipantsHost):
     # -- capture -------------------------------------------------------------------
 
     def enter(
-        self, text: str, speaker: str | None = None, *, pressed_at: datetime | None = None
+        self,
+        text: str,
+        speaker: str | None = None,
+        *,
+        pressed_at: datetime | None = None,
+        phase: int | None = None,
     ) -> EntryResult:
         """File what was typed in the capture box, or say why not; nothing is filed on an error.
 
         `speaker`: whose check-in the box named as the line was Entered; a plain line in check-in
         is theirs (a note from them if they have checked in since), whoever is next by now.
         `pressed_at`: when it was Entered: `#report N` means the matter N numbered as then.
+        `phase`: the phase it was Entered in: a note or a check-in is filed there.
         """
         with self._lock:
             if self.closed:
                 return EntryResult(False, "the session has ended; nothing more can be filed")
             self._state.typed, self._state.speaker = text, speaker
-            self._state.pressed_at = pressed_at
-            entry = parse_entry(text, self.member_names, self._today())
-            if isinstance(entry, EntryError):
-                return EntryResult(False, entry.message)
+            self._state.pressed_at, self._state.phase = pressed_at, phase
             try:
-                return self._file(entry)
-            except InvalidInput as error:
-                return EntryResult(False, f"not filed: {error.problems[0]}")
-            except ValidationError as error:
-                return EntryResult(False, f"not filed: {_first_problem(error)}")
+                return self._file_typed(text)
+            finally:
+                # The line is over once filed: undoing a key after it (F11, F10) gives none of it back.
+                self._state.typed, self._state.speaker = "", None
+                self._state.pressed_at, self._state.phase = None, None
+
+    def _file_typed(self, text: str) -> EntryResult:
+        entry = parse_entry(text, self.member_names, self._today())
+        if isinstance(entry, EntryError):
+            return EntryResult(False, entry.message)
+        try:
+            return self._file(entry)
+        except InvalidInput as error:
+            return EntryResult(False, f"not filed: {error.problems[0]}")
+        except ValidationError as error:
+            return EntryResult(False, f"not filed: {_first_problem(error)}")
 
     def undo(self) -> EntryResult:
         with self._lock:

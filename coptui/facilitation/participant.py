@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -47,10 +47,18 @@ from pydantic import ValidationError
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.focus import case_in_focus, own_case
+from coptui.facilitation.joining import (
+    VIAS,
+    ParticipationRefused,
+    closed_said,
+    handle_of,
+    not_attending,
+    session_to_join,
+)
 from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
-from coptui.facilitation.speaking import has_checked_in
+from coptui.facilitation.speaking import has_checked_in, where_entered
 from coptui.facilitation.tags import (
     CaseDetailEntry,
     CaseEntry,
@@ -86,8 +94,6 @@ from coptui.models import (
 from coptui.store import InvalidInput, Repertoire, StoreError
 from coptui.store.participants import Arrival, ParticipantEntry
 
-VIAS = ("ssh", "local")
-WAITING_FOR_A_SESSION = "waiting for a session to start…"
 DEFAULT_DOTS_PER_CASE: int = SessionFormat.model_fields["dots_per_case"].default
 
 # What only the facilitator does, by tag, as a participant is told when they try: before the
@@ -119,18 +125,6 @@ _FACILITATOR_COMMANDS: dict[CommandKind, str] = {
 }
 # Tags whose first word is a member: a participant may leave it out, and means themselves.
 _SELF_TAG = re.compile(r"^#(case|strategy)(\s+)(?!@)", re.IGNORECASE)
-
-
-class ParticipationRefused(Exception):
-    """A member cannot join the live session; the message (one line) says why.
-
-    `waiting_for` says, in a few words, what would let them in (a session starting, the
-    facilitator's `#arrived`), when something done elsewhere may; None when nothing will.
-    """
-
-    def __init__(self, reason: str, waiting_for: str | None = None) -> None:
-        super().__init__(reason)
-        self.waiting_for = waiting_for
 
 
 @dataclass(frozen=True)
@@ -205,8 +199,8 @@ class Participant:
         clock = clock or SystemClock()
         if via not in VIAS:
             raise ParticipationRefused(f"joining is over {' or '.join(VIAS)}, not {via!r}")
-        member = _handle(handle)
-        session = _session_to_join(repertoire, member, clock)
+        member = handle_of(handle)
+        session = session_to_join(repertoire, member, clock)
         assert session.id is not None
         before = [a for a in repertoire.arrivals(session.id) if a.member == member]
         repertoire.record_arrival(session.id, member, via, clock.now())
@@ -220,7 +214,7 @@ class Participant:
     ) -> ParticipationRefused | None:
         """Why `handle` could not join just now, or None when they could; it only reads."""
         try:
-            _session_to_join(repertoire, _handle(handle), clock or SystemClock())
+            session_to_join(repertoire, handle_of(handle), clock or SystemClock())
         except ParticipationRefused as refused:
             return refused
         return None
@@ -244,7 +238,7 @@ class Participant:
     def _carry_out(self, command: Command) -> EntryResult:
         match command.kind:
             case CommandKind.ENTRY:
-                return self._enter(command.text, command.pressed_at)
+                return self._enter(command.text, command.pressed_at, command.phase)
             case CommandKind.UNDO:
                 return self._undo()
             case kind:
@@ -257,10 +251,15 @@ class Participant:
         with self._lock, self.repertoire.transaction():
             return self._enter(text)
 
-    def _enter(self, text: str, pressed_at: datetime | None = None) -> EntryResult:
+    def _enter(self, text: str, pressed_at: datetime | None = None, phase: int | None = None) -> EntryResult:
+        """`phase`: the phase the member's screen showed as they Entered it; the line is filed there."""
         session = self._session()
         if isinstance(session, EntryResult):
             return session
+        where = ""
+        if phase is not None and 0 <= phase < len(session.phases):
+            where = where_entered(session, phase)
+            session = session.model_copy(update={"current_phase": phase})  # as the member saw it
         self._typed = text.strip()
         tag = tag_of(text)
         if tag in _FACILITATOR_TAGS:
@@ -277,18 +276,19 @@ class Participant:
         self._pressed_at = pressed_at
         try:
             with self.repertoire.transaction():  # a savepoint: a refusal part-way leaves nothing behind
-                return self._file(entry, session)
+                filed = self._file(entry, session)
         except InvalidInput as error:
             return EntryResult(False, f"not filed: {error.problems[0]}")
         except ValidationError as error:
             return EntryResult(False, f"not filed: {error.errors()[0]['msg']}")
+        return replace(filed, message=f"{filed.message}{where}") if filed.ok else filed
 
     def _session(self) -> Session | EntryResult:
         """The session as it stands in the file, or why this participant can file nothing in it."""
         session = self.repertoire.session(self.session_id)
         if session.status is not SessionStatus.LIVE:
-            return EntryResult(False, _closed(session))
-        refusal = _not_attending(session, self.member)
+            return EntryResult(False, closed_said(session))
+        refusal = not_attending(session, self.member)
         return session if refusal is None else EntryResult(False, refusal)
 
     def _refusal(self, entry: Entry, session: Session) -> str | None:
@@ -343,9 +343,8 @@ class Participant:
         kind = session.phases[session.current_phase or 0].kind
         phase = session.current_phase or 0
         # One check-in each: what a member adds once they have checked in is a note.
-        check_in = kind is PhaseKind.CHECK_IN and not has_checked_in(
-            self.repertoire.notes(session=self.session_id), self.member, phase
-        )
+        notes = self.repertoire.notes(session=self.session_id)
+        check_in = kind is PhaseKind.CHECK_IN and not has_checked_in(notes, self.member, phase)
         focus = (
             self._focus(session) if kind in (PhaseKind.PROBLEM_SHARING, PhaseKind.PROBLEM_SOLVING) else None
         )
@@ -361,7 +360,17 @@ class Participant:
             )
         )
         what = "a check-in" if check_in else "a note"
-        return self._filed("check_in" if check_in else "note", note.id, f"{what} from @{self.member}")
+        filed = self._filed("check_in" if check_in else "note", note.id, f"{what} from @{self.member}")
+        if kind is PhaseKind.CHECK_IN and not check_in and not self._checked_in_here(notes, phase):
+            # The facilitator filed their check-in meanwhile: said, as the facilitator's screen says it.
+            return replace(filed, message=f"{filed.message} (the facilitator had filed your check-in)")
+        return filed
+
+    def _checked_in_here(self, notes: list[Note], phase: int) -> bool:
+        """Whether this member's check-in in `phase` was filed from their own screen."""
+        entries = self.repertoire.participant_entries(self.session_id, member=self.member)
+        own = {e.item_id for e in entries if e.kind == "check_in"}
+        return any(n.id in own for n in notes if n.author == self.member and n.phase == phase)
 
     def _file_case(self, entry: CaseEntry, session: Session) -> EntryResult:
         case = self.repertoire.add_case(
@@ -532,65 +541,6 @@ def _named(entry: Entry) -> str | None:
         case ReportEntry(member=who):
             return who
     return None
-
-
-def _handle(handle: str) -> str:
-    return handle.strip().lstrip("@").lower()
-
-
-def _session_to_join(repertoire: Repertoire, member: str, clock: Clock) -> Session:
-    """The live session `member` may join now; else ParticipationRefused says why, and what would."""
-    if member not in {m.handle for m in repertoire.members()}:
-        raise ParticipationRefused(f"@{member} is not a member of this community")
-    session = repertoire.live_session()
-    if session is None:
-        raise ParticipationRefused(_no_session(repertoire, clock), WAITING_FOR_A_SESSION)
-    refused = attendance_refusal(session, member)
-    if refused is not None:
-        raise refused
-    return session
-
-
-def attendance_refusal(session: Session, member: str) -> ParticipationRefused | None:
-    """Why `member` cannot take part in `session` as it stands (not on its list, or marked as
-    left), with what would let them; None when they can."""
-    refusal = _not_attending(session, member)
-    if refusal is None:
-        return None
-    if member in session.left:
-        return ParticipationRefused(refusal, f"waiting for the facilitator to undo #left @{member}")
-    return ParticipationRefused(refusal, f"waiting for the facilitator to add you: #arrived @{member}")
-
-
-def _not_attending(session: Session, member: str) -> str | None:
-    if member not in session.attendees:
-        return (
-            f"@{member} is not on today's attendance list; the facilitator can add you (#arrived @{member})"
-        )
-    left = session.left.get(member)
-    if left is not None:
-        return f"@{member} left the session at {left.astimezone():%H:%M}"
-    return None
-
-
-def _no_session(repertoire: Repertoire, clock: Clock) -> str:
-    latest = repertoire.latest_session()
-    ended = None if latest is None else latest.ended_at
-    if (
-        latest is not None
-        and ended is not None
-        and ended.astimezone().date() == clock.now().astimezone().date()
-    ):
-        return _closed(latest)
-    return "No session is live just now; you can still report back on your own actions."
-
-
-def _closed(session: Session) -> str:
-    """How a session that is no longer live closed, and when."""
-    ended = session.ended_at
-    when = f" at {ended.astimezone():%H:%M}" if ended else ""
-    how = "was abandoned" if session.status is SessionStatus.ABANDONED else "ended"
-    return f"The session {how}{when}."
 
 
 def dots_per_case(session: Session) -> int:

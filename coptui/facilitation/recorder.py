@@ -80,11 +80,13 @@ def reason(error: StoreError) -> str:
 @dataclass(frozen=True)
 class Pending:
     """A command given and not yet carried out; `saved` once it is on disk (kept beside the file,
-    or journalled), so that quitting or a crash would not lose it."""
+    or journalled), so that quitting or a crash would not lose it; `in_memory` while keeping it
+    beside the file has failed (a full disk, its room used up): a crash now would lose it."""
 
     command: Command
     seq: int
     saved: bool = False
+    in_memory: bool = False
 
 
 class JournalledEngine(Protocol[V_co]):
@@ -142,10 +144,11 @@ class Recorder(Generic[E, V]):
         listener: RecorderListener[E, V],
         *,
         durable_wait: float = DURABLE_WAIT_SECONDS,
-        left_behind: Callable[[E], Sequence[FiledForMember]] | None = None,
+        left_behind: Callable[[E, datetime | None], Sequence[FiledForMember]] | None = None,
     ) -> None:
         """`left_behind`, for the facilitator's recorder: files what participants' gone processes
-        left unfiled (`LeftBehind.file`), before each batch of commands and every few moments."""
+        left unfiled and Entered before a moment (`LeftBehind.file`), before each command carried
+        out (those Entered before it), and all of it every few moments."""
         self.journal = journal
         self.left_behind = left_behind
         self.open_live = open_live
@@ -186,9 +189,12 @@ class Recorder(Generic[E, V]):
 
     # -- the screen's side ------------------------------------------------------------
 
-    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> bool:
+    def press(
+        self, kind: CommandKind, text: str = "", speaker: str | None = None, phase: int | None = None
+    ) -> bool:
         """Take one command, in order after every one before it; True once it is on disk.
-        `speaker`: for a plain check-in line, whose check-in the box named (`Command.speaker`).
+        `speaker`: for a plain check-in line, whose check-in the box named (`Command.speaker`);
+        `phase`: the phase the screen showed as it was Entered (`Command.phase`).
 
         It is kept beside the file here, on the caller's thread, so that what the screen draws
         next is already safe whatever another program does with the file's lock. When it cannot
@@ -196,7 +202,12 @@ class Recorder(Generic[E, V]):
         stays pending, in view, and is kept or journalled as soon as it can be.
         """
         command = Command(
-            kind=kind, text=text, pressed_at=datetime.now(UTC), record_key=uuid.uuid4().hex, speaker=speaker
+            kind=kind,
+            text=text,
+            pressed_at=datetime.now(UTC),
+            record_key=uuid.uuid4().hex,
+            speaker=speaker,
+            phase=phase,
         )
         with self._changed:
             self._seq += 1
@@ -321,17 +332,22 @@ class Recorder(Generic[E, V]):
             except OSError as error:
                 with self._changed:
                     self._keep_problem = os_reason(error)
+                    self._mark_unsaved({p.seq for p in unkept}, saved=False, in_memory=True)
                     self._changed.notify_all()
                 return False
             with self._changed:
-                kept = {p.seq for p in unkept}  # the writer may have journalled some meanwhile
-                for i, p in enumerate(self._unsaved):
-                    if p.seq in kept:
-                        self._unsaved[i] = replace(p, saved=True)
+                # Some may have been journalled meanwhile, by the writer.
+                self._mark_unsaved({p.seq for p in unkept}, saved=True, in_memory=False)
                 self._saved_seq = max(self._saved_seq, unkept[-1].seq)
                 self._keep_problem = None
                 self._changed.notify_all()
             return True
+
+    def _mark_unsaved(self, seqs: set[int], *, saved: bool, in_memory: bool) -> None:
+        """Mark the commands numbered `seqs` still waiting to be journalled (the lock held)."""
+        for i, p in enumerate(self._unsaved):
+            if p.seq in seqs:
+                self._unsaved[i] = replace(p, saved=saved, in_memory=in_memory)
 
     # -- the filer ----------------------------------------------------------------------------
 
@@ -343,6 +359,8 @@ class Recorder(Generic[E, V]):
                 return
             replayed: list[tuple[Command, Result]] = []
             for command in self._journal_backlog(live):
+                # Several journals, one order: members' lines Entered before this key go first.
+                self._file_left_behind(live, command.pressed_at)
                 result = self._carry_out(live, command)
                 if result is None:  # stopping
                     return
@@ -367,10 +385,12 @@ class Recorder(Generic[E, V]):
                     return
                 self._filing = True
                 waiting = {p.command.id for p in self._saved}
-            if self._file_left_behind(live) and not waiting:
+                first = min((p.command.pressed_at for p in self._saved), default=None)
+            if self._file_left_behind(live, first) and not waiting:
                 self._read_back(live)
             carried = False
             for command in self._journal_backlog(live):
+                self._file_left_behind(live, command.pressed_at)
                 result = self._carry_out(live, command)
                 if result is None:
                     return
@@ -385,6 +405,8 @@ class Recorder(Generic[E, V]):
                 self._saved = deque(p for p in self._saved if p.command.id not in waiting)
             for command in elsewhere:  # said as if carried out here: a refused line comes back
                 self._said_from_elsewhere(live, command)
+            if waiting:  # members' lines Entered after these keys
+                self._file_left_behind(live)
             if waiting or carried:  # a reading after each command carried out: the screen counts on it
                 self._read_back(live)
 
@@ -402,13 +424,13 @@ class Recorder(Generic[E, V]):
         filed, message = settled or (False, NOT_KNOWN)
         self.listener.carried_out(command, EntryResult(filed, message))
 
-    def _file_left_behind(self, live: E) -> bool:
-        """File what participants' gone processes left; True when there was something. When the
-        file cannot be written, the next look tries again."""
+    def _file_left_behind(self, live: E, before: datetime | None = None) -> bool:
+        """File what participants' gone processes left (Entered `before` a moment, if given); True
+        when there was something. When the file cannot be written, the next look tries again."""
         if self.left_behind is None:
             return False
         try:
-            filed = self.left_behind(live)
+            filed = self.left_behind(live, before)
         except StoreError:
             return False
         except Exception as error:  # a fault of coptui's own: say so, and go on filing this screen's lines
@@ -478,8 +500,8 @@ class Recorder(Generic[E, V]):
                 if not self._wait_to_retry(delay, reason(error)):
                     return None
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
-                # A member's screen may have gone meanwhile: its lines go first (before an end).
-                self._file_left_behind(live)
+                # A member's screen may have gone meanwhile: its lines Entered before go first.
+                self._file_left_behind(live, command.pressed_at)
                 continue
             except Exception as error:  # a fault of coptui's own: say so, and never jam the queue behind it
                 result = self._not_filed(live, command, f"{type(error).__name__}: {error}")

@@ -7,13 +7,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from coptui.models import Note, NoteKind
+from coptui.models import Note, NoteKind, Session
 
 
 def has_checked_in(notes: Iterable[Note], member: str, phase: int) -> bool:
     """Whether `member` has a check-in among `notes` in phase `phase`: one check-in each, so what
     they add after it is a note."""
     return any(n.author == member and n.kind is NoteKind.CHECK_IN and n.phase == phase for n in notes)
+
+
+def where_entered(session: Session, position: int) -> str:
+    """Said of a line filed in the phase it was Entered in when the session has moved on from it
+    meanwhile (a lock held, a resume): where it went, so that nobody looks for it in this phase."""
+    if position == (session.current_phase or 0):
+        return ""
+    return f" in {session.phases[position].title}, where it was Entered"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from coptui.models import CommandKind, PhaseKind
 # Keys that leave who is next as it was.
 _ROUND_KEPT = frozenset({CommandKind.ENTRY, CommandKind.PAUSE, CommandKind.EXTEND, CommandKind.REVEAL_VOTES})
 _ROUND_CHANGING = (AbsentEntry, ArrivedEntry, LeftEntry, NewcomerEntry, UndoEntry)
+_PHASE_MOVING = frozenset({CommandKind.NEXT_PHASE, CommandKind.PREVIOUS_PHASE, CommandKind.JUMP})
 
 
 @dataclass
@@ -40,6 +41,7 @@ class _OnItsWay:
 
     turn: str | None  # whose check-in it is (or who it names), in the round
     unsure: bool  # it changes who is next in a way only filing tells
+    moves: bool = False  # it moves the session to another phase
     carried_out: bool = False
 
 
@@ -65,6 +67,13 @@ class CheckInTurns:
         taken = {w.turn for w in self._on_its_way}
         return next((h for h in view.speaking.waiting if h not in taken), None)
 
+    def phase(self, view: SessionView | None) -> int | None:
+        """The phase a line Entered now belongs to: the one shown, unless a key on its way moves
+        the session on (then None: the phase it is filed in, after that key)."""
+        if view is None or any(w.moves for w in self._on_its_way):
+            return None
+        return view.phase.position
+
     def pressed(self, kind: CommandKind, text: str, view: SessionView | None, today: date) -> str | None:
         """Count a command pressed; for a plain line in check-in, whose check-in it is."""
         speaker = turn = None
@@ -75,7 +84,7 @@ class CheckInTurns:
                 speaker = None if entry.author else self.next_speaker(view)
                 turn = entry.author or speaker
             unsure = isinstance(entry, _ROUND_CHANGING)
-        self._on_its_way.append(_OnItsWay(turn, unsure))
+        self._on_its_way.append(_OnItsWay(turn, unsure, kind in _PHASE_MOVING))
         return speaker
 
     def carried_out(self) -> None:

@@ -31,7 +31,7 @@ from coptui.text import clean_text
 JOURNAL_BUSY_TIMEOUT_MS = 2000
 # A participant's keys wait their turn as long as any write does before showing as pending.
 PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
-COLUMNS = "(session_id, member, command, text, pressed_at, journalled_at, record_key, speaker)"
+COLUMNS = "(session_id, member, command, text, pressed_at, journalled_at, record_key, speaker, phase)"
 
 
 class CaptureJournal:
@@ -77,7 +77,7 @@ class CaptureJournal:
                 target = session_id if kept.session_id is None else kept.session_id
                 # A session deleted since has taken its journal with it.
                 self._conn.execute(
-                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ? "
+                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
                     "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)",
                     [*self._row(target, kept.command, now, kept.member), target],
                 )
@@ -89,7 +89,7 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             ids = [
                 self._conn.execute(
-                    f"INSERT INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     self._row(session_id, c, now, self.member),
                 ).lastrowid
                 for c in commands
@@ -107,6 +107,7 @@ class CaptureJournal:
             now,
             c.record_key,
             c.speaker,
+            c.phase,
         ]
 
     def close(self) -> None:

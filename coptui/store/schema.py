@@ -543,6 +543,13 @@ def _capture_journal_speaker(db: Database) -> None:
     db.execute("ALTER TABLE capture_journal ADD COLUMN speaker TEXT")
 
 
+@_migration("0015_capture_journal_phase")
+def _capture_journal_phase(db: Database) -> None:
+    """A line keeps the phase it was Entered in: filed after the phase has moved on (a lock held,
+    or a resume), it is still a check-in, or a note, of that phase. Rows journalled before have none."""
+    db.execute("ALTER TABLE capture_journal ADD COLUMN phase INTEGER")
+
+
 if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 

@@ -179,9 +179,10 @@ class SessionStore(StoreBase):
                 pressed_at=row["pressed_at"],
                 id=row["id"],
                 speaker=row["speaker"],
+                phase=row["phase"],
             )
             for row in self._rows(
-                "SELECT id, command, text, pressed_at, speaker FROM capture_journal "
+                "SELECT id, command, text, pressed_at, speaker, phase FROM capture_journal "
                 f"WHERE session_id = ? {which} AND settled_at IS NULL ORDER BY id",
                 params,
             )

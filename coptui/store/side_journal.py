@@ -15,6 +15,7 @@ it. A process empties its own file whenever everything in it is journalled.
 A disk that fills during a meeting must not refuse what is Entered: each file takes room on
 disk for some hundreds of commands when its process starts (zeros, allocated ahead), and
 commands are written into that room, so a full disk only stops a file that has outgrown it.
+Once half of it is used, the file takes as much again, while the disk may still have it.
 Readers stop at the first zero byte.
 """
 
@@ -110,6 +111,9 @@ class SideJournal:
                     os.pwrite(fd, bytes(len(data)), self._size)
                 raise
             self._size = end
+            if 2 * self._size > self._room:  # half used: take the next room now, while there may be space
+                with contextlib.suppress(OSError):
+                    self._take_room(2 * self._room)
 
     def empty(self) -> None:
         """Everything kept so far is in the capture journal: let the file go back to nothing (zeros,

@@ -28,18 +28,13 @@ from textual.widgets import Footer, Static
 
 from coptui.counts import plural
 from coptui.facilitation import PhaseTimer
-from coptui.facilitation.participant import (
-    WAITING_FOR_A_SESSION,
-    Participant,
-    ParticipantView,
-    ParticipationRefused,
-    attendance_refusal,
-)
-from coptui.facilitation.recorder import JournalledEngine
+from coptui.facilitation.joining import WAITING_FOR_A_SESSION, ParticipationRefused, attendance_refusal
+from coptui.facilitation.participant import Participant, ParticipantView
+from coptui.facilitation.recorder import JournalledEngine, reason
 from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
-from coptui.store import Repertoire, StoreError
+from coptui.store import Repertoire, RepertoireBusy, StoreError
 from coptui.store.participants import ParticipantEntry
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
@@ -56,6 +51,7 @@ Via = Literal["ssh", "local"]
 
 # How often a member waiting to join looks whether they may now: a read only when the file has changed.
 JOIN_POLL_SECONDS = 0.25
+JOIN_RETRY_SECONDS = 1.0  # after a join that could not write (a full disk, a lock held)
 
 
 @dataclass(frozen=True)
@@ -108,6 +104,7 @@ class ParticipantScreen(RecordingScreen):
         self.refusal: str | None = None  # why this member could not join: said again at every Enter
         self.waiting_for: str | None = None  # what would let them in, while the screen looks for it
         self._rejoining = False  # a join after waiting is under way
+        self._retrying = False  # joining failed on a write that may work in a moment: tried again
         self._join_seen: int | None = None  # the file's data version when joining was last checked
         self._join_poll: Timer | None = None
         self.community = ""
@@ -142,7 +139,7 @@ class ParticipantScreen(RecordingScreen):
         try:
             self.start_recording(self.joining.member, self.open_participant)
         except StoreError as error:
-            self.refused(str(error))
+            self._join_failed(error)
             return
         self.set_interval(1, self.tick)
 
@@ -211,8 +208,25 @@ class ParticipantScreen(RecordingScreen):
     def _open_failed(self, message: OpenFailed) -> None:
         self.reports.handled()
         self._rejoining = False
-        error = message.error
-        self.refused(str(error), error.waiting_for if isinstance(error, ParticipationRefused) else None)
+        self._join_failed(message.error)
+
+    def _join_failed(self, error: Exception) -> None:
+        """Say why joining failed; when the file cannot be written just now (a full disk, another
+        program's lock), say so and try again by itself, as a pending line is."""
+        if isinstance(error, ParticipationRefused):
+            self.refused(str(error), error.waiting_for)
+        elif isinstance(error, StoreError) and (
+            isinstance(error, RepertoireBusy) or "disk is full" in str(error)
+        ):
+            self.refused(str(error), f"retrying: {reason(error)}")
+            self._retrying = True
+            self.set_timer(JOIN_RETRY_SECONDS, self._retry_join)
+        else:
+            self.refused(str(error))
+
+    def _retry_join(self) -> None:
+        if self._retrying and not self._rejoining:
+            self.join_now()
 
     # -- waiting to join --------------------------------------------------------------------
 
@@ -258,7 +272,7 @@ class ParticipantScreen(RecordingScreen):
             self.start_recording(self.joining.member, self.open_participant)
         except StoreError as error:
             self._rejoining = False
-            self.refused(str(error))
+            self._join_failed(error)
 
     @on(CarriedOut)
     def _carried_out(self, message: CarriedOut) -> None:
@@ -288,6 +302,7 @@ class ParticipantScreen(RecordingScreen):
         With `waiting_for`, say what would let them in, and look for it until it happens.
         """
         self.refusal, self.waiting_for = reason, waiting_for
+        self._retrying = False
         self.view = None  # a session that ended is no longer drawn as this member's
         self._draw_masthead()
         box = self.query_one("#capture-input", CaptureInput)
@@ -424,7 +439,8 @@ class ParticipantScreen(RecordingScreen):
         else:
             if text.split()[0].lower() == "#undo":
                 self._own_undos += 1
-            self.press(CommandKind.ENTRY, text)
+            # Filed in the phase shown as it was Entered, however long it waits for the file.
+            self.press(CommandKind.ENTRY, text, phase=None if self.view is None else self.view.phase.position)
 
     def action_undo(self) -> None:
         if self.refusal is None:

@@ -186,7 +186,7 @@ class RecordingScreen(Screen[None]):
             self.reports,
             left_behind=None
             if left_behind is None
-            else lambda live: left_behind.file(live.repertoire, live.session_id, live.clock),
+            else lambda live, before: left_behind.file(live.repertoire, live.session_id, live.clock, before),
         )
         self.recorder.start()
         if first:
@@ -257,12 +257,14 @@ class RecordingScreen(Screen[None]):
 
     # -- the capture box -------------------------------------------------------------------
 
-    def press(self, kind: CommandKind, text: str = "", speaker: str | None = None) -> None:
+    def press(
+        self, kind: CommandKind, text: str = "", speaker: str | None = None, phase: int | None = None
+    ) -> None:
         """Hand a command to the recorder, in order after every key before it; `speaker`: for a
-        plain check-in line, whose check-in the box named."""
+        plain check-in line, whose check-in the box named; `phase`: the phase a line was Entered in."""
         if self.recorder is not None:
             self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
-            self.recorder.press(kind, text, speaker)
+            self.recorder.press(kind, text, speaker, phase)
 
     def untouched_since_press(self) -> bool:
         """For the oldest command carried out: nothing typed in the box, and no key pressed, since."""

@@ -396,7 +396,12 @@ class CaptureBox(Vertical):
             # What was said before the lines began to wait is about an earlier line: a "✓ filed"
             # under "not filed yet" would read as said of the last one. The next word shows again.
             self.query_one("#capture-message", Static).display = False
-        waiting = Text("⧗ not filed yet", style="bold yellow")
+        waiting = Text()
+        in_memory = sum(1 for p in pending if p.in_memory)
+        if in_memory:  # said first, plainly: only these would be lost if coptui stopped now
+            waiting.append(f"⚠ {plural(in_memory, 'line')} held in memory only", style="bold red")
+            waiting.append(" (the disk is full, the room kept for lines used up): keep this screen open\n")
+        waiting.append("⧗ not filed yet", style="bold yellow")
         waiting.append(": " if problem is None else " (retrying: ")
         if problem is not None:
             waiting.append_text(plain(problem, width=120))
@@ -410,4 +415,5 @@ class CaptureBox(Vertical):
             else:
                 waiting.append(KEY_NAMES[command.kind], style="bold")
         line.update(waiting)
+        line.set_class(bool(in_memory), "-in-memory")
         line.display = True
