@@ -70,6 +70,29 @@ async def test_a_resume_counts_the_lines_entered_and_the_keys_pressed_before_the
         assert [c.title for c in repertoire.session_cases(3)] == ["Filed on resume"]
 
 
+async def test_a_line_refused_as_a_resume_carries_it_out_is_listed_under_the_box(db_path: Path) -> None:
+    clock = started(db_path)
+    with Repertoire.open(db_path) as repertoire:
+        journal = CaptureJournal(db_path)
+        pressed = [
+            Command(kind=CommandKind.ENTRY, text=text, pressed_at=clock.now())
+            for text in ["@ben filed on resume", "#vote 9 for no strategy [b]x[/b]", "@cho filed too"]
+        ]
+        journal.append(3, pressed)
+        journal.close()  # the process dies here: journalled, never carried out
+        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            drawn = words(" ".join(screen_lines(app)))
+            assert "3 lines Entered before it closed, carried out now: 1 not filed" in drawn
+            assert "#vote 9 for no strategy [b]x[/b]" in drawn  # listed, as typed
+            await pilot.press("up")
+            await settle(pilot)
+            box = app.screen.query_one("#capture-input")
+            assert "#vote 9 for no strategy [b]x[/b]" in " ".join(screen_lines(app, box.region))
+        assert [n.text for n in repertoire.notes(session=3)] == ["filed on resume", "filed too"]
+
+
 async def test_the_new_member_example_is_nobody_in_the_demo_community(
     tmp_path: Path, repertoire_templates: RepertoireTemplates
 ) -> None:

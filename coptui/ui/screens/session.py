@@ -64,12 +64,24 @@ class MinutesSaved(Message, bubble=False):
 
 def carried_out_on_resume(replayed: Sequence[tuple[Command, Result]]) -> str:
     """What a killed program had journalled and not filed, in the words of how it was given:
-    lines Entered, keys pressed."""
+    lines Entered, keys pressed; and how many of those lines were refused."""
     lines = sum(1 for command, _ in replayed if command.kind is CommandKind.ENTRY)
     keys = len(replayed) - lines
     given = [f"{plural(lines, 'line')} Entered"] if lines else []
     given += [f"{plural(keys, 'key')} pressed"] if keys else []
-    return f"{' and '.join(given)} before it closed, carried out now"
+    said = f"{' and '.join(given)} before it closed, carried out now"
+    refused = len(refused_on_resume(replayed))
+    return f"{said}: {refused} not filed, listed under the box (↑ brings it back)" if refused else said
+
+
+def refused_on_resume(replayed: Sequence[tuple[Command, Result]]) -> list[tuple[str, str]]:
+    """The lines a killed program had journalled that were refused when carried out on resume,
+    each with why: they were never filed, so they are listed as any refused line is."""
+    return [
+        (command.text, result.message)
+        for command, result in replayed
+        if command.kind is CommandKind.ENTRY and isinstance(result, EntryResult) and not result.ok
+    ]
 
 
 class RoomRead(Message):
@@ -290,9 +302,14 @@ class SessionScreen(RecordingScreen):
         if self.resumed:
             phase = message.view.phase
             said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
+            refused = refused_on_resume(message.replayed)
+            box = self.query_one("#capture-input", CaptureInput)
+            for line, why in refused:
+                box.history.bring_forward(line)
+                box.put_aside(line, why)
             if message.replayed:
                 said += f"; {carried_out_on_resume(message.replayed)}"
-            self.query_one(CaptureBox).say(said, ok=True)
+            self.query_one(CaptureBox).say(said, ok=not refused)
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
