@@ -23,7 +23,7 @@ from coptui.facilitation.view import EntryResult
 from coptui.models import Command
 from coptui.store import Repertoire
 from coptui.store.journal import CaptureJournal
-from coptui.store.side_journal import kept_beside
+from coptui.store.side_journal import kept_beside, stray_said
 
 if TYPE_CHECKING:
     from coptui.facilitation.live import LiveSession
@@ -53,19 +53,25 @@ class LeftBehind:
         journal holds it. `StoreError` when the file cannot be written just now (the next call
         goes on where this one stopped)."""
         orphans = self.journal.take_participants_orphans(session_id)
+        strays: list[FiledForMember] = []
         if orphans:
             members = {k.member for k in orphans.commands if k.member is not None}
             try:
-                self.journal.adopt(orphans, session_id)
+                kept_aside = self.journal.adopt(orphans, session_id)
             finally:
                 orphans.release(delete=False)  # a no-op once adopted: they are deleted then
             self._members |= members
+            # Lines of a session the file does not hold: said as not filed, never filed here.
+            strays = [
+                FiledForMember(k.member or "", k.command, EntryResult(False, stray_said(k)))
+                for k in kept_aside
+            ]
         if not self._members:
-            return []
+            return strays
         filed = file_for_members(repertoire, session_id, sorted(self._members), clock, before)
         if before is None:
             self._members.clear()
-        return filed
+        return [*strays, *filed]
 
 
 def file_for_members(

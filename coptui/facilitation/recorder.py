@@ -41,6 +41,7 @@ from coptui.facilitation.view import EntryResult
 from coptui.models import Command, CommandKind
 from coptui.store import ReadOnlyRepertoire, Repertoire, RepertoireBusy, StoreError, UnreadableRow
 from coptui.store.journal import CaptureJournal
+from coptui.store.side_journal import KeptCommand, stray_said
 
 Result = EntryResult | SessionSummary
 V_co = TypeVar("V_co", covariant=True)
@@ -355,9 +356,12 @@ class Recorder(Generic[E, V]):
         try:
             live = self.open_live()
             self.journal.claim(live.session_id)
-            if not self._adopt_orphans(live):
+            strays = self._adopt_orphans(live)
+            if strays is None:
                 return
-            replayed: list[tuple[Command, Result]] = []
+            replayed: list[tuple[Command, Result]] = [
+                (k.command, EntryResult(False, stray_said(k))) for k in strays
+            ]
             for command in self._journal_backlog(live):
                 # Several journals, one order: members' lines Entered before this key go first.
                 self._file_left_behind(live, command.pressed_at)
@@ -442,23 +446,24 @@ class Recorder(Generic[E, V]):
             self.listener.filed_left_behind(filed)
         return bool(filed)
 
-    def _adopt_orphans(self, live: E) -> bool:
+    def _adopt_orphans(self, live: E) -> list[KeptCommand] | None:
         """Journal what processes of this writer that have gone kept beside the file and did not
-        journal, before the backlog is carried out; False when the recorder is stopping."""
+        journal, before the backlog is carried out; those of a session the file does not hold
+        (kept aside, not filed); None when the recorder is stopping."""
         orphans = self.journal.take_orphans()
         if not orphans:
-            return True
+            return []
         delay = RETRY_FIRST_SECONDS
         while True:
             try:
-                self.journal.adopt(orphans, live.session_id)
+                strays = self.journal.adopt(orphans, live.session_id)
             except StoreError as error:
                 with self._changed:
                     self._orphans = [Pending(k.command, 0, saved=True) for k in orphans.commands]
                 self._show_while_opening(live)
                 if not self._wait_to_retry(delay, reason(error), journal=True):
                     orphans.release(delete=False)
-                    return False
+                    return None
                 delay = min(delay * 2, RETRY_MOST_SECONDS)
                 continue
             if self._orphans:
@@ -466,7 +471,7 @@ class Recorder(Generic[E, V]):
                     self._orphans = []
                     self._journal_problem = None
                 self._report_pending()
-            return True
+            return strays
 
     def _show_while_opening(self, live: E) -> None:
         """While what was left unfiled waits for the file's lock, the session as it stands

@@ -12,6 +12,7 @@ process, and the next recorder of the same writer journals it (`take_orphans`, `
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -22,7 +23,13 @@ from coptui.models import Command
 from coptui.store.connection import BUSY_TIMEOUT_MS, connect, describe_sqlite_error, immediate_transaction
 from coptui.store.rows import stamp
 from coptui.store.session_claim import SessionClaim
-from coptui.store.side_journal import Orphans, SideJournal, take_orphans, take_participants_orphans
+from coptui.store.side_journal import (
+    KeptCommand,
+    Orphans,
+    SideJournal,
+    take_orphans,
+    take_participants_orphans,
+)
 from coptui.text import clean_text
 
 # The facilitator's keys: as long as the screen waits for a key to be on disk (the recorder's
@@ -48,6 +55,7 @@ class CaptureJournal:
         self._lock = threading.Lock()
         self.side = SideJournal(path, member)
         self._claim: SessionClaim | None = None
+        self._starts: dict[int, str | None] = {}  # each session's start, as read once
 
     def claim(self, session_id: int) -> None:
         """The facilitator's journal runs the session's one facilitator screen until it closes;
@@ -57,7 +65,24 @@ class CaptureJournal:
 
     def keep(self, session_id: int | None, commands: Sequence[Command]) -> None:
         """Keep `commands` beside the file, on disk; OSError when they cannot be (a full disk)."""
-        self.side.keep(session_id, commands)
+        self.side.keep(session_id, commands, self._started(session_id))
+
+    def _started(self, session_id: int | None) -> str | None:
+        """When session `session_id` was started, read once, on a connection of its own so as not
+        to wait behind this journal's writes (a read waits for no writer); None when it cannot be
+        read, and the lines kept name the session by its id alone."""
+        if session_id is None:
+            return None
+        if session_id not in self._starts:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            try:
+                with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                    query = "SELECT started_at FROM sessions WHERE id = ?"
+                    row = conn.execute(query, [session_id]).fetchone()
+            except sqlite3.Error:
+                return None  # read again with the next line kept
+            self._starts[session_id] = None if row is None else row[0]
+        return self._starts[session_id]
 
     def take_orphans(self) -> Orphans:
         """What this writer's processes that have gone kept beside the file and may not have journalled."""
@@ -68,20 +93,27 @@ class CaptureJournal:
         `session_id`: the facilitator's process journals and files it (`adopt`)."""
         return take_participants_orphans(self.path, session_id)
 
-    def adopt(self, orphans: Orphans, session_id: int) -> None:
+    def adopt(self, orphans: Orphans, session_id: int) -> list[KeptCommand]:
         """Journal the orphans' commands the journal lacks, in order, as their writers' (those given
-        while the session was opening into `session_id`), then delete their files."""
+        while the session was opening into `session_id`), then delete their files. Returns those
+        of a session the file does not hold (deleted since, or a file restored from a backup that
+        gave its id to another meeting): not journalled, and kept beside the file, never filed
+        into another session."""
         now = stamp(datetime.now(UTC))
+        strays: list[KeptCommand] = []
         with self._lock, immediate_transaction(self._conn, self.path):
             for kept in orphans.commands:
                 target = session_id if kept.session_id is None else kept.session_id
-                # A session deleted since has taken its journal with it.
+                row = self._conn.execute("SELECT started_at FROM sessions WHERE id = ?", [target]).fetchone()
+                if row is None or kept.session_started not in (None, row[0]):
+                    strays.append(kept)
+                    continue
                 self._conn.execute(
-                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                    "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)",
-                    [*self._row(target, kept.command, now, kept.member), target],
+                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._row(target, kept.command, now, kept.member),
                 )
-        orphans.release(delete=True)
+        orphans.release(delete=True, strays=strays)
+        return strays
 
     def append(self, session_id: int, commands: Sequence[Command]) -> list[Command]:
         """Write `commands` in order and return them with their journal ids; all or none are written."""

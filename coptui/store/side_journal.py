@@ -38,6 +38,7 @@ from coptui.models import Command
 
 SUFFIX = ".jsonl"
 OPENING_SUFFIX = ".opening"  # a file not yet locked by its owner: never an orphan
+NOT_FILED_SUFFIX = "-not-filed.txt"  # lines of a session that is not in the file: kept, never filed
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 ROOM = 256 * 1024  # taken on disk when a process starts: some hundreds of commands
 
@@ -50,6 +51,18 @@ class KeptCommand(BaseModel):
     session_id: int | None  # None: given while the session was still opening
     member: str | None  # a participant's handle; None for the facilitator's keys
     command: Command
+    # When that session was started, as the file has it: with the id, the session itself. A file
+    # restored from a backup hands the same id to another meeting; a line is never filed there.
+    session_started: str | None = None
+
+
+def stray_said(kept: KeptCommand) -> str:
+    """Why a line kept beside the file was not filed: its session is not in the file (a file
+    restored from a backup, which may have given its id to another meeting)."""
+    return (
+        f"Entered in a session the file no longer holds (session {kept.session_id} before a restore?): "
+        f"not filed here; kept beside the file, in a …{NOT_FILED_SUFFIX} file"
+    )
 
 
 def side_folder(repertoire: Path) -> Path:
@@ -92,9 +105,12 @@ class SideJournal:
         with contextlib.suppress(OSError):  # a disk full already: `keep` tries again
             self._open()
 
-    def keep(self, session_id: int | None, commands: Sequence[Command]) -> None:
+    def keep(self, session_id: int | None, commands: Sequence[Command], started: str | None = None) -> None:
         """Append `commands` in order and flush them to disk: all of them, or none (then OSError)."""
-        lines = (KeptCommand(session_id=session_id, member=self.member, command=c) for c in commands)
+        lines = (
+            KeptCommand(session_id=session_id, member=self.member, command=c, session_started=started)
+            for c in commands
+        )
         data = b"".join(line.model_dump_json().encode() + b"\n" for line in lines)
         with self._lock:
             fd = self._open()
@@ -210,8 +226,16 @@ class Orphans:
     def __bool__(self) -> bool:
         return bool(self._files)
 
-    def release(self, *, delete: bool) -> None:
-        """Let the files go; `delete` once every command in them is in the capture journal."""
+    def release(self, *, delete: bool, strays: Sequence[KeptCommand] = ()) -> None:
+        """Let the files go; `delete` once every command in them is in the capture journal but
+        `strays`, which no session in the file is theirs: those stay beside it, in a file of their
+        own (`…-not-filed.txt`) that no recorder takes, for a person to read."""
+        if delete and strays and self._files:
+            first = self._files[0][0]
+            kept = first.with_name(f"{first.stem}{NOT_FILED_SUFFIX}")
+            kept.write_bytes(b"".join(k.model_dump_json().encode() + b"\n" for k in strays))
+            with open(kept, "rb") as written:
+                os.fsync(written.fileno())
         for path, fd in self._files:
             if delete:
                 with contextlib.suppress(OSError):
