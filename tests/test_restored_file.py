@@ -10,6 +10,8 @@ from pathlib import Path
 from test_session_others import START, started
 from ui_helpers import screen_lines, settle, words
 
+from coptui.facilitation import ManualClock, SessionPlan
+from coptui.formats import find_format
 from coptui.models import Command, CommandKind
 from coptui.store import Repertoire
 from coptui.store.journal import CaptureJournal
@@ -29,15 +31,19 @@ def left_by_a_killed_process(db_path: Path, text: str, started_at: str | None) -
 async def test_a_line_of_the_session_that_had_the_id_before_a_restore_is_kept_not_filed(
     db_path: Path,
 ) -> None:
-    clock = started(db_path)
+    # Tuesday's session 3 was live when the process was killed; the file restored from the night
+    # before has no session 3, and Thursday's meeting is given that id.
     left_by_a_killed_process(db_path, "@ben TUESDAY line [b]x[/b]", "2026-11-24T17:00:00Z")
+    plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Thursday")
     with Repertoire.open(db_path) as repertoire:
-        app = CoptuiApp(repertoire, clock=clock, launch="resume")
+        app = CoptuiApp(repertoire, clock=ManualClock(START), launch=plan)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             drawn = words(" ".join(screen_lines(app)))
             assert "1 line Entered before it closed, carried out now: 1 not filed" in drawn
             assert "@ben TUESDAY line [b]x[/b]" in drawn
+        (thursday,) = [s for s in repertoire.sessions() if s.title == "Thursday"]
+        assert thursday.id == SESSION
         assert repertoire.notes(session=SESSION) == []
     (kept,) = side_folder(db_path).glob(f"*{NOT_FILED_SUFFIX}")
     line = json.loads(kept.read_text())

@@ -299,17 +299,19 @@ class SessionScreen(RecordingScreen):
         self.live, self.community = message.engine, message.engine.community_name
         self.query_one(CaptureBox).set_handles(message.engine.member_names)
         self.show(message.view)
+        refused = refused_on_resume(message.replayed)
+        box = self.query_one("#capture-input", CaptureInput)
+        for line, why in refused:
+            box.history.bring_forward(line)
+            box.put_aside(line, why)
+        said = []
         if self.resumed:
-            phase = message.view.phase
-            said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
-            refused = refused_on_resume(message.replayed)
-            box = self.query_one("#capture-input", CaptureInput)
-            for line, why in refused:
-                box.history.bring_forward(line)
-                box.put_aside(line, why)
-            if message.replayed:
-                said += f"; {carried_out_on_resume(message.replayed)}"
-            self.query_one(CaptureBox).say(said, ok=not refused)
+            phase = plain_str(message.view.phase.title)
+            said.append(f"resumed at {phase}, timer as it was; everything filed so far is here")
+        if message.replayed:  # a session started anew may find a line a killed process left too
+            said.append(carried_out_on_resume(message.replayed))
+        if said:
+            self.query_one(CaptureBox).say("; ".join(said), ok=not refused)
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
