@@ -402,9 +402,7 @@ class SessionScreen(RecordingScreen):
         self._warn(view.phase.position, view.phase.title, timer.alert)
         round_phase = view.phase.kind is PhaseKind.CHECK_IN
         participants = (
-            None
-            if self.room is None
-            else room_lines(self.room, view.not_yet_heard, view.hidden_dots, in_check_in=round_phase)
+            None if self.room is None else room_lines(self.room, view.not_yet_heard, view.hidden_dots)
         )
         self.query_one(Attendance).show(
             view.session, view.speaking, round_phase, self.app.clock.now(), participants

@@ -46,10 +46,10 @@ def _where(arrival: Arrival) -> str:
     return "over ssh" if arrival.via == "ssh" else "at a terminal here"
 
 
-def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int, *, in_check_in: bool) -> Text:
-    """Under the attendees, once someone has joined: who joined and how, who has checked in (said
-    to be earlier, after check-in, beside the line above on who is not heard in this phase), who
-    has not been heard all session, and how many private dots wait to be revealed."""
+def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int) -> Text:
+    """Under the attendees, once someone has joined: who joined and how, who has checked in, who
+    has not been heard all session (the line above says who is not yet heard in this phase), and
+    how many private dots wait to be revealed."""
     text = Text()
     if not room.arrivals:
         return text
@@ -57,7 +57,7 @@ def room_lines(room: Room, not_yet_heard: tuple[str, ...], hidden_dots: int, *, 
     lines = [
         ("joined over ssh", [h for h, v in via.items() if v == "ssh"]),
         ("joined here", [h for h, v in via.items() if v != "ssh"]),
-        ("checked in" if in_check_in else "checked in earlier", list(room.checked_in) or ["nobody yet"]),
+        ("checked in", list(room.checked_in) or ["nobody yet"]),
         ("not heard today", list(not_yet_heard)),
     ]
     for label, handles in lines:

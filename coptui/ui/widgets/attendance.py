@@ -54,7 +54,7 @@ class Attendance(Static):
             text.append(f"  ⏱ {clock_face(speaking.speaking_seconds(now))}")
         else:
             # This phase's round only: who checked in, or was heard earlier today, may be named here.
-            text.append_text(_named("\nnot heard this phase: ", speaking.waiting, width))
+            text.append_text(_named("\nunheard this phase: ", speaking.waiting, width))
         if participants is not None:
             text.append_text(participants)
         self.update(text)
