@@ -1,6 +1,7 @@
 """What is typed into a form while a save is under way is never dropped by that save ending: an
 edit saves the rest at once; a new item, added as the form read when the save began, stays on
-screen with the rest said to be unsaved, and is never added twice."""
+screen with the rest said to be unsaved, and the form edits it from then on: F2 saves the rest
+to the item it added, never a second one."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from test_form_keys import open_report_back_on_action_2
 from test_form_saves import drawn, edit_case_2, form_says, new_member_typed, toasts, until
 from textual.pilot import Pilot
+from textual.widgets import Select, TextArea
 from ui_helpers import browsing, settle
 
-from coptui.models import Member
+from coptui.models import Member, Outcome
 from coptui.store import Repertoire
-from coptui.ui.screens.edit import Filled, Form
+from coptui.ui.screens.edit import Filled, Form, ReportBackScreen
 from coptui.ui.screens.form_save import Stage
 
 
@@ -65,7 +68,7 @@ async def test_an_edit_saves_what_was_typed_during_its_try_next(db_path: Path) -
         assert repertoire.case(2).title == "Runbooks nobody reads (first) (and more)"
 
 
-async def test_a_new_member_added_during_typing_stays_on_screen_with_the_rest_said_unsaved(
+async def test_a_new_member_added_during_typing_stays_on_screen_and_f2_saves_the_rest_to_them(
     db_path: Path,
 ) -> None:
     async with browsing(db_path) as (app, pilot):
@@ -76,16 +79,40 @@ async def test_a_new_member_added_during_typing_stays_on_screen_with_the_rest_sa
         await pilot.press(*" Junior")
         await held.let_go(pilot)
         assert app.screen is form and "Quin New Junior" in drawn(app)
-        assert (
-            form_says(app)
-            == "Added @quin. What you typed since it began saving is not saved: escape drops it"
+        assert form_says(app) == (
+            "Added @quin. What you typed since it began saving is not saved: "
+            "F2 saves it to what was added · escape drops it"
         )
-        await pilot.press("f2")  # not a second @quin
+        assert form.query_one("#handle").disabled  # @quin is in the file: the handle is theirs now
+        await pilot.press("f2")  # the rest, to @quin: not a second member
         await settle(pilot)
-        assert app.screen is form and "saving again would add a second one" in form_says(app)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is not form and toasts(app)[-1] == "Added @quin."
-        assert held.tries == 1
+        assert app.screen is not form and toasts(app)[-1] == "Saved @quin."
+        assert held.tries == 1  # added once: the rest was saved to what it added
     with Repertoire.open(db_path) as repertoire:
-        assert repertoire.member("quin") == Member(handle="quin", name="Quin New")
+        assert repertoire.member("quin") == Member(handle="quin", name="Quin New Junior")
+        assert [m.handle for m in repertoire.members()].count("quin") == 1
+
+
+async def test_a_new_report_back_filed_during_typing_is_the_one_a_second_f2_saves_to(db_path: Path) -> None:
+    async with browsing(db_path) as (app, pilot):
+        await open_report_back_on_action_2(pilot)
+        form = app.screen
+        assert isinstance(form, ReportBackScreen)
+        form.query_one("#outcome", Select).value = "partly"
+        form.query_one("#story", TextArea).text = "Held two reviews"
+        held = HeldTry(form)
+        await pilot.press("f2")
+        await held.under_way(pilot)
+        form.query_one("#story", TextArea).text = "Held two reviews, then on-call got busy [again] *|*"
+        await held.let_go(pilot)
+        assert app.screen is form and "F2 saves it to what was added" in form_says(app)
+        assert form_says(app).startswith("Report-back filed.")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is not form and toasts(app)[-1].startswith("Saved report-back")
+        assert held.tries == 1  # added once: the rest was saved to what it added
+    with Repertoire.open(db_path) as repertoire:
+        reports = repertoire.action_report_backs(2)
+        assert [(r.outcome, r.story) for r in reports] == [
+            (Outcome.PARTLY, "Held two reviews, then on-call got busy [again] *|*")
+        ]
