@@ -6,19 +6,21 @@ to the item it added, never a second one."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from test_form_keys import open_report_back_on_action_2
 from test_form_saves import drawn, edit_case_2, form_says, new_member_typed, toasts, until
+from test_participant_screen import joined
 from textual.pilot import Pilot
 from textual.widgets import Select, TextArea
 from ui_helpers import browsing, settle
 
 from coptui.models import Member, Outcome
 from coptui.store import Repertoire
-from coptui.ui.screens.edit import Filled, Form, ReportBackScreen
+from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.edit import Added, Filled, Form, ReportBackScreen, Saver
 from coptui.ui.screens.form_save import Stage
+from coptui.ui.screens.my_actions import MyActionsScreen, OwnReportScreen
 
 
 class HeldTry:
@@ -28,9 +30,9 @@ class HeldTry:
         self.running = threading.Event()
         self.go = threading.Event()
         self.tries = 0
-        save: Callable[[Filled], str] = form.save
+        save: Saver = form.save
 
-        def held(filled: Filled) -> str:
+        def held(filled: Filled) -> str | Added:
             self.tries += 1
             if self.tries == 1:
                 self.running.set()
@@ -93,19 +95,26 @@ async def test_a_new_member_added_during_typing_stays_on_screen_and_f2_saves_the
         assert [m.handle for m in repertoire.members()].count("quin") == 1
 
 
+async def filed_while_typing(app: CoptuiApp, form: Form, outcome: str, story: str, more: str) -> HeldTry:
+    """A report-back form's first save, held while `more` is typed onto its story; said unsaved."""
+    pilot = Pilot(app)
+    form.query_one("#outcome", Select).value = outcome
+    form.query_one("#story", TextArea).text = story
+    held = HeldTry(form)
+    await pilot.press("f2")
+    await held.under_way(pilot)
+    form.query_one("#story", TextArea).text = story + more
+    await held.let_go(pilot)
+    assert app.screen is form and "F2 saves it to what was added" in form_says(app)
+    return held
+
+
 async def test_a_new_report_back_filed_during_typing_is_the_one_a_second_f2_saves_to(db_path: Path) -> None:
     async with browsing(db_path) as (app, pilot):
         await open_report_back_on_action_2(pilot)
         form = app.screen
         assert isinstance(form, ReportBackScreen)
-        form.query_one("#outcome", Select).value = "partly"
-        form.query_one("#story", TextArea).text = "Held two reviews"
-        held = HeldTry(form)
-        await pilot.press("f2")
-        await held.under_way(pilot)
-        form.query_one("#story", TextArea).text = "Held two reviews, then on-call got busy [again] *|*"
-        await held.let_go(pilot)
-        assert app.screen is form and "F2 saves it to what was added" in form_says(app)
+        held = await filed_while_typing(app, form, "partly", "Held two reviews", ", then busy [again] *|*")
         assert form_says(app).startswith("Report-back filed.")
         await pilot.press("f2")
         await settle(pilot)
@@ -114,5 +123,25 @@ async def test_a_new_report_back_filed_during_typing_is_the_one_a_second_f2_save
     with Repertoire.open(db_path) as repertoire:
         reports = repertoire.action_report_backs(2)
         assert [(r.outcome, r.story) for r in reports] == [
-            (Outcome.PARTLY, "Held two reviews, then on-call got busy [again] *|*")
+            (Outcome.PARTLY, "Held two reviews, then busy [again] *|*")
+        ]
+
+
+async def test_a_members_own_report_filed_during_typing_takes_the_rest_on_a_second_f2(db_path: Path) -> None:
+    async with joined(db_path, live=False) as (app, pilot, _):
+        for key in ("f2", "enter"):  # my actions, then a report on the first
+            await pilot.press(key)
+            await settle(pilot)
+        form = app.screen
+        assert isinstance(form, OwnReportScreen), drawn(app)
+        held = await filed_while_typing(app, form, "worked", "Two reviews", " [held] | cut pages by half")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, MyActionsScreen), drawn(app)
+        assert "saved the rest of your report-back" in drawn(app)
+        assert held.tries == 1  # filed once: the rest was saved to what it filed
+    with Repertoire.open(db_path) as repertoire:
+        reports = repertoire.action_report_backs(2)
+        assert [(r.member, r.outcome, r.story) for r in reports] == [
+            ("ben", Outcome.WORKED, "Two reviews [held] | cut pages by half")
         ]
