@@ -13,7 +13,7 @@ from test_form_saves import drawn, edit_case_2, form_says, new_member_typed, toa
 from test_participant_screen import joined
 from textual.pilot import Pilot
 from textual.widgets import Select, TextArea
-from ui_helpers import browsing, settle
+from ui_helpers import browsing, screen_lines, settle
 
 from coptui.models import Member, Outcome
 from coptui.store import Repertoire
@@ -145,3 +145,15 @@ async def test_a_members_own_report_filed_during_typing_takes_the_rest_on_a_seco
         assert [(r.member, r.outcome, r.story) for r in reports] == [
             ("ben", Outcome.WORKED, "Two reviews [held] | cut pages by half")
         ]
+
+
+async def test_the_case_form_opens_at_its_top_at_80x24(db_path: Path) -> None:
+    with Repertoire.open(db_path) as repertoire:  # more than the form shows at 80x24: its fields scroll
+        repertoire.update_case(repertoire.case(2).model_copy(update={"context": "A line of context.\n" * 12}))
+    async with browsing(db_path) as (app, pilot):
+        form = await edit_case_2(app, pilot)
+        await pilot.wait_for_animation()  # a scroll to the focused field, if any, is over
+        fields = form.query_one(".form-fields")
+        lines = [line.strip(" │▁▂▃▄▅▆▇█") for line in screen_lines(app, fields.content_region)]
+        assert lines[:3] == ["", "Title", "Runbooks nobody reads"], lines
+        assert app.focused is form.query_one("#title")

@@ -99,6 +99,9 @@ class Form(ModalScreen[str | None], Generic[M]):
         Binding("f3", "take_theirs", "Take the file's", id="form.take_theirs"),
     ]
     TITLE_TEXT = ""
+    # Not the app's auto focus: it centres the first field in the scrolling fields, which at 80x24
+    # scrolled a long case's form a line down from its top. The first field takes focus in place.
+    AUTO_FOCUS = ""
     # The fields whose label is not their model field's name, so a problem names what is on screen.
     LABELS: dict[str, str] = {}
     # The fields an edit of an item may change (each shown in the widget of its name, or `WIDGETS`'s).
@@ -140,6 +143,10 @@ class Form(ModalScreen[str | None], Generic[M]):
     def on_mount(self) -> None:
         make_compact(self)
         self._shown = {field: self.value(self._widget(field)) for field in self.EDITED}
+        if self.focused is None:
+            self.query(".form-fields Input, .form-fields TextArea, .form-fields Select").first().focus(
+                scroll_visible=False
+            )
 
     def _widget(self, field: str) -> str:
         return self.WIDGETS.get(field, field)

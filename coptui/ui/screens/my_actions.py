@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -39,17 +39,11 @@ class OwnReportScreen(Form[ReportBack]):
 
     TITLE_TEXT = "Report back"
     EDITED_ONCE_ADDED = ("outcome", "story", "lesson", "value_cycle")
-    # Not the app's auto focus: it centres the first field in the scrolling fields, which at
-    # 80x24 scrolls away which action the report is on. The outcome takes focus where it stands.
-    AUTO_FOCUS = ""
 
     def __init__(self, mine: MyAction, member: str, save: Saver[ReportBack]) -> None:
         super().__init__(save)
         self.mine = mine
         self.member = member
-
-    def on_mount(self) -> None:
-        self.query_one("#outcome", Select).focus(scroll_visible=False)
 
     def form_fields(self) -> ComposeResult:
         yield Static(Text.assemble("On your action: ", block(self.mine.action.text)), classes="form-text")
