@@ -53,7 +53,7 @@ async def test_the_summary_says_who_does_what_by_when_and_which_case_has_no_acti
         lines = [line.strip() for line in screen_lines(app)]
         ben = next(i for i, line in enumerate(lines) if line.startswith("Ben Okafor"))
         assert "quarantine the ten" in lines[ben] and lines[ben].endswith("Thu 17 Dec 2026"), lines[ben]
-        assert any("for Flaky deploys" in line for line in lines[ben + 1 : ben + 3]), drawn
+        assert any("case: Flaky deploys" in line for line in lines[ben + 1 : ben + 3]), drawn
         cho = next(i for i, line in enumerate(lines) if line.startswith("Cho [lead] *ops*"))
         assert "[b]x[/b] *s* |p| red" in lines[cho] and lines[cho].endswith("no due date"), lines[cho]
         assert "No action yet: Runbooks [rot] *fast* (brought by Cho [lead] *ops*)" in drawn, drawn

@@ -179,7 +179,7 @@ def _recap(s: SessionSummary) -> Group:
     for action in s.agreed:
         what = block(action.text)
         if action.case in s.case_titles:
-            what.append_text(Text.assemble("\nfor ", plain(s.case_titles[action.case]), style="dim"))
+            what.append_text(Text.assemble("\ncase: ", plain(s.case_titles[action.case]), style="dim"))
         table.add_row(
             plain(s.member_names.get(action.owner, action.owner), style="bold"),
             what,
