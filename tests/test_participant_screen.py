@@ -372,3 +372,24 @@ def test_coptui_join_never_echoes_a_control_sequence_typed_as_a_handle(
     assert "Error: @zed is not a member" in said  # the sequence is dropped whole
     code, _, said = run_join(db_path, monkeypatch, capsys, "ze\x1b[2Jd")
     assert (code, said) == (1, "coptui: @zed is not a member of this community\n")
+
+
+async def test_my_actions_wrap_under_their_text_not_under_their_number(db_path: Path) -> None:
+    text = "Chart change failure rate against batch size for Q3 and bring the chart [draft] *back*"
+    with Repertoire.open(db_path) as repertoire:
+        repertoire.db.execute(
+            "INSERT INTO actions (case_id, owner, text, due, status) "
+            "VALUES (1, 'ben', ?, '2026-12-15', 'open')",
+            [text],
+        )
+    async with joined(db_path, live=False) as (app, pilot, _):
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, MyActionsScreen)
+        lines = screen_lines(app)
+        at = next(i for i, line in enumerate(lines) if "Chart change failure" in line)
+        indent = lines[at].index("Chart")
+        wrapped = lines[at + 1 : at + 3]
+        assert "due 15 Dec 2026" in " ".join(wrapped) and "case: Alert fatigue at night" in " ".join(wrapped)
+        for line in wrapped:  # each wrapped line starts where the text does, right of the number
+            assert line[:indent].strip("│ ") == "" and line[indent] != " ", (indent, lines[at : at + 3])

@@ -161,10 +161,10 @@ def test_demo_opens_a_copy_of_a_repertoire_file_and_leaves_the_file_as_it_was(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = db_path.read_bytes()
-    opened: list[tuple[Path, list[str]]] = []
+    opened: list[tuple[Path, list[str], str | None]] = []
 
-    def the_app(repertoire: Repertoire, launch: object = None) -> None:
-        opened.append((repertoire.path, [s.title for s in repertoire.sessions()]))
+    def the_app(repertoire: Repertoire, launch: object = None, demo_of: str | None = None) -> None:
+        opened.append((repertoire.path, [s.title for s in repertoire.sessions()], demo_of))
         repertoire.set_community(repertoire.community().model_copy(update={"name": "Tried out on the copy"}))
 
     monkeypatch.setattr(launch, "run_app", the_app)
@@ -173,8 +173,9 @@ def test_demo_opens_a_copy_of_a_repertoire_file_and_leaves_the_file_as_it_was(
     with Repertoire.open(db_path) as original:
         titles = [s.title for s in original.sessions()]
         assert original.community().name != "Tried out on the copy"
-    [(copy, seen)] = opened
+    [(copy, seen, demo_of)] = opened
     assert copy != db_path and not copy.exists(), "a temporary copy, gone afterwards"
+    assert demo_of == db_path.name, "the app is told it shows a copy, and of what"
     assert seen == titles and titles
     assert db_path.read_bytes() == before
 
@@ -187,7 +188,7 @@ def test_demo_opens_a_repertoire_of_an_older_schema_as_an_upgraded_copy(
     before = old.read_bytes()
     seen: list[str] = []
     monkeypatch.setattr(
-        launch, "run_app", lambda repertoire, launch=None: seen.append(repertoire.community().name)
+        launch, "run_app", lambda repertoire, demo_of=None: seen.append(repertoire.community().name)
     )
     assert run(capsys, "demo", str(old)) == (0, "")
     assert seen == ["Night Nurses"]

@@ -258,8 +258,8 @@ async def test_who_is_not_yet_heard_is_counted_where_the_panel_has_no_room_for_t
             await settle(pilot)
             panel = app.screen.query_one(Attendance)
             attendees = screen_lines(app, panel.content_region)
-            [line] = [line.strip() for line in attendees if line.strip().startswith("not yet heard:")]
-            named = line.removeprefix("not yet heard:").split()
+            [line] = [line.strip() for line in attendees if line.strip().startswith("unheard this phase:")]
+            named = line.removeprefix("unheard this phase:").split()
             assert named[-1].startswith("+"), line
             # Everyone waiting is named or counted, on a line the panel shows whole.
             assert (

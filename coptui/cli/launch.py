@@ -29,6 +29,7 @@ def run_app(
     theme: str | None = None,
     viewer: str | None = None,
     participant: Joining | None = None,
+    demo_of: str | None = None,
 ) -> tuple[str, ...]:
     """Run the app until it closes; the refused lines a live session's screen still listed then."""
     command = click.get_current_context(silent=True)
@@ -43,6 +44,7 @@ def run_app(
             theme=THEMES.get(theme or "default"),
             viewer=viewer,
             participant=participant,
+            demo_of=demo_of,
         )
     with side_journal_removed_on_hangup():
         app.run()

@@ -80,7 +80,7 @@ def demo(file: Path | None) -> None:
             repertoire = Repertoire.create(copy, document.community)
             repertoire.load(document)
         with repertoire:
-            launch.run_app(repertoire)
+            launch.run_app(repertoire, demo_of=file.name if file is not None else "the demo community")
 
 
 @contextmanager

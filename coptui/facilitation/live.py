@@ -415,6 +415,11 @@ class LiveSession(EntryFiling, ParticipantsHost):
             notes = self.repertoire.notes(session=self.session_id)
             cases = self.repertoire.session_cases(self.session_id)
             strategies = [s for c in cases if c.id is not None for s in self.repertoire.strategies(case=c.id)]
+            agreed = self.repertoire.actions(session=self.session_id)
+            titles = {c.id: c.title for c in cases if c.id is not None}
+            for action in agreed:  # an action agreed today on a case shared at an earlier session
+                if action.case is not None and action.case not in titles:
+                    titles[action.case] = self.repertoire.case(action.case).title
             return SessionSummary(
                 session_id=self.session_id,
                 title=self.session.title,
@@ -422,7 +427,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 decisions=sum(1 for n in notes if n.kind is NoteKind.DECISION),
                 cases=len(cases),
                 strategies=sum(1 for s in strategies if s.session == self.session_id),
-                actions=len(self.repertoire.actions(session=self.session_id)),
+                actions=len(agreed),
                 report_backs=len(self.repertoire.report_backs(session=self.session_id)),
                 phases=tuple(
                     PhaseSummary(
@@ -437,6 +442,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 abandoned=self.session.status is SessionStatus.ABANDONED,
                 participation=tuple(self.participation()) if shows_participation(self.session.format) else (),
                 member_names=dict(self.member_names),
+                agreed=tuple(agreed),
+                case_titles=titles,
+                without_actions=tuple(c for c in cases if c.id and not self.repertoire.actions(case=c.id)),
             )
 
 

@@ -7,6 +7,7 @@ arising list its action as reported already (see `matters.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
@@ -76,6 +77,19 @@ class MemberActions:
             return self.file_report(
                 action, outcome, text, lesson, value_cycle, None if live is None else live.id
             )
+
+    def edit_report(self, report_id: int, changes: dict[str, Any], opened: dict[str, Any]) -> EntryResult:
+        """Change a report-back of the member's own (what they typed after filing it), in one
+        transaction; a field changed meanwhile raises `EditConflict`, as any edit does."""
+        with self.repertoire.transaction():
+            try:
+                report = self.repertoire.report_back(report_id)
+            except NotFound:
+                return EntryResult(False, f"there is no report-back {report_id}")
+            if report.member != self.member:
+                return EntryResult(False, f"that report-back is @{report.member}'s; you change your own only")
+            self.repertoire.edit_report_back(report_id, changes, opened)
+        return EntryResult(True, f"saved the rest of your report-back {report_id}")
 
     def refusal(self, action: Action) -> str | None:
         if action.owner != self.member:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coptui.models import PhaseKind
+from coptui.models import Action, Case, PhaseKind
 from coptui.store.participants import Participation
 
 
@@ -37,6 +37,11 @@ class SessionSummary:
     # Who contributed how much, each attendee in attendance order; empty if the format turns it off.
     participation: tuple[Participation, ...] = ()
     member_names: dict[str, str] = field(default_factory=dict)
+    # Who does what by when: the actions agreed in the session, soonest due first, and the
+    # cases shared in it that no action came of yet (the facilitator reads both out at the end).
+    agreed: tuple[Action, ...] = ()
+    case_titles: dict[int, str] = field(default_factory=dict)
+    without_actions: tuple[Case, ...] = ()
 
     @property
     def total_seconds(self) -> int:

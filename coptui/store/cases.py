@@ -264,13 +264,34 @@ class CaseStore(StoreBase):
                 if report.outcome is not Outcome.NOT_TRIED:
                     self.db.table("actions").update(action_id, {"status": ActionStatus.DONE.value})
             report_id = self._insert("report_backs", to_row(report, exclude={"id"}))
-            if case_id is not None and report.outcome is not Outcome.NOT_TRIED:
-                self.conn.execute(
-                    "UPDATE cases SET status = 'reported' "
-                    "WHERE id = ? AND status IN ('open', 'in_trial', 'reopened')",
-                    [case_id],
-                )
+            self._report_moves_the_loop(report)
         return report.model_copy(update={"id": report_id})
+
+    @guarded
+    def edit_report_back(self, report_id: int, changes: dict[str, Any], opened: dict[str, Any]) -> ReportBack:
+        """Write only the fields a form changed since it filed the report-back, unless one was changed
+        meanwhile (see `edit_case`); its action is open again while the outcome is 'not tried'."""
+        with self.transaction():
+            report = self._unchanged_since(
+                f"report-back {report_id}", self.report_back(report_id), changes, opened
+            )
+            self._require([("member", "members", report.member, "member")])
+            self.db.table("report_backs").update(report_id, to_row(report, exclude={"id"}))
+            if "outcome" in changes and report.action is not None:
+                tried = report.outcome is not Outcome.NOT_TRIED
+                status = ActionStatus.DONE if tried else ActionStatus.OPEN
+                self.db.table("actions").update(report.action, {"status": status.value})
+            self._report_moves_the_loop(report)
+        return report
+
+    def _report_moves_the_loop(self, report: ReportBack) -> None:
+        """Its case is reported once something was tried; inside the caller's transaction."""
+        if report.case is not None and report.outcome is not Outcome.NOT_TRIED:
+            self.conn.execute(
+                "UPDATE cases SET status = 'reported' "
+                "WHERE id = ? AND status IN ('open', 'in_trial', 'reopened')",
+                [report.case],
+            )
 
     @guarded
     def notes(self, *, session: int | None = None, case: int | None = None) -> list[Note]:

@@ -87,6 +87,7 @@ class CoptuiApp(App[None]):
         theme: str | None = None,
         viewer: str | None = None,
         participant: Joining | None = None,
+        demo_of: str | None = None,
     ) -> None:
         super().__init__()
         read_pastes_whole()
@@ -96,6 +97,7 @@ class CoptuiApp(App[None]):
         self._rows_left_out_said = 0
         self.viewer = viewer  # the member signed in over SSH, shown in the browser's masthead
         self.participant = participant  # the member who may join the live session from here
+        self.demo_of = demo_of  # `coptui demo`: what the file open is a copy of (its live session too)
         self._clock = clock
         self.launch = launch
         self._errors_shown: dict[str, float] = {}  # message -> when its toast goes

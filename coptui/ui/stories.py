@@ -311,11 +311,13 @@ def _actions_and_report_backs(
     _report_backs(d, report_backs, empty=empty)
 
 
-def live_banner(session: Session, now: datetime | None = None) -> str:
-    """One plain line for the banner, its titles cleaned (shown as Text, so no escaping here)."""
+def live_banner(session: Session, now: datetime | None = None, *, in_a_copy: bool = False) -> str:
+    """One plain line for the banner, its titles cleaned (shown as Text, so no escaping here);
+    `in_a_copy`: the file is a demo copy, whose live session is no meeting anyone is in."""
     phase = current_phase(session)
     where = f" · {plain_str(phase.title)} · ⏱ {phase_clock(phase, now)}" if phase else ""
-    return f"● LIVE  {plain_str(session.title, 40)}{where} · l follows"
+    live = "● LIVE IN THIS COPY, not a meeting:" if in_a_copy else "● LIVE "
+    return f"{live} {plain_str(session.title, 40)}{where} · l follows"
 
 
 def live_detail(story: SessionStory, now: datetime | None = None) -> Detail:

@@ -218,6 +218,9 @@ class BrowserScreen(FooterFits, BrowserSearch):
         masthead = Text.assemble(("coptui · ", "bold"), plain(repertoire.community().name, style="bold"))
         masthead.append(" · repertoire")
         masthead.append("  [read-only]" if repertoire.read_only else "", style="bold")
+        if self.app.demo_of is not None:
+            masthead.append("  ")
+            masthead.append_text(plain(f"[demo · a copy of {self.app.demo_of}]", style="bold"))
         if self.app.viewer:
             masthead.append("  signed in as ")
             masthead.append_text(plain(self.app.viewer, style="bold"))
@@ -540,7 +543,10 @@ class BrowserScreen(FooterFits, BrowserSearch):
         banner.display = self.live_story is not None
         if self.live_story is None:
             return
-        banner.update(Text(live_banner(self.live_story.session), no_wrap=True, overflow="ellipsis"))
+        in_a_copy = self.app.demo_of is not None
+        banner.set_class(in_a_copy, "-copy")
+        said = live_banner(self.live_story.session, in_a_copy=in_a_copy)
+        banner.update(Text(said, no_wrap=True, overflow="ellipsis"))
         if self.place.section is Section.LIVE:
             detail = live_detail(self.live_story)
             if detail.text != self.detail.text:

@@ -23,8 +23,9 @@ from coptui.ui.refs import Ref, RefKind
 from coptui.ui.render import plain_str
 
 if TYPE_CHECKING:
+    from coptui.store import Repertoire
     from coptui.ui.app import CoptuiApp
-    from coptui.ui.screens.edit import Filled
+    from coptui.ui.screens.edit import Added, Filled
 
 P = ParamSpec("P")
 S = TypeVar("S", bound="BrowserEdits")
@@ -110,7 +111,7 @@ class BrowserEdits(Screen[None]):
 
     @reports_store_errors
     def action_add_report_back(self) -> None:
-        from coptui.ui.screens.edit import ReportBackScreen
+        from coptui.ui.screens.edit import Added, ReportBackScreen
 
         ref = self.detail_ref
         if ref is None or ref.kind not in (RefKind.ACTION, RefKind.CASE):
@@ -119,9 +120,10 @@ class BrowserEdits(Screen[None]):
         action = repertoire.action(int(ref.key)) if ref.kind is RefKind.ACTION else None
         case_id = action.case if action is not None else int(ref.key)
 
-        def save(filled: Filled[ReportBack]) -> str:
-            repertoire.add_report_back(filled.item)
-            return "Report-back filed."
+        def save(filled: Filled[ReportBack]) -> Added[ReportBack]:
+            report = repertoire.add_report_back(filled.item)
+            edit = functools.partial(_save_report_back, repertoire, report.id or 0)
+            return Added("Report-back filed.", report, edit)
 
         screen = ReportBackScreen(repertoire.members(), action=action, case=case_id, save=save)
         self.app.push_screen(screen, self.saved)
@@ -135,18 +137,19 @@ class BrowserEdits(Screen[None]):
         repertoire = self.app.repertoire
         member = repertoire.member(str(self.detail_ref.key))
 
-        def save(filled: Filled[Member]) -> str:
-            saved = repertoire.edit_member(member.handle, filled.changes, filled.opened)
-            left = f", left on {saved.left_on}" if saved.left_on else ""
-            return f"Saved @{plain_str(saved.handle)}{left}."
-
+        save = functools.partial(_save_member, repertoire, member.handle)
         self.app.push_screen(MemberScreen(save, member), self.saved)
 
     def action_add_member(self) -> None:
+        from coptui.ui.screens.edit import Added
         from coptui.ui.screens.member_form import MemberScreen
 
-        def save(filled: Filled[Member]) -> str:
-            return f"Added @{plain_str(self.app.repertoire.add_member(filled.item).handle)}."
+        repertoire = self.app.repertoire
+
+        def save(filled: Filled[Member]) -> Added[Member]:
+            member = repertoire.add_member(filled.item)
+            edit = functools.partial(_save_member, repertoire, member.handle)
+            return Added(f"Added @{plain_str(member.handle)}.", member, edit)
 
         self.app.push_screen(MemberScreen(save), self.saved)
 
@@ -250,3 +253,14 @@ class BrowserEdits(Screen[None]):
     @on(MinutesExported)
     def minutes_exported(self, exported: MinutesExported) -> None:
         self.notify(f"Minutes saved to {plain_str(str(exported.path))}", title="Minutes", markup=False)
+
+
+def _save_member(repertoire: Repertoire, handle: str, filled: Filled[Member]) -> str:
+    saved = repertoire.edit_member(handle, filled.changes, filled.opened)
+    left = f", left on {saved.left_on}" if saved.left_on else ""
+    return f"Saved @{plain_str(saved.handle)}{left}."
+
+
+def _save_report_back(repertoire: Repertoire, report_id: int, filled: Filled[ReportBack]) -> str:
+    repertoire.edit_report_back(report_id, filled.changes, filled.opened)
+    return f"Saved report-back {report_id}."

@@ -60,16 +60,27 @@ class Filled(Generic[M]):
     opened: dict[str, Any]
 
 
-# Puts a form's content in the file, in a thread; returns what it did, said in a line.
-Saver: TypeAlias = Callable[[Filled[M]], str]
+@dataclass(frozen=True)
+class Added(Generic[M]):
+    """What a new item's save did: said in a line, the item as filed, and how to save changes to it."""
+
+    said: str
+    item: M
+    edit: Callable[[Filled[M]], str]
+
+
+# Puts a form's content in the file, in a thread; returns what it did, said in a line (a new
+# item's save returns it `Added`, so the form edits that item from then on).
+Saver: TypeAlias = Callable[[Filled[M]], "str | Added[M]"]
 
 
 @dataclass(eq=False)
 class _Tried(Message, bubble=False):
-    """A try to save ended: saved (`said`), or refused with `error`."""
+    """A try to save ended: saved (`said`; `added`, a new item), or refused with `error`."""
 
     said: str = ""
     error: StoreError | None = None
+    added: Added[Any] | None = None
 
 
 class Form(ModalScreen[str | None], Generic[M]):
@@ -88,10 +99,15 @@ class Form(ModalScreen[str | None], Generic[M]):
         Binding("f3", "take_theirs", "Take the file's", id="form.take_theirs"),
     ]
     TITLE_TEXT = ""
+    # Not the app's auto focus: it centres the first field in the scrolling fields, which at 80x24
+    # scrolled a long case's form a line down from its top. The first field takes focus in place.
+    AUTO_FOCUS = ""
     # The fields whose label is not their model field's name, so a problem names what is on screen.
     LABELS: dict[str, str] = {}
     # The fields an edit of an item may change (each shown in the widget of its name, or `WIDGETS`'s).
     EDITED: tuple[str, ...] = ()
+    # A new item's form: the fields it edits once it has added the item (a save that returns `Added`).
+    EDITED_ONCE_ADDED: tuple[str, ...] = ()
     WIDGETS: dict[str, str] = {}
     # The fields the model cleans before it checks them (a handle is lower-cased): a problem with
     # one quotes it as typed, so the user sees what they typed.
@@ -99,7 +115,7 @@ class Form(ModalScreen[str | None], Generic[M]):
 
     def __init__(self, save: Saver[M], opened: BaseModel | None = None) -> None:
         super().__init__()
-        self.save = save
+        self.save: Saver[M] = save
         self.opened = {field: getattr(opened, field) for field in self.EDITED} if opened else {}
         self._shown: dict[str, Any] = {}  # each edited field's widget value, as the form opened
         self.save_state = SaveState()
@@ -127,6 +143,10 @@ class Form(ModalScreen[str | None], Generic[M]):
     def on_mount(self) -> None:
         make_compact(self)
         self._shown = {field: self.value(self._widget(field)) for field in self.EDITED}
+        if self.focused is None:
+            self.query(".form-fields Input, .form-fields TextArea, .form-fields Select").first().focus(
+                scroll_visible=False
+            )
 
     def _widget(self, field: str) -> str:
         return self.WIDGETS.get(field, field)
@@ -208,16 +228,18 @@ class Form(ModalScreen[str | None], Generic[M]):
             self.save_state.not_valid()
             return
         self.save_state.try_started()
-        self._trying = filled, {field: self.value(self._widget(field)) for field in self.EDITED}
+        edited = self.EDITED or self.EDITED_ONCE_ADDED
+        self._trying = filled, {field: self.value(self._widget(field)) for field in edited}
         self._save(filled)
 
     @work(thread=True, group="form_save", exit_on_error=False)
     def _save(self, filled: Filled[M]) -> _Tried:
         try:
             with self.app.repertoire.waiting_at_most(SAVE_TRY_MS):  # type: ignore[attr-defined]
-                return _Tried(said=self.save(filled))
+                done = self.save(filled)
         except StoreError as error:
             return _Tried(error=error)
+        return _Tried(said=done.said, added=done) if isinstance(done, Added) else _Tried(said=done)
 
     @on(_Tried)
     def _tried(self, tried: _Tried) -> None:
@@ -227,6 +249,8 @@ class Form(ModalScreen[str | None], Generic[M]):
             if state.stage is Stage.DROPPING or not self._typed_since_try():
                 state.saved()
                 self.dismiss(tried.said)
+            elif tried.added is not None:
+                self._now_editing(tried.added)
             else:
                 self._saved_in_part(tried.said)
         elif state.stage is Stage.DROPPING:  # the user dropped it while the last try ran
@@ -277,6 +301,27 @@ class Form(ModalScreen[str | None], Generic[M]):
         self.save_state.saved(rest_due=True)
         self.say(Text.assemble(("Saved in part: ", "bold"), "saving what you typed since it began saving…"))
         self._try()
+
+    def _now_editing(self, added: Added[M]) -> None:
+        """A new item was added as the form read when its save began, and more was typed since: the
+        form stays open on the item it added, so F2 saves the rest to it rather than add another."""
+        assert self._trying is not None
+        typed = self._trying[1]
+        self.save, self.EDITED = added.edit, self.EDITED_ONCE_ADDED
+        self.opened = {field: getattr(added.item, field) for field in self.EDITED}
+        self._shown = {field: typed[field] for field in self.EDITED}  # what the file holds now
+        self.added(added.item)
+        self.save_state.saved()
+        self.say(
+            Text.assemble(
+                plain(added.said, width=300),
+                (" What you typed since it began saving is not saved: ", "bold"),
+                "F2 saves it to what was added · escape drops it",
+            )
+        )
+
+    def added(self, item: M) -> None:
+        """The form's new item is in the file as `item`: fields it may no longer change are shown fixed."""
 
     def _conflict_said(self, conflict: EditConflict) -> Text:
         field = conflict.field
@@ -434,6 +479,7 @@ class ActionStatusScreen(Form[Action]):
 class ReportBackScreen(Form[ReportBack]):
     TITLE_TEXT = "Report back"
     LABELS = {"member": "Who reports", "story": "What happened", "value_cycle": "Value created"}
+    EDITED_ONCE_ADDED = ("member", "outcome", "story", "lesson", "value_cycle", "reported_on")
 
     def __init__(
         self, members: list[Member], *, action: Action | None, case: int | None, save: Saver[ReportBack]

@@ -71,7 +71,7 @@ class HomeScreen(BrowserScreen):
         if self.app.participant is None:
             return
         if self.live_story is not None:
-            banner = live_banner(self.live_story.session)
+            banner = live_banner(self.live_story.session, in_a_copy=self.app.demo_of is not None)
             self.query_one("#live-banner", Static).update(
                 Text(f"j joins · {banner}", no_wrap=True, overflow="ellipsis")
             )

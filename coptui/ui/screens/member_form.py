@@ -21,6 +21,8 @@ class MemberScreen(Form[Member]):
     """A new member when `member` is None; else that member, to rename or mark as having left."""
 
     WIDGETS = {"left_on": "left"}
+    # Once a new member is added, the form edits them: all but the handle, which is theirs for good.
+    EDITED_ONCE_ADDED = ("name", "organisation", "role")
 
     def __init__(self, save: Saver[Member], member: Member | None = None) -> None:
         # A new member is written whole; a member's edit writes only the fields changed.
@@ -48,6 +50,10 @@ class MemberScreen(Form[Member]):
         yield Select([(r.value, r.value) for r in Role], value=role, allow_blank=False, id="role")
         if member is not None:
             yield Checkbox("Has left the community", member.left_on is not None, id="left")
+
+    def added(self, item: Member) -> None:
+        handle = self.query_one("#handle", CleanInput)
+        handle.value, handle.disabled = plain_str(item.handle), True
 
     def build(self) -> Member:
         member = self.member

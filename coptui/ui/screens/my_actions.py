@@ -7,6 +7,9 @@ transaction, so it works from a read-only browser over `coptui serve --participa
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -24,7 +27,7 @@ from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.models import ReportBack
 from coptui.store import Repertoire, StoreError
 from coptui.ui.render import block, plain
-from coptui.ui.screens.edit import SAVE_TRY_MS, Filled, Form, Saver, outcome_fields
+from coptui.ui.screens.edit import SAVE_TRY_MS, Added, Filled, Form, Saver, outcome_fields
 from coptui.ui.widgets.participant_workspace import my_action_line
 
 if TYPE_CHECKING:
@@ -35,17 +38,12 @@ class OwnReportScreen(Form[ReportBack]):
     """What happened when the member tried one of their own actions."""
 
     TITLE_TEXT = "Report back"
-    # Not the app's auto focus: it centres the first field in the scrolling fields, which at
-    # 80x24 scrolls away which action the report is on. The outcome takes focus where it stands.
-    AUTO_FOCUS = ""
+    EDITED_ONCE_ADDED = ("outcome", "story", "lesson", "value_cycle")
 
     def __init__(self, mine: MyAction, member: str, save: Saver[ReportBack]) -> None:
         super().__init__(save)
         self.mine = mine
         self.member = member
-
-    def on_mount(self) -> None:
-        self.query_one("#outcome", Select).focus(scroll_visible=False)
 
     def form_fields(self) -> ComposeResult:
         yield Static(Text.assemble("On your action: ", block(self.mine.action.text)), classes="form-text")
@@ -130,12 +128,11 @@ class MyActionsScreen(Screen[None]):
         screen = OwnReportScreen(self.actions[at], self.member, self.report_back)
         self.app.push_screen(screen, self._reported)
 
-    def report_back(self, filled: Filled[ReportBack]) -> str:
+    def report_back(self, filled: Filled[ReportBack]) -> Added[ReportBack]:
         """File the report (in the form's thread); a refusal keeps the form open, saying why."""
         report = filled.item
         assert report.action is not None
-        # The browser's connection may be read-only (over SSH): the member's own writes go on one of theirs.
-        with Repertoire.open(self.app.repertoire.path) as repertoire, repertoire.waiting_at_most(SAVE_TRY_MS):
+        with self._own_file() as repertoire:
             result = MemberActions(repertoire, self.member, self.app.clock).report_back(
                 report.action,
                 report.outcome,
@@ -143,9 +140,28 @@ class MyActionsScreen(Screen[None]):
                 lesson=report.lesson,
                 value_cycle=report.value_cycle,
             )
+            if not result.ok:
+                raise StoreError(result.message)
+            # The newest of this member's report-backs on the action: the one just filed.
+            filed = [r for r in repertoire.action_report_backs(report.action) if r.member == self.member]
+        mine = max(filed, key=lambda r: r.id or 0)
+        return Added(result.message, mine, functools.partial(self._edit_report, mine.id or 0))
+
+    def _edit_report(self, report_id: int, filled: Filled[ReportBack]) -> str:
+        """Save what was typed after the report was filed over it (in the form's thread)."""
+        with self._own_file() as repertoire:
+            result = MemberActions(repertoire, self.member, self.app.clock).edit_report(
+                report_id, filled.changes, filled.opened
+            )
         if not result.ok:
             raise StoreError(result.message)
         return result.message
+
+    @contextmanager
+    def _own_file(self) -> Iterator[Repertoire]:
+        # The browser's connection may be read-only (over SSH): the member's own writes go on one of theirs.
+        with Repertoire.open(self.app.repertoire.path) as repertoire, repertoire.waiting_at_most(SAVE_TRY_MS):
+            yield repertoire
 
     def _reported(self, said: str | None) -> None:
         if said is not None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -24,6 +25,7 @@ from textual.worker import Worker
 
 from coptui.counts import plural
 from coptui.facilitation import SessionSummary, clock_face
+from coptui.facilitation.dates import spoken
 from coptui.store import Repertoire
 from coptui.ui.render import block, plain
 from coptui.ui.worker_results import post_result
@@ -132,6 +134,9 @@ class SessionSummaryScreen(Screen[None]):
             table.add_row(
                 Text("Total", style="bold"), f"{s.timebox_minutes}:00", clock_face(s.total_seconds), ""
             )
+            if s.agreed or s.without_actions:
+                yield Static(Text("Who does what by when", style="bold"), id="summary-recap-title")
+                yield Static(_recap(s), id="summary-recap")
             yield Static(table, id="summary-phases")
             if s.participation:
                 yield Static(Text("Participation", style="bold"), id="summary-participation-title")
@@ -162,6 +167,35 @@ def _participation_table(s: SessionSummary) -> Table:
             spoke,
         )
     return table
+
+
+def _recap(s: SessionSummary) -> Group:
+    """Each action agreed in the session: who, what, for which case, by when; then each case shared
+    in it that no action came of yet: what the facilitator reads out before everyone leaves."""
+    table = Table(box=None, show_header=False, pad_edge=False)  # by when beside what, however wide
+    table.add_column("Who", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("What", ratio=1, overflow="fold")
+    table.add_column("By when", justify="right", no_wrap=True)
+    for action in s.agreed:
+        what = block(action.text)
+        if action.case in s.case_titles:
+            what.append_text(Text.assemble("\ncase: ", plain(s.case_titles[action.case]), style="dim"))
+        table.add_row(
+            plain(s.member_names.get(action.owner, action.owner), style="bold"),
+            what,
+            Text(spoken(action.due)) if action.due else Text("no due date", style="yellow"),
+        )
+    unacted = [
+        Text.assemble(
+            ("No action yet: ", "yellow"),
+            plain(case.title),
+            (" (brought by ", "dim"),
+            plain(s.member_names.get(case.presenter, case.presenter), style="dim"),
+            (")", "dim"),
+        )
+        for case in s.without_actions
+    ]
+    return Group(table, *unacted)
 
 
 def _refused(lines: tuple[str, ...]) -> Text:

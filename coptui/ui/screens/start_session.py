@@ -24,7 +24,7 @@ from textual.worker import Worker
 from coptui import config
 from coptui.facilitation import FacilitationError, LiveSession, SessionPlan, default_title
 from coptui.formats import DEFAULT_FORMAT, FormatError, SessionFormat, available_formats, builtin_formats
-from coptui.models import Member, Role
+from coptui.models import Member, Role, Session
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.dialogs import ConfirmDialog
 from coptui.ui.screens.session import SessionScreen
@@ -58,6 +58,7 @@ class StartChoices(Message, bubble=False):
     members: list[Member]
     formats: list[SessionFormat]
     problem: str = ""
+    last: Session | None = None  # the meeting held most recently, whose attendance F3 offers
 
 
 @dataclass(eq=False)
@@ -74,6 +75,14 @@ class SessionStarted(Message, bubble=False):
 class _Known:
     formats: dict[str, SessionFormat] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
+    last: Session | None = None
+
+
+def _last_meeting(last: Session, members: list[Member]) -> tuple[str, list[str]]:
+    """'"November clinic" (5 Nov)' and who of today's members attended it, in list order."""
+    came = set(last.attendees)
+    when = f"{last.date.day} {last.date:%b}"
+    return f'"{plain_str(last.title, 32)}" ({when})', [m.handle for m in members if m.handle in came]
 
 
 def _member_options(members: list[Member]) -> list[tuple[Text, str]]:
@@ -86,6 +95,7 @@ class StartSessionScreen(Screen[None]):
 
     BINDINGS = [
         Binding("f5", "start", "Start the session", id="start_session", key_display="F5", priority=True),
+        Binding("f3", "tick_last", "Tick last meeting's", id="start_tick_last", key_display="F3"),
         Binding("escape", "back", "Back", id="start_back"),
     ]
 
@@ -128,11 +138,12 @@ class StartSessionScreen(Screen[None]):
     def load_choices(self) -> StartChoices:
         # Those who left the community are no longer offered (what they filed stays theirs).
         members = [m for m in self.app.repertoire.members() if m.left_on is None]
+        last = self.app.repertoire.latest_session()
         try:
-            return StartChoices(members, available_formats(config.config_dir()))
+            return StartChoices(members, available_formats(config.config_dir()), last=last)
         except FormatError as error:
             return StartChoices(
-                members, builtin_formats(), f"{error} (only the built-in formats are offered)"
+                members, builtin_formats(), f"{error} (only the built-in formats are offered)", last
             )
 
     @work(thread=True, group="start", exit_on_error=False)
@@ -164,6 +175,7 @@ class StartSessionScreen(Screen[None]):
             formats.insert(0, given)
         self.known.formats = {f.name: f for f in formats}
         self.known.members = list(choices.members)
+        self.known.last = choices.last
         select = self.query_one("#start-format", Select)
         select.set_options((plain(f"{f.title} · {f.total_minutes} min"), f.name) for f in formats)
         chosen = given.name if given is not None else DEFAULT_FORMAT
@@ -183,6 +195,10 @@ class StartSessionScreen(Screen[None]):
         self.show_who()
         if choices.problem:
             self.say(choices.problem)
+        elif choices.last is not None and not answers.attendees:
+            meeting, came = _last_meeting(choices.last, self.known.members)
+            if came:
+                self.say(f"F3 ticks the {len(came)} who attended the last meeting, {meeting}", ok=True)
         self.query_one("#start-format", Select).focus()
 
     def _fill(self, selections: SelectionList[str], chosen: set[str]) -> None:
@@ -232,6 +248,22 @@ class StartSessionScreen(Screen[None]):
         """Ticked or unticked by hand: what the user said stands when the facilitator changes."""
         if event.selection.value == self._ticked_to_facilitate:
             self._ticked_to_facilitate = None
+
+    def action_tick_last(self) -> None:
+        """Most of who came last time come again: tick them in one key, as if ticked by hand."""
+        if self.known.last is None:
+            self.say("no meeting was held before this one: tick who attends with space")
+            return
+        meeting, came = _last_meeting(self.known.last, self.known.members)
+        if not came:
+            self.say(f"nobody who attended {meeting} is still a member: tick who attends with space")
+            return
+        attendees = self.query_one("#start-attendees", SelectionList)
+        for handle in came:
+            attendees.select(handle)
+        if self._ticked_to_facilitate in came:
+            self._ticked_to_facilitate = None  # they attend as last time, whoever facilitates
+        self.say(f"ticked the {len(came)} who attended {meeting}: untick who is absent", ok=True)
 
     @on(SelectionList.SelectedChanged)
     def show_who(self) -> None:

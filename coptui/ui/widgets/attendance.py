@@ -53,7 +53,8 @@ class Attendance(Static):
             text.append_text(plain(next_speaker, style="bold"))
             text.append(f"  ⏱ {clock_face(speaking.speaking_seconds(now))}")
         else:
-            text.append_text(_named("\nnot yet heard: ", speaking.waiting, width))
+            # This phase's round only: who checked in, or was heard earlier today, may be named here.
+            text.append_text(_named("\nunheard this phase: ", speaking.waiting, width))
         if participants is not None:
             text.append_text(participants)
         self.update(text)

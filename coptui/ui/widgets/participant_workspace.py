@@ -136,16 +136,20 @@ class ParticipantWorkspace(VerticalScroll):
         return parts
 
 
-def my_action_line(mine: MyAction, today: date) -> Text:
+def my_action_line(mine: MyAction, today: date) -> Table:
     """One of the member's open actions, with the case behind it; overdue said in words, as the
-    facilitator's matters arising say it."""
+    facilitator's matters arising say it. Wrapped lines hang under the text, not its number."""
     action = mine.action
-    line = Text.assemble((f"{mine.number:>2} ", "bold"), plain(action.text))
+    line = Text(plain_str(action.text))  # wraps, in its column
     if action.due is not None and action.overdue_on(today):
         line.append(f" · ⚠ overdue {action.due:%d %b %Y}", style="bold red")
     elif action.due:
         line.append(f" · due {action.due:%d %b %Y}", style="dim")
     if mine.case_title:
-        line.append("\n   case: ", style="dim")
+        line.append("\ncase: ", style="dim")
         line.append_text(plain(mine.case_title, style="dim"))
-    return line
+    table = Table.grid(padding=(0, 1, 0, 0))
+    table.add_column(width=2, justify="right", style="bold")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_row(str(mine.number), line)
+    return table
