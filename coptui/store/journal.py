@@ -36,6 +36,7 @@ from coptui.text import clean_text
 # DURABLE_WAIT_SECONDS), so a lock held longer shows as pending, with its reason, at once;
 # the writer retries on its own. Long enough to queue behind a roomful of participants.
 JOURNAL_BUSY_TIMEOUT_MS = 2000
+SESSION_STARTED = "SELECT started_at FROM sessions WHERE id = ?"  # with its id, a session itself
 # A participant's keys wait their turn as long as any write does before showing as pending.
 PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 COLUMNS = "(session_id, member, command, text, pressed_at, journalled_at, record_key, speaker, phase)"
@@ -77,8 +78,7 @@ class CaptureJournal:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             try:
                 with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
-                    query = "SELECT started_at FROM sessions WHERE id = ?"
-                    row = conn.execute(query, [session_id]).fetchone()
+                    row = conn.execute(SESSION_STARTED, [session_id]).fetchone()
             except sqlite3.Error:
                 return None  # read again with the next line kept
             self._starts[session_id] = None if row is None else row[0]
@@ -104,7 +104,7 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             for kept in orphans.commands:
                 target = session_id if kept.session_id is None else kept.session_id
-                row = self._conn.execute("SELECT started_at FROM sessions WHERE id = ?", [target]).fetchone()
+                row = self._conn.execute(SESSION_STARTED, [target]).fetchone()
                 if row is None or kept.session_started not in (None, row[0]):
                     strays.append(kept)
                     continue
