@@ -19,7 +19,7 @@ from test_participant_screen import drawn as member_drawn
 from test_participant_screen import joined, message, type_line
 from test_resume_after_kill import F5, TerminalRun, query
 from test_session_others import facilitating
-from ui_helpers import settle
+from ui_helpers import screen_lines, settle, words
 
 from coptui.facilitation import LiveSession
 from coptui.store import Repertoire
@@ -112,6 +112,8 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
                 await pilot.pause(0.01)
             await settle(pilot)
             await drawn_until(pilot, "resumed at Problem sharing", "· after the F5")
+            said = words(" ".join(screen_lines(app)))
+            assert "carried out now; filed 1 line that @ben Entered before their screen went away" in said
             assert notes(db, session_id) == [
                 (0, "ana", "check_in", "Ana fine"),
                 (0, "ben", "check_in", "ben here |p|"),

@@ -292,6 +292,8 @@ class SessionScreen(RecordingScreen):
             said = f"resumed at {plain_str(phase.title)}, timer as it was; everything filed so far is here"
             if message.replayed:
                 said += f"; {carried_out_on_resume(message.replayed)}"
+            if self.left_behind_said:  # members' lines filed among them: said too, not written over
+                said += f"; {self.left_behind_said}"
             self.query_one(CaptureBox).say(said, ok=True)
 
     @on(OpenFailed)
