@@ -14,7 +14,7 @@ from pathlib import Path
 from locks import write_lock_held
 from test_check_in_turns import POLLS, start_session
 from test_kill_under_lock import kept_beside
-from test_left_behind import drawn_until
+from test_left_behind import coptui, drawn_until
 from test_participant_screen import drawn as member_drawn
 from test_participant_screen import joined, message, type_line
 from test_resume_after_kill import F5, TerminalRun, query
@@ -76,13 +76,10 @@ async def test_a_members_check_in_entered_before_the_f5_stays_their_check_in_whe
     ]
 
 
-async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_order_pressed(
-    db_path: Path,
-) -> None:
-    """The facilitator and Ben are both killed while another program holds the lock, each with
-    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note. The
-    resume files them in the order they were pressed, Ben's before the F5, each in its phase."""
-    db = db_path
+def both_killed_under_a_lock(db: Path) -> int:
+    """The facilitator and Ben, each at a screen of their own, Enter lines while another program
+    holds the lock: Ana's check-in, Ben's, then the facilitator's F5 and a note; both screens are
+    killed with them kept beside the file. The session's id."""
     session_id = start_session(db)
     run = TerminalRun("--db", str(db), "run", "--resume")
     ben = TerminalRun("--db", str(db), "join", "ben")
@@ -103,6 +100,17 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
         for process in (run, ben):
             if process.process.poll() is None:
                 process.kill()
+    return session_id
+
+
+async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_order_pressed(
+    db_path: Path,
+) -> None:
+    """The facilitator and Ben are both killed while another program holds the lock, each with
+    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note. The
+    resume files them in the order they were pressed, Ben's before the F5, each in its phase."""
+    db = db_path
+    session_id = both_killed_under_a_lock(db)
     with Repertoire.open(db) as repertoire:
         app = CoptuiApp(repertoire, launch="resume")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -112,8 +120,12 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
                 await pilot.pause(0.01)
             await settle(pilot)
             await drawn_until(pilot, "resumed at Problem sharing", "· after the F5")
-            said = words(" ".join(screen_lines(app)))
-            assert "carried out now; filed 1 line that @ben Entered before their screen went away" in said
+            left = "carried out now; filed 1 line that @ben Entered before their screen went away"
+            for _ in range(POLLS):  # the line may wrap, and waits for the layout
+                if left in (said := words(" ".join(screen_lines(app)))):
+                    break
+                await pilot.pause(0.01)
+            assert left in said, said
             assert notes(db, session_id) == [
                 (0, "ana", "check_in", "Ana fine"),
                 (0, "ben", "check_in", "ben here |p|"),
@@ -121,6 +133,18 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
             ]
             await pilot.press("f4")  # back to Check-in: both check-ins are there
             await drawn_until(pilot, "ana Ana fine", "ben ben here |p|", gone="after the F5")
+
+
+def test_abandon_files_the_lines_of_every_journal_in_the_order_pressed(db_path: Path) -> None:
+    session_id = both_killed_under_a_lock(db_path)
+    abandoned = coptui(db_path, "abandon", "--yes")
+    assert abandoned.returncode == 0, abandoned.stderr
+    assert "after filing 4 lines Entered in it and not filed before" in abandoned.stderr
+    assert notes(db_path, session_id) == [
+        (0, "ana", "check_in", "Ana fine"),
+        (0, "ben", "check_in", "ben here |p|"),
+        (1, None, "note", "after the F5"),
+    ]
 
 
 def test_the_phase_a_line_was_entered_in_is_a_column_added_by_migration_0015(db_path: Path) -> None:
