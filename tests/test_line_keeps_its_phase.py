@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from locks import write_lock_held
@@ -21,8 +22,12 @@ from test_resume_after_kill import F5, TerminalRun, query
 from test_session_others import facilitating
 from ui_helpers import screen_lines, settle, words
 
-from coptui.facilitation import LiveSession
+from coptui.facilitation import EntryResult, LiveSession, SessionPlan
+from coptui.facilitation.participant import Participant
+from coptui.formats import find_format
+from coptui.models import Command, CommandKind
 from coptui.store import Repertoire
+from coptui.store.journal import CaptureJournal
 from coptui.store.schema import MIGRATION_NAMES, SCHEMA_VERSION
 from coptui.ui.app import CoptuiApp
 
@@ -185,3 +190,33 @@ async def test_a_member_whose_check_in_the_facilitator_filed_is_told_why_their_l
             ("ben", "check_in", "words for ben"),
             ("ben", "note", "ben's own [x]"),
         ]
+
+
+def test_a_vote_entered_in_problem_solving_that_reaches_the_file_after_it_is_refused_with_why(
+    db_path: Path,
+) -> None:
+    """Leaving problem solving counts the hidden dots: a vote that gets there after that is not
+    filed hidden for ever, but refused, saying why; a strategy from then is still filed there."""
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Vote clinic")
+        live = LiveSession.start(repertoire, plan)
+        live.jump_to(1)
+        assert live.enter("#case @cho Alert fatigue").ok
+        live.jump_to(2)
+        assert live.enter("#strategy @ana Route alerts to tickets").ok
+        ben = Participant.join(repertoire, "ben", via="local")
+        journal = CaptureJournal(repertoire.path, member="ben")
+        now = datetime.now(UTC)
+        lines = [
+            Command(kind=CommandKind.ENTRY, text=t, pressed_at=now, phase=2)
+            for t in ("#vote 1 2", "#strategy pair on it")
+        ]
+        vote, strategy = journal.append(live.session_id, lines)
+        journal.close()
+        live.jump_to(3)
+        assert ben.perform(vote) == EntryResult(
+            False, "not counted: problem solving had ended when your vote reached the file"
+        )
+        filed = ben.perform(strategy)
+        assert filed.ok and filed.message.endswith("in Collaborative problem solving, where it was Entered")
+        assert repertoire.dots_cast(repertoire.session_cases(live.session_id)[0].id or 0) == 0
