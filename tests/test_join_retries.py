@@ -4,8 +4,11 @@ file can be written, they are in, without leaving and joining again."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from locks import write_lock_held
 from test_left_behind import drawn_until
 from test_participant_screen import START, start_live, type_line
@@ -13,6 +16,8 @@ from test_resume_after_kill import query
 
 from coptui.facilitation import ManualClock
 from coptui.store import Repertoire
+from coptui.store.connection import describe_sqlite_error
+from coptui.store.participants import Arrival
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.participant import Joining
 
@@ -35,3 +40,28 @@ async def test_a_join_that_cannot_be_written_is_retried_and_said_so_until_it_is(
     assert query(db_path, "SELECT author, kind, text FROM notes WHERE author = 'ben' AND session_id = 3") == [
         ("ben", "check_in", "ben in at last [x]")
     ]
+
+
+async def test_a_join_on_a_full_disk_says_it_retries_and_joins_once_there_is_room(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arrival cannot be written while the disk is full (as SQLite says it, through the store)."""
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    full = True
+    record_arrival = Repertoire.record_arrival
+
+    def arrival(self: Repertoire, *args: Any) -> Arrival:
+        if full:
+            raise describe_sqlite_error(sqlite3.OperationalError("database or disk is full"), self.path)
+        return record_arrival(self, *args)
+
+    monkeypatch.setattr(Repertoire, "record_arrival", arrival)
+    joining = Joining("ben", "local")
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch=joining, participant=joining)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await drawn_until(pilot, "the disk is full; nothing was changed", "retrying: the disk is full")
+            full = False
+            await drawn_until(pilot, "joined “December clinic” as @ben", gone="retrying")
+    assert query(db_path, "SELECT member FROM participant_arrivals") == [("ben",)]

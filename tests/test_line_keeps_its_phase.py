@@ -9,20 +9,25 @@ import os
 import re
 import signal
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 from locks import write_lock_held
 from test_check_in_turns import POLLS, start_session
 from test_kill_under_lock import kept_beside
-from test_left_behind import drawn_until
+from test_left_behind import coptui, drawn_until
 from test_participant_screen import drawn as member_drawn
 from test_participant_screen import joined, message, type_line
 from test_resume_after_kill import F5, TerminalRun, query
 from test_session_others import facilitating
-from ui_helpers import settle
+from ui_helpers import screen_lines, settle, words
 
-from coptui.facilitation import LiveSession
+from coptui.facilitation import EntryResult, LiveSession, SessionPlan
+from coptui.facilitation.participant import Participant
+from coptui.formats import find_format
+from coptui.models import Command, CommandKind
 from coptui.store import Repertoire
+from coptui.store.journal import CaptureJournal
 from coptui.store.schema import MIGRATION_NAMES, SCHEMA_VERSION
 from coptui.ui.app import CoptuiApp
 
@@ -76,13 +81,10 @@ async def test_a_members_check_in_entered_before_the_f5_stays_their_check_in_whe
     ]
 
 
-async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_order_pressed(
-    db_path: Path,
-) -> None:
-    """The facilitator and Ben are both killed while another program holds the lock, each with
-    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note. The
-    resume files them in the order they were pressed, Ben's before the F5, each in its phase."""
-    db = db_path
+def both_killed_under_a_lock(db: Path) -> int:
+    """The facilitator and Ben, each at a screen of their own, Enter lines while another program
+    holds the lock: Ana's check-in, Ben's, then the facilitator's F5 and a note; both screens are
+    killed with them kept beside the file. The session's id."""
     session_id = start_session(db)
     run = TerminalRun("--db", str(db), "run", "--resume")
     ben = TerminalRun("--db", str(db), "join", "ben")
@@ -103,6 +105,17 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
         for process in (run, ben):
             if process.process.poll() is None:
                 process.kill()
+    return session_id
+
+
+async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_order_pressed(
+    db_path: Path,
+) -> None:
+    """The facilitator and Ben are both killed while another program holds the lock, each with
+    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note. The
+    resume files them in the order they were pressed, Ben's before the F5, each in its phase."""
+    db = db_path
+    session_id = both_killed_under_a_lock(db)
     with Repertoire.open(db) as repertoire:
         app = CoptuiApp(repertoire, launch="resume")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -112,6 +125,12 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
                 await pilot.pause(0.01)
             await settle(pilot)
             await drawn_until(pilot, "resumed at Problem sharing", "· after the F5")
+            left = "carried out now; filed 1 line that @ben Entered before their screen went away"
+            for _ in range(POLLS):  # the line may wrap, and waits for the layout
+                if left in (said := words(" ".join(screen_lines(app)))):
+                    break
+                await pilot.pause(0.01)
+            assert left in said, said
             assert notes(db, session_id) == [
                 (0, "ana", "check_in", "Ana fine"),
                 (0, "ben", "check_in", "ben here |p|"),
@@ -119,6 +138,18 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
             ]
             await pilot.press("f4")  # back to Check-in: both check-ins are there
             await drawn_until(pilot, "ana Ana fine", "ben ben here |p|", gone="after the F5")
+
+
+def test_abandon_files_the_lines_of_every_journal_in_the_order_pressed(db_path: Path) -> None:
+    session_id = both_killed_under_a_lock(db_path)
+    abandoned = coptui(db_path, "abandon", "--yes")
+    assert abandoned.returncode == 0, abandoned.stderr
+    assert "after filing 4 lines Entered in it and not filed before" in abandoned.stderr
+    assert notes(db_path, session_id) == [
+        (0, "ana", "check_in", "Ana fine"),
+        (0, "ben", "check_in", "ben here |p|"),
+        (1, None, "note", "after the F5"),
+    ]
 
 
 def test_the_phase_a_line_was_entered_in_is_a_column_added_by_migration_0015(db_path: Path) -> None:
@@ -159,3 +190,33 @@ async def test_a_member_whose_check_in_the_facilitator_filed_is_told_why_their_l
             ("ben", "check_in", "words for ben"),
             ("ben", "note", "ben's own [x]"),
         ]
+
+
+def test_a_vote_entered_in_problem_solving_that_reaches_the_file_after_it_is_refused_with_why(
+    db_path: Path,
+) -> None:
+    """Leaving problem solving counts the hidden dots: a vote that gets there after that is not
+    filed hidden for ever, but refused, saying why; a strategy from then is still filed there."""
+    with Repertoire.open(db_path) as repertoire:
+        plan = SessionPlan(find_format("cop-meeting"), "ana", ["ben", "cho"], title="Vote clinic")
+        live = LiveSession.start(repertoire, plan)
+        live.jump_to(1)
+        assert live.enter("#case @cho Alert fatigue").ok
+        live.jump_to(2)
+        assert live.enter("#strategy @ana Route alerts to tickets").ok
+        ben = Participant.join(repertoire, "ben", via="local")
+        journal = CaptureJournal(repertoire.path, member="ben")
+        now = datetime.now(UTC)
+        lines = [
+            Command(kind=CommandKind.ENTRY, text=t, pressed_at=now, phase=2)
+            for t in ("#vote 1 2", "#strategy pair on it")
+        ]
+        vote, strategy = journal.append(live.session_id, lines)
+        journal.close()
+        live.jump_to(3)
+        assert ben.perform(vote) == EntryResult(
+            False, "not counted: problem solving had ended when your vote reached the file"
+        )
+        filed = ben.perform(strategy)
+        assert filed.ok and filed.message.endswith("in Collaborative problem solving, where it was Entered")
+        assert repertoire.dots_cast(repertoire.session_cases(live.session_id)[0].id or 0) == 0

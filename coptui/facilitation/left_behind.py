@@ -132,10 +132,12 @@ def file_what_is_left(live: LiveSession) -> int:
             finally:
                 own.release(delete=False)
         count = 0
+        left = LeftBehind(journal)
         for command in repertoire.unsettled_commands(session_id):
+            # Every journal in the order pressed: members' lines Entered before this key go first.
+            count += len(left.file(repertoire, session_id, live.clock, command.pressed_at))
             live.perform(command)
             count += 1
-        left = LeftBehind(journal)
         count += len(left.file(repertoire, session_id, live.clock))
         members = repertoire.unsettled_members(session_id)  # their screens may be gone too
         count += len(file_for_members(repertoire, session_id, members, live.clock))

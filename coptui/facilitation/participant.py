@@ -271,6 +271,8 @@ class Participant:
         if isinstance(entry, UndoEntry):
             return self._undo()
         refusal = self._refusal(entry, session)
+        if isinstance(entry, VoteEntry) and where:  # the dots are counted as problem solving ends
+            refusal = "not counted: problem solving had ended when your vote reached the file"
         if refusal is not None:
             return EntryResult(False, refusal)
         self._pressed_at = pressed_at

@@ -170,6 +170,7 @@ class RecordingScreen(Screen[None]):
         # The capture box's keystroke count as each command was pressed, oldest first: a line
         # goes back into the box only if nothing was typed there since.
         self._typing_at_press: deque[int] = deque()
+        self.left_behind_said = ""  # what was last said of members' left lines filed (on resume, kept)
 
     def start_recording(self, member: str | None, open_engine: Callable[[], JournalledEngine[Any]]) -> None:
         """Start the recorder on `open_engine`'s engine, journalling as `member` (None: the facilitator).
@@ -299,7 +300,8 @@ class RecordingScreen(Screen[None]):
     @on(FiledLeftBehind)
     def _filed_left_behind(self, message: FiledLeftBehind) -> None:
         self.reports.handled()
-        self.query_one(CaptureBox).say(said(list(message.filed)), ok=all(f.result.ok for f in message.filed))
+        self.left_behind_said = said(list(message.filed))
+        self.query_one(CaptureBox).say(self.left_behind_said, ok=all(f.result.ok for f in message.filed))
 
     @on(PendingChanged)
     def _pending_changed(self, message: PendingChanged) -> None:

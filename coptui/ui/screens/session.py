@@ -310,6 +310,8 @@ class SessionScreen(RecordingScreen):
             said.append(f"resumed at {phase}, timer as it was; everything filed so far is here")
         if message.replayed:  # a session started anew may find a line a killed process left too
             said.append(carried_out_on_resume(message.replayed))
+        if self.left_behind_said:  # members' lines filed among them: said too, not written over
+            said.append(self.left_behind_said)
         if said:
             self.query_one(CaptureBox).say("; ".join(said), ok=not refused)
 
