@@ -189,6 +189,18 @@ def test_the_facilitators_undo_and_take_back_leave_numbers_empty_and_never_reuse
     )
 
 
+def test_the_facilitators_undo_of_a_strategy_a_member_put_dots_on_is_refused_and_the_dots_stay(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    live, _, cho = four_strategies(repertoire, clock)
+    assert cho.enter("#vote 4 1").ok  # on the one the facilitator filed last
+    assert live.undo().message == (
+        "could not undo a strategy from @ben for “Alert fatigue”: “ben-C idea” has votes on it now; it stays"
+    )
+    assert cho.view().my_votes == {repertoire.strategies(case=focused(repertoire))[-1].id: 1}
+    assert not any(withdrawn for _, _, withdrawn in numbered(live.view().numbers))
+
+
 async def test_both_screens_draw_the_withdrawn_number_and_name_what_they_filed(
     db_path: Path, clock: ManualClock
 ) -> None:

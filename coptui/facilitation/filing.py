@@ -16,7 +16,7 @@ from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import has_checked_in
-from coptui.facilitation.strategy_numbers import NumberedStrategy, StrategyNumbers
+from coptui.facilitation.strategy_numbers import NumberedStrategy, StrategyNumbers, withdraw
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
@@ -224,7 +224,7 @@ class EntryFiling(EngineBase):
         strategy_id = strategy.id
         return self._remember(
             f"a strategy from @{entry.proposer} for “{case.title}”{reuse_said(self.repertoire, strategy)}",
-            lambda: self.repertoire.delete_strategy(strategy_id),
+            lambda: withdraw(self.repertoire, strategy_id),
         )
 
     def _strategy_number(self, case: Case, number: int) -> NumberedStrategy | EntryResult:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from coptui.counts import plural
 from coptui.models import Case, Strategy
-from coptui.store import Repertoire
+from coptui.store import Repertoire, StoreError
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,15 @@ class StrategyNumbers:
         return found
 
 
+def withdraw(repertoire: Repertoire, strategy_id: int) -> None:
+    """Take strategy `strategy_id` back, its number left empty; refused (`StoreError`) once anyone
+    voted for it or picked it, so no one's dots go with it."""
+    strategy = repertoire.strategy(strategy_id)
+    if strategy.votes or strategy.picked or repertoire.dots_on_strategy(strategy_id):
+        raise StoreError(f"“{strategy.text}” has votes on it now; it stays")
+    repertoire.delete_strategy(strategy_id)
+
+
 class NumberedView:
     """A screen's view that lists the case in focus's strategies by their numbers (`numbers`)."""
 
@@ -76,4 +85,4 @@ class NumberedView:
         return self.numbers.strategies
 
 
-__all__ = ["NumberedStrategy", "NumberedView", "StrategyNumbers"]
+__all__ = ["NumberedStrategy", "NumberedView", "StrategyNumbers", "withdraw"]
