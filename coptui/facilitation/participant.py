@@ -81,7 +81,6 @@ from coptui.models import (
     ReportBack,
     Session,
     SessionStatus,
-    Strategy,
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
