@@ -240,7 +240,7 @@ class EntryFiling(EngineBase):
         numbered = self._strategy_number(case, entry.strategy)
         if isinstance(numbered, EntryResult):
             return numbered
-        strategy = self.repertoire.strategy(numbered.strategy.id or 0)  # as it is in the file now
+        strategy = numbered.strategy
         strategy_id = strategy.id or 0
         # Undo changes only what this entry changed: participants' dots, revealed meanwhile, stay.
         if isinstance(entry, VoteEntry):
