@@ -134,7 +134,7 @@ def test_a_number_withdrawn_meanwhile_is_refused_naming_it_and_files_nothing(
     before = file_state(repertoire.path)
     refused = live.perform(typed)
     assert refused == EntryResult(
-        False, "strategy 2 “ben-A idea” was withdrawn; its number stays empty (strategies: 1, 3, 4)"
+        False, "strategy 2 “ben-A idea” was withdrawn; its number stays empty: pick one of 1, 3, 4"
     )
     assert file_state(repertoire.path) == before
 
@@ -151,7 +151,7 @@ def test_a_members_private_vote_held_over_an_undo_files_on_the_strategy_it_named
         "filed 2 dots on 3 “cho-B idea”, hidden until the facilitator reveals the votes; 1 dot left"
     )
     assert cho.perform(held).message == (
-        "strategy 2 “ben-A idea” was withdrawn; its number stays empty (strategies: 1, 3, 4)"
+        "strategy 2 “ben-A idea” was withdrawn; its number stays empty: pick one of 1, 3, 4"
     )
     assert live.reveal_votes().ok
     assert votes(repertoire)["cho-B idea"] == 2 and votes(repertoire)["ben-C idea"] == 0
@@ -184,9 +184,7 @@ def test_the_facilitators_undo_and_take_back_leave_numbers_empty_and_never_reuse
     assert live.enter("#action @cho try it strategy:5").message == (
         "filed an action for @cho, trying strategy 5 “ana-E idea”"
     )
-    assert live.enter("#vote 9").message == (
-        "“Alert fatigue” has 4 strategies, numbered 1, 2, 5, 6; there is no strategy 9"
-    )
+    assert live.enter("#vote 9").message == ("“Alert fatigue” has 4 strategies; pick one of 1, 2, 5, 6")
 
 
 def test_the_facilitators_undo_of_a_strategy_a_member_put_dots_on_is_refused_and_the_dots_stay(

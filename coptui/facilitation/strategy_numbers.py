@@ -56,12 +56,13 @@ class StrategyNumbers:
         if not self.strategies:
             return f"“{case.title}” has no strategies yet: {none_yet}"
         found = next((n for n in self.numbered if n.number == number), None)
-        left = ", ".join(str(n.number) for n in self.numbered if not n.withdrawn)
+        left = [n.number for n in self.numbered if not n.withdrawn]
+        gaps = left[-1] != len(left)  # one withdrawn before the last: say which numbers there are
+        pick = f"pick one of {', '.join(map(str, left))}" if gaps else f"pick one from 1 to {len(left)}"
         if found is None:
-            count = plural(len(self.strategies), "strategy", "strategies")
-            return f"“{case.title}” has {count}, numbered {left}; there is no strategy {number}"
+            return f"“{case.title}” has {plural(len(left), 'strategy', 'strategies')}; {pick}"
         if found.withdrawn:
-            return f"strategy {found.named} was withdrawn; its number stays empty (strategies: {left})"
+            return f"strategy {found.named} was withdrawn; its number stays empty: {pick}"
         return found
 
 
