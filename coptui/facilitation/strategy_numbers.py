@@ -42,8 +42,8 @@ class StrategyNumbers:
             return cls()
         live = [(s, False) for s in repertoire.strategies(case=case_id)]
         withdrawn = [(s, True) for s in repertoire.withdrawn_strategies(case_id, session_id)]
-        # By id, a withdrawn one before a later strategy given its id again (the last id is reused).
-        ordered = sorted([*withdrawn, *live], key=lambda pair: (pair[0].id or 0, not pair[1]))
+        # By id: the order they were filed in (an id taken back is never given again, store/cases.py).
+        ordered = sorted([*withdrawn, *live], key=lambda pair: pair[0].id or 0)
         return cls(tuple(NumberedStrategy(n, s, gone) for n, (s, gone) in enumerate(ordered, start=1)))
 
     @property
@@ -58,7 +58,9 @@ class StrategyNumbers:
         found = next((n for n in self.numbered if n.number == number), None)
         left = [n.number for n in self.numbered if not n.withdrawn]
         gaps = left[-1] != len(left)  # one withdrawn before the last: say which numbers there are
-        pick = f"pick one of {', '.join(map(str, left))}" if gaps else f"pick one from 1 to {len(left)}"
+        pick = f"pick one from 1 to {len(left)}"
+        if gaps:
+            pick = f"pick one of {', '.join(map(str, left))}" if len(left) > 1 else f"pick {left[0]}"
         if found is None:
             return f"“{case.title}” has {plural(len(left), 'strategy', 'strategies')}; {pick}"
         if found.withdrawn:
