@@ -494,7 +494,8 @@ def test_dots_are_hidden_from_everyone_until_the_facilitator_reveals_them(
         cho = Participant.join(other_file, "cho", via="local", clock=clock)
         result = ben.enter("#vote 1 2")
         assert result.message == (
-            "filed 2 dots on strategy 1, hidden until the facilitator reveals the votes; 1 dot left"
+            "filed 2 dots on 1 “Route alerts to tickets”, hidden until the facilitator reveals the votes; "
+            "1 dot left"
         )
         assert [s.votes for s in live.view().strategies] == [1]
         assert [s.votes for s in cho.view().strategies] == [1]
@@ -561,7 +562,7 @@ def test_undoing_a_vote_the_facilitator_recorded_keeps_the_dots_counted_since(
     assert live.enter("#vote 1 2").ok
     assert ben.enter("#vote 1 3").ok  # counted at once: the votes are revealed
     assert [s.votes for s in live.view().strategies] == [5]
-    assert live.undo().message == "undone: 2 votes for strategy 1"
+    assert live.undo().message == "undone: 2 votes for 1 “Route alerts to tickets”"
     assert [s.votes for s in live.view().strategies] == [3]
 
 

@@ -16,6 +16,7 @@ from coptui.facilitation.engine_base import EngineBase
 from coptui.facilitation.matters import reported_already
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import has_checked_in, where_entered
+from coptui.facilitation.strategy_numbers import NumberedStrategy, StrategyNumbers, withdraw
 from coptui.facilitation.tags import (
     AbsentEntry,
     ActionEntry,
@@ -51,7 +52,6 @@ from coptui.models import (
     Outcome,
     PhaseKind,
     ReportBack,
-    Strategy,
     Topic,
 )
 
@@ -226,37 +226,31 @@ class EntryFiling(EngineBase):
         strategy_id = strategy.id
         return self._remember(
             f"a strategy from @{entry.proposer} for “{case.title}”{reuse_said(self.repertoire, strategy)}",
-            lambda: self.repertoire.delete_strategy(strategy_id),
+            lambda: withdraw(self.repertoire, strategy_id),
         )
 
-    def _strategy_number(self, case: Case, number: int) -> Strategy | EntryResult:
-        assert case.id is not None
-        strategies = self.repertoire.strategies(case=case.id)
-        if not strategies:
-            return EntryResult(False, f"“{case.title}” has no strategies yet: add one with #strategy @handle")
-        if number > len(strategies):
-            count = len(strategies)
-            return EntryResult(
-                False,
-                f"“{case.title}” has {plural(count, 'strategy', 'strategies')}; pick one from 1 to {count}",
-            )
-        return strategies[number - 1]
+    def _strategy_number(self, case: Case, number: int) -> NumberedStrategy | EntryResult:
+        """Strategy `number` as every screen numbers it this session (strategy_numbers.py)."""
+        numbers = StrategyNumbers.read(self.repertoire, case.id, self.session_id)
+        found = numbers.pick(case, number, none_yet="add one with #strategy @handle")
+        return EntryResult(False, found) if isinstance(found, str) else found
 
     def _file_vote(self, entry: VoteEntry | PickEntry) -> EntryResult:
         case = self._focused_case()
         if isinstance(case, EntryResult):
             return case
-        strategy = self._strategy_number(case, entry.strategy)
-        if isinstance(strategy, EntryResult):
-            return strategy
+        numbered = self._strategy_number(case, entry.strategy)
+        if isinstance(numbered, EntryResult):
+            return numbered
+        strategy = numbered.strategy
         strategy_id = strategy.id or 0
         # Undo changes only what this entry changed: participants' dots, revealed meanwhile, stay.
         if isinstance(entry, VoteEntry):
             self.repertoire.add_votes(strategy_id, entry.count)
-            what = f"{entry.count} vote{'s' if entry.count > 1 else ''} for strategy {entry.strategy}"
+            what = f"{plural(entry.count, 'vote')} for {numbered.named}"
             return self._remember(what, lambda: self.repertoire.add_votes(strategy_id, -entry.count))
         self.repertoire.update_strategy(strategy.model_copy(update={"picked": not strategy.picked}))
-        what = f"{'no pick for' if strategy.picked else 'the pick of'} strategy {entry.strategy}"
+        what = f"{'no pick for' if strategy.picked else 'the pick of'} {numbered.named}"
         return self._remember(what, lambda: self._set_picked(strategy_id, strategy.picked))
 
     def _set_picked(self, strategy_id: int, picked: bool) -> None:
@@ -275,13 +269,14 @@ class EntryFiling(EngineBase):
             return EntryResult(False, f"due {spoken(due)} is in the past; give a date from today on")
         case = None if (focus := self._focus_id) is None else self.repertoire.case(focus)
         strategy_id: int | None = None
+        tries = ""
         if entry.strategy is not None:
             if case is None:
                 return EntryResult(False, "strategy:N needs a case in focus: #focus N first")
-            strategy = self._strategy_number(case, entry.strategy)
-            if isinstance(strategy, EntryResult):
-                return strategy
-            strategy_id = strategy.id
+            numbered = self._strategy_number(case, entry.strategy)
+            if isinstance(numbered, EntryResult):
+                return numbered
+            strategy_id, tries = numbered.strategy.id, f", trying strategy {numbered.named}"
         elif case is not None and case.id is not None:
             picked = [s for s in self.repertoire.strategies(case=case.id) if s.picked]
             strategy_id = picked[0].id if len(picked) == 1 else None
@@ -304,7 +299,7 @@ class EntryFiling(EngineBase):
                 self.repertoire.set_case_status(case.id, case.status)
 
         said = f", due {spoken(due)}" if due else ""
-        return self._remember(f"an action for @{entry.owner}{said}", revert)
+        return self._remember(f"an action for @{entry.owner}{said}{tries}", revert)
 
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None

@@ -21,6 +21,7 @@ from coptui.facilitation.filing import EntryFiling
 from coptui.facilitation.hosting import ParticipantsHost
 from coptui.facilitation.matters import MatterArising, MattersReader
 from coptui.facilitation.speaking import SpeakingOrder, shuffled
+from coptui.facilitation.strategy_numbers import StrategyNumbers
 from coptui.facilitation.summary import PhaseSummary, SessionSummary
 from coptui.facilitation.tags import (
     EntryError,
@@ -381,9 +382,9 @@ class LiveSession(EntryFiling, ParticipantsHost):
             ids = [c.id for c in cases]
             focus_id = self._focus_id
             focus = ids.index(focus_id) if focus_id in ids else None
-            strategies = (
-                tuple(self.repertoire.strategies(case=ids[focus])) if focus is not None and ids[focus] else ()
-            )
+            shown = None if focus is None else focus_id
+            numbers = StrategyNumbers.read(self.repertoire, shown, self.session_id)
+            strategies = numbers.strategies
             notes = tuple(
                 n for n in self.repertoire.notes(session=self.session_id) if n.phase == self.position
             )
@@ -395,7 +396,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 member_names=dict(self.member_names),
                 cases=cases,
                 focus=focus,
-                strategies=strategies,
+                numbers=numbers,
                 practices=self.repertoire.practice_records(s.practice for s in strategies if s.practice),
                 actions=tuple(self.repertoire.actions(session=self.session_id)),
                 notes=notes,

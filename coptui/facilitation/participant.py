@@ -59,6 +59,7 @@ from coptui.facilitation.matters import MatterArising, MattersReader, reported_a
 from coptui.facilitation.my_actions import MemberActions, MyAction
 from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import has_checked_in, where_entered
+from coptui.facilitation.strategy_numbers import NumberedView, StrategyNumbers
 from coptui.facilitation.tags import (
     CaseDetailEntry,
     CaseEntry,
@@ -88,7 +89,6 @@ from coptui.models import (
     ReportBack,
     Session,
     SessionStatus,
-    Strategy,
     Topic,
 )
 from coptui.store import InvalidInput, Repertoire, StoreError
@@ -128,7 +128,7 @@ _SELF_TAG = re.compile(r"^#(case|strategy)(\s+)(?!@)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class ParticipantView:
+class ParticipantView(NumberedView):
     """What a participant's screen shows, read in one go."""
 
     member: str
@@ -139,7 +139,7 @@ class ParticipantView:
     alert: TimerAlert
     cases: tuple[Case, ...]  # brought this session
     focus: Case | None
-    strategies: tuple[Strategy, ...]  # of the case in focus; votes count private dots only once revealed
+    numbers: StrategyNumbers  # the case in focus's strategies; votes count private dots once revealed
     votes_revealed: bool
     my_votes: dict[int, int]  # strategy id: this member's dots on it
     dots_per_case: int
@@ -420,14 +420,14 @@ class Participant:
         case = self._focus(session)
         if case is None or case.id is None:
             return EntryResult(False, "no case is in focus yet; the facilitator brings one into focus")
-        strategies = self.repertoire.strategies(case=case.id)
-        if not 1 <= entry.strategy <= len(strategies):
-            have = plural(len(strategies), "strategy", "strategies")
-            return EntryResult(False, f"“{case.title}” has {have}; vote for one of them by its number")
+        numbers = StrategyNumbers.read(self.repertoire, case.id, self.session_id)
+        numbered = numbers.pick(case, entry.strategy, none_yet="#strategy text proposes one")
+        if isinstance(numbered, str):
+            return EntryResult(False, numbered)
         left = self.dots_per_case - self.repertoire.dots_cast(case.id, self.member)
         if entry.count > left:
             return EntryResult(False, f"you have {plural(left, 'dot')} left for “{case.title}”")
-        strategy = strategies[entry.strategy - 1]
+        strategy = numbered.strategy
         assert strategy.id is not None
         now = self.clock.now()
         vote_id = self.repertoire.add_private_vote(
@@ -439,9 +439,7 @@ class Participant:
             "strategy_id": strategy.id,
             "dots": entry.count,
         }
-        filed = self._filed(
-            "vote", vote_id, f"{plural(entry.count, 'dot')} on strategy {entry.strategy}", undo
-        )
+        filed = self._filed("vote", vote_id, f"{plural(entry.count, 'dot')} on {numbered.named}", undo)
         hidden = (
             ""
             if self.repertoire.votes_revealed(case.id)
@@ -510,7 +508,7 @@ class Participant:
                 alert=timer.alert,
                 cases=cases,
                 focus=focus,
-                strategies=tuple(self.repertoire.strategies(case=focus_id)) if focus_id else (),
+                numbers=StrategyNumbers.read(self.repertoire, focus_id, self.session_id),
                 votes_revealed=bool(focus_id and self.repertoire.votes_revealed(focus_id)),
                 my_votes=self.repertoire.own_votes(focus_id, self.member) if focus_id else {},
                 dots_per_case=self.dots_per_case,

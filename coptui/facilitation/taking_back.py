@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from coptui.facilitation.strategy_numbers import withdraw
 from coptui.models import ActionStatus, Case, CaseStatus
 from coptui.store import NotFound, Repertoire, StoreError
 from coptui.store.participants import ParticipantEntry
@@ -72,9 +73,7 @@ def _case_detail(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
 
 def _strategy(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
     strategy = repertoire.strategy(entry.item_id)
-    if strategy.votes or strategy.picked or repertoire.dots_on_strategy(entry.item_id):
-        raise StoreError(f"“{strategy.text}” has votes on it now; it stays")
-    repertoire.delete_strategy(entry.item_id)
+    withdraw(repertoire, entry.item_id)
 
     def restore() -> int:
         # Its practice went with it if this was its only use: filed again, it starts one anew.

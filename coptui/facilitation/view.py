@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from coptui.facilitation.matters import MattersArising
 from coptui.facilitation.speaking import SpeakingOrder
-from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session, Strategy
+from coptui.facilitation.strategy_numbers import NumberedView, StrategyNumbers
+from coptui.models import Action, Case, Note, PhaseRun, ReportBack, Session
 from coptui.store.practice_records import PracticeRecord
 
 
@@ -18,14 +19,14 @@ class EntryResult:
 
 
 @dataclass(frozen=True)
-class SessionView:
+class SessionView(NumberedView):
     """Everything the session screen shows, read in one go so the screen never waits on the store."""
 
     session: Session
     member_names: dict[str, str]
     cases: tuple[Case, ...]
     focus: int | None  # index into `cases`
-    strategies: tuple[Strategy, ...]  # of the case in focus
+    numbers: StrategyNumbers  # the case in focus's strategies, numbered as on every screen this session
     practices: dict[int, PracticeRecord]  # the practices of those strategies, by id, with their records
     actions: tuple[Action, ...]  # filed this session
     notes: tuple[Note, ...]  # of the current phase

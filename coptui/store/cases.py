@@ -24,6 +24,11 @@ from coptui.store.rows import (
     to_row,
 )
 
+_NEXT_STRATEGY_ID = (
+    "SELECT max(coalesce((SELECT max(id) FROM strategies), 0), "
+    "coalesce((SELECT max(strategy_id) FROM withdrawn_strategies), 0)) + 1"
+)
+
 
 class CaseStore(StoreBase):
     """Cases and everything filed about them, one item at a time."""
@@ -128,7 +133,10 @@ class CaseStore(StoreBase):
                     ("session", "sessions", strategy.session, "session"),
                 ]
             )
-            strategy_id = self._insert("strategies", to_row(strategy, exclude={"id"}))
+            # Past every id taken back too: ids keep the order strategies are numbered in (an id
+            # reused would put a new strategy before one withdrawn, store/undo.py).
+            next_id = self.conn.execute(_NEXT_STRATEGY_ID).fetchone()[0]
+            strategy_id = self._insert("strategies", {"id": next_id, **to_row(strategy, exclude={"id"})})
         return strategy.model_copy(update={"id": strategy_id})
 
     @guarded

@@ -550,6 +550,20 @@ def _capture_journal_phase(db: Database) -> None:
     db.execute("ALTER TABLE capture_journal ADD COLUMN phase INTEGER")
 
 
+@_migration("0016_withdrawn_strategies")
+def _withdrawn_strategies(db: Database) -> None:
+    """A strategy taken back in a live session keeps its place in that session's numbering
+    (its id then, its text): `#vote N` Entered just before it went means the strategy N that
+    was on screen, or is refused, and never lands on the next one."""
+    db.execute(
+        "CREATE TABLE withdrawn_strategies (id INTEGER PRIMARY KEY, strategy_id INTEGER NOT NULL, "
+        "case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE, "
+        "session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE, "
+        "proposer TEXT NOT NULL REFERENCES members(handle) ON UPDATE CASCADE, text TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX withdrawn_strategies_case ON withdrawn_strategies(case_id, session_id)")
+
+
 if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 

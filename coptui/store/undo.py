@@ -5,6 +5,7 @@ from __future__ import annotations
 from coptui.models import (
     Case,
     CaseStatus,
+    Strategy,
 )
 from coptui.store.base import guarded
 from coptui.store.cases import CaseStore
@@ -56,7 +57,27 @@ class UndoStore(CaseStore):
 
     @guarded
     def delete_strategy(self, strategy_id: int) -> None:
-        self._delete("strategies", strategy_id, f"strategy {strategy_id}")
+        """Take back a strategy; one filed in a session leaves its place in that session's numbering
+        (`withdrawn_strategies`), so the numbers after it never move under someone about to vote."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO withdrawn_strategies (strategy_id, case_id, session_id, proposer, text) "
+                "SELECT id, case_id, session_id, proposer, text FROM strategies "
+                "WHERE id = ? AND session_id IS NOT NULL",
+                [strategy_id],
+            )
+            self._delete("strategies", strategy_id, f"strategy {strategy_id}")
+
+    @guarded
+    def withdrawn_strategies(self, case_id: int, session_id: int) -> list[Strategy]:
+        """The strategies of `case_id` filed in `session_id` and taken back since, as they were
+        (their id then), in the order they were taken back."""
+        rows = self._rows(
+            "SELECT strategy_id AS id, case_id AS 'case', session_id AS session, proposer, text "
+            "FROM withdrawn_strategies WHERE case_id = ? AND session_id = ? ORDER BY id",
+            [case_id, session_id],
+        )
+        return [Strategy.model_validate(row) for row in rows]
 
     @guarded
     def delete_action(self, action_id: int) -> None:

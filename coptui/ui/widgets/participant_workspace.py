@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -26,6 +25,7 @@ from coptui.ui.widgets.workspace import (
     notes_table,
     phase_notes,
     report_line,
+    strategies_table,
 )
 
 # What a participant may type in each kind of phase, as the box's placeholder says it.
@@ -90,32 +90,23 @@ class ParticipantWorkspace(VerticalScroll):
             parts.append(Text.assemble(("Question: ", "bold"), block(case.question)))
         dots = f"{plural(view.dots_left, 'dot')} of {view.dots_per_case} left"
         parts.append(heading("Strategies", f"#vote N [dots] · {dots}"))
-        if not view.strategies:
+        if not view.numbers.numbered:
             parts.append(Text("None yet: #strategy text proposes one.", "dim"))
         else:
-            table = Table.grid(expand=True, padding=(0, 1, 0, 0))
-            table.add_column(width=2, justify="right")
-            table.add_column(ratio=1, overflow="fold")
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True, justify="right")
-            table.add_column(width=1)
-            for i, strategy in enumerate(view.strategies, start=1):
-                count = strategy.votes if view.votes_revealed else view.my_votes.get(strategy.id or 0, 0)
-                table.add_row(
-                    str(i),
-                    block(strategy.text),
-                    plain(f"({strategy.proposer})", style="dim"),
-                    Text("●" * min(count, 12) + (f"{count}" if count > 12 else "")),
-                    Text("✓" if strategy.picked else "", style="bold green"),
+            parts.append(
+                strategies_table(
+                    view.numbers,
+                    lambda s: block(s.text),
+                    lambda s: s.votes if view.votes_revealed else view.my_votes.get(s.id or 0, 0),
                 )
-            parts.append(table)
+            )
             said = (
                 "Everyone's votes, revealed by the facilitator."
                 if view.votes_revealed
                 else "● are your dots; everyone's stay hidden until the facilitator reveals them."
             )
             parts.append(Text(said, style="dim"))
-        agreed = actions_agreed(view.actions, case, view.strategies)
+        agreed = actions_agreed(view.actions, case, view.numbers)
         if agreed:  # what the presenter (and the rest) committed to, as the facilitator's screen lists it
             parts.append(heading("Actions agreed"))
             parts.extend(agreed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from coptui.counts import plural
 from coptui.facilitation import MatterArising, MattersArising, SessionView, clock_face, lean_coffee
+from coptui.facilitation.strategy_numbers import StrategyNumbers
 from coptui.models import Action, Case, Note, NoteKind, PhaseKind, ReportBack, Strategy
 from coptui.ui.render import block, plain, plain_str
 from coptui.ui.widgets.seen_before import SeenBefore
@@ -117,26 +118,16 @@ class PhaseWorkspace(VerticalScroll):
         if case.question:
             parts.append(Text.assemble(("Question: ", "bold"), block(case.question)))
         parts.append(heading("Strategies"))
-        if view.strategies:
-            table = Table.grid(expand=True, padding=(0, 1, 0, 0))
-            table.add_column(width=2, justify="right")
-            table.add_column(ratio=1, overflow="fold")
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True, justify="right")
-            table.add_column(width=1)
-            for i, strategy in enumerate(view.strategies, start=1):
-                table.add_row(
-                    str(i),
-                    Text.assemble(block(strategy.text), practice_record(view, strategy)),
-                    plain(f"({strategy.proposer})", style="dim"),
-                    Text(
-                        "●" * min(strategy.votes, 12) + (f"{strategy.votes}" if strategy.votes > 12 else "")
-                    ),
-                    Text("✓" if strategy.picked else "", style="bold green"),
+        if view.numbers.numbered:
+            parts.append(
+                strategies_table(
+                    view.numbers,
+                    lambda s: Text.assemble(block(s.text), practice_record(view, s)),
+                    lambda s: s.votes,
                 )
-            parts.append(table)
+            )
         parts.append(heading("Actions"))
-        parts.extend(actions_agreed(view.actions, case, view.strategies))
+        parts.extend(actions_agreed(view.actions, case, view.numbers))
         parts.extend(phase_notes(view.notes))
         return parts
 
@@ -211,10 +202,38 @@ class PhaseWorkspace(VerticalScroll):
         return parts
 
 
-def actions_agreed(actions: Sequence[Action], case: Case, strategies: Sequence[Strategy]) -> list[Text]:
-    """The actions agreed for `case`, each with its owner, due date and the strategy (numbered as
-    `strategies` are) it tries."""
-    numbers = {s.id: i for i, s in enumerate(strategies, start=1)}
+def strategies_table(
+    numbers: StrategyNumbers, what: Callable[[Strategy], Text], dots: Callable[[Strategy], int]
+) -> Table:
+    """The case in focus's strategies by their numbers (`what` each says, and its `dots`), as every
+    screen numbers them this session: one withdrawn keeps its number, marked, and is never voted on."""
+    table = Table.grid(expand=True, padding=(0, 1, 0, 0))
+    table.add_column(width=2, justify="right")
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, justify="right")
+    table.add_column(width=1)
+    for numbered in numbers.numbered:
+        strategy, number = numbered.strategy, str(numbered.number)
+        by = plain(f"({strategy.proposer})", style="dim")
+        if numbered.withdrawn:
+            table.add_row(number, block(strategy.text, style="dim strike"), by, Text("withdrawn", "dim"))
+            continue
+        count = dots(strategy)
+        table.add_row(
+            number,
+            what(strategy),
+            by,
+            Text("●" * min(count, 12) + (f"{count}" if count > 12 else "")),
+            Text("✓" if strategy.picked else "", style="bold green"),
+        )
+    return table
+
+
+def actions_agreed(actions: Sequence[Action], case: Case, strategies: StrategyNumbers) -> list[Text]:
+    """The actions agreed for `case`, each with its owner, due date and the strategy (by its
+    number) it tries."""
+    numbers = {n.strategy.id: n.number for n in strategies.numbered if not n.withdrawn}
     lines = []
     for action in (a for a in actions if a.case == case.id):
         line = Text("• ")
