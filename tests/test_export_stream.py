@@ -85,20 +85,25 @@ def test_two_processes_write_the_bytes_one_process_writes(
     assert not (tmp_path / "wiki" / JOURNAL).exists()
 
 
-def test_the_two_halves_are_every_page_once(
-    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("of", [2, 3])
+def test_the_shares_are_every_page_once(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch, of: int
 ) -> None:
-    # Runs of one session, shared between the halves with the pages of the cases presented at them.
+    # Runs of one session, shared with the pages of the cases presented at them; runs of one practice.
     monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1)
+    monkeypatch.setattr(export_reads, "PRACTICES_PER_SLICE", 1)
     with opened("demo", tmp_path, repertoire_templates) as repertoire:
         reads = repertoire.export_reads()
         every = [(path, whole(text)) for path, text in streamed_pages(reads)]
-        halves = [[(path, whole(text)) for path, text in streamed_pages(reads, half)] for half in (0, 1)]
-    assert sorted(halves[0] + halves[1]) == sorted(every)
-    assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
-    for folder in ("cases/", "sessions/"):
-        assert all(any(path.startswith(folder) for path, _ in half) for half in halves)
-    assert halves[0][-1][0] == "index.md"
+        shares = [
+            [(path, whole(text)) for path, text in streamed_pages(reads, (which, of))] for which in range(of)
+        ]
+    assert sorted(page for share in shares for page in share) == sorted(every)
+    paths = [{path for path, _ in share} for share in shares]
+    assert sum(map(len, paths)) == len(set().union(*paths))  # no page made twice
+    for folder in ("cases/", "sessions/", "practices/"):  # each share creates its part of the files
+        assert all(any(path.startswith(folder) for path in share) for share in paths)
+    assert shares[0][-1][0] == "index.md"
 
 
 def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
@@ -212,7 +217,7 @@ def test_a_case_presented_at_no_session_has_its_page_once(
     with Repertoire.open(path, read_only=True) as repertoire:
         reads = repertoire.export_reads()
         streamed = [(page, whole(text)) for page, text in streamed_pages(reads)]
-        halves = [[(page, whole(text)) for page, text in streamed_pages(reads, half)] for half in (0, 1)]
+        halves = [[(page, whole(text)) for page, text in streamed_pages(reads, (half, 2))] for half in (0, 1)]
         in_memory = {page: whole(text) for page, text in repertoire_pages(RepertoireIndex(repertoire.dump()))}
         titles = {case.id: case.title for case in repertoire.dump().cases}
     assert dict(streamed) == in_memory

@@ -14,10 +14,10 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from coptui.counts import plural
 from coptui.export import escape, names
@@ -55,48 +55,57 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, PageText]]:
         [([c for c in doc.cases if c.session not in index.sessions], index)],
         [([t.slug for t in doc.topics], index)],
         [([m.handle for m in doc.members], index)],
-        lambda: _outline(index),
     )
+    yield _index(_outline(index))
 
 
-def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Iterator[tuple[str, PageText]]:
+def streamed_pages(reads: ExportReads, share: Share | None = None) -> Iterator[tuple[str, PageText]]:
     """Every page of the export, read from the store a slice at a time, the index page last.
 
-    With `half`, only that half of the pages, the two about equal work (making and writing
-    them) at every size: 0 the minutes and case pages of three runs of sessions in four, topics,
-    the index and the cases of no session; 1 the practices (the most pages), members and the
-    minutes and case pages of the other runs.
+    With `share` (which, of how many), only that share of the pages, for processes exporting
+    together: each makes the minutes and case pages of one run of sessions in so many, and the
+    pages of one run of practices in so many (the most files), so that each creates about as
+    many files as it makes pages; the first also the topics, the cases of no session and the
+    index, the last the members. The first begins with sessions, the others with practices,
+    so that they seldom create files in the same folder at the same time.
     """
     with _few_collections():
-        yield from _streamed(reads, half)
+        yield from _streamed(reads, share)
 
 
-# Of every `_EVERY` runs of sessions, those whose minutes and case pages each half makes.
-_EVERY = 4
-_MINE = ((0, 1, 2), (3,))
+# Which share of the pages a process makes, and of how many shares.
+Share = tuple[int, int]
 
 
-def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[str, PageText]]:
-    first, second = half != 1, half != 0
-    if second:
-        for practices in reads.practice_slices():
-            index = RepertoireIndex(practices)
-            yield from practice_pages(index, PageLinks(index, INDEX))
+def _streamed(reads: ExportReads, share: Share | None) -> Iterator[tuple[str, PageText]]:
+    which, of = share or (0, 1)
+    first, last = which == 0, which == of - 1
+    practices = _practice_pages(reads, which, of)
+    if not first:
+        yield from practices
     yield from _pages(
-        _session_runs(reads, None if half is None else _MINE[half]),
+        _session_runs(reads, None if share is None else which, of),
         _loose_cases(reads) if first else (),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()) if first else (),
-        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if second else (),
-        reads.outline if first else None,
+        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if last else (),
     )
+    if first:
+        yield from practices
+        yield _index(reads.outline())
+
+
+def _practice_pages(reads: ExportReads, which: int, of: int) -> Iterator[tuple[str, str]]:
+    for practices in reads.practice_slices(mine=(which,), every=of):
+        index = RepertoireIndex(practices)
+        yield from practice_pages(index, PageLinks(index, INDEX))
 
 
 def _session_runs(
-    reads: ExportReads, mine: Container[int] | None
+    reads: ExportReads, mine: int | None, every: int
 ) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
-    """The runs of sessions, each read for its pages if it is among `mine` (all, for None), or else
-    for the action register only."""
-    runs = reads.session_slices() if mine is None else reads.session_slices(mine=mine, every=_EVERY)
+    """The runs of sessions, each read for its pages if it is one `mine` in `every` (all, for None),
+    or else for the action register only."""
+    runs = reads.session_slices() if mine is None else reads.session_slices(mine=(mine,), every=every)
     for run in runs:
         if run.pages:
             yield run.ids, RepertoireIndex(*reads.with_practices(run.part), between_meetings=False), True
@@ -156,7 +165,6 @@ def _pages(
     loose_cases: Iterable[tuple[Sequence[CaseItem], RepertoireIndex]],
     topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
     member_runs: Iterable[tuple[list[str], RepertoireIndex]],
-    outline: Callable[[], Outline] | None,
 ) -> Iterator[tuple[str, PageText]]:
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
@@ -189,9 +197,10 @@ def _pages(
         for handle in handles:
             path = names.member_path(handle)
             yield path, _member_page(index, index.members[handle], links.on(path))
-    if outline is not None:
-        brief = outline()
-        yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX, remember=False))
+
+
+def _index(outline: Outline) -> tuple[str, PageText]:
+    return INDEX, _index_page(outline, PageLinks(RepertoireIndex(outline.common), INDEX, remember=False))
 
 
 def _case_pages(

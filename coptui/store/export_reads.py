@@ -251,10 +251,15 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ),
         )
 
-    def practice_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
-        """The practices in runs of at most `size`, each with its uses, their cases and what was reported."""
+    def practice_slices(
+        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
+    ) -> Iterator[ExportSlice]:
+        """The practices in runs of at most `size`, each with its uses, their cases and what was
+        reported. Of every `every` runs, only those whose place among them is in `mine` (for
+        processes exporting together, as `session_slices`)."""
         common = self._common()
-        for first, last in self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE):
+        runs = self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE)
+        for first, last in (run for place, run in enumerate(runs) if place % every in mine):
             yield self._practice_slice(common, first, last)
 
     @guarded
