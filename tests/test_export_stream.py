@@ -229,10 +229,12 @@ def test_a_case_presented_at_no_session_has_its_page_once(
         assert f"# {titles[case_id]}" in pages[0] and " on 20" in brought and "sessions/" not in brought
 
 
-def test_a_report_back_filed_between_meetings_is_on_its_cases_page_not_in_the_folders_minutes(
+def test_a_report_back_with_no_session_nor_entry_is_on_its_cases_page_not_in_the_folders_minutes(
     tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A session's slice reads such a report-back for the page of its case, made beside the minutes."""
+    """A session's slice reads such a report-back for the page of its case, made beside the
+    minutes; minutes list only those a member filed between meetings, as the participant
+    entries say (tests/test_minutes_between_meetings.py), and this one has none."""
     path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
     with sqlite3.connect(path) as conn:
         report, case_id, story = conn.execute(

@@ -108,7 +108,8 @@ def _session_runs(
     runs = reads.session_slices() if mine is None else reads.session_slices(mine=(mine,), every=every)
     for run in runs:
         if run.pages:
-            yield run.ids, RepertoireIndex(*reads.with_practices(run.part), between_meetings=False), True
+            part, records = reads.with_practices(run.part)
+            yield run.ids, RepertoireIndex(part, records, filed_before=part.filed_before), True
         else:
             yield run.ids, RepertoireIndex(run.part), False
 

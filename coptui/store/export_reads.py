@@ -33,7 +33,7 @@ from coptui.store.export_rows import (
     StrategyRow,
 )
 from coptui.store.practice_export import PRACTICES_PER_SLICE, PracticeExportReads
-from coptui.store.rows import attendance_time, unreadable_light_row
+from coptui.store.rows import attendance_time, stamp, timestamp, unreadable_light_row
 
 R = TypeVar("R")
 Params = Sequence[Any] | dict[str, Any]
@@ -89,6 +89,23 @@ class Outline(NamedTuple):
     cases: Iterable[CaseLine]
     open_actions: Iterable[OpenActionLine]
     topic_cases: dict[str, int]
+
+
+# Ids of the report-backs filed between meetings that a run of sessions' minutes list.
+_BEFORE = "(SELECT value FROM json_each(:before))"
+# Each session's start, and the start of the session held before it (walking the date index back).
+_WINDOWS = (
+    "SELECT s.id, s.started_at, (SELECT p.started_at FROM sessions p WHERE p.status <> 'planned' "
+    "AND p.id <> s.id AND (p.date, p.id) < (s.date, s.id) ORDER BY p.date DESC, p.id DESC LIMIT 1) "
+    "FROM sessions s WHERE s.id IN (SELECT value FROM json_each(?))"
+)
+# Report-backs members filed with no session live, between two moments, with when each was filed.
+_FILED_BETWEEN_MEETINGS = (
+    "SELECT r.id, e.filed_at FROM report_backs r JOIN participant_entries e "
+    "ON e.kind = 'report_back' AND e.item_id = r.id AND e.session_id IS NULL "
+    "WHERE r.session_id IS NULL AND e.taken_back_at IS NULL AND e.filed_at > ? AND e.filed_at < ? "
+    "ORDER BY r.id"
+)
 
 
 def _ids(ids: Iterable[int | None]) -> str:
@@ -353,11 +370,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
         at them show (as `case_slices` reads it): a case's page is made beside its first minutes,
         from the same rows, so that what both show is read (and made) once."""
         here = "(SELECT value FROM json_each(:ids))"
-        s = {"ids": json.dumps(ids)}
+        filed_before = self._filed_before(ids)
+        before = _ids(itertools.chain.from_iterable(filed_before.values()))
+        s = {"ids": json.dumps(ids), "before": before}
+        reported = f"(SELECT action_id FROM report_backs WHERE session_id IN {here} OR id IN {_BEFORE})"
         presented = f"(SELECT id FROM cases WHERE session_id IN {here})"
         tried = _tried(presented)
         actions = self._actions(
-            f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here}) "
+            f"session_id IN {here} OR id IN {reported} "
             # For the cases' pages: their actions, wherever agreed, and those their strategies led to.
             f"OR case_id IN {presented} OR id IN ({tried}) "
             f"OR id IN (SELECT action_id FROM report_backs WHERE case_id IN {presented})",
@@ -369,13 +389,13 @@ class ExportReads(PracticeExportReads, CommunityStore):
         )
         # For the cases' pages, too: what was reported on them, and noted about them, at later sessions.
         report_backs = self._report_backs(
-            f"session_id IN {here} OR case_id IN {presented} OR action_id IN ({tried})", s
+            f"session_id IN {here} OR case_id IN {presented} OR action_id IN ({tried}) OR id IN {_BEFORE}", s
         )
         notes = self._notes(f"session_id IN {here} OR case_id IN {presented}", s)
         # The cases worked on at these sessions, from the rows filed at them (as for a member's slice).
-        held = set(ids)
+        held, listed = set(ids), set(json.loads(before))
         named = {n.case for n in notes if n.session in held}
-        named.update(r.case for r in report_backs if r.session in held)
+        named.update(r.case for r in report_backs if r.session in held or r.id in listed)
         named.update(st.case for st in strategies if st.session in held)
         named.update(a.case for a in actions if a.session in held)
         cases = self._cases(
@@ -398,7 +418,25 @@ class ExportReads(PracticeExportReads, CommunityStore):
             actions=actions,
             report_backs=report_backs,
             notes=notes,
+            filed_before=filed_before,
         )
+
+    def _filed_before(self, ids: list[int]) -> dict[int, list[int]]:
+        """For each of sessions `ids` that has any, the report-backs members filed between meetings
+        that its minutes list: filed after the session before it began and before it did (as
+        `reports_between_meetings` finds them for one session), not taken back."""
+        windows = [
+            (session_id, previous or "", stamp(timestamp(started)) if started else "9999")
+            for session_id, started, previous in self.conn.execute(_WINDOWS, [json.dumps(ids)])
+        ]
+        filed = self.conn.execute(
+            _FILED_BETWEEN_MEETINGS, [min(w[1] for w in windows), max(w[2] for w in windows)]
+        ).fetchall()
+        found = {
+            session_id: [report for report, at in filed if after < at < until]
+            for session_id, after, until in windows
+        }
+        return {session_id: reports for session_id, reports in found.items() if reports}
 
     @guarded
     def _register_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
