@@ -10,12 +10,14 @@ same pages with the same hashes.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import GeneratorType
+from typing import TypeVar
 
 import pytest
 from repertoire_templates import RepertoireTemplates, sample_document
@@ -25,9 +27,11 @@ from test_hostile_screen import hostile_document as hostile_corpus
 from coptui.export import api, escape, export_repertoire
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
-from coptui.export.pages import repertoire_pages, streamed_pages, whole
+from coptui.export.pages import Share, repertoire_pages, streamed_pages, whole
 from coptui.models import RepertoireDocument
 from coptui.store import Repertoire, export_reads
+
+T = TypeVar("T")
 
 BEFORE = Path(__file__).parent / "fixtures" / "export_before"
 REPERTOIRES: dict[str, Callable[[], RepertoireDocument]] = {
@@ -85,25 +89,56 @@ def test_two_processes_write_the_bytes_one_process_writes(
     assert not (tmp_path / "wiki" / JOURNAL).exists()
 
 
-@pytest.mark.parametrize("of", [2, 3])
-def test_the_shares_are_every_page_once(
-    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch, of: int
+@pytest.mark.parametrize(("of", "turns"), [(2, True), (3, True), (2, False)])
+def test_processes_sharing_the_pages_make_every_page_once(
+    tmp_path: Path,
+    repertoire_templates: RepertoireTemplates,
+    monkeypatch: pytest.MonkeyPatch,
+    of: int,
+    turns: bool,
 ) -> None:
-    # Runs of one session, shared with the pages of the cases presented at them; runs of one practice.
+    """Each process takes the next run of sessions or practices none has taken: taking turns a page
+    at a time, or the last one alone first (it takes every run; the first makes only its own pages)."""
     monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1)
     monkeypatch.setattr(export_reads, "PRACTICES_PER_SLICE", 1)
     with opened("demo", tmp_path, repertoire_templates) as repertoire:
         reads = repertoire.export_reads()
         every = [(path, whole(text)) for path, text in streamed_pages(reads)]
-        shares = [
-            [(path, whole(text)) for path, text in streamed_pages(reads, (which, of))] for which in range(of)
-        ]
+        sessions, practices = itertools.count().__next__, itertools.count().__next__
+        shared = [Share(which == 0, which == of - 1, sessions, practices) for which in range(of)]
+        makers = [streamed_pages(reads, share) for share in shared]
+        shares: list[list[tuple[str, str]]] = [[] for _ in makers]
+        for which, page in _taking_turns(makers) if turns else _last_first(makers):
+            shares[which].append((page[0], whole(page[1])))
     assert sorted(page for share in shares for page in share) == sorted(every)
     paths = [{path for path, _ in share} for share in shares]
     assert sum(map(len, paths)) == len(set().union(*paths))  # no page made twice
-    for folder in ("cases/", "sessions/", "practices/"):  # each share creates its part of the files
-        assert all(any(path.startswith(folder) for path in share) for share in paths)
+    if turns:  # the most files, shared
+        assert sum(any(path.startswith("practices/") for path in share) for share in paths) >= 2
+    else:
+        assert not any(path.startswith(("sessions/", "practices/")) for path in paths[0])
     assert shares[0][-1][0] == "index.md"
+
+
+def _last_first(makers: list[Iterator[T]]) -> Iterator[tuple[int, T]]:
+    for which in reversed(range(len(makers))):
+        yield from ((which, made) for made in makers[which])
+
+
+def _two_shares() -> list[Share]:
+    """The shares of two processes, the first drained before the second begins."""
+    sessions, practices = itertools.count().__next__, itertools.count().__next__
+    return [Share(True, False, sessions, practices), Share(False, True, sessions, practices)]
+
+
+def _taking_turns(makers: list[Iterator[T]]) -> Iterator[tuple[int, T]]:
+    going = dict(enumerate(makers))
+    while going:
+        for which, maker in list(going.items()):
+            try:
+                yield which, next(maker)
+            except StopIteration:
+                del going[which]
 
 
 def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
@@ -217,7 +252,7 @@ def test_a_case_presented_at_no_session_has_its_page_once(
     with Repertoire.open(path, read_only=True) as repertoire:
         reads = repertoire.export_reads()
         streamed = [(page, whole(text)) for page, text in streamed_pages(reads)]
-        halves = [[(page, whole(text)) for page, text in streamed_pages(reads, (half, 2))] for half in (0, 1)]
+        halves = [[(page, whole(t)) for page, t in streamed_pages(reads, share)] for share in _two_shares()]
         in_memory = {page: whole(text) for page, text in repertoire_pages(RepertoireIndex(repertoire.dump()))}
         titles = {case.id: case.title for case in repertoire.dump().cases}
     assert dict(streamed) == in_memory

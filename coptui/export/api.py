@@ -11,7 +11,7 @@ from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import REGISTER_SHOWN, render_minutes
 from coptui.export.names import minutes_file_name
-from coptui.export.pages import PageText, Share, streamed_pages
+from coptui.export.pages import PageText, Share, SharedQueue, streamed_pages
 from coptui.files import not_written, replace_file
 from coptui.formats import shows_participation
 from coptui.store import NotFound, Repertoire
@@ -98,10 +98,12 @@ def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     reads = repertoire.export_reads()
     if repertoire.count_browse_cases() < TWO_PROCESSES_FROM:
         return write_pages(streamed_pages(reads), folder)
+    sessions, practices = SharedQueue(), SharedQueue()
+    theirs = Share(first=False, last=True, sessions=sessions, practices=practices)
     return write_pages(
-        streamed_pages(reads, (0, 2)),
+        streamed_pages(reads, Share(first=True, last=False, sessions=sessions, practices=practices)),
         folder,
-        beside=functools.partial(_share_of_pages, repertoire.path, (1, 2)),
+        beside=functools.partial(_share_of_pages, repertoire.path, theirs),
     )
 
 

@@ -16,6 +16,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from coptui.export.markdown import (
 from coptui.export.minutes import ActionRegister, render_minutes
 from coptui.export.practices import practice_pages, strategy_practice
 from coptui.models import ActionStatus, CaseStatus, Member, NoteKind, Outcome, Role, Topic
-from coptui.store.export_reads import Outline, Totals
+from coptui.store.export_reads import Outline, Take, Totals
 from coptui.store.export_rows import CaseItem, CaseRow, ReportBackItem, SessionRow, StrategyItem
 
 if TYPE_CHECKING:
@@ -62,51 +63,76 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, PageText]]:
 def streamed_pages(reads: ExportReads, share: Share | None = None) -> Iterator[tuple[str, PageText]]:
     """Every page of the export, read from the store a slice at a time, the index page last.
 
-    With `share` (which, of how many), only that share of the pages, for processes exporting
-    together: each makes the minutes and case pages of one run of sessions in so many, and the
-    pages of one run of practices in so many (the most files), so that each creates about as
-    many files as it makes pages; the first also the topics, the cases of no session and the
-    index, the last the members. The first begins with sessions, the others with practices,
-    so that they seldom create files in the same folder at the same time.
+    With `share`, only the pages of one of several processes exporting together (see `Share`).
     """
     with _few_collections():
         yield from _streamed(reads, share)
 
 
-# Which share of the pages a process makes, and of how many shares.
-Share = tuple[int, int]
+@dataclass(frozen=True)
+class Share:
+    """Which pages one of several processes exporting together makes.
+
+    The runs of sessions (their minutes and the pages of their cases) and of practices (the
+    most files) are taken in turn from queues the processes share, each taking the next run
+    none has taken when it is ready for one: each makes as many as it has time for, so they
+    end together whatever the machine's load, having created their part of the files. The
+    first also makes the topics, the cases of no session and the index (last, once the
+    others are done: `write_pages`), the last one the members. The first begins with
+    sessions, the others with members and practices, so that they seldom create files in
+    the same folder at once.
+    """
+
+    first: bool
+    last: bool
+    sessions: Take
+    practices: Take
+
+
+class SharedQueue:
+    """A queue of places (0, 1, 2, ...) that processes take from, each place once: a counter
+    in shared memory, given to a spawned process as it starts."""
+
+    def __init__(self) -> None:
+        from multiprocessing import get_context
+
+        self._next = get_context("spawn").Value("q", 0)
+
+    def __call__(self) -> int:
+        with self._next.get_lock():
+            taken: int = self._next.value
+            self._next.value = taken + 1
+        return taken
 
 
 def _streamed(reads: ExportReads, share: Share | None) -> Iterator[tuple[str, PageText]]:
-    which, of = share or (0, 1)
-    first, last = which == 0, which == of - 1
-    practices = _practice_pages(reads, which, of)
+    first, last = share is None or share.first, share is None or share.last
+    practices = _practice_pages(reads, share.practices if share else None)
+    members = ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if last else ()
     if not first:
+        yield from _pages((), (), (), members)
         yield from practices
     yield from _pages(
-        _session_runs(reads, None if share is None else which, of),
+        _session_runs(reads, share.sessions if share else None),
         _loose_cases(reads) if first else (),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()) if first else (),
-        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if last else (),
+        members if first else (),
     )
     if first:
         yield from practices
         yield _index(reads.outline())
 
 
-def _practice_pages(reads: ExportReads, which: int, of: int) -> Iterator[tuple[str, str]]:
-    for practices in reads.practice_slices(mine=(which,), every=of):
+def _practice_pages(reads: ExportReads, take: Take | None) -> Iterator[tuple[str, str]]:
+    for practices in reads.practice_slices(take=take):
         index = RepertoireIndex(practices)
         yield from practice_pages(index, PageLinks(index, INDEX))
 
 
-def _session_runs(
-    reads: ExportReads, mine: int | None, every: int
-) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
-    """The runs of sessions, each read for its pages if it is one `mine` in `every` (all, for None),
-    or else for the action register only."""
-    runs = reads.session_slices() if mine is None else reads.session_slices(mine=(mine,), every=every)
-    for run in runs:
+def _session_runs(reads: ExportReads, take: Take | None) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
+    """The runs of sessions, each read for its pages if it is this process's to make (`take`; all,
+    for None), or else for the action register only."""
+    for run in reads.session_slices(take=take):
         if run.pages:
             part, records = reads.with_practices(run.part)
             yield run.ids, RepertoireIndex(part, records, filed_before=part.filed_before), True

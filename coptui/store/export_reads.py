@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
@@ -66,6 +66,11 @@ CaseLine = tuple[
 ]  # id, title, opened on, presenter, status, topics
 # owner, text, due, case id and title (None if it names no case)
 OpenActionLine = tuple[str, str, date | None, int | None, str | None]
+
+
+# Gives, each time it is called, the place of the next run of pages a process is to make (the
+# next that no process exporting with it has taken), counting from 0.
+Take = Callable[[], int]
 
 
 class SessionRun(NamedTuple):
@@ -268,16 +273,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ),
         )
 
-    def practice_slices(
-        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
-    ) -> Iterator[ExportSlice]:
+    def practice_slices(self, size: int | None = None, *, take: Take | None = None) -> Iterator[ExportSlice]:
         """The practices in runs of at most `size`, each with its uses, their cases and what was
-        reported. Of every `every` runs, only those whose place among them is in `mine` (for
-        processes exporting together, as `session_slices`)."""
+        reported. With `take`, only the runs it gives the places of, in turn (see `session_slices`)."""
+        take = take or itertools.count().__next__
         common = self._common()
         runs = self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE)
-        for first, last in (run for place, run in enumerate(runs) if place % every in mine):
-            yield self._practice_slice(common, first, last)
+        while (place := take()) < len(runs):
+            yield self._practice_slice(common, *runs[place])
 
     @guarded
     def _practice_runs(self, most: int, most_uses: int) -> list[tuple[int, int]]:
@@ -341,26 +344,26 @@ class ExportReads(PracticeExportReads, CommunityStore):
             )
         ]
 
-    def session_slices(
-        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
-    ) -> Iterator[SessionRun]:
+    def session_slices(self, size: int | None = None, *, take: Take | None = None) -> Iterator[SessionRun]:
         """The sessions in the order they were held, in runs of `size`: each run's ids in that order,
         and what their minutes name (as `session_slice` gives it for one session, but for the action
         register of actions carried forward, which the exporter keeps as it goes) and what the pages
         of the cases first presented at them show.
 
-        Of every `every` runs, those whose place among them is in `mine` are read for their pages
-        (for processes exporting together); the others only for the register (see `SessionRun`).
+        With `take` (for processes exporting together), only the runs it gives the places of, in
+        turn, are read for their pages; the others only for the register (see `SessionRun`).
         """
-        common, after = self._common(), ("", 0)
+        take = take or itertools.count().__next__
+        common, after, mine = self._common(), ("", 0), take()
         for place in itertools.count():
             run = self._session_run(after, size or SESSIONS_PER_SLICE)
             if not run:
                 return
             after = run[-1]
             ids = [session_id for _, session_id in run]
-            if place % every in mine:
+            if place == mine:
                 yield SessionRun(ids, self._session_slice(common, ids), pages=True)
+                mine = take()
             else:
                 yield SessionRun(ids, self._register_slice(common, ids), pages=False)
 
