@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from coptui.models import ActionStatus, CaseStatus, Member, Topic
 from coptui.store.base import guarded
+from coptui.store.between_meetings import BetweenMeetingsReads
 from coptui.store.browsing import TrackRecord
 from coptui.store.community import CommunityStore
 from coptui.store.export_rows import (
@@ -33,7 +34,7 @@ from coptui.store.export_rows import (
     StrategyRow,
 )
 from coptui.store.practice_export import PRACTICES_PER_SLICE, PracticeExportReads
-from coptui.store.rows import attendance_time, stamp, timestamp, unreadable_light_row
+from coptui.store.rows import attendance_time, unreadable_light_row
 
 R = TypeVar("R")
 Params = Sequence[Any] | dict[str, Any]
@@ -98,19 +99,6 @@ class Outline(NamedTuple):
 
 # Ids of the report-backs filed between meetings that a run of sessions' minutes list.
 _BEFORE = "(SELECT value FROM json_each(:before))"
-# Each session's start, and the start of the session held before it (walking the date index back).
-_WINDOWS = (
-    "SELECT s.id, s.started_at, (SELECT p.started_at FROM sessions p WHERE p.status <> 'planned' "
-    "AND p.id <> s.id AND (p.date, p.id) < (s.date, s.id) ORDER BY p.date DESC, p.id DESC LIMIT 1) "
-    "FROM sessions s WHERE s.id IN (SELECT value FROM json_each(?))"
-)
-# Report-backs members filed with no session live, between two moments, with when each was filed.
-_FILED_BETWEEN_MEETINGS = (
-    "SELECT r.id, e.filed_at FROM report_backs r JOIN participant_entries e "
-    "ON e.kind = 'report_back' AND e.item_id = r.id AND e.session_id IS NULL "
-    "WHERE r.session_id IS NULL AND e.taken_back_at IS NULL AND e.filed_at > ? AND e.filed_at < ? "
-    "ORDER BY r.id"
-)
 
 
 def _ids(ids: Iterable[int | None]) -> str:
@@ -123,7 +111,7 @@ def _tried(cases: str) -> str:
     return f"SELECT id FROM actions WHERE strategy_id IN (SELECT id FROM strategies WHERE case_id IN {cases})"
 
 
-class ExportReads(PracticeExportReads, CommunityStore):
+class ExportReads(PracticeExportReads, BetweenMeetingsReads, CommunityStore):
     """Slices of the repertoire for the pages of a folder export, as rows (see `export_rows`)."""
 
     @guarded
@@ -423,23 +411,6 @@ class ExportReads(PracticeExportReads, CommunityStore):
             notes=notes,
             filed_before=filed_before,
         )
-
-    def _filed_before(self, ids: list[int]) -> dict[int, list[int]]:
-        """For each of sessions `ids` that has any, the report-backs members filed between meetings
-        that its minutes list: filed after the session before it began and before it did (as
-        `reports_between_meetings` finds them for one session), not taken back."""
-        windows = [
-            (session_id, previous or "", stamp(timestamp(started)) if started else "9999")
-            for session_id, started, previous in self.conn.execute(_WINDOWS, [json.dumps(ids)])
-        ]
-        filed = self.conn.execute(
-            _FILED_BETWEEN_MEETINGS, [min(w[1] for w in windows), max(w[2] for w in windows)]
-        ).fetchall()
-        found = {
-            session_id: [report for report, at in filed if after < at < until]
-            for session_id, after, until in windows
-        }
-        return {session_id: reports for session_id, reports in found.items() if reports}
 
     @guarded
     def _register_slice(self, common: ExportSlice, ids: list[int]) -> ExportSlice:
