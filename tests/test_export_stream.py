@@ -285,3 +285,21 @@ def test_a_report_back_with_no_session_nor_entry_is_on_its_cases_page_not_in_the
     assert shown in case_page
     minutes = [text for page, text in pages.items() if page.startswith("sessions/")]
     assert not any("Filed before the meeting" in text for text in minutes)
+
+
+def test_a_byte_that_is_not_utf8_is_a_replacement_character_on_the_pages(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    """The slices are read with SQLite's own decoder; a value another tool wrote that is not UTF-8
+    is read again leniently, as everywhere else."""
+    path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE notes SET text = 'bad byte ' || CAST(x'ff' AS TEXT) || ' here' WHERE id = 1")
+        case_id = conn.execute("SELECT case_id FROM strategies ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE strategies SET text = text || CAST(x'ff' AS TEXT)")
+    conn.close()
+    with Repertoire.open(path, read_only=True) as repertoire:
+        pages = {page: whole(text) for page, text in streamed_pages(repertoire.export_reads())}
+    assert any("bad byte \ufffd here" in text for text in pages.values())
+    case_page = next(text for page, text in pages.items() if page.startswith(f"cases/{case_id:04d}-"))
+    assert "\ufffd" in case_page
