@@ -9,6 +9,7 @@ same pages with the same hashes.
 
 from __future__ import annotations
 
+import errno
 import gc
 import itertools
 import os
@@ -25,6 +26,7 @@ from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
 from coptui.export import api, escape, export_repertoire
+from coptui.export import folder as folder_module
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
 from coptui.export.pages import Share, repertoire_pages, streamed_pages, whole
@@ -303,3 +305,20 @@ def test_a_byte_that_is_not_utf8_is_a_replacement_character_on_the_pages(
     assert any("bad byte \ufffd here" in text for text in pages.values())
     case_page = next(text for page, text in pages.items() if page.startswith(f"cases/{case_id:04d}-"))
     assert "\ufffd" in case_page
+
+
+def test_a_page_that_cannot_be_written_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages are closed when writing one fails, not when the failure's traceback is collected."""
+    before = gc.get_threshold()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(folder_module, "replace_file", full)
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        with pytest.raises(OSError) as failed:
+            export_repertoire(repertoire, tmp_path / "wiki")
+        assert gc.get_threshold() == before
+    assert failed.value.errno == errno.ENOSPC
