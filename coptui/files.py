@@ -8,6 +8,7 @@ path rather than writing through it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -47,11 +48,59 @@ def replace_file(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Put `data` at `path` whole: the old file stays until the new one is complete on disk.
 
     `sync=False` skips flushing the file to disk, for the thousands of pages of a folder:
-    a killed process still leaves the file whole; a power cut may not.
+    a killed process still leaves the file whole; a power cut may not. It is also written
+    with the fewest system calls (no buffered file), as those thousands of pages cost most in
+    creating their files.
     """
+    if not sync:
+        _put(path, data)
+        return
     staged = StagedFile(path)
     staged.write(data)
     staged.commit(sync=sync)
+
+
+def _put(path: Path, data: bytes) -> None:
+    """What a `StagedFile` does with `data`, without flushing it to disk, in a few system calls."""
+    temporary = _temporary_name(path)
+    try:
+        descriptor = os.open(temporary, _NEW_FILE, 0o666)
+    except OSError as error:
+        raise not_written(error, path) from error
+    mode: int | None = None
+    try:
+        try:
+            written = os.write(descriptor, data)
+            while written < len(data):  # a write may take part of it
+                written += os.write(descriptor, data[written:])
+        finally:
+            os.close(descriptor)
+        mode = _mode(path)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise not_written(error, path, existed=mode is not None or path.exists()) from error
+        raise
+
+
+# O_EXCL: never opens something already there (a planted link), and the umask applies.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+
+
+def _temporary_name(path: Path) -> str:
+    return f"{os.path.dirname(path)}/.{os.path.basename(path)}.{secrets.token_hex(4)}.tmp"
+
+
+def _mode(path: Path) -> int | None:
+    """The permissions of the file at `path`, which its replacement keeps; None if there is none."""
+    try:
+        return stat.S_IMODE(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
 
 
 class StagedFile:
@@ -64,10 +113,9 @@ class StagedFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.size = 0
-        self._temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        self._temporary = Path(_temporary_name(path))
         try:
-            # O_EXCL: never opens something already there (a planted link), and the umask applies.
-            descriptor = os.open(self._temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            descriptor = os.open(self._temporary, _NEW_FILE, 0o666)
         except OSError as error:
             raise not_written(error, path) from error
         self._file = os.fdopen(descriptor, "wb")
@@ -95,10 +143,7 @@ class StagedFile:
 
     def commit(self, *, sync: bool = True) -> None:
         """Put what was written at the path; with `sync`, on disk before this returns."""
-        try:
-            mode = stat.S_IMODE(os.lstat(self.path).st_mode)
-        except FileNotFoundError:
-            mode = None
+        mode = _mode(self.path)
         try:
             self._file.flush()
             if sync:

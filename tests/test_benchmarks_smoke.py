@@ -57,4 +57,10 @@ def test_the_export_benchmark_runs_beside_its_floor(tmp_path: Path) -> None:
     runs = [
         line.split(" | ")[0].removeprefix("| ") for line in done.stdout.splitlines() if line.startswith("| ")
     ]
-    assert runs[2:] == ["export", "export again, nothing changed", "floor: the same files from plain Python"]
+    assert runs[2:] == [
+        "export",
+        "export again, nothing changed",
+        "floor: the same files from plain Python",
+        "floor, each file under a temporary name renamed into place",
+    ]
+    assert "- export: first process " in done.stdout  # and each process of it

@@ -9,13 +9,16 @@ same pages with the same hashes.
 
 from __future__ import annotations
 
+import errno
 import gc
+import itertools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import GeneratorType
+from typing import TypeVar
 
 import pytest
 from repertoire_templates import RepertoireTemplates, sample_document
@@ -23,11 +26,14 @@ from test_export import hostile_document as hostile_fields
 from test_hostile_screen import hostile_document as hostile_corpus
 
 from coptui.export import api, escape, export_repertoire
+from coptui.export import folder as folder_module
 from coptui.export.folder import JOURNAL, MANIFEST
 from coptui.export.index import RepertoireIndex
-from coptui.export.pages import repertoire_pages, streamed_pages, whole
+from coptui.export.pages import Share, repertoire_pages, streamed_pages, whole
 from coptui.models import RepertoireDocument
 from coptui.store import Repertoire, export_reads
+
+T = TypeVar("T")
 
 BEFORE = Path(__file__).parent / "fixtures" / "export_before"
 REPERTOIRES: dict[str, Callable[[], RepertoireDocument]] = {
@@ -85,20 +91,56 @@ def test_two_processes_write_the_bytes_one_process_writes(
     assert not (tmp_path / "wiki" / JOURNAL).exists()
 
 
-def test_the_two_halves_are_every_page_once(
-    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("of", "turns"), [(2, True), (3, True), (2, False)])
+def test_processes_sharing_the_pages_make_every_page_once(
+    tmp_path: Path,
+    repertoire_templates: RepertoireTemplates,
+    monkeypatch: pytest.MonkeyPatch,
+    of: int,
+    turns: bool,
 ) -> None:
-    # Runs of one session, shared between the halves with the pages of the cases presented at them.
+    """Each process takes the next run of sessions or practices none has taken: taking turns a page
+    at a time, or the last one alone first (it takes every run; the first makes only its own pages)."""
     monkeypatch.setattr(export_reads, "SESSIONS_PER_SLICE", 1)
+    monkeypatch.setattr(export_reads, "PRACTICES_PER_SLICE", 1)
     with opened("demo", tmp_path, repertoire_templates) as repertoire:
         reads = repertoire.export_reads()
         every = [(path, whole(text)) for path, text in streamed_pages(reads)]
-        halves = [[(path, whole(text)) for path, text in streamed_pages(reads, half)] for half in (0, 1)]
-    assert sorted(halves[0] + halves[1]) == sorted(every)
-    assert not {path for path, _ in halves[0]} & {path for path, _ in halves[1]}
-    for folder in ("cases/", "sessions/"):
-        assert all(any(path.startswith(folder) for path, _ in half) for half in halves)
-    assert halves[0][-1][0] == "index.md"
+        sessions, practices = itertools.count().__next__, itertools.count().__next__
+        shared = [Share(which == 0, which == of - 1, sessions, practices) for which in range(of)]
+        makers = [streamed_pages(reads, share) for share in shared]
+        shares: list[list[tuple[str, str]]] = [[] for _ in makers]
+        for which, page in _taking_turns(makers) if turns else _last_first(makers):
+            shares[which].append((page[0], whole(page[1])))
+    assert sorted(page for share in shares for page in share) == sorted(every)
+    paths = [{path for path, _ in share} for share in shares]
+    assert sum(map(len, paths)) == len(set().union(*paths))  # no page made twice
+    if turns:  # the most files, shared
+        assert sum(any(path.startswith("practices/") for path in share) for share in paths) >= 2
+    else:
+        assert not any(path.startswith(("sessions/", "practices/")) for path in paths[0])
+    assert shares[0][-1][0] == "index.md"
+
+
+def _last_first(makers: list[Iterator[T]]) -> Iterator[tuple[int, T]]:
+    for which in reversed(range(len(makers))):
+        yield from ((which, made) for made in makers[which])
+
+
+def _two_shares() -> list[Share]:
+    """The shares of two processes, the first drained before the second begins."""
+    sessions, practices = itertools.count().__next__, itertools.count().__next__
+    return [Share(True, False, sessions, practices), Share(False, True, sessions, practices)]
+
+
+def _taking_turns(makers: list[Iterator[T]]) -> Iterator[tuple[int, T]]:
+    going = dict(enumerate(makers))
+    while going:
+        for which, maker in list(going.items()):
+            try:
+                yield which, next(maker)
+            except StopIteration:
+                del going[which]
 
 
 def test_making_pages_leaves_the_cycle_collector_as_it_found_it(
@@ -212,7 +254,7 @@ def test_a_case_presented_at_no_session_has_its_page_once(
     with Repertoire.open(path, read_only=True) as repertoire:
         reads = repertoire.export_reads()
         streamed = [(page, whole(text)) for page, text in streamed_pages(reads)]
-        halves = [[(page, whole(text)) for page, text in streamed_pages(reads, half)] for half in (0, 1)]
+        halves = [[(page, whole(t)) for page, t in streamed_pages(reads, share)] for share in _two_shares()]
         in_memory = {page: whole(text) for page, text in repertoire_pages(RepertoireIndex(repertoire.dump()))}
         titles = {case.id: case.title for case in repertoire.dump().cases}
     assert dict(streamed) == in_memory
@@ -224,10 +266,12 @@ def test_a_case_presented_at_no_session_has_its_page_once(
         assert f"# {titles[case_id]}" in pages[0] and " on 20" in brought and "sessions/" not in brought
 
 
-def test_a_report_back_filed_between_meetings_is_on_its_cases_page_not_in_the_folders_minutes(
+def test_a_report_back_with_no_session_nor_entry_is_on_its_cases_page_not_in_the_folders_minutes(
     tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A session's slice reads such a report-back for the page of its case, made beside the minutes."""
+    """A session's slice reads such a report-back for the page of its case, made beside the
+    minutes; minutes list only those a member filed between meetings, as the participant
+    entries say (tests/test_minutes_between_meetings.py), and this one has none."""
     path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
     with sqlite3.connect(path) as conn:
         report, case_id, story = conn.execute(
@@ -243,3 +287,38 @@ def test_a_report_back_filed_between_meetings_is_on_its_cases_page_not_in_the_fo
     assert shown in case_page
     minutes = [text for page, text in pages.items() if page.startswith("sessions/")]
     assert not any("Filed before the meeting" in text for text in minutes)
+
+
+def test_a_byte_that_is_not_utf8_is_a_replacement_character_on_the_pages(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates
+) -> None:
+    """The slices are read with SQLite's own decoder; a value another tool wrote that is not UTF-8
+    is read again leniently, as everywhere else."""
+    path = repertoire_templates.copy(tmp_path / "demo.db", sample_document)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE notes SET text = 'bad byte ' || CAST(x'ff' AS TEXT) || ' here' WHERE id = 1")
+        case_id = conn.execute("SELECT case_id FROM strategies ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE strategies SET text = text || CAST(x'ff' AS TEXT)")
+    conn.close()
+    with Repertoire.open(path, read_only=True) as repertoire:
+        pages = {page: whole(text) for page, text in streamed_pages(repertoire.export_reads())}
+    assert any("bad byte \ufffd here" in text for text in pages.values())
+    case_page = next(text for page, text in pages.items() if page.startswith(f"cases/{case_id:04d}-"))
+    assert "\ufffd" in case_page
+
+
+def test_a_page_that_cannot_be_written_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, repertoire_templates: RepertoireTemplates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages are closed when writing one fails, not when the failure's traceback is collected."""
+    before = gc.get_threshold()
+
+    def full(*_: object, **__: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(folder_module, "replace_file", full)
+    with opened("demo", tmp_path, repertoire_templates) as repertoire:
+        with pytest.raises(OSError) as failed:
+            export_repertoire(repertoire, tmp_path / "wiki")
+        assert gc.get_threshold() == before
+    assert failed.value.errno == errno.ENOSPC

@@ -3,9 +3,12 @@ marked as filed before the meeting, as its matters arising showed it (QA's L1)."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
-from coptui.export.api import minutes
+from coptui.export import names
+from coptui.export.api import export_repertoire, minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
 from coptui.formats import find_format
@@ -55,3 +58,35 @@ def test_a_report_given_at_the_meeting_is_not_marked_as_filed_before_it(repertoi
     arising = minutes(repertoire, live.session_id).split("## Matters arising")[1].split("\n## ")[0]
     assert "1 report-back on actions agreed at earlier sessions." in arising
     assert "before the meeting" not in arising
+
+
+def matters_arising(minutes: str) -> str:
+    """The section of minutes, its links' text without their targets (the folder's pages link)."""
+    arising = minutes.split("## Matters arising")[1].split("\n## ")[0]
+    return re.sub(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)", r"\1", arising)
+
+
+def test_the_folders_minutes_list_a_report_filed_between_meetings_as_export_minutes_does(
+    repertoire: Repertoire, tmp_path: Path
+) -> None:
+    clock = ManualClock(START)
+    december = meeting(repertoire, clock, "December clinic")
+    clock.advance(minutes=90)
+    december.end()
+    clock.advance(minutes=60 * 24 * 30)
+    assert MemberActions(repertoire, "ben", clock).report_back(2, "worked", "Reviews cut the [noise]").ok
+    clock.advance(minutes=60)
+    january = meeting(repertoire, clock, "January clinic")
+    clock.advance(minutes=90)
+    january.end()
+    clock.advance(minutes=60 * 24 * 30)
+    february = meeting(repertoire, clock, "February clinic")
+    february.end()
+
+    export_repertoire(repertoire, tmp_path / "wiki")
+    filed = "Reviews cut the \\[noise\\]"
+    for session, listed in ((december, False), (january, True), (february, False)):
+        alone = matters_arising(minutes(repertoire, session.session_id))
+        page = tmp_path / "wiki" / names.session_path(repertoire.session(session.session_id))
+        assert matters_arising(page.read_text(encoding="utf-8")) == alone
+        assert (filed in alone) == listed and ("Filed before the meeting" in alone) == listed

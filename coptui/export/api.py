@@ -11,7 +11,7 @@ from coptui.export.folder import FolderExport, write_pages
 from coptui.export.index import RepertoireIndex
 from coptui.export.minutes import REGISTER_SHOWN, render_minutes
 from coptui.export.names import minutes_file_name
-from coptui.export.pages import PageText, streamed_pages
+from coptui.export.pages import PageText, Share, SharedQueue, streamed_pages
 from coptui.files import not_written, replace_file
 from coptui.formats import shows_participation
 from coptui.store import NotFound, Repertoire
@@ -98,12 +98,16 @@ def export_repertoire(repertoire: Repertoire, folder: Path) -> FolderExport:
     reads = repertoire.export_reads()
     if repertoire.count_browse_cases() < TWO_PROCESSES_FROM:
         return write_pages(streamed_pages(reads), folder)
+    sessions, practices = SharedQueue(), SharedQueue()
+    theirs = Share(first=False, last=True, sessions=sessions, practices=practices)
     return write_pages(
-        streamed_pages(reads, half=0), folder, beside=functools.partial(_half_pages, repertoire.path, 1)
+        streamed_pages(reads, Share(first=True, last=False, sessions=sessions, practices=practices)),
+        folder,
+        beside=functools.partial(_share_of_pages, repertoire.path, theirs),
     )
 
 
-def _half_pages(path: Path, half: Literal[0, 1]) -> Iterator[tuple[str, PageText]]:
-    """Half the pages of the repertoire at `path`, read in a process of their own."""
+def _share_of_pages(path: Path, share: Share) -> Iterator[tuple[str, PageText]]:
+    """A share of the pages of the repertoire at `path`, read in a process of its own."""
     with Repertoire.open(path, read_only=True) as repertoire:
-        yield from streamed_pages(repertoire.export_reads(), half)
+        yield from streamed_pages(repertoire.export_reads(), share)

@@ -34,7 +34,7 @@ import re
 import secrets
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -193,6 +193,8 @@ class _Target:
                 journal.flush()
         except BaseException:
             done.drop()
+            if isinstance(pages, Generator):  # its pages are done with now, not when it is collected
+                pages.close()
             raise
         return done
 

@@ -7,7 +7,7 @@ everything up here in memory: never a query per item.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property
 from operator import attrgetter
 from typing import TypeVar
@@ -46,12 +46,12 @@ class RepertoireIndex:
         document: Document,
         practice_records: dict[int, TrackRecord] | None = None,
         *,
-        between_meetings: bool = True,
+        filed_before: Mapping[int, Sequence[int]] | None = None,
     ) -> None:
-        """Without `between_meetings`, the report-backs the document holds that were filed
-        between meetings are not for minutes (see `report_backs_between_meetings`)."""
+        """`filed_before` gives, for each session, the report-backs filed between meetings that its
+        minutes list (see `report_backs_filed_before`)."""
         self.document = document
-        self._between_meetings = between_meetings
+        self._filed_before = filed_before
         self.community = document.community
         self.members: dict[str, Member] = {m.handle: m for m in document.members}
         self.topics: dict[str, Topic] = {t.slug: t for t in document.topics}
@@ -121,16 +121,18 @@ class RepertoireIndex:
     def report_backs_by_session(self) -> dict[int, list[ReportBackItem]]:
         return _group(self.document.report_backs, attrgetter("session"))
 
+    def report_backs_filed_before(self, session_id: int) -> list[ReportBackItem]:
+        """The report-backs members filed with no session live that the minutes of a session list:
+        those `filed_before` gives for it (a folder export's run of sessions, whose slice also
+        holds such report-backs for the pages of its cases), or else every one the document holds
+        (a session's slice holds those filed before it: `Repertoire.session_slice`)."""
+        if self._filed_before is None:
+            return [r for r in self.document.report_backs if r.session is None]
+        return [self.report_backs[i] for i in self._filed_before.get(session_id, ())]
+
     @cached_property
-    def report_backs_between_meetings(self) -> list[ReportBackItem]:
-        """Report-backs members filed with no session live: a session's slice holds those filed
-        before it, which its minutes list (`Repertoire.session_slice`). A folder export's slice
-        of sessions holds such report-backs for the pages of its cases; its minutes list none,
-        as a folder's minutes never have (which were filed before a session, the store finds
-        for one session's minutes: `reports_between_meetings`)."""
-        if not self._between_meetings:
-            return []
-        return [r for r in self.document.report_backs if r.session is None]
+    def report_backs(self) -> dict[int, ReportBackItem]:
+        return {r.id: r for r in self.document.report_backs if r.id is not None}
 
     @cached_property
     def report_backs_by_member(self) -> dict[str, list[ReportBackItem]]:

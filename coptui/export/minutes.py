@@ -143,7 +143,7 @@ def _interim_banner(session: SessionItem) -> str:
 
 def _matters_arising(index: RepertoireIndex, session: SessionItem, links: PageLinks) -> list[str]:
     reports = index.session_report_backs(session.id or 0)
-    before = index.report_backs_between_meetings
+    before = index.report_backs_filed_before(session.id or 0)
     blocks = ["## Matters arising"]
     if not reports and not before:
         blocks.append("No report-backs on earlier actions at this session.")

@@ -14,10 +14,11 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from coptui.counts import plural
 from coptui.export import escape, names
@@ -30,7 +31,7 @@ from coptui.export.markdown import (
 from coptui.export.minutes import ActionRegister, render_minutes
 from coptui.export.practices import practice_pages, strategy_practice
 from coptui.models import ActionStatus, CaseStatus, Member, NoteKind, Outcome, Role, Topic
-from coptui.store.export_reads import Outline, Totals
+from coptui.store.export_reads import Outline, Take, Totals
 from coptui.store.export_rows import CaseItem, CaseRow, ReportBackItem, SessionRow, StrategyItem
 
 if TYPE_CHECKING:
@@ -55,51 +56,86 @@ def repertoire_pages(index: RepertoireIndex) -> Iterator[tuple[str, PageText]]:
         [([c for c in doc.cases if c.session not in index.sessions], index)],
         [([t.slug for t in doc.topics], index)],
         [([m.handle for m in doc.members], index)],
-        lambda: _outline(index),
     )
+    yield _index(_outline(index))
 
 
-def streamed_pages(reads: ExportReads, half: Literal[0, 1] | None = None) -> Iterator[tuple[str, PageText]]:
+def streamed_pages(reads: ExportReads, share: Share | None = None) -> Iterator[tuple[str, PageText]]:
     """Every page of the export, read from the store a slice at a time, the index page last.
 
-    With `half`, only that half of the pages, the two about equal work (making and writing
-    them) at every size: 0 the minutes and case pages of three runs of sessions in four, topics,
-    the index and the cases of no session; 1 the practices (the most pages), members and the
-    minutes and case pages of the other runs.
+    With `share`, only the pages of one of several processes exporting together (see `Share`).
     """
     with _few_collections():
-        yield from _streamed(reads, half)
+        yield from _streamed(reads, share)
 
 
-# Of every `_EVERY` runs of sessions, those whose minutes and case pages each half makes.
-_EVERY = 4
-_MINE = ((0, 1, 2), (3,))
+@dataclass(frozen=True)
+class Share:
+    """Which pages one of several processes exporting together makes.
+
+    The runs of sessions (their minutes and the pages of their cases) and of practices (the
+    most files) are taken in turn from queues the processes share, each taking the next run
+    none has taken when it is ready for one: each makes as many as it has time for, so they
+    end together whatever the machine's load, having created their part of the files. The
+    first also makes the topics, the cases of no session and the index (last, once the
+    others are done: `write_pages`), the last one the members. The first begins with
+    sessions, the others with members and practices, so that they seldom create files in
+    the same folder at once.
+    """
+
+    first: bool
+    last: bool
+    sessions: Take
+    practices: Take
 
 
-def _streamed(reads: ExportReads, half: Literal[0, 1] | None) -> Iterator[tuple[str, PageText]]:
-    first, second = half != 1, half != 0
-    if second:
-        for practices in reads.practice_slices():
-            index = RepertoireIndex(practices)
-            yield from practice_pages(index, PageLinks(index, INDEX))
+class SharedQueue:
+    """A queue of places (0, 1, 2, ...) that processes take from, each place once: a counter
+    in shared memory, given to a spawned process as it starts."""
+
+    def __init__(self) -> None:
+        from multiprocessing import get_context
+
+        self._next = get_context("spawn").Value("q", 0)
+
+    def __call__(self) -> int:
+        with self._next.get_lock():
+            taken: int = self._next.value
+            self._next.value = taken + 1
+        return taken
+
+
+def _streamed(reads: ExportReads, share: Share | None) -> Iterator[tuple[str, PageText]]:
+    first, last = share is None or share.first, share is None or share.last
+    practices = _practice_pages(reads, share.practices if share else None)
+    members = ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if last else ()
+    if not first:
+        yield from _pages((), (), (), members)
+        yield from practices
     yield from _pages(
-        _session_runs(reads, None if half is None else _MINE[half]),
+        _session_runs(reads, share.sessions if share else None),
         _loose_cases(reads) if first else (),
         ((slugs, RepertoireIndex(doc)) for slugs, doc in reads.topic_slices()) if first else (),
-        ((handles, RepertoireIndex(doc)) for handles, doc in reads.member_slices()) if second else (),
-        reads.outline if first else None,
+        members if first else (),
     )
+    if first:
+        yield from practices
+        yield _index(reads.outline())
 
 
-def _session_runs(
-    reads: ExportReads, mine: Container[int] | None
-) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
-    """The runs of sessions, each read for its pages if it is among `mine` (all, for None), or else
-    for the action register only."""
-    runs = reads.session_slices() if mine is None else reads.session_slices(mine=mine, every=_EVERY)
-    for run in runs:
+def _practice_pages(reads: ExportReads, take: Take | None) -> Iterator[tuple[str, str]]:
+    for practices in reads.practice_slices(take=take):
+        index = RepertoireIndex(practices)
+        yield from practice_pages(index, PageLinks(index, INDEX))
+
+
+def _session_runs(reads: ExportReads, take: Take | None) -> Iterator[tuple[list[int], RepertoireIndex, bool]]:
+    """The runs of sessions, each read for its pages if it is this process's to make (`take`; all,
+    for None), or else for the action register only."""
+    for run in reads.session_slices(take=take):
         if run.pages:
-            yield run.ids, RepertoireIndex(*reads.with_practices(run.part), between_meetings=False), True
+            part, records = reads.with_practices(run.part)
+            yield run.ids, RepertoireIndex(part, records, filed_before=part.filed_before), True
         else:
             yield run.ids, RepertoireIndex(run.part), False
 
@@ -156,7 +192,6 @@ def _pages(
     loose_cases: Iterable[tuple[Sequence[CaseItem], RepertoireIndex]],
     topic_runs: Iterable[tuple[list[str], RepertoireIndex]],
     member_runs: Iterable[tuple[list[str], RepertoireIndex]],
-    outline: Callable[[], Outline] | None,
 ) -> Iterator[tuple[str, PageText]]:
     """The pages of each run in turn; each run's links are built once for all of its pages.
 
@@ -189,9 +224,10 @@ def _pages(
         for handle in handles:
             path = names.member_path(handle)
             yield path, _member_page(index, index.members[handle], links.on(path))
-    if outline is not None:
-        brief = outline()
-        yield INDEX, _index_page(brief, PageLinks(RepertoireIndex(brief.common), INDEX, remember=False))
+
+
+def _index(outline: Outline) -> tuple[str, PageText]:
+    return INDEX, _index_page(outline, PageLinks(RepertoireIndex(outline.common), INDEX, remember=False))
 
 
 def _case_pages(

@@ -11,13 +11,14 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 from coptui.models import ActionStatus, CaseStatus, Member, Topic
 from coptui.store.base import guarded
+from coptui.store.between_meetings import BetweenMeetingsReads
 from coptui.store.browsing import TrackRecord
 from coptui.store.community import CommunityStore
 from coptui.store.export_rows import (
@@ -68,6 +69,11 @@ CaseLine = tuple[
 OpenActionLine = tuple[str, str, date | None, int | None, str | None]
 
 
+# Gives, each time it is called, the place of the next run of pages a process is to make (the
+# next that no process exporting with it has taken), counting from 0.
+Take = Callable[[], int]
+
+
 class SessionRun(NamedTuple):
     """A run of sessions, in the order they were held, read for the pages of this process (`pages`),
     or, where another process makes those, only for the register of open actions carried forward,
@@ -91,6 +97,14 @@ class Outline(NamedTuple):
     topic_cases: dict[str, int]
 
 
+# Ids of the report-backs filed between meetings that a run of sessions' minutes list.
+_BEFORE = "(SELECT value FROM json_each(:before))"
+
+
+# How sqlite3 says a text value is not UTF-8, when it decodes text itself.
+_NOT_UTF8 = "Could not decode to UTF-8"
+
+
 def _ids(ids: Iterable[int | None]) -> str:
     """Ids as a JSON list for `json_each`, leaving out None."""
     return json.dumps(sorted(i for i in ids if i is not None))
@@ -101,7 +115,7 @@ def _tried(cases: str) -> str:
     return f"SELECT id FROM actions WHERE strategy_id IN (SELECT id FROM strategies WHERE case_id IN {cases})"
 
 
-class ExportReads(PracticeExportReads, CommunityStore):
+class ExportReads(PracticeExportReads, BetweenMeetingsReads, CommunityStore):
     """Slices of the repertoire for the pages of a folder export, as rows (see `export_rows`)."""
 
     @guarded
@@ -117,13 +131,26 @@ class ExportReads(PracticeExportReads, CommunityStore):
         self, read: Callable[[Sequence[Any]], R], columns: str, table: str, where: str, params: Params
     ) -> list[R]:
         """Rows of `table` that match `where`, in id order, each made by `read`."""
-        rows = self.conn.execute(
-            f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params
-        ).fetchall()
+        rows = self._fetched(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id", params)
         try:
             return [read(row) for row in rows]
         except (ValueError, KeyError, TypeError):  # a row another tool wrote: which, and what is wrong
             raise unreadable_light_row(table, columns, rows, read) from None
+
+    def _fetched(self, sql: str, params: Params) -> list[Any]:
+        """The rows of a query, their text decoded by SQLite's own decoder, which is cheaper than the
+        connection's lenient one (a Python call per value: 1.8 million at 10,000 cases); should a value
+        not be UTF-8 (another tool wrote it), the query is read again with the lenient one."""
+        lenient = self.conn.text_factory
+        self.conn.text_factory = str
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            if not str(error).startswith(_NOT_UTF8):
+                raise
+        finally:
+            self.conn.text_factory = lenient
+        return self.conn.execute(sql, params).fetchall()
 
     def _sessions(
         self, where: str, params: Params, *, minutes: bool = False, attendance_of: Sequence[str] = ()
@@ -251,11 +278,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
             ),
         )
 
-    def practice_slices(self, size: int | None = None) -> Iterator[ExportSlice]:
-        """The practices in runs of at most `size`, each with its uses, their cases and what was reported."""
+    def practice_slices(self, size: int | None = None, *, take: Take | None = None) -> Iterator[ExportSlice]:
+        """The practices in runs of at most `size`, each with its uses, their cases and what was
+        reported. With `take`, only the runs it gives the places of, in turn (see `session_slices`)."""
+        take = take or itertools.count().__next__
         common = self._common()
-        for first, last in self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE):
-            yield self._practice_slice(common, first, last)
+        runs = self._practice_runs(size or PRACTICES_PER_SLICE, USES_PER_PRACTICE_SLICE)
+        while (place := take()) < len(runs):
+            yield self._practice_slice(common, *runs[place])
 
     @guarded
     def _practice_runs(self, most: int, most_uses: int) -> list[tuple[int, int]]:
@@ -319,26 +349,26 @@ class ExportReads(PracticeExportReads, CommunityStore):
             )
         ]
 
-    def session_slices(
-        self, size: int | None = None, *, mine: Container[int] = (0,), every: int = 1
-    ) -> Iterator[SessionRun]:
+    def session_slices(self, size: int | None = None, *, take: Take | None = None) -> Iterator[SessionRun]:
         """The sessions in the order they were held, in runs of `size`: each run's ids in that order,
         and what their minutes name (as `session_slice` gives it for one session, but for the action
         register of actions carried forward, which the exporter keeps as it goes) and what the pages
         of the cases first presented at them show.
 
-        Of every `every` runs, those whose place among them is in `mine` are read for their pages
-        (for processes exporting together); the others only for the register (see `SessionRun`).
+        With `take` (for processes exporting together), only the runs it gives the places of, in
+        turn, are read for their pages; the others only for the register (see `SessionRun`).
         """
-        common, after = self._common(), ("", 0)
+        take = take or itertools.count().__next__
+        common, after, mine = self._common(), ("", 0), take()
         for place in itertools.count():
             run = self._session_run(after, size or SESSIONS_PER_SLICE)
             if not run:
                 return
             after = run[-1]
             ids = [session_id for _, session_id in run]
-            if place % every in mine:
+            if place == mine:
                 yield SessionRun(ids, self._session_slice(common, ids), pages=True)
+                mine = take()
             else:
                 yield SessionRun(ids, self._register_slice(common, ids), pages=False)
 
@@ -348,11 +378,14 @@ class ExportReads(PracticeExportReads, CommunityStore):
         at them show (as `case_slices` reads it): a case's page is made beside its first minutes,
         from the same rows, so that what both show is read (and made) once."""
         here = "(SELECT value FROM json_each(:ids))"
-        s = {"ids": json.dumps(ids)}
+        filed_before = self._filed_before(ids)
+        before = _ids(itertools.chain.from_iterable(filed_before.values()))
+        s = {"ids": json.dumps(ids), "before": before}
+        reported = f"(SELECT action_id FROM report_backs WHERE session_id IN {here} OR id IN {_BEFORE})"
         presented = f"(SELECT id FROM cases WHERE session_id IN {here})"
         tried = _tried(presented)
         actions = self._actions(
-            f"session_id IN {here} OR id IN (SELECT action_id FROM report_backs WHERE session_id IN {here}) "
+            f"session_id IN {here} OR id IN {reported} "
             # For the cases' pages: their actions, wherever agreed, and those their strategies led to.
             f"OR case_id IN {presented} OR id IN ({tried}) "
             f"OR id IN (SELECT action_id FROM report_backs WHERE case_id IN {presented})",
@@ -364,13 +397,13 @@ class ExportReads(PracticeExportReads, CommunityStore):
         )
         # For the cases' pages, too: what was reported on them, and noted about them, at later sessions.
         report_backs = self._report_backs(
-            f"session_id IN {here} OR case_id IN {presented} OR action_id IN ({tried})", s
+            f"session_id IN {here} OR case_id IN {presented} OR action_id IN ({tried}) OR id IN {_BEFORE}", s
         )
         notes = self._notes(f"session_id IN {here} OR case_id IN {presented}", s)
         # The cases worked on at these sessions, from the rows filed at them (as for a member's slice).
-        held = set(ids)
+        held, listed = set(ids), set(json.loads(before))
         named = {n.case for n in notes if n.session in held}
-        named.update(r.case for r in report_backs if r.session in held)
+        named.update(r.case for r in report_backs if r.session in held or r.id in listed)
         named.update(st.case for st in strategies if st.session in held)
         named.update(a.case for a in actions if a.session in held)
         cases = self._cases(
@@ -393,6 +426,7 @@ class ExportReads(PracticeExportReads, CommunityStore):
             actions=actions,
             report_backs=report_backs,
             notes=notes,
+            filed_before=filed_before,
         )
 
     @guarded

@@ -303,6 +303,8 @@ class ExportSlice:
     report_backs: list[ReportBackRow] = field(default_factory=list)
     notes: list[NoteRow] = field(default_factory=list)
     practices: list[PracticeRow] = field(default_factory=list)
+    # Of a run of sessions: the report-backs filed between meetings that each one's minutes list.
+    filed_before: dict[int, list[int]] = field(default_factory=dict)
 
     def but(self, **lists: Any) -> ExportSlice:
         """The same community, topics and members with other items."""
