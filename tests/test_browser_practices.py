@@ -217,10 +217,12 @@ async def test_a_refused_curation_says_why_and_changes_nothing(writable: Reperto
         await settle(pilot)
         await pilot.press("tab", *"999", "enter")
         await workers_ended(pilot)  # the merge's worker fails, as the refusal it reports
-        assert "There is no practice 999." in await toast_says(pilot, "no practice 999")
+        said = await toast_says(pilot, "no practice 999")
+        assert "Not done There is no practice 999." in said and "went wrong" not in said
         await pilot.press("u")  # its only use: nothing to split it from
         await workers_ended(pilot)
-        assert "the only use of practice 1" in await toast_says(pilot, "the only use of practice 1")
+        said = await toast_says(pilot, "the only use of practice 1")
+        assert "Not done Strategy 1 is the only use of practice 1" in said and "went wrong" not in said
         assert [s.practice for s in writable.strategies(case=1)] == [1, 2]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from coptui.export.api import minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
 from coptui.facilitation.participant import Participant, ParticipationRefused
@@ -216,9 +217,9 @@ FORBIDDEN_ENTRIES: list[tuple[str, Setup, str, str]] = [
     ("more dots than given", on_chos_case, "#vote 1 4", "you have 3 dots left for “Alert fatigue”"),
     ("dots once spent", dots_spent, "#vote 1", "you have 0 dots left"),
     ("a vote for no strategy", on_chos_case, "#vote 2", "“Alert fatigue” has 1 strategy"),
-    ("context on another's case", on_chos_case, "#context it pages", "a case you present only"),
-    ("a question on another's case", on_chos_case, "#question why?", "a case you present only"),
-    ("topics on another's case", on_chos_case, "#topic alerting", "a case you present only"),
+    ("context on another's case", on_chos_case, "#context it pages", "to a case you bring"),
+    ("a question on another's case", on_chos_case, "#question why?", "to a case you bring"),
+    ("topics on another's case", on_chos_case, "#topic alerting", "to a case you bring"),
     ("a report as someone else", nothing, "#report @cho worked it went well", "not as @cho"),
     (
         "a report on no action",
@@ -382,6 +383,46 @@ def test_a_case_brought_and_detailed_by_its_presenter(
     )
 
 
+def test_a_members_details_go_to_their_own_case_while_another_is_in_focus(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    live.jump_to(SHARING)
+    refused = ben.enter("#context before any case of mine")
+    assert (
+        refused.message == "you add context, a question or topics to a case you bring: #case title brings one"
+    )
+    assert live.enter("#case @cho Alert fatigue").ok
+    assert ben.enter("#case Deploys on Fridays").ok
+    assert live.enter("#focus 1").ok
+    assert ben.enter("#context We ship at 5pm").message == "filed the context of “Deploys on Fridays”"
+    cho, mine = repertoire.session_cases(live.session_id)
+    assert (cho.title, cho.context, mine.title, mine.context) == (
+        "Alert fatigue",
+        "",
+        "Deploys on Fridays",
+        "We ship at 5pm",
+    )
+
+
+def test_a_member_tries_a_practice_again_by_its_number(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    (first,) = live.view().strategies
+    practice = first.practice
+    assert practice is not None
+    assert ben.enter(f"#strategy ={practice}").ok
+    assert ben.enter(f"#strategy ={practice} but for deploys [x]").ok
+    refused = ben.enter("#strategy =999 a practice nobody has")
+    assert refused.message.startswith("there is no practice 999")
+    strategies = [(s.proposer, s.text, s.practice) for s in live.view().strategies]
+    assert strategies == [
+        ("ana", "Route alerts to tickets", practice),
+        ("ben", "Route alerts to tickets", practice),
+        ("ben", "but for deploys [x]", practice),
+    ]
+
+
 def test_a_strategy_for_the_case_in_focus_is_proposed_by_the_participant(
     repertoire: Repertoire, live: LiveSession, ben: Participant
 ) -> None:
@@ -470,6 +511,36 @@ def test_dots_are_hidden_from_everyone_until_the_facilitator_reveals_them(
         assert cho.enter("#vote 1").message.endswith("; 2 dots left")
         assert [s.votes for s in live.view().strategies] == [4]
         assert not live.reveal_votes().ok
+
+
+def test_dots_never_revealed_are_counted_when_problem_solving_ends(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert ben.enter("#vote 1 2").ok
+    assert live.hidden_dots() == 2
+    moved = live.perform(journalled_facilitator(repertoire, live, CommandKind.NEXT_PHASE, ""))
+    assert isinstance(moved, EntryResult)
+    assert moved.message == "phase 4 of 4: Report-back · 2 private dots never revealed, counted now"
+    (strategy,) = repertoire.strategies(case=repertoire.session_cases(live.session_id)[0].id)
+    assert strategy.votes == 2
+    text = minutes(repertoire, live.session_id)
+    assert "Route alerts to tickets *(Ana Ruiz, 2 votes)" in text
+    # Back in problem solving and on again: nothing is counted twice, and nothing more is said.
+    live.jump_to(SOLVING)
+    again = live.perform(journalled_facilitator(repertoire, live, CommandKind.NEXT_PHASE, ""))
+    assert isinstance(again, EntryResult) and again.message == "phase 4 of 4: Report-back"
+    assert repertoire.strategy(strategy.id or 0).votes == 2
+
+
+def test_dots_never_revealed_are_counted_when_the_session_ends_in_problem_solving(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    at_a_strategy(live)
+    assert ben.enter("#vote 1 3").ok
+    live.end()
+    (strategy,) = repertoire.strategies(case=repertoire.session_cases(live.session_id)[0].id)
+    assert strategy.votes == 3
 
 
 def test_undoing_a_reveal_hides_the_dots_again(live: LiveSession, ben: Participant) -> None:

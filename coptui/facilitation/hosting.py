@@ -53,6 +53,16 @@ class ParticipantsHost(EngineBase):
             counted = plural(dots, "private dot")
             return EntryResult(True, f"votes on “{case.title}” revealed: {counted} counted")
 
+    def reveal_all_left_hidden(self) -> int:
+        """Count the private dots still hidden on any of this session's cases: once problem solving
+        is left (or the session ends) the voting is over, and dots never revealed would be missing
+        from the votes and the minutes. Returns how many dots that was."""
+        now = self.clock.now()
+        cases = self.repertoire.session_cases(self.session_id)
+        return sum(
+            self.repertoire.reveal_votes(self.session_id, c.id, now) for c in cases if c.id is not None
+        )
+
     def take_back(self, entry_id: int) -> EntryResult:
         """Remove what a participant filed (out of place, say); F8 puts it back."""
         with self._lock:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from pydantic import ValidationError
 
+from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.engine_base import EngineState
 from coptui.facilitation.filing import EntryFiling
@@ -75,6 +76,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
         self._lock = threading.RLock()
         self._state = EngineState()
         self._revision = 0
+        self._revealed_on_leaving = 0  # private dots counted as problem solving was left, to say so
         self.member_names = {m.handle: m.name for m in repertoire.members()}
         self.community_name = repertoire.community().name  # read once, off the screen's thread
         self.matters = MattersReader(repertoire)
@@ -154,8 +156,11 @@ class LiveSession(EntryFiling, ParticipantsHost):
         with self._lock:
             if self.closed or not 0 <= position < len(self.session.phases) or position == self.position:
                 return False
+            voting_over = self.phase.kind is PhaseKind.PROBLEM_SOLVING
             PhaseTimer(self.phase, self.clock).stop()
             self.session.current_phase = position
+            if voting_over and self.phase.kind is not PhaseKind.PROBLEM_SOLVING:
+                self._revealed_on_leaving = self.reveal_all_left_hidden()
             PhaseTimer(self.phase, self.clock).start()
             self.repertoire.update_session(self.session)
             self.matters.forget()  # a phase begun reads the matters afresh: others' edits show
@@ -200,6 +205,7 @@ class LiveSession(EntryFiling, ParticipantsHost):
                 # journalling it) is filed in the session it was typed in, before it closes.
                 members = self.repertoire.unsettled_members(self.session_id)
                 file_for_members(self.repertoire, self.session_id, members, self.clock)
+                self.reveal_all_left_hidden()
                 PhaseTimer(self.phase, self.clock).stop()
                 self.session.status = status
                 self.session.ended_at = self.clock.now()
@@ -274,8 +280,10 @@ class LiveSession(EntryFiling, ParticipantsHost):
     def _moved(self, moved: bool, otherwise: str = "") -> EntryResult:
         if not moved:
             return EntryResult(False, otherwise)
+        revealed, self._revealed_on_leaving = self._revealed_on_leaving, 0
+        counted = f" · {plural(revealed, 'private dot')} never revealed, counted now" if revealed else ""
         return EntryResult(
-            True, f"phase {self.position + 1} of {len(self.session.phases)}: {self.phase.title}"
+            True, f"phase {self.position + 1} of {len(self.session.phases)}: {self.phase.title}{counted}"
         )
 
     # -- capture -------------------------------------------------------------------

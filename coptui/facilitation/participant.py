@@ -46,9 +46,10 @@ from pydantic import ValidationError
 
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
-from coptui.facilitation.focus import case_in_focus
+from coptui.facilitation.focus import case_in_focus, own_case
 from coptui.facilitation.matters import MatterArising, MattersReader, reported_already
 from coptui.facilitation.my_actions import MemberActions, MyAction
+from coptui.facilitation.practice_reuse import reuse_said, strategy_for
 from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.tags import (
     CaseDetailEntry,
@@ -301,10 +302,8 @@ class Participant:
                 return f"cases are brought in problem sharing; this is {phase.title}"
             case StrategyEntry() | VoteEntry() if phase.kind is not PhaseKind.PROBLEM_SOLVING:
                 return f"strategies are proposed and voted on in problem solving; this is {phase.title}"
-            case CaseDetailEntry():
-                case = self._focus(session)
-                if case is None or case.presenter != self.member:
-                    return "you add context, a question or topics to a case you present only"
+            case CaseDetailEntry() if own_case(self.repertoire, session, self.member) is None:
+                return "you add context, a question or topics to a case you bring: #case title brings one"
             case ReportEntry() if entry.matter is None:
                 return "report on one of your own actions: #report N outcome story (N from My actions)"
             case ReportEntry() if entry.resolves_case:
@@ -371,7 +370,7 @@ class Participant:
         return self._filed("case", case.id, f"case “{entry.title}” by @{self.member}", {"title": case.title})
 
     def _file_case_detail(self, entry: CaseDetailEntry, session: Session) -> EntryResult:
-        case = self._focus(session)
+        case = own_case(self.repertoire, session, self.member)
         assert case is not None
         field = entry.field
         before = list(case.topics) if field == "topics" else getattr(case, field)
@@ -397,10 +396,14 @@ class Participant:
         case = self._focus(session)
         if case is None:
             return EntryResult(False, "no case is in focus yet; the facilitator brings one into focus")
-        strategy = self.repertoire.add_strategy(
-            Strategy(case=case.id or 0, session=self.session_id, proposer=self.member, text=entry.text)
+        proposed = strategy_for(self.repertoire, entry, case.id or 0, self.session_id)
+        if isinstance(proposed, str):
+            return EntryResult(False, proposed)
+        strategy = self.repertoire.add_strategy(proposed)
+        said = reuse_said(self.repertoire, strategy)
+        return self._filed(
+            "strategy", strategy.id, f"a strategy from @{self.member} for “{case.title}”{said}"
         )
-        return self._filed("strategy", strategy.id, f"a strategy from @{self.member} for “{case.title}”")
 
     def _file_vote(self, entry: VoteEntry, session: Session) -> EntryResult:
         case = self._focus(session)

@@ -37,6 +37,11 @@ class NotFound(StoreError):
     pass
 
 
+class Refused(StoreError):
+    """A change the store will not make as things stand (a practice in use in the live session,
+    an empty name, nothing to split): nothing is wrong with the file, and nothing was changed."""
+
+
 # Fields whose names do not read as words: "the left on of @ana".
 _FIELDS_SAID = {
     "left_on": "date of leaving",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from coptui.counts import plural
 from coptui.models import Practice
 from coptui.store.base import guarded
-from coptui.store.errors import NotFound, StoreError
+from coptui.store.errors import NotFound, Refused
 from coptui.store.practices import PracticeStore
 from coptui.text import clean_text, one_line
 
@@ -35,7 +35,7 @@ class PracticeCurationStore(PracticeStore):
                 {"practice": practice.id, "live": live[0]["id"]},
             ).fetchone()
             if used:
-                raise StoreError(
+                raise Refused(
                     f"Cannot {doing}: {_named(practice)} is in use in the live session "
                     f"{one_line(live[0]['title'], 60)!r}; try again once it has ended."
                 )
@@ -53,7 +53,7 @@ class PracticeCurationStore(PracticeStore):
         with self.transaction():
             kept, merged = self.practice(into), self.practice(other)
             if into == other:
-                raise StoreError(f"Cannot merge {_named(kept)} into itself.")
+                raise Refused(f"Cannot merge {_named(kept)} into itself.")
             self._refuse_if_live([kept, merged], "merge")
             moved = self.conn.execute(
                 "UPDATE strategies SET practice_id = ? WHERE practice_id = ?", [into, other]
@@ -80,7 +80,7 @@ class PracticeCurationStore(PracticeStore):
             if was is not None:
                 self._unchanged_since(f"practice {practice_id}", practice, {"name": cleaned}, {"name": was})
             if not cleaned:
-                raise StoreError(f"Cannot rename {_named(practice)}: the new name is empty.")
+                raise Refused(f"Cannot rename {_named(practice)}: the new name is empty.")
             self.conn.execute("UPDATE practices SET name = ? WHERE id = ?", [cleaned, practice_id])
         old, new = one_line(practice.name, 60), one_line(cleaned, 60)
         return f"Renamed practice {practice_id} from {old!r} to {new!r}."
@@ -105,11 +105,9 @@ class PracticeCurationStore(PracticeStore):
             row = rows[0]
             practice = self.practice(row["practice_id"])
             if cleaned == "":
-                raise StoreError(
-                    f"Cannot split strategy {strategy_id} off: the new practice's name is empty."
-                )
+                raise Refused(f"Cannot split strategy {strategy_id} off: the new practice's name is empty.")
             if row["uses"] < 2:
-                raise StoreError(
+                raise Refused(
                     f"Strategy {strategy_id} is the only use of {_named(practice)}; "
                     "there is nothing to split it from."
                 )

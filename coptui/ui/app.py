@@ -212,13 +212,17 @@ class CoptuiApp(App[None]):
         if self._errors_shown.get(message, 0.0) > now:
             return
         self._errors_shown[message] = now + self.NOTIFICATION_TIMEOUT
-        from coptui.store import RepertoireBusy
+        from coptui.store import NotFound, Refused, RepertoireBusy
         from coptui.store.session_claim import SessionTaken
 
-        # Another screen running the session, or another program writing, is no fault: said as what it is.
+        # Another screen running the session, another program writing, or a change refused as
+        # things stand is no fault: said as what it is.
         title = "Something went wrong"
+        severity: Literal["warning", "error"] = "error"
         if isinstance(error, SessionTaken):
             title = "Open in another coptui"
         elif isinstance(error, RepertoireBusy):
             title = "The file is busy"
-        self.notify(message, title=title, severity="error", markup=False)
+        elif isinstance(error, NotFound | Refused):
+            title, severity = "Not done", "warning"
+        self.notify(message, title=title, severity=severity, markup=False)

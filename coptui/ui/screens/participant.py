@@ -77,11 +77,12 @@ class JoinChecked(Message):
 # What a participant may type, for the help page.
 PARTICIPANT_TAGS = [
     ("text", "your check-in (in check-in), or a note from you"),
-    ("#case title", "a case you bring (problem sharing); it comes into focus"),
-    ("#context text", "what your case in focus is about"),
+    ("#case title", "a case you bring (problem sharing)"),
+    ("#context text", "what your case is about (the one in focus, else the last you brought)"),
     ("#question text", "what you ask about your case"),
     ("#topic a b", "topics of your case"),
     ("#strategy text", "a strategy for the case in focus (problem solving)"),
+    ("#strategy =N [text]", "practice N tried again for the case in focus"),
     ("#vote N [dots]", "your dots on strategy N, hidden until the facilitator reveals them"),
     ("#report N outcome story", "report on your open action N (outcomes: worked, partly, …)"),
     ("#undo", "take back the last thing you filed (F8)"),
