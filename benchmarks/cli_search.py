@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -84,13 +85,35 @@ def import_times(argv: list[str], env: dict[str, str] | None, runs: int = 5) -> 
             text=True,
             check=True,
         )
-        totals: dict[str, int] = defaultdict(int)
-        for line in done.stderr.splitlines():
-            if line.startswith("import time:") and "cumulative" not in line:
-                own, _, name = line.removeprefix("import time:").split("|")
-                totals[name.strip().split(".")[0]] += int(own)
-        least = {name: min(micro, least.get(name, micro)) for name, micro in totals.items()}
+        least = least_of(least, package_times(done.stderr))
     return least
+
+
+# A line of `-X importtime`: the module's own microseconds, its cumulative ones, its name. Found
+# anywhere in a line: a program's own output to stderr may come before it.
+IMPORT_TIME = re.compile(r"import time:\s+(\d+) \|\s+\d+ \| +(\S+)")
+
+
+def package_times(importtime: str) -> dict[str, int]:
+    """Microseconds of each top-level package's own modules in the output of `-X importtime`."""
+    totals: dict[str, int] = defaultdict(int)
+    for own, name in IMPORT_TIME.findall(importtime):
+        totals[name.split(".")[0]] += int(own)
+    return totals
+
+
+def imported_modules(importtime: str) -> set[str]:
+    return {name for _, name in IMPORT_TIME.findall(importtime)}
+
+
+def least_of(least: dict[str, int], times: dict[str, int]) -> dict[str, int]:
+    return {name: min(micro, least.get(name, micro)) for name, micro in times.items()}
+
+
+def print_package_times(times: dict[str, int], what: str) -> None:
+    ranked = sorted(times.items(), key=lambda item: -item[1])
+    print(f"\n{what} imports (-X importtime: each package's own modules, largest first):")
+    print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in ranked if micro >= 500))
 
 
 def repertoire_file(db: Path | None, cases: int) -> Path:
@@ -123,9 +146,7 @@ def print_table(samples: dict[str, list[tuple[float, float]]], floor: str) -> No
 
 
 def print_import_times(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
-    ranked = sorted(import_times(argv, env).items(), key=lambda item: -item[1])
-    print(f"\n{what} imports (-X importtime: each package's own modules, largest first):")
-    print(", ".join(f"{name} {micro / 1000:.1f} ms" for name, micro in ranked if micro >= 500))
+    print_package_times(import_times(argv, env), what)
 
 
 FLOOR = "floor: python -c, the same SQL"

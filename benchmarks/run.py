@@ -104,18 +104,29 @@ def on_terminal(argv: list[str], columns: int = 120, rows: int = 40) -> Iterator
 
 def read_until(fd: int, text: bytes, timeout: float = 30.0) -> float:
     """Seconds until `text` appears in what the program draws."""
-    began = time.perf_counter()
-    seen = b""
-    while time.perf_counter() - began < timeout:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                seen += os.read(fd, 65536)
-            except OSError:
-                break
-            if text in seen:
-                return time.perf_counter() - began
-    raise TimeoutError(f"{text!r} did not appear within {timeout} s")
+    return Drawn(fd).until(text, timeout)
+
+
+class Drawn:
+    """What a program on a pseudo-terminal has drawn, read as it comes, and the time since reading began."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.seen = b""
+        self.began = time.perf_counter()
+
+    def until(self, text: bytes, timeout: float = 30.0) -> float:
+        """Seconds from the start of reading until `text` had been drawn (at once if it had already)."""
+        while text not in self.seen:
+            if time.perf_counter() - self.began > timeout:
+                raise TimeoutError(f"{text!r} did not appear within {timeout} s")
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    self.seen += os.read(self.fd, 65536)
+                except OSError:
+                    raise TimeoutError(f"the program ended before drawing {text!r}") from None
+        return time.perf_counter() - self.began
 
 
 def drain(fd: int, seconds: float) -> None:

@@ -4,18 +4,21 @@
 same widgets) on pseudo-terminals, in alternating rounds, each until the community's name is
 drawn: the medians of that wall time and of the CPU the process had spent by then (from
 /proc), and their ratios to the floor's. `--before DIR` runs the coptui found in DIR (a
-checkout of an earlier commit) in the same rounds; `--importtime` prints what the first
-screen imports, by top-level package (for the checkout too), and which coptui modules, and
-the imports alone timed to the microsecond of CPU (`python -c` of them, the child's rusage).
+checkout of an earlier commit) in the same rounds, and the time until the overview's list and
+story are drawn too. `--importtime` prints what `coptui browse --read-only` imports until its
+first screen is drawn (`-X importtime` of the command itself on a pseudo-terminal, so that what
+it imports as it runs counts as well as what its modules import), by top-level package, and
+which coptui modules (for the checkout too), then the imports alone timed to the microsecond
+of CPU (`python -c` of the modules, the child's rusage).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,12 +26,15 @@ sys.path.insert(0, str(HERE))
 
 from cli_search import (  # noqa: E402
     compile_bytecode,
+    imported_modules,
+    least_of,
     measured,
-    print_import_times,
+    package_times,
+    print_package_times,
     print_table,
     repertoire_file,
 )
-from run import FLOOR_APP, on_terminal, read_until  # noqa: E402
+from run import FLOOR_APP, Drawn, on_terminal  # noqa: E402
 
 FLOOR = "floor: the bare app"
 # What `coptui browse` imports before it draws: the command line, its command, the app.
@@ -43,20 +49,49 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def first_screen(argv: list[str]) -> tuple[float, float]:
-    """Wall time until "Benchmark Guild" is drawn, and the CPU spent by then, in ms."""
+# The community's name, in the masthead (the floor's first widget); then what coptui's overview
+# draws once its list is read (its last group's heading, with the count) and its story.
+FIRST_SCREEN = b"Benchmark Guild"
+OVERVIEW_FILLED = (b"Latest cases (", b"A generated repertoire")
+
+
+def first_screen(argv: list[str], *, filled: bool = False) -> list[tuple[float, float]]:
+    """Wall time until "Benchmark Guild" is drawn, and the CPU spent by then, in ms; with `filled`,
+    also until the overview's list and story are drawn."""
     with on_terminal(argv) as (pid, fd):
-        wall = read_until(fd, b"Benchmark Guild") * 1000
-        return wall, cpu_ms(pid)
+        drawn = Drawn(fd)
+        times = [(drawn.until(FIRST_SCREEN) * 1000, cpu_ms(pid))]
+        if filled:
+            wall = max(drawn.until(text) for text in OVERVIEW_FILLED) * 1000
+            times.append((wall, cpu_ms(pid)))
+        return times
 
 
-def coptui_modules(env: dict[str, str] | None = None) -> list[str]:
-    """The coptui modules `FIRST_SCREEN_IMPORTS` loads, without the package's name in front."""
-    listing = f"{FIRST_SCREEN_IMPORTS}; import sys; print(*sorted(m for m in sys.modules if 'coptui.' in m))"
-    done = subprocess.run(
-        [sys.executable, "-c", listing], env=env, cwd="/", capture_output=True, text=True, check=True
-    )
-    return [name.removeprefix("coptui.") for name in done.stdout.split()]
+def imports_to_first_screen(browse: list[str], runs: int = 5) -> tuple[dict[str, int], list[str]]:
+    """What `browse` (`coptui browse --read-only`, or the floor app, on a pseudo-terminal) imports
+    until its first screen is drawn, as `-X importtime` counts it: each top-level package's own
+    modules, the least of `runs` runs, and the coptui modules (without the package's name in
+    front). Everything the command does before it draws counts, not only what its modules import.
+
+    Textual draws on stderr, where `-X importtime` writes too: both go to a file, read until the
+    first screen is in it."""
+    least: dict[str, int] = {}
+    modules: set[str] = set()
+    python = browse.index(sys.executable) + 1
+    argv = [*browse[:python], "-X", "importtime", *browse[python:]]
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(runs):
+            log = Path(folder) / f"stderr-{run}"
+            with on_terminal(["sh", "-c", f'exec "$@" 2>"{log}"', "sh", *argv]):
+                began = time.perf_counter()
+                while not log.exists() or FIRST_SCREEN not in log.read_bytes():
+                    if time.perf_counter() - began > 30:
+                        raise TimeoutError(f"no first screen in {log.read_bytes()[-2000:]!r}")
+                    time.sleep(0.005)
+            written = log.read_text(errors="replace")
+            least = least_of(least, package_times(written))
+            modules |= imported_modules(written)
+    return least, sorted(name.removeprefix("coptui.") for name in modules if name.startswith("coptui."))
 
 
 def print_import_cpu(rounds: int, before: Path | None) -> None:
@@ -97,19 +132,22 @@ def main() -> None:
     for argv in runs.values():
         first_screen(argv)  # once unmeasured: bytecode compiled, files in the page cache
     samples: dict[str, list[tuple[float, float]]] = {what: [] for what in runs}
+    filled: dict[str, list[tuple[float, float]]] = {what: [] for what in runs}
     for _ in range(args.rounds):
         for what, argv in runs.items():
-            samples[what].append(first_screen(argv))
+            times = first_screen(argv, filled=what != FLOOR)
+            samples[what].append(times[0])
+            filled[what].append(times[-1])  # the floor fills its table before its first frame
     print(f"start-up to first screen on {db.name}, medians of {args.rounds} alternating rounds\n")
     print_table(samples, FLOOR)
+    print("\n... to the overview's list and story drawn (the floor: its first screen, table filled)\n")
+    print_table(filled, FLOOR)
     if args.importtime:
-        print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], f"`{FIRST_SCREEN_IMPORTS}`")
-        print(f"\nIts coptui modules: {', '.join(coptui_modules())}")
-        if args.before:
-            earlier = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
-            print_import_times([sys.executable, "-c", FIRST_SCREEN_IMPORTS], "Before, it", earlier)
-            print(f"\nIts coptui modules before: {', '.join(coptui_modules(earlier))}")
-        print_import_times([sys.executable, "-c", FLOOR_IMPORTS], "The floor app")
+        for what, argv in runs.items():
+            own, modules = imports_to_first_screen(argv)
+            print_package_times(own, f"`{what}`, to its first screen,")
+            if modules:
+                print(f"\nIts coptui modules: {', '.join(modules)}")
         print_import_cpu(args.rounds, args.before and args.before.resolve())
 
 

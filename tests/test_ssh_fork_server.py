@@ -82,6 +82,7 @@ async def test_a_login_through_the_fork_server_reaches_the_first_screen(
         assert "\nThreads:\t1\n" in Path(f"/proc/{fork_server}/status").read_text()
         opened = {os.readlink(fd) for fd in Path(f"/proc/{fork_server}/fd").iterdir()}
         assert not any(name.startswith(str(db_path)) for name in opened)
+        assert not any("coptui-warm-up-" in name for name in opened)  # its warm-up's copy is gone
         screen.process.stdin.write(b"\x03")  # ctrl+c, the app's quit key
         await screen.read_to_end()
         assert (await screen.process.wait()).exit_status == 0

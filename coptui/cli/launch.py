@@ -54,18 +54,24 @@ def run_app(
 # A terminal closed (SIGHUP), or the SSH server ending a member's screen whose connection dropped
 # (SIGTERM): the process dies of it as before, but not before removing its own emptied side journal.
 HANGUPS = (signal.SIGHUP, signal.SIGTERM)
+SIDE_JOURNALS = "coptui.store.side_journal"
 
 
 @contextmanager
 def side_journal_removed_on_hangup() -> Iterator[None]:
     """While the app runs, a hang-up removes this process's own side journals that hold nothing,
     then ends it as the signal would have. One that holds lines stays for the next coptui to file,
-    as after a kill: a clean shutdown would stop filing halfway, under a lock, and strand them."""
-    from coptui.store.side_journal import remove_own_empty
+    as after a kill: a clean shutdown would stop filing halfway, under a lock, and strand them.
+
+    A process holds a side journal only once it has imported their module (to record a session),
+    so one that has not has none to remove: browsing never imports it (its pydantic model costs
+    a browser's start-up some 20 ms), nor does a signal handler, which must not wait on imports."""
 
     def hung_up(signum: int, _frame: FrameType | None) -> None:
         try:
-            remove_own_empty()
+            side_journals = sys.modules.get(SIDE_JOURNALS)
+            if side_journals is not None:
+                side_journals.remove_own_empty()
         finally:  # whatever the clean-up raised, the process ends: nobody is at its terminal
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)

@@ -37,6 +37,11 @@ STOP_GRACE = 5.0  # seconds it has to end once its socket is closed
 MAX_RESTART_DELAY = 60.0  # seconds between restarts, at most, should it keep dying
 MESSAGE_SIZE = 65536  # the largest message it sends
 FORK_SERVER_MODULE = "coptui.ssh.fork_server"
+# glibc keeps small freed chunks in per-thread caches and fast bins, never merged: a forked
+# browser's first small allocations (SQLite parsing the schema, above all) land in those chunks,
+# scattered over the fork server's heap, and each copies a whole page of it. Without them, freed
+# space is merged and a browser's allocations share fewer pages: about 0.5 MiB less of its own.
+FORK_SERVER_MALLOC = "glibc.malloc.tcache_count=0:glibc.malloc.mxfast=0"
 
 DEFAULT_TERM = "xterm-256color"
 # What the browser may inherit from the server's environment: where things are, the
@@ -170,7 +175,8 @@ class ForkServer:
                 *(sys.executable, "-m", FORK_SERVER_MODULE, str(theirs.fileno()), *self.arguments),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                env=self.env,
+                # The server's own GLIBC_TUNABLES, if its operator set some, win.
+                env={**self.env, "GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES", FORK_SERVER_MALLOC)},
                 pass_fds=[theirs.fileno()],
                 start_new_session=True,  # the operator's ctrl+c is the server's to handle
             )
