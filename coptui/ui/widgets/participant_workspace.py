@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
