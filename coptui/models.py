@@ -234,6 +234,9 @@ class Command(Record):
     # The phase (its position) the screen showed as Enter was pressed: the line is filed there, as a
     # check-in or a note as that phase has it, however long it waits. None: the phase at filing.
     phase: int | None = None
+    # The case in focus (its id) the screen showed as Enter was pressed: a member's vote, strategy
+    # or note goes to that case even when the facilitator changes focus before it is filed.
+    focus: int | None = None
 
 
 class Model(Record):

@@ -127,6 +127,10 @@ _FACILITATOR_COMMANDS: dict[CommandKind, str] = {
 _SELF_TAG = re.compile(r"^#(case|strategy)(\s+)(?!@)", re.IGNORECASE)
 
 
+class _FocusGone(Exception):
+    """The case in focus as a line was Entered is no longer in the session: the line is not filed."""
+
+
 @dataclass(frozen=True)
 class ParticipantView(NumberedView):
     """What a participant's screen shows, read in one go."""
@@ -190,6 +194,8 @@ class Participant:
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
         self.joined_before: Arrival | None = None  # this member's last arrival before this join
         self._pressed_at: datetime | None = None  # when the line being filed was Entered; None: now
+        self._focus_at_enter: int | None = None  # the case in focus as it was Entered; None: now
+        self._focus_said = ""  # how a reply names that case when it is no longer in focus
 
     @classmethod
     def join(
@@ -238,7 +244,7 @@ class Participant:
     def _carry_out(self, command: Command) -> EntryResult:
         match command.kind:
             case CommandKind.ENTRY:
-                return self._enter(command.text, command.pressed_at, command.phase)
+                return self._enter(command.text, command.pressed_at, command.phase, command.focus)
             case CommandKind.UNDO:
                 return self._undo()
             case kind:
@@ -251,8 +257,15 @@ class Participant:
         with self._lock, self.repertoire.transaction():
             return self._enter(text)
 
-    def _enter(self, text: str, pressed_at: datetime | None = None, phase: int | None = None) -> EntryResult:
-        """`phase`: the phase the member's screen showed as they Entered it; the line is filed there."""
+    def _enter(
+        self,
+        text: str,
+        pressed_at: datetime | None = None,
+        phase: int | None = None,
+        focus: int | None = None,
+    ) -> EntryResult:
+        """`phase` and `focus`: the phase and the case in focus the member's screen showed as they
+        Entered it; the line is filed there."""
         session = self._session()
         if isinstance(session, EntryResult):
             return session
@@ -276,14 +289,17 @@ class Participant:
         if refusal is not None:
             return EntryResult(False, refusal)
         self._pressed_at = pressed_at
+        self._focus_at_enter, self._focus_said = focus, ""
         try:
             with self.repertoire.transaction():  # a savepoint: a refusal part-way leaves nothing behind
                 filed = self._file(entry, session)
+        except _FocusGone:
+            return EntryResult(False, "not filed: the case in focus as you Entered it has been taken back")
         except InvalidInput as error:
             return EntryResult(False, f"not filed: {error.problems[0]}")
         except ValidationError as error:
             return EntryResult(False, f"not filed: {error.errors()[0]['msg']}")
-        return replace(filed, message=f"{filed.message}{where}") if filed.ok else filed
+        return replace(filed, message=f"{filed.message}{self._focus_said}{where}") if filed.ok else filed
 
     def _session(self) -> Session | EntryResult:
         """The session as it stands in the file, or why this participant can file nothing in it."""
@@ -338,7 +354,17 @@ class Participant:
         return EntryResult(True, f"filed {description}")
 
     def _focus(self, session: Session) -> Case | None:
+        """The case in focus on the member's screen as they Entered the line being filed (one of
+        this session's), else the one in focus now."""
         case_id = case_in_focus(self.repertoire, session)
+        if self._focus_at_enter not in (None, case_id):
+            assert session.id is not None
+            cases = {case.id: case for case in self.repertoire.session_cases(session.id)}
+            if self._focus_at_enter not in cases:
+                raise _FocusGone
+            case = cases[self._focus_at_enter]
+            self._focus_said = f" (on “{case.title}”, in focus as you Entered it)"
+            return case
         return None if case_id is None else self.repertoire.case(case_id)
 
     def _file_note(self, entry: NoteEntry, session: Session) -> EntryResult:

@@ -191,11 +191,16 @@ class Recorder(Generic[E, V]):
     # -- the screen's side ------------------------------------------------------------
 
     def press(
-        self, kind: CommandKind, text: str = "", speaker: str | None = None, phase: int | None = None
+        self,
+        kind: CommandKind,
+        text: str = "",
+        speaker: str | None = None,
+        phase: int | None = None,
+        focus: int | None = None,
     ) -> bool:
         """Take one command, in order after every one before it; True once it is on disk.
         `speaker`: for a plain check-in line, whose check-in the box named (`Command.speaker`);
-        `phase`: the phase the screen showed as it was Entered (`Command.phase`).
+        `phase` and `focus`: the phase and the case in focus the screen showed as it was Entered.
 
         It is kept beside the file here, on the caller's thread, so that what the screen draws
         next is already safe whatever another program does with the file's lock. When it cannot
@@ -209,6 +214,7 @@ class Recorder(Generic[E, V]):
             record_key=uuid.uuid4().hex,
             speaker=speaker,
             phase=phase,
+            focus=focus,
         )
         with self._changed:
             self._seq += 1

@@ -24,6 +24,10 @@ from coptui.store.rows import (
     to_row,
 )
 
+_NEXT_CASE_ID = (
+    "SELECT max(coalesce((SELECT max(id) FROM cases), 0), "
+    "coalesce((SELECT max(id) FROM taken_back_cases), 0)) + 1"
+)
 _NEXT_STRATEGY_ID = (
     "SELECT max(coalesce((SELECT max(id) FROM strategies), 0), "
     "coalesce((SELECT max(strategy_id) FROM withdrawn_strategies), 0)) + 1"
@@ -63,7 +67,11 @@ class CaseStore(StoreBase):
                 ]
                 + [(f"topics[{i}]", "topics", t, "topic") for i, t in enumerate(case.topics)]
             )
-            case_id = self._insert("cases", to_row(case, exclude=CASE_SIDE_FIELDS | {"id"}))
+            # Past every id taken back too: a line Entered with that case in focus lands on no other.
+            next_id = self.conn.execute(_NEXT_CASE_ID).fetchone()[0]
+            case_id = self._insert(
+                "cases", {"id": next_id, **to_row(case, exclude=CASE_SIDE_FIELDS | {"id"})}
+            )
             self._write_case_topics(case_id, case.topics)
         return case.model_copy(update={"id": case_id})
 

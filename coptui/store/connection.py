@@ -23,7 +23,7 @@ from coptui.store.errors import (
 # 'copt' in ASCII: marks a SQLite file as a coptui repertoire.
 APPLICATION_ID = 0x636F7074
 # How many migrations this coptui has (`schema.MIGRATION_NAMES`): files it writes are at this version.
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

@@ -39,7 +39,20 @@ JOURNAL_BUSY_TIMEOUT_MS = 2000
 SESSION_STARTED = "SELECT started_at FROM sessions WHERE id = ?"  # with its id, a session itself
 # A participant's keys wait their turn as long as any write does before showing as pending.
 PARTICIPANT_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
-COLUMNS = "(session_id, member, command, text, pressed_at, journalled_at, record_key, speaker, phase)"
+_NAMES = (
+    "session_id",
+    "member",
+    "command",
+    "text",
+    "pressed_at",
+    "journalled_at",
+    "record_key",
+    "speaker",
+    "phase",
+    "focus",
+)
+COLUMNS = f"({', '.join(_NAMES)})"
+VALUES = f"VALUES ({', '.join('?' for _ in _NAMES)})"
 
 
 class CaptureJournal:
@@ -109,7 +122,7 @@ class CaptureJournal:
                     strays.append(kept)
                     continue
                 self._conn.execute(
-                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR IGNORE INTO capture_journal {COLUMNS} {VALUES}",
                     self._row(target, kept.command, now, kept.member),
                 )
         orphans.release(delete=True, strays=strays)
@@ -121,7 +134,7 @@ class CaptureJournal:
         with self._lock, immediate_transaction(self._conn, self.path):
             ids = [
                 self._conn.execute(
-                    f"INSERT INTO capture_journal {COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO capture_journal {COLUMNS} {VALUES}",
                     self._row(session_id, c, now, self.member),
                 ).lastrowid
                 for c in commands
@@ -140,6 +153,7 @@ class CaptureJournal:
             c.record_key,
             c.speaker,
             c.phase,
+            c.focus,
         ]
 
     def close(self) -> None:

@@ -564,6 +564,16 @@ def _withdrawn_strategies(db: Database) -> None:
     db.execute("CREATE INDEX withdrawn_strategies_case ON withdrawn_strategies(case_id, session_id)")
 
 
+@_migration("0017_capture_journal_focus")
+def _capture_journal_focus(db: Database) -> None:
+    """A member's line keeps the case in focus as they Entered it: a `#vote 2` typed while one case
+    was on screen never lands on the next one. Rows journalled before have none (the focus at filing).
+    The id of a case taken back is kept, so that it is never given to another case a line could then
+    be filed on."""
+    db.execute("ALTER TABLE capture_journal ADD COLUMN focus INTEGER")
+    db.execute("CREATE TABLE taken_back_cases (id INTEGER PRIMARY KEY)")
+
+
 if len(MIGRATION_NAMES) != SCHEMA_VERSION:
     raise RuntimeError(f"connection.SCHEMA_VERSION must be {len(MIGRATION_NAMES)}, the migrations' count")
 

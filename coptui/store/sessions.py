@@ -180,9 +180,10 @@ class SessionStore(StoreBase):
                 id=row["id"],
                 speaker=row["speaker"],
                 phase=row["phase"],
+                focus=row["focus"],
             )
             for row in self._rows(
-                "SELECT id, command, text, pressed_at, speaker, phase FROM capture_journal "
+                "SELECT id, command, text, pressed_at, speaker, phase, focus FROM capture_journal "
                 f"WHERE session_id = ? {which} AND settled_at IS NULL ORDER BY id",
                 params,
             )

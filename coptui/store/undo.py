@@ -31,7 +31,14 @@ class UndoStore(CaseStore):
     @guarded
     def delete_case(self, case_id: int) -> None:
         """Remove a case filed by mistake; refused once strategies, actions or notes point at it."""
-        self._delete("cases", case_id, f"case {case_id}")
+        with self.transaction():
+            self._delete("cases", case_id, f"case {case_id}")
+            self._never_again(case_id)
+
+    def _never_again(self, case_id: int) -> None:
+        """Keep a removed case's id from being given to another (`cases._NEXT_CASE_ID`): a line
+        Entered while it was in focus is then refused, never filed on a case nobody saw."""
+        self.conn.execute("INSERT OR IGNORE INTO taken_back_cases (id) VALUES (?)", [case_id])
 
     @guarded
     def take_back_case(self, as_filed: Case) -> None:
@@ -54,6 +61,7 @@ class UndoStore(CaseStore):
                     f"“{now.title}” has {' and '.join(changed)} added or changed since; it stays"
                 )
             self.conn.execute("DELETE FROM cases WHERE id = ?", [case_id])
+            self._never_again(case_id)
 
     @guarded
     def delete_strategy(self, strategy_id: int) -> None:

@@ -439,8 +439,12 @@ class ParticipantScreen(RecordingScreen):
         else:
             if text.split()[0].lower() == "#undo":
                 self._own_undos += 1
-            # Filed in the phase shown as it was Entered, however long it waits for the file.
-            self.press(CommandKind.ENTRY, text, phase=None if self.view is None else self.view.phase.position)
+            # Filed in the phase, and on the case in focus, shown as it was Entered, however long
+            # it waits for the file.
+            view = self.view
+            phase = None if view is None else view.phase.position
+            focus = None if view is None or view.focus is None else view.focus.id
+            self.press(CommandKind.ENTRY, text, phase=phase, focus=focus)
 
     def action_undo(self) -> None:
         if self.refusal is None:

@@ -259,13 +259,19 @@ class RecordingScreen(Screen[None]):
     # -- the capture box -------------------------------------------------------------------
 
     def press(
-        self, kind: CommandKind, text: str = "", speaker: str | None = None, phase: int | None = None
+        self,
+        kind: CommandKind,
+        text: str = "",
+        speaker: str | None = None,
+        phase: int | None = None,
+        focus: int | None = None,
     ) -> None:
         """Hand a command to the recorder, in order after every key before it; `speaker`: for a
-        plain check-in line, whose check-in the box named; `phase`: the phase a line was Entered in."""
+        plain check-in line, whose check-in the box named; `phase` and `focus`: the phase and the
+        case in focus a line was Entered with."""
         if self.recorder is not None:
             self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
-            self.recorder.press(kind, text, speaker, phase)
+            self.recorder.press(kind, text, speaker, phase, focus)
 
     def untouched_since_press(self) -> bool:
         """For the oldest command carried out: nothing typed in the box, and no key pressed, since."""

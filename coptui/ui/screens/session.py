@@ -459,16 +459,22 @@ class SessionScreen(RecordingScreen):
     # -- actions ------------------------------------------------------------------------
 
     def press(
-        self, kind: CommandKind, text: str = "", speaker: str | None = None, phase: int | None = None
+        self,
+        kind: CommandKind,
+        text: str = "",
+        speaker: str | None = None,
+        phase: int | None = None,
+        focus: int | None = None,
     ) -> None:
         """Hand a command to the recorder; a plain check-in line carries whose check-in the box
         named, the lines Entered before it counted, so that it is theirs when it is filed, and
-        a line the phase it was Entered in."""
+        a line the phase it was Entered in. (The focus is the facilitator's own to change, in the
+        order of their keys: their lines need none bound.)"""
         if self.recorder is None:
             return
         today = self.app.clock.now().astimezone().date()
         phase = self.turns.phase(self.view) if kind is CommandKind.ENTRY else None
-        super().press(kind, text, self.turns.pressed(kind, text, self.view, today), phase)
+        super().press(kind, text, self.turns.pressed(kind, text, self.view, today), phase, focus)
         if self.view is not None:
             self._placeholder(self.view)
 
