@@ -124,8 +124,11 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
                     break
                 await pilot.pause(0.01)
             await settle(pilot)
-            await drawn_until(pilot, "resumed at Problem sharing", "· after the F5")
-            left = "carried out now; filed 1 line that @ben Entered before their screen went away"
+            await drawn_until(pilot, "· after the F5")
+            left = (
+                "carried out now; filed 1 line that @ben Entered before their screen went away; "
+                "resumed at Problem sharing"
+            )
             for _ in range(POLLS):  # the line may wrap, and waits for the layout
                 if left in (said := words(" ".join(screen_lines(app)))):
                     break

@@ -305,13 +305,14 @@ class SessionScreen(RecordingScreen):
             box.history.bring_forward(line)
             box.put_aside(line, why)
         said = []
-        if self.resumed:
-            phase = plain_str(message.view.phase.title)
-            said.append(f"resumed at {phase}, timer as it was; everything filed so far is here")
         if message.replayed:  # a session started anew may find a line a killed process left too
             said.append(carried_out_on_resume(message.replayed))
         if self.left_behind_said:  # members' lines filed among them: said too, not written over
             said.append(self.left_behind_said)
+        if self.resumed:  # said last, and short when more is said: the box has a line or two at 80x24
+            phase = plain_str(message.view.phase.title)
+            more = "" if said else ", timer as it was; everything filed so far is here"
+            said.append(f"resumed at {phase}{more}")
         if said:
             self.query_one(CaptureBox).say("; ".join(said), ok=not refused)
 
