@@ -83,8 +83,8 @@ async def test_a_members_check_in_entered_before_the_f5_stays_their_check_in_whe
 
 def both_killed_under_a_lock(db: Path) -> int:
     """The facilitator and Ben, each at a screen of their own, Enter lines while another program
-    holds the lock: Ana's check-in, Ben's, then the facilitator's F5 and a note; both screens are
-    killed with them kept beside the file. The session's id."""
+    holds the lock: Ana's check-in, Ben's, then the facilitator's F5 and a note, and a note of Ben's
+    last; both screens are killed with them kept beside the file. The session's id."""
     session_id = start_session(db)
     run = TerminalRun("--db", str(db), "run", "--resume")
     ben = TerminalRun("--db", str(db), "join", "ben")
@@ -99,6 +99,8 @@ def both_killed_under_a_lock(db: Path) -> int:
             run.type(F5)
             run.type("after the F5\r")
             run.wait_for("the facilitator's keys kept", lambda: kept_beside(db) == 4)
+            ben.type("ben after |q|\r")
+            ben.wait_for("Ben's last line kept", lambda: kept_beside(db) == 5)
             run.kill()
             ben.kill()
     finally:
@@ -112,21 +114,23 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
     db_path: Path,
 ) -> None:
     """The facilitator and Ben are both killed while another program holds the lock, each with
-    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note. The
-    resume files them in the order they were pressed, Ben's before the F5, each in its phase."""
+    lines kept beside the file: Ana's check-in, Ben's, then the facilitator's F5 and a note, and
+    Ben's note. The resume files them in the order they were pressed, Ben's check-in before the F5,
+    each in its phase, and says so in one line: Ben's two lines, filed in two batches, counted once."""
     db = db_path
     session_id = both_killed_under_a_lock(db)
     with Repertoire.open(db) as repertoire:
         app = CoptuiApp(repertoire, launch="resume")
         async with app.run_test(size=(80, 24)) as pilot:
             for _ in range(POLLS):
-                if len(notes(db, session_id)) == 3:
+                if len(notes(db, session_id)) == 4:
                     break
                 await pilot.pause(0.01)
             await settle(pilot)
             await drawn_until(pilot, "· after the F5")
             left = (
-                "carried out now; filed 1 line that @ben Entered before their screen went away; "
+                "2 lines Entered and 1 key pressed before it closed, carried out now; "
+                "filed 2 lines that @ben Entered before their screen went away; "
                 "resumed at Problem sharing"
             )
             for _ in range(POLLS):  # the line may wrap, and waits for the layout
@@ -138,6 +142,7 @@ async def test_on_a_resume_the_lines_of_every_journal_are_carried_out_in_the_ord
                 (0, "ana", "check_in", "Ana fine"),
                 (0, "ben", "check_in", "ben here |p|"),
                 (1, None, "note", "after the F5"),
+                (0, "ben", "note", "ben after |q|"),
             ]
             await pilot.press("f4")  # back to Check-in: both check-ins are there
             await drawn_until(pilot, "ana Ana fine", "ben ben here |p|", gone="after the F5")
@@ -147,11 +152,12 @@ def test_abandon_files_the_lines_of_every_journal_in_the_order_pressed(db_path: 
     session_id = both_killed_under_a_lock(db_path)
     abandoned = coptui(db_path, "abandon", "--yes")
     assert abandoned.returncode == 0, abandoned.stderr
-    assert "after filing 4 lines Entered in it and not filed before" in abandoned.stderr
+    assert "after filing 5 lines Entered in it and not filed before" in abandoned.stderr
     assert notes(db_path, session_id) == [
         (0, "ana", "check_in", "Ana fine"),
         (0, "ben", "check_in", "ben here |p|"),
         (1, None, "note", "after the F5"),
+        (0, "ben", "note", "ben after |q|"),
     ]
 
 

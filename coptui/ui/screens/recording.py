@@ -170,7 +170,9 @@ class RecordingScreen(Screen[None]):
         # The capture box's keystroke count as each command was pressed, oldest first: a line
         # goes back into the box only if nothing was typed there since.
         self._typing_at_press: deque[int] = deque()
-        self.left_behind_said = ""  # what was last said of members' left lines filed (on resume, kept)
+        # Members' left lines filed since the screen opened or last pressed a key: said as one sum,
+        # however many batches they come in (on a resume, one for each of the facilitator's lines).
+        self.left_behind: list[FiledForMember] = []
 
     def start_recording(self, member: str | None, open_engine: Callable[[], JournalledEngine[Any]]) -> None:
         """Start the recorder on `open_engine`'s engine, journalling as `member` (None: the facilitator).
@@ -270,6 +272,7 @@ class RecordingScreen(Screen[None]):
         plain check-in line, whose check-in the box named; `phase` and `focus`: the phase and the
         case in focus a line was Entered with."""
         if self.recorder is not None:
+            self.left_behind = []  # what is filed after a key is said afresh
             self._typing_at_press.append(self.query_one("#capture-input", CaptureInput).keystrokes)
             self.recorder.press(kind, text, speaker, phase, focus)
 
@@ -306,8 +309,12 @@ class RecordingScreen(Screen[None]):
     @on(FiledLeftBehind)
     def _filed_left_behind(self, message: FiledLeftBehind) -> None:
         self.reports.handled()
-        self.left_behind_said = said(list(message.filed))
-        self.query_one(CaptureBox).say(self.left_behind_said, ok=all(f.result.ok for f in message.filed))
+        self.left_behind.extend(message.filed)
+        self.say_left_behind()
+
+    def say_left_behind(self) -> None:
+        """Say what became of the members' left lines filed lately, in one line."""
+        self.query_one(CaptureBox).say(said(self.left_behind), ok=all(f.result.ok for f in self.left_behind))
 
     @on(PendingChanged)
     def _pending_changed(self, message: PendingChanged) -> None:

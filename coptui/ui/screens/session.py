@@ -22,6 +22,8 @@ from textual.worker import Worker
 
 from coptui.counts import plural
 from coptui.facilitation import EntryResult, LiveSession, PhaseTimer, SessionSummary, SessionView, TimerAlert
+from coptui.facilitation.left_behind import FiledForMember
+from coptui.facilitation.left_behind import said as left_behind_said
 from coptui.facilitation.recorder import Result
 from coptui.facilitation.tags import phase_hint
 from coptui.facilitation.turns import CheckInTurns
@@ -82,6 +84,25 @@ def refused_on_resume(replayed: Sequence[tuple[Command, Result]]) -> list[tuple[
         for command, result in replayed
         if command.kind is CommandKind.ENTRY and isinstance(result, EntryResult) and not result.ok
     ]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What opening the session did, said until the facilitator's first key: the lines a killed
+    program had left, carried out, and on a resume the phase it resumed at."""
+
+    replayed: Sequence[tuple[Command, Result]]
+    resumed_at: str | None  # the phase's title, on a resume
+
+    def said(self, left_behind: list[FiledForMember]) -> str:
+        """One line, what it filed first: the box has three lines for it at 80x24."""
+        parts = [carried_out_on_resume(self.replayed)] if self.replayed else []
+        if left_behind:  # members' lines filed among them
+            parts.append(left_behind_said(left_behind))
+        if self.resumed_at is not None:
+            more = "" if parts else ", timer as it was; everything filed so far is here"
+            parts.append(f"resumed at {self.resumed_at}{more}")
+        return "; ".join(parts)
 
 
 class RoomRead(Message):
@@ -238,6 +259,7 @@ class SessionScreen(RecordingScreen):
         self.minutes_folder = minutes_folder or Path.cwd()
         self.open_live = open_live
         self.resumed = resumed
+        self._opening: Opening | None = None  # what opening did, said until the first key
         self._alerts: dict[int, TimerAlert] = {}
         self.live: LiveSession | None = None
         self.view: SessionView | None = None
@@ -304,17 +326,20 @@ class SessionScreen(RecordingScreen):
         for line, why in refused:
             box.history.bring_forward(line)
             box.put_aside(line, why)
-        said = []
-        if message.replayed:  # a session started anew may find a line a killed process left too
-            said.append(carried_out_on_resume(message.replayed))
-        if self.left_behind_said:  # members' lines filed among them: said too, not written over
-            said.append(self.left_behind_said)
-        if self.resumed:  # said last, and short when more is said: the box has a line or two at 80x24
-            phase = plain_str(message.view.phase.title)
-            more = "" if said else ", timer as it was; everything filed so far is here"
-            said.append(f"resumed at {phase}{more}")
-        if said:
-            self.query_one(CaptureBox).say("; ".join(said), ok=not refused)
+        resumed_at = plain_str(message.view.phase.title) if self.resumed else None
+        self._opening = Opening(message.replayed, resumed_at)
+        if message.replayed or self.resumed or self.left_behind:
+            self.say_left_behind()
+
+    def say_left_behind(self) -> None:
+        """Until the facilitator's first key, members' left lines are said with what the opening
+        did: a resume files them among the facilitator's lines, batch by batch."""
+        if self._opening is None:
+            super().say_left_behind()
+            return
+        said = self._opening.said(self.left_behind)
+        ok = not refused_on_resume(self._opening.replayed) and all(f.result.ok for f in self.left_behind)
+        self.query_one(CaptureBox).say(said, ok=ok)
 
     @on(OpenFailed)
     def _open_failed(self, message: OpenFailed) -> None:
@@ -473,6 +498,7 @@ class SessionScreen(RecordingScreen):
         order of their keys: their lines need none bound.)"""
         if self.recorder is None:
             return
+        self._opening = None  # said once: what is filed from now on is said on its own
         today = self.app.clock.now().astimezone().date()
         phase = self.turns.phase(self.view) if kind is CommandKind.ENTRY else None
         super().press(kind, text, self.turns.pressed(kind, text, self.view, today), phase, focus)
