@@ -16,7 +16,7 @@ import pytest
 from coptui.export.api import minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
-from coptui.facilitation.participant import Participant, ParticipationRefused
+from coptui.facilitation.participant import Participant, ParticipantView, ParticipationRefused
 from coptui.facilitation.tags import TAGS
 from coptui.facilitation.view import EntryResult
 from coptui.formats import DEFAULT_FORMAT, find_format
@@ -451,6 +451,23 @@ def test_a_report_back_on_an_own_action_in_the_session(
     )
     assert repertoire.action(2).status is ActionStatus.DONE
     assert ben.my_actions() == []
+
+
+def test_a_report_back_undone_or_taken_back_gives_its_line_back(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    """QA's Y2: the longest line a member types comes back to their box, as every other kind does."""
+    typed = "#report 1 partly the review [ran] *twice* |p| lesson: keep it short 🦊"
+    assert ben.enter(typed).ok
+    undone = ben.enter("#undo")
+    assert undone.ok and undone.message.startswith("undone: a report-back from @ben")
+    assert undone.undone_text == typed
+    assert repertoire.report_backs(session=live.session_id) == []
+    assert ben.enter(typed).ok
+    (entry,) = [e for e in live.participant_entries_since() if e.kind == "report_back"]
+    assert live.take_back(entry.id).ok
+    assert [ParticipantView.typed(e) for e in ben.view().taken_back] == [typed, typed]  # undone, taken back
+    assert repertoire.report_backs(session=live.session_id) == []
 
 
 def test_undo_takes_back_the_participants_last_entry_only(

@@ -106,8 +106,10 @@ class MemberActions:
         lesson: str,
         value_cycle: ValueCycle | None,
         session_id: int | None,
+        typed: str = "",
     ) -> EntryResult:
-        """File the report-back and write it down as this member's entry; inside the caller's transaction."""
+        """File the report-back and write it down as this member's entry; inside the caller's
+        transaction. `typed`: the line it was Entered as, given back to the box if it is undone."""
         assert action.id is not None
         case = None if action.case is None else self.repertoire.case(action.case)
         now = self.clock.now()
@@ -136,6 +138,7 @@ class MemberActions:
             {
                 "action_status": action.status.value,
                 "case_status": None if case is None else case.status.value,
+                **({"typed": typed} if typed else {}),
             },
         )
         left = len(self.repertoire.actions(status=ActionStatus.OPEN, owner=self.member))

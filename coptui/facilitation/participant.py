@@ -489,7 +489,7 @@ class Participant:
         if refusal is not None:
             return EntryResult(False, refusal)
         return self.actions.file_report(
-            action, entry.outcome, entry.story, entry.lesson, entry.value_cycle, self.session_id
+            action, entry.outcome, entry.story, entry.lesson, entry.value_cycle, self.session_id, self._typed
         )
 
     def _undo(self) -> EntryResult:
