@@ -470,6 +470,23 @@ def test_a_report_back_undone_or_taken_back_gives_its_line_back(
     assert repertoire.report_backs(session=live.session_id) == []
 
 
+def test_a_report_back_taken_back_is_not_put_back_once_its_member_reported_the_matter_again(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    """QA's Y4: F11 on ben's report, ben reports the matter again, the facilitator's F8: refused,
+    and the matter keeps one report-back, ben's second."""
+    assert ben.enter("#report 1 worked first [x]").ok
+    (entry,) = [e for e in live.participant_entries_since() if e.kind == "report_back"]
+    assert live.take_back(entry.id).ok
+    assert ben.enter("#report 1 partly again |p|").ok
+    undone = live.undo()
+    assert not undone.ok
+    assert undone.message.endswith(": @ben reported on it again since (partly), which stays")
+    reports = repertoire.report_backs(session=live.session_id)
+    assert [(r.action, r.outcome, r.story) for r in reports] == [(2, Outcome.PARTLY, "again |p|")]
+    assert repertoire.action(2).status is ActionStatus.DONE
+
+
 def test_undo_takes_back_the_participants_last_entry_only(
     repertoire: Repertoire, live: LiveSession, ben: Participant
 ) -> None:

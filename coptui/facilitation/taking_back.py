@@ -104,7 +104,16 @@ def _report_back(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
     if report.case is not None and entry.undo.get("case_status"):
         repertoire.set_case_status(report.case, CaseStatus(entry.undo["case_status"]))
     again = report.model_copy(update={"id": None})
-    return lambda: repertoire.add_report_back(again).id or 0
+
+    def restore() -> int:
+        # One report per matter a session: one filed since (the member reported again) stays.
+        since = [r for r in repertoire.report_backs(session=report.session) if r.action == report.action]
+        if report.action is not None and since:
+            outcome = since[-1].outcome.value.replace("_", " ")
+            raise StoreError(f"@{since[-1].member} reported on it again since ({outcome}), which stays")
+        return repertoire.add_report_back(again).id or 0
+
+    return restore
 
 
 _REMOVERS: dict[str, Callable[[Repertoire, ParticipantEntry], Restore]] = {
