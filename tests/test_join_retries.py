@@ -13,10 +13,12 @@ from locks import write_lock_held
 from test_left_behind import drawn_until
 from test_participant_screen import START, start_live, type_line
 from test_resume_after_kill import query
+from ui_helpers import screen_lines
 
 from coptui.facilitation import ManualClock
 from coptui.store import Repertoire
 from coptui.store.connection import describe_sqlite_error
+from coptui.store.journal import CaptureJournal
 from coptui.store.participants import Arrival
 from coptui.ui.app import CoptuiApp
 from coptui.ui.screens.participant import Joining
@@ -64,4 +66,30 @@ async def test_a_join_on_a_full_disk_says_it_retries_and_joins_once_there_is_roo
             await drawn_until(pilot, "the disk is full; nothing was changed", "retrying: the disk is full")
             full = False
             await drawn_until(pilot, "joined “December clinic” as @ben", gone="retrying")
+    assert query(db_path, "SELECT member FROM participant_arrivals") == [("ben",)]
+
+
+async def test_a_join_retried_after_a_failure_past_its_arrival_files_one_arrival(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA's Y5: the arrival was written, then the disk filled before the screen was ready; the
+    retry files no second arrival, and says no word of joining before (a second terminal)."""
+    clock = ManualClock(START)
+    start_live(db_path, clock)
+    failures = [describe_sqlite_error(sqlite3.OperationalError("database or disk is full"), db_path)]
+    claim = CaptureJournal.claim
+
+    def claimed(self: CaptureJournal, session_id: int) -> None:
+        if failures:
+            raise failures.pop()
+        claim(self, session_id)
+
+    monkeypatch.setattr(CaptureJournal, "claim", claimed)
+    joining = Joining("ben", "local")
+    with Repertoire.open(db_path) as repertoire:
+        app = CoptuiApp(repertoire, clock=clock, launch=joining, participant=joining)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await drawn_until(pilot, "joined “December clinic” as @ben", gone="retrying")
+            assert "joined before" not in "\n".join(screen_lines(app))
+    assert failures == []
     assert query(db_path, "SELECT member FROM participant_arrivals") == [("ben",)]

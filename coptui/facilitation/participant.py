@@ -193,15 +193,24 @@ class Participant:
         self._lock = threading.RLock()
         self._typed = ""  # the line being filed, kept with its entry so that an undo gives it back
         self.joined_before: Arrival | None = None  # this member's last arrival before this join
+        self.arrival: Arrival | None = None  # this join's own
         self._pressed_at: datetime | None = None  # when the line being filed was Entered; None: now
         self._focus_at_enter: int | None = None  # the case in focus as it was Entered; None: now
         self._focus_said = ""  # how a reply names that case when it is no longer in focus
 
     @classmethod
     def join(
-        cls, repertoire: Repertoire, handle: str, *, via: str, clock: Clock | None = None
+        cls,
+        repertoire: Repertoire,
+        handle: str,
+        *,
+        via: str,
+        clock: Clock | None = None,
+        arrived: Arrival | None = None,
     ) -> Participant:
-        """Join the live session as `handle`; the arrival is filed for the facilitator to see."""
+        """Join the live session as `handle`; the arrival is filed for the facilitator to see.
+        `arrived`: the arrival an earlier try of this same join filed before it failed (a full
+        disk, say): retried, the join files no second one, which would read as a second terminal."""
         clock = clock or SystemClock()
         if via not in VIAS:
             raise ParticipationRefused(f"joining is over {' or '.join(VIAS)}, not {via!r}")
@@ -209,9 +218,13 @@ class Participant:
         session = session_to_join(repertoire, member, clock)
         assert session.id is not None
         before = [a for a in repertoire.arrivals(session.id) if a.member == member]
-        repertoire.record_arrival(session.id, member, via, clock.now())
+        if arrived is not None and arrived.id in {a.id for a in before}:
+            before = [a for a in before if a.id != arrived.id]
+        else:
+            arrived = repertoire.record_arrival(session.id, member, via, clock.now())
         participant = cls(repertoire, session, member, clock)
         participant.joined_before = before[-1] if before else None
+        participant.arrival = arrived
         return participant
 
     @staticmethod

@@ -35,7 +35,7 @@ from coptui.facilitation.speaking import has_checked_in
 from coptui.facilitation.view import EntryResult
 from coptui.models import CommandKind, PhaseKind, Session, SessionStatus
 from coptui.store import Repertoire, RepertoireBusy, StoreError
-from coptui.store.participants import ParticipantEntry
+from coptui.store.participants import Arrival, ParticipantEntry
 from coptui.ui.render import plain, plain_str
 from coptui.ui.screens.help import HelpScreen, key_rows, key_table
 from coptui.ui.screens.recording import CarriedOut, Opened, OpenFailed, RecordingScreen, Viewed
@@ -105,6 +105,7 @@ class ParticipantScreen(RecordingScreen):
         self.waiting_for: str | None = None  # what would let them in, while the screen looks for it
         self._rejoining = False  # a join after waiting is under way
         self._retrying = False  # joining failed on a write that may work in a moment: tried again
+        self._arrival: Arrival | None = None  # filed by this screen's join, kept for a retry
         self._join_seen: int | None = None  # the file's data version when joining was last checked
         self._join_poll: Timer | None = None
         self.community = ""
@@ -154,8 +155,13 @@ class ParticipantScreen(RecordingScreen):
         repertoire = Repertoire.open(self.app.repertoire.path)
         try:
             participant = Participant.join(
-                repertoire, self.joining.member, via=self.joining.via, clock=self.app.clock
+                repertoire,
+                self.joining.member,
+                via=self.joining.via,
+                clock=self.app.clock,
+                arrived=self._arrival,
             )
+            self._arrival = participant.arrival  # a retry after a failure from here on files no other
             self.community = repertoire.community().name
         except BaseException:
             repertoire.close()
