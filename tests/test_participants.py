@@ -487,6 +487,20 @@ def test_a_report_back_taken_back_is_not_put_back_once_its_member_reported_the_m
     assert repertoire.action(2).status is ActionStatus.DONE
 
 
+def test_a_dot_taken_back_and_voted_again_is_not_put_back_as_well(
+    repertoire: Repertoire, live: LiveSession, ben: Participant
+) -> None:
+    """QA's Y4 with a dot: F11, the member Enters the line given back, F8 would make it two."""
+    at_a_strategy(live)
+    assert ben.enter("#vote 1").ok
+    (entry,) = [e for e in live.participant_entries_since() if e.kind == "vote"]
+    assert live.take_back(entry.id).ok
+    assert ben.enter("#vote 1").ok
+    undone = live.undo()
+    assert not undone.ok and undone.message.endswith(": @ben Entered it again since, which stays")
+    assert sum(ben.view().my_votes.values()) == 1
+
+
 def test_undo_takes_back_the_participants_last_entry_only(
     repertoire: Repertoire, live: LiveSession, ben: Participant
 ) -> None:

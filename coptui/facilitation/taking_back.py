@@ -33,9 +33,21 @@ def take_back(
     repertoire.set_entry_taken_back(entry.id, at)
 
     def put_back() -> None:
+        _refuse_if_entered_again(repertoire, entry)
         repertoire.set_entry_taken_back(entry.id, None, restore())
 
     return entry, put_back
+
+
+def _refuse_if_entered_again(repertoire: Repertoire, entry: ParticipantEntry) -> None:
+    """A member given back a line that was taken back may Enter it again: put back as well, it
+    would be filed twice (two dots from one vote, two notes). `StoreError` then; theirs stays."""
+    typed = entry.undo.get("typed")
+    if not typed or entry.session_id is None:
+        return
+    since = repertoire.participant_entries(entry.session_id, member=entry.member, after=entry.id)
+    if any(e.kind == entry.kind and e.undo.get("typed") == typed for e in since):
+        raise StoreError(f"@{entry.member} Entered it again since, which stays")
 
 
 def _note(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
