@@ -121,6 +121,9 @@ async def test_each_phase_hints_at_its_own_forms(db_path: Path) -> None:
         ("#strategy @ben =4 sbar", None, "#strategy @ben =4 sbar"),
         ("#strategy @ben ", None, "#strategy @ben "),
         ("#case @ben sbar", None, "#case @ben sbar"),
+        ("#strategy sbar hand", "sbar hand", "#strategy =3 "),  # a member's, at their own screen
+        ("#strategy @be", None, "#strategy @be"),
+        ("#strategy =4", None, "#strategy =4"),
     ],
 )
 def test_a_new_strategy_being_typed_can_become_a_use_of_a_practice(

@@ -22,6 +22,7 @@ from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.formats import find_format
 from coptui.store import Repertoire
 from coptui.ui.app import CoptuiApp
+from coptui.ui.screens.participant import Joining
 from coptui.ui.screens.past_cases import PastCasesScreen
 from coptui.ui.screens.session import SessionScreen
 
@@ -269,6 +270,37 @@ async def test_a_practice_is_reused_in_a_few_keys_and_its_record_shown(
             await settle(pilot)
             filed = repertoire.strategies(case=case.id)
             assert [(s.practice, s.proposer) for s in filed] == [(pid, "ben"), (pid, "cho")]
+
+
+async def test_a_member_at_their_own_screen_reuses_a_practice_with_tab(demo_path: Path) -> None:
+    """Members propose strategies too: the practices tried before are offered under their box."""
+    clock = ManualClock(START)
+    with Repertoire.open(demo_path) as repertoire:
+        live = solving(repertoire, clock)
+        case = repertoire.session_cases(live.session_id)[0]
+        offered = repertoire.suggest_practices("ticket", limit=1)[0]
+        joining = Joining("ben", "local")
+        app = CoptuiApp(repertoire, clock=clock, launch=joining, participant=joining)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press(*"#strategy ticket")
+            await settle(pilot)
+            bottom = "\n".join(screen_lines(app)[-6:])
+            assert (
+                f"={offered.practice.id} {offered.practice.name[:20]}" in bottom and "Tab takes it" in bottom
+            )
+            await pilot.press("tab")
+            await pilot.pause()
+            assert f"#strategy ={offered.practice.id}" in drawn(pilot)
+            await pilot.press("enter")
+            for _ in range(100):
+                if repertoire.strategies(case=case.id):
+                    break
+                await pilot.pause(0.01)
+        filed = repertoire.strategies(case=case.id)
+        assert [(s.text, s.practice, s.proposer) for s in filed] == [
+            (offered.practice.name, offered.practice.id, "ben")
+        ]
 
 
 async def test_suggestions_never_hold_up_typing(demo_path: Path) -> None:

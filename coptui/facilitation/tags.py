@@ -193,11 +193,12 @@ def _strategy(rest: str, handles: set[str]) -> Entry | EntryError:
     return StrategyEntry(proposer, text)
 
 
-_NEW_STRATEGY = re.compile(r"^(#strategy\s+@\S+\s+)(?!=)(\S.*)$", re.IGNORECASE)
+# `#strategy @who words`, or a member's own `#strategy words` (they propose as themselves).
+_NEW_STRATEGY = re.compile(r"^(#strategy\s+(?:@\S+\s+)?)(?![=@])(\S.*)$", re.IGNORECASE)
 
 
 def strategy_being_typed(line: str) -> str | None:
-    """The words of a new strategy while `#strategy @who words` is typed (not one reusing `=N`)."""
+    """The words of a new strategy while `#strategy [@who] words` is typed (not one reusing `=N`)."""
     match = _NEW_STRATEGY.match(line)
     return match.group(2) if match else None
 
