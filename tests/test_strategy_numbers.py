@@ -167,7 +167,7 @@ def test_the_facilitators_undo_and_take_back_leave_numbers_empty_and_never_reuse
     assert live.enter("#strategy @ana ana-E idea").ok
     assert (repertoire.strategies(case=focused(repertoire))[-1].id or 0) > (gone or 0)
     assert [(n, w) for n, _, w in numbered(cho.view().numbers)][3:] == [(4, True), (5, False)]
-    # cho's taken back by the facilitator (F11): 3 stays, empty; undoing that puts it back as 6.
+    # cho's taken back by the facilitator (F11): 3 stays, empty; undoing that puts it back as 3.
     entry = next(e for e in live.participant_entries_since() if e.member == "cho")
     assert live.take_back(entry.id).ok
     assert cho.enter("#vote 5 1").message.startswith("filed 1 dot on 5 “ana-E idea”")
@@ -175,16 +175,15 @@ def test_the_facilitators_undo_and_take_back_leave_numbers_empty_and_never_reuse
     assert numbered(live.view().numbers) == [
         (1, STRATEGIES[0], False),
         (2, "ben-A idea", False),
-        (3, "cho-B idea", True),
+        (3, "cho-B idea", False),
         (4, "ben-C idea", True),
         (5, "ana-E idea", False),
-        (6, "cho-B idea", False),
     ]
-    assert live.enter("#pick 6").message == "filed the pick of 6 “cho-B idea”"
+    assert live.enter("#pick 3").message == "filed the pick of 3 “cho-B idea”"
     assert live.enter("#action @cho try it strategy:5").message == (
         "filed an action for @cho, trying strategy 5 “ana-E idea”"
     )
-    assert live.enter("#vote 9").message == ("“Alert fatigue” has 4 strategies; pick one of 1, 2, 5, 6")
+    assert live.enter("#vote 9").message == ("“Alert fatigue” has 4 strategies; pick one of 1, 2, 3, 5")
 
 
 def test_a_refusal_names_the_numbers_there_are(repertoire: Repertoire, clock: ManualClock) -> None:
@@ -244,3 +243,19 @@ async def test_both_screens_draw_the_withdrawn_number_and_name_what_they_filed(
             assert "filed 2 votes for 3 “cho-B idea”" in message(app)
             drawn = words(" ".join(screen_lines(app, workspace)))
             assert "3 cho-B idea =" in drawn and "(cho) ●●" in drawn
+
+
+def test_a_strategy_taken_back_and_put_back_has_its_own_number_again(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    """QA's Y6: F11 on ben's strategy 2, then F8: it is 2 again, listed once, and `#vote 2` means it."""
+    live, ben, cho = four_strategies(repertoire, clock)
+    before = numbered(live.view().numbers)
+    (entry,) = [e for e in live.participant_entries_since() if e.undo.get("typed") == "#strategy ben-A idea"]
+    assert live.take_back(entry.id).ok
+    assert numbered(cho.view().numbers)[1] == (2, "ben-A idea", True)
+    assert live.undo().ok
+    assert numbered(live.view().numbers) == numbered(cho.view().numbers) == before
+    assert cho.enter("#vote 2").message.startswith("filed 1 dot on 2 “ben-A idea”")
+    assert ben.enter("#strategy ben-D idea").ok
+    assert numbered(live.view().numbers)[-1] == (5, "ben-D idea", False)

@@ -2,7 +2,8 @@
 
 Every item a participant files is written down in `participant_entries` with what undoing it
 needs. Taking one back removes the item and marks the entry; it returns what puts the item
-back (filed again, under a new id), which is the facilitator's undo of a take-back.
+back (a strategy under its own id, so in its own numbered place; anything else under a new id),
+which is the facilitator's undo of a take-back.
 Callers run it inside one transaction, so a refusal part-way changes nothing.
 """
 
@@ -95,7 +96,8 @@ def _strategy(repertoire: Repertoire, entry: ParticipantEntry) -> Restore:
                 repertoire.practice(practice)
             except NotFound:
                 practice = None
-        return repertoire.add_strategy(strategy.model_copy(update={"id": None, "practice": practice})).id or 0
+        repertoire.put_back_strategy(strategy.model_copy(update={"practice": practice}))
+        return entry.item_id
 
     return restore
 

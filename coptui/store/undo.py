@@ -10,9 +10,7 @@ from coptui.models import (
 from coptui.store.base import guarded
 from coptui.store.cases import CaseStore
 from coptui.store.errors import StoreError
-from coptui.store.rows import (
-    COLUMNS,
-)
+from coptui.store.rows import COLUMNS, to_row
 
 
 class UndoStore(CaseStore):
@@ -75,6 +73,14 @@ class UndoStore(CaseStore):
                 [strategy_id],
             )
             self._delete("strategies", strategy_id, f"strategy {strategy_id}")
+
+    @guarded
+    def put_back_strategy(self, strategy: Strategy) -> None:
+        """File a strategy taken back again, under its own id, so in its own numbered place: the
+        place left withdrawn is filled again, as it was before it was taken back."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM withdrawn_strategies WHERE strategy_id = ?", [strategy.id])
+            self._insert("strategies", to_row(strategy))
 
     @guarded
     def withdrawn_strategies(self, case_id: int, session_id: int) -> list[Strategy]:
