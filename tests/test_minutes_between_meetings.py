@@ -7,12 +7,17 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from test_form_keys import open_report_back_on_action_2
+from textual.widgets import Select, TextArea
+from ui_helpers import settle
+
 from coptui.export import names
 from coptui.export.api import export_repertoire, minutes
 from coptui.facilitation import LiveSession, ManualClock, SessionPlan
 from coptui.facilitation.my_actions import MemberActions
 from coptui.formats import find_format
 from coptui.store import Repertoire
+from coptui.ui.app import CoptuiApp
 
 START = datetime(2026, 12, 3, 17, 0, tzinfo=UTC)
 
@@ -90,3 +95,30 @@ def test_the_folders_minutes_list_a_report_filed_between_meetings_as_export_minu
         page = tmp_path / "wiki" / names.session_path(repertoire.session(session.session_id))
         assert matters_arising(page.read_text(encoding="utf-8")) == alone
         assert (filed in alone) == listed and ("Filed before the meeting" in alone) == listed
+
+
+async def test_a_report_typed_into_the_browser_between_meetings_is_in_the_next_minutes_too(
+    repertoire: Repertoire,
+) -> None:
+    """QA's Y9: the facilitator files at home, in the browser (`n` on the open action), the report
+    ben emailed; the next session's minutes list it as filed before the meeting, as ben's own."""
+    clock = ManualClock(START)
+    december = meeting(repertoire, clock, "December clinic")
+    clock.advance(minutes=90)
+    december.end()
+    clock.advance(minutes=60 * 24 * 30)
+    app = CoptuiApp(repertoire, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_report_back_on_action_2(pilot)
+        form = app.screen
+        form.query_one("#outcome", Select).value = "worked"
+        form.query_one("#story", TextArea).text = "Emailed: reviews cut the [noise]"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is not form
+    clock.advance(minutes=60)
+    january = meeting(repertoire, clock, "January clinic")
+    arising = matters_arising(minutes(repertoire, january.session_id))
+    assert "1 of them filed before the meeting" in arising
+    assert "Emailed: reviews cut the \\[noise\\]" in arising
+    assert "Emailed" not in minutes(repertoire, december.session_id)

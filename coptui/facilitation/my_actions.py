@@ -12,7 +12,7 @@ from typing import Any
 from coptui.counts import plural
 from coptui.facilitation.clock import Clock, SystemClock
 from coptui.facilitation.view import EntryResult
-from coptui.models import Action, ActionStatus, Outcome, ReportBack, ValueCycle
+from coptui.models import Action, ActionStatus, Case, Outcome, ReportBack, ValueCycle
 from coptui.store import NotFound, Repertoire
 
 
@@ -126,20 +126,27 @@ class MemberActions:
                 reported_on=now.astimezone().date(),
             )
         )
-        said = outcome.value.replace("_", " ")
+        description = self.written_down(report, action, case, typed)
+        left = len(self.repertoire.actions(status=ActionStatus.OPEN, owner=self.member))
+        return EntryResult(True, f"filed {description}; {plural(left, 'open action')} left")
+
+    def written_down(self, report: ReportBack, action: Action, case: Case | None, typed: str = "") -> str:
+        """Write `report` down as this member's entry, with what taking it back needs (`action`
+        and `case` as they were before it): filed with no session, it is how the next session's
+        minutes know it came between meetings. Its description."""
+        said = report.outcome.value.replace("_", " ")
         description = f"a report-back from @{self.member} on “{action.text}” ({said})"
         self.repertoire.add_participant_entry(
-            session_id,
+            report.session,
             self.member,
             "report_back",
             report.id or 0,
             description,
-            now,
+            self.clock.now(),
             {
                 "action_status": action.status.value,
                 "case_status": None if case is None else case.status.value,
                 **({"typed": typed} if typed else {}),
             },
         )
-        left = len(self.repertoire.actions(status=ActionStatus.OPEN, owner=self.member))
-        return EntryResult(True, f"filed {description}; {plural(left, 'open action')} left")
+        return description

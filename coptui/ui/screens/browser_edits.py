@@ -121,7 +121,16 @@ class BrowserEdits(Screen[None]):
         case_id = action.case if action is not None else int(ref.key)
 
         def save(filled: Filled[ReportBack]) -> Added[ReportBack]:
-            report = repertoire.add_report_back(filled.item)
+            from coptui.facilitation.my_actions import MemberActions
+
+            item = filled.item
+            with repertoire.transaction():
+                between_meetings = item.action is not None and item.session is None
+                tried = repertoire.action(item.action or 0) if between_meetings else None
+                case = None if tried is None or tried.case is None else repertoire.case(tried.case)
+                report = repertoire.add_report_back(item)
+                if tried is not None:  # between meetings: the next minutes list it, as a member's own
+                    MemberActions(repertoire, report.member, self.app.clock).written_down(report, tried, case)
             edit = functools.partial(_save_report_back, repertoire, report.id or 0)
             return Added("Report-back filed.", report, edit)
 
