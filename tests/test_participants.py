@@ -697,7 +697,8 @@ def test_a_report_back_between_meetings_shows_as_reported_in_the_next_sessions_m
     (matter,) = live.matters_arising()
     assert matter.action.id == 2 and matter.report == report
     assert live.enter("#report 1 worked again").message == (
-        "matter 1, “Start a weekly alert review”, was reported already (worked); #undo to change it"
+        "matter 1, “Start a weekly alert review”, was reported already (worked); "
+        "@ben reported it before the meeting"
     )
 
 

@@ -116,7 +116,8 @@ def test_a_matter_reported_meanwhile_is_refused_not_filed_on_another(
     # The facilitator is refused alike on a matter the member reported.
     assert cho.enter("#report 4 worked archived").ok
     assert live.enter("#report 4 worked again").message == (
-        "matter 4, “Archive the unused ones”, was reported already (worked); #undo to change it"
+        "matter 4, “Archive the unused ones”, was reported already (worked); "
+        "F11 takes back @cho's to change it"
     )
 
 

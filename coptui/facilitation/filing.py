@@ -301,6 +301,16 @@ class EntryFiling(EngineBase):
         said = f", due {spoken(due)}" if due else ""
         return self._remember(f"an action for @{entry.owner}{said}{tries}", revert)
 
+    def _changed_how(self, report: ReportBack) -> str:
+        """How the facilitator changes a report given already: their own with #undo, a member's
+        from their own screen with F11; one filed before the meeting stands."""
+        if report.session != self.session_id:
+            return f"@{report.member} reported it before the meeting"
+        entries = self.repertoire.participant_entries(self.session_id, member=report.member)
+        if any(e.kind == "report_back" and e.item_id == report.id for e in entries):
+            return f"F11 takes back @{report.member}'s to change it"
+        return "#undo to change it"
+
     def _file_report(self, entry: ReportEntry) -> EntryResult:
         action: Action | None = None
         if entry.matter is not None:
@@ -312,7 +322,7 @@ class EntryFiling(EngineBase):
             if matter is None:
                 return EntryResult(False, f"{there_are(total, 'matter')} arising; pick one from 1 to {total}")
             if matter.report is not None:
-                return EntryResult(False, f"{reported_already(matter)}; #undo to change it")
+                return EntryResult(False, f"{reported_already(matter)}; {self._changed_how(matter.report)}")
             action = matter.action
         member = action.owner if action is not None else entry.member
         assert member is not None
