@@ -259,3 +259,24 @@ def test_a_strategy_taken_back_and_put_back_has_its_own_number_again(
     assert cho.enter("#vote 2").message.startswith("filed 1 dot on 2 “ben-A idea”")
     assert ben.enter("#strategy ben-D idea").ok
     assert numbered(live.view().numbers)[-1] == (5, "ben-D idea", False)
+
+
+def test_an_action_tries_the_picked_strategy_and_with_two_picked_asks_which(
+    repertoire: Repertoire, clock: ManualClock
+) -> None:
+    """QA's Y11: with two picked, an action without strategy:N tried neither, silently."""
+    live, _, _ = four_strategies(repertoire, clock)
+    assert live.enter("#pick 3").ok
+    assert (
+        live.enter("#action @cho try it").message
+        == "filed an action for @cho, trying strategy 3 “cho-B idea”"
+    )
+    assert live.enter("#pick 1").ok
+    refused = live.enter("#action @ben try it too")
+    assert refused.message == (
+        "strategies 1 “Route alerts to tickets”, 3 “cho-B idea” are picked: add strategy:N for the one tried"
+    )
+    assert live.enter("#action @ben try it too strategy:1").ok
+    tried = [(a.owner, a.strategy) for a in repertoire.actions() if a.session == live.session_id]
+    ids = {s.text: s.id for s in repertoire.strategies(case=focused(repertoire))}
+    assert tried == [("cho", ids["cho-B idea"]), ("ben", ids["Route alerts to tickets"])]

@@ -278,8 +278,13 @@ class EntryFiling(EngineBase):
                 return numbered
             strategy_id, tries = numbered.strategy.id, f", trying strategy {numbered.named}"
         elif case is not None and case.id is not None:
-            picked = [s for s in self.repertoire.strategies(case=case.id) if s.picked]
-            strategy_id = picked[0].id if len(picked) == 1 else None
+            numbers = StrategyNumbers.read(self.repertoire, case.id, self.session_id)
+            picked = [n for n in numbers.numbered if not n.withdrawn and n.strategy.picked]
+            if len(picked) > 1:  # which one it tries is the group's to say: a guess would miscount
+                named = ", ".join(n.named for n in picked)
+                return EntryResult(False, f"strategies {named} are picked: add strategy:N for the one tried")
+            if picked:
+                strategy_id, tries = picked[0].strategy.id, f", trying strategy {picked[0].named}"
         action = self.repertoire.add_action(
             Action(
                 case=None if case is None else case.id,
