@@ -208,6 +208,10 @@ def test_the_facilitators_undo_of_a_strategy_a_member_put_dots_on_is_refused_and
     )
     assert cho.view().my_votes == {repertoire.strategies(case=focused(repertoire))[-1].id: 1}
     assert not any(withdrawn for _, _, withdrawn in numbered(live.view().numbers))
+    # A picked one stays too, and the refusal says why (QA's Y11: it said "has votes").
+    assert live.enter("#pick 3").ok
+    (entry,) = [e for e in live.participant_entries_since() if e.member == "cho" and e.kind == "strategy"]
+    assert live.take_back(entry.id).message == "not taken back: “cho-B idea” is picked; it stays"
 
 
 async def test_both_screens_draw_the_withdrawn_number_and_name_what_they_filed(

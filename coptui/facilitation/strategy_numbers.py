@@ -72,7 +72,9 @@ def withdraw(repertoire: Repertoire, strategy_id: int) -> None:
     """Take strategy `strategy_id` back, its number left empty; refused (`StoreError`) once anyone
     voted for it or picked it, so no one's dots go with it."""
     strategy = repertoire.strategy(strategy_id)
-    if strategy.votes or strategy.picked or repertoire.dots_on_strategy(strategy_id):
+    if strategy.picked:
+        raise StoreError(f"“{strategy.text}” is picked; it stays")
+    if strategy.votes or repertoire.dots_on_strategy(strategy_id):
         raise StoreError(f"“{strategy.text}” has votes on it now; it stays")
     repertoire.delete_strategy(strategy_id)
 
